@@ -1,0 +1,76 @@
+/**
+ * createApp(container): the express app with its middleware, routers, 404 and error handler. No listen() here, so
+ * tests drive it in-process with supertest.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Container } from './container';
+import { AppError } from './errors';
+import { requireAdmin } from './http/middleware/admin-auth';
+import { errorHandler } from './http/middleware/error-handler';
+import { jsonBody } from './http/middleware/json-body';
+import { adminPlansRouter } from './http/routes/admin-plans';
+import { healthRouter } from './http/routes/health';
+import { pagesRouter } from './http/routes/pages';
+import { createViewEngine, VIEWS_DIR } from './http/views';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Keeps a caller's request id when it is sane, so one id follows a request across the panel, LB and us. */
+function requestId(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export function createApp(c: Container): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', c.config.http.trustProxy);
+  app.set('query parser', 'simple');
+  app.engine('hbs', createViewEngine({ cache: c.config.isProduction }));
+  app.set('views', VIEWS_DIR);
+  app.set('view engine', 'hbs');
+
+  app.use(
+    pinoHttp({
+      logger: c.logger,
+      genReqId: (req, res) => {
+        const id = requestId(req);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // Log what identifies a request, never its headers or query (tokens, signatures, cookies live there).
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(helmet());
+  app.use('/static', express.static(`${VIEWS_DIR}/static`, { index: false, maxAge: c.config.isProduction ? '1d' : 0 }));
+
+  app.use(healthRouter(c.readiness));
+  app.use(pagesRouter(c));
+
+  const api = express.Router();
+  api.use(jsonBody(c.config.http.jsonLimit));
+  api.use('/admin', requireAdmin(c.adminTokens));
+  api.use('/admin/plans', adminPlansRouter(c.plans, c.config.publicUrl));
+  app.use('/api/v1', api);
+
+  app.use((req, _res, next) => {
+    next(new AppError('not_found', `Nothing here: ${req.method} ${req.path}`, 404));
+  });
+  app.use(errorHandler(c.logger));
+  return app;
+}

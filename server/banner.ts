@@ -1,0 +1,41 @@
+/** The start banner: where the service listens, which database and engine it uses, and what was improvised. */
+import { type Config, redactUrl } from './config';
+
+export interface BannerFacts {
+  url: string;
+  databaseVersion: string;
+  engine: { kind: 'configured'; url: string } | { kind: 'simulator'; url: string; scenario: string } | { kind: 'none' };
+  migrationsApplied: string[];
+  adminToken?: string;
+}
+
+export function bannerLines(config: Config, facts: BannerFacts): string[] {
+  const lines = [
+    '',
+    '  oVirt HA Bridge',
+    `  Listening on   ${facts.url}  (public URL ${config.publicUrl})`,
+    `  Database       ${config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : redactUrl(config.database.url)} — ${facts.databaseVersion}`,
+  ];
+  if (facts.engine.kind === 'configured') lines.push(`  oVirt engine   ${facts.engine.url} (user ${config.ovirt.username})`);
+  if (facts.engine.kind === 'simulator') {
+    lines.push(
+      `  oVirt engine   NONE CONFIGURED: using the bundled oVirt SIMULATOR at ${facts.engine.url} (scenario "${facts.engine.scenario}")`,
+      '                 No real VM is created. Set OVIRT_URL, OVIRT_USERNAME and OVIRT_PASSWORD to use a real engine.',
+    );
+  }
+  if (facts.engine.kind === 'none') lines.push('  oVirt engine   NONE CONFIGURED: set OVIRT_URL, OVIRT_USERNAME and OVIRT_PASSWORD.');
+  lines.push(
+    `  Migrations     ${facts.migrationsApplied.length > 0 ? `applied ${facts.migrationsApplied.length} now` : 'up to date'}`,
+    `  Environment    ${config.env}`,
+  );
+  if (config.generatedSecrets.length > 0) {
+    lines.push(
+      `  Secrets        GENERATED FOR THIS RUN ONLY: ${config.generatedSecrets.join(', ')}`,
+      '                 They change at every start; set them in .env (see .env.example) to keep them.',
+    );
+  }
+  if (facts.adminToken) lines.push(`  Admin token    (valid 1 h, for this run) ${facts.adminToken}`);
+  for (const w of config.warnings) lines.push(`  Warning        ${w}`);
+  lines.push('');
+  return lines;
+}

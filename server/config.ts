@@ -1,0 +1,246 @@
+/**
+ * The one place that reads the environment. A zod schema parses it into a frozen, typed Config; every problem is
+ * reported at once so an operator fixes them in one pass rather than one restart per mistake.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export type DatabaseTarget =
+  | { client: 'sqlite'; filename: string; url: string }
+  | { client: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string };
+
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly isProduction: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly database: DatabaseTarget;
+  readonly ovirt: {
+    readonly url: string | undefined;
+    readonly username: string;
+    readonly password: string | undefined;
+    readonly caFile: string | undefined;
+    readonly insecure: boolean;
+  };
+  readonly secrets: {
+    readonly webhook: string;
+    readonly callback: string;
+    readonly billingApiKey: string;
+    readonly session: string;
+  };
+  readonly billing: { readonly callbackUrl: string | undefined };
+  readonly http: { readonly jsonLimit: string; readonly trustProxy: number };
+  readonly log: { readonly level: string };
+  readonly shutdownGraceMs: number;
+  /** Names of secrets generated for this run because they were not configured (never in production). */
+  readonly generatedSecrets: readonly string[];
+  /** Non-fatal remarks for the start banner (weak secrets outside production, SQLite in production, …). */
+  readonly warnings: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional());
+const booleanFlag = z.preprocess(
+  emptyAsUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+);
+
+const schema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'test', 'production']).default('development')),
+  HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('127.0.0.1')),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  PUBLIC_URL: optionalUrl,
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().default('sqlite:data/ovirt-ha-bridge.sqlite')),
+  OVIRT_URL: optionalUrl,
+  OVIRT_USERNAME: z.preprocess(emptyAsUndefined, z.string().min(1).default('admin@internal')),
+  OVIRT_PASSWORD: optionalString,
+  OVIRT_CA_FILE: optionalString,
+  OVIRT_INSECURE: booleanFlag,
+  WEBHOOK_SECRET: optionalString,
+  CALLBACK_SECRET: optionalString,
+  BILLING_API_KEY: optionalString,
+  BILLING_CALLBACK_URL: optionalUrl,
+  SESSION_SECRET: optionalString,
+  JSON_BODY_LIMIT: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(b|kb|mb)$/i).default('32kb')),
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  SHUTDOWN_GRACE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(600_000).default(25_000)),
+});
+
+type Env = Record<string, string | undefined>;
+
+/** Placeholder values that must never guard a production system (they appear in docs and examples). */
+const KNOWN_WEAK = new Set(['changeme', 'change-me', 'secret', 'password', 'replace-me', 'example', 'test', 'admin']);
+
+/** Why a secret is weak, or undefined when it is acceptable. Kept simple: length and obvious placeholders. */
+export function secretWeakness(name: string, value: string): string | undefined {
+  if (name === 'WEBHOOK_SECRET' || name === 'CALLBACK_SECRET') {
+    // Standard Webhooks secrets are `whsec_` + base64 of 24 to 64 random bytes.
+    const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value);
+    if (!m) return `${name} must look like whsec_<base64>, as the Standard Webhooks spec defines`;
+    const bytes = Buffer.from(m[1] ?? '', 'base64').length;
+    if (bytes < 24) return `${name} must hold at least 24 random bytes (it holds ${bytes})`;
+    return undefined;
+  }
+  if (value.length < 32) return `${name} must be at least 32 characters (it has ${value.length})`;
+  if (KNOWN_WEAK.has(value.toLowerCase()) || new Set(value).size < 8) {
+    return `${name} looks like a placeholder; use a random value (e.g. openssl rand -hex 32)`;
+  }
+  return undefined;
+}
+
+/** Parses a DATABASE_URL of the form `sqlite:<path>`, `sqlite::memory:` or `mysql://user:pass@host:port/db`. */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url.startsWith('sqlite:')) {
+    const rest = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (rest === '') throw new Error('DATABASE_URL sqlite: needs a file path, or :memory:');
+    return { client: 'sqlite', filename: rest === ':memory:' ? ':memory:' : path.resolve(rest), url };
+  }
+  if (/^(mysql|mariadb):\/\//.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error('DATABASE_URL is not a valid mysql:// URL');
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!parsed.hostname) throw new Error('DATABASE_URL mysql:// needs a host');
+    if (!database) throw new Error('DATABASE_URL mysql:// needs a database name after the host, e.g. /ovirt_ha_bridge');
+    return {
+      client: 'mysql',
+      host: parsed.hostname,
+      port: parsed.port ? Number(parsed.port) : 3306,
+      user: decodeURIComponent(parsed.username || 'root'),
+      password: decodeURIComponent(parsed.password),
+      database,
+      url,
+    };
+  }
+  throw new Error('DATABASE_URL must start with sqlite: or mysql:// (e.g. sqlite:data/bridge.sqlite)');
+}
+
+/** The URL with its password hidden, for banners and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+const SECRET_NAMES = ['WEBHOOK_SECRET', 'BILLING_API_KEY', 'SESSION_SECRET'] as const;
+
+function generateSecret(name: (typeof SECRET_NAMES)[number]): string {
+  return name === 'WEBHOOK_SECRET' ? `whsec_${randomBytes(32).toString('base64')}` : randomBytes(32).toString('hex');
+}
+
+/**
+ * Builds the Config from an environment. Throws ConfigError listing every problem.
+ * Outside production, missing secrets are generated for this run (and named in `generatedSecrets`).
+ */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+
+  let database: DatabaseTarget | undefined;
+  try {
+    database = parseDatabaseUrl(e.DATABASE_URL);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+
+  const secrets: Record<(typeof SECRET_NAMES)[number], string> = { WEBHOOK_SECRET: '', BILLING_API_KEY: '', SESSION_SECRET: '' };
+  const generatedSecrets: string[] = [];
+  for (const name of SECRET_NAMES) {
+    const value = e[name];
+    if (value === undefined) {
+      if (isProduction) problems.push(`${name} is required in production`);
+      else {
+        secrets[name] = generateSecret(name);
+        generatedSecrets.push(name);
+      }
+      continue;
+    }
+    const weakness = secretWeakness(name, value);
+    if (weakness && (isProduction || name === 'WEBHOOK_SECRET')) problems.push(weakness);
+    else if (weakness) warnings.push(`${weakness} (accepted outside production)`);
+    secrets[name] = value;
+  }
+  if (e.CALLBACK_SECRET !== undefined) {
+    const weakness = secretWeakness('CALLBACK_SECRET', e.CALLBACK_SECRET);
+    if (weakness) problems.push(weakness);
+  }
+
+  if (isProduction) {
+    if (!e.OVIRT_URL) problems.push('OVIRT_URL is required in production (the bundled simulator is for trials and tests)');
+    if (e.OVIRT_URL && !e.OVIRT_PASSWORD) problems.push('OVIRT_PASSWORD is required when OVIRT_URL is set');
+    if (!e.PUBLIC_URL) problems.push('PUBLIC_URL is required in production (links sent to customers use it)');
+    if (database?.client === 'sqlite') warnings.push('SQLite in production runs one instance only; use MariaDB/MySQL to run several');
+  }
+  if (e.OVIRT_CA_FILE && !existsSync(e.OVIRT_CA_FILE)) problems.push(`OVIRT_CA_FILE ${e.OVIRT_CA_FILE} does not exist`);
+  if (e.OVIRT_INSECURE) {
+    if (isProduction) problems.push('OVIRT_INSECURE=true is refused in production; give the engine CA in OVIRT_CA_FILE');
+    else warnings.push('OVIRT_INSECURE=true: the engine TLS certificate is NOT verified (labs only)');
+  }
+
+  if (problems.length > 0 || !database) throw new ConfigError(problems);
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    isProduction,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    database,
+    ovirt: {
+      url: e.OVIRT_URL?.replace(/\/+$/, ''),
+      username: e.OVIRT_USERNAME,
+      password: e.OVIRT_PASSWORD,
+      caFile: e.OVIRT_CA_FILE,
+      insecure: e.OVIRT_INSECURE,
+    },
+    secrets: {
+      webhook: secrets.WEBHOOK_SECRET,
+      callback: e.CALLBACK_SECRET ?? secrets.WEBHOOK_SECRET,
+      billingApiKey: secrets.BILLING_API_KEY,
+      session: secrets.SESSION_SECRET,
+    },
+    billing: { callbackUrl: e.BILLING_CALLBACK_URL },
+    http: { jsonLimit: e.JSON_BODY_LIMIT, trustProxy: e.TRUST_PROXY },
+    log: { level: e.LOG_LEVEL },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    generatedSecrets,
+    warnings,
+  };
+  return Object.freeze(config);
+}
+
+/**
+ * The process environment, with a local `.env` file applied first when one exists (for development; production
+ * sets real environment variables, which win over the file).
+ */
+export function readProcessEnvironment(cwd = process.cwd()): Env {
+  const file = path.join(cwd, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+  return process.env;
+}

@@ -1,0 +1,84 @@
+/**
+ * A plan maps a billing product to what oVirt builds for it and to the SLA sold with it.
+ * The cross-field rules live here, pure, so create, replace and partial update all apply the same ones.
+ */
+import type { FieldProblem } from '../errors';
+
+export interface CreditTier {
+  /** The credit applies when the month's uptime is below this percentage. */
+  belowPercent: number;
+  /** Credit as a percentage of the month's fee. */
+  creditPercent: number;
+}
+
+export interface PlanInput {
+  productId: string;
+  name: string;
+  template: string;
+  cluster: string;
+  vcpus: number;
+  memoryMib: number;
+  ha: { enabled: boolean; priority: number };
+  sla: { targetPercent: number; creditTiers: CreditTier[] };
+}
+
+export interface Plan extends PlanInput {
+  id: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The oVirt UI's named priorities; the API stores the number (0-100). */
+export const HA_PRIORITY_LEVELS = { low: 1, medium: 50, high: 100 } as const;
+export type HaPriorityLabel = keyof typeof HA_PRIORITY_LEVELS;
+
+/**
+ * The oVirt UI label for a stored priority. The UI shows the nearest of its three levels for values set through the
+ * API, so we do the same (1-25 low, 26-75 medium, above high); 0 is "none" (restarted last).
+ */
+export function haPriorityLabel(priority: number): HaPriorityLabel | 'none' {
+  if (priority <= 0) return 'none';
+  if (priority <= 25) return 'low';
+  if (priority <= 75) return 'medium';
+  return 'high';
+}
+
+/** Credit tiers, most generous last: sorted by threshold, highest threshold first. */
+export function sortCreditTiers(tiers: CreditTier[]): CreditTier[] {
+  return [...tiers].sort((a, b) => b.belowPercent - a.belowPercent);
+}
+
+/**
+ * Rules that involve more than one field. Each tier must sit at or below the SLA target (a credit above the target
+ * would pay out while the promise is kept), thresholds must differ, and a lower uptime must never earn a smaller
+ * credit.
+ */
+export function planProblems(plan: PlanInput): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const tiers = plan.sla.creditTiers;
+  const seen = new Set<number>();
+  tiers.forEach((tier, i) => {
+    if (tier.belowPercent > plan.sla.targetPercent) {
+      problems.push({
+        field: `sla.credit_tiers.${i}.below_percent`,
+        message: `must not be above the SLA target of ${plan.sla.targetPercent}%`,
+      });
+    }
+    if (seen.has(tier.belowPercent)) {
+      problems.push({ field: `sla.credit_tiers.${i}.below_percent`, message: `${tier.belowPercent} appears twice` });
+    }
+    seen.add(tier.belowPercent);
+  });
+  const sorted = sortCreditTiers(tiers);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1];
+    const cur = sorted[i];
+    if (prev && cur && cur.creditPercent < prev.creditPercent) {
+      problems.push({
+        field: 'sla.credit_tiers',
+        message: `below ${cur.belowPercent}% the credit (${cur.creditPercent}%) must be at least the credit below ${prev.belowPercent}% (${prev.creditPercent}%)`,
+      });
+    }
+  }
+  return problems;
+}

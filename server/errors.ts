@@ -1,0 +1,86 @@
+/**
+ * Errors as data: each carries a stable machine code and an HTTP status, and is thrown by name
+ * (`throw new NotFoundError('plan', id)`). One handler (http/middleware/error-handler.ts) turns them into responses.
+ */
+
+export interface FieldProblem {
+  /** Dotted path of the failing field, e.g. `ha.priority`; empty for the body as a whole. */
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(readonly problems: FieldProblem[], message = 'The request has invalid fields.') {
+    super('validation_failed', message, 400, problems);
+  }
+}
+
+export class MalformedBodyError extends AppError {
+  constructor(message = 'The request body is not valid JSON.') {
+    super('malformed_json', message, 400);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Authentication is required.') {
+    super('unauthorized', message, 401);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You are not allowed to do this.') {
+    super('forbidden', message, 403);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(resource: string, id?: string | number) {
+    super('not_found', id === undefined ? `${resource} not found.` : `${resource} ${id} not found.`, 404, {
+      resource,
+      ...(id === undefined ? {} : { id: String(id) }),
+    });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, details?: unknown, code = 'conflict') {
+    super(code, message, 409, details);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limit: string) {
+    super('payload_too_large', `The request body is larger than the limit of ${limit}.`, 413, { limit });
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(expected = 'application/json') {
+    super('unsupported_media_type', `The request body must be sent as ${expected}.`, 415, { expected });
+  }
+}
+
+/** Well-formed but cannot be served (unknown plan, no capacity, a transition that makes no sense). */
+export class UnprocessableError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(code, message, 422, details);
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super('service_unavailable', message, 503, details);
+  }
+}

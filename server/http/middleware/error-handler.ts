@@ -1,0 +1,49 @@
+/**
+ * The one error handler, last in the chain. Known errors go out with their status and code; unknown ones are logged
+ * in full and answered with a generic 500, so no stack, SQL or driver text reaches a client. API and webhook paths
+ * always get JSON; page routes get the HTML error page when the browser asks for HTML.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from '../../errors';
+
+const GENERIC_MESSAGE = 'An unexpected error occurred.';
+
+function wantsHtml(req: Request): boolean {
+  if (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/')) return false;
+  return req.accepts(['json', 'html']) === 'html';
+}
+
+export function errorHandler(logger: Logger) {
+  // Note: keep all four parameters; that is how express recognises an error handler.
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const known = err instanceof AppError ? err : undefined;
+    const status = known?.status ?? 500;
+    const requestId = String(req.id ?? '');
+    if (!known) {
+      (req.log ?? logger).error({ err, requestId }, 'unhandled error');
+    } else if (status >= 500) {
+      (req.log ?? logger).warn({ code: known.code, requestId, msg: known.message }, 'request failed');
+    }
+    if (res.headersSent) {
+      // Too late for a clean answer; drop the connection rather than send a corrupt body.
+      res.destroy();
+      return;
+    }
+    const code = known?.code ?? 'internal_error';
+    const message = known?.message ?? GENERIC_MESSAGE;
+    res.status(status);
+    if (wantsHtml(req)) {
+      res.render('error', { title: `Error ${status}`, status, message, requestId });
+      return;
+    }
+    res.json({
+      error: {
+        code,
+        message,
+        ...(known?.details === undefined ? {} : { details: known.details }),
+        request_id: requestId,
+      },
+    });
+  };
+}

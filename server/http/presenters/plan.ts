@@ -1,0 +1,35 @@
+/** The plan as the API shows it: the only place that chooses its output fields. */
+import { type Plan, haPriorityLabel } from '../../domain/plan';
+
+export interface PlanJson {
+  id: number;
+  product_id: string;
+  name: string;
+  template: string;
+  cluster: string;
+  vcpus: number;
+  memory_mib: number;
+  ha: { enabled: boolean; priority: number; priority_label: string };
+  sla: { target_percent: number; credit_tiers: Array<{ below_percent: number; credit_percent: number }> };
+  created_at: string;
+  updated_at: string;
+}
+
+export function presentPlan(plan: Plan): PlanJson {
+  return {
+    id: plan.id,
+    product_id: plan.productId,
+    name: plan.name,
+    template: plan.template,
+    cluster: plan.cluster,
+    vcpus: plan.vcpus,
+    memory_mib: plan.memoryMib,
+    ha: { enabled: plan.ha.enabled, priority: plan.ha.priority, priority_label: haPriorityLabel(plan.ha.priority) },
+    sla: {
+      target_percent: plan.sla.targetPercent,
+      credit_tiers: plan.sla.creditTiers.map((t) => ({ below_percent: t.belowPercent, credit_percent: t.creditPercent })),
+    },
+    created_at: plan.createdAt.toISOString(),
+    updated_at: plan.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The plan JSON shape, as billing-panel modules and scripts rely on it:
+ * {"product_id","name","template","cluster","vcpus","memory_mib","ha":{"enabled","priority"},
+ *  "sla":{"target_percent","credit_tiers":[{"below_percent","credit_percent"}]}}
+ */
+import { z } from 'zod';
+import { HA_PRIORITY_LEVELS, type PlanInput } from '../../domain/plan';
+import type { PlanPatch } from '../../services/plans';
+
+// Names as oVirt accepts them are free text, but control characters never belong in one.
+const noControlChars = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
+
+/** WHMCS product ids are integers; other panels use short strings. Both are kept as strings. */
+const productId = z.union([
+  z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or . _ : -'),
+  z.number().int('must be a whole number').min(0, 'must not be negative').transform(String),
+]);
+
+const percent = z
+  .number()
+  .gt(0, 'must be above 0')
+  .max(100, 'must be at most 100')
+  .refine((n) => Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6, 'must have at most 3 decimals');
+
+const haPriority = z.union([
+  z.number().int('must be a whole number').min(0, 'must be 0-100').max(100, 'must be 0-100'),
+  z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(['low', 'medium', 'high'], { message: 'must be 0-100 or one of low, medium, high' }))
+    .transform((label) => HA_PRIORITY_LEVELS[label]),
+]);
+
+const creditTier = z
+  .object({ below_percent: percent, credit_percent: percent })
+  .strict()
+  .transform((t) => ({ belowPercent: t.below_percent, creditPercent: t.credit_percent }));
+
+const fields = {
+  product_id: productId,
+  name: noControlChars(100),
+  template: noControlChars(255),
+  cluster: noControlChars(255),
+  vcpus: z.number().int('must be a whole number').min(1, 'must be 1-256').max(256, 'must be 1-256'),
+  memory_mib: z
+    .number()
+    .int('must be a whole number')
+    .min(256, 'must be at least 256')
+    .max(4_194_304, 'must be at most 4194304 (4 TiB)'),
+};
+
+const haCreate = z
+  .object({ enabled: z.boolean(), priority: haPriority.default(HA_PRIORITY_LEVELS.medium) })
+  .strict();
+const slaCreate = z
+  .object({ target_percent: percent, credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').default([]) })
+  .strict();
+
+export const planBody = z
+  .object({
+    ...fields,
+    ha: haCreate,
+    sla: slaCreate.default({ target_percent: 99.9, credit_tiers: [] }),
+  })
+  .strict()
+  .transform(
+    (b): PlanInput => ({
+      productId: b.product_id,
+      name: b.name,
+      template: b.template,
+      cluster: b.cluster,
+      vcpus: b.vcpus,
+      memoryMib: b.memory_mib,
+      ha: { enabled: b.ha.enabled, priority: b.ha.priority },
+      sla: { targetPercent: b.sla.target_percent, creditTiers: b.sla.credit_tiers },
+    }),
+  );
+
+export const planPatchBody = z
+  .object({
+    product_id: fields.product_id.optional(),
+    name: fields.name.optional(),
+    template: fields.template.optional(),
+    cluster: fields.cluster.optional(),
+    vcpus: fields.vcpus.optional(),
+    memory_mib: fields.memory_mib.optional(),
+    ha: z.object({ enabled: z.boolean().optional(), priority: haPriority.optional() }).strict().optional(),
+    sla: z
+      .object({ target_percent: percent.optional(), credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .transform(
+    (b): PlanPatch => ({
+      productId: b.product_id,
+      name: b.name,
+      template: b.template,
+      cluster: b.cluster,
+      vcpus: b.vcpus,
+      memoryMib: b.memory_mib,
+      ha: b.ha && { enabled: b.ha.enabled, priority: b.ha.priority },
+      sla: b.sla && { targetPercent: b.sla.target_percent, creditTiers: b.sla.credit_tiers },
+    }),
+  );
+
+export const planIdParams = z.object({
+  id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a plan id (a positive whole number)').transform(Number),
+});
+
+export const planListQuery = z.object({ product_id: z.string().max(64).optional() }).strict();

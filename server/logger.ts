@@ -1,0 +1,39 @@
+/**
+ * One pino logger to stdout. Secrets never reach the log: credentials, signatures, cookies and one-time tokens
+ * are redacted wherever they appear in request logs or in objects we log.
+ */
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["webhook-signature"]',
+  'res.headers["set-cookie"]',
+  'req.query.t',
+  'password',
+  'secret',
+  'token',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.apiKey',
+  '*.session',
+  '*.webhook',
+  '*.callback',
+  '*.billingApiKey',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'ovirt-ha-bridge' },
+      redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

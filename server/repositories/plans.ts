@@ -1,0 +1,94 @@
+/** Plans in the database; returns plain domain objects, never rows. */
+import type { Knex } from 'knex';
+import { readBoolean, readDate, readNumber } from '../db/columns';
+import type { CreditTier, Plan, PlanInput } from '../domain/plan';
+
+interface PlanRow {
+  id: number;
+  product_id: string;
+  name: string;
+  template: string;
+  cluster: string;
+  vcpus: number;
+  memory_mib: number;
+  ha_enabled: unknown;
+  ha_priority: number;
+  sla_target_percent: unknown;
+  sla_credit_tiers: string;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+const TABLE = 'plans';
+
+function toPlan(row: PlanRow): Plan {
+  return {
+    id: readNumber(row.id),
+    productId: String(row.product_id),
+    name: row.name,
+    template: row.template,
+    cluster: row.cluster,
+    vcpus: readNumber(row.vcpus),
+    memoryMib: readNumber(row.memory_mib),
+    ha: { enabled: readBoolean(row.ha_enabled), priority: readNumber(row.ha_priority) },
+    sla: {
+      targetPercent: readNumber(row.sla_target_percent),
+      creditTiers: JSON.parse(row.sla_credit_tiers) as CreditTier[],
+    },
+    createdAt: readDate(row.created_at),
+    updatedAt: readDate(row.updated_at),
+  };
+}
+
+function toRow(input: PlanInput): Omit<PlanRow, 'id' | 'created_at' | 'updated_at'> {
+  return {
+    product_id: input.productId,
+    name: input.name,
+    template: input.template,
+    cluster: input.cluster,
+    vcpus: input.vcpus,
+    memory_mib: input.memoryMib,
+    ha_enabled: input.ha.enabled,
+    ha_priority: input.ha.priority,
+    sla_target_percent: input.sla.targetPercent,
+    sla_credit_tiers: JSON.stringify(input.sla.creditTiers),
+  };
+}
+
+export class PlansRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async list(filter: { productId?: string } = {}): Promise<Plan[]> {
+    const q = this.knex<PlanRow>(TABLE).select('*').orderBy('id');
+    if (filter.productId !== undefined) q.where('product_id', filter.productId);
+    return (await q).map(toPlan);
+  }
+
+  async findById(id: number): Promise<Plan | undefined> {
+    const row = await this.knex<PlanRow>(TABLE).where({ id }).first();
+    return row ? toPlan(row) : undefined;
+  }
+
+  async findByProductId(productId: string): Promise<Plan | undefined> {
+    const row = await this.knex<PlanRow>(TABLE).where({ product_id: productId }).first();
+    return row ? toPlan(row) : undefined;
+  }
+
+  /** Inserts and returns the stored plan. A duplicate product id surfaces as the driver's unique violation. */
+  async insert(input: PlanInput, now: Date): Promise<Plan> {
+    const [id] = await this.knex(TABLE).insert({ ...toRow(input), created_at: now, updated_at: now });
+    const plan = await this.findById(Number(id));
+    if (!plan) throw new Error(`plan ${String(id)} vanished after insert`);
+    return plan;
+  }
+
+  /** Replaces every mapped field; returns undefined when the plan does not exist. */
+  async update(id: number, input: PlanInput, now: Date): Promise<Plan | undefined> {
+    const changed = await this.knex(TABLE).where({ id }).update({ ...toRow(input), updated_at: now });
+    return changed === 0 ? undefined : this.findById(id);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return (await this.knex(TABLE).where({ id }).delete()) > 0;
+  }
+}
