@@ -24,6 +24,9 @@ export interface Config {
     readonly password: string | undefined;
     readonly caFile: string | undefined;
     readonly insecure: boolean;
+    readonly timeoutMs: number;
+    readonly maxInFlight: number;
+    readonly readRetries: number;
   };
   readonly secrets: {
     readonly webhook: string;
@@ -70,6 +73,9 @@ const schema = z.object({
   OVIRT_PASSWORD: optionalString,
   OVIRT_CA_FILE: optionalString,
   OVIRT_INSECURE: booleanFlag,
+  OVIRT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(30_000)),
+  OVIRT_MAX_IN_FLIGHT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).default(8)),
+  OVIRT_READ_RETRIES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(3)),
   WEBHOOK_SECRET: optionalString,
   CALLBACK_SECRET: optionalString,
   BILLING_API_KEY: optionalString,
@@ -218,6 +224,9 @@ export function loadConfig(env: Env): Config {
       password: e.OVIRT_PASSWORD,
       caFile: e.OVIRT_CA_FILE,
       insecure: e.OVIRT_INSECURE,
+      timeoutMs: e.OVIRT_TIMEOUT_MS,
+      maxInFlight: e.OVIRT_MAX_IN_FLIGHT,
+      readRetries: e.OVIRT_READ_RETRIES,
     },
     secrets: {
       webhook: secrets.WEBHOOK_SECRET,

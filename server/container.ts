@@ -7,6 +7,7 @@ import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createKnex, type Knex } from './db/knex';
 import { createLogger, type Logger } from './logger';
+import { createOvirtClient, type EngineTarget, OvirtAuthError, type OvirtClient } from './ovirt';
 import { PlansRepository } from './repositories/plans';
 import { ServicesRepository } from './repositories/services';
 import { PlanService } from './services/plans';
@@ -20,14 +21,30 @@ export interface Container {
   adminTokens: AdminTokens;
   readiness: ReadinessProbe;
   plans: PlanService;
+  /** The engine client; undefined when no engine is configured (tests of engine-free parts). */
+  ovirt: OvirtClient | undefined;
+  engine: EngineTarget | undefined;
   /** Releases the database pool; call once, after the HTTP server has closed. */
   close(): Promise<void>;
 }
 
-export function createContainer(config: Config, overrides: { logger?: Logger; clock?: Clock; knex?: Knex } = {}): Container {
+/** The configured engine, if any, as a client target. */
+export function configuredEngine(config: Config): EngineTarget | undefined {
+  const { url, username, password, caFile, insecure, timeoutMs, maxInFlight, readRetries } = config.ovirt;
+  if (!url) return undefined;
+  return { url, username, password: password ?? '', caFile, insecure, timeoutMs, maxInFlight, readRetries };
+}
+
+export function createContainer(
+  config: Config,
+  overrides: { logger?: Logger; clock?: Clock; knex?: Knex; engine?: EngineTarget } = {},
+): Container {
   const logger = overrides.logger ?? createLogger(config.log.level);
   const clock = overrides.clock ?? systemClock;
   const knex = overrides.knex ?? createKnex(config.database);
+
+  const engine = overrides.engine ?? configuredEngine(config);
+  const ovirt = engine ? createOvirtClient(engine, logger) : undefined;
 
   const plansRepo = new PlansRepository(knex);
   const servicesRepo = new ServicesRepository(knex);
@@ -46,6 +63,22 @@ export function createContainer(config: Config, overrides: { logger?: Logger; cl
         }
       },
     },
+    {
+      name: 'engine',
+      // The engine being away does not stop us taking orders (they queue), so it does not fail readiness.
+      required: false,
+      run: async () => {
+        if (!ovirt) return { ok: false, detail: 'no oVirt engine configured' };
+        try {
+          const info = await ovirt.getEngineInfo({ timeoutMs: 2500 });
+          return { ok: true, detail: `${info.productName} ${info.version}`.trim() };
+        } catch (err) {
+          // Readiness is public: say why without echoing the engine URL or user name.
+          if (err instanceof OvirtAuthError) return { ok: false, detail: 'the engine refused our credentials' };
+          return { ok: false, detail: err instanceof Error ? err.message : 'engine unreachable' };
+        }
+      },
+    },
   ]);
 
   return {
@@ -56,6 +89,11 @@ export function createContainer(config: Config, overrides: { logger?: Logger; cl
     adminTokens: new AdminTokens(config.secrets.session, clock),
     readiness,
     plans: new PlanService({ plans: plansRepo, services: servicesRepo, clock }),
-    close: () => knex.destroy(),
+    ovirt,
+    engine,
+    close: async () => {
+      await ovirt?.close();
+      await knex.destroy();
+    },
   };
 }

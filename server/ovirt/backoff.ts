@@ -1,0 +1,13 @@
+/** Capped exponential backoff with full jitter (AWS architecture blog): delay = random(0, min(cap, base * 2^attempt)). */
+export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+  return Math.floor(random() * ceiling);
+}
+
+/** Seconds or an HTTP date in Retry-After, as milliseconds; undefined when absent or unreadable. */
+export function retryAfterMs(header: unknown, now: number): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
