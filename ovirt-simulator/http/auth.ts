@@ -1,0 +1,114 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Simulator } from '../simulator';
+import type { User } from '../world/model';
+import type { Actor } from '../world/world';
+import { sendUnauthorized } from './respond';
+
+/** The token response's `exp` for users whose authn record has no expiry (the engine's `internal` users). */
+const NO_EXPIRY = '9223372036854775807';
+const SCOPE =
+  'ovirt-app-api ovirt-ext=token-info:authz-search ovirt-ext=token-info:public-authz-search ovirt-ext=token-info:validate ovirt-ext=token:password-access';
+
+/** The SSO's error shape depends on the scope asked for (reference §2.1). */
+function ssoError(res: Response, scope: string | undefined, code: string, message: string): void {
+  const restApi = (scope ?? '').includes('ovirt-app-api') && !/ovirt-app-(admin|portal)/.test(scope ?? '');
+  const body = restApi ? { error_code: code, error: message } : { error: code, error_description: message };
+  sendSsoJson(res, 400, body);
+}
+
+function sendSsoJson(res: Response, status: number, body: unknown): void {
+  if (res.locals.loseResponse === true) {
+    res.socket?.destroy();
+    return;
+  }
+  res.status(status).type('application/json').send(JSON.stringify(body));
+}
+
+function params(req: Request): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const source of [req.query as Record<string, unknown>, (req.body ?? {}) as Record<string, unknown>]) {
+    for (const [k, v] of Object.entries(source)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+export function findUser(sim: Simulator, loginName: string, password?: string): User | undefined {
+  return sim.world.users.find((u) => u.loginName === loginName && (password === undefined || u.password === password));
+}
+
+/** `${UserName}` as the engine renders it in events: `admin@internal-authz`. */
+export function actorFor(user: User, correlationId: string): Actor {
+  return { userId: user.id, userName: `${user.loginName}-authz`, correlationId };
+}
+
+/** `/ovirt-engine/sso/oauth/token` (password grant) and the two ways to give a token back. */
+export function ssoRouter(sim: Simulator): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+
+  router.all('/ovirt-engine/sso/oauth/token', form, (req, res) => {
+    const p = params(req);
+    // SsoService.validateClientAcceptHeader compares the header with equals(): nothing else will do.
+    if (req.get('accept') !== 'application/json') {
+      return ssoError(res, p.scope, 'invalid_request', "Missing parameter: 'Accept Header'");
+    }
+    if (!p.grant_type) return ssoError(res, p.scope, 'invalid_request', "Missing parameter: 'grant_type'");
+    if (p.grant_type !== 'password') {
+      return ssoError(res, p.scope, 'unsupported_grant_type', `Unsupported grant type: ${p.grant_type}`);
+    }
+    for (const name of ['scope', 'username', 'password'] as const) {
+      if (!p[name]) return ssoError(res, p.scope, 'invalid_request', `Missing parameter: '${name}'`);
+    }
+    if (!(p.scope ?? '').split(/\s+/).includes('ovirt-app-api')) {
+      return ssoError(res, p.scope, 'invalid_scope', `The requested scope '${p.scope ?? ''}' is not allowed.`);
+    }
+    const username = p.username ?? '';
+    const user = findUser(sim, username, p.password ?? '');
+    if (!user) {
+      return ssoError(res, p.scope, 'access_denied', `Cannot authenticate user '${username}': Invalid credentials.`);
+    }
+    const token = sim.tokens.issue(user.loginName);
+    sendSsoJson(res, 200, { access_token: token, token_type: 'bearer', scope: SCOPE, exp: NO_EXPIRY });
+  });
+
+  const revoke = (req: Request, res: Response) => {
+    const p = params(req);
+    if (!p.token) return ssoError(res, p.scope ?? 'ovirt-app-api', 'invalid_request', "Missing parameter: 'token'");
+    sim.tokens.revoke(p.token);
+    sendSsoJson(res, 200, {});
+  };
+  // The SDK's close() uses services/sso-logout; oauth/revoke needs a registered client on a real engine, which we
+  // do not check.
+  router.post('/ovirt-engine/services/sso-logout', form, revoke);
+  router.post('/ovirt-engine/sso/oauth/revoke', form, revoke);
+  return router;
+}
+
+/** Correlation-Id: the client's, stripped to `[0-9a-zA-Z_-]` and 36 characters, else generated (reference §9). */
+function correlationId(sim: Simulator, req: Request): string {
+  const given = req.get('correlation-id') ?? (typeof req.query.correlation_id === 'string' ? req.query.correlation_id : '');
+  const clean = given.replace(/[^0-9a-zA-Z_-]/g, '').slice(0, 36);
+  return clean || sim.requestRng.uuid();
+}
+
+/** Bearer token or Basic credentials; anything else gets the container's 401 page. */
+export function requireAuth(sim: Simulator) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const header = req.get('authorization') ?? '';
+    let user: User | undefined;
+    const [scheme, value] = [header.slice(0, header.indexOf(' ')).toLowerCase(), header.slice(header.indexOf(' ') + 1).trim()];
+    if (scheme === 'bearer') {
+      const login = sim.tokens.validate(value);
+      user = login ? findUser(sim, login) : undefined;
+    } else if (scheme === 'basic') {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon > 0) user = findUser(sim, decoded.slice(0, colon), decoded.slice(colon + 1));
+    }
+    if (!user) return sendUnauthorized(res);
+    const id = correlationId(sim, req);
+    res.set('Correlation-Id', id);
+    res.locals.actor = actorFor(user, id);
+    next();
+  };
+}

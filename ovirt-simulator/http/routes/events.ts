@@ -1,0 +1,53 @@
+import express, { type Router } from 'express';
+import { presentEvent, presentJob } from '../../present/event';
+import { collection } from '../../present/links';
+import { applySearch } from '../../search/filter';
+import { eventFields, jobFields } from '../../search/fields';
+import type { Simulator } from '../../simulator';
+import type { EngineEvent } from '../../world/model';
+import { api, intParam } from '../context';
+import { sendDoc } from '../respond';
+import { found, listOptions } from './shared';
+
+/** `/events` (reference §12) and `/jobs` (§9). */
+export function eventsRouter(sim: Simulator): Router {
+  const router = express.Router();
+
+  router.get('/events', (req, res) => {
+    const from = intParam(req, res, 'from');
+    const events = sim.world.events;
+    // Indexes only grow, so `from` is a binary search rather than a scan of the whole log.
+    let start = 0;
+    if (from !== undefined) {
+      let lo = 0;
+      let hi = events.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((events[mid] as EngineEvent).index <= from) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
+    // Newest first by default, and `max` applies after the sort (reference §12.1).
+    const selected = applySearch(events.slice(start), eventFields(), listOptions(req, res, { field: 'index', desc: true }));
+    sendDoc(res, 200, collection('events', 'event', selected.map((e) => presentEvent(e, api(res).base))));
+  });
+
+  router.get('/events/:id', (req, res) => {
+    const index = Number(req.params.id);
+    const event = found(sim.world.events.find((e) => e.index === index));
+    sendDoc(res, 200, { root: 'event', body: presentEvent(event, api(res).base) });
+  });
+
+  router.get('/jobs', (req, res) => {
+    const jobs = applySearch(sim.world.jobs.values(), jobFields(), listOptions(req, res, { field: 'start_time', desc: false }));
+    sendDoc(res, 200, collection('jobs', 'job', jobs.map((j) => presentJob(j, api(res).base))));
+  });
+
+  router.get('/jobs/:id', (req, res) => {
+    const job = found(sim.world.jobs.get(String(req.params.id)));
+    sendDoc(res, 200, { root: 'job', body: presentJob(job, api(res).base) });
+  });
+
+  return router;
+}

@@ -1,0 +1,76 @@
+import express, { type Router } from 'express';
+import {
+  clustersOf,
+  presentCluster,
+  presentDataCenter,
+  presentStorageDomain,
+  presentTemplate,
+} from '../../present/infrastructure';
+import { collection } from '../../present/links';
+import { applySearch } from '../../search/filter';
+import { clusterFields, dataCenterFields, storageDomainFields, templateFields } from '../../search/fields';
+import type { Simulator } from '../../simulator';
+import { api } from '../context';
+import { sendDoc } from '../respond';
+import { found, listOptions } from './shared';
+
+const BY_NAME = { field: 'name', desc: false };
+
+/** Data centers, clusters, storage domains and templates (reference §4, §6, §7): read-only in the simulator. */
+export function infrastructureRouter(sim: Simulator): Router {
+  const router = express.Router();
+
+  router.get('/datacenters', (req, res) => {
+    const dcs = applySearch(sim.world.dataCenters.values(), dataCenterFields(), listOptions(req, res, BY_NAME));
+    sendDoc(res, 200, collection('data_centers', 'data_center', dcs.map((dc) => presentDataCenter(dc, api(res).base))));
+  });
+  router.get('/datacenters/:id', (req, res) => {
+    const dc = found(sim.world.dataCenters.get(String(req.params.id)));
+    sendDoc(res, 200, { root: 'data_center', body: presentDataCenter(dc, api(res).base) });
+  });
+  router.get('/datacenters/:id/clusters', (req, res) => {
+    const dc = found(sim.world.dataCenters.get(String(req.params.id)));
+    const items = clustersOf(sim.engine, dc.id).map((c) => presentCluster(c, api(res).base));
+    sendDoc(res, 200, collection('clusters', 'cluster', items));
+  });
+  router.get('/datacenters/:id/storagedomains', (req, res) => {
+    const dc = found(sim.world.dataCenters.get(String(req.params.id)));
+    const sds = [...sim.world.storageDomains.values()].filter((sd) => sd.dataCenterId === dc.id);
+    sendDoc(res, 200, collection('storage_domains', 'storage_domain', sds.map((sd) => presentStorageDomain(sd, api(res).base, true))));
+  });
+  router.get('/datacenters/:id/storagedomains/:sdId', (req, res) => {
+    const dc = found(sim.world.dataCenters.get(String(req.params.id)));
+    const sd = found(sim.world.storageDomains.get(String(req.params.sdId)));
+    if (sd.dataCenterId !== dc.id) found(undefined);
+    sendDoc(res, 200, { root: 'storage_domain', body: presentStorageDomain(sd, api(res).base, true) });
+  });
+
+  router.get('/clusters', (req, res) => {
+    const clusters = applySearch(sim.world.clusters.values(), clusterFields(sim.engine), listOptions(req, res, BY_NAME));
+    sendDoc(res, 200, collection('clusters', 'cluster', clusters.map((c) => presentCluster(c, api(res).base))));
+  });
+  router.get('/clusters/:id', (req, res) => {
+    const cluster = found(sim.world.clusters.get(String(req.params.id)));
+    sendDoc(res, 200, { root: 'cluster', body: presentCluster(cluster, api(res).base) });
+  });
+
+  router.get('/storagedomains', (req, res) => {
+    const sds = applySearch(sim.world.storageDomains.values(), storageDomainFields(sim.engine), listOptions(req, res, BY_NAME));
+    sendDoc(res, 200, collection('storage_domains', 'storage_domain', sds.map((sd) => presentStorageDomain(sd, api(res).base, false))));
+  });
+  router.get('/storagedomains/:id', (req, res) => {
+    const sd = found(sim.world.storageDomains.get(String(req.params.id)));
+    sendDoc(res, 200, { root: 'storage_domain', body: presentStorageDomain(sd, api(res).base, false) });
+  });
+
+  router.get('/templates', (req, res) => {
+    const templates = applySearch(sim.world.templates.values(), templateFields(sim.engine), listOptions(req, res, BY_NAME));
+    sendDoc(res, 200, collection('templates', 'template', templates.map((t) => presentTemplate(t, api(res).base))));
+  });
+  router.get('/templates/:id', (req, res) => {
+    const template = found(sim.world.templates.get(String(req.params.id)));
+    sendDoc(res, 200, { root: 'template', body: presentTemplate(template, api(res).base) });
+  });
+
+  return router;
+}

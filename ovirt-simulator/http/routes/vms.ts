@@ -1,0 +1,112 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { presentVmStatistics } from '../../present/statistics';
+import { collection, ref } from '../../present/links';
+import { presentVm } from '../../present/vm';
+import { applySearch } from '../../search/filter';
+import { vmFields } from '../../search/fields';
+import type { Simulator } from '../../simulator';
+import { entityNotFound } from '../../world/engine-error';
+import type { Vm } from '../../world/model';
+import type { Node } from '../../wire/document';
+import { api, boolParam } from '../context';
+import { readAction, readVm } from '../body';
+import { sendDoc, sendEmpty } from '../respond';
+import { echoOf, found, listOptions, runAction } from './shared';
+
+/** `/vms` (reference §8). */
+export function vmsRouter(sim: Simulator): Router {
+  const router = express.Router();
+  const vmOf = (req: Request): Vm => found(sim.world.vms.get(String(req.params.id)));
+
+  router.get('/vms', (req, res) => {
+    const { base } = api(res);
+    const vms = applySearch(sim.world.vms.values(), vmFields(sim.engine), listOptions(req, res, { field: 'name', desc: false }));
+    sendDoc(res, 200, collection('vms', 'vm', vms.map((vm) => presentVm(vm, base))));
+  });
+
+  router.post('/vms', async (req, res) => {
+    const { base, actor } = api(res);
+    const input = readVm(req, 'add');
+    const result = sim.engine.vmCommands.create(input, actor);
+    const location = `${req.protocol}://${req.get('host') ?? 'localhost'}${base}/vms/${result.vm.id}`;
+    res.set('Location', location);
+    // With disks to copy the engine answers 202 image_locked, unless `Expect: 201-created` asks it to wait.
+    if (result.async && (req.get('expect') ?? '').toLowerCase().includes('201-created')) {
+      await result.done;
+      return sendDoc(res, 201, { root: 'vm', body: presentVm(result.vm, base) });
+    }
+    const body = presentVm(result.vm, base);
+    if (result.async) {
+      body.link = [...(body.link as Node[]), { href: `${base}/vms/${result.vm.id}/creation_status/${result.job.id}`, rel: 'creation_status' }];
+    }
+    sendDoc(res, result.async ? 202 : 201, { root: 'vm', body });
+  });
+
+  router.get('/vms/:id', (req, res) => {
+    sendDoc(res, 200, { root: 'vm', body: presentVm(vmOf(req), api(res).base) });
+  });
+
+  router.put('/vms/:id', (req, res) => {
+    const vm = vmOf(req);
+    const input = readVm(req, 'update');
+    sim.engine.vmCommands.update(vm, input, api(res).actor);
+    sendDoc(res, 200, { root: 'vm', body: presentVm(vm, api(res).base) });
+  });
+
+  router.delete('/vms/:id', (req, res) => {
+    const vm = vmOf(req);
+    const job = sim.engine.vmCommands.remove(vm, api(res).actor, boolParam(req, res, 'force'));
+    if (boolParam(req, res, 'async')) return sendEmpty(res, 202);
+    sendDoc(res, 200, { root: 'action', body: { job: ref(api(res).base, 'jobs', job.id), status: 'complete' } });
+  });
+
+  router.get('/vms/:id/statistics', (req, res) => {
+    const { base } = api(res);
+    sendDoc(res, 200, collection('statistics', 'statistic', presentVmStatistics(sim.engine, vmOf(req), base)));
+  });
+
+  router.get('/vms/:id/creation_status/:ids', (req, res) => {
+    const vm = vmOf(req);
+    const status = vm.creationStatus ?? 'complete';
+    sendDoc(res, 200, { root: 'creation', body: { status } });
+  });
+
+  router.post('/vms/:id/:action', (req: Request, res: Response) => {
+    const vm = vmOf(req);
+    const action = String(req.params.action);
+    const { actor } = api(res);
+    const actions = sim.engine.vmActions;
+    const subject = { collection: 'vms', element: 'vm', id: vm.id };
+    const known = ['start', 'stop', 'shutdown', 'reboot', 'suspend', 'migrate'];
+    if (!known.includes(action)) return sendEmpty(res, 404);
+    const input = readAction(req, 'vm', action);
+    runAction(res, echoOf(input), subject, () => {
+      switch (action) {
+        case 'start': {
+          const hosts = input.vm?.placement_policy?.hosts?.host ?? [];
+          const first = hosts[0];
+          const hostId = first ? resolveHostId(sim, first) : undefined;
+          return actions.start(vm, actor, hostId);
+        }
+        case 'stop':
+          return actions.stop(vm, actor, input.reason);
+        case 'shutdown':
+          return actions.shutdown(vm, actor, input.reason);
+        case 'reboot':
+          return actions.reboot(vm, actor);
+        case 'suspend':
+          return actions.suspend(vm, actor);
+        default:
+          return actions.migrate(vm, actor, input.host ? resolveHostId(sim, input.host) : undefined, input.force ?? false);
+      }
+    });
+  });
+
+  return router;
+}
+
+function resolveHostId(sim: Simulator, r: { id?: string | undefined; name?: string | undefined }): string {
+  const host = r.id !== undefined ? sim.world.hosts.get(r.id) : sim.world.findByName(sim.world.hosts, r.name ?? '');
+  if (!host) throw entityNotFound(`Host: ${r.id !== undefined ? `id=${r.id}` : `name=${r.name ?? ''}`}`);
+  return host.id;
+}

@@ -1,0 +1,23 @@
+import type { Node } from '../wire/document';
+
+/** A reference to another entity: `<cluster href="…/clusters/1" id="1"/>`. */
+export function ref(base: string, collection: string, id: string, name?: string): Node {
+  const node: Node = { href: `${base}/${collection}/${id}`, id };
+  if (name !== undefined) node.name = name;
+  return node;
+}
+
+/** `<actions><link href="…/vms/1/start" rel="start"/>…</actions>` */
+export function actions(href: string, names: readonly string[]): Node {
+  return { link: names.map((rel) => ({ href: `${href}/${rel}`, rel })) };
+}
+
+/** Sub-collection links: `<link href="…/vms/1/nics" rel="nics"/>`. */
+export function links(href: string, rels: readonly string[]): Node[] {
+  return rels.map((rel) => ({ href: `${href}/${rel}`, rel }));
+}
+
+export function collection(root: string, element: string, items: Node[]): { root: string; body: Node } {
+  // An empty collection has no list at all: `{ }` in JSON, `<vms/>` in XML (reference §1.3).
+  return { root, body: items.length > 0 ? { [element]: items } : {} };
+}
