@@ -46,6 +46,8 @@ export interface WaitOptions {
   timeoutMs: number;
   pollMs?: number;
   correlationId?: string;
+  /** Stops waiting (rejecting with the signal's reason) when aborted, e.g. when a job loses its lease. */
+  signal?: AbortSignal;
 }
 
 export class OvirtClient {
@@ -198,16 +200,16 @@ export class OvirtClient {
    * Graceful shutdown within `timeoutMs`, then power off if the guest has not stopped. Returns how it ended, so the
    * caller can tell the customer their VPS was forced off.
    */
-  async shutdownVmWithin(id: string, timeoutMs: number, options: { pollMs?: number; correlationId?: string } = {}): Promise<'shutdown' | 'stopped'> {
+  async shutdownVmWithin(id: string, timeoutMs: number, options: Omit<WaitOptions, 'timeoutMs'> = {}): Promise<'shutdown' | 'stopped'> {
     const call = { correlationId: options.correlationId };
     await this.shutdownVm(id, call);
     try {
-      await this.waitForVmStatus(id, ['down'], { timeoutMs, pollMs: options.pollMs, correlationId: options.correlationId });
+      await this.waitForVmStatus(id, ['down'], { ...options, timeoutMs });
       return 'shutdown';
     } catch (err) {
       if (!(err instanceof OvirtTimeoutError)) throw err;
       await this.stopVm(id, call);
-      await this.waitForVmStatus(id, ['down'], { timeoutMs: Math.max(timeoutMs, 30_000), pollMs: options.pollMs, correlationId: options.correlationId });
+      await this.waitForVmStatus(id, ['down'], { ...options, timeoutMs: Math.max(timeoutMs, 30_000) });
       return 'stopped';
     }
   }
@@ -271,6 +273,7 @@ export class OvirtClient {
     const deadline = this.now() + options.timeoutMs;
     const poll = options.pollMs ?? 2000;
     for (;;) {
+      options.signal?.throwIfAborted();
       const vm = await this.getVm(id, { correlationId: options.correlationId });
       if (done(vm)) return vm;
       if (this.now() + poll > deadline) throw new OvirtTimeoutError(`${operation} (VM ${vm.name} is ${vm.status})`, options.timeoutMs);
