@@ -12,7 +12,11 @@ import { AppError } from './errors';
 import { requireAdmin } from './http/middleware/admin-auth';
 import { errorHandler } from './http/middleware/error-handler';
 import { jsonBody } from './http/middleware/json-body';
+import { requireBillingKey } from './http/middleware/billing-auth';
+import { adminJobsRouter } from './http/routes/admin-jobs';
 import { adminPlansRouter } from './http/routes/admin-plans';
+import { servicesRouter } from './http/routes/services';
+import { webhooksRouter } from './http/routes/webhooks';
 import { healthRouter } from './http/routes/health';
 import { pagesRouter } from './http/routes/pages';
 import { createViewEngine, VIEWS_DIR } from './http/views';
@@ -62,10 +66,15 @@ export function createApp(c: Container): Express {
   app.use(healthRouter(c.readiness));
   app.use(pagesRouter(c));
 
+  // Before any JSON parser: signatures are checked over the exact bytes received.
+  app.use('/webhooks', webhooksRouter(c.webhookSigner, c.billingEvents));
+
   const api = express.Router();
   api.use(jsonBody(c.config.http.jsonLimit));
   api.use('/admin', requireAdmin(c.adminTokens));
   api.use('/admin/plans', adminPlansRouter(c.plans, c.config.publicUrl));
+  api.use('/admin/jobs', adminJobsRouter(c.jobs));
+  api.use('/services', requireBillingKey(c.config.secrets.billingApiKey), servicesRouter(c.serviceQueries));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => {

@@ -24,6 +24,7 @@ export function bannerLines(config: Config, facts: BannerFacts): string[] {
     );
   }
   if (facts.engine.kind === 'none') lines.push('  oVirt engine   NONE CONFIGURED: set OVIRT_URL, OVIRT_USERNAME and OVIRT_PASSWORD.');
+  lines.push(`  Job worker     ${config.jobs.workerEnabled ? `on (${config.jobs.concurrency} at a time)` : 'off (JOB_WORKER=false): this instance only serves HTTP'}`);
   lines.push(
     `  Migrations     ${facts.migrationsApplied.length > 0 ? `applied ${facts.migrationsApplied.length} now` : 'up to date'}`,
     `  Environment    ${config.env}`,

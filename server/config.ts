@@ -35,6 +35,24 @@ export interface Config {
     readonly session: string;
   };
   readonly billing: { readonly callbackUrl: string | undefined };
+  readonly jobs: {
+    readonly concurrency: number;
+    readonly leaseMs: number;
+    readonly pollMs: number;
+    readonly maxAttempts: number;
+    readonly backoffBaseMs: number;
+    readonly backoffCapMs: number;
+    /** False runs a web-only instance (no job worker). */
+    readonly workerEnabled: boolean;
+  };
+  readonly provisioning: {
+    readonly vmNamePrefix: string;
+    readonly createTimeoutMs: number;
+    readonly bootTimeoutMs: number;
+    readonly shutdownTimeoutMs: number;
+    readonly pollMs: number;
+  };
+  readonly simulator: { readonly scenario: string; readonly speed: number; readonly port: number };
   readonly http: { readonly jsonLimit: string; readonly trustProxy: number };
   readonly log: { readonly level: string };
   readonly shutdownGraceMs: number;
@@ -54,13 +72,14 @@ export class ConfigError extends Error {
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional());
-const booleanFlag = z.preprocess(
-  emptyAsUndefined,
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
-);
+const flag = (byDefault: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(byDefault ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
 
 const schema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'test', 'production']).default('development')),
@@ -72,7 +91,7 @@ const schema = z.object({
   OVIRT_USERNAME: z.preprocess(emptyAsUndefined, z.string().min(1).default('admin@internal')),
   OVIRT_PASSWORD: optionalString,
   OVIRT_CA_FILE: optionalString,
-  OVIRT_INSECURE: booleanFlag,
+  OVIRT_INSECURE: flag(false),
   OVIRT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(30_000)),
   OVIRT_MAX_IN_FLIGHT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).default(8)),
   OVIRT_READ_RETRIES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(3)),
@@ -81,6 +100,21 @@ const schema = z.object({
   BILLING_API_KEY: optionalString,
   BILLING_CALLBACK_URL: optionalUrl,
   SESSION_SECRET: optionalString,
+  JOB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(4)),
+  JOB_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(3_600_000).default(30_000)),
+  JOB_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(60_000).default(1000)),
+  JOB_MAX_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(15)),
+  JOB_BACKOFF_BASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(600_000).default(2000)),
+  JOB_BACKOFF_CAP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400_000).default(600_000)),
+  JOB_WORKER: flag(true),
+  VM_NAME_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a letter then up to 15 letters, digits, _ or -').default('vps-')),
+  PROVISION_CREATE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(1_800_000)),
+  PROVISION_BOOT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(600_000)),
+  PROVISION_SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(120_000)),
+  PROVISION_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(60_000).default(2000)),
+  SIMULATOR_SCENARIO: z.preprocess(emptyAsUndefined, z.string().min(1).default('demo')),
+  SIMULATOR_SPEED: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(1000).default(1)),
+  SIMULATOR_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(0)),
   JSON_BODY_LIMIT: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(b|kb|mb)$/i).default('32kb')),
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
   LOG_LEVEL: z.preprocess(
@@ -235,6 +269,23 @@ export function loadConfig(env: Env): Config {
       session: secrets.SESSION_SECRET,
     },
     billing: { callbackUrl: e.BILLING_CALLBACK_URL },
+    jobs: {
+      concurrency: e.JOB_CONCURRENCY,
+      leaseMs: e.JOB_LEASE_MS,
+      pollMs: e.JOB_POLL_MS,
+      maxAttempts: e.JOB_MAX_ATTEMPTS,
+      backoffBaseMs: e.JOB_BACKOFF_BASE_MS,
+      backoffCapMs: e.JOB_BACKOFF_CAP_MS,
+      workerEnabled: e.JOB_WORKER,
+    },
+    provisioning: {
+      vmNamePrefix: e.VM_NAME_PREFIX,
+      createTimeoutMs: e.PROVISION_CREATE_TIMEOUT_MS,
+      bootTimeoutMs: e.PROVISION_BOOT_TIMEOUT_MS,
+      shutdownTimeoutMs: e.PROVISION_SHUTDOWN_TIMEOUT_MS,
+      pollMs: e.PROVISION_POLL_MS,
+    },
+    simulator: { scenario: e.SIMULATOR_SCENARIO, speed: e.SIMULATOR_SPEED, port: e.SIMULATOR_PORT },
     http: { jsonLimit: e.JSON_BODY_LIMIT, trustProxy: e.TRUST_PROXY },
     log: { level: e.LOG_LEVEL },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -1,17 +1,27 @@
 /**
- * Composition root: builds the database handle, repositories and services once and wires them together.
- * Nothing else constructs collaborators, so tests can build the same graph with a test config and clock.
+ * Composition root: builds the database handle, engine client, repositories, services and the job worker once and
+ * wires them together. Nothing else constructs collaborators, so tests can build the same graph with a test config,
+ * clock and engine.
  */
+import { hostname } from 'node:os';
 import { AdminTokens } from './auth/admin-tokens';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createKnex, type Knex } from './db/knex';
+import { JobQueue } from './jobs/job-queue';
+import { JobWorker } from './jobs/worker';
 import { createLogger, type Logger } from './logger';
 import { createOvirtClient, type EngineTarget, OvirtAuthError, type OvirtClient } from './ovirt';
 import { PlansRepository } from './repositories/plans';
 import { ServicesRepository } from './repositories/services';
+import { WebhookDeliveries } from './repositories/webhook-deliveries';
+import { BillingEventService, type OrderGate } from './services/billing-events';
+import { CallbackService } from './services/callbacks';
 import { PlanService } from './services/plans';
+import { ProvisioningService } from './services/provisioning';
 import { ReadinessProbe } from './services/readiness';
+import { ServiceQueries } from './services/service-queries';
+import { WebhookSigner } from './webhooks/signature';
 
 export interface Container {
   config: Config;
@@ -21,11 +31,17 @@ export interface Container {
   adminTokens: AdminTokens;
   readiness: ReadinessProbe;
   plans: PlanService;
+  billingEvents: BillingEventService;
+  serviceQueries: ServiceQueries;
+  webhookSigner: WebhookSigner;
+  jobs: JobQueue;
+  /** Runs reconcile and callback jobs; started by main (or a test), never by construction. */
+  worker: JobWorker;
   /** The engine client; undefined when no engine is configured (tests of engine-free parts). */
   ovirt: OvirtClient | undefined;
   engine: EngineTarget | undefined;
-  /** Releases the database pool; call once, after the HTTP server has closed. */
-  close(): Promise<void>;
+  /** Stops the worker (within the grace period), revokes the engine token and releases the database pool. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** The configured engine, if any, as a client target. */
@@ -35,19 +51,62 @@ export function configuredEngine(config: Config): EngineTarget | undefined {
   return { url, username, password: password ?? '', caFile, insecure, timeoutMs, maxInFlight, readRetries };
 }
 
-export function createContainer(
-  config: Config,
-  overrides: { logger?: Logger; clock?: Clock; knex?: Knex; engine?: EngineTarget } = {},
-): Container {
+export interface ContainerOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  knex?: Knex;
+  engine?: EngineTarget;
+  gate?: OrderGate;
+  fetch?: typeof fetch;
+}
+
+export function createContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const logger = overrides.logger ?? createLogger(config.log.level);
   const clock = overrides.clock ?? systemClock;
   const knex = overrides.knex ?? createKnex(config.database);
-
   const engine = overrides.engine ?? configuredEngine(config);
   const ovirt = engine ? createOvirtClient(engine, logger) : undefined;
 
   const plansRepo = new PlansRepository(knex);
   const servicesRepo = new ServicesRepository(knex);
+  const deliveries = new WebhookDeliveries(knex);
+  const jobs = new JobQueue({ knex, clock, ...config.jobs });
+  const webhookSigner = new WebhookSigner(config.secrets.webhook);
+  const callbacks = new CallbackService({
+    url: config.billing.callbackUrl,
+    signer: new WebhookSigner(config.secrets.callback),
+    jobs,
+    clock,
+    logger,
+    fetch: overrides.fetch,
+  });
+
+  const handlers: Record<string, (ctx: Parameters<ProvisioningService['reconcile']>[0]) => Promise<void>> = {
+    callback: (ctx) => callbacks.send(ctx),
+  };
+  if (ovirt) {
+    const provisioning = new ProvisioningService({
+      ovirt,
+      services: servicesRepo,
+      plans: plansRepo,
+      callbacks,
+      clock,
+      logger,
+      vmNamePrefix: config.provisioning.vmNamePrefix,
+      timings: { ...config.provisioning, removeTimeoutMs: config.provisioning.bootTimeoutMs },
+    });
+    handlers.reconcile = (ctx) => provisioning.reconcile(ctx);
+  }
+  const worker = new JobWorker({
+    queue: jobs,
+    handlers,
+    logger: logger.child({ component: 'worker' }),
+    owner: `${hostname()}:${process.pid}`,
+    concurrency: config.jobs.concurrency,
+    pollMs: config.jobs.pollMs,
+    heartbeatMs: Math.max(100, Math.floor(config.jobs.leaseMs / 3)),
+    reapEveryMs: Math.max(1000, Math.floor(config.jobs.leaseMs / 2)),
+  });
 
   const readiness = new ReadinessProbe([
     {
@@ -89,9 +148,25 @@ export function createContainer(
     adminTokens: new AdminTokens(config.secrets.session, clock),
     readiness,
     plans: new PlanService({ plans: plansRepo, services: servicesRepo, clock }),
+    billingEvents: new BillingEventService({
+      knex,
+      clock,
+      plans: plansRepo,
+      services: servicesRepo,
+      deliveries,
+      jobs,
+      publicUrl: config.publicUrl,
+      gate: overrides.gate,
+      onQueued: () => worker.wake(),
+    }),
+    serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo }),
+    webhookSigner,
+    jobs,
+    worker,
     ovirt,
     engine,
-    close: async () => {
+    close: async (graceMs = config.shutdownGraceMs) => {
+      await worker.stop(graceMs);
       await ovirt?.close();
       await knex.destroy();
     },

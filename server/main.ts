@@ -4,9 +4,10 @@
 import { createApp } from './app';
 import { bannerLines, type BannerFacts } from './banner';
 import { ConfigError, loadConfig, readProcessEnvironment } from './config';
-import { createContainer } from './container';
+import { configuredEngine, createContainer } from './container';
 import { migrateLatest } from './db/migrate';
 import { assertSupportedServer, UnsupportedDatabaseError } from './db/version-check';
+import { type DemoEngine, startDemoEngine } from './demo-engine';
 import { startHttpServer } from './http-server';
 
 async function main(): Promise<void> {
@@ -21,7 +22,11 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const container = createContainer(config);
+  // No engine configured outside production: run the bundled simulator so the whole service can be tried.
+  let demo: DemoEngine | undefined;
+  const real = configuredEngine(config);
+  if (!real && !config.isProduction) demo = await startDemoEngine(config);
+  const container = createContainer(config, { engine: real ?? demo?.target });
   const { logger } = container;
   let databaseVersion: string;
   let migrationsApplied: string[];
@@ -29,7 +34,8 @@ async function main(): Promise<void> {
     databaseVersion = await assertSupportedServer(container.knex);
     migrationsApplied = await migrateLatest(container.knex);
   } catch (err) {
-    await container.close().catch(() => undefined);
+    await container.close(0).catch(() => undefined);
+    await demo?.simulator.close();
     if (err instanceof UnsupportedDatabaseError) {
       console.error(`oVirt HA Bridge cannot start: ${err.message}`);
     } else {
@@ -38,7 +44,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const engine: BannerFacts['engine'] = config.ovirt.url ? { kind: 'configured', url: config.ovirt.url } : { kind: 'none' };
+  const engine: BannerFacts['engine'] = real
+    ? { kind: 'configured', url: real.url }
+    : demo
+      ? { kind: 'simulator', url: demo.simulator.url, scenario: demo.scenario }
+      : { kind: 'none' };
+  if (config.jobs.workerEnabled) container.worker.start();
 
   const running = await startHttpServer(createApp(container), {
     host: config.host,
@@ -46,7 +57,10 @@ async function main(): Promise<void> {
     graceMs: config.shutdownGraceMs,
     logger,
     beforeClose: () => container.readiness.startDraining(),
-    cleanup: () => container.close(),
+    cleanup: async () => {
+      await container.close();
+      await demo?.simulator.close();
+    },
   });
 
   const adminToken = config.generatedSecrets.includes('SESSION_SECRET') ? container.adminTokens.sign('banner', 3600) : undefined;

@@ -64,13 +64,13 @@ export class PlansRepository {
     return (await q).map(toPlan);
   }
 
-  async findById(id: number): Promise<Plan | undefined> {
-    const row = await this.knex<PlanRow>(TABLE).where({ id }).first();
+  async findById(id: number, trx: Knex | Knex.Transaction = this.knex): Promise<Plan | undefined> {
+    const row = await trx<PlanRow>(TABLE).where({ id }).first();
     return row ? toPlan(row) : undefined;
   }
 
-  async findByProductId(productId: string): Promise<Plan | undefined> {
-    const row = await this.knex<PlanRow>(TABLE).where({ product_id: productId }).first();
+  async findByProductId(productId: string, trx: Knex | Knex.Transaction = this.knex): Promise<Plan | undefined> {
+    const row = await trx<PlanRow>(TABLE).where({ product_id: productId }).first();
     return row ? toPlan(row) : undefined;
   }
 

@@ -1,13 +1,137 @@
-/** Billing services (customers' VPS). Only what the plan rules need so far; provisioning extends it. */
+/** Billing services (customers' VPS) in the database; plain domain objects out. */
 import type { Knex } from 'knex';
-import { readNumber } from '../db/columns';
+import { readDate, readNullableDate, readNumber } from '../db/columns';
+import { isMysql } from '../db/knex';
+import type { ActualState, CancellationType, DesiredState, Service } from '../domain/service';
+
+interface ServiceRow {
+  id: number;
+  service_id: string;
+  client_id: string;
+  plan_id: number;
+  applied_plan_id: number | null;
+  hostname: string | null;
+  desired_state: DesiredState;
+  actual_state: ActualState;
+  vm_id: string | null;
+  vm_name: string | null;
+  vm_host: string | null;
+  last_error: string | null;
+  last_event_at: unknown;
+  cancellation_type: CancellationType | null;
+  cancellation_requested_at: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+export type ServiceChanges = Partial<{
+  planId: number;
+  appliedPlanId: number | null;
+  hostname: string | null;
+  desiredState: DesiredState;
+  actualState: ActualState;
+  vmId: string | null;
+  vmName: string | null;
+  vmHost: string | null;
+  lastError: string | null;
+  lastEventAt: Date | null;
+  cancellationType: CancellationType | null;
+  cancellationRequestedAt: Date | null;
+}>;
+
+const TABLE = 'services';
+
+function toService(r: ServiceRow): Service {
+  return {
+    id: readNumber(r.id),
+    serviceId: String(r.service_id),
+    clientId: String(r.client_id),
+    planId: readNumber(r.plan_id),
+    appliedPlanId: r.applied_plan_id === null ? null : readNumber(r.applied_plan_id),
+    hostname: r.hostname,
+    desiredState: r.desired_state,
+    actualState: r.actual_state,
+    vmId: r.vm_id,
+    vmName: r.vm_name,
+    vmHost: r.vm_host,
+    lastError: r.last_error,
+    lastEventAt: readNullableDate(r.last_event_at),
+    cancellationType: r.cancellation_type,
+    cancellationRequestedAt: readNullableDate(r.cancellation_requested_at),
+    createdAt: readDate(r.created_at),
+    updatedAt: readDate(r.updated_at),
+  };
+}
+
+const COLUMNS: Record<keyof ServiceChanges, string> = {
+  planId: 'plan_id',
+  appliedPlanId: 'applied_plan_id',
+  hostname: 'hostname',
+  desiredState: 'desired_state',
+  actualState: 'actual_state',
+  vmId: 'vm_id',
+  vmName: 'vm_name',
+  vmHost: 'vm_host',
+  lastError: 'last_error',
+  lastEventAt: 'last_event_at',
+  cancellationType: 'cancellation_type',
+  cancellationRequestedAt: 'cancellation_requested_at',
+};
 
 export class ServicesRepository {
   constructor(private readonly knex: Knex) {}
 
   /** Services that still reference a plan, whatever their state (terminated rows keep their history). */
   async countByPlan(planId: number): Promise<number> {
-    const row = await this.knex('services').where({ plan_id: planId }).count({ n: '*' }).first();
+    const row = await this.knex(TABLE).where({ plan_id: planId }).count({ n: '*' }).first();
     return row ? readNumber(row.n) : 0;
+  }
+
+  /** By billing service id; with `lock` the row stays locked (MySQL) until the transaction ends. */
+  async findByServiceId(serviceId: string, trx: Knex | Knex.Transaction = this.knex, lock = false): Promise<Service | undefined> {
+    const q = trx<ServiceRow>(TABLE).where({ service_id: serviceId }).first();
+    if (lock && isMysql(this.knex)) q.forUpdate();
+    const row = await q;
+    return row ? toService(row as ServiceRow) : undefined;
+  }
+
+  async findById(id: number, trx: Knex | Knex.Transaction = this.knex): Promise<Service | undefined> {
+    const row = await trx<ServiceRow>(TABLE).where({ id }).first();
+    return row ? toService(row as ServiceRow) : undefined;
+  }
+
+  async insert(
+    s: { serviceId: string; clientId: string; planId: number; hostname: string | null; desiredState: DesiredState; lastEventAt: Date | null },
+    now: Date,
+    trx: Knex | Knex.Transaction = this.knex,
+  ): Promise<Service> {
+    const [id] = await trx(TABLE).insert({
+      service_id: s.serviceId,
+      client_id: s.clientId,
+      plan_id: s.planId,
+      hostname: s.hostname,
+      desired_state: s.desiredState,
+      actual_state: 'pending',
+      last_event_at: s.lastEventAt,
+      created_at: now,
+      updated_at: now,
+    });
+    const created = await this.findById(Number(id), trx);
+    if (!created) throw new Error(`service row ${String(id)} vanished after insert`);
+    return created;
+  }
+
+  async update(id: number, changes: ServiceChanges, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    const row: Record<string, unknown> = { updated_at: now };
+    for (const [key, value] of Object.entries(changes)) {
+      if (value !== undefined) row[COLUMNS[key as keyof ServiceChanges]] = value;
+    }
+    await trx(TABLE).where({ id }).update(row);
+  }
+
+  async list(filter: { actualState?: ActualState; limit?: number } = {}): Promise<Service[]> {
+    const q = this.knex<ServiceRow>(TABLE).orderBy('id').limit(filter.limit ?? 500);
+    if (filter.actualState) q.where('actual_state', filter.actualState);
+    return ((await q) as ServiceRow[]).map(toService);
   }
 }

@@ -8,6 +8,7 @@ import { type Config, loadConfig } from '../../server/config';
 import { type Container, createContainer } from '../../server/container';
 import { migrateLatest } from '../../server/db/migrate';
 import { createLogger, type Logger } from '../../server/logger';
+import type { EngineTarget } from '../../server/ovirt';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
 
 export const TEST_SECRETS = {
@@ -31,7 +32,7 @@ export interface TestApp {
 
 export async function createTestApp(
   kind: DatabaseKind,
-  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger; engine?: EngineTarget } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const config = testConfig({ DATABASE_URL: db.url, ...options.env });
@@ -39,6 +40,7 @@ export async function createTestApp(
     knex: db.knex,
     clock: options.clock,
     logger: options.logger ?? createLogger('silent'),
+    engine: options.engine,
   });
   await migrateLatest(db.knex);
   return {
@@ -46,6 +48,10 @@ export async function createTestApp(
     container,
     db,
     adminAuth: `Bearer ${container.adminTokens.sign('test-admin')}`,
-    close: () => db.drop(),
+    close: async () => {
+      await container.worker.stop(0);
+      await container.ovirt?.close();
+      await db.drop();
+    },
   };
 }

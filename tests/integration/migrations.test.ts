@@ -20,11 +20,11 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
   test('when all run up from empty, down to empty and up again, then each step leaves the expected tables', async () => {
     const applied = await migrateLatest(db.knex);
     expect(applied).toEqual(files);
-    for (const table of ['plans', 'services']) expect(await db.knex.schema.hasTable(table)).toBe(true);
+    for (const table of ['plans', 'services', 'webhook_deliveries', 'jobs']) expect(await db.knex.schema.hasTable(table)).toBe(true);
 
     const reverted = await rollbackAll(db.knex);
     expect([...reverted].sort()).toEqual(files);
-    for (const table of ['plans', 'services']) expect(await db.knex.schema.hasTable(table)).toBe(false);
+    for (const table of ['plans', 'services', 'webhook_deliveries', 'jobs']) expect(await db.knex.schema.hasTable(table)).toBe(false);
 
     expect(await migrateLatest(db.knex)).toEqual(files);
     expect(await migrateLatest(db.knex)).toEqual([]);

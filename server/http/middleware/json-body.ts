@@ -11,8 +11,18 @@ interface BodyParserError {
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
+type Parser = (req: Request, res: Response, next: (err?: unknown) => void) => void;
+
 export function jsonBody(limit: string) {
-  const parse = express.json({ limit, strict: true });
+  return withTypedErrors(express.json({ limit, strict: true }), limit);
+}
+
+/** The raw bytes of a body (webhooks verify signatures over them), with the same limit and error handling. */
+export function rawBody(limit: string) {
+  return withTypedErrors(express.raw({ limit, type: () => true }), limit);
+}
+
+function withTypedErrors(parse: Parser, limit: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (METHODS_WITH_BODY.has(req.method) && hasBody && !req.is('application/json')) {

@@ -1,0 +1,321 @@
+/**
+ * The job table as a queue. Claims are short transactions with no network I/O inside; on MySQL/MariaDB they lock the
+ * candidate rows with FOR UPDATE SKIP LOCKED so several instances never claim one job twice (SQLite has one
+ * connection, so its transactions are serial anyway). Every write after the claim is guarded by the lease token.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import { readDate, readNullableDate, readNumber } from '../db/columns';
+import { isMysql } from '../db/knex';
+import { backoffDelay } from '../ovirt/backoff';
+import { LeaseLostError } from './job-errors';
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'dead' | 'cancelled';
+
+export interface Job {
+  id: number;
+  kind: string;
+  serviceId: number | null;
+  payload: unknown;
+  state: JobState;
+  attempts: number;
+  maxAttempts: number;
+  runAfter: Date;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface ClaimedJob {
+  job: Job;
+  token: string;
+}
+
+export interface NewJob {
+  kind: string;
+  serviceId?: number | null;
+  payload?: unknown;
+  /** At most one waiting job per key; a second enqueue moves the waiting one's run time up instead. */
+  dedupeKey?: string;
+  runAfter?: Date;
+  maxAttempts?: number;
+}
+
+export interface JobQueueOptions {
+  knex: Knex;
+  clock: Clock;
+  leaseMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  random?: () => number;
+}
+
+interface JobRow {
+  id: number | string;
+  kind: string;
+  service_id: number | null;
+  payload: string;
+  state: JobState;
+  attempts: number;
+  max_attempts: number;
+  run_after: unknown;
+  lease_owner: string | null;
+  lease_token: string | null;
+  lease_expires_at: unknown;
+  last_error: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+  finished_at: unknown;
+}
+
+const TABLE = 'jobs';
+/** Errors are kept for the admin, cut to a size any column type holds. */
+const MAX_ERROR = 4000;
+
+function toJob(r: JobRow): Job {
+  return {
+    id: readNumber(r.id),
+    kind: r.kind,
+    serviceId: r.service_id === null ? null : readNumber(r.service_id),
+    payload: JSON.parse(r.payload) as unknown,
+    state: r.state,
+    attempts: readNumber(r.attempts),
+    maxAttempts: readNumber(r.max_attempts),
+    runAfter: readDate(r.run_after),
+    leaseOwner: r.lease_owner,
+    leaseExpiresAt: readNullableDate(r.lease_expires_at),
+    lastError: r.last_error,
+    createdAt: readDate(r.created_at),
+    updatedAt: readDate(r.updated_at),
+    finishedAt: readNullableDate(r.finished_at),
+  };
+}
+
+export class JobQueue {
+  private readonly knex: Knex;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  constructor(private readonly options: JobQueueOptions) {
+    this.knex = options.knex;
+    this.clock = options.clock;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Adds a job, inside the caller's transaction when given (the outbox: the job commits with the business row). */
+  async enqueue(job: NewJob, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    const now = this.clock.now();
+    const runAfter = job.runAfter ?? now;
+    const row = {
+      kind: job.kind,
+      service_id: job.serviceId ?? null,
+      dedupe_key: job.dedupeKey ?? null,
+      payload: JSON.stringify(job.payload ?? {}),
+      state: 'queued',
+      attempts: 0,
+      max_attempts: job.maxAttempts ?? this.options.maxAttempts,
+      run_after: runAfter,
+      created_at: now,
+      updated_at: now,
+    };
+    if (job.dedupeKey === undefined) {
+      await trx(TABLE).insert(row);
+      return;
+    }
+    // A waiting job with this key already exists: it will read the newest desired state when it runs, so just run
+    // it soon rather than after its backoff.
+    await trx(TABLE).insert(row).onConflict('dedupe_key').merge({ run_after: runAfter, updated_at: now });
+  }
+
+  /** Claims the next due job whose service has no other job running, or undefined. */
+  async claim(owner: string): Promise<ClaimedJob | undefined> {
+    const mysql = isMysql(this.knex);
+    const work = async (trx: Knex.Transaction): Promise<ClaimedJob | undefined> => {
+      const now = this.clock.now();
+      let q = trx(TABLE)
+        .select('id', 'service_id')
+        .where('state', 'queued')
+        .andWhere('run_after', '<=', now)
+        .orderBy([{ column: 'run_after' }, { column: 'id' }])
+        .limit(10);
+      // MySQL/MariaDB: skip rows another instance is claiming right now instead of queueing behind its lock.
+      if (mysql) q = q.forUpdate().skipLocked();
+      const candidates = (await q) as Array<{ id: number; service_id: number | null }>;
+      if (candidates.length === 0) return undefined;
+      const serviceIds = [...new Set(candidates.map((c) => c.service_id).filter((s): s is number => s !== null))];
+      const busy = new Set(
+        serviceIds.length === 0
+          ? []
+          : ((await trx(TABLE)
+              .whereIn('service_id', serviceIds)
+              .andWhere('state', 'running')
+              .andWhere('lease_expires_at', '>', now)
+              .pluck('service_id')) as number[]).map(Number),
+      );
+      const pick = candidates.find((c) => c.service_id === null || !busy.has(Number(c.service_id)));
+      if (!pick) return undefined;
+      const token = randomUUID();
+      await trx(TABLE)
+        .where({ id: pick.id })
+        .update({
+          state: 'running',
+          dedupe_key: null,
+          lease_owner: owner,
+          lease_token: token,
+          lease_expires_at: new Date(now.getTime() + this.options.leaseMs),
+          attempts: trx.raw('attempts + 1'),
+          updated_at: now,
+        });
+      const row = (await trx(TABLE).where({ id: pick.id }).first()) as JobRow;
+      return { job: toJob(row), token };
+    };
+    // READ COMMITTED so the "is this service busy" read sees other instances' committed claims, not a snapshot.
+    return mysql ? this.knex.transaction(work, { isolationLevel: 'read committed' }) : this.knex.transaction(work);
+  }
+
+  /** Extends the lease; false when the lease was lost (another worker owns the job now). */
+  async heartbeat(id: number, token: string, trx: Knex | Knex.Transaction = this.knex): Promise<boolean> {
+    const now = this.clock.now();
+    const n = await trx(TABLE)
+      .where({ id, lease_token: token, state: 'running' })
+      .update({ lease_expires_at: new Date(now.getTime() + this.options.leaseMs), updated_at: now });
+    return n === 1;
+  }
+
+  /**
+   * Runs `write` in a transaction that first proves the lease is still ours (and extends it); throws LeaseLostError
+   * otherwise, so a worker that lost its job cannot write anything about it.
+   */
+  async fenced<T>(id: number, token: string, write: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.knex.transaction(async (trx) => {
+      if (!(await this.heartbeat(id, token, trx))) throw new LeaseLostError(id);
+      return write(trx);
+    });
+  }
+
+  async succeed(id: number, token: string): Promise<boolean> {
+    const now = this.clock.now();
+    const n = await this.knex(TABLE)
+      .where({ id, lease_token: token, state: 'running' })
+      .update({ state: 'succeeded', lease_token: null, lease_owner: null, lease_expires_at: null, last_error: null, finished_at: now, updated_at: now });
+    return n === 1;
+  }
+
+  /**
+   * Records a failure: `dead` when permanent or out of attempts, else queued again after capped exponential backoff
+   * with full jitter (or the handler's hint). 'lost' when the lease was no longer ours.
+   */
+  async fail(id: number, token: string, failure: { message: string; permanent: boolean; retryAfterMs?: number }): Promise<'retry' | 'dead' | 'lost'> {
+    return this.knex.transaction(async (trx) => {
+      const row = (await trx(TABLE).where({ id, lease_token: token, state: 'running' }).first()) as JobRow | undefined;
+      if (!row) return 'lost';
+      const now = this.clock.now();
+      const attempts = readNumber(row.attempts);
+      const dead = failure.permanent || attempts >= readNumber(row.max_attempts);
+      const lastError = failure.message.slice(0, MAX_ERROR);
+      if (dead) {
+        await trx(TABLE)
+          .where({ id, lease_token: token })
+          .update({ state: 'dead', lease_token: null, lease_owner: null, lease_expires_at: null, last_error: lastError, finished_at: now, updated_at: now });
+        return 'dead';
+      }
+      const delay = failure.retryAfterMs ?? backoffDelay(attempts - 1, this.options.backoffBaseMs, this.options.backoffCapMs, this.random);
+      await trx(TABLE)
+        .where({ id, lease_token: token })
+        .update({
+          state: 'queued',
+          lease_token: null,
+          lease_owner: null,
+          lease_expires_at: null,
+          last_error: lastError,
+          run_after: new Date(now.getTime() + Math.min(delay, this.options.backoffCapMs)),
+          updated_at: now,
+        });
+      return 'retry';
+    });
+  }
+
+  /** Gives a job back without counting the attempt (graceful shutdown). */
+  async release(id: number, token: string): Promise<boolean> {
+    const now = this.clock.now();
+    const n = await this.knex(TABLE)
+      .where({ id, lease_token: token, state: 'running' })
+      .update({ state: 'queued', lease_token: null, lease_owner: null, lease_expires_at: null, attempts: this.knex.raw('attempts - 1'), run_after: now, updated_at: now });
+    return n === 1;
+  }
+
+  /**
+   * Takes back jobs whose worker vanished (lease expired). A reconcile job is level-triggered, so when a newer one
+   * for the same service already waits, the orphan is superseded rather than run twice.
+   */
+  async reapExpired(): Promise<number> {
+    const now = this.clock.now();
+    const expired = (await this.knex(TABLE).where('state', 'running').andWhere('lease_expires_at', '<', now)) as JobRow[];
+    let reaped = 0;
+    for (const row of expired) {
+      const guard = { id: row.id, lease_token: row.lease_token, state: 'running' };
+      const attempts = readNumber(row.attempts);
+      const message = `worker ${row.lease_owner ?? '?'} stopped answering (lease expired) during attempt ${attempts}`;
+      const newer =
+        row.service_id !== null &&
+        (await this.knex(TABLE).where({ service_id: row.service_id, kind: row.kind, state: 'queued' }).whereNot('id', row.id).first('id')) !== undefined;
+      const clear = { lease_token: null, lease_owner: null, lease_expires_at: null, updated_at: now };
+      let update: Record<string, unknown>;
+      if (newer) update = { ...clear, state: 'cancelled', last_error: `${message}; superseded by a newer job`, finished_at: now };
+      else if (attempts >= readNumber(row.max_attempts)) update = { ...clear, state: 'dead', last_error: message, finished_at: now };
+      else update = { ...clear, state: 'queued', last_error: message, run_after: now };
+      reaped += await this.knex(TABLE).where(guard).update(update);
+    }
+    return reaped;
+  }
+
+  async get(id: number): Promise<Job | undefined> {
+    const row = (await this.knex(TABLE).where({ id }).first()) as JobRow | undefined;
+    return row ? toJob(row) : undefined;
+  }
+
+  async list(filter: { state?: JobState; kind?: string; serviceId?: number; limit?: number; beforeId?: number } = {}): Promise<Job[]> {
+    const q = this.knex(TABLE).orderBy('id', 'desc').limit(filter.limit ?? 100);
+    if (filter.state) q.where('state', filter.state);
+    if (filter.kind) q.where('kind', filter.kind);
+    if (filter.serviceId !== undefined) q.where('service_id', filter.serviceId);
+    if (filter.beforeId !== undefined) q.where('id', '<', filter.beforeId);
+    return ((await q) as JobRow[]).map(toJob);
+  }
+
+  async countByState(): Promise<Record<JobState, number>> {
+    const rows = (await this.knex(TABLE).select('state').count({ n: '*' }).groupBy('state')) as Array<{ state: JobState; n: unknown }>;
+    const counts: Record<JobState, number> = { queued: 0, running: 0, succeeded: 0, dead: 0, cancelled: 0 };
+    for (const r of rows) counts[r.state] = readNumber(r.n);
+    return counts;
+  }
+
+  /** Puts a dead or cancelled job back in the queue with fresh attempts; false when it is in another state. */
+  async retry(id: number): Promise<boolean> {
+    const now = this.clock.now();
+    const n = await this.knex(TABLE)
+      .where({ id })
+      .whereIn('state', ['dead', 'cancelled'])
+      .update({ state: 'queued', attempts: 0, run_after: now, finished_at: null, updated_at: now });
+    return n === 1;
+  }
+
+  /** Cancels a waiting job; false when it is not waiting (a running job finishes its attempt). */
+  async cancel(id: number): Promise<boolean> {
+    const now = this.clock.now();
+    const n = await this.knex(TABLE)
+      .where({ id, state: 'queued' })
+      .update({ state: 'cancelled', dedupe_key: null, finished_at: now, updated_at: now, last_error: 'cancelled by an admin' });
+    return n === 1;
+  }
+
+  /** Deletes finished jobs older than `before` (housekeeping). */
+  async purgeFinished(before: Date): Promise<number> {
+    return this.knex(TABLE).whereIn('state', ['succeeded', 'cancelled']).andWhere('updated_at', '<', before).delete();
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Runs jobs: claims due ones (up to `concurrency` at a time), keeps each lease alive with a heartbeat, and records
+ * the outcome under the lease token. A handler learns of a lost lease through its AbortSignal and through
+ * `ctx.fenced`, which refuses to write once the lease is gone.
+ */
+import type { Knex } from 'knex';
+import type { Logger } from '../logger';
+import { LeaseLostError, PermanentJobError, RetryLaterError } from './job-errors';
+import type { ClaimedJob, Job, JobQueue } from './job-queue';
+
+export interface JobContext {
+  job: Job;
+  signal: AbortSignal;
+  /** Writes in a transaction that first proves the lease is still held (LeaseLostError otherwise). */
+  fenced<T>(write: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
+  /** Throws LeaseLostError when the lease was lost; call between long steps. */
+  checkLease(): void;
+}
+
+export type JobHandler = (ctx: JobContext) => Promise<void>;
+
+export interface WorkerOptions {
+  queue: JobQueue;
+  handlers: Record<string, JobHandler>;
+  logger: Logger;
+  owner: string;
+  concurrency: number;
+  pollMs: number;
+  heartbeatMs: number;
+  reapEveryMs: number;
+}
+
+export class JobWorker {
+  private running = false;
+  private readonly active = new Map<number, { token: string; done: Promise<void>; abort: AbortController }>();
+  private timer: NodeJS.Timeout | undefined;
+  private reapTimer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+
+  constructor(private readonly o: WorkerOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+    this.reapTimer = setInterval(() => {
+      this.o.queue.reapExpired().then(
+        (n) => n > 0 && this.o.logger.warn({ reaped: n }, 'took back jobs whose worker stopped answering'),
+        (err: unknown) => this.o.logger.error({ err }, 'reaping expired jobs failed'),
+      );
+    }, this.o.reapEveryMs);
+  }
+
+  /** Poll now (after a local enqueue) instead of waiting for the next tick. */
+  wake(): void {
+    if (this.running) this.schedule(0);
+  }
+
+  /**
+   * Stops claiming, lets running jobs finish within `graceMs`, then gives the rest back to the queue (their
+   * attempt not counted) so another instance picks them up at once.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    clearInterval(this.reapTimer);
+    await this.polling;
+    const all = Promise.all([...this.active.values()].map((a) => a.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return;
+    for (const [id, a] of this.active) {
+      a.abort.abort();
+      await this.o.queue.release(id, a.token).catch(() => false);
+    }
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Claims and runs at most one job to completion; for tests and tools. Returns the job run, if any. */
+  async runOne(): Promise<Job | undefined> {
+    const claimed = await this.o.queue.claim(this.o.owner);
+    if (!claimed) return undefined;
+    await this.execute(claimed);
+    return claimed.job;
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.polling ??= this.poll().finally(() => {
+        this.polling = undefined;
+        if (this.running) this.schedule(this.o.pollMs);
+      });
+    }, ms);
+  }
+
+  private async poll(): Promise<void> {
+    while (this.running && this.active.size < this.o.concurrency) {
+      let claimed: ClaimedJob | undefined;
+      try {
+        claimed = await this.o.queue.claim(this.o.owner);
+      } catch (err) {
+        this.o.logger.error({ err }, 'claiming a job failed');
+        return;
+      }
+      if (!claimed) return;
+      const abort = new AbortController();
+      const entry = { token: claimed.token, abort, done: Promise.resolve() };
+      this.active.set(claimed.job.id, entry);
+      entry.done = this.execute(claimed, abort).finally(() => {
+        this.active.delete(claimed.job.id);
+        if (this.running) this.schedule(0);
+      });
+    }
+  }
+
+  private async execute({ job, token }: ClaimedJob, abort = new AbortController()): Promise<void> {
+    const log = this.o.logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts, serviceId: job.serviceId });
+    const handler = this.o.handlers[job.kind];
+    let lost = false;
+    const heartbeat = setInterval(() => {
+      this.o.queue.heartbeat(job.id, token).then(
+        (ok) => {
+          if (!ok && !lost) {
+            lost = true;
+            abort.abort(new LeaseLostError(job.id));
+          }
+        },
+        (err: unknown) => log.warn({ err }, 'heartbeat failed'),
+      );
+    }, this.o.heartbeatMs);
+    const ctx: JobContext = {
+      job,
+      signal: abort.signal,
+      fenced: (write) => this.o.queue.fenced(job.id, token, write),
+      checkLease: () => {
+        if (abort.signal.aborted) throw new LeaseLostError(job.id);
+      },
+    };
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
+      await handler(ctx);
+      if (!(await this.o.queue.succeed(job.id, token))) log.warn('job finished but its lease was lost; result not recorded');
+    } catch (err) {
+      if (err instanceof LeaseLostError || abort.signal.aborted) {
+        log.warn('lease lost: another worker owns this job now');
+        return;
+      }
+      const permanent = err instanceof PermanentJobError;
+      const message = err instanceof Error ? err.message : String(err);
+      const outcome = await this.o.queue
+        .fail(job.id, token, { message, permanent, retryAfterMs: err instanceof RetryLaterError ? err.afterMs : undefined })
+        .catch((e: unknown) => {
+          log.error({ err: e }, 'recording a job failure failed');
+          return 'lost' as const;
+        });
+      if (outcome === 'dead') log.error({ error: message }, 'job dead');
+      else log.warn({ error: message, outcome }, 'job failed');
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+}

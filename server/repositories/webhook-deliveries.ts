@@ -1,0 +1,43 @@
+/** Webhook deliveries already answered, for redelivery and audit. */
+import type { Knex } from 'knex';
+import { readNumber } from '../db/columns';
+import type { DeliveryAnswer } from '../services/billing-events';
+
+const TABLE = 'webhook_deliveries';
+
+export class WebhookDeliveries {
+  constructor(private readonly knex: Knex) {}
+
+  async find(webhookId: string): Promise<{ bodySha256: string; response: DeliveryAnswer } | undefined> {
+    const row = (await this.knex(TABLE).where({ webhook_id: webhookId }).first('body_sha256', 'response')) as
+      | { body_sha256: string; response: string }
+      | undefined;
+    return row ? { bodySha256: row.body_sha256, response: JSON.parse(row.response) as DeliveryAnswer } : undefined;
+  }
+
+  async insert(
+    d: { webhookId: string; type: string; serviceId: string | null; bodySha256: string; outcome: 'applied' | 'ignored'; response: DeliveryAnswer },
+    now: Date,
+    trx: Knex | Knex.Transaction = this.knex,
+  ): Promise<void> {
+    await trx(TABLE).insert({
+      webhook_id: d.webhookId,
+      type: d.type,
+      service_id: d.serviceId,
+      body_sha256: d.bodySha256,
+      outcome: d.outcome,
+      response: JSON.stringify(d.response),
+      received_at: now,
+    });
+  }
+
+  /** Forgets deliveries older than `before` (kept at least 7 days; the panel retries for less). */
+  async purge(before: Date): Promise<number> {
+    return this.knex(TABLE).where('received_at', '<', before).delete();
+  }
+
+  async count(): Promise<number> {
+    const row = await this.knex(TABLE).count({ n: '*' }).first();
+    return row ? readNumber(row.n) : 0;
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Provisioning: one reconcile per service converges the VM to the service's desired state. Every step is an
+ * idempotent "ensure" that looks before it acts, so a retried or taken-over job never makes a second VM:
+ * the VM name derives from the billing service id, and an uncertain create is resolved by looking the name up.
+ */
+import type { Clock } from '../clock';
+import type { Plan } from '../domain/plan';
+import { isOurVm, type Service, vmCommentFor, vmNameFor } from '../domain/service';
+import { PermanentJobError } from '../jobs/job-errors';
+import type { JobContext } from '../jobs/worker';
+import type { Logger } from '../logger';
+import type { OvirtClient } from '../ovirt/client';
+import { OvirtError, OvirtNotFoundError } from '../ovirt/errors';
+import type { Vm } from '../ovirt/types';
+import type { PlansRepository } from '../repositories/plans';
+import type { ServiceChanges, ServicesRepository } from '../repositories/services';
+import type { CallbackService, CallbackType } from './callbacks';
+import { classifyCreateError, classifyTransient } from './provisioning-errors';
+
+export interface ProvisioningTimings {
+  createTimeoutMs: number;
+  bootTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  removeTimeoutMs: number;
+  pollMs: number;
+}
+
+const MIB = 1024 * 1024;
+const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'reboot_in_progress', 'migrating', 'paused', 'powering_down']);
+
+export class ProvisioningService {
+  private readonly hostNames = new Map<string, string>();
+
+  constructor(
+    private readonly d: {
+      ovirt: OvirtClient;
+      services: ServicesRepository;
+      plans: PlansRepository;
+      callbacks: CallbackService;
+      clock: Clock;
+      logger: Logger;
+      vmNamePrefix: string;
+      timings: ProvisioningTimings;
+    },
+  ) {}
+
+  /** The `reconcile` job handler. */
+  async reconcile(ctx: JobContext): Promise<void> {
+    const service = ctx.job.serviceId === null ? undefined : await this.d.services.findById(ctx.job.serviceId);
+    if (!service) return;
+    const plan = await this.d.plans.findById(service.planId);
+    if (!plan) throw new PermanentJobError(`plan ${service.planId} of service ${service.serviceId} no longer exists`);
+    try {
+      if (service.desiredState === 'active') await this.ensureActive(ctx, service, plan);
+      else if (service.desiredState === 'suspended') await this.ensureSuspended(ctx, service);
+      else await this.ensureTerminated(ctx, service);
+    } catch (err) {
+      await this.recordFailure(ctx, service, plan, err);
+      throw err;
+    }
+  }
+
+  private async ensureActive(ctx: JobContext, service: Service, plan: Plan): Promise<void> {
+    const wasSuspended = service.actualState === 'suspended' || service.actualState === 'suspending';
+    if (service.actualState === 'pending' || service.actualState === 'failed') await this.save(ctx, service, { actualState: 'provisioning', lastError: null });
+    let vm = await this.locate(ctx, service);
+    if (!vm) vm = await this.create(ctx, service, plan);
+    if (vm.status === 'image_locked') vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, this.d.timings.createTimeoutMs));
+    // A terminate or suspend that arrived meanwhile is handled by the follow-up job; do not boot a VM about to go.
+    if (await this.desiredChanged(service)) return;
+    vm = await this.ensureConfig(ctx, vm, plan);
+    if (!RUNNING.has(vm.status)) {
+      try {
+        await this.d.ovirt.startVm(vm.id, this.call(ctx));
+      } catch (err) {
+        if (!(err instanceof OvirtError && /running/i.test(err.info.detail ?? ''))) throw classifyTransient(err);
+      }
+    }
+    vm = await this.d.ovirt.waitForVmStatus(vm.id, ['up'], this.wait(ctx, this.d.timings.bootTimeoutMs));
+    const vmHost = await this.hostName(vm);
+    const type: CallbackType | undefined = service.actualState === 'active' ? undefined : wasSuspended ? 'service.unsuspended' : 'service.active';
+    await this.save(ctx, service, { actualState: 'active', vmId: vm.id, vmName: vm.name, vmHost, appliedPlanId: plan.id, lastError: null }, type, plan);
+  }
+
+  private async ensureSuspended(ctx: JobContext, service: Service): Promise<void> {
+    let vm = await this.locate(ctx, service);
+    if (vm?.status === 'image_locked') vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, this.d.timings.createTimeoutMs));
+    if (vm && vm.status !== 'down') {
+      await this.save(ctx, service, { actualState: 'suspending' });
+      try {
+        const how = await this.d.ovirt.shutdownVmWithin(vm.id, this.d.timings.shutdownTimeoutMs, this.wait(ctx, 0));
+        if (how === 'stopped') this.d.logger.info({ serviceId: service.serviceId }, 'guest did not shut down in time; powered off');
+      } catch (err) {
+        throw classifyTransient(err);
+      }
+    }
+    const changed = service.actualState === 'suspended' ? undefined : 'service.suspended';
+    await this.save(ctx, service, { actualState: 'suspended', vmHost: null, lastError: null }, changed);
+  }
+
+  private async ensureTerminated(ctx: JobContext, service: Service): Promise<void> {
+    if (service.actualState === 'terminated') return;
+    await this.save(ctx, service, { actualState: 'terminating' });
+    let vm = await this.locate(ctx, service);
+    if (vm) {
+      if (vm.status === 'image_locked') vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, this.d.timings.createTimeoutMs));
+      try {
+        if (vm.status !== 'down') {
+          await this.d.ovirt.stopVm(vm.id, this.call(ctx));
+          await this.d.ovirt.waitForVmStatus(vm.id, ['down'], this.wait(ctx, this.d.timings.shutdownTimeoutMs));
+        }
+        await this.d.ovirt.removeVm(vm.id, this.call(ctx));
+      } catch (err) {
+        // A VM that is already gone counts as removed.
+        if (!(err instanceof OvirtNotFoundError)) throw classifyTransient(err);
+      }
+      await this.waitGone(ctx, vm.id);
+    }
+    await this.save(ctx, service, { actualState: 'terminated', vmHost: null, lastError: null }, 'service.terminated');
+  }
+
+  /** Our VM for the service: by stored id, else by its derived name. A same-named VM we did not make is refused. */
+  private async locate(ctx: JobContext, service: Service): Promise<Vm | undefined> {
+    if (service.vmId) {
+      const byId = await this.d.ovirt.findVm(service.vmId, this.call(ctx));
+      if (byId) return byId;
+    }
+    const name = vmNameFor(this.d.vmNamePrefix, service.serviceId);
+    const byName = await this.d.ovirt.findVmByName(name, this.call(ctx));
+    if (byName && !isOurVm(byName.comment, service.serviceId)) {
+      throw new PermanentJobError(`A VM named ${name} exists in the engine but was not made by this bridge for service ${service.serviceId}; rename or remove it, then retry.`);
+    }
+    return byName;
+  }
+
+  private async create(ctx: JobContext, service: Service, plan: Plan): Promise<Vm> {
+    const name = vmNameFor(this.d.vmNamePrefix, service.serviceId);
+    let vm: Vm | undefined;
+    try {
+      vm = await this.d.ovirt.createVm(
+        {
+          name,
+          cluster: plan.cluster,
+          template: plan.template,
+          memoryMib: plan.memoryMib,
+          vcpus: plan.vcpus,
+          ha: plan.ha,
+          description: service.hostname ?? `VPS ${service.serviceId}`,
+          comment: vmCommentFor(service.serviceId, service.clientId),
+        },
+        this.call(ctx),
+      );
+    } catch (err) {
+      const classified = classifyCreateError(err, plan.template, plan.cluster);
+      if (classified instanceof PermanentJobError && !(err instanceof OvirtError && err.isNameInUse)) throw classified;
+      // Uncertain (timeout, reset, 5xx) or "name in use": the create may have happened. Look, never create again here.
+      vm = await this.locate(ctx, service);
+      if (!vm) throw classified;
+    }
+    await this.save(ctx, service, { vmId: vm.id, vmName: vm.name });
+    return vm;
+  }
+
+  /** Size and HA as the plan says. HA applies at once; size of a running VM waits for its next start (next_run). */
+  private async ensureConfig(ctx: JobContext, vm: Vm, plan: Plan): Promise<Vm> {
+    const haDiffers = vm.ha.enabled !== plan.ha.enabled || vm.ha.priority !== plan.ha.priority;
+    const sizeDiffers = vm.memoryBytes !== plan.memoryMib * MIB || vm.vcpus !== plan.vcpus;
+    if (!haDiffers && !sizeDiffers) return vm;
+    try {
+      if (!RUNNING.has(vm.status)) return await this.d.ovirt.updateVm(vm.id, { memoryMib: plan.memoryMib, vcpus: plan.vcpus, ha: plan.ha }, this.call(ctx));
+      let updated = vm;
+      if (haDiffers) updated = await this.d.ovirt.updateVm(vm.id, { ha: plan.ha }, this.call(ctx));
+      if (sizeDiffers && !vm.nextRunConfigurationExists) {
+        updated = await this.d.ovirt.updateVm(vm.id, { memoryMib: plan.memoryMib, vcpus: plan.vcpus }, { ...this.call(ctx), nextRun: true });
+      }
+      return updated;
+    } catch (err) {
+      throw classifyTransient(err);
+    }
+  }
+
+  private async waitGone(ctx: JobContext, vmId: string): Promise<void> {
+    const deadline = this.d.clock.now().getTime() + this.d.timings.removeTimeoutMs;
+    while (await this.d.ovirt.findVm(vmId, this.call(ctx))) {
+      ctx.checkLease();
+      if (this.d.clock.now().getTime() > deadline) throw new Error(`VM ${vmId} is still being removed by the engine`);
+      await new Promise((r) => setTimeout(r, this.d.timings.pollMs));
+    }
+  }
+
+  private async desiredChanged(service: Service): Promise<boolean> {
+    const now = await this.d.services.findById(service.id);
+    return now?.desiredState !== service.desiredState;
+  }
+
+  private async hostName(vm: Vm): Promise<string | null> {
+    if (!vm.hostId) return null;
+    if (vm.hostName) return vm.hostName;
+    if (!this.hostNames.has(vm.hostId)) {
+      for (const h of await this.d.ovirt.listHosts()) this.hostNames.set(h.id, h.name);
+    }
+    return this.hostNames.get(vm.hostId) ?? vm.hostId;
+  }
+
+  /** A permanent failure, or the last attempt of a transient one, marks the service failed and tells the panel. */
+  private async recordFailure(ctx: JobContext, service: Service, plan: Plan, err: unknown): Promise<void> {
+    if (ctx.signal.aborted) return;
+    const message = err instanceof Error ? err.message : String(err);
+    const final = err instanceof PermanentJobError || ctx.job.attempts >= ctx.job.maxAttempts;
+    try {
+      if (final) await this.save(ctx, service, { actualState: 'failed', lastError: message }, 'service.failed', plan);
+      else await this.save(ctx, service, { lastError: `retrying: ${message}` });
+    } catch (writeErr) {
+      this.d.logger.warn({ err: writeErr, serviceId: service.serviceId }, 'could not record the failure');
+    }
+  }
+
+  /** Writes service changes under the job's lease, with the callback (if any) in the same transaction. */
+  private async save(ctx: JobContext, service: Service, changes: ServiceChanges, callback?: CallbackType, plan?: Plan): Promise<void> {
+    await ctx.fenced(async (trx) => {
+      await this.d.services.update(service.id, changes, this.d.clock.now(), trx);
+      if (callback) {
+        const updated = await this.d.services.findById(service.id, trx);
+        const productId = (plan ?? (await this.d.plans.findById(service.planId, trx)))?.productId ?? null;
+        if (updated) await this.d.callbacks.enqueue(trx, callback, updated, productId);
+      }
+    });
+    Object.assign(service, changes);
+  }
+
+  private call(ctx: JobContext) {
+    return { correlationId: `svc-${ctx.job.serviceId ?? 0}-job-${ctx.job.id}` };
+  }
+
+  private wait(ctx: JobContext, timeoutMs: number) {
+    return { timeoutMs, pollMs: this.d.timings.pollMs, signal: ctx.signal, ...this.call(ctx) };
+  }
+}
