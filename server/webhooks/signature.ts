@@ -36,7 +36,8 @@ export class WebhookSigner {
   /** Throws 401 when the signature does not match the body or the timestamp is outside the tolerance. */
   verify(raw: Buffer, h: SignedHeaders): void {
     try {
-      this.webhook.verify(raw, { 'webhook-id': h.id, 'webhook-timestamp': h.timestamp, 'webhook-signature': h.signature });
+      // jsonParse off: the library would JSON.parse after verifying; we parse (and answer 400) ourselves.
+      this.webhook.verify(raw, { 'webhook-id': h.id, 'webhook-timestamp': h.timestamp, 'webhook-signature': h.signature }, { jsonParse: false });
     } catch (err) {
       if (err instanceof WebhookVerificationError) {
         const stale = /timestamp/i.test(err.message);
