@@ -14,6 +14,7 @@ import { errorHandler } from './http/middleware/error-handler';
 import { jsonBody } from './http/middleware/json-body';
 import { requireBillingKey } from './http/middleware/billing-auth';
 import { adminJobsRouter } from './http/routes/admin-jobs';
+import { adminCapacityRouter, billingCapacityRouter } from './http/routes/capacity';
 import { adminPlansRouter } from './http/routes/admin-plans';
 import { servicesRouter } from './http/routes/services';
 import { webhooksRouter } from './http/routes/webhooks';
@@ -74,7 +75,9 @@ export function createApp(c: Container): Express {
   api.use('/admin', requireAdmin(c.adminTokens));
   api.use('/admin/plans', adminPlansRouter(c.plans, c.config.publicUrl));
   api.use('/admin/jobs', adminJobsRouter(c.jobs));
+  api.use('/admin', adminCapacityRouter(c.capacity));
   api.use('/services', requireBillingKey(c.config.secrets.billingApiKey), servicesRouter(c.serviceQueries));
+  api.use('/capacity', requireBillingKey(c.config.secrets.billingApiKey), billingCapacityRouter(c.capacity));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => {

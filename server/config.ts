@@ -52,6 +52,13 @@ export interface Config {
     readonly shutdownTimeoutMs: number;
     readonly pollMs: number;
   };
+  readonly capacity: {
+    readonly vcpuRatio: number;
+    readonly hostMemoryReserveMib: number;
+    readonly failoverHosts: number;
+    readonly cacheMs: number;
+    readonly driftSweepMs: number;
+  };
   readonly simulator: { readonly scenario: string; readonly speed: number; readonly port: number };
   readonly http: { readonly jsonLimit: string; readonly trustProxy: number };
   readonly log: { readonly level: string };
@@ -112,6 +119,11 @@ const schema = z.object({
   PROVISION_BOOT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(600_000)),
   PROVISION_SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(120_000)),
   PROVISION_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(60_000).default(2000)),
+  CAPACITY_VCPU_RATIO: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(64).default(4)),
+  CAPACITY_HOST_RESERVE_MIB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(0)),
+  CAPACITY_FAILOVER_HOSTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(8).default(1)),
+  CAPACITY_CACHE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+  DRIFT_SWEEP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(300_000)),
   SIMULATOR_SCENARIO: z.preprocess(emptyAsUndefined, z.string().min(1).default('demo')),
   SIMULATOR_SPEED: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(1000).default(1)),
   SIMULATOR_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(0)),
@@ -284,6 +296,13 @@ export function loadConfig(env: Env): Config {
       bootTimeoutMs: e.PROVISION_BOOT_TIMEOUT_MS,
       shutdownTimeoutMs: e.PROVISION_SHUTDOWN_TIMEOUT_MS,
       pollMs: e.PROVISION_POLL_MS,
+    },
+    capacity: {
+      vcpuRatio: e.CAPACITY_VCPU_RATIO,
+      hostMemoryReserveMib: e.CAPACITY_HOST_RESERVE_MIB,
+      failoverHosts: e.CAPACITY_FAILOVER_HOSTS,
+      cacheMs: e.CAPACITY_CACHE_MS,
+      driftSweepMs: e.DRIFT_SWEEP_MS,
     },
     simulator: { scenario: e.SIMULATOR_SCENARIO, speed: e.SIMULATOR_SPEED, port: e.SIMULATOR_PORT },
     http: { jsonLimit: e.JSON_BODY_LIMIT, trustProxy: e.TRUST_PROXY },

@@ -17,6 +17,8 @@ import { ServicesRepository } from './repositories/services';
 import { WebhookDeliveries } from './repositories/webhook-deliveries';
 import { BillingEventService, type OrderGate } from './services/billing-events';
 import { CallbackService } from './services/callbacks';
+import { CapacityService } from './services/capacity';
+import { ClusterInventoryReader } from './services/cluster-inventory';
 import { PlanService } from './services/plans';
 import { ProvisioningService } from './services/provisioning';
 import { ReadinessProbe } from './services/readiness';
@@ -37,6 +39,10 @@ export interface Container {
   jobs: JobQueue;
   /** Runs reconcile and callback jobs; started by main (or a test), never by construction. */
   worker: JobWorker;
+  /** Failover capacity; undefined without an engine. */
+  capacity: CapacityService | undefined;
+  /** Queues the periodic HA drift sweep (one per cluster database, however many instances). */
+  scheduleDriftSweep(): Promise<void>;
   /** The engine client; undefined when no engine is configured (tests of engine-free parts). */
   ovirt: OvirtClient | undefined;
   engine: EngineTarget | undefined;
@@ -84,6 +90,36 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const handlers: Record<string, (ctx: Parameters<ProvisioningService['reconcile']>[0]) => Promise<void>> = {
     callback: (ctx) => callbacks.send(ctx),
   };
+  const capacity = ovirt
+    ? new CapacityService({
+        reader: new ClusterInventoryReader({ ovirt, services: servicesRepo, plans: plansRepo }),
+        plans: plansRepo,
+        services: servicesRepo,
+        jobs,
+        clock,
+        logger: logger.child({ component: 'capacity' }),
+        options: {
+          vcpuRatio: config.capacity.vcpuRatio,
+          hostMemoryReserveBytes: config.capacity.hostMemoryReserveMib * 1024 * 1024,
+          k: config.capacity.failoverHosts,
+        },
+        cacheMs: config.capacity.cacheMs,
+      })
+    : undefined;
+  const scheduleDriftSweep = async (runAfter?: Date) => {
+    if (capacity) await jobs.enqueue({ kind: 'drift_sweep', dedupeKey: 'sweep:drift', runAfter });
+  };
+  if (capacity) {
+    handlers.drift_sweep = async () => {
+      try {
+        await capacity.sweepDrift();
+      } catch (err) {
+        // The next sweep tries again; a failing sweep must not stop the chain of sweeps.
+        logger.warn({ err }, 'HA drift sweep failed');
+      }
+      await scheduleDriftSweep(new Date(clock.now().getTime() + config.capacity.driftSweepMs));
+    };
+  }
   if (ovirt) {
     const provisioning = new ProvisioningService({
       ovirt,
@@ -156,13 +192,15 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       deliveries,
       jobs,
       publicUrl: config.publicUrl,
-      gate: overrides.gate,
+      gate: overrides.gate ?? (capacity ? (plan) => capacity.gate(plan) : undefined),
       onQueued: () => worker.wake(),
     }),
     serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo }),
     webhookSigner,
     jobs,
     worker,
+    capacity,
+    scheduleDriftSweep: () => scheduleDriftSweep(),
     ovirt,
     engine,
     close: async (graceMs = config.shutdownGraceMs) => {

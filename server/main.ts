@@ -49,7 +49,10 @@ async function main(): Promise<void> {
     : demo
       ? { kind: 'simulator', url: demo.simulator.url, scenario: demo.scenario }
       : { kind: 'none' };
-  if (config.jobs.workerEnabled) container.worker.start();
+  if (config.jobs.workerEnabled) {
+    await container.scheduleDriftSweep();
+    container.worker.start();
+  }
 
   const running = await startHttpServer(createApp(container), {
     host: config.host,

@@ -20,7 +20,11 @@ export interface PlanInput {
   memoryMib: number;
   ha: { enabled: boolean; priority: number };
   sla: { targetPercent: number; creditTiers: CreditTier[] };
+  /** `enforce` refuses an HA order that would break the failover reserve; `warn` sells it and logs a warning. */
+  failoverGate: FailoverGateMode;
 }
+
+export type FailoverGateMode = 'enforce' | 'warn';
 
 export interface Plan extends PlanInput {
   id: number;

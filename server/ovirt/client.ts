@@ -144,13 +144,17 @@ export class OvirtClient {
     }
   }
 
-  async listVms(filter: { cluster?: string; host?: string; search?: string } = {}): Promise<Vm[]> {
+  /** VMs, optionally filtered; `withDisks` also reads where each VM's disks live (one call, `follow`). */
+  async listVms(filter: { cluster?: string; host?: string; search?: string; withDisks?: boolean } = {}): Promise<Vm[]> {
     const terms = [
       filter.cluster ? `cluster=${searchValue(filter.cluster)}` : undefined,
       filter.host ? `host=${searchValue(filter.host)}` : undefined,
       filter.search,
     ].filter(Boolean);
-    const params = terms.length ? { search: terms.join(' and ') } : undefined;
+    const params = {
+      ...(terms.length ? { search: terms.join(' and ') } : {}),
+      ...(filter.withDisks ? { follow: 'disk_attachments.disk' } : {}),
+    };
     return (await this.t.read('list VMs', '/vms', collection('vm', vmSchema), { params })).map(map.toVm);
   }
 

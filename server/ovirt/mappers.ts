@@ -105,6 +105,9 @@ export function toVm(v: z.output<typeof vmSchema>): Vm {
     startTime: v.start_time,
     creationTime: v.creation_time,
     nextRunConfigurationExists: v.next_run_configuration_exists ?? false,
+    diskStorageDomainIds: v.disk_attachments
+      ? [...new Set((v.disk_attachments.disk_attachment ?? []).flatMap((a) => (a.disk?.storage_domains?.storage_domain ?? []).map((s) => s.id)))]
+      : undefined,
   };
 }
 

@@ -118,6 +118,14 @@ export const vmSchema = z.object({
   stop_time: date.optional(),
   creation_time: date.optional(),
   next_run_configuration_exists: bool.optional(),
+  // Present with follow=disk_attachments.disk: where each disk lives.
+  disk_attachments: z
+    .object({
+      disk_attachment: z
+        .array(z.object({ disk: z.object({ id: z.string(), storage_domains: z.object({ storage_domain: z.array(ref).optional() }).optional() }).optional() }))
+        .optional(),
+    })
+    .optional(),
 });
 
 export const eventSchema = z.object({

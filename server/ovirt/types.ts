@@ -91,6 +91,8 @@ export interface Vm {
   startTime: Date | undefined;
   creationTime: Date | undefined;
   nextRunConfigurationExists: boolean;
+  /** Storage domains holding the VM's disks; undefined when the disks were not read (no follow). */
+  diskStorageDomainIds: string[] | undefined;
 }
 
 export interface EngineEvent {

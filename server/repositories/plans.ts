@@ -15,6 +15,7 @@ interface PlanRow {
   ha_priority: number;
   sla_target_percent: unknown;
   sla_credit_tiers: string;
+  failover_gate: string;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -35,6 +36,7 @@ function toPlan(row: PlanRow): Plan {
       targetPercent: readNumber(row.sla_target_percent),
       creditTiers: JSON.parse(row.sla_credit_tiers) as CreditTier[],
     },
+    failoverGate: row.failover_gate === 'warn' ? 'warn' : 'enforce',
     createdAt: readDate(row.created_at),
     updatedAt: readDate(row.updated_at),
   };
@@ -52,6 +54,7 @@ function toRow(input: PlanInput): Omit<PlanRow, 'id' | 'created_at' | 'updated_a
     ha_priority: input.ha.priority,
     sla_target_percent: input.sla.targetPercent,
     sla_credit_tiers: JSON.stringify(input.sla.creditTiers),
+    failover_gate: input.failoverGate,
   };
 }
 

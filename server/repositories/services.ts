@@ -129,6 +129,22 @@ export class ServicesRepository {
     await trx(TABLE).where({ id }).update(row);
   }
 
+  /** Live services that have a VM (not terminated): the VMs that are ours. */
+  async listWithVm(): Promise<Service[]> {
+    const rows = (await this.knex<ServiceRow>(TABLE).whereNotNull('vm_id').whereNot('actual_state', 'terminated')) as ServiceRow[];
+    return rows.map(toService);
+  }
+
+  /** Orders accepted but whose VM is not running yet, for plans among `planIds` (capacity they will take). */
+  async listPendingForPlans(planIds: number[]): Promise<Service[]> {
+    if (planIds.length === 0) return [];
+    const rows = (await this.knex<ServiceRow>(TABLE)
+      .whereIn('plan_id', planIds)
+      .andWhere('desired_state', 'active')
+      .whereIn('actual_state', ['pending', 'provisioning'])) as ServiceRow[];
+    return rows.map(toService);
+  }
+
   async list(filter: { actualState?: ActualState; limit?: number } = {}): Promise<Service[]> {
     const q = this.knex<ServiceRow>(TABLE).orderBy('id').limit(filter.limit ?? 500);
     if (filter.actualState) q.where('actual_state', filter.actualState);

@@ -78,6 +78,7 @@ export class PlanService {
       memoryMib: patch.memoryMib ?? current.memoryMib,
       ha: { ...current.ha, ...withoutUndefined(patch.ha) },
       sla: { ...current.sla, ...withoutUndefined(patch.sla) },
+      failoverGate: patch.failoverGate ?? current.failoverGate,
     };
     return this.replace(id, merged);
   }

@@ -38,6 +38,7 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
           { below_percent: 99.5, credit_percent: 10 },
         ],
       },
+      failover_gate: 'enforce',
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updated_at: expect.stringMatching(/Z$/),
     });

@@ -122,7 +122,9 @@ describe('oVirt client against the simulator', () => {
     expect(events[0]!.index).toBeGreaterThan(before);
     const indexes = events.map((e) => e.index);
     expect(new Set(indexes).size).toBe(indexes.length);
-    expect(await client.eventsSince(indexes[indexes.length - 1]!)).toEqual([]);
+    // Creations keep completing in the background (events 53), so later polls only ever bring newer events.
+    const last = indexes[indexes.length - 1]!;
+    expect((await client.eventsSince(last)).every((e) => e.index > last)).toBe(true);
   });
 
   test('when a thousand calls run a hundred at a time, then one token serves them all', async () => {

@@ -9,6 +9,7 @@ const plan = (tiers: PlanInput['sla']['creditTiers'], target = 99.9): PlanInput 
   memoryMib: 1024,
   ha: { enabled: true, priority: 50 },
   sla: { targetPercent: target, creditTiers: tiers },
+  failoverGate: 'enforce',
 });
 
 describe('plan rules', () => {

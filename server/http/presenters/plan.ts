@@ -11,6 +11,7 @@ export interface PlanJson {
   memory_mib: number;
   ha: { enabled: boolean; priority: number; priority_label: string };
   sla: { target_percent: number; credit_tiers: Array<{ below_percent: number; credit_percent: number }> };
+  failover_gate: 'enforce' | 'warn';
   created_at: string;
   updated_at: string;
 }
@@ -29,6 +30,7 @@ export function presentPlan(plan: Plan): PlanJson {
       target_percent: plan.sla.targetPercent,
       credit_tiers: plan.sla.creditTiers.map((t) => ({ below_percent: t.belowPercent, credit_percent: t.creditPercent })),
     },
+    failover_gate: plan.failoverGate,
     created_at: plan.createdAt.toISOString(),
     updated_at: plan.updatedAt.toISOString(),
   };

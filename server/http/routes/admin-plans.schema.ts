@@ -37,6 +37,8 @@ const haPriority = z.union([
     .transform((label) => HA_PRIORITY_LEVELS[label]),
 ]);
 
+const failoverGate = z.enum(['enforce', 'warn'], { message: 'must be enforce or warn' });
+
 const creditTier = z
   .object({ below_percent: percent, credit_percent: percent })
   .strict()
@@ -67,6 +69,7 @@ export const planBody = z
     ...fields,
     ha: haCreate,
     sla: slaCreate.default({ target_percent: 99.9, credit_tiers: [] }),
+    failover_gate: failoverGate.default('enforce'),
   })
   .strict()
   .transform(
@@ -79,6 +82,7 @@ export const planBody = z
       memoryMib: b.memory_mib,
       ha: { enabled: b.ha.enabled, priority: b.ha.priority },
       sla: { targetPercent: b.sla.target_percent, creditTiers: b.sla.credit_tiers },
+      failoverGate: b.failover_gate,
     }),
   );
 
@@ -95,6 +99,7 @@ export const planPatchBody = z
       .object({ target_percent: percent.optional(), credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').optional() })
       .strict()
       .optional(),
+    failover_gate: failoverGate.optional(),
   })
   .strict()
   .transform(
@@ -107,6 +112,7 @@ export const planPatchBody = z
       memoryMib: b.memory_mib,
       ha: b.ha && { enabled: b.ha.enabled, priority: b.ha.priority },
       sla: b.sla && { targetPercent: b.sla.target_percent, creditTiers: b.sla.credit_tiers },
+      failoverGate: b.failover_gate,
     }),
   );
 

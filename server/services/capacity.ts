@@ -1,0 +1,189 @@
+/**
+ * Failover capacity for admins, the billing panel and the order gate. Reads a cluster from the engine (cached for a
+ * few seconds: the gate runs on every order) and adds the orders already accepted but not yet running, so a burst
+ * of orders cannot all take the same last free slot.
+ */
+import {
+  auditReadiness,
+  canSell,
+  type CapacityOptions,
+  type ClusterInventory,
+  type FailoverPlacement,
+  findHaDrift,
+  type PlanShape,
+  type ReadinessReport,
+  type SellableHeadroom,
+  sellableHeadroomForPlans,
+  whatIf,
+} from '../capacity';
+import type { Clock } from '../clock';
+import type { Plan } from '../domain/plan';
+import { AppError, NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../errors';
+import type { JobQueue } from '../jobs/job-queue';
+import type { Logger } from '../logger';
+import { OvirtError } from '../ovirt/errors';
+import type { PlansRepository } from '../repositories/plans';
+import type { ServicesRepository } from '../repositories/services';
+import type { ClusterInventoryReader } from './cluster-inventory';
+
+const MIB = 1024 * 1024;
+
+export function planShape(plan: Plan): PlanShape {
+  return { productId: plan.productId, memoryBytes: plan.memoryMib * MIB, vcpus: plan.vcpus, ha: plan.ha };
+}
+
+export interface ProductCapacity {
+  product_id: string;
+  can_sell: boolean;
+  headroom: number;
+  reason: string | null;
+}
+
+export class CapacityService {
+  private readonly cache = new Map<string, { at: number; inventory: Promise<ClusterInventory> }>();
+
+  constructor(
+    private readonly d: {
+      reader: ClusterInventoryReader;
+      plans: PlansRepository;
+      services: ServicesRepository;
+      jobs: JobQueue;
+      clock: Clock;
+      logger: Logger;
+      options: Partial<CapacityOptions>;
+      cacheMs: number;
+    },
+  ) {}
+
+  /** The readiness audit of a cluster; drifted VMs of ours get a reconcile job that sets their HA back. */
+  async readiness(cluster: string): Promise<ReadinessReport> {
+    const inventory = await this.fresh(cluster);
+    const report = auditReadiness(inventory, this.d.options);
+    await this.repairDrift(inventory);
+    return report;
+  }
+
+  /** Where the HA VMs of the named hosts would restart if those hosts failed now. */
+  async whatIf(cluster: string, hosts: string[]): Promise<FailoverPlacement> {
+    const inventory = await this.fresh(cluster);
+    const ids = hosts.map((h) => inventory.hosts.find((x) => x.name === h || x.id === h)?.id);
+    const unknown = hosts.filter((_, i) => ids[i] === undefined);
+    if (unknown.length > 0) throw new ValidationError(unknown.map((h) => ({ field: 'query.hosts', message: `no host ${h} in cluster ${cluster}` })));
+    return whatIf(inventory, ids as string[], this.d.options);
+  }
+
+  /** How many more VPS of each plan each cluster can take while its failover reserve holds. */
+  async headroom(): Promise<Array<SellableHeadroom & { plan: Plan }>> {
+    const plans = await this.d.plans.list();
+    const byCluster = new Map<string, Plan[]>();
+    for (const p of plans) byCluster.set(p.cluster, [...(byCluster.get(p.cluster) ?? []), p]);
+    const out: Array<SellableHeadroom & { plan: Plan }> = [];
+    for (const [cluster, list] of byCluster) {
+      const inventory = await this.withPending(await this.fresh(cluster), list[0]!.cluster);
+      const results = sellableHeadroomForPlans(inventory, list.map(planShape), this.d.options);
+      results.forEach((r, i) => out.push({ ...r, plan: list[i]! }));
+    }
+    return out;
+  }
+
+  /** For the billing panel: can this product be sold now, and how many more. */
+  async forProduct(productId: string): Promise<ProductCapacity> {
+    const plan = await this.d.plans.findByProductId(productId);
+    if (!plan) throw new NotFoundError('plan for product', productId);
+    const inventory = await this.withPending(await this.cached(plan.cluster), plan.cluster);
+    const [headroom] = sellableHeadroomForPlans(inventory, [planShape(plan)], this.d.options);
+    const verdict = canSell(inventory, planShape(plan), this.d.options);
+    const warnOnly = plan.failoverGate === 'warn' && verdict.code === 'failover_reserve_exceeded';
+    return {
+      product_id: plan.productId,
+      can_sell: verdict.ok || warnOnly,
+      headroom: headroom?.count ?? 0,
+      reason: verdict.ok ? null : verdict.message,
+    };
+  }
+
+  /** The order gate: refuses (422) an order the cluster could not restart, before anything is created. */
+  async gate(plan: Plan): Promise<void> {
+    let inventory: ClusterInventory;
+    try {
+      inventory = await this.withPending(await this.cached(plan.cluster), plan.cluster);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new UnprocessableError('unknown_cluster', `Plan ${plan.productId} points at cluster ${plan.cluster}, which the engine does not have.`);
+      if (err instanceof OvirtError) {
+        throw new ServiceUnavailableError('Failover capacity cannot be checked right now (the oVirt engine does not answer); the order was not taken, please retry.', { reason: err.message });
+      }
+      throw err;
+    }
+    const verdict = canSell(inventory, planShape(plan), this.d.options);
+    if (verdict.ok) return;
+    if (verdict.code === 'failover_reserve_exceeded' && plan.failoverGate === 'warn') {
+      this.d.logger.warn({ productId: plan.productId, cluster: plan.cluster, reason: verdict.message }, 'sold past the failover reserve (plan set to warn)');
+      return;
+    }
+    throw new UnprocessableError(verdict.code, verdict.message, { cluster: plan.cluster, product_id: plan.productId, verdict });
+  }
+
+  /** The periodic drift sweep: every cluster our plans use. */
+  async sweepDrift(): Promise<number> {
+    const clusters = [...new Set((await this.d.plans.list()).map((p) => p.cluster))];
+    let queued = 0;
+    for (const c of clusters) {
+      try {
+        queued += await this.repairDrift(await this.fresh(c));
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        this.d.logger.warn({ cluster: c, err: err.message }, 'drift sweep skipped a cluster');
+      }
+    }
+    return queued;
+  }
+
+  private async repairDrift(inventory: ClusterInventory): Promise<number> {
+    const drift = findHaDrift(inventory.vms);
+    if (drift.length === 0) return 0;
+    const ours = await this.d.services.listWithVm();
+    const byVm = new Map(ours.map((s) => [s.vmId, s]));
+    let queued = 0;
+    for (const d of drift) {
+      const service = byVm.get(d.vmId);
+      if (!service || service.desiredState !== 'active') continue;
+      await this.d.jobs.enqueue({ kind: 'reconcile', serviceId: service.id, dedupeKey: `reconcile:${service.id}` });
+      queued += 1;
+    }
+    if (queued > 0) this.d.logger.warn({ cluster: inventory.cluster.name, queued }, 'HA settings changed by hand; reconcile jobs queued to set them back');
+    return queued;
+  }
+
+  /** Accepted orders whose VM is not in the snapshot yet take their room in the model. */
+  private async withPending(inventory: ClusterInventory, cluster: string): Promise<ClusterInventory> {
+    const plans = (await this.d.plans.list()).filter((p) => p.cluster === cluster);
+    const byId = new Map(plans.map((p) => [p.id, p]));
+    const known = new Set(inventory.vms.map((v) => v.id));
+    const pending = (await this.d.services.listPendingForPlans([...byId.keys()])).filter((s) => !s.vmId || !known.has(s.vmId));
+    let current = inventory;
+    for (const s of pending) {
+      const shape = planShape(byId.get(s.planId)!);
+      const verdict = canSell(current, shape, this.d.options);
+      const host = 'targetHost' in verdict ? verdict.targetHost : undefined;
+      if (!host) continue;
+      current = {
+        ...current,
+        vms: [...current.vms, { id: `pending-${s.serviceId}`, name: `pending ${s.serviceId}`, status: 'up', hostId: host.id, memoryBytes: shape.memoryBytes, vcpus: shape.vcpus, ha: shape.ha, lease: false, storageDomainIds: [] }],
+      };
+    }
+    return current;
+  }
+
+  private fresh(cluster: string): Promise<ClusterInventory> {
+    const inventory = this.d.reader.read(cluster);
+    this.cache.set(cluster, { at: this.d.clock.now().getTime(), inventory });
+    inventory.catch(() => this.cache.delete(cluster));
+    return inventory;
+  }
+
+  private cached(cluster: string): Promise<ClusterInventory> {
+    const hit = this.cache.get(cluster);
+    if (hit && this.d.clock.now().getTime() - hit.at < this.d.cacheMs) return hit.inventory;
+    return this.fresh(cluster);
+  }
+}
