@@ -6,6 +6,7 @@ import type { Actor } from '../world/world';
 import { requireAuth } from './auth';
 import { negotiateFormat, type ApiContext } from './context';
 import { sendContainerError, sendDoc, sendEmpty, sendFault } from './respond';
+import { disksRouter } from './routes/disks';
 import { eventsRouter } from './routes/events';
 import { hostsRouter } from './routes/hosts';
 import { infrastructureRouter } from './routes/infrastructure';
@@ -72,6 +73,7 @@ export function apiRouter(sim: Simulator, base: string): Router {
   router.use(vmsRouter(sim));
   router.use(hostsRouter(sim));
   router.use(infrastructureRouter(sim));
+  router.use(disksRouter(sim));
   router.use(eventsRouter(sim));
   router.use((_req, res) => sendEmpty(res, 404));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -41,6 +41,19 @@ const topology = obj({ sockets: int.optional(), cores: int.optional(), threads: 
 
 const placement = obj({ affinity: str.optional(), hosts: obj({ host: list(ref).optional() }).optional() });
 
+/** `<disk_attachments><disk_attachment><disk id=…><storage_domains><storage_domain id=…/>…` on create (reference §8.2). */
+const diskAttachments = obj({
+  disk_attachment: list(
+    obj({
+      disk: obj({
+        id: str.optional(),
+        format: str.optional(),
+        storage_domains: obj({ storage_domain: list(ref).optional() }).optional(),
+      }).optional(),
+    }),
+  ).optional(),
+});
+
 const vmSchema = obj({
   name: str.optional(),
   description: str.optional(),
@@ -56,6 +69,7 @@ const vmSchema = obj({
   storage_error_resume_behaviour: str.optional(),
   type: str.optional(),
   delete_protected: bool.optional(),
+  disk_attachments: diskAttachments.optional(),
 });
 
 const actionSchema = obj({
@@ -137,6 +151,15 @@ export function readVm(req: Request, method: 'add' | 'update'): VmInput {
   if (v.storage_error_resume_behaviour !== undefined) input.storageErrorResumeBehaviour = v.storage_error_resume_behaviour;
   if (v.type !== undefined) input.type = v.type;
   if (v.delete_protected !== undefined) input.deleteProtected = v.delete_protected;
+  if (v.disk_attachments?.disk_attachment) {
+    input.disks = v.disk_attachments.disk_attachment.map(({ disk }) => {
+      const sd = disk?.storage_domains?.storage_domain?.[0];
+      return {
+        ...(sd ? { storageDomain: definedRef(sd) } : {}),
+        ...(disk?.format !== undefined ? { format: disk.format } : {}),
+      };
+    });
+  }
   return input;
 }
 

@@ -21,6 +21,7 @@ export function worldSnapshot(sim: Simulator): unknown {
     storageDomains: [...w.storageDomains.values()],
     templates: [...w.templates.values()],
     vms: [...w.vms.values()],
+    disks: [...w.disks.values()],
     haQueue: sim.haQueue(),
     lastEventIndex: w.peekNextEventIndex() - 1,
     eventCount: w.events.length,

@@ -1,7 +1,8 @@
 import type { SimClock } from '../clock';
 import { SeededRandom } from '../random';
+import { attachNewDisk, DEFAULT_DISK_BYTES, defaultDiskDomain, masterDataDomain } from '../world/disks';
 import { Engine } from '../world/engine';
-import { GIB, type Cluster, type Host, type Template, type Vm } from '../world/model';
+import { GIB, MIB, type Cluster, type Host, type StorageDomain, type Template, type Vm } from '../world/model';
 import type { Timings } from '../world/timings';
 import { BLANK_TEMPLATE_ID, World } from '../world/world';
 import type { HostSpec, Scenario, VmSpec } from './schema';
@@ -131,12 +132,22 @@ function addTemplates(world: World, scenario: Scenario, rng: SeededRandom, now: 
     haEnabled: false,
     haPriority: 0,
     diskBytes: 0,
+    storageDomainId: undefined,
     creationTime: Date.UTC(2008, 3, 1),
   };
   world.templates.set(blank.id, blank);
   for (const spec of scenario.templates) {
     const cluster = spec.cluster ? world.findByName(world.clusters, spec.cluster) : undefined;
     if (spec.cluster && !cluster) throw new Error(`scenario: template ${spec.name}: unknown cluster ${spec.cluster}`);
+    const dataCenterId = cluster?.dataCenterId;
+    let storageDomain: StorageDomain | undefined;
+    if (spec.storageDomain) {
+      storageDomain = dataDomainNamed(world, spec.storageDomain, dataCenterId, `template ${spec.name}`);
+    } else if (spec.diskGiB > 0) {
+      // A template without a cluster belongs to no data center here: its disk sits in the first one that has storage.
+      const dcIds = dataCenterId ? [dataCenterId] : [...world.dataCenters.keys()];
+      for (const dcId of dcIds) storageDomain ??= masterDataDomain(world, dcId);
+    }
     const id = rng.uuid();
     world.templates.set(id, {
       id,
@@ -150,6 +161,7 @@ function addTemplates(world: World, scenario: Scenario, rng: SeededRandom, now: 
       haEnabled: spec.ha?.enabled ?? false,
       haPriority: spec.ha?.priority ?? 0,
       diskBytes: spec.diskGiB * GIB,
+      storageDomainId: spec.diskGiB > 0 ? storageDomain?.id : undefined,
       creationTime: now - 30 * 86_400_000,
     });
   }
@@ -198,6 +210,7 @@ function addVm(engine: Engine, spec: VmSpec, rng: SeededRandom, now: number): vo
     creationCorrelationId: undefined,
   };
   world.addVm(vm);
+  addVmDisk(engine, vm, spec, template, cluster);
   if (spec.status !== 'up') return;
   const wanted = spec.host ? world.findByName(world.hosts, spec.host) : undefined;
   if (spec.host && !wanted) throw new Error(`scenario: VM ${spec.name}: unknown host ${spec.host}`);
@@ -206,4 +219,35 @@ function addVm(engine: Engine, spec: VmSpec, rng: SeededRandom, now: number): vo
   world.placeVm(vm, placement.host.id);
   vm.status = 'up';
   vm.startTime = now - 3_600_000;
+}
+
+/**
+ * The VM's copy of its template's disk, on the domain the scenario names or else the template's. A VM whose data
+ * center has no data domain gets no disk rather than failing the load (older scenario files never named one).
+ */
+function addVmDisk(engine: Engine, vm: Vm, spec: VmSpec, template: Template, cluster: Cluster): void {
+  const world = engine.world;
+  const sd = spec.storageDomain
+    ? dataDomainNamed(world, spec.storageDomain, cluster.dataCenterId, `VM ${spec.name}`)
+    : defaultDiskDomain(world, template, cluster);
+  const bytes = vmDiskBytes(spec, template);
+  if (bytes === 0 || !sd) return;
+  // A VM that has lived a while: a quarter of its thin disk written.
+  attachNewDisk(world, vm, { storageDomain: sd, provisionedBytes: bytes, actualBytes: Math.round(bytes / 4 / MIB) * MIB, format: 'cow' });
+}
+
+function vmDiskBytes(spec: VmSpec, template: Template): number {
+  if (spec.diskGiB !== undefined) return spec.diskGiB * GIB;
+  if (template.diskBytes > 0) return template.diskBytes;
+  return spec.storageDomain ? DEFAULT_DISK_BYTES : 0;
+}
+
+function dataDomainNamed(world: World, name: string, dataCenterId: string | undefined, owner: string): StorageDomain {
+  const sd = world.findByName(world.storageDomains, name);
+  if (!sd) throw new Error(`scenario: ${owner}: unknown storage domain ${name}`);
+  if (sd.type !== 'data') throw new Error(`scenario: ${owner}: storage domain ${name} is not a data domain`);
+  if (dataCenterId && sd.dataCenterId !== dataCenterId) {
+    throw new Error(`scenario: ${owner}: storage domain ${name} is in another data center`);
+  }
+  return sd;
 }

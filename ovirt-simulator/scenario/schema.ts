@@ -77,6 +77,8 @@ const templateSpec = z.object({
   cpu: topology.default({ sockets: 1, cores: 1, threads: 1 }),
   osType: z.string().default('other_linux'),
   diskGiB: z.number().min(0).default(10),
+  /** Data domain holding the template's disk (and, by default, the disks of VMs made from it); default: the master data domain. */
+  storageDomain: z.string().optional(),
   cluster: z.string().optional(),
   ha: z.object({ enabled: z.boolean(), priority: z.number().int().min(0).max(100) }).optional(),
 });
@@ -91,6 +93,10 @@ const vmSpec = z.object({
   cpu: topology.optional(),
   ha: z.object({ enabled: z.boolean().default(true), priority: z.number().int().min(0).max(100).default(1) }).optional(),
   lease: z.string().optional(),
+  /** Data domain of the VM's disk; default: the template's domain. */
+  storageDomain: z.string().optional(),
+  /** Size of the VM's disk; default: the template's disk (none for Blank, unless `storageDomain` asks for one). */
+  diskGiB: z.number().min(0).optional(),
   affinity: z.enum(['migratable', 'user_migratable', 'pinned']).default('migratable'),
   status: z.enum(['down', 'up']).default('down'),
   host: z.string().optional(),
@@ -114,3 +120,4 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 export type HostSpec = z.output<typeof hostSpec>;
 export type VmSpec = z.output<typeof vmSpec>;
+export type TemplateSpec = z.output<typeof templateSpec>;

@@ -2,6 +2,7 @@ import type { Engine } from '../world/engine';
 import type {
   Cluster,
   DataCenter,
+  Disk,
   EngineEvent,
   Host,
   HostStatus,
@@ -12,6 +13,7 @@ import type {
   Vm,
   VmStatus,
 } from '../world/model';
+import { diskStatus } from '../world/disks';
 import { enumField, type FieldSpec } from './filter';
 import { searchError } from './query';
 
@@ -110,6 +112,21 @@ export function storageDomainFields(engine: Engine): Record<string, FieldSpec<St
     datacenter: { get: (s) => (s.dataCenterId ? engine.world.dataCenters.get(s.dataCenterId)?.name : undefined) },
     free_size: { get: (s) => Math.floor(s.availableBytes / 1024 ** 3) },
     used_size: { get: (s) => Math.floor(s.usedBytes / 1024 ** 3) },
+  };
+}
+
+/** Disk search (a subset of the engine's `DiskConditionFieldAutoCompleter`; sizes in GiB). */
+export function diskFields(engine: Engine): Record<string, FieldSpec<Disk>> {
+  const world = engine.world;
+  return {
+    name: { get: (d) => d.name },
+    alias: { get: (d) => d.name },
+    id: { get: (d) => d.id },
+    status: { get: (d) => diskStatus(world, d) },
+    format: { get: (d) => d.format },
+    provisioned_size: { get: (d) => Math.floor(d.provisionedBytes / 1024 ** 3) },
+    storage: { get: (d) => world.storageDomains.get(d.storageDomainId)?.name },
+    vm_names: { get: (d) => (d.vmId ? world.vms.get(d.vmId)?.name : undefined) },
   };
 }
 

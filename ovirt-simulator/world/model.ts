@@ -158,6 +158,8 @@ export interface Template {
   haEnabled: boolean;
   haPriority: number;
   diskBytes: number;
+  /** Where the template's disk lives (undefined when it has none, like Blank); new VMs' disks go there by default. */
+  storageDomainId: string | undefined;
   creationTime: number;
 }
 
@@ -200,6 +202,27 @@ export interface Vm {
   epoch: number;
   /** Correlation id of the request that created the VM (kept on its creation events). */
   creationCorrelationId: string | undefined;
+}
+
+export type DiskInterface = 'virtio_scsi' | 'virtio' | 'ide' | 'sata';
+
+/**
+ * A VM's disk image (the engine's `DiskImage` plus its attachment, `DiskVmElement`). The simulator attaches
+ * each disk to at most one VM; a disk whose VM was removed with `detach_only` floats (`vmId` undefined).
+ */
+export interface Disk {
+  id: string;
+  /** `<vm>_Disk1`, the engine's default alias for a template disk copied into a new VM. */
+  name: string;
+  vmId: string | undefined;
+  storageDomainId: string;
+  provisionedBytes: number;
+  actualBytes: number;
+  format: 'cow' | 'raw';
+  sparse: boolean;
+  /** Attachment properties. */
+  bootable: boolean;
+  interface: DiskInterface;
 }
 
 export interface EngineEvent {

@@ -4,6 +4,7 @@ import { EVENTS, renderMessage, type EventName } from './event-catalog';
 import type {
   Cluster,
   DataCenter,
+  Disk,
   EngineEvent,
   Host,
   Job,
@@ -44,11 +45,14 @@ export class World {
   readonly hosts = new Map<string, Host>();
   readonly templates = new Map<string, Template>();
   readonly vms = new Map<string, Vm>();
+  readonly disks = new Map<string, Disk>();
   readonly events: EngineEvent[] = [];
   readonly jobs = new Map<string, Job>();
   readonly users: User[] = [];
   private readonly vmsOnHost = new Map<string, Set<string>>();
   private readonly vmIdByName = new Map<string, string>();
+  /** Disk ids per VM in attachment order (the first is the boot disk). */
+  private readonly disksOfVm = new Map<string, string[]>();
   private readonly migrating = new Set<string>();
   /** Listeners for tests and the control API's event stream. */
   private readonly eventListeners = new Set<(event: EngineEvent) => void>();
@@ -136,6 +140,18 @@ export class World {
     else this.migrating.delete(vm.id);
   }
 
+  /** The disks attached to a VM, boot disk first. */
+  disksOf(vmId: string): Disk[] {
+    const ids = this.disksOfVm.get(vmId);
+    if (!ids) return [];
+    const out: Disk[] = [];
+    for (const id of ids) {
+      const disk = this.disks.get(id);
+      if (disk) out.push(disk);
+    }
+    return out;
+  }
+
   hostsIn(clusterId: string): Host[] {
     return [...this.hosts.values()].filter((h) => h.clusterId === clusterId);
   }
@@ -154,9 +170,27 @@ export class World {
     this.vmIdByName.set(name, vm.id);
   }
 
-  removeVm(vm: Vm): void {
+  /** Adds a disk, attached to `disk.vmId` after the VM's other disks. */
+  addDisk(disk: Disk): void {
+    this.disks.set(disk.id, disk);
+    if (!disk.vmId) return;
+    const ids = this.disksOfVm.get(disk.vmId) ?? [];
+    ids.push(disk.id);
+    this.disksOfVm.set(disk.vmId, ids);
+  }
+
+  /**
+   * Removes a VM and, as the engine does by default (`detach_only=false`), its disks; with `detachOnly` the
+   * disks stay as floating disks.
+   */
+  removeVm(vm: Vm, detachOnly = false): void {
     this.placeVm(vm, undefined);
     this.setMigrationTarget(vm, undefined);
+    for (const disk of this.disksOf(vm.id)) {
+      if (detachOnly) disk.vmId = undefined;
+      else this.disks.delete(disk.id);
+    }
+    this.disksOfVm.delete(vm.id);
     this.vms.delete(vm.id);
     this.vmIdByName.delete(vm.name);
   }

@@ -16,6 +16,19 @@ export function listOptions(req: Request, res: Response, defaultSort: SearchOpti
   };
 }
 
+/**
+ * `follow=disk_attachments.disk,nics`: the link paths to inline (reference §1.4). Each path also asks for its
+ * prefixes (`a.b` inlines `a`). Paths the simulator cannot follow are ignored rather than refused.
+ */
+export function followPaths(req: Request, res: Response): Set<string> {
+  const paths = new Set<string>();
+  for (const raw of (param(req, res, 'follow') ?? '').split(',')) {
+    const parts = raw.trim().split('.').filter((p) => p !== '');
+    for (let i = 1; i <= parts.length; i++) paths.add(parts.slice(0, i).join('.'));
+  }
+  return paths;
+}
+
 export function found<T>(value: T | undefined): T {
   if (value === undefined) throw notFound();
   return value;

@@ -1,7 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
+import { diskAttachmentsOf, presentDiskAttachment } from '../../present/disk';
 import { presentVmStatistics } from '../../present/statistics';
 import { collection, ref } from '../../present/links';
-import { presentVm } from '../../present/vm';
+import { presentVm, type VmInlines } from '../../present/vm';
 import { applySearch } from '../../search/filter';
 import { vmFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
@@ -11,17 +12,26 @@ import type { Node } from '../../wire/document';
 import { api, boolParam } from '../context';
 import { readAction, readVm } from '../body';
 import { sendDoc, sendEmpty } from '../respond';
-import { echoOf, found, listOptions, runAction } from './shared';
+import { echoOf, followPaths, found, listOptions, runAction } from './shared';
 
 /** `/vms` (reference §8). */
 export function vmsRouter(sim: Simulator): Router {
   const router = express.Router();
   const vmOf = (req: Request): Vm => found(sim.world.vms.get(String(req.params.id)));
+  /** What `follow=` inlines into a VM; only `disk_attachments` (and `disk_attachments.disk`) are followed. */
+  const inlinesFor = (req: Request, res: Response): ((vm: Vm) => VmInlines) => {
+    const follow = followPaths(req, res);
+    const { base } = api(res);
+    if (!follow.has('disk_attachments')) return () => ({});
+    const withDisks = follow.has('disk_attachments.disk');
+    return (vm) => ({ disk_attachments: diskAttachmentsOf(sim.world, vm.id, base, withDisks) });
+  };
 
   router.get('/vms', (req, res) => {
     const { base } = api(res);
     const vms = applySearch(sim.world.vms.values(), vmFields(sim.engine), listOptions(req, res, { field: 'name', desc: false }));
-    sendDoc(res, 200, collection('vms', 'vm', vms.map((vm) => presentVm(vm, base))));
+    const inlines = inlinesFor(req, res);
+    sendDoc(res, 200, collection('vms', 'vm', vms.map((vm) => presentVm(vm, base, inlines(vm)))));
   });
 
   router.post('/vms', async (req, res) => {
@@ -43,7 +53,8 @@ export function vmsRouter(sim: Simulator): Router {
   });
 
   router.get('/vms/:id', (req, res) => {
-    sendDoc(res, 200, { root: 'vm', body: presentVm(vmOf(req), api(res).base) });
+    const vm = vmOf(req);
+    sendDoc(res, 200, { root: 'vm', body: presentVm(vm, api(res).base, inlinesFor(req, res)(vm)) });
   });
 
   router.put('/vms/:id', (req, res) => {
@@ -55,7 +66,7 @@ export function vmsRouter(sim: Simulator): Router {
 
   router.delete('/vms/:id', (req, res) => {
     const vm = vmOf(req);
-    const job = sim.engine.vmCommands.remove(vm, api(res).actor, boolParam(req, res, 'force'));
+    const job = sim.engine.vmCommands.remove(vm, api(res).actor, boolParam(req, res, 'force'), boolParam(req, res, 'detach_only'));
     if (boolParam(req, res, 'async')) return sendEmpty(res, 202);
     sendDoc(res, 200, { root: 'action', body: { job: ref(api(res).base, 'jobs', job.id), status: 'complete' } });
   });
@@ -63,6 +74,20 @@ export function vmsRouter(sim: Simulator): Router {
   router.get('/vms/:id/statistics', (req, res) => {
     const { base } = api(res);
     sendDoc(res, 200, collection('statistics', 'statistic', presentVmStatistics(sim.engine, vmOf(req), base)));
+  });
+
+  // The attachments' own `follow=disk` inlines each disk.
+  router.get('/vms/:id/diskattachments', (req, res) => {
+    const vm = vmOf(req);
+    const body = diskAttachmentsOf(sim.world, vm.id, api(res).base, followPaths(req, res).has('disk'));
+    sendDoc(res, 200, { root: 'disk_attachments', body });
+  });
+
+  router.get('/vms/:id/diskattachments/:diskId', (req, res) => {
+    const vm = vmOf(req);
+    const disk = found(sim.world.disksOf(vm.id).find((d) => d.id === req.params.diskId));
+    const body = presentDiskAttachment(sim.world, disk, vm.id, api(res).base, followPaths(req, res).has('disk'));
+    sendDoc(res, 200, { root: 'disk_attachment', body });
   });
 
   router.get('/vms/:id/creation_status/:ids', (req, res) => {
