@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { constraintKind } from '../db/errors';
+import { isMysql } from '../db/knex';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
 import { ConflictError, UnprocessableError } from '../errors';
@@ -39,7 +40,7 @@ const messages = {
   reused: (id: string) => `Webhook id ${id} was already used for a different body.`,
 };
 
-const RETRIES = 5;
+const RETRIES = 8;
 
 export class BillingEventService {
   constructor(
@@ -70,12 +71,18 @@ export class BillingEventService {
       if (attempt === 1) await this.checkGate(delivery.event);
       try {
         const queued = { value: false };
-        const answer = await this.d.knex.transaction((trx) => this.apply(trx, delivery, queued));
+        // READ COMMITTED on MySQL: locking the (often not yet existing) service row must not take gap locks, which
+        // make concurrent creates of different services deadlock each other.
+        const answer = isMysql(this.d.knex)
+          ? await this.d.knex.transaction((trx) => this.apply(trx, delivery, queued), { isolationLevel: 'read committed' })
+          : await this.d.knex.transaction((trx) => this.apply(trx, delivery, queued));
         if (queued.value) this.d.onQueued?.();
         return answer;
       } catch (err) {
         const retryable = constraintKind(err) === 'unique' || isLockContention(err);
         if (!retryable || attempt >= RETRIES) throw err;
+        // Jittered pause so the transactions that collided do not collide again in lockstep.
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }
   }

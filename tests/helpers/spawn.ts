@@ -3,9 +3,17 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+// `node --import tsx` rather than the tsx binary: the binary forks a second node, and a signal sent to it would
+// not reach the service itself.
+const TSX_LOADER = [
+  '--require',
+  path.join(ROOT, 'node_modules', 'tsx', 'dist', 'preflight.cjs'),
+  '--import',
+  pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+];
 
 /** A clean environment: nothing from the developer's shell or .env leaks into the child. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -18,7 +26,7 @@ export function tempDir(): string {
 
 export function startTs(script: string, env: Record<string, string>, args: string[] = []): ChildProcessWithoutNullStreams {
   // cwd is a fresh directory so no local .env is read and relative paths land in it.
-  return spawn(TSX, [path.join(ROOT, script), ...args], { cwd: tempDir(), env: cleanEnv(env) });
+  return spawn(process.execPath, [...TSX_LOADER, path.join(ROOT, script), ...args], { cwd: tempDir(), env: cleanEnv(env) });
 }
 
 export function runTs(
