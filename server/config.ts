@@ -59,6 +59,8 @@ export interface Config {
     readonly cacheMs: number;
     readonly driftSweepMs: number;
   };
+  /** How long answered webhooks (for redelivery) and finished jobs are kept. */
+  readonly retention: { readonly webhookDays: number; readonly jobDays: number };
   readonly simulator: { readonly scenario: string; readonly speed: number; readonly port: number };
   readonly http: { readonly jsonLimit: string; readonly trustProxy: number };
   readonly log: { readonly level: string };
@@ -124,6 +126,8 @@ const schema = z.object({
   CAPACITY_FAILOVER_HOSTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(8).default(1)),
   CAPACITY_CACHE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
   DRIFT_SWEEP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(300_000)),
+  WEBHOOK_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(7, 'must be at least 7 (the panel retries for days)').max(3650).default(30)),
+  JOB_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   SIMULATOR_SCENARIO: z.preprocess(emptyAsUndefined, z.string().min(1).default('demo')),
   SIMULATOR_SPEED: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(1000).default(1)),
   SIMULATOR_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(0)),
@@ -304,6 +308,7 @@ export function loadConfig(env: Env): Config {
       cacheMs: e.CAPACITY_CACHE_MS,
       driftSweepMs: e.DRIFT_SWEEP_MS,
     },
+    retention: { webhookDays: e.WEBHOOK_RETENTION_DAYS, jobDays: e.JOB_RETENTION_DAYS },
     simulator: { scenario: e.SIMULATOR_SCENARIO, speed: e.SIMULATOR_SPEED, port: e.SIMULATOR_PORT },
     http: { jsonLimit: e.JSON_BODY_LIMIT, trustProxy: e.TRUST_PROXY },
     log: { level: e.LOG_LEVEL },

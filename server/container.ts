@@ -41,8 +41,8 @@ export interface Container {
   worker: JobWorker;
   /** Failover capacity; undefined without an engine. */
   capacity: CapacityService | undefined;
-  /** Queues the periodic HA drift sweep (one per cluster database, however many instances). */
-  scheduleDriftSweep(): Promise<void>;
+  /** Queues the periodic jobs (HA drift sweep, housekeeping): one of each per database, however many instances. */
+  schedulePeriodicJobs(): Promise<void>;
   /** The engine client; undefined when no engine is configured (tests of engine-free parts). */
   ovirt: OvirtClient | undefined;
   engine: EngineTarget | undefined;
@@ -106,6 +106,15 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         cacheMs: config.capacity.cacheMs,
       })
     : undefined;
+  const DAY = 86_400_000;
+  const scheduleHousekeeping = (runAfter?: Date) => jobs.enqueue({ kind: 'housekeeping', dedupeKey: 'sweep:housekeeping', runAfter });
+  handlers.housekeeping = async () => {
+    const now = clock.now().getTime();
+    const deliveriesPurged = await deliveries.purge(new Date(now - config.retention.webhookDays * DAY));
+    const jobsPurged = await jobs.purgeFinished(new Date(now - config.retention.jobDays * DAY));
+    if (deliveriesPurged + jobsPurged > 0) logger.info({ deliveriesPurged, jobsPurged }, 'housekeeping');
+    await scheduleHousekeeping(new Date(now + DAY / 4));
+  };
   const scheduleDriftSweep = async (runAfter?: Date) => {
     if (capacity) await jobs.enqueue({ kind: 'drift_sweep', dedupeKey: 'sweep:drift', runAfter });
   };
@@ -200,7 +209,10 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     jobs,
     worker,
     capacity,
-    scheduleDriftSweep: () => scheduleDriftSweep(),
+    schedulePeriodicJobs: async () => {
+      await scheduleHousekeeping();
+      await scheduleDriftSweep();
+    },
     ovirt,
     engine,
     close: async (graceMs = config.shutdownGraceMs) => {

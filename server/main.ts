@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       ? { kind: 'simulator', url: demo.simulator.url, scenario: demo.scenario }
       : { kind: 'none' };
   if (config.jobs.workerEnabled) {
-    await container.scheduleDriftSweep();
+    await container.schedulePeriodicJobs();
     container.worker.start();
   }
 

@@ -137,15 +137,14 @@ export class JobQueue {
     const mysql = isMysql(this.knex);
     const work = async (trx: Knex.Transaction): Promise<ClaimedJob | undefined> => {
       const now = this.clock.now();
-      let q = trx(TABLE)
+      // A plain read picks candidates whose service has no job running; only then is one row locked, so a claim
+      // never holds (and makes other instances skip) more rows than the one it takes.
+      const candidates = (await trx(TABLE)
         .select('id', 'service_id')
         .where('state', 'queued')
         .andWhere('run_after', '<=', now)
         .orderBy([{ column: 'run_after' }, { column: 'id' }])
-        .limit(10);
-      // MySQL/MariaDB: skip rows another instance is claiming right now instead of queueing behind its lock.
-      if (mysql) q = q.forUpdate().skipLocked();
-      const candidates = (await q) as Array<{ id: number; service_id: number | null }>;
+        .limit(20)) as Array<{ id: number; service_id: number | null }>;
       if (candidates.length === 0) return undefined;
       const serviceIds = [...new Set(candidates.map((c) => c.service_id).filter((s): s is number => s !== null))];
       const busy = new Set(
@@ -157,7 +156,16 @@ export class JobQueue {
               .andWhere('lease_expires_at', '>', now)
               .pluck('service_id')) as number[]).map(Number),
       );
-      const pick = candidates.find((c) => c.service_id === null || !busy.has(Number(c.service_id)));
+      const eligible = candidates.filter((c) => c.service_id === null || !busy.has(Number(c.service_id))).map((c) => c.id);
+      if (eligible.length === 0) return undefined;
+      let lock = trx(TABLE)
+        .first('id')
+        .whereIn('id', eligible)
+        .andWhere('state', 'queued')
+        .orderBy([{ column: 'run_after' }, { column: 'id' }]);
+      // MySQL/MariaDB: skip a row another instance is claiming right now instead of waiting for its lock.
+      if (mysql) lock = lock.forUpdate().skipLocked();
+      const pick = (await lock) as { id: number } | undefined;
       if (!pick) return undefined;
       const token = randomUUID();
       await trx(TABLE)

@@ -46,10 +46,19 @@ describe('HA readiness of the simulator scenarios', () => {
     expect(pm.fix).toMatch(/Power Management/);
   });
 
-  test('with local storage, the audit fails on storage', async () => {
+  test('with local storage, the audit fails on storage and names the HA VMs whose disks are local', async () => {
     const { body, by } = await readiness('local-storage');
     expect(body.verdict).toBe('failure');
     expect(by.shared_storage).toBe('failure');
+    expect(by.local_storage_ha_vms).toBe('failure');
+    const local = body.findings.find((f: { check: string }) => f.check === 'local_storage_ha_vms');
+    expect(local.message).toMatch(/local-data/);
+  });
+
+  test('with running HA VMs on NFS, their disks are found on shared storage', async () => {
+    const { by } = await readiness('ha-drill');
+    expect(by.local_storage_ha_vms).toBe('ok');
+    expect(by.shared_storage).toBe('ok');
   });
 
   test('an unknown cluster is 404; a what-if for an unknown host is 400', async () => {

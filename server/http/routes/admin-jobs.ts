@@ -9,7 +9,7 @@ import { presentJob } from '../presenters/job';
 const listQuery = z
   .object({
     state: z.enum(['queued', 'running', 'succeeded', 'dead', 'cancelled']).optional(),
-    kind: z.enum(['reconcile', 'callback', 'drift_sweep']).optional(),
+    kind: z.enum(['reconcile', 'callback', 'drift_sweep', 'housekeeping']).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     before_id: z.coerce.number().int().positive().optional(),
   })

@@ -1,0 +1,127 @@
+import { ManualClock } from '../../server/clock';
+import { migrateLatest } from '../../server/db/migrate';
+import { JobQueue } from '../../server/jobs/job-queue';
+import { LeaseLostError } from '../../server/jobs/job-errors';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
+
+describe.each(databaseKinds)('job queue on %s', (kind) => {
+  let db: TestDatabase;
+  let clock: ManualClock;
+  let queue: JobQueue;
+
+  beforeEach(async () => {
+    db = await createTestDatabase(kind);
+    await migrateLatest(db.knex);
+    clock = new ManualClock('2026-11-26T10:00:00Z');
+    queue = new JobQueue({ knex: db.knex, clock, leaseMs: 30_000, maxAttempts: 3, backoffBaseMs: 1000, backoffCapMs: 60_000, random: () => 0.5 });
+    const now = new Date();
+    await db.knex('plans').insert({ product_id: 'p', name: 'p', template: 't', cluster: 'c', vcpus: 1, memory_mib: 512, ha_enabled: true, ha_priority: 1, sla_target_percent: 99.9, sla_credit_tiers: '[]', created_at: now, updated_at: now });
+    const plan = await db.knex('plans').first('id');
+    for (const sid of ['s1', 's2']) {
+      await db.knex('services').insert({ service_id: sid, client_id: 'c', plan_id: plan.id, desired_state: 'active', actual_state: 'pending', created_at: now, updated_at: now });
+    }
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  const serviceId = async (sid: string) => Number((await db.knex('services').where({ service_id: sid }).first('id')).id);
+
+  test('when the same service is enqueued many times, then one job waits', async () => {
+    const s1 = await serviceId('s1');
+    for (let i = 0; i < 5; i++) await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    expect((await queue.list()).length).toBe(1);
+  });
+
+  test('when a job is claimed, then a new enqueue for its service waits behind it and is not claimed while it runs', async () => {
+    const s1 = await serviceId('s1');
+    await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    const first = await queue.claim('a');
+    expect(first?.job.attempts).toBe(1);
+    await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    expect(await queue.claim('b')).toBeUndefined();
+    expect(await queue.succeed(first!.job.id, first!.token)).toBe(true);
+    const second = await queue.claim('b');
+    expect(second?.job.id).not.toBe(first!.job.id);
+  });
+
+  test('when a job fails, then it waits with backoff, and ends dead after its attempts or at once when permanent', async () => {
+    await queue.enqueue({ kind: 'reconcile', serviceId: await serviceId('s1') });
+    let c = await queue.claim('a');
+    expect(await queue.fail(c!.job.id, c!.token, { message: 'engine 503', permanent: false })).toBe('retry');
+    expect(await queue.claim('a')).toBeUndefined();
+    let job = await queue.get(c!.job.id);
+    // attempt 1 → delay = 0.5 × min(cap, 1000 × 2^0) = 500 ms
+    expect(job!.runAfter.getTime() - clock.now().getTime()).toBe(500);
+    clock.advance(500);
+    c = await queue.claim('a');
+    expect(await queue.fail(c!.job.id, c!.token, { message: 'engine 503', permanent: false })).toBe('retry');
+    job = await queue.get(c!.job.id);
+    expect(job!.runAfter.getTime() - clock.now().getTime()).toBe(1000);
+    clock.advance(1000);
+    c = await queue.claim('a');
+    expect(await queue.fail(c!.job.id, c!.token, { message: 'still 503', permanent: false })).toBe('dead');
+    expect(await queue.get(c!.job.id)).toMatchObject({ state: 'dead', attempts: 3, lastError: 'still 503' });
+
+    await queue.enqueue({ kind: 'reconcile', serviceId: await serviceId('s2') });
+    const p = await queue.claim('a');
+    expect(await queue.fail(p!.job.id, p!.token, { message: 'template missing', permanent: true })).toBe('dead');
+  });
+
+  test('when a worker stops answering, then its lease expires, the job is taken back, and the old worker can write nothing', async () => {
+    await queue.enqueue({ kind: 'reconcile', serviceId: await serviceId('s1') });
+    const lost = await queue.claim('dies');
+    clock.advance(10_000);
+    expect(await queue.heartbeat(lost!.job.id, lost!.token)).toBe(true);
+    clock.advance(31_000);
+    expect(await queue.reapExpired()).toBe(1);
+    const taken = await queue.claim('alive');
+    expect(taken?.job).toMatchObject({ id: lost!.job.id, attempts: 2, lastError: expect.stringMatching(/dies stopped answering/) });
+    expect(await queue.heartbeat(lost!.job.id, lost!.token)).toBe(false);
+    expect(await queue.succeed(lost!.job.id, lost!.token)).toBe(false);
+    expect(await queue.fail(lost!.job.id, lost!.token, { message: 'x', permanent: true })).toBe('lost');
+    await expect(queue.fenced(lost!.job.id, lost!.token, async () => 'write')).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(queue.fenced(taken!.job.id, taken!.token, async () => 'write')).resolves.toBe('write');
+    expect(await queue.succeed(taken!.job.id, taken!.token)).toBe(true);
+  });
+
+  test('when an orphaned job has a newer one waiting for its service, then the orphan is superseded', async () => {
+    const s1 = await serviceId('s1');
+    await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    const orphan = await queue.claim('dies');
+    await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    clock.advance(31_000);
+    await queue.reapExpired();
+    expect(await queue.get(orphan!.job.id)).toMatchObject({ state: 'cancelled', lastError: expect.stringMatching(/superseded/) });
+  });
+
+  test('when two workers claim at once, then they never get the same job', async () => {
+    await queue.enqueue({ kind: 'callback', payload: { n: 1 } });
+    await queue.enqueue({ kind: 'callback', payload: { n: 2 } });
+    await queue.enqueue({ kind: 'callback', payload: { n: 3 } });
+    const claims = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((w) => queue.claim(w)));
+    const ids = claims.filter((c) => c !== undefined).map((c) => c!.job.id);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  test('an admin can retry a dead job and cancel a waiting one; old finished jobs are purged', async () => {
+    await queue.enqueue({ kind: 'callback' });
+    const c = await queue.claim('a');
+    await queue.fail(c!.job.id, c!.token, { message: 'gone', permanent: true });
+    expect(await queue.retry(c!.job.id)).toBe(true);
+    expect(await queue.get(c!.job.id)).toMatchObject({ state: 'queued', attempts: 0 });
+    expect(await queue.retry(c!.job.id)).toBe(false);
+    expect(await queue.cancel(c!.job.id)).toBe(true);
+    expect(await queue.cancel(c!.job.id)).toBe(false);
+    clock.advance(40 * 86_400_000);
+    expect(await queue.purgeFinished(new Date(clock.now().getTime() - 30 * 86_400_000))).toBe(1);
+  });
+
+  test('a job given back on shutdown does not lose an attempt', async () => {
+    await queue.enqueue({ kind: 'callback' });
+    const c = await queue.claim('a');
+    expect(await queue.release(c!.job.id, c!.token)).toBe(true);
+    expect(await queue.get(c!.job.id)).toMatchObject({ state: 'queued', attempts: 0 });
+  });
+});
