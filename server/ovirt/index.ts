@@ -1,24 +1,12 @@
 /** Builds the engine client from configuration; the only way the rest of the service gets one. */
 import type { Logger } from '../logger';
 import { OvirtClient } from './client';
-import { OvirtTransport } from './transport';
+import { type EngineTarget, OvirtTransport } from './transport';
 
 export { OvirtClient } from './client';
 export * from './errors';
 export type * from './types';
-
-export interface EngineTarget {
-  url: string;
-  username: string;
-  password: string;
-  caFile?: string;
-  insecure?: boolean;
-  timeoutMs: number;
-  maxInFlight: number;
-  readRetries: number;
-  retryBaseMs?: number;
-  retryCapMs?: number;
-}
+export type { EngineTarget } from './transport';
 
 export function createOvirtClient(target: EngineTarget, logger: Logger): OvirtClient {
   return new OvirtClient(new OvirtTransport({ ...target, logger: logger.child({ component: 'ovirt' }) }));

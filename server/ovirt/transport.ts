@@ -17,7 +17,8 @@ import { errorForStatus, OvirtError, OvirtTimeoutError, unreachable } from './er
 import { actionSchema, faultSchema } from './schemas';
 import { TokenManager } from './token-manager';
 
-export interface TransportOptions {
+/** Where the engine is and how to talk to it; built from config (or the demo simulator). */
+export interface EngineTarget {
   /** Engine base URL, e.g. https://engine.example.net/ovirt-engine */
   url: string;
   username: string;
@@ -29,6 +30,9 @@ export interface TransportOptions {
   readRetries: number;
   retryBaseMs?: number;
   retryCapMs?: number;
+}
+
+export interface TransportOptions extends EngineTarget {
   logger: Logger;
   sleep?: (ms: number) => Promise<void>;
 }

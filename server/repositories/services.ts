@@ -24,20 +24,8 @@ interface ServiceRow {
   updated_at: unknown;
 }
 
-export type ServiceChanges = Partial<{
-  planId: number;
-  appliedPlanId: number | null;
-  hostname: string | null;
-  desiredState: DesiredState;
-  actualState: ActualState;
-  vmId: string | null;
-  vmName: string | null;
-  vmHost: string | null;
-  lastError: string | null;
-  lastEventAt: Date | null;
-  cancellationType: CancellationType | null;
-  cancellationRequestedAt: Date | null;
-}>;
+/** Every column a use case may change; identity and timestamps are the repository's. */
+export type ServiceChanges = Partial<Omit<Service, 'id' | 'serviceId' | 'clientId' | 'createdAt' | 'updatedAt'>>;
 
 const TABLE = 'services';
 
