@@ -104,9 +104,26 @@ export class ServicesRepository {
       created_at: now,
       updated_at: now,
     });
-    const created = await this.findById(Number(id), trx);
-    if (!created) throw new Error(`service row ${String(id)} vanished after insert`);
-    return created;
+    // Built from what was written rather than read back: one round trip less on the webhook path.
+    return {
+      id: Number(id),
+      serviceId: s.serviceId,
+      clientId: s.clientId,
+      planId: s.planId,
+      appliedPlanId: null,
+      hostname: s.hostname,
+      desiredState: s.desiredState,
+      actualState: 'pending',
+      vmId: null,
+      vmName: null,
+      vmHost: null,
+      lastError: null,
+      lastEventAt: s.lastEventAt,
+      cancellationType: null,
+      cancellationRequestedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   async update(id: number, changes: ServiceChanges, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {

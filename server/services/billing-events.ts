@@ -9,10 +9,10 @@ import { constraintKind } from '../db/errors';
 import { isMysql } from '../db/knex';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
-import { ConflictError, UnprocessableError } from '../errors';
+import { ConflictError, ServiceUnavailableError, UnprocessableError } from '../errors';
 import type { JobQueue } from '../jobs/job-queue';
 import type { PlansRepository } from '../repositories/plans';
-import type { ServicesRepository } from '../repositories/services';
+import type { ServiceChanges, ServicesRepository } from '../repositories/services';
 import type { WebhookDeliveries } from '../repositories/webhook-deliveries';
 import type { BillingEvent } from '../webhooks/billing-event';
 
@@ -28,7 +28,7 @@ export interface DeliveryAnswer {
 }
 
 /** Decides, before anything is written, whether a new order may be sold (capacity gate); throws a 422 if not. */
-export type OrderGate = (plan: Plan) => Promise<void>;
+export type OrderGate = (plan: Plan, serviceId: string) => Promise<void>;
 
 const messages = {
   unknownProduct: (p: string) => `No plan is mapped to billing product ${p}. Add one under /api/v1/admin/plans, then retry the order.`,
@@ -80,7 +80,10 @@ export class BillingEventService {
         return answer;
       } catch (err) {
         const retryable = constraintKind(err) === 'unique' || isLockContention(err);
-        if (!retryable || attempt >= RETRIES) throw err;
+        if (!retryable) throw err;
+        if (attempt >= RETRIES) {
+          throw new ServiceUnavailableError('Too many concurrent changes to this service; the webhook was not recorded, please retry.', { retry_after_seconds: 1 });
+        }
         // Jittered pause so the transactions that collided do not collide again in lockstep.
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
@@ -131,7 +134,7 @@ export class BillingEventService {
         case 'service.unsuspend': {
           service = this.requireLive(service, serviceId, event.type === 'service.suspend' ? 'suspended' : 'unsuspended');
           const desiredState = event.type === 'service.suspend' ? 'suspended' : 'active';
-          await this.d.services.update(service.id, { desiredState, lastEventAt: eventAt }, now, trx);
+          await this.change(trx, service, { desiredState, lastEventAt: eventAt }, now);
           break;
         }
         case 'service.terminate': {
@@ -140,7 +143,7 @@ export class BillingEventService {
             note = 'No such service here; nothing to terminate.';
             break;
           }
-          await this.d.services.update(service.id, { desiredState: 'terminated', lastEventAt: eventAt }, now, trx);
+          await this.change(trx, service, { desiredState: 'terminated', lastEventAt: eventAt }, now);
           break;
         }
         case 'service.change_plan': {
@@ -150,14 +153,15 @@ export class BillingEventService {
           if (current && current.cluster !== plan.cluster) {
             throw new UnprocessableError('plan_cluster_mismatch', messages.clusterMismatch(current.cluster, plan.cluster));
           }
-          await this.d.services.update(service.id, { planId: plan.id, lastEventAt: eventAt }, now, trx);
+          await this.change(trx, service, { planId: plan.id, lastEventAt: eventAt }, now);
           break;
         }
         case 'service.cancellation_requested': {
           service = this.requireLive(service, serviceId, 'cancelled');
           const immediate = event.data.cancellation_type === 'immediate';
-          await this.d.services.update(
-            service.id,
+          await this.change(
+            trx,
+            service,
             {
               cancellationType: event.data.cancellation_type,
               cancellationRequestedAt: eventAt,
@@ -165,7 +169,6 @@ export class BillingEventService {
               ...(immediate ? { desiredState: 'terminated' as const } : {}),
             },
             now,
-            trx,
           );
           if (!immediate) {
             applied = false;
@@ -182,7 +185,7 @@ export class BillingEventService {
       }
     }
 
-    const current = service ? await this.d.services.findById(service.id, trx) : undefined;
+    const current = service;
     if (applied && current) {
       await this.d.jobs.enqueue({ kind: 'reconcile', serviceId: current.id, dedupeKey: `reconcile:${current.id}` }, trx);
       queued.value = true;
@@ -209,7 +212,13 @@ export class BillingEventService {
     if (!this.d.gate || event.type !== 'service.create') return;
     if (await this.d.services.findByServiceId(event.data.service_id)) return;
     const plan = await this.d.plans.findByProductId(event.data.product_id);
-    if (plan) await this.d.gate(plan);
+    if (plan) await this.d.gate(plan, event.data.service_id);
+  }
+
+  /** Writes changes and keeps the in-memory row in step, so the answer needs no read-back. */
+  private async change(trx: Knex.Transaction, service: Service, changes: ServiceChanges, now: Date): Promise<void> {
+    await this.d.services.update(service.id, changes, now, trx);
+    Object.assign(service, changes, { updatedAt: now });
   }
 
   private requireLive(service: Service | undefined, serviceId: string, verb: string): Service {

@@ -6,6 +6,8 @@
 import {
   auditReadiness,
   canSell,
+  DEFAULT_CAPACITY_OPTIONS,
+  hostCapacities,
   type CapacityOptions,
   type ClusterInventory,
   type FailoverPlacement,
@@ -39,8 +41,23 @@ export interface ProductCapacity {
   reason: string | null;
 }
 
+/**
+ * One engine snapshot of a cluster plus the orders placed into it since it was read. Orders are added as they pass
+ * the gate (and, for orders another instance took, when first seen), so each order costs one N+k check, not one
+ * per order still waiting.
+ */
+interface Snapshot {
+  at: number;
+  inventory: ClusterInventory;
+  /** Billing service ids already counted in `inventory.vms`. */
+  placed: Set<string>;
+  /** Free memory and vCPUs per up host, kept current as orders are placed. */
+  free: Map<string, { memoryBytes: number; vcpus: number }>;
+}
+
 export class CapacityService {
-  private readonly cache = new Map<string, { at: number; inventory: Promise<ClusterInventory> }>();
+  private readonly cache = new Map<string, Promise<Snapshot>>();
+  private readonly cachedAt = new Map<string, number>();
 
   constructor(
     private readonly d: {
@@ -57,7 +74,7 @@ export class CapacityService {
 
   /** The readiness audit of a cluster; drifted VMs of ours get a reconcile job that sets their HA back. */
   async readiness(cluster: string): Promise<ReadinessReport> {
-    const inventory = await this.fresh(cluster);
+    const { inventory } = await this.fresh(cluster);
     const report = auditReadiness(inventory, this.d.options);
     await this.repairDrift(inventory);
     return report;
@@ -65,7 +82,7 @@ export class CapacityService {
 
   /** Where the HA VMs of the named hosts would restart if those hosts failed now. */
   async whatIf(cluster: string, hosts: string[]): Promise<FailoverPlacement> {
-    const inventory = await this.fresh(cluster);
+    const { inventory } = await this.fresh(cluster);
     const ids = hosts.map((h) => inventory.hosts.find((x) => x.name === h || x.id === h)?.id);
     const unknown = hosts.filter((_, i) => ids[i] === undefined);
     if (unknown.length > 0) throw new ValidationError(unknown.map((h) => ({ field: 'query.hosts', message: `no host ${h} in cluster ${cluster}` })));
@@ -79,7 +96,7 @@ export class CapacityService {
     for (const p of plans) byCluster.set(p.cluster, [...(byCluster.get(p.cluster) ?? []), p]);
     const out: Array<SellableHeadroom & { plan: Plan }> = [];
     for (const [cluster, list] of byCluster) {
-      const inventory = await this.withPending(await this.fresh(cluster), list[0]!.cluster);
+      const inventory = await this.withPending(await this.fresh(cluster), cluster);
       const results = sellableHeadroomForPlans(inventory, list.map(planShape), this.d.options);
       results.forEach((r, i) => out.push({ ...r, plan: list[i]! }));
     }
@@ -103,10 +120,12 @@ export class CapacityService {
   }
 
   /** The order gate: refuses (422) an order the cluster could not restart, before anything is created. */
-  async gate(plan: Plan): Promise<void> {
+  async gate(plan: Plan, serviceId: string): Promise<void> {
+    let snapshot: Snapshot;
     let inventory: ClusterInventory;
     try {
-      inventory = await this.withPending(await this.cached(plan.cluster), plan.cluster);
+      snapshot = await this.cached(plan.cluster);
+      inventory = await this.withPending(snapshot, plan.cluster);
     } catch (err) {
       if (err instanceof NotFoundError) throw new UnprocessableError('unknown_cluster', `Plan ${plan.productId} points at cluster ${plan.cluster}, which the engine does not have.`);
       if (err instanceof OvirtError) {
@@ -114,10 +133,14 @@ export class CapacityService {
       }
       throw err;
     }
+    // Already counted: a redelivery or a concurrent duplicate of an order that passed a moment ago.
+    if (snapshot.placed.has(serviceId)) return;
     const verdict = canSell(inventory, planShape(plan), this.d.options);
-    if (verdict.ok) return;
-    if (verdict.code === 'failover_reserve_exceeded' && plan.failoverGate === 'warn') {
-      this.d.logger.warn({ productId: plan.productId, cluster: plan.cluster, reason: verdict.message }, 'sold past the failover reserve (plan set to warn)');
+    const sold = verdict.ok || (verdict.code === 'failover_reserve_exceeded' && plan.failoverGate === 'warn');
+    if (sold) {
+      // Counted from now on, so the next order sees this one's room taken even before its row commits.
+      if ('targetHost' in verdict) this.place(snapshot, serviceId, planShape(plan), verdict.targetHost.id);
+      if (!verdict.ok) this.d.logger.warn({ productId: plan.productId, cluster: plan.cluster, reason: verdict.message }, 'sold past the failover reserve (plan set to warn)');
       return;
     }
     throw new UnprocessableError(verdict.code, verdict.message, { cluster: plan.cluster, product_id: plan.productId, verdict });
@@ -129,7 +152,7 @@ export class CapacityService {
     let queued = 0;
     for (const c of clusters) {
       try {
-        queued += await this.repairDrift(await this.fresh(c));
+        queued += await this.repairDrift((await this.fresh(c)).inventory);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         this.d.logger.warn({ cluster: c, err: err.message }, 'drift sweep skipped a cluster');
@@ -155,35 +178,70 @@ export class CapacityService {
   }
 
   /** Accepted orders whose VM is not in the snapshot yet take their room in the model. */
-  private async withPending(inventory: ClusterInventory, cluster: string): Promise<ClusterInventory> {
+  private async withPending(snapshot: Snapshot, cluster: string): Promise<ClusterInventory> {
     const plans = (await this.d.plans.list()).filter((p) => p.cluster === cluster);
     const byId = new Map(plans.map((p) => [p.id, p]));
-    const known = new Set(inventory.vms.map((v) => v.id));
-    const pending = (await this.d.services.listPendingForPlans([...byId.keys()])).filter((s) => !s.vmId || !known.has(s.vmId));
-    let current = inventory;
-    for (const s of pending) {
-      const shape = planShape(byId.get(s.planId)!);
-      const verdict = canSell(current, shape, this.d.options);
-      const host = 'targetHost' in verdict ? verdict.targetHost : undefined;
-      if (!host) continue;
-      current = {
-        ...current,
-        vms: [...current.vms, { id: `pending-${s.serviceId}`, name: `pending ${s.serviceId}`, status: 'up', hostId: host.id, memoryBytes: shape.memoryBytes, vcpus: shape.vcpus, ha: shape.ha, lease: false, storageDomainIds: [] }],
-      };
+    const known = new Set(snapshot.inventory.vms.map((v) => v.id));
+    for (const s of await this.d.services.listPendingForPlans([...byId.keys()])) {
+      if (snapshot.placed.has(s.serviceId) || (s.vmId && known.has(s.vmId))) continue;
+      this.place(snapshot, s.serviceId, planShape(byId.get(s.planId)!));
     }
-    return current;
+    return snapshot.inventory;
   }
 
-  private fresh(cluster: string): Promise<ClusterInventory> {
-    const inventory = this.d.reader.read(cluster);
-    this.cache.set(cluster, { at: this.d.clock.now().getTime(), inventory });
-    inventory.catch(() => this.cache.delete(cluster));
-    return inventory;
+  /**
+   * Counts one order in the snapshot: on `hostId` when the gate chose it, else where the engine's scheduler would
+   * (the up host with most free memory that fits). An order that fits nowhere takes no room (it will not start).
+   */
+  private place(snapshot: Snapshot, serviceId: string, shape: PlanShape, hostId?: string): void {
+    snapshot.placed.add(serviceId);
+    let target = hostId;
+    if (!target) {
+      let best = -Infinity;
+      for (const [id, f] of snapshot.free) {
+        if (f.memoryBytes >= shape.memoryBytes && f.vcpus >= shape.vcpus && f.memoryBytes > best) {
+          best = f.memoryBytes;
+          target = id;
+        }
+      }
+    }
+    if (!target) return;
+    const f = snapshot.free.get(target);
+    if (f) {
+      f.memoryBytes -= shape.memoryBytes;
+      f.vcpus -= shape.vcpus;
+    }
+    snapshot.inventory.vms.push({
+      id: `pending-${serviceId}`,
+      name: `order ${serviceId}`,
+      status: 'up',
+      hostId: target,
+      memoryBytes: shape.memoryBytes,
+      vcpus: shape.vcpus,
+      ha: shape.ha,
+      lease: false,
+      storageDomainIds: [],
+    });
   }
 
-  private cached(cluster: string): Promise<ClusterInventory> {
+  private fresh(cluster: string): Promise<Snapshot> {
+    const snapshot = this.d.reader.read(cluster).then((inventory): Snapshot => {
+      const free = new Map<string, { memoryBytes: number; vcpus: number }>();
+      for (const h of hostCapacities(inventory, { ...DEFAULT_CAPACITY_OPTIONS, ...this.d.options })) {
+        if (h.up) free.set(h.hostId, { memoryBytes: h.memory.freeBytes, vcpus: h.vcpus.free });
+      }
+      return { at: this.d.clock.now().getTime(), inventory: { ...inventory, vms: [...inventory.vms] }, placed: new Set(), free };
+    });
+    this.cache.set(cluster, snapshot);
+    this.cachedAt.set(cluster, this.d.clock.now().getTime());
+    snapshot.catch(() => this.cache.delete(cluster));
+    return snapshot;
+  }
+
+  private cached(cluster: string): Promise<Snapshot> {
     const hit = this.cache.get(cluster);
-    if (hit && this.d.clock.now().getTime() - hit.at < this.d.cacheMs) return hit.inventory;
+    const at = this.cachedAt.get(cluster) ?? 0;
+    if (hit && this.d.clock.now().getTime() - at < this.d.cacheMs) return hit;
     return this.fresh(cluster);
   }
 }

@@ -141,6 +141,18 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     expect(after.body).toMatchObject({ can_sell: false, headroom: 0, reason: expect.stringMatching(/N\+1|fail/i) });
   });
 
+  test('when orders arrive faster than the engine snapshot refreshes, then each one still counts against the reserve', async () => {
+    await t.close();
+    t = await appOn(sim, kind, { CAPACITY_CACHE_MS: '600000' });
+    await plan({ product_id: 'big', memory_mib: 40 * 1024, vcpus: 4, ha: { enabled: true, priority: 100 } });
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await sendWebhook(t.app, { type: 'service.create', data: { service_id: `c${i}`, client_id: '1', product_id: 'big' } })).status);
+    // Two 40 GiB HA VPS keep N+1 on three 64 GiB hosts; the third would not, though the snapshot shows no VM yet.
+    expect(answers).toEqual([202, 202, 422]);
+    const again = await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'c0', client_id: '1', product_id: 'big' } });
+    expect(again.status).toBe(202);
+  });
+
   test('when the plan is set to warn-only, then the same order is sold', async () => {
     await plan({ product_id: 'big', memory_mib: 40 * 1024, vcpus: 4, ha: { enabled: true, priority: 100 }, failover_gate: 'warn' });
     // Two fit with N+1 intact; the third breaks the reserve but is sold because the plan only warns.

@@ -33,6 +33,8 @@ export function errorHandler(logger: Logger) {
     const code = known?.code ?? 'internal_error';
     const message = known?.message ?? GENERIC_MESSAGE;
     res.status(status);
+    // Tell clients (the billing panel retries webhooks) when trying again makes sense.
+    if (status === 503) res.set('Retry-After', '5');
     if (wantsHtml(req)) {
       res.render('error', { title: `Error ${status}`, status, message, requestId });
       return;
