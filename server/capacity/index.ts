@@ -10,7 +10,9 @@ export type { BoundNumbers } from './n-plus-k-bound';
 export {
   checkNPlusK, combinationCount, type FailureCase, MAX_LISTED_FAILURES, type NPlusKStatus, type NPlusKVerdict,
 } from './n-plus-k';
-export { canSell, type SellRefusal, type SellVerdict } from './sell-gate';
+export { canSell, evaluateSale, newVm, type SellRefusal, type SellVerdict } from './sell-gate';
+// The working model, for callers that evaluate many sales against one snapshot (the order gate).
+export { addVmToModel, buildCapacityModel, type CapacityModel, pickHostForNewVm } from './capacity-model';
 export { sellableHeadroom, sellableHeadroomForPlans, type SellableHeadroom } from './sellable-headroom';
 export { describeDrift, findHaDrift, type HaDrift } from './ha-drift';
 export type { FindingStatus, ReadinessCheckId, ReadinessFinding } from './readiness-checks';

@@ -141,12 +141,14 @@ export class ServicesRepository {
   }
 
   /** Orders accepted but whose VM is not running yet, for plans among `planIds` (capacity they will take). */
-  async listPendingForPlans(planIds: number[]): Promise<Service[]> {
+  async listPendingForPlans(planIds: number[], afterRowId = 0): Promise<Service[]> {
     if (planIds.length === 0) return [];
     const rows = (await this.knex<ServiceRow>(TABLE)
+      .where('id', '>', afterRowId)
       .whereIn('plan_id', planIds)
       .andWhere('desired_state', 'active')
-      .whereIn('actual_state', ['pending', 'provisioning'])) as ServiceRow[];
+      .whereIn('actual_state', ['pending', 'provisioning'])
+      .orderBy('id')) as ServiceRow[];
     return rows.map(toService);
   }
 

@@ -4,10 +4,15 @@
  * of orders cannot all take the same last free slot.
  */
 import {
+  addVmToModel,
   auditReadiness,
+  buildCapacityModel,
   canSell,
-  DEFAULT_CAPACITY_OPTIONS,
-  hostCapacities,
+  type CapacityModel,
+  evaluateSale,
+  newVm,
+  pickHostForNewVm,
+  resolveCapacityOptions,
   type CapacityOptions,
   type ClusterInventory,
   type FailoverPlacement,
@@ -47,17 +52,21 @@ export interface ProductCapacity {
  * per order still waiting.
  */
 interface Snapshot {
-  at: number;
   inventory: ClusterInventory;
-  /** Billing service ids already counted in `inventory.vms`. */
+  /** The same snapshot as a working model, built once; orders are booked into both. */
+  model: CapacityModel;
+  /** Billing service ids already counted. */
   placed: Set<string>;
-  /** Free memory and vCPUs per up host, kept current as orders are placed. */
-  free: Map<string, { memoryBytes: number; vcpus: number }>;
+  /** Service rows up to this id have been looked at for counting; later ones are read on the next order. */
+  seenServiceRowId: number;
+  /** The cluster's plans when the snapshot was read. */
+  plans: Map<number, Plan>;
 }
 
 export class CapacityService {
   private readonly cache = new Map<string, Promise<Snapshot>>();
   private readonly cachedAt = new Map<string, number>();
+  private readonly resolved: CapacityOptions;
 
   constructor(
     private readonly d: {
@@ -70,7 +79,9 @@ export class CapacityService {
       options: Partial<CapacityOptions>;
       cacheMs: number;
     },
-  ) {}
+  ) {
+    this.resolved = resolveCapacityOptions(d.options);
+  }
 
   /** The readiness audit of a cluster; drifted VMs of ours get a reconcile job that sets their HA back. */
   async readiness(cluster: string): Promise<ReadinessReport> {
@@ -122,10 +133,9 @@ export class CapacityService {
   /** The order gate: refuses (422) an order the cluster could not restart, before anything is created. */
   async gate(plan: Plan, serviceId: string): Promise<void> {
     let snapshot: Snapshot;
-    let inventory: ClusterInventory;
     try {
       snapshot = await this.cached(plan.cluster);
-      inventory = await this.withPending(snapshot, plan.cluster);
+      await this.withPending(snapshot, plan.cluster);
     } catch (err) {
       if (err instanceof NotFoundError) throw new UnprocessableError('unknown_cluster', `Plan ${plan.productId} points at cluster ${plan.cluster}, which the engine does not have.`);
       if (err instanceof OvirtError) {
@@ -135,7 +145,7 @@ export class CapacityService {
     }
     // Already counted: a redelivery or a concurrent duplicate of an order that passed a moment ago.
     if (snapshot.placed.has(serviceId)) return;
-    const verdict = canSell(inventory, planShape(plan), this.d.options);
+    const verdict = evaluateSale(snapshot.model, planShape(plan), this.resolved);
     const sold = verdict.ok || (verdict.code === 'failover_reserve_exceeded' && plan.failoverGate === 'warn');
     if (sold) {
       // Counted from now on, so the next order sees this one's room taken even before its row commits.
@@ -177,14 +187,19 @@ export class CapacityService {
     return queued;
   }
 
-  /** Accepted orders whose VM is not in the snapshot yet take their room in the model. */
-  private async withPending(snapshot: Snapshot, cluster: string): Promise<ClusterInventory> {
-    const plans = (await this.d.plans.list()).filter((p) => p.cluster === cluster);
-    const byId = new Map(plans.map((p) => [p.id, p]));
+  /**
+   * Accepted orders whose VM is not in the snapshot yet take their room in the model. Only rows newer than the last
+   * look are read; a row that commits out of id order is missed until the snapshot is read again (CAPACITY_CACHE_MS),
+   * and orders that passed this instance's gate are counted anyway.
+   */
+  private async withPending(snapshot: Snapshot, _cluster: string): Promise<ClusterInventory> {
     const known = new Set(snapshot.inventory.vms.map((v) => v.id));
-    for (const s of await this.d.services.listPendingForPlans([...byId.keys()])) {
-      if (snapshot.placed.has(s.serviceId) || (s.vmId && known.has(s.vmId))) continue;
-      this.place(snapshot, s.serviceId, planShape(byId.get(s.planId)!));
+    const rows = await this.d.services.listPendingForPlans([...snapshot.plans.keys()], snapshot.seenServiceRowId);
+    for (const s of rows) {
+      snapshot.seenServiceRowId = Math.max(snapshot.seenServiceRowId, s.id);
+      const plan = snapshot.plans.get(s.planId);
+      if (!plan || snapshot.placed.has(s.serviceId) || (s.vmId && known.has(s.vmId))) continue;
+      this.place(snapshot, s.serviceId, planShape(plan));
     }
     return snapshot.inventory;
   }
@@ -195,27 +210,15 @@ export class CapacityService {
    */
   private place(snapshot: Snapshot, serviceId: string, shape: PlanShape, hostId?: string): void {
     snapshot.placed.add(serviceId);
-    let target = hostId;
-    if (!target) {
-      let best = -Infinity;
-      for (const [id, f] of snapshot.free) {
-        if (f.memoryBytes >= shape.memoryBytes && f.vcpus >= shape.vcpus && f.memoryBytes > best) {
-          best = f.memoryBytes;
-          target = id;
-        }
-      }
-    }
-    if (!target) return;
-    const f = snapshot.free.get(target);
-    if (f) {
-      f.memoryBytes -= shape.memoryBytes;
-      f.vcpus -= shape.vcpus;
-    }
+    const index = hostId !== undefined ? snapshot.model.hostIndexById.get(hostId) ?? -1 : pickHostForNewVm(snapshot.model, shape.memoryBytes, shape.vcpus);
+    const host = snapshot.model.hosts[index];
+    if (!host) return;
+    addVmToModel(snapshot.model, newVm(shape, index, snapshot.placed.size));
     snapshot.inventory.vms.push({
-      id: `pending-${serviceId}`,
+      id: `order-${serviceId}`,
       name: `order ${serviceId}`,
       status: 'up',
-      hostId: target,
+      hostId: host.id,
       memoryBytes: shape.memoryBytes,
       vcpus: shape.vcpus,
       ha: shape.ha,
@@ -225,12 +228,15 @@ export class CapacityService {
   }
 
   private fresh(cluster: string): Promise<Snapshot> {
-    const snapshot = this.d.reader.read(cluster).then((inventory): Snapshot => {
-      const free = new Map<string, { memoryBytes: number; vcpus: number }>();
-      for (const h of hostCapacities(inventory, { ...DEFAULT_CAPACITY_OPTIONS, ...this.d.options })) {
-        if (h.up) free.set(h.hostId, { memoryBytes: h.memory.freeBytes, vcpus: h.vcpus.free });
-      }
-      return { at: this.d.clock.now().getTime(), inventory: { ...inventory, vms: [...inventory.vms] }, placed: new Set(), free };
+    const snapshot = Promise.all([this.d.reader.read(cluster), this.d.plans.list()]).then(([read, plans]): Snapshot => {
+      const inventory = { ...read, vms: [...read.vms] };
+      return {
+        inventory,
+        model: buildCapacityModel(inventory, this.resolved),
+        placed: new Set(),
+        seenServiceRowId: 0,
+        plans: new Map(plans.filter((p) => p.cluster === cluster).map((p) => [p.id, p])),
+      };
     });
     this.cache.set(cluster, snapshot);
     this.cachedAt.set(cluster, this.d.clock.now().getTime());
