@@ -49,6 +49,7 @@ export function createApp(c: Container): Express {
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      customProps: (_req, res) => ((res as { locals?: { logContext?: object } }).locals?.logContext ?? {}),
       // Log what identifies a request, never its headers or query (tokens, signatures, cookies live there).
       serializers: {
         req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({

@@ -3,7 +3,8 @@
  * - SQLite (better-sqlite3): exactly one connection (a second would see another `:memory:` database and writers would
  *   hit SQLITE_BUSY), foreign keys switched on per connection (SQLite leaves them off), WAL for file databases.
  *   Dates are bound as epoch milliseconds by knex's better-sqlite3 dialect; db/columns.ts reads them back.
- * - MySQL/MariaDB (mysql2): utf8mb4 everywhere, every session in UTC so DATETIME(3) columns mean UTC, a small pool.
+ * - MySQL/MariaDB (mysql2): utf8mb4 everywhere, every session in UTC so DATETIME(3) columns mean UTC and in
+ *   READ COMMITTED (see afterCreate), a small pool.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -55,7 +56,14 @@ export function createKnex(target: DatabaseTarget): Knex {
       min: 0,
       max: 10,
       afterCreate(conn: MysqlConnection, done: (err: Error | null, conn: MysqlConnection) => void) {
-        conn.query("SET time_zone = '+00:00'", (err) => done(err, conn));
+        // READ COMMITTED for every session: our transactions are short, and under REPEATABLE READ a locking read of a
+        // row that does not exist yet takes a gap lock, which makes concurrent webhooks for new services deadlock.
+        // Set once per connection rather than per transaction, which would cost a round trip on every webhook.
+        conn.query("SET time_zone = '+00:00'", (err) => {
+          if (err) return done(err, conn);
+          // Its own statement: the SET TRANSACTION syntax cannot be combined with other assignments.
+          conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err2) => done(err2, conn));
+        });
       },
     },
     acquireConnectionTimeout: 10_000,

@@ -182,8 +182,9 @@ export class JobQueue {
       const row = (await trx(TABLE).where({ id: pick.id }).first()) as JobRow;
       return { job: toJob(row), token };
     };
-    // READ COMMITTED so the "is this service busy" read sees other instances' committed claims, not a snapshot.
-    return mysql ? this.knex.transaction(work, { isolationLevel: 'read committed' }) : this.knex.transaction(work);
+    // Sessions are READ COMMITTED on MySQL (db/knex.ts), so the "is this service busy" read sees other instances'
+    // committed claims rather than a snapshot.
+    return this.knex.transaction(work);
   }
 
   /** Extends the lease; false when the lease was lost (another worker owns the job now). */

@@ -6,7 +6,6 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { constraintKind } from '../db/errors';
-import { isMysql } from '../db/knex';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
 import { ConflictError, ServiceUnavailableError, UnprocessableError } from '../errors';
@@ -71,11 +70,8 @@ export class BillingEventService {
       if (attempt === 1) await this.checkGate(delivery.event);
       try {
         const queued = { value: false };
-        // READ COMMITTED on MySQL: locking the (often not yet existing) service row must not take gap locks, which
-        // make concurrent creates of different services deadlock each other.
-        const answer = isMysql(this.d.knex)
-          ? await this.d.knex.transaction((trx) => this.apply(trx, delivery, queued), { isolationLevel: 'read committed' })
-          : await this.d.knex.transaction((trx) => this.apply(trx, delivery, queued));
+        // On MySQL the session is READ COMMITTED (db/knex.ts), so locking a not-yet-existing service row takes no gap lock.
+        const answer = await this.d.knex.transaction((trx) => this.apply(trx, delivery, queued));
         if (queued.value) this.d.onQueued?.();
         return answer;
       } catch (err) {

@@ -28,7 +28,8 @@ export function webhooksRouter(signer: WebhookSigner, billing: BillingEventServi
       throw new MalformedBodyError();
     }
     const event = parseOrThrow(billingEventSchema, json);
-    req.log?.info({ webhookId: headers.id, type: event.type, serviceId: event.data.service_id }, 'billing webhook');
+    // Carried into the one request log line (app.ts customProps) rather than a second line per webhook.
+    res.locals.logContext = { webhookId: headers.id, type: event.type, serviceId: event.data.service_id };
     const answer = await billing.accept({ webhookId: headers.id, bodySha256: createHash('sha256').update(raw).digest('hex'), event });
     res.status(202).json(answer);
   });
