@@ -36,6 +36,11 @@ function load(id: string, salt: number): number {
 }
 
 /** `/vms/{id}/statistics` (reference §8.5): ids are the engine's name-derived UUIDs; `elapsed.time` is uptime. */
+/** A gauge statistic's definition (decimal unless said otherwise). */
+function g(name: string, description: string, unit: StatDef['unit'], type: StatDef['type'] = 'decimal'): StatDef {
+  return { name, description, kind: 'gauge', type, unit };
+}
+
 export function presentVmStatistics(engine: Engine, vm: Vm, base: string): Node[] {
   const href = `${base}/vms/${vm.id}`;
   const owner = { key: 'vm', node: { href, id: vm.id } };
@@ -43,13 +48,6 @@ export function presentVmStatistics(engine: Engine, vm: Vm, base: string): Node[
   const cpu = running ? load(vm.id, 7) : 0;
   const uptime = running && vm.startTime !== undefined ? Math.floor((engine.clock.now() - vm.startTime) / 1000) : 0;
   const used = running ? Math.floor(vm.memoryBytes * (0.3 + load(vm.id, 3) / 100)) : 0;
-  const g = (name: string, description: string, unit: StatDef['unit'], type: StatDef['type'] = 'decimal'): StatDef => ({
-    name,
-    description,
-    kind: 'gauge',
-    type,
-    unit,
-  });
   return [
     statistic(g('memory.installed', 'Total memory configured', 'bytes', 'integer'), vm.memoryBytes, owner, href),
     statistic(g('memory.used', 'Memory used (agent)', 'bytes', 'integer'), used, owner, href),
@@ -74,13 +72,6 @@ export function presentHostStatistics(engine: Engine, host: Host, base: string):
   const owner = { key: 'host', node: { href, id: host.id } };
   const used = engine.scheduler.committedBytes(host);
   const cpu = host.status === 'up' ? load(host.id, 5) : 0;
-  const g = (name: string, description: string, unit: StatDef['unit'], type: StatDef['type']): StatDef => ({
-    name,
-    description,
-    kind: 'gauge',
-    type,
-    unit,
-  });
   return [
     statistic(g('memory.total', 'Total memory', 'bytes', 'integer'), host.memoryBytes, owner, href),
     statistic(g('memory.used', 'Used memory', 'bytes', 'integer'), used, owner, href),

@@ -4,7 +4,7 @@
  *  "sla":{"target_percent","credit_tiers":[{"below_percent","credit_percent"}]}}
  */
 import { z } from 'zod';
-import { HA_PRIORITY_LEVELS, type PlanInput } from '../../domain/plan';
+import { type CreditTier, type FailoverGateMode, HA_PRIORITY_LEVELS, type PlanInput } from '../../domain/plan';
 import type { PlanPatch } from '../../services/plans';
 
 // Names as oVirt accepts them are free text, but control characters never belong in one.
@@ -64,6 +64,33 @@ const slaCreate = z
   .object({ target_percent: percent, credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').default([]) })
   .strict();
 
+interface PlanBodyFields {
+  product_id?: string;
+  name?: string;
+  template?: string;
+  cluster?: string;
+  vcpus?: number;
+  memory_mib?: number;
+  ha?: { enabled?: boolean; priority?: number };
+  sla?: { target_percent?: number; credit_tiers?: CreditTier[] };
+  failover_gate?: FailoverGateMode;
+}
+
+/** The JSON field names to the domain's, for a full body and a partial one alike. */
+function toPlanFields(b: PlanBodyFields): PlanPatch {
+  return {
+    productId: b.product_id,
+    name: b.name,
+    template: b.template,
+    cluster: b.cluster,
+    vcpus: b.vcpus,
+    memoryMib: b.memory_mib,
+    ha: b.ha && { enabled: b.ha.enabled, priority: b.ha.priority },
+    sla: b.sla && { targetPercent: b.sla.target_percent, creditTiers: b.sla.credit_tiers },
+    failoverGate: b.failover_gate,
+  };
+}
+
 export const planBody = z
   .object({
     ...fields,
@@ -72,19 +99,8 @@ export const planBody = z
     failover_gate: failoverGate.default('enforce'),
   })
   .strict()
-  .transform(
-    (b): PlanInput => ({
-      productId: b.product_id,
-      name: b.name,
-      template: b.template,
-      cluster: b.cluster,
-      vcpus: b.vcpus,
-      memoryMib: b.memory_mib,
-      ha: { enabled: b.ha.enabled, priority: b.ha.priority },
-      sla: { targetPercent: b.sla.target_percent, creditTiers: b.sla.credit_tiers },
-      failoverGate: b.failover_gate,
-    }),
-  );
+  // Every field is present here (zod filled the defaults), so the partial mapping is a complete plan.
+  .transform((b): PlanInput => toPlanFields(b) as PlanInput);
 
 export const planPatchBody = z
   .object({
@@ -102,19 +118,7 @@ export const planPatchBody = z
     failover_gate: failoverGate.optional(),
   })
   .strict()
-  .transform(
-    (b): PlanPatch => ({
-      productId: b.product_id,
-      name: b.name,
-      template: b.template,
-      cluster: b.cluster,
-      vcpus: b.vcpus,
-      memoryMib: b.memory_mib,
-      ha: b.ha && { enabled: b.ha.enabled, priority: b.ha.priority },
-      sla: b.sla && { targetPercent: b.sla.target_percent, creditTiers: b.sla.credit_tiers },
-      failoverGate: b.failover_gate,
-    }),
-  );
+  .transform(toPlanFields);
 
 export const planIdParams = z.object({
   id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a plan id (a positive whole number)').transform(Number),
