@@ -61,6 +61,8 @@ interface Snapshot {
   seenServiceRowId: number;
   /** The cluster's plans when the snapshot was read. */
   plans: Map<number, Plan>;
+  /** Ids of the VMs the engine reported (orders whose VM is among them are counted already). */
+  engineVmIds: Set<string>;
 }
 
 export class CapacityService {
@@ -193,7 +195,7 @@ export class CapacityService {
    * and orders that passed this instance's gate are counted anyway.
    */
   private async withPending(snapshot: Snapshot, _cluster: string): Promise<ClusterInventory> {
-    const known = new Set(snapshot.inventory.vms.map((v) => v.id));
+    const known = snapshot.engineVmIds;
     const rows = await this.d.services.listPendingForPlans([...snapshot.plans.keys()], snapshot.seenServiceRowId);
     for (const s of rows) {
       snapshot.seenServiceRowId = Math.max(snapshot.seenServiceRowId, s.id);
@@ -235,6 +237,7 @@ export class CapacityService {
         model: buildCapacityModel(inventory, this.resolved),
         placed: new Set(),
         seenServiceRowId: 0,
+        engineVmIds: new Set(read.vms.map((v) => v.id)),
         plans: new Map(plans.filter((p) => p.cluster === cluster).map((p) => [p.id, p])),
       };
     });
