@@ -120,6 +120,10 @@ export class BillingEventService {
             throw new ConflictError(messages.otherClient(serviceId), { service_id: serviceId }, 'service_conflict');
           } else if (service.desiredState === 'terminated') {
             throw new UnprocessableError('service_terminated', messages.terminated(serviceId, 'created again'));
+          } else if (service.actualState === 'failed') {
+            // The panel's "create" button again after a failure (fixed template, freed capacity): try once more.
+            note = 'The service had failed; provisioning is tried again.';
+            await this.change(trx, service, { desiredState: 'active', lastEventAt: eventAt }, now);
           } else {
             applied = false;
             note = 'The service exists already; nothing changed.';

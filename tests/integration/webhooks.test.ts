@@ -113,6 +113,19 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     expect((await t.db.knex('services').where({ service_id: '602' }).first()).desired_state).toBe('terminated');
   });
 
+  test('when a failed service is ordered again, then provisioning is queued once more', async () => {
+    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '607', client_id: '55', product_id: '7' } }).expect(202);
+    await t.db.knex('services').where({ service_id: '607' }).update({ actual_state: 'failed', last_error: 'template missing' });
+    await t.db.knex('jobs').update({ state: 'dead', dedupe_key: null });
+    const again = await sendWebhook(t.app, { type: 'service.create', data: { service_id: '607', client_id: '55', product_id: '7' } });
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ applied: true, note: expect.stringMatching(/tried again/) });
+    expect(await t.db.knex('jobs').where({ state: 'queued' }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
+    const twice = await sendWebhook(t.app, { type: 'service.create', data: { service_id: '607', client_id: '55', product_id: '7' } });
+    expect(twice.body).toMatchObject({ applied: true });
+    expect(Number((await t.db.knex('jobs').where({ state: 'queued' }).count({ n: '*' }).first())?.n)).toBe(1);
+  });
+
   test('when a plan change moves to another cluster, then 422 plan_cluster_mismatch', async () => {
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '603', client_id: '55', product_id: '7' } }).expect(202);
     const res = await sendWebhook(t.app, { type: 'service.change_plan', data: { service_id: '603', product_id: '99' } });
