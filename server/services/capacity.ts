@@ -43,8 +43,16 @@ export interface ProductCapacity {
   product_id: string;
   can_sell: boolean;
   headroom: number;
+  /** True when counting stopped at the limit: at least `headroom` more fit. */
+  headroom_at_least: boolean;
   reason: string | null;
 }
+
+/**
+ * A panel may ask on every page view; counting HA headroom costs one N+1 check per VPS counted (about a millisecond
+ * each on a 500-host cluster), so the answer stops at "at least 200".
+ */
+const PANEL_HEADROOM_LIMIT = 200;
 
 /**
  * One engine snapshot of a cluster plus the orders placed into it since it was read. Orders are added as they pass
@@ -121,13 +129,14 @@ export class CapacityService {
     const plan = await this.d.plans.findByProductId(productId);
     if (!plan) throw new NotFoundError('plan for product', productId);
     const inventory = await this.withPending(await this.cached(plan.cluster), plan.cluster);
-    const [headroom] = sellableHeadroomForPlans(inventory, [planShape(plan)], this.d.options);
+    const [headroom] = sellableHeadroomForPlans(inventory, [planShape(plan)], { ...this.d.options, headroomLimit: PANEL_HEADROOM_LIMIT });
     const verdict = canSell(inventory, planShape(plan), this.d.options);
     const warnOnly = plan.failoverGate === 'warn' && verdict.code === 'failover_reserve_exceeded';
     return {
       product_id: plan.productId,
       can_sell: verdict.ok || warnOnly,
       headroom: headroom?.count ?? 0,
+      headroom_at_least: headroom?.atLeast ?? false,
       reason: verdict.ok ? null : verdict.message,
     };
   }
