@@ -6,34 +6,59 @@ import { DateTime, Decimal, isScalar, type Doc, type Node, type Value } from './
  * (`"key" : value`, arrays inline as `[ a, b ]`, empty object `{ }`).
  */
 export function renderJson(doc: Doc): string {
-  return printNode(doc.body, '');
+  const out: string[] = [];
+  printNode(out, doc.body, '');
+  return out.join('');
+}
+
+// Keys repeat across every document (`"href"`, `"id"`, …): quote each once.
+const quotedKeys = new Map<string, string>();
+function quoteKey(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, q);
+  }
+  return q;
 }
 
 function printScalar(v: Value): string {
   if (v instanceof DateTime) return String(v.epochMs);
   if (v instanceof Decimal) return String(v.value);
-  if (typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(String(v));
+  if (typeof v === 'number' || typeof v === 'boolean') return `"${String(v)}"`;
   return JSON.stringify(v);
 }
 
-function printValue(v: Value, indent: string): string {
+// Pieces are pushed to one array and joined once: cheaper than building nested strings on this hot path.
+function printValue(out: string[], v: Value, indent: string): void {
   if (Array.isArray(v)) {
-    if (v.length === 0) return '[ ]';
-    return `[ ${v.map((item) => printValue(item, indent)).join(', ')} ]`;
+    if (v.length === 0) {
+      out.push('[ ]');
+      return;
+    }
+    out.push('[ ');
+    v.forEach((item, i) => {
+      if (i > 0) out.push(', ');
+      printValue(out, item, indent);
+    });
+    out.push(' ]');
+    return;
   }
-  if (isScalar(v)) return printScalar(v);
-  return printNode(v, indent);
+  if (isScalar(v)) out.push(printScalar(v));
+  else printNode(out, v, indent);
 }
 
-function printNode(node: Node, indent: string): string {
+function printNode(out: string[], node: Node, indent: string): void {
   const inner = `${indent}  `;
-  const parts: string[] = [];
-  for (const [key, v] of Object.entries(node)) {
+  let first = true;
+  for (const key in node) {
+    const v = node[key];
     if (v === undefined) continue;
-    parts.push(`${inner}${JSON.stringify(key)} : ${printValue(v, inner)}`);
+    out.push(first ? '{\n' : ',\n', inner, quoteKey(key), ' : ');
+    first = false;
+    printValue(out, v, inner);
   }
-  if (parts.length === 0) return '{ }';
-  return `{\n${parts.join(',\n')}\n${indent}}`;
+  out.push(first ? '{ }' : `\n${indent}}`);
 }
 
 /** Parses a JSON request body; the engine's JSON has no root wrapper, so the caller knows the type. */
