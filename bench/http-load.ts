@@ -209,16 +209,22 @@ export async function runOpenLoop(
 
 /**
  * Runs one load in a worker thread (bench/load-worker.ts). The worker signs its requests before it starts the clock,
- * so signing cost is not part of the figures. tsx's CommonJS hook is loaded into the worker explicitly: worker
- * threads do not inherit it from `tsx bench/….ts`.
+ * so signing cost is not part of the figures.
  */
 export function runLoadInWorker(spec: LoadSpec): Promise<LoadResult> {
+  return runTsWorker<LoadResult>(path.join(__dirname, 'load-worker.ts'), spec);
+}
+
+/**
+ * Runs a TypeScript file in a worker thread with `workerData` and resolves with the first message it posts.
+ * tsx's CommonJS hook is loaded into the worker explicitly: worker threads do not inherit it from `tsx bench/….ts`.
+ */
+export function runTsWorker<T>(script: string, workerData: unknown): Promise<T> {
   const tsxHook = require.resolve('tsx/cjs');
-  const script = path.join(__dirname, 'load-worker.ts');
-  const worker = new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(script)});`, { eval: true, workerData: spec });
+  const worker = new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(script)});`, { eval: true, workerData });
   return new Promise((resolve, reject) => {
     let settled = false;
-    worker.once('message', (result: LoadResult) => {
+    worker.once('message', (result: T) => {
       settled = true;
       resolve(result);
       void worker.terminate();

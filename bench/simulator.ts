@@ -19,10 +19,11 @@ import express from 'express';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_PASSWORD, DEFAULT_USERNAME, type MetricsSnapshot, type RunningSimulator, startSimulator } from '../ovirt-simulator';
 import { checkQuiet, machine, Options, printTargets, type TargetCheck, table, writeResults } from './report';
 import { type LatencySummary, ratio, round, summarize } from './stats';
+import { runTsWorker } from './http-load';
 
 const SCENARIO = 'ha-drill';
 /** The share of the bare route's throughput the simulator must keep (issue #3). */
@@ -129,28 +130,9 @@ async function runGetLoad(spec: GetSpec): Promise<GetResult> {
   }
 }
 
-/**
- * Runs one load in a worker thread started on this very file. tsx's CommonJS hook is loaded into the worker
- * explicitly: worker threads do not inherit it from `tsx bench/….ts`.
- */
+/** Runs one load in a worker thread started on this very file. */
 function runGetLoadInWorker(spec: GetSpec): Promise<GetResult> {
-  const tsxHook = require.resolve('tsx/cjs');
-  const worker = new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(__filename)});`, { eval: true, workerData: spec });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    worker.once('message', (result: GetResult) => {
-      settled = true;
-      resolve(result);
-      void worker.terminate();
-    });
-    worker.once('error', (err) => {
-      settled = true;
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`load worker exited with code ${code} before reporting`));
-    });
-  });
+  return runTsWorker<GetResult>(__filename, spec);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
