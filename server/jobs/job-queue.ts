@@ -109,9 +109,18 @@ export class JobQueue {
 
   /** Adds a job, inside the caller's transaction when given (the outbox: the job commits with the business row). */
   async enqueue(job: NewJob, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    await this.enqueueMany([job], trx);
+  }
+
+  /**
+   * Adds several jobs in one statement. Jobs with a dedupe key whose waiting job exists already are merged into it:
+   * that job reads the newest desired state when it runs, so it is only moved up to run soon rather than after its
+   * backoff. Keys must be distinct within one call.
+   */
+  async enqueueMany(jobs: NewJob[], trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    if (jobs.length === 0) return;
     const now = this.clock.now();
-    const runAfter = job.runAfter ?? now;
-    const row = {
+    const rows = jobs.map((job) => ({
       kind: job.kind,
       service_id: job.serviceId ?? null,
       dedupe_key: job.dedupeKey ?? null,
@@ -119,17 +128,17 @@ export class JobQueue {
       state: 'queued',
       attempts: 0,
       max_attempts: job.maxAttempts ?? this.options.maxAttempts,
-      run_after: runAfter,
+      run_after: job.runAfter ?? now,
       created_at: now,
       updated_at: now,
-    };
-    if (job.dedupeKey === undefined) {
-      await trx(TABLE).insert(row);
-      return;
-    }
-    // A waiting job with this key already exists: it will read the newest desired state when it runs, so just run
-    // it soon rather than after its backoff.
-    await trx(TABLE).insert(row).onConflict('dedupe_key').merge({ run_after: runAfter, updated_at: now });
+    }));
+    const keyed = rows.filter((r) => r.dedupe_key !== null);
+    const plain = rows.filter((r) => r.dedupe_key === null);
+    if (plain.length > 0) await trx(TABLE).insert(plain);
+    if (keyed.length === 0) return;
+    // The new row's run_after (VALUES / excluded), not a constant: each job may carry its own.
+    const runAfter = isMysql(this.knex) ? this.knex.raw('VALUES(run_after)') : this.knex.raw('excluded.run_after');
+    await trx(TABLE).insert(keyed).onConflict('dedupe_key').merge({ run_after: runAfter, updated_at: now });
   }
 
   /** Claims the next due job whose service has no other job running, or undefined. */

@@ -77,6 +77,18 @@ export class PlansRepository {
     return row ? toPlan(row) : undefined;
   }
 
+  /** The plans mapped to any of `productIds` or with any of `ids`, in one query (a batch of webhooks). */
+  async findMany(productIds: string[], ids: number[], trx: Knex | Knex.Transaction = this.knex): Promise<Plan[]> {
+    if (productIds.length === 0 && ids.length === 0) return [];
+    const rows = await trx<PlanRow>(TABLE)
+      .select('*')
+      .where((q) => {
+        if (productIds.length > 0) q.orWhereIn('product_id', productIds);
+        if (ids.length > 0) q.orWhereIn('id', ids);
+      });
+    return (rows as PlanRow[]).map(toPlan);
+  }
+
   /** Inserts and returns the stored plan. A duplicate product id surfaces as the driver's unique violation. */
   async insert(input: PlanInput, now: Date): Promise<Plan> {
     const [id] = await this.knex(TABLE).insert({ ...toRow(input), created_at: now, updated_at: now });

@@ -29,6 +29,52 @@ export type ServiceChanges = Partial<Omit<Service, 'id' | 'serviceId' | 'clientI
 
 const TABLE = 'services';
 
+export interface NewService {
+  serviceId: string;
+  clientId: string;
+  planId: number;
+  hostname: string | null;
+  desiredState: DesiredState;
+  lastEventAt: Date | null;
+}
+
+function toInsertRow(s: NewService, now: Date): Record<string, unknown> {
+  return {
+    service_id: s.serviceId,
+    client_id: s.clientId,
+    plan_id: s.planId,
+    hostname: s.hostname,
+    desired_state: s.desiredState,
+    actual_state: 'pending',
+    last_event_at: s.lastEventAt,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** A just-inserted service, built from what was written rather than read back. */
+function inserted(id: number, s: NewService, now: Date): Service {
+  return {
+    id,
+    serviceId: s.serviceId,
+    clientId: s.clientId,
+    planId: s.planId,
+    appliedPlanId: null,
+    hostname: s.hostname,
+    desiredState: s.desiredState,
+    actualState: 'pending',
+    vmId: null,
+    vmName: null,
+    vmHost: null,
+    lastError: null,
+    lastEventAt: s.lastEventAt,
+    cancellationType: null,
+    cancellationRequestedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 function toService(r: ServiceRow): Service {
   return {
     id: readNumber(r.id),
@@ -83,47 +129,43 @@ export class ServicesRepository {
     return row ? toService(row as ServiceRow) : undefined;
   }
 
+  /** By billing service ids, in one query; with `lock` the rows stay locked (MySQL) until the transaction ends. */
+  async findManyByServiceId(serviceIds: string[], trx: Knex | Knex.Transaction = this.knex, lock = false): Promise<Map<string, Service>> {
+    const found = new Map<string, Service>();
+    if (serviceIds.length === 0) return found;
+    const q = trx<ServiceRow>(TABLE).whereIn('service_id', serviceIds);
+    if (lock && isMysql(this.knex)) q.forUpdate();
+    for (const row of (await q) as ServiceRow[]) found.set(String(row.service_id), toService(row));
+    return found;
+  }
+
   async findById(id: number, trx: Knex | Knex.Transaction = this.knex): Promise<Service | undefined> {
     const row = await trx<ServiceRow>(TABLE).where({ id }).first();
     return row ? toService(row as ServiceRow) : undefined;
   }
 
-  async insert(
-    s: { serviceId: string; clientId: string; planId: number; hostname: string | null; desiredState: DesiredState; lastEventAt: Date | null },
-    now: Date,
-    trx: Knex | Knex.Transaction = this.knex,
-  ): Promise<Service> {
-    const [id] = await trx(TABLE).insert({
-      service_id: s.serviceId,
-      client_id: s.clientId,
-      plan_id: s.planId,
-      hostname: s.hostname,
-      desired_state: s.desiredState,
-      actual_state: 'pending',
-      last_event_at: s.lastEventAt,
-      created_at: now,
-      updated_at: now,
+  async insert(s: NewService, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<Service> {
+    const [id] = await trx(TABLE).insert(toInsertRow(s, now));
+    // Built from what was written rather than read back: one round trip less.
+    return inserted(Number(id), s, now);
+  }
+
+  /**
+   * Inserts several services in one statement and returns them with their ids. The ids are read back by service id:
+   * a multi-row insert reports only its first id, and MySQL's interleaved auto-increment need not number the rest
+   * consecutively.
+   */
+  async insertMany(services: NewService[], now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<Service[]> {
+    if (services.length === 0) return [];
+    if (services.length === 1) return [await this.insert(services[0]!, now, trx)];
+    await trx(TABLE).insert(services.map((s) => toInsertRow(s, now)));
+    const rows = (await trx(TABLE).whereIn('service_id', services.map((s) => s.serviceId)).select('id', 'service_id')) as { id: number; service_id: string }[];
+    const ids = new Map(rows.map((r) => [String(r.service_id), readNumber(r.id)]));
+    return services.map((s) => {
+      const id = ids.get(s.serviceId);
+      if (id === undefined) throw new Error(`service ${s.serviceId} vanished after insert`);
+      return inserted(id, s, now);
     });
-    // Built from what was written rather than read back: one round trip less on the webhook path.
-    return {
-      id: Number(id),
-      serviceId: s.serviceId,
-      clientId: s.clientId,
-      planId: s.planId,
-      appliedPlanId: null,
-      hostname: s.hostname,
-      desiredState: s.desiredState,
-      actualState: 'pending',
-      vmId: null,
-      vmName: null,
-      vmHost: null,
-      lastError: null,
-      lastEventAt: s.lastEventAt,
-      cancellationType: null,
-      cancellationRequestedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    };
   }
 
   async update(id: number, changes: ServiceChanges, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {

@@ -5,6 +5,27 @@ import type { DeliveryAnswer } from '../services/billing-events';
 
 const TABLE = 'webhook_deliveries';
 
+export interface NewDelivery {
+  webhookId: string;
+  type: string;
+  serviceId: string | null;
+  bodySha256: string;
+  outcome: 'applied' | 'ignored';
+  response: DeliveryAnswer;
+}
+
+function toRow(d: NewDelivery, now: Date): Record<string, unknown> {
+  return {
+    webhook_id: d.webhookId,
+    type: d.type,
+    service_id: d.serviceId,
+    body_sha256: d.bodySha256,
+    outcome: d.outcome,
+    response: JSON.stringify(d.response),
+    received_at: now,
+  };
+}
+
 export class WebhookDeliveries {
   constructor(private readonly knex: Knex) {}
 
@@ -15,20 +36,27 @@ export class WebhookDeliveries {
     return row ? { bodySha256: row.body_sha256, response: JSON.parse(row.response) as DeliveryAnswer } : undefined;
   }
 
-  async insert(
-    d: { webhookId: string; type: string; serviceId: string | null; bodySha256: string; outcome: 'applied' | 'ignored'; response: DeliveryAnswer },
-    now: Date,
-    trx: Knex | Knex.Transaction = this.knex,
-  ): Promise<void> {
-    await trx(TABLE).insert({
-      webhook_id: d.webhookId,
-      type: d.type,
-      service_id: d.serviceId,
-      body_sha256: d.bodySha256,
-      outcome: d.outcome,
-      response: JSON.stringify(d.response),
-      received_at: now,
-    });
+  /** The answered deliveries among `webhookIds`, by id (a batch of webhooks reads them at once). */
+  async findMany(webhookIds: string[], trx: Knex | Knex.Transaction = this.knex): Promise<Map<string, { bodySha256: string; response: DeliveryAnswer }>> {
+    const found = new Map<string, { bodySha256: string; response: DeliveryAnswer }>();
+    if (webhookIds.length === 0) return found;
+    const rows = (await trx(TABLE).whereIn('webhook_id', webhookIds).select('webhook_id', 'body_sha256', 'response')) as {
+      webhook_id: string;
+      body_sha256: string;
+      response: string;
+    }[];
+    for (const r of rows) found.set(r.webhook_id, { bodySha256: r.body_sha256, response: JSON.parse(r.response) as DeliveryAnswer });
+    return found;
+  }
+
+  /** Records answered deliveries in one statement. */
+  async insertMany(deliveries: NewDelivery[], now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    if (deliveries.length === 0) return;
+    await trx(TABLE).insert(deliveries.map((d) => toRow(d, now)));
+  }
+
+  async insert(d: NewDelivery, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    await trx(TABLE).insert(toRow(d, now));
   }
 
   /** Forgets deliveries older than `before` (kept at least 7 days; the panel retries for less). */

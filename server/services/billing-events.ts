@@ -2,18 +2,26 @@
  * Billing webhooks as desired state. Each accepted event records what one service should be (active, suspended,
  * terminated, on plan P) and enqueues that service's reconcile job in the same transaction as the delivery record,
  * so an accepted webhook is never lost and a redelivered one changes nothing. Nothing here talks to the engine.
+ *
+ * Deliveries are written by group commit (db/group-commit.ts): those that arrive while a transaction is open are
+ * written together in the next one, with one read per table and multi-row inserts, so a burst of orders costs a few
+ * round trips per batch rather than eight per order. Each delivery is still decided on its own (billing-decision.ts)
+ * and answered on its own: a refusal refuses only that one.
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
+import { GroupCommit, type BatchResult } from '../db/group-commit';
 import { constraintKind } from '../db/errors';
+import { isMysql } from '../db/knex';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
-import { ConflictError, ServiceUnavailableError, UnprocessableError } from '../errors';
-import type { JobQueue } from '../jobs/job-queue';
+import { ServiceUnavailableError, UnprocessableError } from '../errors';
+import type { JobQueue, NewJob } from '../jobs/job-queue';
 import type { PlansRepository } from '../repositories/plans';
-import type { ServiceChanges, ServicesRepository } from '../repositories/services';
-import type { WebhookDeliveries } from '../repositories/webhook-deliveries';
+import type { NewService, ServicesRepository } from '../repositories/services';
+import type { NewDelivery, WebhookDeliveries } from '../repositories/webhook-deliveries';
 import type { BillingEvent } from '../webhooks/billing-event';
+import { decide, messages } from './billing-decision';
 
 export interface DeliveryAnswer {
   webhook_id: string;
@@ -26,22 +34,24 @@ export interface DeliveryAnswer {
   status_url: string | null;
 }
 
+export interface Delivery {
+  webhookId: string;
+  bodySha256: string;
+  event: BillingEvent;
+}
+
+/** Decides, before anything is written, whether a new order may be sold (capacity gate); throws a 422 if not. */
 /** Decides, before anything is written, whether a new order may be sold (capacity gate); throws a 422 if not. */
 export type OrderGate = (plan: Plan, serviceId: string) => Promise<void>;
 
-const messages = {
-  unknownProduct: (p: string) => `No plan is mapped to billing product ${p}. Add one under /api/v1/admin/plans, then retry the order.`,
-  unknownService: (s: string) => `Service ${s} is not known here; it was never created through this bridge.`,
-  terminated: (s: string, t: string) => `Service ${s} is terminated; it cannot be ${t}. A new order needs a new service id.`,
-  otherClient: (s: string) => `Service ${s} already exists for another client.`,
-  clusterMismatch: (from: string, to: string) =>
-    `The new plan runs in cluster ${to}, the current one in ${from}; moving a VPS between clusters is not supported yet.`,
-  reused: (id: string) => `Webhook id ${id} was already used for a different body.`,
-};
-
+/** Attempts of one batch when it collides with another instance (a unique key, a deadlock). */
 const RETRIES = 8;
+/** Deliveries per transaction: bounds the statement size and the time rows stay locked. */
+const MAX_BATCH = 100;
 
 export class BillingEventService {
+  private readonly batches: GroupCommit<Delivery, DeliveryAnswer>;
+
   constructor(
     private readonly d: {
       knex: Knex;
@@ -55,27 +65,53 @@ export class BillingEventService {
       /** Told after commit that jobs were queued, so a local worker can start at once. */
       onQueued?: () => void;
     },
-  ) {}
+  ) {
+    this.batches = new GroupCommit({
+      run: (items) => this.writeBatch(items),
+      keysOf: (item) => [`w:${item.webhookId}`, `s:${item.event.data.service_id}`],
+      maxBatch: MAX_BATCH,
+      // SQLite has one connection, so a second batch would only queue behind the first; on MySQL/MariaDB one batch
+      // can be written while the next is read.
+      concurrency: isMysql(d.knex) ? 2 : 1,
+    });
+  }
+
+  /** How deliveries were grouped into transactions so far. */
+  get batchStats(): Readonly<{ batches: number; items: number; largest: number }> {
+    return this.batches.stats;
+  }
+
+  /** Deliveries waiting for a transaction. */
+  get waiting(): number {
+    return this.batches.waiting;
+  }
 
   /**
    * Records one verified delivery. Returns the answer for the panel; a redelivery (same id and body) gets the first
    * answer again. Concurrent deliveries of one id, or of events for one service, serialise on the database's unique
-   * keys; the losers re-read and answer like a redelivery.
+   * keys and row locks; the losers re-read and answer like a redelivery.
    */
-  async accept(delivery: { webhookId: string; bodySha256: string; event: BillingEvent }): Promise<DeliveryAnswer> {
+  async accept(delivery: Delivery): Promise<DeliveryAnswer> {
+    // The capacity gate may ask the engine: do that before the transaction, never while holding row locks.
+    await this.checkGate(delivery);
+    return this.batches.submit(delivery);
+  }
+
+  /** One batch, retried whole when it collided with another writer; split up when one delivery breaks it. */
+  private async writeBatch(items: Delivery[]): Promise<BatchResult<DeliveryAnswer>[]> {
     for (let attempt = 1; ; attempt++) {
-      const previous = await this.d.deliveries.find(delivery.webhookId);
-      if (previous) return this.replay(previous, delivery);
-      // The capacity gate may ask the engine: do that before the transaction, never while holding row locks.
-      if (attempt === 1) await this.checkGate(delivery.event);
       try {
         const queued = { value: false };
-        // On MySQL the session is READ COMMITTED (db/knex.ts), so locking a not-yet-existing service row takes no gap lock.
-        const answer = await this.d.knex.transaction((trx) => this.apply(trx, delivery, queued));
+        // On MySQL the session is READ COMMITTED (db/knex.ts), so locking not-yet-existing service rows takes no gap lock.
+        const results = await this.d.knex.transaction((trx) => this.applyBatch(trx, items, queued));
         if (queued.value) this.d.onQueued?.();
-        return answer;
+        return results;
       } catch (err) {
         const retryable = constraintKind(err) === 'unique' || isLockContention(err);
+        if (!retryable && items.length > 1) {
+          // Not a collision: some delivery in the batch cannot be written. Alone, only that one fails.
+          return (await Promise.all(items.map((item) => this.writeBatch([item])))).flat();
+        }
         if (!retryable) throw err;
         if (attempt >= RETRIES) {
           throw new ServiceUnavailableError('Too many concurrent changes to this service; the webhook was not recorded, please retry.', { retry_after_seconds: 1 });
@@ -86,152 +122,88 @@ export class BillingEventService {
     }
   }
 
-  private replay(previous: { bodySha256: string; response: DeliveryAnswer }, delivery: { webhookId: string; bodySha256: string }): DeliveryAnswer {
-    if (previous.bodySha256 !== delivery.bodySha256) {
-      throw new UnprocessableError('webhook_id_reused', messages.reused(delivery.webhookId));
-    }
-    return previous.response;
-  }
-
-  private async apply(trx: Knex.Transaction, delivery: { webhookId: string; bodySha256: string; event: BillingEvent }, queued: { value: boolean }): Promise<DeliveryAnswer> {
-    const { event } = delivery;
+  /** Reads what the batch touches (three queries), decides each delivery, then writes the accepted ones together. */
+  private async applyBatch(trx: Knex.Transaction, items: Delivery[], queued: { value: boolean }): Promise<BatchResult<DeliveryAnswer>[]> {
     const now = this.d.clock.now();
-    const eventAt = event.timestamp ? new Date(event.timestamp) : now;
-    const serviceId = event.data.service_id;
-    let service = await this.d.services.findByServiceId(serviceId, trx, true);
-    let applied = true;
-    let note: string | undefined;
+    const previous = await this.d.deliveries.findMany(items.map((i) => i.webhookId), trx);
+    const fresh = items.filter((i) => !previous.has(i.webhookId));
+    const services = await this.d.services.findManyByServiceId(fresh.map((i) => i.event.data.service_id), trx, true);
+    const productIds = fresh.flatMap((i) => ('product_id' in i.event.data ? [i.event.data.product_id] : []));
+    const currentPlanIds = fresh.flatMap((i) => {
+      const service = i.event.type === 'service.change_plan' ? services.get(i.event.data.service_id) : undefined;
+      return service ? [service.planId] : [];
+    });
+    const plans = await this.d.plans.findMany(productIds, currentPlanIds, trx);
+    const byProduct = new Map(plans.map((p) => [p.productId, p]));
+    const byId = new Map(plans.map((p) => [p.id, p]));
 
-    const stale = service?.lastEventAt && eventAt < service.lastEventAt;
-    if (stale && event.type !== 'service.create') {
-      applied = false;
-      note = 'An event newer than this one was applied already; this one was recorded and ignored.';
-    } else {
-      switch (event.type) {
-        case 'service.create': {
-          const plan = await this.planFor(event.data.product_id, trx);
-          if (!service) {
-            service = await this.d.services.insert(
-              { serviceId, clientId: event.data.client_id, planId: plan.id, hostname: event.data.hostname ?? null, desiredState: 'active', lastEventAt: eventAt },
-              now,
-              trx,
-            );
-          } else if (service.clientId !== event.data.client_id) {
-            throw new ConflictError(messages.otherClient(serviceId), { service_id: serviceId }, 'service_conflict');
-          } else if (service.desiredState === 'terminated') {
-            throw new UnprocessableError('service_terminated', messages.terminated(serviceId, 'created again'));
-          } else if (service.actualState === 'failed') {
-            // The panel's "create" button again after a failure (fixed template, freed capacity): try once more.
-            note = 'The service had failed; provisioning is tried again.';
-            await this.change(trx, service, { desiredState: 'active', lastEventAt: eventAt }, now);
-          } else {
-            applied = false;
-            note = 'The service exists already; nothing changed.';
-          }
-          break;
-        }
-        case 'service.suspend':
-        case 'service.unsuspend': {
-          service = this.requireLive(service, serviceId, event.type === 'service.suspend' ? 'suspended' : 'unsuspended');
-          const desiredState = event.type === 'service.suspend' ? 'suspended' : 'active';
-          await this.change(trx, service, { desiredState, lastEventAt: eventAt }, now);
-          break;
-        }
-        case 'service.terminate': {
-          if (!service) {
-            applied = false;
-            note = 'No such service here; nothing to terminate.';
-            break;
-          }
-          await this.change(trx, service, { desiredState: 'terminated', lastEventAt: eventAt }, now);
-          break;
-        }
-        case 'service.change_plan': {
-          service = this.requireLive(service, serviceId, 'moved to another plan');
-          const plan = await this.planFor(event.data.product_id, trx);
-          const current = await this.d.plans.findById(service.planId, trx);
-          if (current && current.cluster !== plan.cluster) {
-            throw new UnprocessableError('plan_cluster_mismatch', messages.clusterMismatch(current.cluster, plan.cluster));
-          }
-          await this.change(trx, service, { planId: plan.id, lastEventAt: eventAt }, now);
-          break;
-        }
-        case 'service.cancellation_requested': {
-          service = this.requireLive(service, serviceId, 'cancelled');
-          const immediate = event.data.cancellation_type === 'immediate';
-          await this.change(
-            trx,
-            service,
-            {
-              cancellationType: event.data.cancellation_type,
-              cancellationRequestedAt: eventAt,
-              lastEventAt: eventAt,
-              ...(immediate ? { desiredState: 'terminated' as const } : {}),
-            },
-            now,
-          );
-          if (!immediate) {
-            applied = false;
-            note = 'Cancellation at the end of the period recorded; the VPS runs until the panel sends service.terminate.';
-          }
-          break;
-        }
-        case 'service.renew': {
-          this.requireLive(service, serviceId, 'renewed');
-          applied = false;
-          note = 'Renewal acknowledged.';
-          break;
-        }
+    const results: BatchResult<DeliveryAnswer>[] = [];
+    const answers: { item: Delivery; index: number; applied: boolean; note?: string; state?: Pick<Service, 'desiredState' | 'actualState'> }[] = [];
+    const inserts: NewService[] = [];
+    const jobs: NewJob[] = [];
+    for (const [index, item] of items.entries()) {
+      const replay = previous.get(item.webhookId);
+      if (replay) {
+        results[index] = replay.bodySha256 === item.bodySha256 ? { ok: true, value: replay.response } : { ok: false, error: new UnprocessableError('webhook_id_reused', messages.reused(item.webhookId)) };
+        continue;
       }
+      const { event } = item;
+      const service = services.get(event.data.service_id);
+      const decision = decide({
+        event,
+        eventAt: event.timestamp ? new Date(event.timestamp) : now,
+        service,
+        plan: 'product_id' in event.data ? byProduct.get(event.data.product_id) : undefined,
+        currentPlan: service ? byId.get(service.planId) : undefined,
+      });
+      if (decision.kind === 'refuse') {
+        results[index] = { ok: false, error: decision.error };
+        continue;
+      }
+      if (decision.insert) inserts.push(decision.insert);
+      if (decision.changes && service) await this.d.services.update(service.id, decision.changes, now, trx);
+      if (decision.applied && service) jobs.push(reconcile(service.id));
+      answers.push({ item, index, applied: decision.applied, ...(decision.note ? { note: decision.note } : {}), ...(decision.service ? { state: decision.service } : {}) });
     }
 
-    const current = service;
-    if (applied && current) {
-      await this.d.jobs.enqueue({ kind: 'reconcile', serviceId: current.id, dedupeKey: `reconcile:${current.id}` }, trx);
-      queued.value = true;
+    const created = await this.d.services.insertMany(inserts, now, trx);
+    for (const s of created) jobs.push(reconcile(s.id));
+    await this.d.jobs.enqueueMany(jobs, trx);
+    queued.value = jobs.length > 0;
+
+    const deliveries: NewDelivery[] = [];
+    for (const a of answers) {
+      const { event } = a.item;
+      const serviceId = event.data.service_id;
+      const answer: DeliveryAnswer = {
+        webhook_id: a.item.webhookId,
+        type: event.type,
+        applied: a.applied,
+        ...(a.note ? { note: a.note } : {}),
+        service_id: serviceId,
+        desired_state: a.state?.desiredState ?? null,
+        actual_state: a.state?.actualState ?? null,
+        status_url: a.state ? `${this.d.publicUrl}/api/v1/services/${encodeURIComponent(serviceId)}` : null,
+      };
+      results[a.index] = { ok: true, value: answer };
+      deliveries.push({ webhookId: a.item.webhookId, type: event.type, serviceId, bodySha256: a.item.bodySha256, outcome: a.applied ? 'applied' : 'ignored', response: answer });
     }
-    const answer: DeliveryAnswer = {
-      webhook_id: delivery.webhookId,
-      type: event.type,
-      applied,
-      ...(note ? { note } : {}),
-      service_id: serviceId,
-      desired_state: current?.desiredState ?? null,
-      actual_state: current?.actualState ?? null,
-      status_url: current ? `${this.d.publicUrl}/api/v1/services/${encodeURIComponent(serviceId)}` : null,
-    };
-    await this.d.deliveries.insert(
-      { webhookId: delivery.webhookId, type: event.type, serviceId, bodySha256: delivery.bodySha256, outcome: applied ? 'applied' : 'ignored', response: answer },
-      now,
-      trx,
-    );
-    return answer;
+    await this.d.deliveries.insertMany(deliveries, now, trx);
+    return results;
   }
 
-  private async checkGate(event: BillingEvent): Promise<void> {
+  private async checkGate({ webhookId, event }: Delivery): Promise<void> {
     if (!this.d.gate || event.type !== 'service.create') return;
+    // A redelivery or an existing service is answered without selling anything again.
+    if (await this.d.deliveries.find(webhookId)) return;
     if (await this.d.services.findByServiceId(event.data.service_id)) return;
     const plan = await this.d.plans.findByProductId(event.data.product_id);
     if (plan) await this.d.gate(plan, event.data.service_id);
   }
+}
 
-  /** Writes changes and keeps the in-memory row in step, so the answer needs no read-back. */
-  private async change(trx: Knex.Transaction, service: Service, changes: ServiceChanges, now: Date): Promise<void> {
-    await this.d.services.update(service.id, changes, now, trx);
-    Object.assign(service, changes, { updatedAt: now });
-  }
-
-  private requireLive(service: Service | undefined, serviceId: string, verb: string): Service {
-    if (!service) throw new UnprocessableError('unknown_service', messages.unknownService(serviceId));
-    if (service.desiredState === 'terminated') throw new UnprocessableError('service_terminated', messages.terminated(serviceId, verb));
-    return service;
-  }
-
-  private async planFor(productId: string, trx: Knex.Transaction): Promise<Plan> {
-    const plan = await this.d.plans.findByProductId(productId, trx);
-    if (!plan) throw new UnprocessableError('unknown_product', messages.unknownProduct(productId), { product_id: productId });
-    return plan;
-  }
+function reconcile(serviceRowId: number): NewJob {
+  return { kind: 'reconcile', serviceId: serviceRowId, dedupeKey: `reconcile:${serviceRowId}` };
 }
 
 /** Deadlocks and lock-wait timeouts: the transaction did nothing and can simply run again. */

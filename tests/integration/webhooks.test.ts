@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
-import { sendWebhook, signedHeaders } from '../helpers/billing';
+import { eventually, sendWebhook, signedHeaders } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
@@ -157,6 +157,45 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     expect(now.body).toMatchObject({ applied: true, desired_state: 'terminated' });
     const read = await request(t.app).get('/api/v1/services/606').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
     expect(read.body.cancellation).toMatchObject({ type: 'immediate' });
+  });
+
+  test('when a burst of mixed deliveries arrives at once, then they are written in batches and each is answered as if alone', async () => {
+    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '650', client_id: '55', product_id: '7' } }).expect(202);
+    await t.db.knex('jobs').update({ state: 'succeeded', dedupe_key: null });
+    const create = (serviceId: string, productId = '7') => ({ type: 'service.create', data: { service_id: serviceId, client_id: '55', product_id: productId } });
+    const burst: Array<{ id?: string; type: string; data: Record<string, unknown>; expect: number; code?: string }> = [
+      ...Array.from({ length: 20 }, (_, i) => ({ ...create(String(700 + i)), expect: 202 })),
+      ...['800', '801', '802'].map((s) => ({ ...create(s, 'no-such-product'), expect: 422, code: 'unknown_product' })),
+      { type: 'service.suspend', data: { service_id: '650' }, expect: 202 },
+      { type: 'service.renew', data: { service_id: '650' }, expect: 202 },
+      { type: 'service.suspend', data: { service_id: '900' }, expect: 422, code: 'unknown_service' },
+      // The same delivery twice (a panel retry racing the first): both get the one answer.
+      { id: 'msg_burst_twice', ...create('720'), expect: 202 },
+      { id: 'msg_burst_twice', ...create('720'), expect: 202 },
+    ];
+    // SQLite has one connection: holding it makes every delivery of the burst wait for it, so they must be batched.
+    // MySQL/MariaDB batches what arrives while its transactions run.
+    const hold = kind === 'sqlite' ? await t.db.knex.transaction() : undefined;
+    const sending = Promise.all(burst.map((d) => sendWebhook(t.app, d)));
+    if (hold) {
+      await eventually(async () => t.container.billingEvents.waiting >= burst.length - 1);
+      await hold.commit();
+    }
+    const answers = await sending;
+    answers.forEach((res, i) => {
+      expect({ i, status: res.status }).toEqual({ i, status: burst[i]!.expect });
+      if (burst[i]!.code) expect(res.body.error.code).toBe(burst[i]!.code);
+    });
+    for (const i of [0, 19]) expect(answers[i]!.body).toMatchObject({ applied: true, desired_state: 'active', actual_state: 'pending' });
+    expect(answers[burst.length - 1]!.body).toEqual(answers[burst.length - 2]!.body);
+    // Deliveries that waited for an open transaction were written together.
+    expect(t.container.billingEvents.batchStats.largest).toBeGreaterThan(1);
+
+    expect(await counts()).toEqual({ services: 22, deliveries: 1 + 20 + 2 + 1, jobs: 1 + 22 });
+    expect((await t.db.knex('services').where({ service_id: '650' }).first()).desired_state).toBe('suspended');
+    const queued = await t.db.knex('jobs').where({ state: 'queued' }).select('service_id');
+    const serviceRows = await t.db.knex('services').select('id');
+    expect(new Set(queued.map((j) => Number(j.service_id)))).toEqual(new Set(serviceRows.map((s) => Number(s.id))));
   });
 
   test('when the read API is called without the billing key, then 401; for an unknown service 404', async () => {

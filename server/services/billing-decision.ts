@@ -1,0 +1,137 @@
+/**
+ * What one billing event does to one service, decided from rows already read: no I/O here, so a batch of deliveries
+ * can read everything at once, decide each in memory and write the results together (services/billing-events.ts).
+ */
+import type { Plan } from '../domain/plan';
+import type { Service } from '../domain/service';
+import { type AppError, ConflictError, UnprocessableError } from '../errors';
+import type { NewService, ServiceChanges } from '../repositories/services';
+import type { BillingEvent } from '../webhooks/billing-event';
+
+/** The outcome for one delivery: a refusal (nothing written), or what to write and answer. */
+export type Decision =
+  | { kind: 'refuse'; error: AppError }
+  | {
+      kind: 'accept';
+      /** False when the event was recorded but changed nothing (duplicate create, stale event, renewal). */
+      applied: boolean;
+      note?: string;
+      /** A service to create (service.create for an unknown service id). */
+      insert?: NewService;
+      /** Changes to the existing service. */
+      changes?: ServiceChanges;
+      /** The service as it will be after the write, for the answer; undefined when there is none. */
+      service?: Pick<Service, 'desiredState' | 'actualState'>;
+    };
+
+export interface DecisionInput {
+  event: BillingEvent;
+  /** When the event happened in the panel (its `timestamp`), else when it arrived. */
+  eventAt: Date;
+  service: Service | undefined;
+  /** The plan mapped to the event's `product_id` (create, change_plan), if any. */
+  plan: Plan | undefined;
+  /** The service's current plan (change_plan). */
+  currentPlan: Plan | undefined;
+}
+
+export const messages = {
+  unknownProduct: (p: string) => `No plan is mapped to billing product ${p}. Add one under /api/v1/admin/plans, then retry the order.`,
+  unknownService: (s: string) => `Service ${s} is not known here; it was never created through this bridge.`,
+  terminated: (s: string, t: string) => `Service ${s} is terminated; it cannot be ${t}. A new order needs a new service id.`,
+  otherClient: (s: string) => `Service ${s} already exists for another client.`,
+  clusterMismatch: (from: string, to: string) =>
+    `The new plan runs in cluster ${to}, the current one in ${from}; moving a VPS between clusters is not supported yet.`,
+  reused: (id: string) => `Webhook id ${id} was already used for a different body.`,
+};
+
+const refuse = (error: AppError): Decision => ({ kind: 'refuse', error });
+
+function unknownProduct(productId: string): Decision {
+  return refuse(new UnprocessableError('unknown_product', messages.unknownProduct(productId), { product_id: productId }));
+}
+
+/** A live service, or the refusal that says why the event cannot apply to it. */
+function live(service: Service | undefined, serviceId: string, verb: string): Service | Decision {
+  if (!service) return refuse(new UnprocessableError('unknown_service', messages.unknownService(serviceId)));
+  if (service.desiredState === 'terminated') return refuse(new UnprocessableError('service_terminated', messages.terminated(serviceId, verb)));
+  return service;
+}
+
+function isDecision(v: Service | Decision): v is Decision {
+  return 'kind' in v;
+}
+
+function change(service: Service, changes: ServiceChanges, extra: { applied?: boolean; note?: string } = {}): Decision {
+  return { kind: 'accept', applied: extra.applied ?? true, ...(extra.note ? { note: extra.note } : {}), changes, service: { ...service, ...changes } };
+}
+
+export function decide({ event, eventAt, service, plan, currentPlan }: DecisionInput): Decision {
+  const serviceId = event.data.service_id;
+  if (service?.lastEventAt && eventAt < service.lastEventAt && event.type !== 'service.create') {
+    return { kind: 'accept', applied: false, note: 'An event newer than this one was applied already; this one was recorded and ignored.', service };
+  }
+  switch (event.type) {
+    case 'service.create': {
+      if (!plan) return unknownProduct(event.data.product_id);
+      if (!service) {
+        const insert: NewService = {
+          serviceId,
+          clientId: event.data.client_id,
+          planId: plan.id,
+          hostname: event.data.hostname ?? null,
+          desiredState: 'active',
+          lastEventAt: eventAt,
+        };
+        return { kind: 'accept', applied: true, insert, service: { desiredState: 'active', actualState: 'pending' } };
+      }
+      if (service.clientId !== event.data.client_id) {
+        return refuse(new ConflictError(messages.otherClient(serviceId), { service_id: serviceId }, 'service_conflict'));
+      }
+      if (service.desiredState === 'terminated') return refuse(new UnprocessableError('service_terminated', messages.terminated(serviceId, 'created again')));
+      if (service.actualState === 'failed') {
+        // The panel's "create" button again after a failure (fixed template, freed capacity): try once more.
+        return change(service, { desiredState: 'active', lastEventAt: eventAt }, { note: 'The service had failed; provisioning is tried again.' });
+      }
+      return { kind: 'accept', applied: false, note: 'The service exists already; nothing changed.', service };
+    }
+    case 'service.suspend':
+    case 'service.unsuspend': {
+      const s = live(service, serviceId, event.type === 'service.suspend' ? 'suspended' : 'unsuspended');
+      if (isDecision(s)) return s;
+      return change(s, { desiredState: event.type === 'service.suspend' ? 'suspended' : 'active', lastEventAt: eventAt });
+    }
+    case 'service.terminate': {
+      if (!service) return { kind: 'accept', applied: false, note: 'No such service here; nothing to terminate.' };
+      return change(service, { desiredState: 'terminated', lastEventAt: eventAt });
+    }
+    case 'service.change_plan': {
+      const s = live(service, serviceId, 'moved to another plan');
+      if (isDecision(s)) return s;
+      if (!plan) return unknownProduct(event.data.product_id);
+      if (currentPlan && currentPlan.cluster !== plan.cluster) {
+        return refuse(new UnprocessableError('plan_cluster_mismatch', messages.clusterMismatch(currentPlan.cluster, plan.cluster)));
+      }
+      return change(s, { planId: plan.id, lastEventAt: eventAt });
+    }
+    case 'service.cancellation_requested': {
+      const s = live(service, serviceId, 'cancelled');
+      if (isDecision(s)) return s;
+      const immediate = event.data.cancellation_type === 'immediate';
+      const changes: ServiceChanges = {
+        cancellationType: event.data.cancellation_type,
+        cancellationRequestedAt: eventAt,
+        lastEventAt: eventAt,
+        ...(immediate ? { desiredState: 'terminated' as const } : {}),
+      };
+      if (immediate) return change(s, changes);
+      // Recorded on the service, but nothing for the VM to do yet: no reconcile job.
+      return change(s, changes, { applied: false, note: 'Cancellation at the end of the period recorded; the VPS runs until the panel sends service.terminate.' });
+    }
+    case 'service.renew': {
+      const s = live(service, serviceId, 'renewed');
+      if (isDecision(s)) return s;
+      return { kind: 'accept', applied: false, note: 'Renewal acknowledged.', service: s };
+    }
+  }
+}
