@@ -201,7 +201,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       deliveries,
       jobs,
       publicUrl: config.publicUrl,
-      gate: overrides.gate ?? (capacity ? (plan, serviceId) => capacity.gate(plan, serviceId) : undefined),
+      gate: overrides.gate ?? (capacity ? (orders) => capacity.gate(orders) : undefined),
       onQueued: () => worker.wake(),
     }),
     serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo }),

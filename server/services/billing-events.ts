@@ -15,7 +15,7 @@ import { constraintKind } from '../db/errors';
 import { isMysql } from '../db/knex';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
-import { ServiceUnavailableError, UnprocessableError } from '../errors';
+import { type AppError, ServiceUnavailableError, UnprocessableError } from '../errors';
 import type { JobQueue, NewJob } from '../jobs/job-queue';
 import type { PlansRepository } from '../repositories/plans';
 import type { NewService, ServicesRepository } from '../repositories/services';
@@ -40,9 +40,18 @@ export interface Delivery {
   event: BillingEvent;
 }
 
-/** Decides, before anything is written, whether a new order may be sold (capacity gate); throws a 422 if not. */
-/** Decides, before anything is written, whether a new order may be sold (capacity gate); throws a 422 if not. */
-export type OrderGate = (plan: Plan, serviceId: string) => Promise<void>;
+/** A new order the capacity gate is asked about. */
+export interface Order {
+  plan: Plan;
+  serviceId: string;
+}
+
+/**
+ * Decides, before anything is written, whether new orders may be sold (the capacity gate), in arrival order so each
+ * sale counts against the next: per order, undefined when sold, else the refusal (a 422, or a 503 when the engine
+ * cannot be asked).
+ */
+export type OrderGate = (orders: Order[]) => Promise<Array<AppError | undefined>>;
 
 /** Attempts of one batch when it collides with another instance (a unique key, a deadlock). */
 const RETRIES = 8;
@@ -92,13 +101,26 @@ export class BillingEventService {
    * keys and row locks; the losers re-read and answer like a redelivery.
    */
   async accept(delivery: Delivery): Promise<DeliveryAnswer> {
-    // The capacity gate may ask the engine: do that before the transaction, never while holding row locks.
-    await this.checkGate(delivery);
     return this.batches.submit(delivery);
   }
 
-  /** One batch, retried whole when it collided with another writer; split up when one delivery breaks it. */
+  /** One batch: new orders pass the capacity gate, then the rest is written in one transaction. */
   private async writeBatch(items: Delivery[]): Promise<BatchResult<DeliveryAnswer>[]> {
+    // The gate may ask the engine: that happens before the transaction, never while holding row locks.
+    const refused = await this.checkGate(items);
+    if (refused.size === 0) return this.writeWithRetry(items);
+    const sold = items.filter((_, i) => !refused.has(i));
+    const written = await this.writeWithRetry(sold);
+    let next = 0;
+    return items.map((_, i): BatchResult<DeliveryAnswer> => {
+      const error = refused.get(i);
+      return error ? { ok: false, error } : written[next++]!;
+    });
+  }
+
+  /** Writes a batch, retried whole when it collided with another writer; split up when one delivery breaks it. */
+  private async writeWithRetry(items: Delivery[]): Promise<BatchResult<DeliveryAnswer>[]> {
+    if (items.length === 0) return [];
     for (let attempt = 1; ; attempt++) {
       try {
         const queued = { value: false };
@@ -110,7 +132,7 @@ export class BillingEventService {
         const retryable = constraintKind(err) === 'unique' || isLockContention(err);
         if (!retryable && items.length > 1) {
           // Not a collision: some delivery in the batch cannot be written. Alone, only that one fails.
-          return (await Promise.all(items.map((item) => this.writeBatch([item])))).flat();
+          return (await Promise.all(items.map((item) => this.writeWithRetry([item])))).flat();
         }
         if (!retryable) throw err;
         if (attempt >= RETRIES) {
@@ -192,13 +214,32 @@ export class BillingEventService {
     return results;
   }
 
-  private async checkGate({ webhookId, event }: Delivery): Promise<void> {
-    if (!this.d.gate || event.type !== 'service.create') return;
-    // A redelivery or an existing service is answered without selling anything again.
-    if (await this.d.deliveries.find(webhookId)) return;
-    if (await this.d.services.findByServiceId(event.data.service_id)) return;
-    const plan = await this.d.plans.findByProductId(event.data.product_id);
-    if (plan) await this.d.gate(plan, event.data.service_id);
+  /**
+   * The capacity gate for the batch's new orders (creates of services not known yet, not redeliveries), read with
+   * one query per table for the whole batch. Returns the refused deliveries by index.
+   */
+  private async checkGate(items: Delivery[]): Promise<Map<number, AppError>> {
+    const refused = new Map<number, AppError>();
+    const gate = this.d.gate;
+    const creates = items.flatMap((item, index) => (item.event.type === 'service.create' ? [{ index, item, productId: item.event.data.product_id }] : []));
+    if (!gate || creates.length === 0) return refused;
+    const previous = await this.d.deliveries.findMany(creates.map((c) => c.item.webhookId));
+    const fresh = creates.filter((c) => !previous.has(c.item.webhookId));
+    const existing = await this.d.services.findManyByServiceId(fresh.map((c) => c.item.event.data.service_id));
+    const orders = fresh.filter((c) => !existing.has(c.item.event.data.service_id));
+    const plans = new Map((await this.d.plans.findMany(orders.map((o) => o.productId), [])).map((p) => [p.productId, p]));
+    // Without a plan the transaction refuses the order (unknown_product); there is nothing to gate.
+    const gated = orders.flatMap((o) => {
+      const plan = plans.get(o.productId);
+      return plan ? [{ index: o.index, plan, serviceId: o.item.event.data.service_id }] : [];
+    });
+    if (gated.length === 0) return refused;
+    const verdicts = await gate(gated.map(({ plan, serviceId }) => ({ plan, serviceId })));
+    gated.forEach((g, i) => {
+      const error = verdicts[i];
+      if (error) refused.set(g.index, error);
+    });
+    return refused;
   }
 }
 

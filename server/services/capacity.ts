@@ -141,30 +141,54 @@ export class CapacityService {
     };
   }
 
-  /** The order gate: refuses (422) an order the cluster could not restart, before anything is created. */
-  async gate(plan: Plan, serviceId: string): Promise<void> {
-    let snapshot: Snapshot;
+  /**
+   * The order gate: refuses (422) orders the cluster could not restart, before anything is created. Orders are taken
+   * in turn, each sale booked into the snapshot before the next is judged; a cluster's snapshot and the orders other
+   * instances accepted are read once per call, not once per order. When the engine cannot be asked, that cluster's
+   * orders get a 503: selling blind is what the gate exists to prevent.
+   */
+  async gate(orders: Array<{ plan: Plan; serviceId: string }>): Promise<Array<AppError | undefined>> {
+    const verdicts: Array<AppError | undefined> = [];
+    const snapshots = new Map<string, Promise<Snapshot | AppError>>();
+    for (const [i, { plan, serviceId }] of orders.entries()) {
+      let pending = snapshots.get(plan.cluster);
+      if (!pending) {
+        pending = this.snapshotForGate(plan);
+        snapshots.set(plan.cluster, pending);
+      }
+      const snapshot = await pending;
+      verdicts[i] = snapshot instanceof AppError ? snapshot : this.judge(snapshot, plan, serviceId);
+    }
+    return verdicts;
+  }
+
+  private async snapshotForGate(plan: Plan): Promise<Snapshot | AppError> {
     try {
-      snapshot = await this.cached(plan.cluster);
+      const snapshot = await this.cached(plan.cluster);
       await this.withPending(snapshot, plan.cluster);
+      return snapshot;
     } catch (err) {
-      if (err instanceof NotFoundError) throw new UnprocessableError('unknown_cluster', `Plan ${plan.productId} points at cluster ${plan.cluster}, which the engine does not have.`);
+      if (err instanceof NotFoundError) return new UnprocessableError('unknown_cluster', `Plan ${plan.productId} points at cluster ${plan.cluster}, which the engine does not have.`);
       if (err instanceof OvirtError) {
-        throw new ServiceUnavailableError('Failover capacity cannot be checked right now (the oVirt engine does not answer); the order was not taken, please retry.', { reason: err.message });
+        return new ServiceUnavailableError('Failover capacity cannot be checked right now (the oVirt engine does not answer); the order was not taken, please retry.', { reason: err.message });
       }
       throw err;
     }
+  }
+
+  /** One order against a snapshot; a sale is booked into it. */
+  private judge(snapshot: Snapshot, plan: Plan, serviceId: string): AppError | undefined {
     // Already counted: a redelivery or a concurrent duplicate of an order that passed a moment ago.
-    if (snapshot.placed.has(serviceId)) return;
+    if (snapshot.placed.has(serviceId)) return undefined;
     const verdict = evaluateSale(snapshot.model, planShape(plan), this.resolved);
     const sold = verdict.ok || (verdict.code === 'failover_reserve_exceeded' && plan.failoverGate === 'warn');
     if (sold) {
       // Counted from now on, so the next order sees this one's room taken even before its row commits.
       if ('targetHost' in verdict) this.place(snapshot, serviceId, planShape(plan), verdict.targetHost.id);
       if (!verdict.ok) this.d.logger.warn({ productId: plan.productId, cluster: plan.cluster, reason: verdict.message }, 'sold past the failover reserve (plan set to warn)');
-      return;
+      return undefined;
     }
-    throw new UnprocessableError(verdict.code, verdict.message, { cluster: plan.cluster, product_id: plan.productId, verdict });
+    return new UnprocessableError(verdict.code, verdict.message, { cluster: plan.cluster, product_id: plan.productId, verdict });
   }
 
   /** The periodic drift sweep: every cluster our plans use. */

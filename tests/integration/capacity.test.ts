@@ -153,6 +153,18 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     expect(again.status).toBe(202);
   });
 
+  test('when a burst of orders arrives at once, then exactly the ones that fit are sold', async () => {
+    await plan({ product_id: 'big', memory_mib: 40 * 1024, vcpus: 4, ha: { enabled: true, priority: 100 } });
+    // Sent together, so most are gated in one batch: each sale must count against the next within it.
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => sendWebhook(t.app, { type: 'service.create', data: { service_id: `b${i}`, client_id: '1', product_id: 'big' } })),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([202, 202, 422, 422, 422, 422]);
+    for (const a of answers.filter((x) => x.status === 422)) expect(a.body.error.code).toBe('failover_reserve_exceeded');
+    expect(Number((await t.db.knex('services').count({ n: '*' }).first())?.n)).toBe(2);
+  });
+
   test('when the plan is set to warn-only, then the same order is sold', async () => {
     await plan({ product_id: 'big', memory_mib: 40 * 1024, vcpus: 4, ha: { enabled: true, priority: 100 }, failover_gate: 'warn' });
     // Two fit with N+1 intact; the third breaks the reserve but is sold because the plan only warns.
