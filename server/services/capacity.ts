@@ -71,6 +71,13 @@ interface Snapshot {
   plans: Map<number, Plan>;
   /** Ids of the VMs the engine reported (orders whose VM is among them are counted already). */
   engineVmIds: Set<string>;
+  /** Bumped whenever an order is booked: a refusal holds as long as nothing was booked since. */
+  version: number;
+  /**
+   * The last refusal per plan (by id and edit time) and the version it was made at. A full cluster keeps getting
+   * orders; judging each again would repeat the same full N+k simulation for the same answer.
+   */
+  refusals: Map<string, { version: number; error: AppError }>;
 }
 
 export class CapacityService {
@@ -180,6 +187,9 @@ export class CapacityService {
   private judge(snapshot: Snapshot, plan: Plan, serviceId: string): AppError | undefined {
     // Already counted: a redelivery or a concurrent duplicate of an order that passed a moment ago.
     if (snapshot.placed.has(serviceId)) return undefined;
+    const planKey = `${plan.id}@${plan.updatedAt.getTime()}`;
+    const refusedBefore = snapshot.refusals.get(planKey);
+    if (refusedBefore?.version === snapshot.version) return refusedBefore.error;
     const verdict = evaluateSale(snapshot.model, planShape(plan), this.resolved);
     const sold = verdict.ok || (verdict.code === 'failover_reserve_exceeded' && plan.failoverGate === 'warn');
     if (sold) {
@@ -188,7 +198,9 @@ export class CapacityService {
       if (!verdict.ok) this.d.logger.warn({ productId: plan.productId, cluster: plan.cluster, reason: verdict.message }, 'sold past the failover reserve (plan set to warn)');
       return undefined;
     }
-    return new UnprocessableError(verdict.code, verdict.message, { cluster: plan.cluster, product_id: plan.productId, verdict });
+    const error = new UnprocessableError(verdict.code, verdict.message, { cluster: plan.cluster, product_id: plan.productId, verdict });
+    snapshot.refusals.set(planKey, { version: snapshot.version, error });
+    return error;
   }
 
   /** The periodic drift sweep: every cluster our plans use. */
@@ -245,6 +257,7 @@ export class CapacityService {
    */
   private place(snapshot: Snapshot, serviceId: string, shape: PlanShape, hostId?: string): void {
     snapshot.placed.add(serviceId);
+    snapshot.version++;
     const index = hostId !== undefined ? snapshot.model.hostIndexById.get(hostId) ?? -1 : pickHostForNewVm(snapshot.model, shape.memoryBytes, shape.vcpus);
     const host = snapshot.model.hosts[index];
     if (!host) return;
@@ -272,6 +285,8 @@ export class CapacityService {
         seenServiceRowId: 0,
         engineVmIds: new Set(read.vms.map((v) => v.id)),
         plans: new Map(plans.filter((p) => p.cluster === cluster).map((p) => [p.id, p])),
+        version: 0,
+        refusals: new Map(),
       };
     });
     this.cache.set(cluster, snapshot);

@@ -165,6 +165,20 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     expect(Number((await t.db.knex('services').count({ n: '*' }).first())?.n)).toBe(2);
   });
 
+  test('when a sold-out plan is made smaller, then its next order is judged again and sold', async () => {
+    await t.close();
+    t = await appOn(sim, kind, { CAPACITY_CACHE_MS: '600000' });
+    const created = await plan({ product_id: 'big', memory_mib: 40 * 1024, vcpus: 4, ha: { enabled: true, priority: 100 } });
+    for (let i = 0; i < 2; i++) await sendWebhook(t.app, { type: 'service.create', data: { service_id: `e${i}`, client_id: '1', product_id: 'big' } }).expect(202);
+    for (const id of ['e2', 'e3']) {
+      const refused = await sendWebhook(t.app, { type: 'service.create', data: { service_id: id, client_id: '1', product_id: 'big' } });
+      expect(refused.body.error.code).toBe('failover_reserve_exceeded');
+    }
+    // The refusal is remembered for this plan as it was; the edited plan is a new question.
+    await request(t.app).put(`/api/v1/admin/plans/${created.body.id}`).set('Authorization', t.adminAuth).send(planBody({ product_id: 'big', memory_mib: 4 * 1024, vcpus: 1, ha: { enabled: true, priority: 100 } })).expect(200);
+    await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'e4', client_id: '1', product_id: 'big' } }).expect(202);
+  });
+
   test('when the plan is set to warn-only, then the same order is sold', async () => {
     await plan({ product_id: 'big', memory_mib: 40 * 1024, vcpus: 4, ha: { enabled: true, priority: 100 }, failover_gate: 'warn' });
     // Two fit with N+1 intact; the third breaks the reserve but is sold because the plan only warns.
