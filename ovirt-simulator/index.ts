@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createApp } from './http/app';
+import { fastReads } from './http/fast-reads';
 import type { HungSet } from './http/traffic';
 import { Simulator, type SimulatorOptions } from './simulator';
 import type { Engine } from './world/engine';
@@ -27,6 +28,11 @@ export interface StartOptions extends SimulatorOptions {
   host?: string;
   /** Bearer token for the `/__sim` control API. Default `simulator`. */
   controlToken?: string;
+  /**
+   * Answer plain entity reads without express (http/fast-reads.ts). Default true; false sends every request through
+   * the express app, which a test uses to check that both give the same bytes.
+   */
+  fastReads?: boolean;
 }
 
 export interface RunningSimulator {
@@ -55,10 +61,15 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
   const hung: HungSet = new Set();
   const controlToken = options.controlToken ?? DEFAULT_CONTROL_TOKEN;
   const app = createApp(sim, controlToken, hung);
-  const server: Server = createServer(app);
+  // Plain entity reads skip express; every other request (and any read out of the ordinary) goes to the app.
+  const fast = options.fastReads === false ? () => false : fastReads(sim, hung);
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!fast(req, res)) app(req, res);
+  };
+  const server: Server = createServer(handle);
   // Node answers any `Expect` other than 100-continue with 417 unless someone listens; the engine's clients send
   // `Expect: 201-created` (reference §9), so hand those requests to the app like any other.
-  server.on('checkExpectation', (req, res) => app(req, res));
+  server.on('checkExpectation', handle);
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -64,6 +64,11 @@ export class FaultRegistry {
     this.rules = [];
   }
 
+  /** Whether any rule is switched on; with none, `decide` never fires and rolls no dice. */
+  active(): boolean {
+    return this.rules.length > 0;
+  }
+
   list(): FaultRule[] {
     return this.rules.map((r) => ({ ...r }));
   }

@@ -1,11 +1,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { presentApiRoot, rootLinks } from '../present/api-root';
 import type { Simulator } from '../simulator';
-import { EngineError } from '../world/engine-error';
 import type { Actor } from '../world/world';
 import { requireAuth } from './auth';
 import { negotiateFormat, type ApiContext } from './context';
-import { sendContainerError, sendDoc, sendEmpty, sendFault } from './respond';
+import { asEngineError, sendContainerError, sendDoc, sendEmpty, sendFault } from './respond';
 import { disksRouter } from './routes/disks';
 import { eventsRouter } from './routes/events';
 import { hostsRouter } from './routes/hosts';
@@ -77,9 +76,7 @@ export function apiRouter(sim: Simulator, base: string): Router {
   router.use(eventsRouter(sim));
   router.use((_req, res) => sendEmpty(res, 404));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof EngineError) return sendFault(res, err);
-    const message = err instanceof Error ? err.message : String(err);
-    sendFault(res, new EngineError(500, 'Operation Failed', message));
+    sendFault(res, asEngineError(err));
   });
   return router;
 }

@@ -85,26 +85,36 @@ export function ssoRouter(sim: Simulator): Router {
 }
 
 /** Correlation-Id: the client's, stripped to `[0-9a-zA-Z_-]` and 36 characters, else generated (reference §9). */
-function correlationId(sim: Simulator, req: Request): string {
-  const given = req.get('correlation-id') ?? (typeof req.query.correlation_id === 'string' ? req.query.correlation_id : '');
+export function correlationIdFrom(sim: Simulator, given: string): string {
   const clean = given.replace(/[^0-9a-zA-Z_-]/g, '').slice(0, 36);
   return clean || sim.requestRng.uuid();
+}
+
+function correlationId(sim: Simulator, req: Request): string {
+  return correlationIdFrom(sim, req.get('correlation-id') ?? (typeof req.query.correlation_id === 'string' ? req.query.correlation_id : ''));
+}
+
+/** The user behind an `Authorization` header: a live bearer token or Basic credentials; else undefined. */
+export function authenticate(sim: Simulator, header: string): User | undefined {
+  const space = header.indexOf(' ');
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).trim();
+  if (scheme === 'bearer') {
+    const login = sim.tokens.validate(value);
+    return login ? findUser(sim, login) : undefined;
+  }
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return findUser(sim, decoded.slice(0, colon), decoded.slice(colon + 1));
+  }
+  return undefined;
 }
 
 /** Bearer token or Basic credentials; anything else gets the container's 401 page. */
 export function requireAuth(sim: Simulator) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const header = req.get('authorization') ?? '';
-    let user: User | undefined;
-    const [scheme, value] = [header.slice(0, header.indexOf(' ')).toLowerCase(), header.slice(header.indexOf(' ') + 1).trim()];
-    if (scheme === 'bearer') {
-      const login = sim.tokens.validate(value);
-      user = login ? findUser(sim, login) : undefined;
-    } else if (scheme === 'basic') {
-      const decoded = Buffer.from(value, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon > 0) user = findUser(sim, decoded.slice(0, colon), decoded.slice(colon + 1));
-    }
+    const user = authenticate(sim, req.get('authorization') ?? '');
     if (!user) return sendUnauthorized(res);
     const id = correlationId(sim, req);
     res.set('Correlation-Id', id);

@@ -25,13 +25,21 @@ export function api(res: Response): ApiContext {
  */
 export function negotiateFormat(req: Request): Format {
   const q = typeof req.query.accept === 'string' ? req.query.accept : undefined;
-  const accept = (q ?? req.get('accept') ?? '').toLowerCase();
+  return formatFor(q ?? req.get('accept') ?? '');
+}
+
+const XML_TYPES = ['application/xml', 'text/xml'] as const;
+
+/** The format an `Accept` value asks for (see `negotiateFormat`). */
+export function formatFor(acceptValue: string): Format {
+  const accept = acceptValue.toLowerCase();
   const json = accept.indexOf('application/json');
   if (json < 0) return 'xml';
-  const xml = Math.min(
-    ...['application/xml', 'text/xml'].map((t) => accept.indexOf(t)).filter((i) => i >= 0),
-    Number.POSITIVE_INFINITY,
-  );
+  let xml = Number.POSITIVE_INFINITY;
+  for (const t of XML_TYPES) {
+    const i = accept.indexOf(t);
+    if (i >= 0 && i < xml) xml = i;
+  }
   return json < xml ? 'json' : 'xml';
 }
 

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Response } from 'express';
 import { EngineError } from '../world/engine-error';
 import type { Doc, Node } from '../wire/document';
@@ -18,6 +19,45 @@ export function render(doc: Doc, format: Format): { body: string; type: string }
   return format === 'json'
     ? { body: renderJson(doc), type: 'application/json' }
     : { body: renderXml(doc), type: 'application/xml;charset=UTF-8' };
+}
+
+/**
+ * The `Content-Type` that express's `res.send` puts on the wire for `render`'s types (it normalises the charset
+ * parameter). The fast read path writes the header itself and must print the same.
+ */
+export const WIRE_TYPES: Readonly<Record<Format, string>> = {
+  json: 'application/json; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
+};
+
+/**
+ * `sendDoc` on a plain node response (the fast read path, which skips express): the same status line, headers and
+ * body as `res.send` gives a request without conditional headers.
+ */
+export function writeDoc(res: ServerResponse, status: number, doc: Doc, format: Format): void {
+  const { body } = render(doc, format);
+  res.statusCode = status;
+  res.setHeader('Content-Type', WIRE_TYPES[format]);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  // A string body goes out in one write together with the header.
+  res.end(body);
+}
+
+/** `sendFault` on a plain node response (the fast read path). */
+export function writeFault(res: ServerResponse, err: EngineError, format: Format): void {
+  if (err.emptyBody) {
+    res.statusCode = err.status;
+    res.end();
+    return;
+  }
+  writeDoc(res, err.status, { root: 'fault', body: faultNode(err) }, format);
+}
+
+/** What a route's unexpected error answers: the engine's 500 fault. */
+export function asEngineError(err: unknown): EngineError {
+  if (err instanceof EngineError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new EngineError(500, 'Operation Failed', message);
 }
 
 export function sendDoc(res: Response, status: number, doc: Doc): void {

@@ -1,9 +1,10 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { routeKey } from '../control/metrics';
 import type { Simulator } from '../simulator';
 
 /** Requests held open by a `hang` fault, so closing the simulator can let go of them. */
-export type HungSet = Set<Response>;
+export type HungSet = Set<ServerResponse>;
 
 /** The path below `/ovirt-engine`, with `/api/v4` folded into `/api` and matrix parameters dropped. */
 export function enginePath(url: string): string {
@@ -11,25 +12,33 @@ export function enginePath(url: string): string {
   return path.replace(/^\/ovirt-engine/, '').replace(/^\/api\/v4(?=\/|$)/, '/api');
 }
 
+/**
+ * Counts one engine request (its route, the API calls in flight, its status once answered). Shared by the express
+ * fault layer and the fast read path, so both count alike.
+ */
+export function countEngineRequest(sim: Simulator, hung: HungSet, method: string, path: string, res: ServerResponse): void {
+  const kind = path.startsWith('/api')
+    ? 'api'
+    : path === '/sso/oauth/token'
+      ? 'token'
+      : path === '/services/sso-logout' || path === '/sso/oauth/revoke'
+        ? 'revoke'
+        : 'other';
+  sim.metrics.request(routeKey(method, path), kind);
+  let done = false;
+  res.on('close', () => {
+    if (!done && kind === 'api') sim.metrics.apiDone();
+    done = true;
+    hung.delete(res);
+  });
+  res.on('finish', () => sim.metrics.status(res.statusCode));
+}
+
 /** Counts engine traffic and applies the switched-on faults, before any engine code runs. */
 export function engineTraffic(sim: Simulator, hung: HungSet) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const path = enginePath(req.originalUrl);
-    const kind = path.startsWith('/api')
-      ? 'api'
-      : path === '/sso/oauth/token'
-        ? 'token'
-        : path === '/services/sso-logout' || path === '/sso/oauth/revoke'
-          ? 'revoke'
-          : 'other';
-    sim.metrics.request(routeKey(req.method, path), kind);
-    let done = false;
-    res.on('close', () => {
-      if (!done && kind === 'api') sim.metrics.apiDone();
-      done = true;
-      hung.delete(res);
-    });
-    res.on('finish', () => sim.metrics.status(res.statusCode));
+    countEngineRequest(sim, hung, req.method, path, res);
 
     const decision = sim.faults.decide(req.method, path);
     if (decision.reset) {

@@ -1,4 +1,4 @@
-import { DateTime, Decimal, isScalar, type Doc, type Node, type Value } from './document';
+import { DateTime, Decimal, type Doc, type Node, type Scalar, type Value } from './document';
 
 /**
  * Prints a document the way the engine's Jackson provider does (reference §1.3): no root wrapper, integers and
@@ -6,9 +6,7 @@ import { DateTime, Decimal, isScalar, type Doc, type Node, type Value } from './
  * (`"key" : value`, arrays inline as `[ a, b ]`, empty object `{ }`).
  */
 export function renderJson(doc: Doc): string {
-  const out: string[] = [];
-  printNode(out, doc.body, '');
-  return out.join('');
+  return printNode(doc.body, '');
 }
 
 // Keys repeat across every document (`"href"`, `"id"`, …): quote each once.
@@ -22,43 +20,43 @@ function quoteKey(key: string): string {
   return q;
 }
 
-function printScalar(v: Value): string {
+// What JSON.stringify escapes: `"`, `\`, control characters and (well-formed since ES2019) lone surrogates. A
+// string without any prints as itself in quotes, and testing for them is cheaper than the stringify call.
+// eslint-disable-next-line no-control-regex -- the control characters are what is being looked for
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+// A hot path (every JSON answer): one string grown by concatenation, the common leaf types tested first.
+function printValue(v: Value, indent: string): string {
+  switch (typeof v) {
+    case 'string':
+      return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+    case 'number':
+    case 'boolean':
+      return `"${String(v)}"`;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[ ]';
+    let out = '[ ';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out += ', ';
+      out += printValue(v[i] as Node | Scalar, indent);
+    }
+    return `${out} ]`;
+  }
   if (v instanceof DateTime) return String(v.epochMs);
   if (v instanceof Decimal) return String(v.value);
-  if (typeof v === 'number' || typeof v === 'boolean') return `"${String(v)}"`;
-  return JSON.stringify(v);
+  return printNode(v, indent);
 }
 
-// Pieces are pushed to one array and joined once: cheaper than building nested strings on this hot path.
-function printValue(out: string[], v: Value, indent: string): void {
-  if (Array.isArray(v)) {
-    if (v.length === 0) {
-      out.push('[ ]');
-      return;
-    }
-    out.push('[ ');
-    v.forEach((item, i) => {
-      if (i > 0) out.push(', ');
-      printValue(out, item, indent);
-    });
-    out.push(' ]');
-    return;
-  }
-  if (isScalar(v)) out.push(printScalar(v));
-  else printNode(out, v, indent);
-}
-
-function printNode(out: string[], node: Node, indent: string): void {
+function printNode(node: Node, indent: string): string {
   const inner = `${indent}  `;
-  let first = true;
+  let out = '';
   for (const key in node) {
     const v = node[key];
     if (v === undefined) continue;
-    out.push(first ? '{\n' : ',\n', inner, quoteKey(key), ' : ');
-    first = false;
-    printValue(out, v, inner);
+    out += `${out === '' ? '{\n' : ',\n'}${inner}${quoteKey(key)} : ${printValue(v, inner)}`;
   }
-  out.push(first ? '{ }' : `\n${indent}}`);
+  return out === '' ? '{ }' : `${out}\n${indent}}`;
 }
 
 /** Parses a JSON request body; the engine's JSON has no root wrapper, so the caller knows the type. */

@@ -7,9 +7,14 @@ import type { Simulator } from '../../simulator';
 import type { Disk } from '../../world/model';
 import { api } from '../context';
 import { sendDoc } from '../respond';
-import { found, listOptions } from './shared';
+import { type EntityRead, found, listOptions } from './shared';
 
 const BY_NAME = { field: 'name', desc: false };
+
+const readDisk: EntityRead = (sim, id, base) => ({ root: 'disk', body: presentDisk(sim.world, found(sim.world.disks.get(id)), base) });
+
+/** The plain entity reads under `/disks`, by collection. */
+export const diskReads: Readonly<Record<string, EntityRead>> = { disks: readDisk };
 
 /** `/disks` and `/storagedomains/{id}/disks`: read-only; disks come and go with their VMs. */
 export function disksRouter(sim: Simulator): Router {
@@ -23,8 +28,7 @@ export function disksRouter(sim: Simulator): Router {
   });
 
   router.get('/disks/:id', (req, res) => {
-    const disk = found(sim.world.disks.get(String(req.params.id)));
-    sendDoc(res, 200, { root: 'disk', body: presentDisk(sim.world, disk, api(res).base) });
+    sendDoc(res, 200, readDisk(sim, String(req.params.id), api(res).base));
   });
 
   router.get('/storagedomains/:id/disks', (req, res) => {

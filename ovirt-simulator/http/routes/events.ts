@@ -7,7 +7,16 @@ import type { Simulator } from '../../simulator';
 import type { EngineEvent } from '../../world/model';
 import { api, intParam } from '../context';
 import { sendDoc } from '../respond';
-import { found, listOptions } from './shared';
+import { type EntityRead, found, listOptions } from './shared';
+
+const readEvent: EntityRead = (sim, id, base) => {
+  const index = Number(id);
+  return { root: 'event', body: presentEvent(found(sim.world.events.find((e) => e.index === index)), base) };
+};
+const readJob: EntityRead = (sim, id, base) => ({ root: 'job', body: presentJob(found(sim.world.jobs.get(id)), base) });
+
+/** The plain entity reads under `/events` and `/jobs`, by collection. */
+export const eventReads: Readonly<Record<string, EntityRead>> = { events: readEvent, jobs: readJob };
 
 /** `/events` (reference §12) and `/jobs` (§9). */
 export function eventsRouter(sim: Simulator): Router {
@@ -34,9 +43,7 @@ export function eventsRouter(sim: Simulator): Router {
   });
 
   router.get('/events/:id', (req, res) => {
-    const index = Number(req.params.id);
-    const event = found(sim.world.events.find((e) => e.index === index));
-    sendDoc(res, 200, { root: 'event', body: presentEvent(event, api(res).base) });
+    sendDoc(res, 200, readEvent(sim, String(req.params.id), api(res).base));
   });
 
   router.get('/jobs', (req, res) => {
@@ -45,8 +52,7 @@ export function eventsRouter(sim: Simulator): Router {
   });
 
   router.get('/jobs/:id', (req, res) => {
-    const job = found(sim.world.jobs.get(String(req.params.id)));
-    sendDoc(res, 200, { root: 'job', body: presentJob(job, api(res).base) });
+    sendDoc(res, 200, readJob(sim, String(req.params.id), api(res).base));
   });
 
   return router;

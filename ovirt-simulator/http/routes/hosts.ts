@@ -9,7 +9,12 @@ import type { Host } from '../../world/model';
 import { readAction } from '../body';
 import { api } from '../context';
 import { sendDoc, sendEmpty } from '../respond';
-import { echoOf, found, listOptions, runAction } from './shared';
+import { echoOf, type EntityRead, found, listOptions, runAction } from './shared';
+
+const readHost: EntityRead = (sim, id, base) => ({ root: 'host', body: presentHost(sim.engine, found(sim.world.hosts.get(id)), base) });
+
+/** The plain entity reads under `/hosts`, by collection. */
+export const hostReads: Readonly<Record<string, EntityRead>> = { hosts: readHost };
 
 /** `/hosts` (reference §5). */
 export function hostsRouter(sim: Simulator): Router {
@@ -23,7 +28,7 @@ export function hostsRouter(sim: Simulator): Router {
   });
 
   router.get('/hosts/:id', (req, res) => {
-    sendDoc(res, 200, { root: 'host', body: presentHost(sim.engine, hostOf(req), api(res).base) });
+    sendDoc(res, 200, readHost(sim, String(req.params.id), api(res).base));
   });
 
   router.get('/hosts/:id/fenceagents', (req, res) => {

@@ -12,9 +12,28 @@ import { clusterFields, dataCenterFields, storageDomainFields, templateFields } 
 import type { Simulator } from '../../simulator';
 import { api } from '../context';
 import { sendDoc } from '../respond';
-import { found, listOptions } from './shared';
+import { type EntityRead, found, listOptions } from './shared';
 
 const BY_NAME = { field: 'name', desc: false };
+
+const readDataCenter: EntityRead = (sim, id, base) => ({
+  root: 'data_center',
+  body: presentDataCenter(found(sim.world.dataCenters.get(id)), base),
+});
+const readCluster: EntityRead = (sim, id, base) => ({ root: 'cluster', body: presentCluster(found(sim.world.clusters.get(id)), base) });
+const readStorageDomain: EntityRead = (sim, id, base) => ({
+  root: 'storage_domain',
+  body: presentStorageDomain(found(sim.world.storageDomains.get(id)), base, false),
+});
+const readTemplate: EntityRead = (sim, id, base) => ({ root: 'template', body: presentTemplate(found(sim.world.templates.get(id)), base) });
+
+/** The plain entity reads of data centers, clusters, storage domains and templates, by collection. */
+export const infrastructureReads: Readonly<Record<string, EntityRead>> = {
+  datacenters: readDataCenter,
+  clusters: readCluster,
+  storagedomains: readStorageDomain,
+  templates: readTemplate,
+};
 
 /** Data centers, clusters, storage domains and templates (reference §4, §6, §7): read-only in the simulator. */
 export function infrastructureRouter(sim: Simulator): Router {
@@ -25,8 +44,7 @@ export function infrastructureRouter(sim: Simulator): Router {
     sendDoc(res, 200, collection('data_centers', 'data_center', dcs.map((dc) => presentDataCenter(dc, api(res).base))));
   });
   router.get('/datacenters/:id', (req, res) => {
-    const dc = found(sim.world.dataCenters.get(String(req.params.id)));
-    sendDoc(res, 200, { root: 'data_center', body: presentDataCenter(dc, api(res).base) });
+    sendDoc(res, 200, readDataCenter(sim, String(req.params.id), api(res).base));
   });
   router.get('/datacenters/:id/clusters', (req, res) => {
     const dc = found(sim.world.dataCenters.get(String(req.params.id)));
@@ -50,8 +68,7 @@ export function infrastructureRouter(sim: Simulator): Router {
     sendDoc(res, 200, collection('clusters', 'cluster', clusters.map((c) => presentCluster(c, api(res).base))));
   });
   router.get('/clusters/:id', (req, res) => {
-    const cluster = found(sim.world.clusters.get(String(req.params.id)));
-    sendDoc(res, 200, { root: 'cluster', body: presentCluster(cluster, api(res).base) });
+    sendDoc(res, 200, readCluster(sim, String(req.params.id), api(res).base));
   });
 
   router.get('/storagedomains', (req, res) => {
@@ -59,8 +76,7 @@ export function infrastructureRouter(sim: Simulator): Router {
     sendDoc(res, 200, collection('storage_domains', 'storage_domain', sds.map((sd) => presentStorageDomain(sd, api(res).base, false))));
   });
   router.get('/storagedomains/:id', (req, res) => {
-    const sd = found(sim.world.storageDomains.get(String(req.params.id)));
-    sendDoc(res, 200, { root: 'storage_domain', body: presentStorageDomain(sd, api(res).base, false) });
+    sendDoc(res, 200, readStorageDomain(sim, String(req.params.id), api(res).base));
   });
 
   router.get('/templates', (req, res) => {
@@ -68,8 +84,7 @@ export function infrastructureRouter(sim: Simulator): Router {
     sendDoc(res, 200, collection('templates', 'template', templates.map((t) => presentTemplate(t, api(res).base))));
   });
   router.get('/templates/:id', (req, res) => {
-    const template = found(sim.world.templates.get(String(req.params.id)));
-    sendDoc(res, 200, { root: 'template', body: presentTemplate(template, api(res).base) });
+    sendDoc(res, 200, readTemplate(sim, String(req.params.id), api(res).base));
   });
 
   return router;

@@ -8,11 +8,20 @@ import { vmFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
 import { entityNotFound } from '../../world/engine-error';
 import type { Vm } from '../../world/model';
-import type { Node } from '../../wire/document';
+import type { Doc, Node } from '../../wire/document';
 import { api, boolParam } from '../context';
 import { readAction, readVm } from '../body';
 import { sendDoc, sendEmpty } from '../respond';
-import { echoOf, followPaths, found, listOptions, runAction } from './shared';
+import { echoOf, type EntityRead, followPaths, found, listOptions, runAction } from './shared';
+
+/** `GET /vms/{id}`, with what `follow=` inlines (nothing by default). */
+function vmDoc(sim: Simulator, id: string, base: string, inlines?: (vm: Vm) => VmInlines): Doc {
+  const vm = found(sim.world.vms.get(id));
+  return { root: 'vm', body: presentVm(vm, base, inlines ? inlines(vm) : {}) };
+}
+
+/** The plain entity reads under `/vms`, by collection. */
+export const vmReads: Readonly<Record<string, EntityRead>> = { vms: (sim, id, base) => vmDoc(sim, id, base) };
 
 /** `/vms` (reference §8). */
 export function vmsRouter(sim: Simulator): Router {
@@ -53,8 +62,7 @@ export function vmsRouter(sim: Simulator): Router {
   });
 
   router.get('/vms/:id', (req, res) => {
-    const vm = vmOf(req);
-    sendDoc(res, 200, { root: 'vm', body: presentVm(vm, api(res).base, inlinesFor(req, res)(vm)) });
+    sendDoc(res, 200, vmDoc(sim, String(req.params.id), api(res).base, inlinesFor(req, res)));
   });
 
   router.put('/vms/:id', (req, res) => {
