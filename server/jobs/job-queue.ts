@@ -136,9 +136,13 @@ export class JobQueue {
     const plain = rows.filter((r) => r.dedupe_key === null);
     if (plain.length > 0) await trx(TABLE).insert(plain);
     if (keyed.length === 0) return;
-    // The new row's run_after (VALUES / excluded), not a constant: each job may carry its own.
-    const runAfter = isMysql(this.knex) ? this.knex.raw('VALUES(run_after)') : this.knex.raw('excluded.run_after');
-    await trx(TABLE).insert(keyed).onConflict('dedupe_key').merge({ run_after: runAfter, updated_at: now });
+    // One statement per distinct run time (almost always one: "now"), so the merge can set a plain value rather than
+    // MySQL's deprecated VALUES() or SQLite's excluded.
+    const byRunAfter = new Map<number, typeof keyed>();
+    for (const r of keyed) byRunAfter.set(r.run_after.getTime(), [...(byRunAfter.get(r.run_after.getTime()) ?? []), r]);
+    for (const group of byRunAfter.values()) {
+      await trx(TABLE).insert(group).onConflict('dedupe_key').merge({ run_after: group[0]!.run_after, updated_at: now });
+    }
   }
 
   /** Claims the next due job whose service has no other job running, or undefined. */

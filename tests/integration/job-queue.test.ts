@@ -33,6 +33,27 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     expect((await queue.list()).length).toBe(1);
   });
 
+  test('when a waiting job is enqueued again, then it is moved to the new run time; several at once in one call', async () => {
+    const [s1, s2] = [await serviceId('s1'), await serviceId('s2')];
+    const later = new Date(clock.now().getTime() + 60_000);
+    await queue.enqueueMany([
+      { kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}`, runAfter: later },
+      { kind: 'reconcile', serviceId: s2, dedupeKey: `reconcile:${s2}`, runAfter: later },
+      { kind: 'callback', payload: { n: 1 } },
+    ]);
+    expect(await queue.claim('a')).toMatchObject({ job: { kind: 'callback' } });
+    expect(await queue.claim('a')).toBeUndefined();
+    const soon = new Date(clock.now().getTime() + 1_000);
+    await queue.enqueueMany([
+      { kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` },
+      { kind: 'reconcile', serviceId: s2, dedupeKey: `reconcile:${s2}`, runAfter: soon },
+    ]);
+    const waiting = (await queue.list()).filter((j) => j.kind === 'reconcile');
+    expect(waiting).toHaveLength(2);
+    expect(waiting.find((j) => j.serviceId === s1)?.runAfter).toEqual(clock.now());
+    expect(waiting.find((j) => j.serviceId === s2)?.runAfter).toEqual(soon);
+  });
+
   test('when a job is claimed, then a new enqueue for its service waits behind it and is not claimed while it runs', async () => {
     const s1 = await serviceId('s1');
     await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
