@@ -4,6 +4,7 @@ import { attachNewDisk, DEFAULT_DISK_BYTES, defaultDiskDomain, masterDataDomain 
 import { Engine } from '../world/engine';
 import { GIB, MIB, type Cluster, type Host, type StorageDomain, type Template, type Vm } from '../world/model';
 import type { Timings } from '../world/timings';
+import { newVmRecord } from '../world/vm-record';
 import { BLANK_TEMPLATE_ID, World } from '../world/world';
 import type { HostSpec, Scenario, VmSpec } from './schema';
 
@@ -177,38 +178,26 @@ function addVm(engine: Engine, spec: VmSpec, rng: SeededRandom, now: number): vo
   const lease = spec.lease ? world.findByName(world.storageDomains, spec.lease) : undefined;
   if (spec.lease && !lease) throw new Error(`scenario: VM ${spec.name}: unknown storage domain ${spec.lease}`);
   const memoryBytes = spec.memoryGiB !== undefined ? spec.memoryGiB * GIB : template.memoryBytes;
-  const vm: Vm = {
-    id: rng.uuid(),
-    name: spec.name,
-    description: spec.description,
-    comment: spec.comment,
-    clusterId: cluster.id,
-    templateId: template.id,
-    memoryBytes,
-    guaranteedBytes: Math.floor((memoryBytes * 100) / cluster.overCommitPercent),
-    maxBytes: memoryBytes * 4,
-    topology: spec.cpu ?? { ...template.topology },
-    ha: spec.ha ? { enabled: spec.ha.enabled, priority: spec.ha.priority } : { enabled: false, priority: 0 },
-    placement: { affinity: spec.affinity, hostIds: [] },
-    leaseStorageDomainId: lease?.id,
-    storageErrorResumeBehaviour: lease ? 'kill' : 'auto_resume',
-    type: 'server',
-    osType: template.osType,
-    deleteProtected: false,
-    status: 'down',
-    hostId: undefined,
-    migratingToHostId: undefined,
-    creationTime: now - 7 * 86_400_000,
-    startTime: undefined,
-    stopTime: undefined,
-    stopReason: undefined,
-    exitStatus: 'normal',
-    locked: false,
-    nextRun: undefined,
-    creationStatus: undefined,
-    epoch: 0,
-    creationCorrelationId: undefined,
-  };
+  const vm = newVmRecord(
+    {
+      id: rng.uuid(),
+      name: spec.name,
+      description: spec.description,
+      comment: spec.comment,
+      clusterId: cluster.id,
+      templateId: template.id,
+      memoryBytes,
+      topology: spec.cpu ?? { ...template.topology },
+      ha: spec.ha ? { enabled: spec.ha.enabled, priority: spec.ha.priority } : { enabled: false, priority: 0 },
+      placement: { affinity: spec.affinity, hostIds: [] },
+      leaseStorageDomainId: lease?.id,
+      storageErrorResumeBehaviour: lease ? 'kill' : 'auto_resume',
+      osType: template.osType,
+      creationTime: now - 7 * 86_400_000,
+      creationCorrelationId: undefined,
+    },
+    cluster,
+  );
   world.addVm(vm);
   addVmDisk(engine, vm, spec, template, cluster);
   if (spec.status !== 'up') return;

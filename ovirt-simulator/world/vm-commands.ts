@@ -8,6 +8,7 @@ import {
 import { attachNewDisk, defaultDiskDomain } from './disks';
 import type { Engine } from './engine';
 import type { Cluster, CpuTopology, Job, StorageDomain, Template, Vm, VmAffinity } from './model';
+import { newVmRecord } from './vm-record';
 import { BLANK_TEMPLATE_ID, type Actor } from './world';
 
 export interface Ref {
@@ -80,39 +81,28 @@ export class VmCommands {
     this.validateName(input.name, 'add', undefined);
     const memoryBytes = input.memoryBytes ?? template.memoryBytes;
     const now = this.engine.clock.now();
-    const vm: Vm = {
-      id: this.world.newId(),
-      name: input.name,
-      description: input.description ?? template.description,
-      comment: input.comment ?? '',
-      clusterId: cluster.id,
-      templateId: template.id,
-      memoryBytes,
-      // Engine defaults when only memory is given: max = 4 × memory, guaranteed = memory × 100 / over-commit %.
-      guaranteedBytes: input.guaranteedBytes ?? Math.floor((memoryBytes * 100) / cluster.overCommitPercent),
-      maxBytes: input.maxBytes ?? memoryBytes * 4,
-      topology: { ...template.topology, ...definedTopology(input.topology) },
-      ha: { enabled: template.haEnabled, priority: template.haPriority },
-      placement: { affinity: 'migratable', hostIds: [] },
-      leaseStorageDomainId: undefined,
-      storageErrorResumeBehaviour: 'auto_resume',
-      type: 'server',
-      osType: template.osType,
-      deleteProtected: false,
-      status: 'down',
-      hostId: undefined,
-      migratingToHostId: undefined,
-      creationTime: now,
-      startTime: undefined,
-      stopTime: undefined,
-      stopReason: undefined,
-      exitStatus: 'normal',
-      locked: false,
-      nextRun: undefined,
-      creationStatus: undefined,
-      epoch: 0,
-      creationCorrelationId: actor.correlationId,
-    };
+    const vm = newVmRecord(
+      {
+        id: this.world.newId(),
+        name: input.name,
+        description: input.description ?? template.description,
+        comment: input.comment ?? '',
+        clusterId: cluster.id,
+        templateId: template.id,
+        memoryBytes,
+        guaranteedBytes: input.guaranteedBytes,
+        maxBytes: input.maxBytes,
+        topology: { ...template.topology, ...definedTopology(input.topology) },
+        ha: { enabled: template.haEnabled, priority: template.haPriority },
+        placement: { affinity: 'migratable', hostIds: [] },
+        leaseStorageDomainId: undefined,
+        storageErrorResumeBehaviour: 'auto_resume',
+        osType: template.osType,
+        creationTime: now,
+        creationCorrelationId: actor.correlationId,
+      },
+      cluster,
+    );
     this.applyConfig(vm, input, cluster, 'add');
     const async = template.diskBytes > 0;
     const disk = async ? this.templateDiskTarget(input, template, cluster) : undefined;

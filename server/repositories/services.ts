@@ -121,11 +121,9 @@ export class ServicesRepository {
     return row ? readNumber(row.n) : 0;
   }
 
-  /** By billing service id; with `lock` the row stays locked (MySQL) until the transaction ends. */
-  async findByServiceId(serviceId: string, trx: Knex | Knex.Transaction = this.knex, lock = false): Promise<Service | undefined> {
-    const q = trx<ServiceRow>(TABLE).where({ service_id: serviceId }).first();
-    if (lock && isMysql(this.knex)) q.forUpdate();
-    const row = await q;
+  /** By billing service id. */
+  async findByServiceId(serviceId: string): Promise<Service | undefined> {
+    const row = await this.knex<ServiceRow>(TABLE).where({ service_id: serviceId }).first();
     return row ? toService(row as ServiceRow) : undefined;
   }
 

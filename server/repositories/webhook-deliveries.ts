@@ -29,13 +29,6 @@ function toRow(d: NewDelivery, now: Date): Record<string, unknown> {
 export class WebhookDeliveries {
   constructor(private readonly knex: Knex) {}
 
-  async find(webhookId: string): Promise<{ bodySha256: string; response: DeliveryAnswer } | undefined> {
-    const row = (await this.knex(TABLE).where({ webhook_id: webhookId }).first('body_sha256', 'response')) as
-      | { body_sha256: string; response: string }
-      | undefined;
-    return row ? { bodySha256: row.body_sha256, response: JSON.parse(row.response) as DeliveryAnswer } : undefined;
-  }
-
   /** The answered deliveries among `webhookIds`, by id (a batch of webhooks reads them at once). */
   async findMany(webhookIds: string[], trx: Knex | Knex.Transaction = this.knex): Promise<Map<string, { bodySha256: string; response: DeliveryAnswer }>> {
     const found = new Map<string, { bodySha256: string; response: DeliveryAnswer }>();
@@ -53,10 +46,6 @@ export class WebhookDeliveries {
   async insertMany(deliveries: NewDelivery[], now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
     if (deliveries.length === 0) return;
     await trx(TABLE).insert(deliveries.map((d) => toRow(d, now)));
-  }
-
-  async insert(d: NewDelivery, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
-    await trx(TABLE).insert(toRow(d, now));
   }
 
   /** Forgets deliveries older than `before` (kept at least 7 days; the panel retries for less). */

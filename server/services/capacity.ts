@@ -31,6 +31,7 @@ import type { Logger } from '../logger';
 import { OvirtError } from '../ovirt/errors';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServicesRepository } from '../repositories/services';
+import type { Order } from './billing-events';
 import type { ClusterInventoryReader } from './cluster-inventory';
 
 const MIB = 1024 * 1024;
@@ -154,7 +155,7 @@ export class CapacityService {
    * instances accepted are read once per call, not once per order. When the engine cannot be asked, that cluster's
    * orders get a 503: selling blind is what the gate exists to prevent.
    */
-  async gate(orders: Array<{ plan: Plan; serviceId: string }>): Promise<Array<AppError | undefined>> {
+  async gate(orders: Order[]): Promise<Array<AppError | undefined>> {
     const verdicts: Array<AppError | undefined> = [];
     const snapshots = new Map<string, Promise<Snapshot | AppError>>();
     for (const [i, { plan, serviceId }] of orders.entries()) {
