@@ -59,6 +59,12 @@ async function main(): Promise<void> {
     ...(values['control-token'] !== undefined ? { controlToken: values['control-token'] } : {}),
     ...(values.seed !== undefined ? { seed: num('seed', values.seed) as number } : {}),
   });
+  // Before the banner: whoever reads it may signal at once, and must get a clean close, not the default kill.
+  const stop = () => {
+    void sim.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const world = sim.world;
   const users = world.users.map((u) => u.loginName).join(', ');
   console.log(
@@ -76,11 +82,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const stop = () => {
-    void sim.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 main().catch((err: unknown) => {

@@ -8,7 +8,7 @@ import { configuredEngine, createContainer } from './container';
 import { migrateLatest } from './db/migrate';
 import { assertSupportedServer, UnsupportedDatabaseError } from './db/version-check';
 import { type DemoEngine, startDemoEngine } from './demo-engine';
-import { startHttpServer } from './http-server';
+import { type RunningServer, startHttpServer } from './http-server';
 
 async function main(): Promise<void> {
   let config;
@@ -28,6 +28,31 @@ async function main(): Promise<void> {
   if (!real && !config.isProduction) demo = await startDemoEngine(config);
   const container = createContainer(config, { engine: real ?? demo?.target });
   const { logger } = container;
+  // Handlers go in before anything is printed: a supervisor that reads the banner and at once sends SIGTERM must get a
+  // drain, not the default kill. A signal during start-up (migrations included) is held until the server exists.
+  let running: RunningServer | undefined = undefined;
+  let stopSignal: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (!running) return;
+    running.shutdown(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopSignal = signal;
+    stop(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
   let databaseVersion: string;
   let migrationsApplied: string[];
   try {
@@ -54,7 +79,7 @@ async function main(): Promise<void> {
     container.worker.start();
   }
 
-  const running = await startHttpServer(createApp(container), {
+  running = await startHttpServer(createApp(container), {
     host: config.host,
     port: config.port,
     graceMs: config.shutdownGraceMs,
@@ -66,27 +91,13 @@ async function main(): Promise<void> {
     },
   });
 
+  if (stopSignal) {
+    stop(stopSignal);
+    return;
+  }
   const adminToken = config.generatedSecrets.includes('SESSION_SECRET') ? container.adminTokens.sign('banner', 3600) : undefined;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${running.port}`;
   console.log(bannerLines(config, { url, databaseVersion, engine, migrationsApplied, adminToken }).join('\n'));
-
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    running.shutdown(signal).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
 }
 
 main().catch((err: unknown) => {

@@ -26,6 +26,20 @@ describe('starting the service as an operator does', () => {
     expect(await exit).toBe(0);
   });
 
+  test('when the simulator program starts, then it serves the engine API, and SIGTERM right after its banner closes it cleanly', async () => {
+    const child = startTs('ovirt-simulator/main.ts', {}, ['--port', '0', '--scenario', 'demo']);
+    const banner = await waitForOutput(child, /control\s+.*\n/);
+    const api = /API\s+(http:\/\/127\.0\.0\.1:\d+\S+)/.exec(banner)?.[1];
+    expect(api).toBeDefined();
+    const root = await fetch(`${api}`, { headers: { Authorization: `Basic ${Buffer.from('admin@internal:ovirt').toString('base64')}` } });
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('<product_info>');
+
+    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+
   test('when production is started without its secrets, then it refuses and lists every problem', async () => {
     const res = await runTs('server/main.ts', { NODE_ENV: 'production', SESSION_SECRET: 'weak' });
     expect(res.code).toBe(1);
