@@ -34,7 +34,11 @@ export interface Config {
     readonly billingApiKey: string;
     readonly session: string;
   };
-  readonly billing: { readonly callbackUrl: string | undefined };
+  readonly billing: {
+    readonly callbackUrl: string | undefined;
+    /** Webhooks allowed to wait for a transaction before new ones get 503 (see db/group-commit.ts). */
+    readonly maxWaiting: number;
+  };
   readonly jobs: {
     readonly concurrency: number;
     readonly leaseMs: number;
@@ -126,6 +130,7 @@ const schema = z.object({
   CAPACITY_FAILOVER_HOSTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(8).default(1)),
   CAPACITY_CACHE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
   DRIFT_SWEEP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(300_000)),
+  WEBHOOK_MAX_WAITING: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(2000)),
   WEBHOOK_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(7, 'must be at least 7 (the panel retries for days)').max(3650).default(30)),
   JOB_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   SIMULATOR_SCENARIO: z.preprocess(emptyAsUndefined, z.string().min(1).default('demo')),
@@ -284,7 +289,7 @@ export function loadConfig(env: Env): Config {
       billingApiKey: secrets.BILLING_API_KEY,
       session: secrets.SESSION_SECRET,
     },
-    billing: { callbackUrl: e.BILLING_CALLBACK_URL },
+    billing: { callbackUrl: e.BILLING_CALLBACK_URL, maxWaiting: e.WEBHOOK_MAX_WAITING },
     jobs: {
       concurrency: e.JOB_CONCURRENCY,
       leaseMs: e.JOB_LEASE_MS,

@@ -201,6 +201,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       deliveries,
       jobs,
       publicUrl: config.publicUrl,
+      maxWaiting: config.billing.maxWaiting,
       gate: overrides.gate ?? (capacity ? (orders) => capacity.gate(orders) : undefined),
       onQueued: () => worker.wake(),
     }),

@@ -24,6 +24,12 @@ export interface GroupCommitOptions<I, O> {
   maxBatch: number;
   /** Batches written at the same time (each holds a database connection). */
   concurrency: number;
+  /**
+   * Requests allowed to wait. Past it a request fails at once with `whenFull()`: when the database falls behind, a
+   * caller told "busy, retry" in a millisecond does better than one that waits out its own timeout.
+   */
+  maxWaiting?: number;
+  whenFull?: () => Error;
 }
 
 export class GroupCommit<I, O> {
@@ -38,6 +44,10 @@ export class GroupCommit<I, O> {
   constructor(private readonly options: GroupCommitOptions<I, O>) {}
 
   submit(item: I): Promise<O> {
+    const { maxWaiting, whenFull } = this.options;
+    if (maxWaiting !== undefined && this.queue.length >= maxWaiting) {
+      return Promise.reject(whenFull ? whenFull() : new Error(`group commit: ${maxWaiting} requests already waiting`));
+    }
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, keys: this.options.keysOf(item), resolve, reject });
       this.pump();

@@ -70,6 +70,8 @@ export class BillingEventService {
       deliveries: WebhookDeliveries;
       jobs: JobQueue;
       publicUrl: string;
+      /** Deliveries allowed to wait for a transaction; past it a delivery gets 503 at once (WEBHOOK_MAX_WAITING). */
+      maxWaiting: number;
       gate?: OrderGate;
       /** Told after commit that jobs were queued, so a local worker can start at once. */
       onQueued?: () => void;
@@ -79,6 +81,12 @@ export class BillingEventService {
       run: (items) => this.writeBatch(items),
       keysOf: (item) => [`w:${item.webhookId}`, `s:${item.event.data.service_id}`],
       maxBatch: MAX_BATCH,
+      maxWaiting: d.maxWaiting,
+      whenFull: () =>
+        new ServiceUnavailableError('Too many webhooks are waiting to be recorded; this one was not recorded, please retry.', {
+          waiting: d.maxWaiting,
+          retry_after_seconds: 5,
+        }),
       // SQLite has one connection, so a second batch would only queue behind the first; on MySQL/MariaDB one batch
       // can be written while the next is read.
       concurrency: isMysql(d.knex) ? 2 : 1,

@@ -89,4 +89,27 @@ describe('group commit', () => {
     expect(w.batches.map((b) => b.length)).toEqual([1, 3, 3, 1]);
     expect(gc.waiting).toBe(0);
   });
+
+  test('when maxWaiting requests already wait, then the next one fails at once with whenFull and is never written', async () => {
+    const w = manualWriter();
+    const gc = new GroupCommit<string, string>({
+      run: w.run,
+      keysOf: (i) => [i],
+      maxBatch: 100,
+      concurrency: 1,
+      maxWaiting: 2,
+      whenFull: () => new Error('busy'),
+    });
+    const first = gc.submit('a');
+    const queued = ['b', 'c'].map((i) => gc.submit(i));
+    await expect(gc.submit('d')).rejects.toThrow('busy');
+    expect(gc.waiting).toBe(2);
+    await w.releaseNext();
+    // The waiting two are now a batch being written, so the queue has room again.
+    const later = gc.submit('e');
+    await w.releaseNext();
+    await w.releaseNext();
+    expect(await Promise.all([first, ...queued, later])).toEqual(['A', 'B', 'C', 'E']);
+    expect(w.batches.flat()).not.toContain('d');
+  });
 });
