@@ -80,7 +80,12 @@ export class UnprocessableError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(message: string, details?: unknown) {
+  constructor(
+    message: string,
+    details?: unknown,
+    /** Sent as Retry-After: when trying again makes sense. */
+    readonly retryAfterSeconds = 5,
+  ) {
     super('service_unavailable', message, 503, details);
   }
 }

@@ -83,10 +83,7 @@ export class BillingEventService {
       maxBatch: MAX_BATCH,
       maxWaiting: d.maxWaiting,
       whenFull: () =>
-        new ServiceUnavailableError('Too many webhooks are waiting to be recorded; this one was not recorded, please retry.', {
-          waiting: d.maxWaiting,
-          retry_after_seconds: 5,
-        }),
+        new ServiceUnavailableError('Too many webhooks are waiting to be recorded; this one was not recorded, please retry.', { waiting: d.maxWaiting }),
       // SQLite has one connection, so a second batch would only queue behind the first; on MySQL/MariaDB one batch
       // can be written while the next is read.
       concurrency: isMysql(d.knex) ? 2 : 1,
@@ -144,7 +141,7 @@ export class BillingEventService {
         }
         if (!retryable) throw err;
         if (attempt >= RETRIES) {
-          throw new ServiceUnavailableError('Too many concurrent changes to this service; the webhook was not recorded, please retry.', { retry_after_seconds: 1 });
+          throw new ServiceUnavailableError('Too many concurrent changes to this service; the webhook was not recorded, please retry.', undefined, 1);
         }
         // Jittered pause so the transactions that collided do not collide again in lockstep.
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));

@@ -24,6 +24,18 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * Takes every connection of the pool (one on SQLite, ten on MySQL/MariaDB) in an idle transaction, so whatever the
+ * service does next waits for one; returns the release.
+ */
+export async function holdEveryConnection(knex: Knex): Promise<() => Promise<void>> {
+  const size = (knex.client as { pool: { max: number } }).pool.max;
+  const holds = await Promise.all(Array.from({ length: size }, () => knex.transaction()));
+  return async () => {
+    await Promise.all(holds.map((h) => h.commit()));
+  };
+}
+
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const target = parseDatabaseUrl('sqlite::memory:');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { eventually, sendWebhook, signedHeaders } from '../helpers/billing';
-import { databaseKinds } from '../helpers/databases';
+import { databaseKinds, holdEveryConnection } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
@@ -173,14 +173,13 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
       { id: 'msg_burst_twice', ...create('720'), expect: 202 },
       { id: 'msg_burst_twice', ...create('720'), expect: 202 },
     ];
-    // Every connection of the pool is held (SQLite has one, MySQL/MariaDB ten), so the first deliveries' batches wait
-    // for one and the rest of the burst queues behind them: they must be batched, however the requests interleave.
-    const poolSize = (t.db.knex.client as { pool: { max: number } }).pool.max;
-    const holds = await Promise.all(Array.from({ length: poolSize }, () => t.db.knex.transaction()));
+    // With the pool held, the first deliveries' batches wait for a connection and the rest of the burst queues behind
+    // them: they must be batched, however the requests interleave.
+    const release = await holdEveryConnection(t.db.knex);
     const sending = Promise.all(burst.map((d) => sendWebhook(t.app, d)));
     // At most two batches (MySQL's concurrency) are taken before the pool frees up; the rest wait.
     await eventually(async () => t.container.billingEvents.waiting >= burst.length - 2);
-    await Promise.all(holds.map((h) => h.commit()));
+    await release();
     const answers = await sending;
     answers.forEach((res, i) => {
       expect({ i, status: res.status }).toEqual({ i, status: burst[i]!.expect });
@@ -202,8 +201,7 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     const small = await createTestApp(kind, { env: { WEBHOOK_MAX_WAITING: '3' } });
     try {
       await request(small.app).post('/api/v1/admin/plans').set('Authorization', small.adminAuth).send(planBody({ product_id: '7' })).expect(201);
-      const poolSize = (small.db.knex.client as { pool: { max: number } }).pool.max;
-      const holds = await Promise.all(Array.from({ length: poolSize }, () => small.db.knex.transaction()));
+      const release = await holdEveryConnection(small.db.knex);
       const orders = Array.from({ length: 8 }, (_, i) => ({ type: 'service.create', data: { service_id: String(600 + i), client_id: '55', product_id: '7' } }));
       const answered: request.Response[] = [];
       const sending = orders.map((o) => sendWebhook(small.app, o).then((res) => (answered.push(res), res)));
@@ -218,7 +216,7 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
         expect(res.headers['retry-after']).toBe('5');
         expect(res.body.error).toMatchObject({ code: 'service_unavailable', details: { waiting: 3 } });
       }
-      await Promise.all(holds.map((h) => h.commit()));
+      await release();
       const answers = await Promise.all(sending);
       const accepted = answers.filter((r) => r.status === 202);
       expect(accepted).toHaveLength(inFlight + 3);

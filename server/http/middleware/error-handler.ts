@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from '../../errors';
+import { AppError, ServiceUnavailableError } from '../../errors';
 
 const GENERIC_MESSAGE = 'An unexpected error occurred.';
 
@@ -34,7 +34,7 @@ export function errorHandler(logger: Logger) {
     const message = known?.message ?? GENERIC_MESSAGE;
     res.status(status);
     // Tell clients (the billing panel retries webhooks) when trying again makes sense.
-    if (status === 503) res.set('Retry-After', '5');
+    if (status === 503) res.set('Retry-After', String(known instanceof ServiceUnavailableError ? known.retryAfterSeconds : 5));
     if (wantsHtml(req)) {
       res.render('error', { title: `Error ${status}`, status, message, requestId });
       return;
