@@ -33,6 +33,14 @@ export interface SimulatorOptions {
   timings?: Partial<Timings>;
 }
 
+/** Which events `purgeEvents` deletes: every condition given must hold. */
+export interface PurgeEventsOptions {
+  /** Events logged before this simulated time (epoch ms): `time < before`. */
+  before?: number;
+  /** Events with `index <= upToIndex`. */
+  upToIndex?: number;
+}
+
 /** Everything a test or the control API can do to the simulated engine. */
 export class Simulator {
   readonly clock: SimClock;
@@ -120,6 +128,32 @@ export class Simulator {
       throw new ControlError(409, `VM ${vm.name} is not running on a healthy host (status ${vm.status})`);
     }
     this.engine.runtime.crash(vm, exitMessage);
+  }
+
+  /**
+   * The engine's audit-log cleanup: deletes the events matching every option given (at least one is required) and
+   * returns how many went. Remaining events keep their indexes, and new events continue the sequence.
+   */
+  purgeEvents(options: PurgeEventsOptions): number {
+    const { before, upToIndex } = options;
+    if (before === undefined && upToIndex === undefined) throw new ControlError(400, 'give before or upToIndex');
+    if (before !== undefined && !Number.isFinite(before)) throw new ControlError(400, 'before must be a time');
+    if (upToIndex !== undefined && !Number.isFinite(upToIndex)) throw new ControlError(400, 'upToIndex must be a number');
+    return this.world.deleteEvents(
+      (e) => (before === undefined || e.time < before) && (upToIndex === undefined || e.index <= upToIndex),
+    );
+  }
+
+  /**
+   * An engine reinstalled or restored from an old backup: the audit log is emptied and the next event gets
+   * `nextIndex`, so a poller that remembers a higher index sees nothing new until it notices. Hosts, VMs, jobs and
+   * pending engine timers are untouched; a later `reset` continues from the restarted sequence.
+   */
+  restartEventIds(nextIndex = 1): void {
+    if (!Number.isSafeInteger(nextIndex) || nextIndex < 1) {
+      throw new ControlError(400, 'the next event index must be a positive integer');
+    }
+    this.world.restartEventIndex(nextIndex);
   }
 
   /** Holds a VM as if another operation had it locked: every command on it fails with the engine's 409. */

@@ -9,6 +9,26 @@ const advanceSchema = z
   .strict()
   .refine((b) => b.ms !== undefined || b.seconds !== undefined, 'give ms or seconds');
 
+const purgeSchema = z
+  .object({
+    before: z.union([z.number(), z.string()]).optional(),
+    upToIndex: z.number().int().optional(),
+  })
+  .strict()
+  .refine((b) => b.before !== undefined || b.upToIndex !== undefined, 'give before or upToIndex');
+
+const restartIdsSchema = z.object({ next: z.number().int().min(1).optional() }).strict();
+
+/** `before` as epoch ms: a number is taken as is, a string must be a date `Date.parse` reads (ISO 8601). */
+function epochMs(value: number | string): number {
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new ControlError(400, `before: not a time: ${String(value)}`);
+  return ms;
+}
+
+const issues = (error: z.ZodError): string =>
+  error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+
 /** The world as plain JSON, for `GET /__sim/world` and debugging. */
 export function worldSnapshot(sim: Simulator): unknown {
   const w = sim.world;
@@ -30,7 +50,8 @@ export function worldSnapshot(sim: Simulator): unknown {
 
 /**
  * The control API under `/__sim` (JSON, outside the engine's paths, its own bearer token): scenario reset, the
- * clock, host failures, VM crashes and locks, faults, and metrics. Never subject to the switched-on faults.
+ * clock, host failures, VM crashes and locks, audit-log purge and id restart, faults, and
+ * metrics. Never subject to the switched-on faults.
  */
 export function controlRouter(sim: Simulator, controlToken: string): Router {
   const router = express.Router();
@@ -104,6 +125,23 @@ export function controlRouter(sim: Simulator, controlToken: string): Router {
     const locked = body(req).locked;
     sim.lockVm(String(req.params.vm), typeof locked === 'boolean' ? locked : true);
     res.json({ ok: true });
+  });
+  router.post('/events/purge', (req, res) => {
+    const parsed = purgeSchema.safeParse(body(req));
+    if (!parsed.success) throw new ControlError(400, issues(parsed.error));
+    const { before, upToIndex } = parsed.data;
+    const removed = sim.purgeEvents({
+      ...(before !== undefined ? { before: epochMs(before) } : {}),
+      ...(upToIndex !== undefined ? { upToIndex } : {}),
+    });
+    res.json({ removed });
+  });
+  router.post('/events/restart-ids', (req, res) => {
+    const parsed = restartIdsSchema.safeParse(body(req));
+    if (!parsed.success) throw new ControlError(400, issues(parsed.error));
+    const next = parsed.data.next ?? 1;
+    sim.restartEventIds(next);
+    res.json({ ok: true, next });
   });
   router.get('/faults', (_req, res) => {
     res.json(sim.faults.list());

@@ -248,6 +248,52 @@ export class World {
     return event;
   }
 
+  /**
+   * Position in `events` of the first event whose index is above `index`. The log stays sorted by index (it only
+   * ever grows at the end, purges keep the order, an id restart empties it first), so this is a binary search.
+   */
+  firstEventAfter(index: number): number {
+    const events = this.events;
+    let lo = 0;
+    let hi = events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((events[mid] as EngineEvent).index <= index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The event with this index, if the audit log still holds it (a purge or an id restart removes events). */
+  eventByIndex(index: number): EngineEvent | undefined {
+    const event = this.events[this.firstEventAfter(index - 1)];
+    return event?.index === index ? event : undefined;
+  }
+
+  /**
+   * The engine's audit-log cleanup: deletes the events `match` selects and returns how many. Done in place, in
+   * order, so the log stays sorted by index; the indexes of the remaining and future events do not change.
+   */
+  deleteEvents(match: (event: EngineEvent) => boolean): number {
+    const events = this.events;
+    let kept = 0;
+    for (const event of events) {
+      if (!match(event)) events[kept++] = event;
+    }
+    const removed = events.length - kept;
+    events.length = kept;
+    return removed;
+  }
+
+  /**
+   * An engine reinstalled or restored from an old backup: the audit log is empty and its sequence starts again at
+   * `next`. Everything else in the world stays as it is.
+   */
+  restartEventIndex(next: number): void {
+    this.events.length = 0;
+    this.nextEventIndex = next;
+  }
+
   onEvent(listener: (event: EngineEvent) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);

@@ -4,14 +4,12 @@ import { collection } from '../../present/links';
 import { applySearch } from '../../search/filter';
 import { eventFields, jobFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
-import type { EngineEvent } from '../../world/model';
 import { api, intParam } from '../context';
 import { sendDoc } from '../respond';
 import { type EntityRead, found, listOptions } from './shared';
 
 const readEvent: EntityRead = (sim, id, base) => {
-  const index = Number(id);
-  return { root: 'event', body: presentEvent(found(sim.world.events.find((e) => e.index === index)), base) };
+  return { root: 'event', body: presentEvent(found(sim.world.eventByIndex(Number(id))), base) };
 };
 const readJob: EntityRead = (sim, id, base) => ({ root: 'job', body: presentJob(found(sim.world.jobs.get(id)), base) });
 
@@ -25,18 +23,8 @@ export function eventsRouter(sim: Simulator): Router {
   router.get('/events', (req, res) => {
     const from = intParam(req, res, 'from');
     const events = sim.world.events;
-    // Indexes only grow, so `from` is a binary search rather than a scan of the whole log.
-    let start = 0;
-    if (from !== undefined) {
-      let lo = 0;
-      let hi = events.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((events[mid] as EngineEvent).index <= from) lo = mid + 1;
-        else hi = mid;
-      }
-      start = lo;
-    }
+    // The log is sorted by index, so `from` is a binary search rather than a scan of the whole log.
+    const start = from === undefined ? 0 : sim.world.firstEventAfter(from);
     // Newest first by default, and `max` applies after the sort (reference §12.1).
     const selected = applySearch(events.slice(start), eventFields(), listOptions(req, res, { field: 'index', desc: true }));
     sendDoc(res, 200, collection('events', 'event', selected.map((e) => presentEvent(e, api(res).base))));
