@@ -8,7 +8,7 @@ import { generateScenario } from './scenario/generate';
 import { loadScenario } from './scenario/load';
 import type { Scenario, ScenarioInput } from './scenario/schema';
 import type { Engine } from './world/engine';
-import { HOST_FAULTS, type HostFault } from './world/model';
+import { HOST_FAULTS, type HostFault, type VmStatus } from './world/model';
 import { DEFAULT_TIMINGS, type Timings } from './world/timings';
 import type { World } from './world/world';
 
@@ -40,6 +40,9 @@ export interface PurgeEventsOptions {
   /** Events with `index <= upToIndex`. */
   upToIndex?: number;
 }
+
+/** Statuses in which the guest OS runs, so someone inside it can power it off. */
+const GUEST_RUNNING: ReadonlySet<VmStatus> = new Set<VmStatus>(['up', 'powering_up', 'reboot_in_progress', 'migrating']);
 
 /** Everything a test or the control API can do to the simulated engine. */
 export class Simulator {
@@ -128,6 +131,20 @@ export class Simulator {
       throw new ControlError(409, `VM ${vm.name} is not running on a healthy host (status ${vm.status})`);
     }
     this.engine.runtime.crash(vm, exitMessage);
+  }
+
+  /**
+   * Someone runs `poweroff` inside the guest: `powering_down`, then `down` with a normal exit after the engine's
+   * shutdown time, and 61 "VM … is down. Exit message: User shut down from within the guest". Never restarted by
+   * HA, as the exit is not an error (reference §13.3).
+   */
+  guestShutdownVm(idOrName: string): void {
+    const vm = this.vm(idOrName);
+    const host = vm.hostId ? this.world.hosts.get(vm.hostId) : undefined;
+    if (!host || host.status !== 'up' || !GUEST_RUNNING.has(vm.status)) {
+      throw new ControlError(409, `VM ${vm.name} is not running on a healthy host (status ${vm.status})`);
+    }
+    this.engine.runtime.guestShutdown(vm, host);
   }
 
   /**

@@ -50,7 +50,7 @@ export function worldSnapshot(sim: Simulator): unknown {
 
 /**
  * The control API under `/__sim` (JSON, outside the engine's paths, its own bearer token): scenario reset, the
- * clock, host failures, VM crashes and locks, audit-log purge and id restart, faults, and
+ * clock, host failures, VM crashes, guest shutdowns and locks, audit-log purge and id restart, faults, and
  * metrics. Never subject to the switched-on faults.
  */
 export function controlRouter(sim: Simulator, controlToken: string): Router {
@@ -124,6 +124,10 @@ export function controlRouter(sim: Simulator, controlToken: string): Router {
   router.post('/vms/:vm/lock', (req, res) => {
     const locked = body(req).locked;
     sim.lockVm(String(req.params.vm), typeof locked === 'boolean' ? locked : true);
+    res.json({ ok: true });
+  });
+  router.post('/vms/:vm/guest-shutdown', (req, res) => {
+    sim.guestShutdownVm(String(req.params.vm));
     res.json({ ok: true });
   });
   router.post('/events/purge', (req, res) => {

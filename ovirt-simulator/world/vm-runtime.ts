@@ -2,6 +2,9 @@ import type { Engine } from './engine';
 import type { Host, Job, Vm, VmStatus } from './model';
 import type { Actor } from './world';
 
+/** VDSM's exit message for a guest that powered itself off (`vmexitreason.USER_SHUTDOWN`). */
+export const GUEST_SHUTDOWN_EXIT_MESSAGE = 'User shut down from within the guest';
+
 /** Who launched a VM decides which events mark its start (reference §8.4 and §13.4). */
 export type LaunchKind = 'user' | 'ha';
 
@@ -92,6 +95,22 @@ export class VmRuntime {
       this.world.log('HA_VM_FAILED', {}, { vm });
       this.engine.ha.enqueue(vm);
     }
+  }
+
+  /**
+   * The guest powered itself off (`poweroff` inside the VM): VDSM reports `powering_down`, then the VM down with
+   * exit status Normal and VDSM's exit message, which the engine logs as 61 on the host the VM ran on. A normal
+   * exit is never restarted by HA (reference §13.3).
+   */
+  guestShutdown(vm: Vm, host: Host): void {
+    this.engine.ha.forget(vm.id);
+    // A migration in flight is abandoned: its timer sees the new epoch, and the destination's memory is free again.
+    this.world.setMigrationTarget(vm, undefined);
+    this.setStatus(vm, 'powering_down');
+    this.after(vm, this.engine.timings.vmShutdownMs, 'guest-shut-down', () => {
+      this.setDown(vm, 'normal');
+      this.world.log('VM_DOWN', { ExitMessage: `Exit message: ${GUEST_SHUTDOWN_EXIT_MESSAGE}` }, { vm, host });
+    });
   }
 
   private applyNextRun(vm: Vm): void {
