@@ -10,6 +10,29 @@ export function backendVmStatus(status: VmStatus): string {
   return special[status] ?? status.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
 
+/**
+ * A duration as the engine writes it into migration events: commons-lang
+ * `DurationFormatUtils.formatDurationWords(ms, true, true)` (`MigrateVmCommand.getDuration`), e.g. "8 seconds",
+ * "1 minute 5 seconds", "2 hours": zero units before the first and after the last non-zero one are left out.
+ */
+export function durationWords(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const units: Array<[number, string]> = [
+    [Math.floor(total / 86_400), 'day'],
+    [Math.floor(total / 3_600) % 24, 'hour'],
+    [Math.floor(total / 60) % 60, 'minute'],
+    [total % 60, 'second'],
+  ];
+  const nonZero = units.map(([n]) => n !== 0);
+  const first = nonZero.indexOf(true);
+  if (first < 0) return '0 seconds';
+  const last = nonZero.lastIndexOf(true);
+  return units
+    .slice(first, last + 1)
+    .map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`)
+    .join(' ');
+}
+
 export interface ActionResult {
   job: Job | undefined;
 }
@@ -207,14 +230,16 @@ export class VmActions {
       }
       this.world.placeVm(vm, destId);
       runtime.setStatus(vm, 'up');
-      const seconds = `${Math.round(ms / 1000)}s`;
+      // One attempt, no reruns: Duration and Total are the same. "(N/A)" is what the engine writes when VDSM
+      // reports no downtime figure.
+      const took = durationWords(ms);
       this.world.log(
         'VM_MIGRATION_DONE',
         {
           VdsName: source?.name ?? '',
           DestinationVdsName: dest.name,
-          Duration: seconds,
-          TotalDuration: seconds,
+          Duration: took,
+          TotalDuration: took,
           ActualDowntime: '(N/A)',
         },
         { vm, host: dest, actor },
