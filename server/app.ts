@@ -16,7 +16,9 @@ import { requireBillingKey } from './http/middleware/billing-auth';
 import { adminJobsRouter } from './http/routes/admin-jobs';
 import { adminCapacityRouter, billingCapacityRouter } from './http/routes/capacity';
 import { adminPlansRouter } from './http/routes/admin-plans';
+import { clientAreaRouter } from './http/routes/client-area';
 import { servicesRouter } from './http/routes/services';
+import { uptimeRouter } from './http/routes/uptime';
 import { webhooksRouter } from './http/routes/webhooks';
 import { healthRouter } from './http/routes/health';
 import { pagesRouter } from './http/routes/pages';
@@ -67,6 +69,7 @@ export function createApp(c: Container): Express {
 
   app.use(healthRouter(c.readiness));
   app.use(pagesRouter(c));
+  app.use('/client', clientAreaRouter({ sso: c.clientSso, sessions: c.clientSessions, uptime: c.uptime, secureCookies: c.config.client.secureCookies }));
 
   // Before any JSON parser: signatures are checked over the exact bytes received.
   app.use('/webhooks', webhooksRouter(c.webhookSigner, c.billingEvents));
@@ -77,7 +80,8 @@ export function createApp(c: Container): Express {
   api.use('/admin/plans', adminPlansRouter(c.plans, c.config.publicUrl));
   api.use('/admin/jobs', adminJobsRouter(c.jobs));
   api.use('/admin', adminCapacityRouter(c.capacity));
-  api.use('/services', requireBillingKey(c.config.secrets.billingApiKey), servicesRouter(c.serviceQueries));
+  api.use('/services', requireBillingKey(c.config.secrets.billingApiKey), servicesRouter(c.serviceQueries, c.uptime, c.clientSso));
+  api.use('/uptime', requireBillingKey(c.config.secrets.billingApiKey), uptimeRouter(c.uptime));
   api.use('/capacity', requireBillingKey(c.config.secrets.billingApiKey), billingCapacityRouter(c.capacity));
   app.use('/api/v1', api);
 

@@ -63,6 +63,17 @@ export interface Config {
     readonly cacheMs: number;
     readonly driftSweepMs: number;
   };
+  readonly events: {
+    /** False runs an instance that never polls the engine's events (it still serves uptime pages). */
+    readonly syncEnabled: boolean;
+    readonly pollMs: number;
+  };
+  readonly client: {
+    /** How long a client-area session lasts after the panel's link was used. */
+    readonly sessionTtlSeconds: number;
+    /** Session cookies are Secure when PUBLIC_URL is https. */
+    readonly secureCookies: boolean;
+  };
   /** How long answered webhooks (for redelivery) and finished jobs are kept. */
   readonly retention: { readonly webhookDays: number; readonly jobDays: number };
   readonly simulator: { readonly scenario: string; readonly speed: number; readonly port: number };
@@ -130,6 +141,9 @@ const schema = z.object({
   CAPACITY_FAILOVER_HOSTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(8).default(1)),
   CAPACITY_CACHE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(600_000).default(10_000)),
   DRIFT_SWEEP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(300_000)),
+  EVENT_SYNC: flag(true),
+  EVENT_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(5000)),
+  CLIENT_SESSION_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(120)),
   WEBHOOK_MAX_WAITING: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(2000)),
   WEBHOOK_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(7, 'must be at least 7 (the panel retries for days)').max(3650).default(30)),
   JOB_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
@@ -313,6 +327,8 @@ export function loadConfig(env: Env): Config {
       cacheMs: e.CAPACITY_CACHE_MS,
       driftSweepMs: e.DRIFT_SWEEP_MS,
     },
+    events: { syncEnabled: e.EVENT_SYNC, pollMs: e.EVENT_POLL_MS },
+    client: { sessionTtlSeconds: e.CLIENT_SESSION_MINUTES * 60, secureCookies: (e.PUBLIC_URL ?? '').startsWith('https:') },
     retention: { webhookDays: e.WEBHOOK_RETENTION_DAYS, jobDays: e.JOB_RETENTION_DAYS },
     simulator: { scenario: e.SIMULATOR_SCENARIO, speed: e.SIMULATOR_SPEED, port: e.SIMULATOR_PORT },
     http: { jsonLimit: e.JSON_BODY_LIMIT, trustProxy: e.TRUST_PROXY },

@@ -5,24 +5,34 @@
  */
 import { hostname } from 'node:os';
 import { AdminTokens } from './auth/admin-tokens';
+import { ClientSessions } from './auth/client-sessions';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createKnex, type Knex } from './db/knex';
+import { EventSync } from './events/event-sync';
+import { createLeadership } from './events/leadership';
 import { JobQueue } from './jobs/job-queue';
 import { JobWorker } from './jobs/worker';
 import { createLogger, type Logger } from './logger';
 import { createOvirtClient, type EngineTarget, OvirtAuthError, type OvirtClient } from './ovirt';
+import { EngineEventsRepository } from './repositories/engine-events';
+import { EventSyncStateRepository } from './repositories/event-sync-state';
+import { IncidentsRepository } from './repositories/incidents';
 import { PlansRepository } from './repositories/plans';
+import { ServiceTimelinesRepository } from './repositories/service-timelines';
+import { SsoTokensRepository } from './repositories/sso-tokens';
 import { ServicesRepository } from './repositories/services';
 import { WebhookDeliveries } from './repositories/webhook-deliveries';
 import { BillingEventService, type OrderGate } from './services/billing-events';
 import { CallbackService } from './services/callbacks';
 import { CapacityService } from './services/capacity';
+import { ClientSso } from './services/client-sso';
 import { ClusterInventoryReader } from './services/cluster-inventory';
 import { PlanService } from './services/plans';
 import { ProvisioningService } from './services/provisioning';
 import { ReadinessProbe } from './services/readiness';
 import { ServiceQueries } from './services/service-queries';
+import { UptimeReports } from './services/uptime-reports';
 import { WebhookSigner } from './webhooks/signature';
 
 export interface Container {
@@ -39,6 +49,11 @@ export interface Container {
   jobs: JobQueue;
   /** Runs reconcile and callback jobs; started by main (or a test), never by construction. */
   worker: JobWorker;
+  uptime: UptimeReports;
+  clientSso: ClientSso;
+  clientSessions: ClientSessions;
+  /** Reads the engine's events into incidents while this instance leads; undefined without an engine. Started by main. */
+  eventSync: EventSync | undefined;
   /** Failover capacity; undefined without an engine. */
   capacity: CapacityService | undefined;
   /** Queues the periodic jobs (HA drift sweep, housekeeping): one of each per database, however many instances. */
@@ -76,6 +91,11 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const plansRepo = new PlansRepository(knex);
   const servicesRepo = new ServicesRepository(knex);
   const deliveries = new WebhookDeliveries(knex);
+  const incidentsRepo = new IncidentsRepository(knex);
+  const timelinesRepo = new ServiceTimelinesRepository(knex);
+  const positionRepo = new EventSyncStateRepository(knex);
+  const ssoTokens = new SsoTokensRepository(knex);
+  const owner = `${hostname()}:${process.pid}`;
   const jobs = new JobQueue({ knex, clock, ...config.jobs });
   const webhookSigner = new WebhookSigner(config.secrets.webhook);
   const callbacks = new CallbackService({
@@ -112,7 +132,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     const now = clock.now().getTime();
     const deliveriesPurged = await deliveries.purge(new Date(now - config.retention.webhookDays * DAY));
     const jobsPurged = await jobs.purgeFinished(new Date(now - config.retention.jobDays * DAY));
-    if (deliveriesPurged + jobsPurged > 0) logger.info({ deliveriesPurged, jobsPurged }, 'housekeeping');
+    const linksPurged = await ssoTokens.purge(new Date(now - DAY));
+    if (deliveriesPurged + jobsPurged + linksPurged > 0) logger.info({ deliveriesPurged, jobsPurged, linksPurged }, 'housekeeping');
     await scheduleHousekeeping(new Date(now + DAY / 4));
   };
   const scheduleDriftSweep = async (runAfter?: Date) => {
@@ -146,12 +167,30 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     queue: jobs,
     handlers,
     logger: logger.child({ component: 'worker' }),
-    owner: `${hostname()}:${process.pid}`,
+    owner,
     concurrency: config.jobs.concurrency,
     pollMs: config.jobs.pollMs,
     heartbeatMs: Math.max(100, Math.floor(config.jobs.leaseMs / 3)),
     reapEveryMs: Math.max(1000, Math.floor(config.jobs.leaseMs / 2)),
   });
+
+  const eventSync = ovirt
+    ? new EventSync({
+        knex,
+        ovirt,
+        events: new EngineEventsRepository(knex),
+        incidents: incidentsRepo,
+        timelines: timelinesRepo,
+        position: positionRepo,
+        services: servicesRepo,
+        leadership: createLeadership(knex, logger.child({ component: 'events' })),
+        clock,
+        logger: logger.child({ component: 'events' }),
+        vmNamePrefix: config.provisioning.vmNamePrefix,
+        owner,
+        pollMs: config.events.pollMs,
+      })
+    : undefined;
 
   const readiness = new ReadinessProbe([
     {
@@ -206,6 +245,10 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       onQueued: () => worker.wake(),
     }),
     serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo }),
+    uptime: new UptimeReports({ services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, timelines: timelinesRepo, position: positionRepo, clock }),
+    clientSso: new ClientSso({ services: servicesRepo, tokens: ssoTokens, clock, publicUrl: config.publicUrl }),
+    clientSessions: new ClientSessions(config.secrets.session, clock, config.client.sessionTtlSeconds),
+    eventSync,
     webhookSigner,
     jobs,
     worker,
@@ -218,6 +261,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     engine,
     close: async (graceMs = config.shutdownGraceMs) => {
       await worker.stop(graceMs);
+      await eventSync?.stop();
       await ovirt?.close();
       await knex.destroy();
     },

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     await container.schedulePeriodicJobs();
     container.worker.start();
   }
+  if (config.events.syncEnabled) container.eventSync?.start();
 
   running = await startHttpServer(createApp(container), {
     host: config.host,

@@ -19,7 +19,14 @@ export interface PlanInput {
   vcpus: number;
   memoryMib: number;
   ha: { enabled: boolean; priority: number };
-  sla: { targetPercent: number; creditTiers: CreditTier[] };
+  sla: {
+    targetPercent: number;
+    creditTiers: CreditTier[];
+    /** Whether time the bridge cannot account for counts against the SLA (default true). */
+    unknownCountsAsDown: boolean;
+    /** IANA zone of the SLA's calendar months (default UTC). */
+    timeZone: string;
+  };
   /** `enforce` refuses an HA order that would break the failover reserve; `warn` sells it and logs a warning. */
   failoverGate: FailoverGateMode;
 }

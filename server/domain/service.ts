@@ -24,6 +24,8 @@ export interface Service {
   lastEventAt: Date | null;
   cancellationType: CancellationType | null;
   cancellationRequestedAt: Date | null;
+  /** When the VPS first ran (uptime counts from here); null until then. */
+  activatedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -15,6 +15,8 @@ interface PlanRow {
   ha_priority: number;
   sla_target_percent: unknown;
   sla_credit_tiers: string;
+  sla_unknown_counts_as_down: unknown;
+  sla_time_zone: string;
   failover_gate: string;
   created_at: unknown;
   updated_at: unknown;
@@ -35,6 +37,8 @@ function toPlan(row: PlanRow): Plan {
     sla: {
       targetPercent: readNumber(row.sla_target_percent),
       creditTiers: JSON.parse(row.sla_credit_tiers) as CreditTier[],
+      unknownCountsAsDown: readBoolean(row.sla_unknown_counts_as_down),
+      timeZone: row.sla_time_zone,
     },
     failoverGate: row.failover_gate === 'warn' ? 'warn' : 'enforce',
     createdAt: readDate(row.created_at),
@@ -54,6 +58,8 @@ function toRow(input: PlanInput): Omit<PlanRow, 'id' | 'created_at' | 'updated_a
     ha_priority: input.ha.priority,
     sla_target_percent: input.sla.targetPercent,
     sla_credit_tiers: JSON.stringify(input.sla.creditTiers),
+    sla_unknown_counts_as_down: input.sla.unknownCountsAsDown,
+    sla_time_zone: input.sla.timeZone,
     failover_gate: input.failoverGate,
   };
 }

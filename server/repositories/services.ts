@@ -20,6 +20,7 @@ interface ServiceRow {
   last_event_at: unknown;
   cancellation_type: CancellationType | null;
   cancellation_requested_at: unknown;
+  activated_at: unknown;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -70,6 +71,7 @@ function inserted(id: number, s: NewService, now: Date): Service {
     lastEventAt: s.lastEventAt,
     cancellationType: null,
     cancellationRequestedAt: null,
+    activatedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -92,6 +94,7 @@ function toService(r: ServiceRow): Service {
     lastEventAt: readNullableDate(r.last_event_at),
     cancellationType: r.cancellation_type,
     cancellationRequestedAt: readNullableDate(r.cancellation_requested_at),
+    activatedAt: readNullableDate(r.activated_at),
     createdAt: readDate(r.created_at),
     updatedAt: readDate(r.updated_at),
   };
@@ -110,6 +113,7 @@ const COLUMNS: Record<keyof ServiceChanges, string> = {
   lastEventAt: 'last_event_at',
   cancellationType: 'cancellation_type',
   cancellationRequestedAt: 'cancellation_requested_at',
+  activatedAt: 'activated_at',
 };
 
 export class ServicesRepository {
@@ -189,6 +193,18 @@ export class ServicesRepository {
       .andWhere('desired_state', 'active')
       .whereIn('actual_state', ['pending', 'provisioning'])
       .orderBy('id')) as ServiceRow[];
+    return rows.map(toService);
+  }
+
+  /** A client's services, newest first (the client area's list). */
+  async listByClient(clientId: string, limit = 200): Promise<Service[]> {
+    const rows = (await this.knex<ServiceRow>(TABLE).where({ client_id: clientId }).orderBy('id', 'desc').limit(limit)) as ServiceRow[];
+    return rows.map(toService);
+  }
+
+  /** Services that ever ran, in id order after `afterId`: the monthly uptime run pages through these. */
+  async listActivated(afterId: number, limit: number): Promise<Service[]> {
+    const rows = (await this.knex<ServiceRow>(TABLE).whereNotNull('activated_at').andWhere('id', '>', afterId).orderBy('id').limit(limit)) as ServiceRow[];
     return rows.map(toService);
   }
 

@@ -79,7 +79,8 @@ export class ProvisioningService {
     vm = await this.d.ovirt.waitForVmStatus(vm.id, ['up'], this.wait(ctx, this.d.timings.bootTimeoutMs));
     const vmHost = await this.hostName(vm);
     const type: CallbackType | undefined = service.actualState === 'active' ? undefined : wasSuspended ? 'service.unsuspended' : 'service.active';
-    await this.save(ctx, service, { actualState: 'active', vmId: vm.id, vmName: vm.name, vmHost, appliedPlanId: plan.id, lastError: null }, type, plan);
+    const activatedAt = service.activatedAt ?? this.d.clock.now();
+    await this.save(ctx, service, { actualState: 'active', vmId: vm.id, vmName: vm.name, vmHost, appliedPlanId: plan.id, lastError: null, activatedAt }, type, plan);
   }
 
   private async ensureSuspended(ctx: JobContext, service: Service): Promise<void> {

@@ -10,7 +10,12 @@ export interface PlanJson {
   vcpus: number;
   memory_mib: number;
   ha: { enabled: boolean; priority: number; priority_label: string };
-  sla: { target_percent: number; credit_tiers: Array<{ below_percent: number; credit_percent: number }> };
+  sla: {
+    target_percent: number;
+    credit_tiers: Array<{ below_percent: number; credit_percent: number }>;
+    unknown_counts_as_down: boolean;
+    time_zone: string;
+  };
   failover_gate: 'enforce' | 'warn';
   created_at: string;
   updated_at: string;
@@ -29,6 +34,8 @@ export function presentPlan(plan: Plan): PlanJson {
     sla: {
       target_percent: plan.sla.targetPercent,
       credit_tiers: plan.sla.creditTiers.map((t) => ({ below_percent: t.belowPercent, credit_percent: t.creditPercent })),
+      unknown_counts_as_down: plan.sla.unknownCountsAsDown,
+      time_zone: plan.sla.timeZone,
     },
     failover_gate: plan.failoverGate,
     created_at: plan.createdAt.toISOString(),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { type CreditTier, type FailoverGateMode, HA_PRIORITY_LEVELS, type PlanInput } from '../../domain/plan';
+import { isValidTimeZone } from '../../domain/zoned-time';
 import type { PlanPatch } from '../../services/plans';
 
 // Names as oVirt accepts them are free text, but control characters never belong in one.
@@ -37,6 +38,11 @@ const haPriority = z.union([
     .transform((label) => HA_PRIORITY_LEVELS[label]),
 ]);
 
+const timeZone = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .refine(isValidTimeZone, 'must be an IANA time zone such as UTC or Europe/Amsterdam');
+
 const failoverGate = z.enum(['enforce', 'warn'], { message: 'must be enforce or warn' });
 
 const creditTier = z
@@ -61,7 +67,12 @@ const haCreate = z
   .object({ enabled: z.boolean(), priority: haPriority.default(HA_PRIORITY_LEVELS.medium) })
   .strict();
 const slaCreate = z
-  .object({ target_percent: percent, credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').default([]) })
+  .object({
+    target_percent: percent,
+    credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').default([]),
+    unknown_counts_as_down: z.boolean().default(true),
+    time_zone: timeZone.default('UTC'),
+  })
   .strict();
 
 interface PlanBodyFields {
@@ -72,7 +83,7 @@ interface PlanBodyFields {
   vcpus?: number;
   memory_mib?: number;
   ha?: { enabled?: boolean; priority?: number };
-  sla?: { target_percent?: number; credit_tiers?: CreditTier[] };
+  sla?: { target_percent?: number; credit_tiers?: CreditTier[]; unknown_counts_as_down?: boolean; time_zone?: string };
   failover_gate?: FailoverGateMode;
 }
 
@@ -86,7 +97,12 @@ function toPlanFields(b: PlanBodyFields): PlanPatch {
     vcpus: b.vcpus,
     memoryMib: b.memory_mib,
     ha: b.ha && { enabled: b.ha.enabled, priority: b.ha.priority },
-    sla: b.sla && { targetPercent: b.sla.target_percent, creditTiers: b.sla.credit_tiers },
+    sla: b.sla && {
+      targetPercent: b.sla.target_percent,
+      creditTiers: b.sla.credit_tiers,
+      unknownCountsAsDown: b.sla.unknown_counts_as_down,
+      timeZone: b.sla.time_zone,
+    },
     failoverGate: b.failover_gate,
   };
 }
@@ -95,7 +111,7 @@ export const planBody = z
   .object({
     ...fields,
     ha: haCreate,
-    sla: slaCreate.default({ target_percent: 99.9, credit_tiers: [] }),
+    sla: slaCreate.default({ target_percent: 99.9, credit_tiers: [], unknown_counts_as_down: true, time_zone: 'UTC' }),
     failover_gate: failoverGate.default('enforce'),
   })
   .strict()
@@ -112,7 +128,12 @@ export const planPatchBody = z
     memory_mib: fields.memory_mib.optional(),
     ha: z.object({ enabled: z.boolean().optional(), priority: haPriority.optional() }).strict().optional(),
     sla: z
-      .object({ target_percent: percent.optional(), credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').optional() })
+      .object({
+        target_percent: percent.optional(),
+        credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').optional(),
+        unknown_counts_as_down: z.boolean().optional(),
+        time_zone: timeZone.optional(),
+      })
       .strict()
       .optional(),
     failover_gate: failoverGate.optional(),

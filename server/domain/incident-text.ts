@@ -1,0 +1,70 @@
+/**
+ * The one-sentence story of an incident, in words a customer understands, with times in the plan's time zone:
+ * "Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s".
+ */
+import type { IncidentDraft } from './timeline';
+import { zonedParts } from './zoned-time';
+
+/** `2 min 33 s`, `1 h 4 min`, `3 d 2 h`, `0 s`. */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.round(totalSeconds));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return sec > 0 ? `${m} min ${sec} s` : `${m} min`;
+  return `${sec} s`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `03:12:04` in the zone. */
+export function formatClock(ms: number, timeZone: string): string {
+  const p = zonedParts(ms, timeZone);
+  return `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+/** `3 Nov 2026` in the zone. */
+export function formatDay(ms: number, timeZone: string): string {
+  const p = zonedParts(ms, timeZone);
+  return `${p.day} ${MONTHS[p.month - 1] ?? '?'} ${p.year}`;
+}
+
+/** Seconds the incident kept the VPS from being up, to `now` while it lasts; 0 for a live migration. */
+export function incidentSeconds(i: Pick<IncidentDraft, 'cause' | 'startedAt' | 'endedAt'>, now: number): number {
+  if (i.cause === 'maintenance') return 0;
+  return Math.max(0, Math.round(((i.endedAt ?? now) - i.startedAt) / 1000));
+}
+
+export function describeIncident(i: IncidentDraft, timeZone: string, now: number): string {
+  const at = (ms: number) => (formatDay(ms, timeZone) === formatDay(i.startedAt, timeZone) ? formatClock(ms, timeZone) : `${formatClock(ms, timeZone)} on ${formatDay(ms, timeZone)}`);
+  const down = formatDuration(incidentSeconds(i, now));
+  const start = at(i.startedAt);
+  const end = i.endedAt === null ? undefined : at(i.endedAt);
+  const failed = i.failedHost ?? 'its host';
+  switch (i.cause) {
+    case 'ha_restart':
+      return end
+        ? `Host ${failed} failed at ${start}; your VPS was restarted on ${i.restartHost ?? 'another host'} at ${end}; down ${down}`
+        : `Host ${failed} failed at ${start}; your VPS is being restarted on another host; down ${down} so far`;
+    case 'host_failure':
+      return end
+        ? `Host ${failed} failed at ${start}; your VPS ran again${i.restartHost ? ` on ${i.restartHost}` : ''} at ${end}; down ${down}`
+        : `Host ${failed} failed at ${start}; the engine is working to restart your VPS; down ${down} so far`;
+    case 'crash':
+      return end
+        ? `Your VPS stopped unexpectedly at ${start} and was restarted automatically${i.restartHost ? ` on ${i.restartHost}` : ''} at ${end}; down ${down}`
+        : `Your VPS stopped unexpectedly at ${start}; down ${down} so far`;
+    case 'planned':
+      return end ? `Stopped by your provider at ${start}, running again at ${end} (${down}; not counted against the SLA)` : `Stopped by your provider since ${start} (not counted against the SLA)`;
+    case 'customer':
+      return end ? `Shut down from inside the VPS at ${start}, running again at ${end} (${down}; not counted against the SLA)` : `Shut down from inside the VPS at ${start} (not counted against the SLA)`;
+    case 'maintenance':
+      return `Host ${failed} went into maintenance at ${start}; your VPS was moved live to ${i.restartHost ?? 'another host'} with no downtime`;
+    case 'unknown':
+      return end ? `The record is incomplete from ${start} to ${end} (${down}); this time is shown as unknown` : `The record is incomplete since ${start}; this time is shown as unknown`;
+  }
+}

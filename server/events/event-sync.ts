@@ -1,0 +1,258 @@
+/**
+ * Event ingestion: the leader polls the engine's audit log (`GET /events?from=<last index>`, no `max`: see the
+ * client), keeps the events about our VMs and the hosts they run on, feeds them to each service's incident builder
+ * (domain/timeline.ts) and moves its durable position, all in one transaction per chunk. The position only moves
+ * from the value the chunk was read at, so two pollers during a leadership change never count an event twice.
+ *
+ * It survives: a long outage of the bridge (it reads on from its last index), an engine that restarted its event ids
+ * (a new generation; events older than what we had read are skipped), and an engine that purged events we had not
+ * read yet (the lost time is sampled from the VMs' state and recorded as unknown, never as up).
+ */
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import { applyGap, applyHostEvent, applyVmEvent, HOST_OK_CODES, HOST_TROUBLE_CODES, type HostHealth, type IncidentDraft, type TimelineEvent, type TimelineState, VM_CODES } from '../domain/timeline';
+import type { Logger } from '../logger';
+import type { EngineEvent, OvirtClient } from '../ovirt';
+import type { EngineEventsRepository, StoredEvent } from '../repositories/engine-events';
+import type { EventSyncState, EventSyncStateRepository } from '../repositories/event-sync-state';
+import type { IncidentsRepository } from '../repositories/incidents';
+import type { ServicesRepository } from '../repositories/services';
+import type { ServiceTimelinesRepository } from '../repositories/service-timelines';
+import type { Leadership } from './leadership';
+
+export interface EventSyncDeps {
+  knex: Knex;
+  ovirt: Pick<OvirtClient, 'eventsSince' | 'latestEventIndex' | 'listVms'>;
+  events: EngineEventsRepository;
+  incidents: IncidentsRepository;
+  timelines: ServiceTimelinesRepository;
+  position: EventSyncStateRepository;
+  services: ServicesRepository;
+  leadership: Leadership;
+  clock: Clock;
+  logger: Logger;
+  vmNamePrefix: string;
+  /** Identifies this instance in the position row (host:pid). */
+  owner: string;
+  pollMs: number;
+  /** Events per transaction. */
+  chunkSize?: number;
+}
+
+export interface PollResult {
+  /** Events the engine returned. */
+  read: number;
+  /** Events kept (about our VMs or hosts). */
+  stored: number;
+  /** Incidents opened, changed or closed. */
+  incidents: number;
+  gap: { from: Date; to: Date } | undefined;
+  idRestart: boolean;
+}
+
+/** Another poller moved the position first: this chunk's transaction rolls back, nothing is counted twice. */
+export class PositionMovedError extends Error {
+  constructor() {
+    super('the event position was moved by another poller');
+    this.name = 'PositionMovedError';
+  }
+}
+
+interface Gap {
+  key: string;
+  from: number;
+  to: number;
+  samples: Map<string, { status: string | undefined; host: string | null; startedAt: number | null }>;
+}
+
+export class EventSync {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly d: EventSyncDeps) {}
+
+  /** Polls every `pollMs` while this instance leads; tries to take the lead on every tick otherwise. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    await this.d.leadership.release();
+  }
+
+  /** One tick: lead if possible, then poll. Exposed for tests and benchmarks; errors are the caller's. */
+  async tick(): Promise<PollResult | undefined> {
+    if (!(await this.d.leadership.acquire())) return undefined;
+    return this.pollOnce();
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick()
+        .then(() => undefined)
+        .catch((err: unknown) => {
+          // The engine or the database is away: the position is durable, the next tick reads on from it.
+          this.d.logger.warn({ err }, 'event poll failed; retrying at the next tick');
+        })
+        .finally(() => {
+          this.running = undefined;
+          this.schedule(this.d.pollMs);
+        });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** Reads everything new from the engine and applies it. */
+  async pollOnce(): Promise<PollResult> {
+    const now = this.d.clock.now();
+    const result: PollResult = { read: 0, stored: 0, incidents: 0, gap: undefined, idRestart: false };
+    let position = await this.d.position.get();
+    if (!position) {
+      // First start: history before the bridge was installed is not ours to judge; read from the newest event on.
+      const latest = await this.d.ovirt.latestEventIndex();
+      await this.d.position.init({ generation: 1, lastIndex: latest, lastEventAt: null, lastPollAt: now, skipUntil: null, hosts: {} }, this.d.owner, now);
+      return result;
+    }
+
+    let events = await this.d.ovirt.eventsSince(position.lastIndex);
+    if (events.length === 0) {
+      const latest = await this.d.ovirt.latestEventIndex();
+      if (latest >= position.lastIndex) {
+        await this.move(position, { ...position, lastPollAt: now });
+        return result;
+      }
+      // The engine's newest id is below ours: its event ids started again (reinstalled or restored engine).
+      this.d.logger.warn({ latest, ours: position.lastIndex, generation: position.generation + 1 }, 'the engine restarted its event ids; reading the new sequence from the start');
+      const next: EventSyncState = { ...position, generation: position.generation + 1, lastIndex: 0, skipUntil: position.lastEventAt ?? position.lastPollAt };
+      await this.move(position, next);
+      position = next;
+      result.idRestart = true;
+      events = await this.d.ovirt.eventsSince(0);
+      if (events.length === 0) return result;
+    }
+    result.read = events.length;
+
+    let gap: Gap | undefined;
+    const first = events[0];
+    const knownUntil = position.lastPollAt ?? position.lastEventAt;
+    if (first && position.lastIndex > 0 && first.index > position.lastIndex + 1 && knownUntil && first.time > knownUntil) {
+      gap = {
+        key: `gap:${position.generation}:${position.lastIndex}`,
+        from: knownUntil.getTime(),
+        to: first.time.getTime(),
+        samples: await this.sample(),
+      };
+      result.gap = { from: new Date(gap.from), to: new Date(gap.to) };
+      this.d.logger.warn({ from: result.gap.from, to: result.gap.to, after: position.lastIndex, next: first.index }, 'events missing from the engine (purged?); that time is unknown unless the VM ran throughout');
+    }
+
+    const size = this.d.chunkSize ?? 2000;
+    for (let i = 0; i < events.length; i += size) {
+      const chunk = events.slice(i, i + size);
+      const applied = await this.applyChunk(position, chunk, i === 0 ? gap : undefined, now);
+      position = applied.position;
+      result.stored += applied.stored;
+      result.incidents += applied.incidents;
+    }
+    return result;
+  }
+
+  /** Moves the position alone (no events), under the same compare-and-set. */
+  private async move(from: EventSyncState, to: EventSyncState): Promise<void> {
+    await this.d.knex.transaction(async (trx) => {
+      if (!(await this.d.position.advance(from, to, this.d.owner, this.d.clock.now(), trx))) throw new PositionMovedError();
+    });
+  }
+
+  /** Our VMs' state now, by name: what a gap in the record is judged by. */
+  private async sample(): Promise<Gap['samples']> {
+    const vms = await this.d.ovirt.listVms({ search: `name=${this.d.vmNamePrefix}*` });
+    return new Map(vms.map((vm) => [vm.name, { status: vm.status, host: vm.hostName ?? null, startedAt: vm.startTime?.getTime() ?? null }]));
+  }
+
+  private async applyChunk(position: EventSyncState, chunk: EngineEvent[], gap: Gap | undefined, now: Date): Promise<{ position: EventSyncState; stored: number; incidents: number }> {
+    const { vmNamePrefix: prefix } = this.d;
+    const skipUntil = position.skipUntil?.getTime();
+    const kept = chunk.filter((e) => {
+      if (skipUntil !== undefined && e.time.getTime() <= skipUntil) return false;
+      if (e.vm) return (e.vm.name ?? '').startsWith(prefix) && VM_CODES.has(e.code);
+      return e.host !== undefined && (HOST_TROUBLE_CODES.has(e.code) || HOST_OK_CODES.has(e.code));
+    });
+    const last = chunk[chunk.length - 1] as EngineEvent;
+    // Read outside the transaction: on SQLite the transaction holds the only connection.
+    const gapServices = gap ? (await this.d.services.listWithVm()).filter((s) => s.activatedAt && s.activatedAt.getTime() < gap.to) : [];
+
+    return this.d.knex.transaction(async (trx) => {
+      const billingIds = [...new Set(kept.flatMap((e) => (e.vm?.name ? [e.vm.name.slice(prefix.length)] : [])))];
+      const services = await this.d.services.findManyByServiceId(billingIds, trx);
+      const serviceOf = (e: EngineEvent) => (e.vm?.name ? services.get(e.vm.name.slice(prefix.length)) : undefined);
+
+      const rows: StoredEvent[] = kept.map((e) => ({
+        generation: position.generation,
+        index: e.index,
+        code: e.code,
+        severity: e.severity,
+        occurredAt: e.time,
+        serviceId: serviceOf(e)?.id ?? null,
+        vmId: e.vm?.id ?? null,
+        vmName: e.vm?.name ?? null,
+        hostId: e.host?.id ?? null,
+        hostName: e.host?.name ?? null,
+        clusterName: e.cluster?.name ?? null,
+        correlationId: e.correlationId ?? null,
+        description: e.description,
+      }));
+      await this.d.events.insertMany(rows, now, trx);
+
+      const touched = [...new Set([...rows.flatMap((r) => (r.serviceId === null ? [] : [r.serviceId])), ...gapServices.map((s) => s.id)])];
+      const states = await this.d.timelines.load(touched, trx);
+      const changed = new Map<string, { serviceId: number; incident: IncidentDraft }>();
+      const record = (serviceId: number, list: IncidentDraft[]) => {
+        for (const incident of list) changed.set(`${serviceId}|${incident.openedBy}`, { serviceId, incident });
+      };
+
+      if (gap) {
+        for (const s of gapServices) {
+          const sample = gap.samples.get(s.vmName ?? '') ?? { status: undefined, host: null, startedAt: null };
+          const step = applyGap(states.get(s.id) as TimelineState, gap, sample);
+          states.set(s.id, step.state);
+          record(s.id, step.changed);
+        }
+      }
+
+      let hosts: HostHealth = position.hosts;
+      for (const row of rows) {
+        const event: TimelineEvent = { key: `${row.generation}:${row.index}`, code: row.code, at: row.occurredAt.getTime(), hostName: row.hostName, description: row.description };
+        if (row.vmName === null) {
+          hosts = applyHostEvent(hosts, event);
+          continue;
+        }
+        if (row.serviceId === null) continue;
+        const step = applyVmEvent(states.get(row.serviceId) as TimelineState, event, hosts);
+        states.set(row.serviceId, step.state);
+        record(row.serviceId, step.changed);
+      }
+
+      await this.d.incidents.upsertMany([...changed.values()], now, trx);
+      await this.d.timelines.saveMany(states, now, trx);
+      const next: EventSyncState = {
+        generation: position.generation,
+        lastIndex: last.index,
+        lastEventAt: last.time,
+        lastPollAt: now,
+        skipUntil: position.skipUntil,
+        hosts,
+      };
+      if (!(await this.d.position.advance(position, next, this.d.owner, now, trx))) throw new PositionMovedError();
+      return { position: next, stored: rows.length, incidents: changed.size };
+    });
+  }
+}

@@ -1,0 +1,66 @@
+/** Uptime as the billing panel reads it (JSON, snake_case). Percentages are rounded to 4 decimals. */
+import type { SecondsBreakdown, ServiceUptimeReport, UptimeMonth } from '../../domain/uptime-report';
+import type { MonthlyUptime } from '../../services/uptime-reports';
+
+const pct = (p: number | null) => (p === null ? null : Math.round(p * 10_000) / 10_000);
+
+function seconds(b: SecondsBreakdown) {
+  return {
+    uptime_percent: pct(b.uptimePercent),
+    measured_seconds: b.measuredSeconds,
+    down_seconds: b.downSeconds,
+    unknown_seconds: b.unknownSeconds,
+    excluded_seconds: b.excludedSeconds,
+  };
+}
+
+function month(m: UptimeMonth) {
+  return {
+    month: m.month,
+    from: m.from.toISOString(),
+    to: m.to.toISOString(),
+    ...seconds(m),
+    sla: { target_percent: m.sla.targetPercent, met: m.sla.met, credit_percent: m.sla.creditPercent, complete: m.sla.complete },
+  };
+}
+
+export function presentUptime(r: ServiceUptimeReport) {
+  return {
+    service_id: r.serviceId,
+    client_id: r.clientId,
+    state: r.state,
+    vm_status: r.vmStatus,
+    active_since: r.activeSince?.toISOString() ?? null,
+    generated_at: r.generatedAt.toISOString(),
+    events_read_at: r.eventsReadAt?.toISOString() ?? null,
+    plan: {
+      product_id: r.plan.productId,
+      name: r.plan.name,
+      sla_target_percent: r.plan.slaTargetPercent,
+      time_zone: r.plan.timeZone,
+      unknown_counts_as_down: r.plan.unknownCountsAsDown,
+    },
+    windows: Object.fromEntries(r.windows.map((w) => [w.window, { from: w.from.toISOString(), to: w.to.toISOString(), ...seconds(w) }])),
+    sla: month(r.currentMonth),
+    months: r.months.map(month),
+    incidents: r.incidents.map((i) => ({
+      id: i.id,
+      cause: i.cause,
+      counts_as: i.timeClass,
+      started_at: i.startedAt.toISOString(),
+      ended_at: i.endedAt?.toISOString() ?? null,
+      duration_seconds: i.durationSeconds,
+      failed_host: i.failedHost,
+      restart_host: i.restartHost,
+      summary: i.summary,
+      steps: i.steps.map((s) => ({ at: s.at.toISOString(), text: s.text })),
+    })),
+  };
+}
+
+export function presentMonthlyUptime(items: MonthlyUptime[], nextCursor: number | null) {
+  return {
+    services: items.map(({ service, plan, month: m }) => ({ service_id: service.serviceId, client_id: service.clientId, product_id: plan.productId, ...month(m) })),
+    next_cursor: nextCursor === null ? null : String(nextCursor),
+  };
+}

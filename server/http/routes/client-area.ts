@@ -1,0 +1,86 @@
+/**
+ * The client area: a customer arrives through a one-time link from the billing panel (`/client/sso?token=…`), gets
+ * a session cookie for their client id, and sees their services. Another client's service is a 404, never a 403:
+ * its existence is not ours to confirm.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { CLIENT_COOKIE, type ClientSessions } from '../../auth/client-sessions';
+import { NotFoundError } from '../../errors';
+import type { ClientSso } from '../../services/client-sso';
+import type { UptimeReports } from '../../services/uptime-reports';
+import { clientOf } from '../middleware/client-session';
+import { presentClientServiceList, presentClientServicePage } from '../presenters/client-area';
+
+const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/) });
+
+export interface ClientAreaDeps {
+  sso: ClientSso;
+  sessions: ClientSessions;
+  uptime: UptimeReports;
+  /** Cookies are Secure when the public URL is https. */
+  secureCookies: boolean;
+}
+
+function invalid(res: Response, status: number, message: string): void {
+  res.status(status).set('Cache-Control', 'no-store').render('client/link-invalid', { title: 'Please open this page again from your client area', message });
+}
+
+export function clientAreaRouter(d: ClientAreaDeps): Router {
+  const router = Router();
+  // Pages about one customer's service: never cached by a shared proxy, never indexed.
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'private, no-store');
+    res.set('X-Robots-Tag', 'noindex');
+    next();
+  });
+
+  router.get('/sso', async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const grant = await d.sso.redeem(token);
+    if (!grant) {
+      invalid(res, 410, 'This sign-in link has already been used or has expired. Links work once, for one minute. Open your VPS again from the client area of your billing panel.');
+      return;
+    }
+    res.cookie(CLIENT_COOKIE, d.sessions.sign(grant.clientId), {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: d.secureCookies,
+      path: '/client',
+      maxAge: d.sessions.ttlSeconds * 1000,
+    });
+    res.redirect(303, `/client/services/${encodeURIComponent(grant.serviceId)}`);
+  });
+
+  router.get('/services', async (req, res) => {
+    const clientId = clientOf(req, d.sessions);
+    if (!clientId) {
+      invalid(res, 401, 'Your session has ended. Open your VPS again from the client area of your billing panel.');
+      return;
+    }
+    const reports = await d.uptime.forClient(clientId);
+    res.render('client/services', presentClientServiceList(reports));
+  });
+
+  router.get('/services/:service_id', async (req, res) => {
+    const clientId = clientOf(req, d.sessions);
+    if (!clientId) {
+      invalid(res, 401, 'Your session has ended. Open your VPS again from the client area of your billing panel.');
+      return;
+    }
+    const parsed = serviceParams.safeParse(req.params);
+    if (!parsed.success) throw new NotFoundError('service');
+    const report = await d.uptime.forServiceId(parsed.data.service_id).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    });
+    if (!report || report.clientId !== clientId) throw new NotFoundError('service', parsed.data.service_id);
+    res.render('client/service', presentClientServicePage(report));
+  });
+
+  router.post('/logout', (_req, res) => {
+    res.clearCookie(CLIENT_COOKIE, { path: '/client' });
+    invalid(res, 200, 'You are signed out. Open your VPS again from the client area of your billing panel.');
+  });
+  return router;
+}

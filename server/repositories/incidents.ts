@@ -1,0 +1,83 @@
+/** Incidents per service (see migrations/…_create_incidents.ts); the incident builder writes, reports read. */
+import type { Knex } from 'knex';
+import { readDate, readNullableDate, readNumber } from '../db/columns';
+import type { IncidentDraft } from '../domain/timeline';
+import type { AvailabilityCause } from '../domain/uptime-report';
+
+export interface StoredIncident extends IncidentDraft {
+  id: number;
+  serviceId: number;
+}
+
+interface IncidentRow {
+  id: number;
+  service_id: number;
+  opened_by: string;
+  cause: string;
+  started_at: unknown;
+  ended_at: unknown;
+  failed_host: string | null;
+  restart_host: string | null;
+  steps: string;
+}
+
+const TABLE = 'incidents';
+const CHUNK = 300;
+
+function toIncident(r: IncidentRow): StoredIncident {
+  const steps = JSON.parse(r.steps) as Array<{ at: number; text: string }>;
+  return {
+    id: readNumber(r.id),
+    serviceId: readNumber(r.service_id),
+    openedBy: r.opened_by,
+    cause: r.cause as AvailabilityCause,
+    startedAt: readDate(r.started_at).getTime(),
+    endedAt: readNullableDate(r.ended_at)?.getTime() ?? null,
+    failedHost: r.failed_host,
+    restartHost: r.restart_host,
+    steps,
+  };
+}
+
+export class IncidentsRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /** Inserts new incidents and updates known ones (same service and `opened_by`), in a few statements. */
+  async upsertMany(items: ReadonlyArray<{ serviceId: number; incident: IncidentDraft }>, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const rows = items.slice(i, i + CHUNK).map(({ serviceId, incident }) => ({
+        service_id: serviceId,
+        opened_by: incident.openedBy,
+        cause: incident.cause,
+        started_at: new Date(incident.startedAt),
+        ended_at: incident.endedAt === null ? null : new Date(incident.endedAt),
+        failed_host: incident.failedHost,
+        restart_host: incident.restartHost,
+        steps: JSON.stringify(incident.steps),
+        created_at: now,
+        updated_at: now,
+      }));
+      await trx(TABLE)
+        .insert(rows)
+        .onConflict(['service_id', 'opened_by'])
+        .merge(['cause', 'started_at', 'ended_at', 'failed_host', 'restart_host', 'steps', 'updated_at']);
+    }
+  }
+
+  /** A service's incidents that touch [from, ∞) (all when from is omitted), newest first. */
+  async listForService(serviceId: number, from?: Date, limit = 1000): Promise<StoredIncident[]> {
+    const q = this.knex<IncidentRow>(TABLE).where({ service_id: serviceId }).orderBy('started_at', 'desc').limit(limit);
+    if (from) q.andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from));
+    return ((await q) as IncidentRow[]).map(toIncident);
+  }
+
+  /** Incidents of these services that touch [from, to), in one query (the monthly run for many services). */
+  async listOverlapping(serviceIds: readonly number[], from: Date, to: Date): Promise<StoredIncident[]> {
+    if (serviceIds.length === 0) return [];
+    const rows = (await this.knex<IncidentRow>(TABLE)
+      .whereIn('service_id', serviceIds)
+      .andWhere('started_at', '<', to)
+      .andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from))) as IncidentRow[];
+    return rows.map(toIncident);
+  }
+}

@@ -1,0 +1,31 @@
+/** One-time client-area links (see migrations/…_create_sso_tokens.ts). Only token hashes are stored. */
+import type { Knex } from 'knex';
+import { readNumber } from '../db/columns';
+
+const TABLE = 'sso_tokens';
+
+export class SsoTokensRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(t: { tokenHash: string; serviceId: number; clientId: string; expiresAt: Date }, now: Date): Promise<void> {
+    await this.knex(TABLE).insert({ token_hash: t.tokenHash, service_id: t.serviceId, client_id: t.clientId, expires_at: t.expiresAt, used_at: null, created_at: now });
+  }
+
+  /**
+   * Marks the token used and returns what it grants, in one conditional update, so two clicks racing on the same link
+   * cannot both succeed. Undefined when the token is unknown, used or expired.
+   */
+  async consume(tokenHash: string, now: Date): Promise<{ serviceId: number; clientId: string } | undefined> {
+    return this.knex.transaction(async (trx) => {
+      const changed = await trx(TABLE).where({ token_hash: tokenHash }).whereNull('used_at').andWhere('expires_at', '>', now).update({ used_at: now });
+      if (changed !== 1) return undefined;
+      const row = (await trx(TABLE).where({ token_hash: tokenHash }).first('service_id', 'client_id')) as { service_id: unknown; client_id: string } | undefined;
+      return row ? { serviceId: readNumber(row.service_id), clientId: String(row.client_id) } : undefined;
+    });
+  }
+
+  /** Drops tokens expired before `before` (housekeeping). */
+  async purge(before: Date): Promise<number> {
+    return this.knex(TABLE).where('expires_at', '<', before).delete();
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Uptime reports: a service's incidents turned into the figures customers and the panel see (windows, months with
+ * SLA and credit, 90 daily bars, the incident timeline). Reads only; the event sync writes the incidents.
+ */
+import type { Clock } from '../clock';
+import type { Span } from '../domain/availability';
+import { describeIncident, incidentSeconds } from '../domain/incident-text';
+import type { Plan } from '../domain/plan';
+import type { Service } from '../domain/service';
+import { uptimeDays, uptimeMonth, uptimeMonths, uptimeWindows, type FigureInput } from '../domain/uptime-figures';
+import { CAUSE_CLASS, type Incident, type ServiceUptimeReport, type UptimeMonth } from '../domain/uptime-report';
+import { parseZonedMonth } from '../domain/zoned-time';
+import { NotFoundError, ValidationError } from '../errors';
+import type { EventSyncStateRepository } from '../repositories/event-sync-state';
+import type { IncidentsRepository, StoredIncident } from '../repositories/incidents';
+import type { PlansRepository } from '../repositories/plans';
+import type { ServicesRepository } from '../repositories/services';
+import type { ServiceTimelinesRepository } from '../repositories/service-timelines';
+
+export interface MonthlyUptime {
+  service: Service;
+  plan: Plan;
+  month: UptimeMonth;
+}
+
+function spansOf(incidents: readonly StoredIncident[], now: number): Span[] {
+  return incidents.map((i) => ({ start: i.startedAt, end: i.endedAt ?? now, cls: CAUSE_CLASS[i.cause] }));
+}
+
+/** The window a service is measured in: from when it first ran, to its termination. */
+function activeWindow(service: Service, firstUpAt: number | null) {
+  const from = service.activatedAt?.getTime() ?? firstUpAt;
+  const to = service.actualState === 'terminated' ? service.updatedAt.getTime() : null;
+  return { from, to };
+}
+
+export class UptimeReports {
+  constructor(
+    private readonly d: {
+      services: ServicesRepository;
+      plans: PlansRepository;
+      incidents: IncidentsRepository;
+      timelines: ServiceTimelinesRepository;
+      position: EventSyncStateRepository;
+      clock: Clock;
+    },
+  ) {}
+
+  /** The report for a billing service id; NotFoundError when there is none. */
+  async forServiceId(serviceId: string): Promise<ServiceUptimeReport> {
+    const service = await this.d.services.findByServiceId(serviceId);
+    if (!service) throw new NotFoundError('service', serviceId);
+    return this.forService(service);
+  }
+
+  /** Reports for each of a client's services, newest service first. */
+  async forClient(clientId: string): Promise<ServiceUptimeReport[]> {
+    const services = await this.d.services.listByClient(clientId);
+    const position = await this.d.position.get();
+    return Promise.all(services.map((s) => this.forService(s, position?.lastPollAt ?? null)));
+  }
+
+  async forService(service: Service, eventsReadAt?: Date | null): Promise<ServiceUptimeReport> {
+    const now = this.d.clock.now().getTime();
+    const [plan, incidents, timelines, readAt] = await Promise.all([
+      this.d.plans.findById(service.planId),
+      this.d.incidents.listForService(service.id),
+      this.d.timelines.load([service.id]),
+      eventsReadAt === undefined ? this.d.position.get().then((p) => p?.lastPollAt ?? null) : Promise.resolve(eventsReadAt),
+    ]);
+    if (!plan) throw new NotFoundError('plan', service.planId);
+    const timeline = timelines.get(service.id);
+    const tz = plan.sla.timeZone;
+    const input: FigureInput = {
+      spans: spansOf(incidents, now),
+      active: activeWindow(service, timeline?.firstUpAt ?? null),
+      now,
+      timeZone: tz,
+      unknownCountsAsDown: plan.sla.unknownCountsAsDown,
+      sla: plan.sla,
+    };
+    const reportIncidents: Incident[] = incidents
+      .filter((i) => input.active.from === null || (i.endedAt ?? now) >= input.active.from || i.cause === 'maintenance')
+      .map((i) => ({
+        id: i.id,
+        cause: i.cause,
+        timeClass: CAUSE_CLASS[i.cause],
+        startedAt: new Date(i.startedAt),
+        endedAt: i.endedAt === null ? null : new Date(i.endedAt),
+        durationSeconds: incidentSeconds(i, now),
+        failedHost: i.failedHost,
+        restartHost: i.restartHost,
+        summary: describeIncident(i, tz, now),
+        steps: i.steps.map((s) => ({ at: new Date(s.at), text: s.text })),
+      }));
+    const status = timeline?.status;
+    return {
+      serviceId: service.serviceId,
+      clientId: service.clientId,
+      hostname: service.hostname,
+      state: service.actualState,
+      vmStatus: status === undefined || status === 'never' ? null : status,
+      vm: service.vmName ? { name: service.vmName, host: timeline?.host ?? service.vmHost } : null,
+      plan: { productId: plan.productId, name: plan.name, slaTargetPercent: plan.sla.targetPercent, timeZone: tz, unknownCountsAsDown: plan.sla.unknownCountsAsDown },
+      activeSince: input.active.from === null ? null : new Date(input.active.from),
+      generatedAt: new Date(now),
+      windows: uptimeWindows(input),
+      months: uptimeMonths(input),
+      currentMonth: uptimeMonth(input, now),
+      days: uptimeDays(input, 90, incidents.map((i) => ({ start: i.startedAt, end: i.endedAt ?? now }))),
+      incidents: reportIncidents,
+      eventsReadAt: readAt,
+    };
+  }
+
+  /**
+   * One calendar month (`YYYY-MM` in each plan's zone; default the current one) for a page of services that ever ran,
+   * in id order after `afterId`: what a panel's monthly SLA-credit run reads. Three queries per page.
+   */
+  async month(options: { month?: string; afterId?: number; limit?: number }): Promise<{ items: MonthlyUptime[]; nextAfterId: number | null }> {
+    const now = this.d.clock.now().getTime();
+    const limit = options.limit ?? 1000;
+    if (options.month !== undefined && parseZonedMonth(options.month, 'UTC') === undefined) {
+      throw new ValidationError([{ field: 'month', message: 'must be a month as YYYY-MM' }]);
+    }
+    const services = await this.d.services.listActivated(options.afterId ?? 0, limit);
+    if (services.length === 0) return { items: [], nextAfterId: null };
+    const plans = new Map((await this.d.plans.findMany([], [...new Set(services.map((s) => s.planId))])).map((p) => [p.id, p]));
+    // Zones differ by plan: read what any zone's version of the month could touch (±14 h around UTC's).
+    const utcStart = options.month ? (parseZonedMonth(options.month, 'UTC') as number) : now;
+    const from = new Date(utcStart - 40 * 86_400_000);
+    const to = new Date(utcStart + 40 * 86_400_000);
+    const incidents = await this.d.incidents.listOverlapping(services.map((s) => s.id), from, to);
+    const byService = new Map<number, StoredIncident[]>();
+    for (const i of incidents) {
+      const list = byService.get(i.serviceId) ?? [];
+      list.push(i);
+      byService.set(i.serviceId, list);
+    }
+    const items: MonthlyUptime[] = [];
+    for (const service of services) {
+      const plan = plans.get(service.planId);
+      if (!plan) continue;
+      const at = options.month ? (parseZonedMonth(options.month, plan.sla.timeZone) as number) : now;
+      const input: FigureInput = {
+        spans: spansOf(byService.get(service.id) ?? [], now),
+        active: activeWindow(service, null),
+        now,
+        timeZone: plan.sla.timeZone,
+        unknownCountsAsDown: plan.sla.unknownCountsAsDown,
+        sla: plan.sla,
+      };
+      items.push({ service, plan, month: uptimeMonth(input, at) });
+    }
+    const lastService = services[services.length - 1] as Service;
+    return { items, nextAfterId: services.length === limit ? lastService.id : null };
+  }
+}
