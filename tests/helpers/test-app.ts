@@ -50,6 +50,7 @@ export async function createTestApp(
     adminAuth: `Bearer ${container.adminTokens.sign('test-admin')}`,
     close: async () => {
       await container.worker.stop(0);
+      await container.eventSync?.stop();
       await container.ovirt?.close();
       await db.drop();
     },
