@@ -99,7 +99,8 @@ export interface StepResult {
 
 function withStep(i: IncidentDraft, at: number, text: string): IncidentDraft {
   const last = i.steps[i.steps.length - 1];
-  if (last && last.text === text) return i;
+  // The same fact told twice (a repeated failure, host trouble seen by two events) is one step.
+  if ((last && last.text === text) || i.steps.some((s) => s.at === at && s.text === text)) return i;
   const steps = [...i.steps, { at, text }];
   return { ...i, steps: steps.length > MAX_STEPS ? [...steps.slice(0, 1), ...steps.slice(-(MAX_STEPS - 1))] : steps };
 }
