@@ -73,6 +73,9 @@ export const HOST_OK_CODES = new Set([13, 9502, 75]);
 /** VM-level codes the machine reads; the ingester keeps these (and the host codes) and drops the rest. */
 export const VM_CODES = new Set([32, 33, 61, 62, 63, 64, 65, 66, 67, 73, 113, 119, 120, 142, 143, 153, 163, 196, 501, 503, 506, 507, 9602, 9603]);
 
+/** Events that only a running VM can produce: it stopped, crashed, lost its host or was asked to stop. */
+const STOP_CODES = new Set([33, 61, 62, 66, 67, 73, 119, 142, 143, 501, 503, 9602]);
+
 /** A shutdown asked for longer ago than this no longer explains a stop (it failed or was abandoned). */
 const PENDING_STOP_MS = 30 * 60_000;
 /** Steps kept per incident: an HA VM that cannot restart logs a failure every 30 s, then every 30 min, forever. */
@@ -140,6 +143,13 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
     const closed = withStep({ ...open, cause, endedAt: at, restartHost: on }, at, text);
     return { state: next, changed: [closed] };
   };
+
+  // A VM that stops was running just before: an unknown stretch left open by a gap in the record ends here.
+  if (open?.openedBy.startsWith('gap:') && STOP_CODES.has(code)) {
+    const closed = withStep({ ...open, endedAt: at }, at, 'Seen running again by the engine');
+    const next = applyVmEvent({ ...state, status: 'up', open: null }, event, health);
+    return { state: next.state, changed: [closed, ...next.changed] };
+  }
 
   const hostTrouble = (h: string | null): number | undefined => (h ? health[h] : undefined);
   const troubleSteps = (h: string | null): Array<{ at: number; text: string }> => {

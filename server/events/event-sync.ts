@@ -22,7 +22,7 @@ import type { Leadership } from './leadership';
 
 export interface EventSyncDeps {
   knex: Knex;
-  ovirt: Pick<OvirtClient, 'eventsSince' | 'latestEventIndex' | 'listVms'>;
+  ovirt: Pick<OvirtClient, 'eventsSince' | 'latestEventIndex' | 'findEvent' | 'listVms'>;
   events: EngineEventsRepository;
   incidents: IncidentsRepository;
   timelines: ServiceTimelinesRepository;
@@ -125,7 +125,7 @@ export class EventSync {
     let events = await this.d.ovirt.eventsSince(position.lastIndex);
     if (events.length === 0) {
       const latest = await this.d.ovirt.latestEventIndex();
-      if (latest >= position.lastIndex) {
+      if (latest >= position.lastIndex && !(await this.restartedAtSameIndex(position, latest))) {
         await this.move(position, { ...position, lastPollAt: now });
         return result;
       }
@@ -163,6 +163,16 @@ export class EventSync {
       result.incidents += applied.incidents;
     }
     return result;
+  }
+
+  /**
+   * A restarted sequence can reach exactly our last index before we look; then the event under that index is another
+   * one than we read (another time, or none at all).
+   */
+  private async restartedAtSameIndex(position: EventSyncState, latest: number): Promise<boolean> {
+    if (latest !== position.lastIndex || position.lastIndex === 0 || !position.lastEventAt) return false;
+    const event = await this.d.ovirt.findEvent(position.lastIndex);
+    return !event || event.time.getTime() !== position.lastEventAt.getTime();
   }
 
   /** Moves the position alone (no events), under the same compare-and-set. */

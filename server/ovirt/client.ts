@@ -258,6 +258,16 @@ export class OvirtClient {
       .sort((a, b) => a.index - b.index);
   }
 
+  /** One event by its index; undefined when the engine has no such event (purged, or ids restarted). */
+  async findEvent(index: number): Promise<EngineEvent | undefined> {
+    try {
+      return map.toEvent(await this.t.read('get event', `/events/${index}`, eventSchema));
+    } catch (err) {
+      if (err instanceof OvirtNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
   /** The newest event's index (0 when there is none): where a first poller starts. */
   async latestEventIndex(): Promise<number> {
     const list = await this.t.read('latest event', '/events', collection('event', eventSchema), { params: { max: 1 } });

@@ -87,7 +87,7 @@ describeBrowser('client area through the panel link, in Chromium', () => {
   test('when read on a phone, then nothing overflows and the list links to the service', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await page.goto(await link());
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'client-sso-service-phone');
     await page.goto(`${origin}/client/services`);
