@@ -39,7 +39,7 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const grant = await d.sso.redeem(token);
     if (!grant) {
-      invalid(res, 410, 'This sign-in link has already been used or has expired. Links work once, for one minute. Open your VPS again from the client area of your billing panel.');
+      invalid(res, 410, 'This sign-in link was already used or has expired. Open your VPS again from the client area of your billing panel.');
       return;
     }
     res.cookie(CLIENT_COOKIE, d.sessions.sign(grant.clientId), {
