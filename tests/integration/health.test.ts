@@ -69,7 +69,8 @@ describe.each(databaseKinds)('health, readiness and request logs on %s', (kind) 
     const page = await request(t.app).get('/nothing<script>').set('Accept', 'text/html');
     expect(page.status).toBe(404);
     expect(page.headers['content-type']).toMatch(/text\/html/);
-    expect(page.text).toContain('<h1>404</h1>');
+    expect(page.text).toMatch(/<h1[^>]*>Page not found<\/h1>/);
+    expect(page.text).toContain('Error 404');
     expect(page.text).not.toContain('<script>');
   });
 
