@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import type { EngineEvent } from '../../ovirt-simulator';
 import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
 import { BILLING_AUTH, startUptimeWorld, type UptimeWorld } from '../helpers/uptime-world';
 
@@ -28,17 +27,9 @@ describeBrowser('client area through the panel link, in Chromium', () => {
     failedHost = await w.order('3001', '77');
     w.sim.control.advance(26 * 3600_000);
     await sync.tick();
-    const failAt = w.sim.control.clock.now();
-    w.sim.control.failHost(failedHost, 'power_loss');
-    await w.until(async () => {
-      const vm = [...w.sim.world.vms.values()].find((v) => v.name === 'vps-3001');
-      return vm?.status === 'up' && vm.hostId !== undefined && w.sim.world.hosts.get(vm.hostId)?.name !== failedHost;
-    });
+    const { trouble, backUp: up } = await w.failOver(failedHost, 'vps-3001');
     w.sim.control.advance(30_000);
     await sync.tick();
-    const events = w.sim.world.events;
-    const trouble = events.find((e) => e.time >= failAt && !e.vm && e.host?.name === failedHost) as EngineEvent;
-    const up = events.filter((e) => e.vm?.name === 'vps-3001' && e.code === 506).pop() as EngineEvent;
     restartHost = String(up.host?.name);
     downSeconds = Math.round((up.time - trouble.time) / 1000);
 

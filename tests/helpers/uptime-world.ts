@@ -3,7 +3,7 @@
  * plays out in milliseconds and every figure is exact to the second. Orders are provisioned by the real worker.
  */
 import request from 'supertest';
-import { type RunningSimulator, startSimulator } from '../../ovirt-simulator';
+import { type EngineEvent, type RunningSimulator, startSimulator } from '../../ovirt-simulator';
 import type { Clock } from '../../server/clock';
 import { sendWebhook } from './billing';
 import type { DatabaseKind } from './databases';
@@ -30,6 +30,11 @@ export interface UptimeWorld {
   until<T>(check: () => Promise<T | undefined | false>, stepMs?: number, maxSteps?: number): Promise<T>;
   /** Orders a VPS and waits (in simulated time) until it is active; returns the host it runs on. */
   order(serviceId: string, clientId: string): Promise<string>;
+  /**
+   * Cuts the power of `host` and waits until the engine has restarted `vmName` elsewhere; returns the engine's own
+   * record of it: the host's first sign of trouble and the VM's last 506 (up again).
+   */
+  failOver(host: string, vmName: string): Promise<{ trouble: EngineEvent; backUp: EngineEvent }>;
   close(): Promise<void>;
 }
 
@@ -81,12 +86,27 @@ export async function startUptimeWorld(kind: DatabaseKind, options: { startTime?
     return svc.vm.host;
   };
 
+  const failOver = async (host: string, vmName: string) => {
+    const failAt = sim.control.clock.now();
+    sim.control.failHost(host, 'power_loss');
+    await until(async () => {
+      const vm = [...sim.world.vms.values()].find((v) => v.name === vmName);
+      return vm?.status === 'up' && vm.hostId !== undefined && sim.world.hosts.get(vm.hostId)?.name !== host;
+    });
+    const events = sim.world.events;
+    const trouble = events.find((e) => e.time >= failAt && !e.vm && e.host?.name === host && [9008, 9027, 12].includes(e.code));
+    const backUp = events.filter((e) => e.vm?.name === vmName && e.code === 506).pop();
+    if (!trouble || !backUp) throw new Error(`the engine logged no failover of ${vmName} from ${host}`);
+    return { trouble, backUp };
+  };
+
   return {
     sim,
     t,
     clock,
     until,
     order,
+    failOver,
     close: async () => {
       await t.close();
       await sim.close();

@@ -28,18 +28,9 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
     // A quiet day, then the host loses power.
     w.sim.control.advance(25 * 3600_000);
     await sync.tick();
-    const failAt = w.sim.control.clock.now();
-    w.sim.control.failHost(failedHost, 'power_loss');
-    await w.until(async () => {
-      const vm = [...w.sim.world.vms.values()].find((v) => v.name === 'vps-2001');
-      return vm?.status === 'up' && vm.hostId !== undefined && w.sim.world.hosts.get(vm.hostId)?.name !== failedHost;
-    });
+    ({ trouble, backUp } = await w.failOver(failedHost, 'vps-2001'));
     w.sim.control.advance(60_000);
     await sync.tick();
-
-    const events = w.sim.world.events;
-    trouble = events.find((e) => e.time >= failAt && !e.vm && e.host?.name === failedHost && [9008, 9027, 12].includes(e.code)) as EngineEvent;
-    backUp = events.filter((e) => e.vm?.name === 'vps-2001' && e.code === 506).pop() as EngineEvent;
   }, 120_000);
   afterAll(async () => {
     await w?.close();
