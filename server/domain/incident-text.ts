@@ -5,9 +5,12 @@
 import type { IncidentDraft } from './timeline';
 import { zonedParts } from './zoned-time';
 
-/** `2 min 33 s`, `1 h 4 min`, `3 d 2 h`, `0 s`. */
+/**
+ * `2 min 33 s`, `1 h 4 min`, `3 d 2 h`, `0 s`: at most two units, rounded to whole seconds. Negative or non-finite
+ * input reads as `0 s`, so a bad figure never reaches a customer as "NaN s" or "Infinity d".
+ */
 export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
+  const s = Number.isFinite(totalSeconds) ? Math.max(0, Math.round(totalSeconds)) : 0;
   const d = Math.floor(s / 86_400);
   const h = Math.floor((s % 86_400) / 3600);
   const m = Math.floor((s % 3600) / 60);
