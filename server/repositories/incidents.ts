@@ -9,6 +9,13 @@ export interface StoredIncident extends IncidentDraft {
   serviceId: number;
 }
 
+export interface IncidentSpan {
+  serviceId: number;
+  cause: AvailabilityCause;
+  startedAt: number;
+  endedAt: number | null;
+}
+
 interface IncidentRow {
   id: number;
   service_id: number;
@@ -71,13 +78,21 @@ export class IncidentsRepository {
     return ((await q) as IncidentRow[]).map(toIncident);
   }
 
-  /** Incidents of these services that touch [from, to), in one query (the monthly run for many services). */
-  async listOverlapping(serviceIds: readonly number[], from: Date, to: Date): Promise<StoredIncident[]> {
-    if (serviceIds.length === 0) return [];
-    const rows = (await this.knex<IncidentRow>(TABLE)
-      .whereIn('service_id', serviceIds)
+  /**
+   * Just the spans (no steps) of the incidents that touch [from, to) for services with ids in [firstId, lastId]: the
+   * monthly run for thousands of services reads a page of ids by range instead of binding every id.
+   */
+  async listSpansInRange(firstId: number, lastId: number, from: Date, to: Date): Promise<IncidentSpan[]> {
+    const rows = (await this.knex(TABLE)
+      .select('service_id', 'cause', 'started_at', 'ended_at')
+      .whereBetween('service_id', [firstId, lastId])
       .andWhere('started_at', '<', to)
-      .andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from))) as IncidentRow[];
-    return rows.map(toIncident);
+      .andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from))) as Array<Pick<IncidentRow, 'service_id' | 'cause' | 'started_at' | 'ended_at'>>;
+    return rows.map((r) => ({
+      serviceId: readNumber(r.service_id),
+      cause: r.cause as AvailabilityCause,
+      startedAt: readDate(r.started_at).getTime(),
+      endedAt: readNullableDate(r.ended_at)?.getTime() ?? null,
+    }));
   }
 }

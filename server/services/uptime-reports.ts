@@ -9,10 +9,10 @@ import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
 import { uptimeDays, uptimeMonth, uptimeMonths, uptimeWindows, type FigureInput } from '../domain/uptime-figures';
 import { CAUSE_CLASS, type Incident, type ServiceUptimeReport, type UptimeMonth } from '../domain/uptime-report';
-import { parseZonedMonth } from '../domain/zoned-time';
+import { addZonedMonths, parseZonedMonth, startOfZonedMonth } from '../domain/zoned-time';
 import { NotFoundError, ValidationError } from '../errors';
 import type { EventSyncStateRepository } from '../repositories/event-sync-state';
-import type { IncidentsRepository, StoredIncident } from '../repositories/incidents';
+import type { IncidentSpan, IncidentsRepository } from '../repositories/incidents';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServicesRepository } from '../repositories/services';
 import type { ServiceTimelinesRepository } from '../repositories/service-timelines';
@@ -23,7 +23,7 @@ export interface MonthlyUptime {
   month: UptimeMonth;
 }
 
-function spansOf(incidents: readonly StoredIncident[], now: number): Span[] {
+function spansOf(incidents: ReadonlyArray<Pick<IncidentSpan, 'cause' | 'startedAt' | 'endedAt'>>, now: number): Span[] {
   return incidents.map((i) => ({ start: i.startedAt, end: i.endedAt ?? now, cls: CAUSE_CLASS[i.cause] }));
 }
 
@@ -126,12 +126,24 @@ export class UptimeReports {
     const services = await this.d.services.listActivated(options.afterId ?? 0, limit);
     if (services.length === 0) return { items: [], nextAfterId: null };
     const plans = new Map((await this.d.plans.findMany([], [...new Set(services.map((s) => s.planId))])).map((p) => [p.id, p]));
-    // Zones differ by plan: read what any zone's version of the month could touch (±14 h around UTC's).
-    const utcStart = options.month ? (parseZonedMonth(options.month, 'UTC') as number) : now;
-    const from = new Date(utcStart - 40 * 86_400_000);
-    const to = new Date(utcStart + 40 * 86_400_000);
-    const incidents = await this.d.incidents.listOverlapping(services.map((s) => s.id), from, to);
-    const byService = new Map<number, StoredIncident[]>();
+    // The month's instant in each plan's zone, worked out once per zone rather than once per service.
+    const atByZone = new Map<string, number>();
+    const monthAt = (tz: string) => {
+      let at = atByZone.get(tz);
+      if (at === undefined) {
+        at = options.month ? (parseZonedMonth(options.month, tz) as number) : now;
+        atByZone.set(tz, at);
+      }
+      return at;
+    };
+    // Zones differ by plan: read what any zone's version of the month could touch (a day either side of UTC's).
+    const utcStart = startOfZonedMonth(monthAt('UTC'), 'UTC');
+    const from = new Date(utcStart - 86_400_000);
+    const to = new Date(addZonedMonths(utcStart, 1, 'UTC') + 86_400_000);
+    const first = services[0] as Service;
+    const lastService = services[services.length - 1] as Service;
+    const incidents = await this.d.incidents.listSpansInRange(first.id, lastService.id, from, to);
+    const byService = new Map<number, IncidentSpan[]>();
     for (const i of incidents) {
       const list = byService.get(i.serviceId) ?? [];
       list.push(i);
@@ -141,7 +153,7 @@ export class UptimeReports {
     for (const service of services) {
       const plan = plans.get(service.planId);
       if (!plan) continue;
-      const at = options.month ? (parseZonedMonth(options.month, plan.sla.timeZone) as number) : now;
+      const at = monthAt(plan.sla.timeZone);
       const input: FigureInput = {
         spans: spansOf(byService.get(service.id) ?? [], now),
         active: activeWindow(service, null),
@@ -152,7 +164,6 @@ export class UptimeReports {
       };
       items.push({ service, plan, month: uptimeMonth(input, at) });
     }
-    const lastService = services[services.length - 1] as Service;
     return { items, nextAfterId: services.length === limit ? lastService.id : null };
   }
 }

@@ -3,6 +3,7 @@
  * uptime tone. Shared by every client-area view model so a number or a date reads the same on every part of the page.
  * Durations are the domain's `formatDuration` (`server/domain/incident-text.ts`), so incident summaries and the page agree.
  */
+import { offsetAt, zonedParts } from '../../domain/zoned-time';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'neutral';
 
@@ -28,29 +29,25 @@ export function formatPlainPercent(percent: number): string {
   return `${Number(percent.toFixed(4))} %`;
 }
 
-const dateTimeFormatters = new Map<string, { parts: Intl.DateTimeFormat; zoneName: Intl.DateTimeFormat }>();
+const zoneNameFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Zone abbreviations by zone and offset: CET and CEST are one zone at two offsets. */
+const zoneNames = new Map<string, string>();
 
-function formattersFor(timeZone: string) {
-  let f = dateTimeFormatters.get(timeZone);
-  if (!f) {
-    f = {
-      // Numbers from en-US parts, assembled by hand: en-GB's month names changed across ICU versions ("Sep"/"Sept").
-      parts: new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      }),
+function zoneName(ms: number, timeZone: string): string {
+  const offset = offsetAt(ms, timeZone);
+  const key = `${timeZone}|${offset}`;
+  let name = zoneNames.get(key);
+  if (name === undefined) {
+    let f = zoneNameFormatters.get(timeZone);
+    if (!f) {
       // en-GB names European zones (CET, CEST, BST) and writes others as GMT+x; both read well here.
-      zoneName: new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }),
-    };
-    dateTimeFormatters.set(timeZone, f);
+      f = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' });
+      zoneNameFormatters.set(timeZone, f);
+    }
+    name = f.formatToParts(new Date(ms)).find((x) => x.type === 'timeZoneName')?.value ?? timeZone;
+    zoneNames.set(key, name);
   }
-  return f;
+  return name;
 }
 
 /** A moment on the plan's wall clock, in parts, so the incident timeline can tell whether a step fell on another day. */
@@ -62,18 +59,12 @@ export interface WallClock {
   zone: string;
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
 export function wallClock(date: Date, timeZone: string): WallClock {
-  const f = formattersFor(timeZone);
-  const p: Record<string, string> = {};
-  for (const part of f.parts.formatToParts(date)) p[part.type] = part.value;
-  const zone = f.zoneName.formatToParts(date).find((x) => x.type === 'timeZoneName')?.value ?? timeZone;
-  return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    time: `${p.hour ?? '00'}:${p.minute ?? '00'}:${p.second ?? '00'}`,
-    zone,
-  };
+  const ms = date.getTime();
+  const p = zonedParts(ms, timeZone);
+  return { year: p.year, month: p.month, day: p.day, time: `${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`, zone: zoneName(ms, timeZone) };
 }
 
 function dateText(year: number, month: number, day: number): string {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { breakdown, creditFor, measureMs, type Span, uptimePercent } from '../../../server/domain/availability';
 import { uptimeDays, uptimeMonth } from '../../../server/domain/uptime-figures';
 import type { TimeClass } from '../../../server/domain/uptime-report';
-import { addZonedDays, startOfZonedMonth, zonedMidnight } from '../../../server/domain/zoned-time';
+import { addZonedDays, startOfZonedMonth, zonedMidnight, zonedParts } from '../../../server/domain/zoned-time';
 
 const S = 1000;
 const CLASSES: TimeClass[] = ['down', 'unknown', 'excluded'];
@@ -150,5 +150,19 @@ describe('calendar edges', () => {
     const month = uptimeMonth({ spans: [], active: { from: start, to: null }, now, timeZone: 'UTC', unknownCountsAsDown: true, sla: { targetPercent: 99.9, creditTiers: [] } }, now);
     expect(month.measuredSeconds).toBe(4 * 86_400);
     expect(month.sla).toEqual({ targetPercent: 99.9, met: true, creditPercent: 0, complete: false });
+  });
+});
+
+describe('zoned readings', () => {
+  test('the cached reading agrees with Intl at every instant, across daylight-saving changes (property)', () => {
+    const tzs = ['Europe/Amsterdam', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'UTC'];
+    fc.assert(
+      fc.property(fc.constantFrom(...tzs), fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), (tz, ms) => {
+        const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+        const parts = Object.fromEntries(f.formatToParts(new Date(ms)).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+        expect(zonedParts(ms, tz)).toEqual({ year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second });
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
