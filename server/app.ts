@@ -16,6 +16,7 @@ import { requireBillingKey } from './http/middleware/billing-auth';
 import { adminJobsRouter } from './http/routes/admin-jobs';
 import { adminCapacityRouter, billingCapacityRouter } from './http/routes/capacity';
 import { adminPlansRouter } from './http/routes/admin-plans';
+import { adminConsoleRouter } from './http/routes/admin-console';
 import { clientAreaRouter } from './http/routes/client-area';
 import { servicesRouter } from './http/routes/services';
 import { uptimeRouter } from './http/routes/uptime';
@@ -69,6 +70,7 @@ export function createApp(c: Container): Express {
 
   app.use(healthRouter(c.readiness));
   app.use(pagesRouter(c));
+  app.use('/admin', adminConsoleRouter(c));
   app.use('/client', clientAreaRouter({ sso: c.clientSso, sessions: c.clientSessions, uptime: c.uptime, secureCookies: c.config.client.secureCookies }));
 
   // Before any JSON parser: signatures are checked over the exact bytes received.

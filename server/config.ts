@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { EngineUrlError, normalizeEngineUrl } from './ovirt/engine-url';
 
 export type DatabaseTarget =
   | { client: 'sqlite'; filename: string; url: string }
@@ -74,6 +75,15 @@ export interface Config {
     /** Session cookies are Secure when PUBLIC_URL is https. */
     readonly secureCookies: boolean;
   };
+  readonly admin: {
+    readonly idleMinutes: number;
+    readonly sessionHours: number;
+    readonly maxFailuresPerAccount: number;
+    readonly maxFailuresPerAddress: number;
+    readonly windowMinutes: number;
+    /** Session cookies are Secure when PUBLIC_URL is https. */
+    readonly secureCookies: boolean;
+  };
   /** How long answered webhooks (for redelivery) and finished jobs are kept. */
   readonly retention: { readonly webhookDays: number; readonly jobDays: number };
   readonly simulator: { readonly scenario: string; readonly speed: number; readonly port: number };
@@ -96,6 +106,19 @@ export class ConfigError extends Error {
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional());
+/**
+ * OVIRT_URL as providers write it (the host, `…/ovirt-engine` or `…/ovirt-engine/api[/v4]`), stored once as the
+ * canonical `…/ovirt-engine` base so every later use (SSO, API, banner) agrees.
+ */
+function engineUrl(value: string, ctx: z.RefinementCtx): string {
+  try {
+    return normalizeEngineUrl(value);
+  } catch (err) {
+    if (!(err instanceof EngineUrlError)) throw err;
+    ctx.addIssue({ code: 'custom', message: err.message });
+    return z.NEVER;
+  }
+}
 const flag = (byDefault: boolean) =>
   z.preprocess(
     emptyAsUndefined,
@@ -111,7 +134,7 @@ const schema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   PUBLIC_URL: optionalUrl,
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().default('sqlite:data/ovirt-ha-bridge.sqlite')),
-  OVIRT_URL: optionalUrl,
+  OVIRT_URL: z.preprocess(emptyAsUndefined, z.string().transform(engineUrl).optional()),
   OVIRT_USERNAME: z.preprocess(emptyAsUndefined, z.string().min(1).default('admin@internal')),
   OVIRT_PASSWORD: optionalString,
   OVIRT_CA_FILE: optionalString,
@@ -144,6 +167,9 @@ const schema = z.object({
   EVENT_SYNC: flag(true),
   EVENT_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(5000)),
   CLIENT_SESSION_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(120)),
+  ADMIN_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(30)),
+  ADMIN_SESSION_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(168).default(12)),
+  ADMIN_LOGIN_MAX_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(5)),
   WEBHOOK_MAX_WAITING: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(2000)),
   WEBHOOK_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(7, 'must be at least 7 (the panel retries for days)').max(3650).default(30)),
   JOB_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
@@ -288,7 +314,7 @@ export function loadConfig(env: Env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     database,
     ovirt: {
-      url: e.OVIRT_URL?.replace(/\/+$/, ''),
+      url: e.OVIRT_URL,
       username: e.OVIRT_USERNAME,
       password: e.OVIRT_PASSWORD,
       caFile: e.OVIRT_CA_FILE,
@@ -329,6 +355,15 @@ export function loadConfig(env: Env): Config {
     },
     events: { syncEnabled: e.EVENT_SYNC, pollMs: e.EVENT_POLL_MS },
     client: { sessionTtlSeconds: e.CLIENT_SESSION_MINUTES * 60, secureCookies: (e.PUBLIC_URL ?? '').startsWith('https:') },
+    admin: {
+      idleMinutes: e.ADMIN_IDLE_MINUTES,
+      sessionHours: e.ADMIN_SESSION_HOURS,
+      maxFailuresPerAccount: e.ADMIN_LOGIN_MAX_FAILURES,
+      // One address may mistype a few accounts; a guesser sweeping accounts from one address is stopped.
+      maxFailuresPerAddress: e.ADMIN_LOGIN_MAX_FAILURES * 4,
+      windowMinutes: 15,
+      secureCookies: (e.PUBLIC_URL ?? '').startsWith('https:'),
+    },
     retention: { webhookDays: e.WEBHOOK_RETENTION_DAYS, jobDays: e.JOB_RETENTION_DAYS },
     simulator: { scenario: e.SIMULATOR_SCENARIO, speed: e.SIMULATOR_SPEED, port: e.SIMULATOR_PORT },
     http: { jsonLimit: e.JSON_BODY_LIMIT, trustProxy: e.TRUST_PROXY },

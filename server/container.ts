@@ -14,13 +14,18 @@ import { createLeadership } from './events/leadership';
 import { JobQueue } from './jobs/job-queue';
 import { JobWorker } from './jobs/worker';
 import { createLogger, type Logger } from './logger';
-import { createOvirtClient, type EngineTarget, OvirtAuthError, type OvirtClient } from './ovirt';
+import { createOvirtClient, type EngineTarget, type OvirtClient, OvirtError } from './ovirt';
 import { EngineEventsRepository } from './repositories/engine-events';
 import { EventSyncStateRepository } from './repositories/event-sync-state';
 import { IncidentsRepository } from './repositories/incidents';
 import { PlansRepository } from './repositories/plans';
 import { ServiceTimelinesRepository } from './repositories/service-timelines';
 import { SsoTokensRepository } from './repositories/sso-tokens';
+import { AdminLoginFailuresRepository } from './repositories/admin-login-failures';
+import { AdminSessionsRepository } from './repositories/admin-sessions';
+import { AdminUsersRepository } from './repositories/admin-users';
+import { AdminAccounts } from './services/admin-accounts';
+import { AdminOverviewQuery } from './services/admin-overview';
 import { ServicesRepository } from './repositories/services';
 import { WebhookDeliveries } from './repositories/webhook-deliveries';
 import { BillingEventService, type OrderGate } from './services/billing-events';
@@ -52,6 +57,11 @@ export interface Container {
   uptime: UptimeReports;
   clientSso: ClientSso;
   clientSessions: ClientSessions;
+  /** Admin console accounts, sessions and sign-in limits. */
+  adminAccounts: AdminAccounts;
+  adminOverview: AdminOverviewQuery;
+  /** Repositories the admin pages read directly (plain reads with no use case of their own). */
+  repos: { services: ServicesRepository; plans: PlansRepository; incidents: IncidentsRepository; engineEvents: EngineEventsRepository };
   /** Reads the engine's events into incidents while this instance leads; undefined without an engine. Started by main. */
   eventSync: EventSync | undefined;
   /** Failover capacity; undefined without an engine. */
@@ -96,6 +106,14 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const positionRepo = new EventSyncStateRepository(knex);
   const ssoTokens = new SsoTokensRepository(knex);
   const owner = `${hostname()}:${process.pid}`;
+  const engineEventsRepo = new EngineEventsRepository(knex);
+  const adminAccounts = new AdminAccounts({
+    users: new AdminUsersRepository(knex),
+    sessions: new AdminSessionsRepository(knex),
+    failures: new AdminLoginFailuresRepository(knex),
+    clock,
+    options: config.admin,
+  });
   const jobs = new JobQueue({ knex, clock, ...config.jobs });
   const webhookSigner = new WebhookSigner(config.secrets.webhook);
   const callbacks = new CallbackService({
@@ -132,7 +150,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     const now = clock.now().getTime();
     const deliveriesPurged = await deliveries.purge(new Date(now - config.retention.webhookDays * DAY));
     const jobsPurged = await jobs.purgeFinished(new Date(now - config.retention.jobDays * DAY));
-    const linksPurged = await ssoTokens.purge(new Date(now - DAY));
+    const linksPurged = (await ssoTokens.purge(new Date(now - DAY))) + (await adminAccounts.purge());
     if (deliveriesPurged + jobsPurged + linksPurged > 0) logger.info({ deliveriesPurged, jobsPurged, linksPurged }, 'housekeeping');
     await scheduleHousekeeping(new Date(now + DAY / 4));
   };
@@ -178,7 +196,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     ? new EventSync({
         knex,
         ovirt,
-        events: new EngineEventsRepository(knex),
+        events: engineEventsRepo,
         incidents: incidentsRepo,
         timelines: timelinesRepo,
         position: positionRepo,
@@ -216,9 +234,11 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
           const info = await ovirt.getEngineInfo({ timeoutMs: 2500 });
           return { ok: true, detail: `${info.productName} ${info.version}`.trim() };
         } catch (err) {
-          // Readiness is public: say why without echoing the engine URL or user name.
-          if (err instanceof OvirtAuthError) return { ok: false, detail: 'the engine refused our credentials' };
-          return { ok: false, detail: err instanceof Error ? err.message : 'engine unreachable' };
+          // Readiness is public: each engine error has a publicDetail that says what is wrong (no engine at the URL,
+          // credentials refused, connection refused, DNS, TLS, …) without the engine's host, the user or a password.
+          if (err instanceof OvirtError) return { ok: false, detail: err.publicDetail };
+          logger.warn({ err }, 'readiness: engine check failed');
+          return { ok: false, detail: 'the engine check failed' };
         }
       },
     },
@@ -248,6 +268,9 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     uptime: new UptimeReports({ services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, timelines: timelinesRepo, position: positionRepo, clock }),
     clientSso: new ClientSso({ services: servicesRepo, tokens: ssoTokens, clock, publicUrl: config.publicUrl }),
     clientSessions: new ClientSessions(config.secrets.session, clock, config.client.sessionTtlSeconds),
+    adminAccounts,
+    adminOverview: new AdminOverviewQuery({ services: servicesRepo, jobs, plans: plansRepo, incidents: incidentsRepo, position: positionRepo, clock }),
+    repos: { services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, engineEvents: engineEventsRepo },
     eventSync,
     webhookSigner,
     jobs,

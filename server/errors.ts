@@ -79,6 +79,16 @@ export class UnprocessableError extends AppError {
   }
 }
 
+/** Too many attempts (sign-in); `retryAfterSeconds` says when trying again makes sense. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too_many_requests', message, 429, { retry_after_seconds: retryAfterSeconds });
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
   constructor(
     message: string,

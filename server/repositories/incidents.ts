@@ -78,6 +78,16 @@ export class IncidentsRepository {
     return ((await q) as IncidentRow[]).map(toIncident);
   }
 
+  /** Incidents of any service that started since `since`, or are still open, newest first (the console's overview). */
+  async listRecent(since: Date, limit = 20): Promise<StoredIncident[]> {
+    const rows = (await this.knex<IncidentRow>(TABLE)
+      .where('started_at', '>=', since)
+      .orWhereNull('ended_at')
+      .orderBy('started_at', 'desc')
+      .limit(limit)) as IncidentRow[];
+    return rows.map(toIncident);
+  }
+
   /**
    * Just the spans (no steps) of the incidents that touch [from, to) for services with ids in [firstId, lastId]: the
    * monthly run for thousands of services reads a page of ids by range instead of binding every id.

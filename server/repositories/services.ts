@@ -141,6 +141,14 @@ export class ServicesRepository {
     return found;
   }
 
+  /** By row ids, in one query. */
+  async findManyByIds(ids: readonly number[]): Promise<Map<number, Service>> {
+    const found = new Map<number, Service>();
+    if (ids.length === 0) return found;
+    for (const row of (await this.knex<ServiceRow>(TABLE).whereIn('id', [...ids])) as ServiceRow[]) found.set(readNumber(row.id), toService(row));
+    return found;
+  }
+
   async findById(id: number, trx: Knex | Knex.Transaction = this.knex): Promise<Service | undefined> {
     const row = await trx<ServiceRow>(TABLE).where({ id }).first();
     return row ? toService(row as ServiceRow) : undefined;
@@ -194,6 +202,12 @@ export class ServicesRepository {
       .whereIn('actual_state', ['pending', 'provisioning'])
       .orderBy('id')) as ServiceRow[];
     return rows.map(toService);
+  }
+
+  /** How many services are in each actual state (the console's overview). */
+  async countByState(): Promise<Partial<Record<ActualState, number>>> {
+    const rows = (await this.knex(TABLE).select('actual_state').count({ n: '*' }).groupBy('actual_state')) as Array<{ actual_state: ActualState; n: unknown }>;
+    return Object.fromEntries(rows.map((r) => [r.actual_state, readNumber(r.n)]));
   }
 
   /** A client's services, newest first (the client area's list). */

@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AppError, ServiceUnavailableError } from '../../errors';
+import { AppError, ServiceUnavailableError, TooManyRequestsError } from '../../errors';
 
 const GENERIC_MESSAGE = 'An unexpected error occurred.';
 
@@ -35,6 +35,7 @@ export function errorHandler(logger: Logger) {
     res.status(status);
     // Tell clients (the billing panel retries webhooks) when trying again makes sense.
     if (status === 503) res.set('Retry-After', String(known instanceof ServiceUnavailableError ? known.retryAfterSeconds : 5));
+    if (known instanceof TooManyRequestsError) res.set('Retry-After', String(known.retryAfterSeconds));
     if (wantsHtml(req)) {
       res.render('error', { title: `Error ${status}`, status, message, requestId });
       return;

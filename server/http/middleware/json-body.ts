@@ -17,16 +17,21 @@ export function jsonBody(limit: string) {
   return withTypedErrors(express.json({ limit, strict: true }), limit);
 }
 
+/** Form posts of the admin console (`application/x-www-form-urlencoded`), with the same limit and error handling. */
+export function formBody(limit: string) {
+  return withTypedErrors(express.urlencoded({ limit, extended: false, parameterLimit: 200 }), limit, 'application/x-www-form-urlencoded');
+}
+
 /** The raw bytes of a body (webhooks verify signatures over them), with the same limit and error handling. */
 export function rawBody(limit: string) {
   return withTypedErrors(express.raw({ limit, type: () => true }), limit);
 }
 
-function withTypedErrors(parse: Parser, limit: string) {
+function withTypedErrors(parse: Parser, limit: string, contentType = 'application/json') {
   return (req: Request, res: Response, next: NextFunction): void => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (METHODS_WITH_BODY.has(req.method) && hasBody && !req.is('application/json')) {
-      next(new UnsupportedMediaTypeError());
+    if (METHODS_WITH_BODY.has(req.method) && hasBody && !req.is(contentType)) {
+      next(new UnsupportedMediaTypeError(contentType));
       return;
     }
     parse(req, res, (err?: unknown) => {

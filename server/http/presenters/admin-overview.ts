@@ -1,0 +1,33 @@
+/** The console's overview page: counts that say where to look, and the last week's incidents with their hosts. */
+import { describeIncident, formatDuration, incidentSeconds } from '../../domain/incident-text';
+import { ACTUAL_STATES } from '../../domain/service';
+import { CAUSE_CLASS } from '../../domain/uptime-report';
+import type { AdminOverview } from '../../services/admin-overview';
+
+const STATE_TONE: Record<string, string> = { active: 'ok', failed: 'bad', pending: 'neutral', provisioning: 'neutral', suspended: 'neutral', terminated: 'neutral' };
+
+export function presentAdminOverview(o: AdminOverview) {
+  const now = o.now.getTime();
+  const ageSeconds = o.eventsReadAt ? Math.round((now - o.eventsReadAt.getTime()) / 1000) : null;
+  return {
+    title: 'Overview',
+    nav: 'overview',
+    services: ACTUAL_STATES.map((state) => ({ state, count: o.services[state] ?? 0, tone: STATE_TONE[state] ?? 'warn', href: `/admin/services?state=${state}` })),
+    jobs: (['queued', 'running', 'dead'] as const).map((state) => ({ state, count: o.jobs[state], tone: state === 'dead' && o.jobs.dead > 0 ? 'bad' : 'neutral', href: `/admin/jobs?state=${state}` })),
+    plans: o.plans,
+    events: ageSeconds === null
+      ? { text: 'The engine\u2019s events have not been read yet.', tone: 'warn' }
+      : { text: `Engine events last read ${formatDuration(ageSeconds)} ago.`, tone: ageSeconds > 120 ? 'warn' : 'ok' },
+    incidents: o.recentIncidents.map(({ incident, service }) => ({
+      serviceId: service?.serviceId ?? '?',
+      href: service ? `/admin/services/${encodeURIComponent(service.serviceId)}` : undefined,
+      cause: incident.cause,
+      countsAs: CAUSE_CLASS[incident.cause],
+      ongoing: incident.endedAt === null,
+      started: new Date(incident.startedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
+      duration: formatDuration(incidentSeconds(incident, now)),
+      summary: describeIncident(incident, 'UTC', now),
+    })),
+    hasIncidents: o.recentIncidents.length > 0,
+  };
+}
