@@ -12,7 +12,11 @@ export function presentAdminOverview(o: AdminOverview) {
   return {
     title: 'Overview',
     nav: 'overview',
-    services: ACTUAL_STATES.map((state) => ({ state, count: o.services[state] ?? 0, tone: STATE_TONE[state] ?? 'warn', href: `/admin/services?state=${state}` })),
+    services: ACTUAL_STATES.map((state) => {
+      const count = o.services[state] ?? 0;
+      // Colour only what is there: an empty state is nothing to look at.
+      return { state, count, tone: count > 0 ? (STATE_TONE[state] ?? 'warn') : 'neutral', href: `/admin/services?state=${state}` };
+    }),
     jobs: (['queued', 'running', 'dead'] as const).map((state) => ({ state, count: o.jobs[state], tone: state === 'dead' && o.jobs.dead > 0 ? 'bad' : 'neutral', href: `/admin/jobs?state=${state}` })),
     plans: o.plans,
     events: ageSeconds === null
