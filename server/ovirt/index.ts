@@ -5,6 +5,7 @@ import { type EngineTarget, OvirtTransport } from './transport';
 
 export { OvirtClient } from './client';
 export * from './errors';
+export { ENGINE_URL_FORMS, EngineUrlError, normalizeEngineUrl } from './engine-url';
 export type * from './types';
 export type { EngineTarget } from './transport';
 

@@ -13,13 +13,17 @@ import type { z } from 'zod';
 import type { Logger } from '../logger';
 import { backoffDelay, retryAfterMs } from './backoff';
 import { ConcurrencyLimit } from './concurrency-limit';
+import { normalizeEngineUrl } from './engine-url';
 import { errorForStatus, OvirtError, OvirtTimeoutError, unreachable } from './errors';
 import { actionSchema, faultSchema } from './schemas';
 import { TokenManager } from './token-manager';
 
 /** Where the engine is and how to talk to it; built from config (or the demo simulator). */
 export interface EngineTarget {
-  /** Engine base URL, e.g. https://engine.example.net/ovirt-engine */
+  /**
+   * The canonical engine base, e.g. https://engine.example.net/ovirt-engine (config normalises OVIRT_URL to it; the
+   * transport accepts the other forms of engine-url.ts too). The SSO is at `<url>/sso/oauth/token`, the API at `<url>/api`.
+   */
   url: string;
   username: string;
   password: string;
@@ -56,10 +60,14 @@ export class OvirtTransport {
   readonly limit: ConcurrencyLimit;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly options: TransportOptions) {
-    const secure = options.url.startsWith('https:');
+  private readonly options: TransportOptions;
+
+  constructor(options: TransportOptions) {
+    // Normalised here as well as in config, so a target built by hand (the demo engine, tests) means the same thing.
+    this.options = { ...options, url: normalizeEngineUrl(options.url) };
+    const secure = this.options.url.startsWith('https:');
     this.http = axios.create({
-      baseURL: `${options.url}/api`,
+      baseURL: `${this.options.url}/api`,
       timeout: options.timeoutMs,
       // Statuses are judged here, not by axios, so every answer is turned into a typed error in one place.
       validateStatus: () => true,
@@ -75,10 +83,10 @@ export class OvirtTransport {
           })
         : undefined,
     });
-    this.tokens = new TokenManager({ http: this.http, engineUrl: options.url, username: options.username, password: options.password });
+    this.tokens = new TokenManager({ http: this.http, engineUrl: this.options.url, username: options.username, password: options.password });
     this.limit = new ConcurrencyLimit(options.maxInFlight);
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    if (options.insecure) options.logger.warn({ engine: options.url }, 'OVIRT_INSECURE=true: the engine TLS certificate is not verified');
+    if (options.insecure) options.logger.warn({ engine: this.options.url }, 'OVIRT_INSECURE=true: the engine TLS certificate is not verified');
   }
 
   /** A read (GET): retried on network errors, timeouts and 5xx within the retry budget. */
@@ -165,7 +173,7 @@ export class OvirtTransport {
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') throw new OvirtTimeoutError(operation, timeoutMs);
-      throw unreachable(operation, code);
+      throw unreachable(operation, code, this.options.url);
     }
   }
 
