@@ -51,9 +51,13 @@ export class EngineEventsRepository {
     }
   }
 
-  /** A service's events, oldest first (admins' view of what the engine said). */
-  async listForService(serviceId: number, limit = 500): Promise<StoredEvent[]> {
-    const rows = (await this.knex(TABLE).where({ service_id: serviceId }).orderBy([{ column: 'generation' }, { column: 'event_index' }]).limit(limit)) as Array<Record<string, unknown>>;
+  /** A service's events, oldest first, or with `newestFirst` the latest `limit` of them (admins' view of what the engine said). */
+  async listForService(serviceId: number, limit = 500, order: { newestFirst?: boolean } = {}): Promise<StoredEvent[]> {
+    const direction = order.newestFirst ? 'desc' : 'asc';
+    const rows = (await this.knex(TABLE)
+      .where({ service_id: serviceId })
+      .orderBy([{ column: 'generation', order: direction }, { column: 'event_index', order: direction }])
+      .limit(limit)) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       generation: readNumber(r.generation),
       index: readNumber(r.event_index),

@@ -30,6 +30,13 @@ export type ServiceChanges = Partial<Omit<Service, 'id' | 'serviceId' | 'clientI
 
 const TABLE = 'services';
 
+export interface ServiceSearch {
+  q?: string;
+  state?: ActualState;
+  limit: number;
+  offset: number;
+}
+
 export interface NewService {
   serviceId: string;
   clientId: string;
@@ -220,6 +227,28 @@ export class ServicesRepository {
   async listActivated(afterId: number, limit: number): Promise<Service[]> {
     const rows = (await this.knex<ServiceRow>(TABLE).whereNotNull('activated_at').andWhere('id', '>', afterId).orderBy('id').limit(limit)) as ServiceRow[];
     return rows.map(toService);
+  }
+
+  /**
+   * The console's search, newest first: `q` is a billing service id or client id (exact) or part of a hostname;
+   * `state` an actual state. Returns one page and how many match in all.
+   */
+  async search(filter: ServiceSearch): Promise<{ items: Service[]; total: number }> {
+    const where = (q: Knex.QueryBuilder) => {
+      const text = filter.q?.trim();
+      if (text) {
+        // `!` escapes LIKE's wildcards, so "a_b" finds "a_b" only; no backslash, whose meaning differs by database.
+        const pattern = `%${text.replace(/[!%_]/g, (ch) => `!${ch}`)}%`;
+        q.where((w) => w.where('service_id', text).orWhere('client_id', text).orWhereRaw("hostname like ? escape '!'", [pattern]));
+      }
+      if (filter.state) q.where('actual_state', filter.state);
+      return q;
+    };
+    const [rows, count] = await Promise.all([
+      where(this.knex(TABLE)).orderBy('id', 'desc').limit(filter.limit).offset(filter.offset) as Promise<ServiceRow[]>,
+      where(this.knex(TABLE)).count({ n: '*' }).first() as Promise<{ n: unknown } | undefined>,
+    ]);
+    return { items: rows.map(toService), total: count ? readNumber(count.n) : 0 };
   }
 
   async list(filter: { actualState?: ActualState; limit?: number } = {}): Promise<Service[]> {

@@ -17,12 +17,15 @@ import {
   type ClusterInventory,
   type FailoverPlacement,
   findHaDrift,
+  type HostInventory,
   type PlanShape,
   type ReadinessReport,
   type SellableHeadroom,
   sellableHeadroomForPlans,
   whatIf,
 } from '../capacity';
+import { ScenarioRunner } from '../capacity/placement';
+import { describeScenario } from '../capacity/what-if';
 import type { Clock } from '../clock';
 import type { Plan } from '../domain/plan';
 import { AppError, NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../errors';
@@ -39,6 +42,20 @@ const MIB = 1024 * 1024;
 export function planShape(plan: Plan): PlanShape {
   return { productId: plan.productId, memoryBytes: plan.memoryMib * MIB, vcpus: plan.vcpus, ha: plan.ha };
 }
+
+/** What the admin console draws for one cluster, from one engine read. */
+export interface ClusterPicture {
+  report: ReadinessReport;
+  /** The hosts as read (status, power management), in the engine's order. */
+  hosts: HostInventory[];
+  /** Per up host: where its HA VMs restart if that host alone fails, the room each survivor must keep for it. */
+  singleFailures: FailoverPlacement[];
+}
+
+/** The headroom of the plans on one cluster, or why that cluster could not be counted. */
+export type ClusterHeadroom =
+  | { cluster: string; plans: Plan[]; headroom: Array<SellableHeadroom & { plan: Plan }> }
+  | { cluster: string; plans: Plan[]; error: AppError };
 
 export interface ProductCapacity {
   product_id: string;
@@ -118,18 +135,49 @@ export class CapacityService {
     return whatIf(inventory, ids as string[], this.d.options);
   }
 
+  /**
+   * The readiness audit plus what the console's host picture needs, from one engine read. Unlike readiness() it
+   * queues nothing, because console pages change no state on GET; the periodic drift sweep sets drifted VMs back.
+   */
+  async picture(cluster: string): Promise<ClusterPicture> {
+    const { inventory, model } = await this.fresh(cluster);
+    const report = auditReadiness(inventory, this.d.options);
+    // One runner for every scenario, as the N+1 check does: each host's case costs one simulation, not a model build.
+    const runner = new ScenarioRunner(model);
+    const singleFailures = model.upHosts.map((h) => describeScenario(model, runner, [h]));
+    return { report, hosts: inventory.hosts, singleFailures };
+  }
+
   /** How many more VPS of each plan each cluster can take while its failover reserve holds. */
   async headroom(): Promise<Array<SellableHeadroom & { plan: Plan }>> {
-    const plans = await this.d.plans.list();
-    const byCluster = new Map<string, Plan[]>();
-    for (const p of plans) byCluster.set(p.cluster, [...(byCluster.get(p.cluster) ?? []), p]);
     const out: Array<SellableHeadroom & { plan: Plan }> = [];
-    for (const [cluster, list] of byCluster) {
-      const inventory = await this.withPending(await this.fresh(cluster), cluster);
-      const results = sellableHeadroomForPlans(inventory, list.map(planShape), this.d.options);
-      results.forEach((r, i) => out.push({ ...r, plan: list[i]! }));
+    for (const [cluster, list] of await this.plansByCluster()) out.push(...(await this.clusterHeadroom(cluster, list)));
+    return out;
+  }
+
+  /** The same per cluster, for the console: a cluster the engine cannot read is reported, the others still counted. */
+  async headroomByCluster(): Promise<ClusterHeadroom[]> {
+    const out: ClusterHeadroom[] = [];
+    for (const [cluster, plans] of await this.plansByCluster()) {
+      try {
+        out.push({ cluster, plans, headroom: await this.clusterHeadroom(cluster, plans) });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        out.push({ cluster, plans, error: err });
+      }
     }
     return out;
+  }
+
+  private async plansByCluster(): Promise<Map<string, Plan[]>> {
+    const byCluster = new Map<string, Plan[]>();
+    for (const p of await this.d.plans.list()) byCluster.set(p.cluster, [...(byCluster.get(p.cluster) ?? []), p]);
+    return byCluster;
+  }
+
+  private async clusterHeadroom(cluster: string, list: Plan[]): Promise<Array<SellableHeadroom & { plan: Plan }>> {
+    const inventory = await this.withPending(await this.fresh(cluster), cluster);
+    return sellableHeadroomForPlans(inventory, list.map(planShape), this.d.options).map((r, i) => ({ ...r, plan: list[i]! }));
   }
 
   /** For the billing panel: can this product be sold now, and how many more. */
