@@ -336,6 +336,22 @@ export class JobQueue {
     return n === 1;
   }
 
+  /**
+   * Gives up on a dead job: it becomes `cancelled`, so it leaves the dead list an admin works through and housekeeping
+   * purges it like any finished job. The error that killed it stays readable after a note; false when it is not dead.
+   */
+  async discard(id: number): Promise<boolean> {
+    return this.knex.transaction(async (trx) => {
+      const row = (await trx(TABLE).where({ id, state: 'dead' }).first('last_error')) as Pick<JobRow, 'last_error'> | undefined;
+      if (!row) return false;
+      const now = this.clock.now();
+      const lastError = `discarded by an admin; it had died with: ${row.last_error ?? 'no error recorded'}`.slice(0, MAX_ERROR);
+      // Guarded by the state again: a retry that slipped in between wins, and this changes nothing.
+      const n = await trx(TABLE).where({ id, state: 'dead' }).update({ state: 'cancelled', last_error: lastError, updated_at: now, finished_at: now });
+      return n === 1;
+    });
+  }
+
   /** Deletes finished jobs older than `before` (housekeeping). */
   async purgeFinished(before: Date): Promise<number> {
     return this.knex(TABLE).whereIn('state', ['succeeded', 'cancelled']).andWhere('updated_at', '<', before).delete();

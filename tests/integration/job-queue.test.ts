@@ -139,6 +139,19 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     expect(await queue.purgeFinished(new Date(clock.now().getTime() - 30 * 86_400_000))).toBe(1);
   });
 
+  test('an admin can discard a dead job: it leaves the dead list, keeps its error, and only a dead job can be discarded', async () => {
+    await queue.enqueue({ kind: 'callback' });
+    const c = await queue.claim('a');
+    expect(await queue.discard(c!.job.id)).toBe(false);
+    await queue.fail(c!.job.id, c!.token, { message: 'the panel answered 410', permanent: true });
+    expect(await queue.discard(c!.job.id)).toBe(true);
+    expect(await queue.get(c!.job.id)).toMatchObject({ state: 'cancelled', lastError: 'discarded by an admin; it had died with: the panel answered 410' });
+    expect(await queue.list({ state: 'dead' })).toEqual([]);
+    expect(await queue.discard(c!.job.id)).toBe(false);
+    expect(await queue.retry(c!.job.id)).toBe(true);
+    expect(await queue.discard(999_999)).toBe(false);
+  });
+
   test('a job given back on shutdown does not lose an attempt', async () => {
     await queue.enqueue({ kind: 'callback' });
     const c = await queue.claim('a');
