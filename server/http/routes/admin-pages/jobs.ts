@@ -1,7 +1,86 @@
-/** Admin console pages: jobs (being built). */
-import { Router } from 'express';
+/**
+ * Admin console pages for the job queue: the list by state and kind (newest first, "older" pages by id), one job with
+ * its full error, and the two things an admin does about a dead job: retry it, or discard it.
+ */
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
 import type { Container } from '../../../container';
+import { ConflictError, NotFoundError } from '../../../errors';
+import type { Job } from '../../../jobs/job-queue';
+import { parseOrThrow } from '../../middleware/validate';
+import { JOB_STATES, presentAdminJob, presentAdminJobs } from '../../presenters/admin-jobs';
 
-export function adminJobPages(_c: Container): Router {
-  return Router();
+const PAGE_SIZE = 50;
+
+// A filter link or the kind <select> may send an empty value for "all".
+const blankless = (v: unknown) => (v === '' ? undefined : v);
+const listQuery = z.object({
+  state: z.preprocess(blankless, z.enum(JOB_STATES as [string, ...string[]], { message: `must be one of ${JOB_STATES.join(', ')}` }).optional()),
+  kind: z.preprocess(blankless, z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a job kind such as reconcile').optional()),
+  before_id: z.preprocess(blankless, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()),
+});
+
+/** Only a page of this console's job list or a job page is returned to after an action (no open redirect). */
+function returnTo(body: unknown, fallback: string): string {
+  const v = (body as Record<string, unknown> | undefined)?.return_to;
+  return typeof v === 'string' && /^\/admin\/jobs(\/\d{1,16})?(\?[A-Za-z0-9_=&%.-]*)?$/.test(v) ? v : fallback;
+}
+
+function withDone(path: string, what: string, id: number): string {
+  const url = new URL(path, 'http://console.invalid');
+  url.searchParams.set('done', what);
+  url.searchParams.set('job', String(id));
+  return `${url.pathname}${url.search}`;
+}
+
+export function adminJobPages(c: Container): Router {
+  const router = Router();
+
+  const jobOf = async (req: Request): Promise<Job> => {
+    const raw = String(req.params.id ?? '');
+    const job = /^[1-9]\d{0,15}$/.test(raw) ? await c.jobs.get(Number(raw)) : undefined;
+    if (!job) throw new NotFoundError('job', raw);
+    return job;
+  };
+
+  const renderJob = async (res: Response, status: number, job: Job, extra: { done?: { what?: unknown; job?: unknown }; error?: string } = {}) => {
+    const service = job.serviceId === null ? undefined : (await c.repos.services.findManyByIds([job.serviceId])).get(job.serviceId);
+    res.status(status).render('admin/job', presentAdminJob({ job, service, now: c.clock.now(), done: extra.done ?? {}, error: extra.error }));
+  };
+
+  router.get('/', async (req, res) => {
+    const q = parseOrThrow(listQuery, req.query, 'query');
+    const filter = { state: q.state as Job['state'] | undefined, kind: q.kind, beforeId: q.before_id };
+    const [jobs, counts] = await Promise.all([c.jobs.list({ ...filter, limit: PAGE_SIZE }), c.jobs.countByState()]);
+    const serviceIds = [...new Set(jobs.map((j) => j.serviceId).filter((id): id is number => id !== null))];
+    const services = await c.repos.services.findManyByIds(serviceIds);
+    res.render('admin/jobs', presentAdminJobs({ jobs, counts, services, filter, limit: PAGE_SIZE, now: c.clock.now(), done: { what: req.query.done, job: req.query.job } }));
+  });
+
+  router.get('/:id', async (req, res) => {
+    await renderJob(res, 200, await jobOf(req), { done: { what: req.query.done, job: req.query.job } });
+  });
+
+  router.post('/:id/retry', async (req, res) => {
+    const job = await jobOf(req);
+    if (!(await c.jobs.retry(job.id))) {
+      const refused = new ConflictError(`Job ${job.id} is ${job.state}; only dead or cancelled jobs can be retried.`, undefined, 'job_not_retryable');
+      await renderJob(res, refused.status, (await c.jobs.get(job.id)) ?? job, { error: refused.message });
+      return;
+    }
+    c.worker.wake();
+    res.redirect(303, withDone(returnTo(req.body, `/admin/jobs/${job.id}`), 'retried', job.id));
+  });
+
+  router.post('/:id/discard', async (req, res) => {
+    const job = await jobOf(req);
+    if (!(await c.jobs.discard(job.id))) {
+      const refused = new ConflictError(`Job ${job.id} is ${job.state}; only dead jobs can be discarded.`, undefined, 'job_not_discardable');
+      await renderJob(res, refused.status, (await c.jobs.get(job.id)) ?? job, { error: refused.message });
+      return;
+    }
+    res.redirect(303, withDone(returnTo(req.body, `/admin/jobs/${job.id}`), 'discarded', job.id));
+  });
+
+  return router;
 }
