@@ -32,7 +32,8 @@ function relative(d: Date, now: Date): string {
 }
 
 function time(d: Date | null, now: Date) {
-  return d ? { iso: d.toISOString(), text: formatTime(d), relative: relative(d, now) } : undefined;
+  // `short` is for table cells whose column header says UTC.
+  return d ? { iso: d.toISOString(), text: formatTime(d), short: formatTime(d).slice(0, -4), relative: relative(d, now) } : undefined;
 }
 
 /** The link to a job's service: jobs keep the services row id, admins know the billing service id. */
