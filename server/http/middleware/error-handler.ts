@@ -37,7 +37,9 @@ export function errorHandler(logger: Logger) {
     if (status === 503) res.set('Retry-After', String(known instanceof ServiceUnavailableError ? known.retryAfterSeconds : 5));
     if (known instanceof TooManyRequestsError) res.set('Retry-After', String(known.retryAfterSeconds));
     if (wantsHtml(req)) {
-      res.render('error', { title: `Error ${status}`, status, message, requestId });
+      // Inside the console the admin's stylesheet and navigation stay (the layout loads them when `nav` is set).
+      const nav = res.locals.adminEmail ? 'error' : undefined;
+      res.render('error', { title: `Error ${status}`, status, message, requestId, nav });
       return;
     }
     res.json({
