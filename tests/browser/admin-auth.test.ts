@@ -1,28 +1,25 @@
 /** The admin console's door in Chromium: sign in through the form, the overview, sign out, and an old session refused. */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { ADMIN_EMAIL, createAdmin, headingLevels, headingsInOrder, signInPage, unlabelledControls } from '../helpers/admin-console';
-import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
+import { describeBrowser, launchBrowser, screenshot, serveApp } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 describeBrowser('admin sign-in in Chromium', () => {
   let t: TestApp;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveApp>> | undefined;
   let origin: string;
   let browser: Browser;
 
   beforeAll(async () => {
     t = await createTestApp('sqlite');
     await createAdmin(t);
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveApp(t.app);
+    origin = served.origin;
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await served?.close();
     await t?.close();
   });
 

@@ -3,14 +3,12 @@
  * management, 15 running VMs, 12 with HA) plus two orders of our own: one running, one failed. An admin opens the
  * clusters, one cluster's readiness with its host picture, a what-if, the headroom, and finds a service.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { RunningSimulator } from '../../ovirt-simulator';
 import { createAdmin, headingLevels, headingsInOrder, signInPage, unlabelledControls } from '../helpers/admin-console';
 import { eventually, sendWebhook } from '../helpers/billing';
-import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
+import { describeBrowser, launchBrowser, screenshot, serveApp } from '../helpers/browser';
 import { planBody } from '../helpers/plans';
 import { engineTarget, startTestSimulator } from '../helpers/simulator';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -28,7 +26,7 @@ const ENV = {
 describeBrowser('admin clusters, what-if, headroom and services in Chromium', () => {
   let sim: RunningSimulator;
   let t: TestApp;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveApp>> | undefined;
   let origin: string;
   let browser: Browser;
   let page: Page;
@@ -51,16 +49,15 @@ describeBrowser('admin clusters, what-if, headroom and services in Chromium', ()
     // The engine's log of the order, read the way the running service reads it.
     await t.container.eventSync?.tick();
 
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveApp(t.app);
+    origin = served.origin;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signInPage(page, origin);
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await served?.close();
     await t?.close();
     await sim?.close();
   });

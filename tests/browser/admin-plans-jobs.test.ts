@@ -4,13 +4,11 @@
  * unused one) deleted; a dead job is found in the queue and retried. Every page has its headings in order and no
  * control without a label.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningSimulator } from '../../ovirt-simulator';
 import { planBody as planSchema } from '../../server/http/routes/admin-plans.schema';
 import { createAdmin, headingLevels, headingsInOrder, signInPage, unlabelledControls } from '../helpers/admin-console';
-import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
+import { describeBrowser, launchBrowser, screenshot, serveApp } from '../helpers/browser';
 import { planBody } from '../helpers/plans';
 import { engineTarget, startTestSimulator } from '../helpers/simulator';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -18,7 +16,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 describeBrowser('admin console plans and jobs, in Chromium', () => {
   let sim: RunningSimulator;
   let t: TestApp;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveApp>> | undefined;
   let origin: string;
   let browser: Browser;
   let page: Page;
@@ -27,9 +25,8 @@ describeBrowser('admin console plans and jobs, in Chromium', () => {
     sim = await startTestSimulator({ scenario: 'ha-drill' });
     t = await createTestApp('sqlite', { engine: engineTarget(sim) });
     await createAdmin(t);
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveApp(t.app);
+    origin = served.origin;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // A step that waits this long has failed; say which one rather than run into the test's own timeout.
@@ -38,7 +35,7 @@ describeBrowser('admin console plans and jobs, in Chromium', () => {
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await served?.close();
     await t?.close();
     await sim?.close();
   });

@@ -3,16 +3,14 @@
  * simulator; the customer opens it, lands on the service page and sees what happened, with the right hosts and
  * downtime; the used link is refused with a page that says what to do.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
+import { describeBrowser, launchBrowser, screenshot, serveApp } from '../helpers/browser';
 import { BILLING_AUTH, startUptimeWorld, type UptimeWorld } from '../helpers/uptime-world';
 
 describeBrowser('client area through the panel link, in Chromium', () => {
   let w: UptimeWorld;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveApp>> | undefined;
   let origin: string;
   let browser: Browser;
   let failedHost: string;
@@ -33,14 +31,13 @@ describeBrowser('client area through the panel link, in Chromium', () => {
     restartHost = String(up.host?.name);
     downSeconds = Math.round((up.time - trouble.time) / 1000);
 
-    server = w.t.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveApp(w.t.app);
+    origin = served.origin;
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await served?.close();
     await w?.close();
   });
 
