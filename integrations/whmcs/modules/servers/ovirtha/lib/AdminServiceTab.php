@@ -1,0 +1,54 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Ovirtha;
+
+/**
+ * AdminServicesTabFields: what the bridge says about the service on its admin page, read live
+ * (GET /api/v1/services/{id}). Values are HTML in WHMCS, so every one is escaped.
+ */
+final class AdminServiceTab
+{
+    /** @return array<string, string> label => HTML */
+    public function fields(array $params): array
+    {
+        try {
+            $bridge = Module::bridge(BridgeSettings::fromParams($params), 'AdminServicesTabFields');
+            $s = $bridge->service(ServiceActions::serviceId($params));
+        } catch (BridgeError $e) {
+            return ['oVirt HA Bridge' => self::h($e->status === 404 ? 'The bridge has no VPS for this service (not created yet, or created under another id).' : $e->adminMessage())];
+        } catch (\InvalidArgumentException $e) {
+            return ['oVirt HA Bridge' => self::h($e->getMessage())];
+        }
+        $vm = is_array($s['vm'] ?? null) ? $s['vm'] : [];
+        $vmText = isset($vm['name']) && $vm['name'] !== null
+            ? $vm['name'] . (isset($vm['host']) && $vm['host'] !== null ? " on {$vm['host']}" : '') . (isset($vm['id']) && $vm['id'] !== null ? " (id {$vm['id']})" : '')
+            : 'none yet';
+        $cancel = is_array($s['cancellation'] ?? null) ? ($s['cancellation']['type'] ?? 'requested') . ' (' . ($s['cancellation']['requested_at'] ?? '') . ')' : 'none';
+        return [
+            'Bridge desired state' => self::h((string) ($s['desired_state'] ?? '')),
+            'Bridge actual state' => self::h((string) ($s['actual_state'] ?? '')) . self::progress($s),
+            'Bridge VM' => self::h($vmText),
+            'Bridge last error' => self::h(is_string($s['last_error'] ?? null) ? $s['last_error'] : 'none'),
+            'Bridge cancellation' => self::h($cancel),
+            'Bridge plan (product id)' => self::h((string) ($s['product_id'] ?? '')),
+            'Bridge updated' => self::h((string) ($s['updated_at'] ?? '')),
+        ];
+    }
+
+    private static function progress(array $s): string
+    {
+        $actual = $s['actual_state'] ?? null;
+        if ($actual === 'failed') {
+            return ' <em>(see the last error; Create runs it again once fixed)</em>';
+        }
+        $settled = ['active' => 'active', 'suspended' => 'suspended', 'terminated' => 'terminated'];
+        return ($settled[$s['desired_state'] ?? ''] ?? null) === $actual ? '' : ' <em>(on its way to ' . self::h((string) ($s['desired_state'] ?? '')) . ')</em>';
+    }
+
+    private static function h(string $s): string
+    {
+        return htmlspecialchars($s, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
+    }
+}

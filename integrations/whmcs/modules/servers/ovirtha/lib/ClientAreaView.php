@@ -1,0 +1,130 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Server\Ovirtha;
+
+/**
+ * ClientArea: a box on the service's overview page with the VPS's state, its uptime over 30 days and its last outage
+ * (GET /api/v1/services/{id}/uptime), and a link to the full history in the bridge's client area (through WHMCS's
+ * single sign-on, so the link is minted only when clicked). Variables go to templates/clientarea.tpl under
+ * $ovirtha, plain strings (the template escapes them).
+ */
+final class ClientAreaView
+{
+    private const STATE_LABELS = [
+        'pending' => 'Being set up',
+        'provisioning' => 'Being set up',
+        'active' => 'Running',
+        'suspending' => 'Being suspended',
+        'suspended' => 'Suspended',
+        'terminating' => 'Being removed',
+        'terminated' => 'Removed',
+        'failed' => 'Setup delayed: our team is on it',
+    ];
+
+    private const CAUSE_LABELS = [
+        'ha_restart' => 'Host failure, restarted on another host',
+        'host_failure' => 'Host failure',
+        'crash' => 'Crash, restarted automatically',
+        'unknown' => 'Unknown',
+    ];
+
+    /** @return array{tabOverviewModuleOutputTemplate: string, templateVariables: array{ovirtha: array<string, mixed>}} */
+    public function render(array $params): array
+    {
+        return [
+            'tabOverviewModuleOutputTemplate' => 'templates/clientarea.tpl',
+            'templateVariables' => ['ovirtha' => $this->variables($params)],
+        ];
+    }
+
+    /** @return array<string, mixed> */
+    public function variables(array $params): array
+    {
+        $serviceId = ServiceActions::serviceId($params);
+        $vars = [
+            'available' => false,
+            'error' => null,
+            'state' => null,
+            'state_label' => null,
+            'vm_status' => null,
+            'uptime_30d' => null,
+            'sla_target' => null,
+            'active_since' => null,
+            'last_incident' => null,
+            'history_url' => 'clientarea.php?action=productdetails&id=' . rawurlencode($serviceId) . '&dosinglesignon=1',
+        ];
+        try {
+            $u = Module::bridge(BridgeSettings::fromParams($params), 'ClientArea')->uptime($serviceId);
+        } catch (BridgeError $e) {
+            $vars['error'] = $e->status === 404 ? 'Your VPS is being set up; its uptime appears here once it runs.' : 'Uptime figures are not available right now.';
+            return $vars;
+        } catch (\InvalidArgumentException) {
+            $vars['error'] = 'Uptime figures are not available right now.';
+            return $vars;
+        }
+        $state = is_string($u['state'] ?? null) ? $u['state'] : 'unknown';
+        $percent = $u['windows']['30d']['uptime_percent'] ?? null;
+        $target = $u['plan']['sla_target_percent'] ?? null;
+        return [
+            'available' => true,
+            'state' => $state,
+            'state_label' => self::STATE_LABELS[$state] ?? ucfirst($state),
+            'vm_status' => is_string($u['vm_status'] ?? null) ? $u['vm_status'] : null,
+            'uptime_30d' => is_int($percent) || is_float($percent) ? self::percent((float) $percent) : null,
+            'sla_target' => is_int($target) || is_float($target) ? self::percent((float) $target) : null,
+            'active_since' => is_string($u['active_since'] ?? null) ? $u['active_since'] : null,
+            'last_incident' => self::lastOutage(is_array($u['incidents'] ?? null) ? $u['incidents'] : []),
+        ] + $vars;
+    }
+
+    /**
+     * The latest incident that counted against uptime (down or unknown time). Planned work, customer shutdowns and
+     * live migrations are part of the full history behind the link, not the headline.
+     *
+     * @return array{summary: string, cause: string, started_at: string, ended_at: ?string, duration: ?string}|null
+     */
+    private static function lastOutage(array $incidents): ?array
+    {
+        $latest = null;
+        foreach ($incidents as $i) {
+            if (!is_array($i) || ($i['counts_as'] ?? '') === 'excluded' || !is_string($i['started_at'] ?? null)) {
+                continue;
+            }
+            if ($latest === null || strcmp($i['started_at'], $latest['started_at']) > 0) {
+                $latest = $i;
+            }
+        }
+        if ($latest === null) {
+            return null;
+        }
+        $seconds = $latest['duration_seconds'] ?? null;
+        return [
+            'summary' => is_string($latest['summary'] ?? null) ? $latest['summary'] : '',
+            'cause' => self::CAUSE_LABELS[$latest['cause'] ?? ''] ?? (string) ($latest['cause'] ?? ''),
+            'started_at' => $latest['started_at'],
+            'ended_at' => is_string($latest['ended_at'] ?? null) ? $latest['ended_at'] : null,
+            'duration' => is_int($seconds) ? self::duration($seconds) : null,
+        ];
+    }
+
+    /** 99.98 stays 99.98, 100 shows as 100, and 99.9999 is not rounded up to a 100 it did not reach. */
+    private static function percent(float $p): string
+    {
+        $floored = floor($p * 100) / 100;
+        $text = rtrim(rtrim(number_format($floored, 2, '.', ''), '0'), '.');
+        return $text === '' ? '0' : $text;
+    }
+
+    private static function duration(int $seconds): string
+    {
+        if ($seconds < 60) {
+            return "{$seconds} s";
+        }
+        $h = intdiv($seconds, 3600);
+        $m = intdiv($seconds % 3600, 60);
+        $s = $seconds % 60;
+        return $h > 0 ? "{$h} h {$m} min" : "{$m} min {$s} s";
+    }
+}
