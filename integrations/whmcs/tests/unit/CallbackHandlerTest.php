@@ -1,0 +1,169 @@
+<?php
+
+declare(strict_types=1);
+
+use WHMCS\Module\Server\Ovirtha\Callback\CallbackActions;
+use WHMCS\Module\Server\Ovirtha\Callback\CallbackHandler;
+use WHMCS\Module\Server\Ovirtha\Module;
+use WHMCS\Module\Server\Ovirtha\Whmcs\WhmcsLocalApi;
+
+function callback_handler(FileState $state): CallbackHandler
+{
+    return new CallbackHandler($state, $state, new CallbackActions(new WhmcsLocalApi()), static fn (): int => TEST_NOW);
+}
+
+function callback_body(string $type, array $data = []): string
+{
+    return json_encode(['type' => $type, 'timestamp' => '2027-01-15T08:00:00.000Z', 'data' => $data + [
+        'service_id' => '1001', 'client_id' => '55', 'product_id' => '7', 'hostname' => 'vps1001.example.net',
+        'desired_state' => 'active', 'actual_state' => 'active', 'vm' => ['id' => 'a1', 'name' => 'vps-1001'],
+    ]], JSON_UNESCAPED_SLASHES);
+}
+
+function commands(): array
+{
+    return array_map(static fn ($c) => $c['command'], WhmcsStub::$localApiCalls);
+}
+
+test('callback: service.active marks the service Active and sends the welcome email, then answers 200', function (): void {
+    $state = file_state();
+    $body = callback_body('service.active');
+    $res = callback_handler($state)->handle('POST', signed($body), $body);
+    assert_same(200, $res->status);
+    assert_subset(['ok' => true, 'type' => 'service.active', 'service_id' => '1001'], $res->body);
+    assert_same([
+        ['command' => 'UpdateClientProduct', 'data' => ['serviceid' => 1001, 'status' => 'Active']],
+        ['command' => 'SendEmail', 'data' => ['messagename' => 'Hosting Account Welcome Email', 'id' => 1001]],
+    ], WhmcsStub::$localApiCalls);
+    assert_same('Active', $state->service(1001)?->status);
+});
+
+test('callback: a replayed webhook-id does nothing again and says so', function (): void {
+    $state = file_state();
+    $body = callback_body('service.active');
+    $headers = signed($body, 'cb_77');
+    assert_same(200, callback_handler($state)->handle('POST', $headers, $body)->status);
+    $calls = count(WhmcsStub::$localApiCalls);
+    $replay = callback_handler($state)->handle('POST', $headers, $body);
+    assert_same(200, $replay->status, 'so a bridge whose first answer was lost stops retrying');
+    assert_same(true, $replay->body['duplicate'] ?? null);
+    assert_same($calls, count(WhmcsStub::$localApiCalls), 'no second email, no second update');
+});
+
+test('callback: forged, stale and unsigned requests are refused before anything is read', function (): void {
+    $state = file_state();
+    $body = callback_body('service.active');
+    $forged = signed($body, 'cb_1', TEST_NOW, 'whsec_' . base64_encode('an attacker\'s guess at the secret'));
+    assert_same(401, callback_handler($state)->handle('POST', $forged, $body)->status);
+    $tampered = signed($body, 'cb_2');
+    assert_same(401, callback_handler($state)->handle('POST', $tampered, str_replace('1001', '1002', $body))->status);
+    $stale = callback_handler($state)->handle('POST', signed($body, 'cb_3', TEST_NOW - 301), $body);
+    assert_same(401, $stale->status);
+    assert_contains('five minutes', $stale->body['error']['message']);
+    assert_same(400, callback_handler($state)->handle('POST', ['content-type' => 'application/json'], $body)->status);
+    assert_same(405, callback_handler($state)->handle('GET', [], '')->status);
+    assert_same([], WhmcsStub::$localApiCalls);
+});
+
+test('callback: a bad body is 400, an unknown service 410, an unknown type acknowledged', function (): void {
+    $state = file_state();
+    foreach (['{not json', '{"type":"service.active"}', json_encode(['type' => 'service.active', 'data' => ['service_id' => 'abc']])] as $body) {
+        assert_same(400, callback_handler($state)->handle('POST', signed($body, 'cb_' . md5($body)), $body)->status, $body);
+    }
+    $gone = callback_body('service.active', ['service_id' => '999']);
+    assert_same(410, callback_handler($state)->handle('POST', signed($gone, 'cb_gone'), $gone)->status);
+    $future = json_encode(['type' => 'service.resized', 'data' => ['service_id' => '1001']]);
+    $res = callback_handler($state)->handle('POST', signed($future, 'cb_future'), $future);
+    assert_same(200, $res->status);
+    assert_same(true, $res->body['ignored']);
+    assert_same([], WhmcsStub::$localApiCalls);
+});
+
+test('callback: when localAPI fails the answer is 503 and the bridge\'s retry does the work', function (): void {
+    $state = file_state();
+    $body = callback_body('service.active');
+    WhmcsStub::$localApiFailures['SendEmail'] = 1;
+    $first = callback_handler($state)->handle('POST', signed($body, 'cb_9'), $body);
+    assert_same(503, $first->status);
+    assert_same('30', $first->headers['Retry-After']);
+    $retry = callback_handler($state)->handle('POST', signed($body, 'cb_9', TEST_NOW + 30), $body);
+    assert_same(200, $retry->status);
+    assert_true(!isset($retry->body['duplicate']), 'the retry did the work, it was no duplicate');
+    $emails = array_filter(WhmcsStub::$localApiCalls, static fn ($c) => $c['command'] === 'SendEmail' && empty($c['failed']));
+    assert_same(1, count($emails));
+});
+
+test('callback: a delivery being handled by another request is 409 to retry later', function (): void {
+    $state = file_state();
+    $state->claim('cb_busy', TEST_NOW);
+    $body = callback_body('service.active');
+    $res = callback_handler($state)->handle('POST', signed($body, 'cb_busy'), $body);
+    assert_same(409, $res->status);
+    assert_same([], WhmcsStub::$localApiCalls);
+});
+
+test('callback: suspended, unsuspended and terminated set the status; closed services and newer decisions win', function (): void {
+    $state = file_state([1001 => ['userid' => 55, 'pid' => 7, 'status' => 'Active']]);
+    $send = static function (string $type, array $data, string $id) use ($state): int {
+        $body = callback_body($type, $data);
+        return callback_handler($state)->handle('POST', signed($body, $id), $body)->status;
+    };
+    assert_same(200, $send('service.suspended', ['desired_state' => 'suspended', 'actual_state' => 'suspended'], 'cb_s'));
+    assert_same('Suspended', $state->service(1001)?->status);
+    assert_same(200, $send('service.unsuspended', ['desired_state' => 'active'], 'cb_u'));
+    assert_same('Active', $state->service(1001)?->status);
+    // The panel asked to terminate after this suspension: the late callback changes no status.
+    assert_same(200, $send('service.suspended', ['desired_state' => 'terminated', 'actual_state' => 'suspended'], 'cb_s2'));
+    assert_same('Active', $state->service(1001)?->status);
+    assert_same(200, $send('service.terminated', ['desired_state' => 'terminated', 'actual_state' => 'terminated'], 'cb_t'));
+    assert_same('Terminated', $state->service(1001)?->status);
+    assert_same(200, $send('service.unsuspended', ['desired_state' => 'active'], 'cb_u2'));
+    assert_same('Terminated', $state->service(1001)?->status, 'a closed service is not reopened');
+    assert_same(['UpdateClientProduct', 'UpdateClientProduct', 'UpdateClientProduct'], commands());
+});
+
+test('callback: service.failed tells the admins why and what to do; no status change', function (): void {
+    $state = file_state();
+    $body = callback_body('service.failed', ['desired_state' => 'active', 'actual_state' => 'failed', 'error' => 'template debian-13 does not exist']);
+    assert_same(200, callback_handler($state)->handle('POST', signed($body), $body)->status);
+    assert_same(['SendAdminEmail'], commands());
+    $email = WhmcsStub::$localApiCalls[0]['data'];
+    assert_contains('1001', $email['customsubject']);
+    assert_contains('template debian-13 does not exist', $email['custommessage']);
+    assert_contains('press Create', $email['custommessage']);
+    assert_same('Pending', $state->service(1001)?->status);
+});
+
+test('callback: the welcome template is the product\'s; "none" sends none; a service already Active is left', function (): void {
+    $state = file_state([1001 => ['userid' => 55, 'pid' => 8, 'status' => 'Active']]);
+    $body = callback_body('service.active', ['product_id' => '8']);
+    assert_same(200, callback_handler($state)->handle('POST', signed($body), $body)->status);
+    assert_same([], WhmcsStub::$localApiCalls);
+});
+
+test('callback: the callback secret on the Access Hash\'s second line, of any enabled bridge server', function (): void {
+    $callbackSecret = 'whsec_' . base64_encode('a separate CALLBACK_SECRET for callbacks');
+    $state = file_state([], [], [
+        ['hostname' => 'other-bridge.test', 'password' => 'k', 'accesshash' => 'whsec_' . base64_encode('someone else')],
+        ['hostname' => 'bridge.test', 'password' => TEST_API_KEY, 'accesshash' => TEST_WEBHOOK_SECRET . "\n" . $callbackSecret],
+    ]);
+    $body = callback_body('service.active');
+    assert_same(401, callback_handler($state)->handle('POST', signed($body, 'cb_a'), $body)->status, 'the webhook secret is not the callback secret here');
+    assert_same(200, callback_handler($state)->handle('POST', signed($body, 'cb_b', TEST_NOW, $callbackSecret), $body)->status);
+});
+
+test('callback: no bridge server in WHMCS is a 500 that says so', function (): void {
+    $file = tempnam(sys_get_temp_dir(), 'ovirtha-state-');
+    $state = FileState::create($file, [], [], []);
+    $body = callback_body('service.active');
+    $res = callback_handler($state)->handle('POST', signed($body), $body);
+    assert_same(500, $res->status);
+    assert_contains('Setup > Servers', $res->body['error']['message']);
+});
+
+test('callback: the endpoint reads headers the way PHP hands them over', function (): void {
+    $headers = \WHMCS\Module\Server\Ovirtha\Callback\CallbackEndpoint::headers(['HTTP_WEBHOOK_ID' => 'cb_1', 'HTTP_WEBHOOK_SIGNATURE' => 'v1,x', 'CONTENT_TYPE' => 'application/json', 'REQUEST_METHOD' => 'POST']);
+    assert_same(['webhook-id' => 'cb_1', 'webhook-signature' => 'v1,x'], $headers);
+    unset($headers);
+    Module::reset();
+});

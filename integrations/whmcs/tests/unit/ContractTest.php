@@ -1,0 +1,109 @@
+<?php
+
+/*
+ * The return types WHMCS expects of each module function (reference: WHMCS's sample module test, and the developer
+ * docs): arrays for MetaData, ConfigOptions, TestConnection, AdminServicesTabFields, ServiceSingleSignOn and
+ * ClientArea; strings for the lifecycle functions. Checked on a good day and on a bad one (bridge unreachable), since
+ * a module that returns null or throws on a bad day breaks WHMCS pages and the cron.
+ */
+
+declare(strict_types=1);
+
+const LIFECYCLE = ['CreateAccount', 'SuspendAccount', 'UnsuspendAccount', 'TerminateAccount', 'ChangePackage', 'Renew'];
+
+/** @return array<string, string> function => expected type */
+function contract(): array
+{
+    return [
+        'ovirtha_MetaData' => 'array',
+        'ovirtha_ConfigOptions' => 'array',
+        'ovirtha_TestConnection' => 'array',
+        'ovirtha_CreateAccount' => 'string',
+        'ovirtha_SuspendAccount' => 'string',
+        'ovirtha_UnsuspendAccount' => 'string',
+        'ovirtha_TerminateAccount' => 'string',
+        'ovirtha_ChangePackage' => 'string',
+        'ovirtha_Renew' => 'string',
+        'ovirtha_ServiceSingleSignOn' => 'array',
+        'ovirtha_ClientArea' => 'array',
+        'ovirtha_AdminServicesTabFields' => 'array',
+    ];
+}
+
+test('contract: ovirtha.php defines exactly the module functions of the contract', function (): void {
+    $defined = array_values(array_filter(get_defined_functions()['user'], static fn ($f) => str_starts_with($f, 'ovirtha_')));
+    $expected = array_map('strtolower', array_keys(contract()));
+    sort($defined);
+    sort($expected);
+    assert_same($expected, $defined);
+});
+
+test('contract: declared return types are the ones WHMCS expects', function (): void {
+    foreach (contract() as $fn => $type) {
+        assert_same($type, (string) (new ReflectionFunction($fn))->getReturnType(), $fn);
+    }
+});
+
+test('contract: every function returns its type when the bridge answers well', function (): void {
+    $http = fake_bridge();
+    $http->always('#^POST /webhooks/billing$#', 202, ['applied' => true]);
+    $http->always('#^GET /readyz$#', 200, ['ready' => true, 'status' => 'ready', 'checks' => ['database' => ['ok' => true], 'engine' => ['ok' => true]]]);
+    $http->always('#^GET /api/v1/services/ovirtha-connection-test$#', 404, []);
+    $http->always('#^GET /api/v1/services/1001$#', 200, ['service_id' => '1001', 'desired_state' => 'active', 'actual_state' => 'active', 'vm' => ['id' => 'v', 'name' => 'vps-1001', 'host' => 'host1'], 'last_error' => null]);
+    $http->always('#^GET /api/v1/services/1001/uptime$#', 200, uptime_answer());
+    $http->always('#^POST /api/v1/services/1001/sso$#', 201, ['url' => 'http://bridge.test/client/sso?token=t', 'expires_at' => 'x']);
+    $http->always('#^GET /api/v1/capacity#', 200, ['can_sell' => true, 'headroom' => 1]);
+    // probeSignature expects 400 for its deliberately unknown event type.
+    $http->on('#^POST /webhooks/billing$#', 400, []);
+    assert_same(['success' => true, 'error' => ''], ovirtha_TestConnection(params()));
+    foreach (LIFECYCLE as $name) {
+        assert_same('success', ('ovirtha_' . $name)(params()), $name);
+    }
+    $meta = ovirtha_MetaData();
+    assert_subset(['DisplayName' => 'oVirt HA Bridge', 'APIVersion' => '1.1', 'RequiresServer' => true], $meta);
+    assert_true(is_string($meta['ServiceSingleSignOnLabel']) && $meta['ServiceSingleSignOnLabel'] !== '', 'SSO label');
+    assert_same(true, ovirtha_ServiceSingleSignOn(params())['success']);
+    assert_true(is_array(ovirtha_ClientArea(params())['templateVariables']), 'ClientArea templateVariables');
+    foreach (ovirtha_AdminServicesTabFields(params()) as $label => $html) {
+        assert_true(is_string($label) && is_string($html), "tab field {$label}");
+    }
+});
+
+test('contract: every function still returns its type when the bridge cannot be reached', function (): void {
+    $http = fake_bridge();
+    foreach (array_keys(contract()) as $fn) {
+        $result = $fn === 'ovirtha_MetaData' || $fn === 'ovirtha_ConfigOptions' ? $fn() : $fn(params());
+        assert_same(contract()[$fn], get_debug_type($result), $fn);
+    }
+    assert_same(false, ovirtha_TestConnection(params())['success']);
+    assert_same(false, ovirtha_ServiceSingleSignOn(params())['success']);
+    assert_true(is_string(ovirtha_ServiceSingleSignOn(params())['errorMsg']), 'errorMsg');
+    unset($http);
+});
+
+test('contract: ConfigOptions works with no params and no WHMCS database, within 24 fields', function (): void {
+    $fields = ovirtha_ConfigOptions();
+    assert_same(['Bridge product id', 'Welcome email', 'When sold out'], array_keys($fields));
+    assert_true(count($fields) <= 24, 'at most 24');
+    foreach ($fields as $name => $field) {
+        assert_true(in_array($field['Type'], ['text', 'password', 'yesno', 'dropdown', 'radio', 'textarea'], true), "{$name} type");
+        assert_true(is_string($field['Description']), "{$name} description");
+    }
+    assert_same(['mark', 'hide', 'off'], array_keys($fields['When sold out']['Options']));
+});
+
+test('contract: every PHP file of the module declares strict types and lints', function (): void {
+    $root = realpath(__DIR__ . '/../../modules/servers/ovirtha');
+    $files = new RecursiveIteratorIterator(new RecursiveDirectoryIterator($root, FilesystemIterator::SKIP_DOTS));
+    $count = 0;
+    foreach ($files as $file) {
+        if ($file->getExtension() !== 'php') {
+            continue;
+        }
+        $count++;
+        assert_contains('declare(strict_types=1);', (string) file_get_contents($file->getPathname()), $file->getFilename());
+        exec(escapeshellarg(PHP_BINARY) . ' -l ' . escapeshellarg($file->getPathname()) . ' 2>&1', $out, $code);
+        assert_same(0, $code, $file->getFilename() . ': ' . implode("\n", $out));
+    }
+    assert_true($count > 20, 'all files seen');
+});

@@ -1,0 +1,104 @@
+<?php
+
+declare(strict_types=1);
+
+function uptime_answer(array $overrides = []): array
+{
+    return $overrides + [
+        'service_id' => '1001', 'client_id' => '55', 'state' => 'active', 'vm_status' => 'up', 'active_since' => '2026-11-01T10:00:00.000Z',
+        'plan' => ['product_id' => '7', 'name' => 'VPS HA M', 'sla_target_percent' => 99.9, 'time_zone' => 'UTC', 'unknown_counts_as_down' => true],
+        'windows' => ['30d' => ['uptime_percent' => 99.99649, 'measured_seconds' => 2592000, 'down_seconds' => 91, 'unknown_seconds' => 0, 'excluded_seconds' => 0]],
+        'incidents' => [
+            ['id' => 1, 'cause' => 'ha_restart', 'counts_as' => 'down', 'started_at' => '2026-11-20T03:12:04.000Z', 'ended_at' => '2026-11-20T03:13:35.000Z', 'duration_seconds' => 91, 'summary' => 'Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:13:35; down 1 min 31 s'],
+            ['id' => 2, 'cause' => 'planned', 'counts_as' => 'excluded', 'started_at' => '2026-11-25T00:00:00.000Z', 'ended_at' => '2026-11-25T00:05:00.000Z', 'duration_seconds' => 300, 'summary' => 'Suspended'],
+            ['id' => 0, 'cause' => 'crash', 'counts_as' => 'down', 'started_at' => '2026-11-02T00:00:00.000Z', 'ended_at' => '2026-11-02T00:00:30.000Z', 'duration_seconds' => 30, 'summary' => 'older'],
+        ],
+    ];
+}
+
+test('client area: state, 30-day uptime and the last outage, with the SSO link to the history', function (): void {
+    $http = fake_bridge();
+    $http->on('#^GET /api/v1/services/1001/uptime$#', 200, uptime_answer());
+    $out = ovirtha_ClientArea(params());
+    assert_same('templates/clientarea.tpl', $out['tabOverviewModuleOutputTemplate']);
+    assert_true(is_file(__DIR__ . '/../../modules/servers/ovirtha/' . $out['tabOverviewModuleOutputTemplate']), 'the template exists');
+    assert_subset([
+        'available' => true, 'state' => 'active', 'state_label' => 'Running', 'uptime_30d' => '99.99', 'sla_target' => '99.9',
+        'history_url' => 'clientarea.php?action=productdetails&id=1001&dosinglesignon=1',
+        'last_incident' => ['cause' => 'Host failure, restarted on another host', 'duration' => '1 min 31 s', 'started_at' => '2026-11-20T03:12:04.000Z'],
+    ], $out['templateVariables']['ovirtha']);
+});
+
+test('client area: a VPS not on the bridge yet, and a bridge that cannot be reached, say so kindly', function (): void {
+    $http = fake_bridge();
+    $http->on('#/uptime$#', 404, ['error' => ['code' => 'not_found', 'message' => 'service 1001 not found.']]);
+    $vars = ovirtha_ClientArea(params())['templateVariables']['ovirtha'];
+    assert_same(false, $vars['available']);
+    assert_contains('being set up', $vars['error']);
+    $http->failOn('#/uptime$#', 'Connection refused');
+    assert_same('Uptime figures are not available right now.', ovirtha_ClientArea(params())['templateVariables']['ovirtha']['error']);
+});
+
+test('client area: uptime is never rounded up, and not yet measured shows as such', function (): void {
+    $http = fake_bridge();
+    $http->on('#/uptime$#', 200, uptime_answer(['windows' => ['30d' => ['uptime_percent' => 99.9999]]]));
+    assert_same('99.99', ovirtha_ClientArea(params())['templateVariables']['ovirtha']['uptime_30d']);
+    $http->on('#/uptime$#', 200, uptime_answer(['windows' => ['30d' => ['uptime_percent' => 100]], 'incidents' => []]));
+    $vars = ovirtha_ClientArea(params())['templateVariables']['ovirtha'];
+    assert_same('100', $vars['uptime_30d']);
+    assert_same(null, $vars['last_incident']);
+    $http->on('#/uptime$#', 200, uptime_answer(['windows' => ['30d' => ['uptime_percent' => null]]]));
+    assert_same(null, ovirtha_ClientArea(params())['templateVariables']['ovirtha']['uptime_30d']);
+});
+
+test('single sign-on: the bridge\'s one-time link for the service\'s own client', function (): void {
+    $http = fake_bridge();
+    $http->on('#^POST /api/v1/services/1001/sso$#', 201, ['url' => 'http://bridge.test/client/sso?token=abc', 'expires_at' => '2026-11-26T10:01:00.000Z']);
+    assert_same(['success' => true, 'redirectTo' => 'http://bridge.test/client/sso?token=abc'], ovirtha_ServiceSingleSignOn(params()));
+    assert_same(['client_id' => '55'], json_decode((string) $http->last()['body'], true));
+    $http->on('#/sso$#', 422, ['error' => ['code' => 'client_mismatch', 'message' => 'Service 1001 belongs to another client.']]);
+    $failed = ovirtha_ServiceSingleSignOn(params());
+    assert_same(false, $failed['success']);
+    assert_contains('client_mismatch', $failed['errorMsg']);
+});
+
+test('admin tab: desired and actual state, VM, last error, escaped', function (): void {
+    $http = fake_bridge();
+    $http->on('#^GET /api/v1/services/1001$#', 200, [
+        'service_id' => '1001', 'client_id' => '55', 'product_id' => '7', 'hostname' => 'vps1001.example.net', 'desired_state' => 'active', 'actual_state' => 'failed',
+        'vm' => ['id' => 'f00', 'name' => 'vps-1001', 'host' => 'host2'], 'cancellation' => null, 'last_error' => 'template <debian-13> not found', 'created_at' => 'c', 'updated_at' => 'u',
+    ]);
+    $fields = ovirtha_AdminServicesTabFields(params());
+    assert_same('active', $fields['Bridge desired state']);
+    assert_contains('failed', $fields['Bridge actual state']);
+    assert_same('vps-1001 on host2 (id f00)', $fields['Bridge VM']);
+    assert_same('template &lt;debian-13&gt; not found', $fields['Bridge last error']);
+    $http->on('#^GET /api/v1/services/1001$#', 401, ['error' => ['code' => 'unauthorized', 'message' => 'key']]);
+    assert_contains('the bridge refused the API key', ovirtha_AdminServicesTabFields(params())['oVirt HA Bridge']);
+});
+
+test('test connection: reachable, key, secret, database and engine, or the first thing to fix', function (): void {
+    $ready = ['ready' => true, 'status' => 'ready', 'checks' => ['database' => ['ok' => true], 'engine' => ['ok' => true]]];
+    $http = fake_bridge();
+    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services/#', 404, [])->on('#^POST /webhooks/billing$#', 400, ['error' => ['code' => 'validation_failed']]);
+    assert_same(['success' => true, 'error' => ''], ovirtha_TestConnection(params()));
+
+    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services/#', 401, []);
+    assert_contains('the bridge refused the API key', ovirtha_TestConnection(params())['error']);
+
+    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services/#', 404, [])->on('#^POST /webhooks/billing$#', 401, []);
+    assert_contains('the bridge refused the signature', ovirtha_TestConnection(params())['error']);
+
+    $engineDown = ['ready' => true, 'status' => 'ready', 'checks' => ['database' => ['ok' => true], 'engine' => ['ok' => false, 'detail' => 'connection refused by engine.example.net:443']]];
+    $http->on('#^GET /readyz$#', 200, $engineDown)->on('#^GET /api/v1/services/#', 404, [])->on('#^POST /webhooks/billing$#', 400, []);
+    $result = ovirtha_TestConnection(params());
+    assert_same(false, $result['success']);
+    assert_contains('the oVirt engine does not answer the bridge: connection refused by engine.example.net:443', $result['error']);
+
+    $dbDown = ['ready' => false, 'status' => 'not_ready', 'checks' => ['database' => ['ok' => false, 'detail' => 'connect ECONNREFUSED 127.0.0.1:3306'], 'engine' => ['ok' => true]]];
+    $http->on('#^GET /readyz$#', 503, $dbDown);
+    assert_contains('the bridge cannot reach its database: connect ECONNREFUSED', ovirtha_TestConnection(params())['error']);
+
+    $http->failOn('#^GET /readyz$#', 'Could not resolve host: bridge.test');
+    assert_contains('cannot reach the bridge at http://bridge.test:3000 (Could not resolve host: bridge.test)', ovirtha_TestConnection(params())['error']);
+});
