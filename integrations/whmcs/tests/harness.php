@@ -21,6 +21,8 @@ final class Tests
 {
     /** @var array<string, callable> */
     public static array $cases = [];
+    /** Temp files and folders the cases made, removed when the run ends. @var list<string> */
+    public static array $temp = [];
     private static int $assertions = 0;
 
     public static function count(): void
@@ -145,6 +147,7 @@ function params(array $overrides = []): array
 function file_state(array $services = [], array $products = [], array $servers = []): FileState
 {
     $file = tempnam(sys_get_temp_dir(), 'ovirtha-state-');
+    Tests::$temp[] = $file;
     // The localAPI stub changes statuses in the latest state, as WHMCS's UpdateClientProduct would in tblhosting.
     return WhmcsStub::$state = FileState::create(
         $file,
@@ -164,6 +167,7 @@ function fake_bridge(?FileState $state = null): FakeTransport
 {
     $transport = new FakeTransport();
     $dir = sys_get_temp_dir() . '/ovirtha-cache-' . bin2hex(random_bytes(4));
+    Tests::$temp[] = $dir;
     Module::use(transport: $transport, store: $state ?? file_state(), ledger: $state, clock: static fn (): int => TEST_NOW, cacheDir: $dir);
     return $transport;
 }

@@ -154,6 +154,7 @@ test('callback: the callback secret on the Access Hash\'s second line, of any en
 
 test('callback: no bridge server in WHMCS is a 500 that says so', function (): void {
     $file = tempnam(sys_get_temp_dir(), 'ovirtha-state-');
+    Tests::$temp[] = $file;
     $state = FileState::create($file, [], [], []);
     $body = callback_body('service.active');
     $res = callback_handler($state)->handle('POST', signed($body), $body);
