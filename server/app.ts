@@ -22,6 +22,7 @@ import { servicesRouter } from './http/routes/services';
 import { uptimeRouter } from './http/routes/uptime';
 import { webhooksRouter } from './http/routes/webhooks';
 import { healthRouter } from './http/routes/health';
+import { metricsRouter } from './http/routes/metrics';
 import { pagesRouter } from './http/routes/pages';
 import { createViewEngine, VIEWS_DIR } from './http/views';
 
@@ -69,12 +70,13 @@ export function createApp(c: Container): Express {
   app.use('/static', express.static(`${VIEWS_DIR}/static`, { index: false, maxAge: c.config.isProduction ? '1d' : 0 }));
 
   app.use(healthRouter(c.readiness));
+  app.use('/metrics', metricsRouter(c.metricsScraper, { token: c.config.metrics.token, trustProxy: c.config.http.trustProxy }));
   app.use(pagesRouter(c));
   app.use('/admin', adminConsoleRouter(c));
   app.use('/client', clientAreaRouter({ sso: c.clientSso, sessions: c.clientSessions, uptime: c.uptime, secureCookies: c.config.client.secureCookies }));
 
   // Before any JSON parser: signatures are checked over the exact bytes received.
-  app.use('/webhooks', webhooksRouter(c.webhookSigner, c.billingEvents));
+  app.use('/webhooks', webhooksRouter(c.webhookSigner, c.billingEvents, c.metrics.webhooks));
 
   const api = express.Router();
   api.use(jsonBody(c.config.http.jsonLimit));

@@ -88,6 +88,8 @@ export interface Config {
   readonly retention: { readonly webhookDays: number; readonly jobDays: number };
   readonly simulator: { readonly scenario: string; readonly speed: number; readonly port: number };
   readonly http: { readonly jsonLimit: string; readonly trustProxy: number };
+  /** Bearer token for /metrics; without one, /metrics answers loopback clients only. */
+  readonly metrics: { readonly token: string | undefined };
   readonly log: { readonly level: string };
   readonly shutdownGraceMs: number;
   /** Names of secrets generated for this run because they were not configured (never in production). */
@@ -178,6 +180,7 @@ const schema = z.object({
   SIMULATOR_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(0)),
   JSON_BODY_LIMIT: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(b|kb|mb)$/i).default('32kb')),
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  METRICS_TOKEN: optionalString,
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -291,6 +294,12 @@ export function loadConfig(env: Env): Config {
     const weakness = secretWeakness('CALLBACK_SECRET', e.CALLBACK_SECRET);
     if (weakness) problems.push(weakness);
   }
+  if (e.METRICS_TOKEN !== undefined) {
+    // Optional (loopback-only without it), but once set it guards process and business figures like any secret.
+    const weakness = secretWeakness('METRICS_TOKEN', e.METRICS_TOKEN);
+    if (weakness && isProduction) problems.push(weakness);
+    else if (weakness) warnings.push(`${weakness} (accepted outside production)`);
+  }
 
   if (isProduction) {
     if (!e.OVIRT_URL) problems.push('OVIRT_URL is required in production (the bundled simulator is for trials and tests)');
@@ -367,6 +376,7 @@ export function loadConfig(env: Env): Config {
     retention: { webhookDays: e.WEBHOOK_RETENTION_DAYS, jobDays: e.JOB_RETENTION_DAYS },
     simulator: { scenario: e.SIMULATOR_SCENARIO, speed: e.SIMULATOR_SPEED, port: e.SIMULATOR_PORT },
     http: { jsonLimit: e.JSON_BODY_LIMIT, trustProxy: e.TRUST_PROXY },
+    metrics: { token: e.METRICS_TOKEN },
     log: { level: e.LOG_LEVEL },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     generatedSecrets,

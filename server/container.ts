@@ -14,6 +14,8 @@ import { createLeadership } from './events/leadership';
 import { JobQueue } from './jobs/job-queue';
 import { JobWorker } from './jobs/worker';
 import { createLogger, type Logger } from './logger';
+import { MetricsScraper } from './metrics/collectors';
+import { type BridgeMetrics, createMetrics } from './metrics/registry';
 import { createOvirtClient, type EngineTarget, type OvirtClient, OvirtError } from './ovirt';
 import { EngineEventsRepository } from './repositories/engine-events';
 import { EventSyncStateRepository } from './repositories/event-sync-state';
@@ -66,6 +68,10 @@ export interface Container {
   eventSync: EventSync | undefined;
   /** Failover capacity; undefined without an engine. */
   capacity: CapacityService | undefined;
+  /** This container's Prometheus series (its own registry), recorded by the services it was handed to. */
+  metrics: BridgeMetrics;
+  /** Sets the scrape-time gauges and renders the registry for GET /metrics. */
+  metricsScraper: MetricsScraper;
   /** Queues the periodic jobs (HA drift sweep, housekeeping): one of each per database, however many instances. */
   schedulePeriodicJobs(): Promise<void>;
   /** The engine client; undefined when no engine is configured (tests of engine-free parts). */
@@ -96,7 +102,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const clock = overrides.clock ?? systemClock;
   const knex = overrides.knex ?? createKnex(config.database);
   const engine = overrides.engine ?? configuredEngine(config);
-  const ovirt = engine ? createOvirtClient(engine, logger) : undefined;
+  const metrics = createMetrics();
+  const ovirt = engine ? createOvirtClient(engine, logger, metrics.engine) : undefined;
 
   const plansRepo = new PlansRepository(knex);
   const servicesRepo = new ServicesRepository(knex);
@@ -190,6 +197,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     pollMs: config.jobs.pollMs,
     heartbeatMs: Math.max(100, Math.floor(config.jobs.leaseMs / 3)),
     reapEveryMs: Math.max(1000, Math.floor(config.jobs.leaseMs / 2)),
+    metrics: metrics.jobs,
   });
 
   const eventSync = ovirt
@@ -207,6 +215,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         vmNamePrefix: config.provisioning.vmNamePrefix,
         owner,
         pollMs: config.events.pollMs,
+        metrics: metrics.events,
       })
     : undefined;
 
@@ -276,6 +285,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     jobs,
     worker,
     capacity,
+    metrics,
+    metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, capacity, clock, logger: logger.child({ component: 'metrics' }) }),
     schedulePeriodicJobs: async () => {
       await scheduleHousekeeping();
       await scheduleDriftSweep();

@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { applyGap, applyHostEvent, applyVmEvent, HOST_OK_CODES, HOST_TROUBLE_CODES, type HostHealth, type IncidentDraft, type TimelineEvent, type TimelineState, VM_CODES } from '../domain/timeline';
 import type { Logger } from '../logger';
+import type { EventMetrics } from '../metrics/registry';
 import type { EngineEvent, OvirtClient } from '../ovirt';
 import type { EngineEventsRepository, StoredEvent } from '../repositories/engine-events';
 import type { EventSyncState, EventSyncStateRepository } from '../repositories/event-sync-state';
@@ -37,6 +38,8 @@ export interface EventSyncDeps {
   pollMs: number;
   /** Events per transaction. */
   chunkSize?: number;
+  /** Counts events once their chunk committed; optional for tests and benchmarks. */
+  metrics?: EventMetrics;
 }
 
 export interface PollResult {
@@ -158,6 +161,8 @@ export class EventSync {
     for (let i = 0; i < events.length; i += size) {
       const chunk = events.slice(i, i + size);
       const applied = await this.applyChunk(position, chunk, i === 0 ? gap : undefined, now);
+      this.d.metrics?.ingested.inc({ kept: 'true' }, applied.stored);
+      this.d.metrics?.ingested.inc({ kept: 'false' }, chunk.length - applied.stored);
       position = applied.position;
       result.stored += applied.stored;
       result.incidents += applied.incidents;

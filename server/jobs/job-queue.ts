@@ -317,6 +317,18 @@ export class JobQueue {
     return counts;
   }
 
+  /** Jobs per kind and state, in one grouped query (for /metrics); combinations with no job are absent. */
+  async countByKindAndState(): Promise<Array<{ kind: string; state: JobState; count: number }>> {
+    const rows = (await this.knex(TABLE).select('kind', 'state').count({ n: '*' }).groupBy('kind', 'state')) as Array<{ kind: string; state: JobState; n: unknown }>;
+    return rows.map((r) => ({ kind: r.kind, state: r.state, count: readNumber(r.n) }));
+  }
+
+  /** When the longest-waiting due job became due; jobs backing off until later are not waiting yet. */
+  async oldestDueRunAfter(): Promise<Date | undefined> {
+    const row = (await this.knex(TABLE).where('state', 'queued').andWhere('run_after', '<=', this.clock.now()).min({ at: 'run_after' }).first()) as { at: unknown } | undefined;
+    return row?.at === null || row?.at === undefined ? undefined : readDate(row.at);
+  }
+
   /** Puts a dead or cancelled job back in the queue with fresh attempts; false when it is in another state. */
   async retry(id: number): Promise<boolean> {
     const now = this.clock.now();

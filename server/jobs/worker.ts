@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from '../logger';
+import type { JobMetrics } from '../metrics/registry';
 import { LeaseLostError, PermanentJobError, RetryLaterError } from './job-errors';
 import type { ClaimedJob, Job, JobQueue } from './job-queue';
 
@@ -28,6 +29,8 @@ export interface WorkerOptions {
   pollMs: number;
   heartbeatMs: number;
   reapEveryMs: number;
+  /** Counts each finished attempt by kind and outcome; optional so tests can build a bare worker. */
+  metrics?: JobMetrics;
 }
 
 export class JobWorker {
@@ -149,9 +152,12 @@ export class JobWorker {
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
       await handler(ctx);
-      if (!(await this.o.queue.succeed(job.id, token))) log.warn('job finished but its lease was lost; result not recorded');
+      const recorded = await this.o.queue.succeed(job.id, token);
+      this.o.metrics?.attempts.inc({ kind: job.kind, outcome: recorded ? 'succeeded' : 'lost' });
+      if (!recorded) log.warn('job finished but its lease was lost; result not recorded');
     } catch (err) {
       if (err instanceof LeaseLostError || abort.signal.aborted) {
+        this.o.metrics?.attempts.inc({ kind: job.kind, outcome: 'lost' });
         log.warn('lease lost: another worker owns this job now');
         return;
       }
@@ -163,6 +169,7 @@ export class JobWorker {
           log.error({ err: e }, 'recording a job failure failed');
           return 'lost' as const;
         });
+      this.o.metrics?.attempts.inc({ kind: job.kind, outcome });
       if (outcome === 'dead') log.error({ error: message }, 'job dead');
       else log.warn({ error: message, outcome }, 'job failed');
     } finally {

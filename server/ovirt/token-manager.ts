@@ -3,6 +3,7 @@
  * it, and a 401 renews it once however many calls saw the 401 at the same time.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { EngineMetrics } from '../metrics/registry';
 import { withoutCredentials } from './engine-url';
 import { OvirtAuthError, OvirtError, OvirtLoginRejectedError, OvirtNoEngineError, OvirtTimeoutError, unreachable } from './errors';
 import { tokenErrorSchema, tokenSchema } from './schemas';
@@ -13,6 +14,8 @@ export interface TokenManagerOptions {
   engineUrl: string;
   username: string;
   password: string;
+  /** Counts token requests by why one was needed (none held yet, or the engine refused the one we had). */
+  requests?: EngineMetrics['tokenRequests'];
 }
 
 export class TokenManager {
@@ -26,14 +29,14 @@ export class TokenManager {
   /** The current token, fetching one if there is none. */
   get(): Promise<string> {
     if (this.token) return Promise.resolve(this.token);
-    return this.fetchShared();
+    return this.fetchShared('no_token');
   }
 
   /** Called after a 401 with the token that was refused: renews once, even when many calls report the same token. */
   renew(refused: string): Promise<string> {
     if (this.token && this.token !== refused) return Promise.resolve(this.token);
     if (this.token === refused) this.token = undefined;
-    return this.fetchShared();
+    return this.fetchShared('refused');
   }
 
   /** Logs the token out at the engine (as the SDKs do on close); errors are ignored, the token expires anyway. */
@@ -49,7 +52,9 @@ export class TokenManager {
       .catch(() => undefined);
   }
 
-  private fetchShared(): Promise<string> {
+  private fetchShared(reason: 'no_token' | 'refused'): Promise<string> {
+    // Counted once per request sent: callers that join a request in flight share it, as they share its token.
+    if (!this.pending) this.options.requests?.inc({ reason });
     this.pending ??= this.fetch().finally(() => {
       this.pending = undefined;
     });

@@ -11,6 +11,7 @@ import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import type { z } from 'zod';
 import type { Logger } from '../logger';
+import type { EngineMetrics } from '../metrics/registry';
 import { backoffDelay, retryAfterMs } from './backoff';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { normalizeEngineUrl } from './engine-url';
@@ -39,6 +40,8 @@ export interface EngineTarget {
 export interface TransportOptions extends EngineTarget {
   logger: Logger;
   sleep?: (ms: number) => Promise<void>;
+  /** Counts and times each call by operation and outcome, and token requests; optional for tests and tools. */
+  metrics?: EngineMetrics;
 }
 
 export interface CallOptions {
@@ -83,7 +86,13 @@ export class OvirtTransport {
           })
         : undefined,
     });
-    this.tokens = new TokenManager({ http: this.http, engineUrl: this.options.url, username: options.username, password: options.password });
+    this.tokens = new TokenManager({
+      http: this.http,
+      engineUrl: this.options.url,
+      username: options.username,
+      password: options.password,
+      requests: options.metrics?.tokenRequests,
+    });
     this.limit = new ConcurrencyLimit(options.maxInFlight);
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     if (options.insecure) options.logger.warn({ engine: this.options.url }, 'OVIRT_INSECURE=true: the engine TLS certificate is not verified');
@@ -91,27 +100,53 @@ export class OvirtTransport {
 
   /** A read (GET): retried on network errors, timeouts and 5xx within the retry budget. */
   async read<S extends z.ZodType>(operation: string, path: string, schema: S, call: CallOptions = {}): Promise<z.output<S>> {
-    const res = await this.withRetries(operation, () => this.send(operation, 'GET', path, call));
-    return this.parse(operation, schema, res.data);
+    return this.measured(operation, async () => {
+      const res = await this.withRetries(operation, () => this.send(operation, 'GET', path, call));
+      return this.parse(operation, schema, res.data);
+    });
   }
 
   /** A write (POST/PUT/DELETE): sent once; an uncertain outcome surfaces as an error for the caller to resolve. */
   async write<S extends z.ZodType>(operation: string, method: Method, path: string, schema: S, call: CallOptions = {}): Promise<z.output<S>> {
-    const res = await this.send(operation, method, path, call);
-    return this.parse(operation, schema, res.data);
+    return this.measured(operation, async () => {
+      const res = await this.send(operation, method, path, call);
+      return this.parse(operation, schema, res.data);
+    });
   }
 
   /** An action (`POST …/start` etc.): the engine may answer 200 with `status: failed` and a fault inside. */
   async action(operation: string, path: string, body: object = {}, call: CallOptions = {}): Promise<void> {
-    const res = await this.send(operation, 'POST', path, { ...call, body });
-    const parsed = actionSchema.safeParse(res.data);
-    if (parsed.success && parsed.data.status === 'failed') {
-      throw errorForStatus(operation, 409, parsed.data.fault?.reason, parsed.data.fault?.detail);
-    }
+    return this.measured(operation, async () => {
+      const res = await this.send(operation, 'POST', path, { ...call, body });
+      const parsed = actionSchema.safeParse(res.data);
+      if (parsed.success && parsed.data.status === 'failed') {
+        throw errorForStatus(operation, 409, parsed.data.fault?.reason, parsed.data.fault?.detail);
+      }
+    });
   }
 
   async close(): Promise<void> {
     await this.tokens.revoke();
+  }
+
+  /**
+   * One call as its caller sees it (queueing for a slot, a token renewal and read retries included), counted by its
+   * fixed operation name and outcome: `ok`, or the error kind (`timeout`, `unavailable`, `conflict`, …).
+   */
+  private async measured<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    const metrics = this.options.metrics;
+    if (!metrics) return call();
+    const stop = metrics.duration.startTimer({ operation });
+    let outcome = 'ok';
+    try {
+      return await call();
+    } catch (err) {
+      outcome = err instanceof OvirtError ? err.kind : 'error';
+      throw err;
+    } finally {
+      stop();
+      metrics.calls.inc({ operation, outcome });
+    }
   }
 
   private async withRetries(operation: string, attempt: () => Promise<AxiosResponse>): Promise<AxiosResponse> {

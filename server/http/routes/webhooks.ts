@@ -4,8 +4,9 @@
  * before the signature is verified, and the engine is never called here.
  */
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { MalformedBodyError } from '../../errors';
+import type { WebhookMetrics } from '../../metrics/registry';
 import type { BillingEventService } from '../../services/billing-events';
 import { billingEventSchema } from '../../webhooks/billing-event';
 import { readSignedHeaders, type WebhookSigner } from '../../webhooks/signature';
@@ -15,9 +16,9 @@ import { parseOrThrow } from '../middleware/validate';
 /** Standard Webhooks recommends small payloads; ours are a few hundred bytes. */
 export const WEBHOOK_BODY_LIMIT = '64kb';
 
-export function webhooksRouter(signer: WebhookSigner, billing: BillingEventService): Router {
+export function webhooksRouter(signer: WebhookSigner, billing: BillingEventService, metrics?: WebhookMetrics): Router {
   const router = Router();
-  router.post('/billing', rawBody(WEBHOOK_BODY_LIMIT), async (req, res) => {
+  router.post('/billing', ...(metrics ? [countWebhooks(metrics)] : []), rawBody(WEBHOOK_BODY_LIMIT), async (req, res) => {
     const headers = readSignedHeaders((name) => req.get(name));
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     signer.verify(raw, headers);
@@ -30,8 +31,28 @@ export function webhooksRouter(signer: WebhookSigner, billing: BillingEventServi
     const event = parseOrThrow(billingEventSchema, json);
     // Carried into the one request log line (app.ts customProps) rather than a second line per webhook.
     res.locals.logContext = { webhookId: headers.id, type: event.type, serviceId: event.data.service_id };
+    res.locals.webhookType = event.type;
     const answer = await billing.accept({ webhookId: headers.id, bodySha256: createHash('sha256').update(raw).digest('hex'), event });
     res.status(202).json(answer);
   });
   return router;
+}
+
+/**
+ * Counts every answered webhook by type and status, and times it from arrival to answer, whichever middleware or
+ * error answered it (413, 401 and 400 included). This is the hot intake path: one counter increment and one histogram
+ * observation per request, nothing else.
+ */
+function countWebhooks(metrics: WebhookMetrics): RequestHandler {
+  return (_req, res, next) => {
+    const stop = metrics.duration.startTimer();
+    res.once('finish', () => {
+      const code = res.statusCode;
+      stop({ outcome: code < 300 ? 'accepted' : code < 500 ? 'refused' : 'failed' });
+      // The type is known only once the body passed validation; the schema makes it one of a fixed set.
+      const type: unknown = res.locals.webhookType;
+      metrics.received.inc({ type: typeof type === 'string' ? type : 'unknown', code: String(code) });
+    });
+    next();
+  };
 }
