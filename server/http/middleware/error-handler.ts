@@ -14,10 +14,20 @@ function wantsHtml(req: Request): boolean {
   return req.accepts(['json', 'html']) === 'html';
 }
 
+/**
+ * Errors that express and its parsers raise for the client's own mistakes (a path with broken percent-encoding, say)
+ * carry a 4xx `status`; they are answered as such, in our words, instead of as a 500.
+ */
+function clientError(err: unknown): AppError | undefined {
+  const status = typeof err === 'object' && err !== null ? (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode : undefined;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  return new AppError('bad_request', 'The request is malformed (for example a path with broken percent-encoding).', status);
+}
+
 export function errorHandler(logger: Logger) {
   // Note: keep all four parameters; that is how express recognises an error handler.
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known = err instanceof AppError ? err : undefined;
+    const known = err instanceof AppError ? err : clientError(err);
     const status = known?.status ?? 500;
     const requestId = String(req.id ?? '');
     if (!known) {
