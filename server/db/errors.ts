@@ -37,3 +37,29 @@ export function translateDbError(err: unknown, messages: Partial<Record<Constrai
   if (typeof replacement === 'string') throw new ConflictError(replacement);
   throw err;
 }
+
+/** Driver codes that mean the database cannot be reached or refuses work for now, not that the request is wrong. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'SQLITE_BUSY',
+]);
+
+/**
+ * True when the error says the database is away (refused, dropped, timed out, shutting down, or the pool could not
+ * hand out a connection in time): the request should be tried again later (503), not reported as our fault (500).
+ */
+export function databaseUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  if ((err as { name?: unknown }).name === 'KnexTimeoutError') return true;
+  const code = (err as DriverError).code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
+}

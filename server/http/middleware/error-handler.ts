@@ -5,6 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { databaseUnavailable } from '../../db/errors';
 import { AppError, ServiceUnavailableError, TooManyRequestsError } from '../../errors';
 
 const GENERIC_MESSAGE = 'An unexpected error occurred.';
@@ -27,13 +28,18 @@ function clientError(err: unknown): AppError | undefined {
 export function errorHandler(logger: Logger) {
   // Note: keep all four parameters; that is how express recognises an error handler.
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known = err instanceof AppError ? err : clientError(err);
+    const known =
+      err instanceof AppError
+        ? err
+        : databaseUnavailable(err)
+          ? new ServiceUnavailableError('The database is unavailable for a moment; nothing was changed. Try again shortly.', undefined, 5)
+          : clientError(err);
     const status = known?.status ?? 500;
     const requestId = String(req.id ?? '');
     if (!known) {
       (req.log ?? logger).error({ err, requestId }, 'unhandled error');
     } else if (status >= 500) {
-      (req.log ?? logger).warn({ code: known.code, requestId, msg: known.message }, 'request failed');
+      (req.log ?? logger).warn({ code: known.code, requestId, msg: known.message, ...(err instanceof AppError ? {} : { err }) }, 'request failed');
     }
     if (res.headersSent) {
       // Too late for a clean answer; drop the connection rather than send a corrupt body.
