@@ -29,6 +29,7 @@ export function bannerLines(config: Config, facts: BannerFacts): string[] {
   lines.push(
     `  Uptime         ${polls ? `engine events read every ${config.events.pollMs / 1000} s (by one instance at a time); client area at ${config.publicUrl}/client` : 'engine events NOT read (EVENT_SYNC=false or no engine): uptime pages show what was recorded'}`,
   );
+  lines.push(`  Admin console  ${config.publicUrl}/admin  (an account: npm run admin -- create you@example.net)`);
   lines.push(
     `  Migrations     ${facts.migrationsApplied.length > 0 ? `applied ${facts.migrationsApplied.length} now` : 'up to date'}`,
     `  Environment    ${config.env}`,
