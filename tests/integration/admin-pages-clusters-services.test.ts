@@ -48,7 +48,8 @@ describe.each(databaseKinds)('admin cluster and service pages on %s', (kind) => 
   const failedOrder = async (serviceId: string) => {
     sim.control.addFault({ kind: 'error', status: 400, method: 'POST', path: '/api/vms', times: 1 });
     await order(serviceId);
-    await eventually(async () => (await state(serviceId)) === 'failed');
+    // The service is marked failed before its job's own outcome is written: wait for both, so later snapshots hold.
+    await eventually(async () => (await state(serviceId)) === 'failed' && (await reconcileJobs(serviceId)).every((j) => j.state === 'dead'));
   };
   const reconcileJobs = async (serviceId: string) => {
     const service = await t.container.repos.services.findByServiceId(serviceId);
