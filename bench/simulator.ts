@@ -16,8 +16,8 @@
  * server's.
  */
 import express from 'express';
-import { Agent, createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer, request } from 'node:http';
+import { close, listen } from './servers';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_PASSWORD, DEFAULT_USERNAME, type MetricsSnapshot, type RunningSimulator, startSimulator } from '../ovirt-simulator';
@@ -190,22 +190,6 @@ function figures(target: string, key: string, path: string, accept: string, r: G
     latencyMs: summarize(r.latencies),
     errorSamples: r.errorSamples,
   };
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** A bare express app with one GET route answering a small JSON object: the baseline. */

@@ -21,8 +21,8 @@
  * loop. Everything is bounded: counts, a duration cap per phase and a per-request timeout.
  */
 import express from 'express';
-import { Agent, createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer, request } from 'node:http';
+import { listen } from './servers';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_PASSWORD, DEFAULT_USERNAME, type ScenarioInput, startSimulator } from '../ovirt-simulator';
@@ -847,17 +847,6 @@ function pagedFigures(r: PagedResult): PagedFigures {
     allOk: r.runs.length > 0 && r.runs.every((x) => x.ok && x.items === first?.items),
     errorSamples: r.errorSamples,
   };
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
 }
 
 /**
