@@ -10,18 +10,10 @@ import { createAdmin, headingLevels, headingsInOrder, signInPage, unlabelledCont
 import { eventually, sendWebhook } from '../helpers/billing';
 import { describeBrowser, launchBrowser, screenshot, serveApp } from '../helpers/browser';
 import { planBody } from '../helpers/plans';
-import { engineTarget, startTestSimulator } from '../helpers/simulator';
+import { FAST_JOBS, engineTarget, startTestSimulator } from '../helpers/simulator';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
-const ENV = {
-  CAPACITY_CACHE_MS: '0',
-  JOB_POLL_MS: '20',
-  JOB_LEASE_MS: '2000',
-  JOB_BACKOFF_BASE_MS: '20',
-  JOB_BACKOFF_CAP_MS: '200',
-  PROVISION_POLL_MS: '20',
-  VM_NAME_PREFIX: 'vps-',
-};
+const ENV = { ...FAST_JOBS, CAPACITY_CACHE_MS: '0' };
 
 describeBrowser('admin clusters, what-if, headroom and services in Chromium', () => {
   let sim: RunningSimulator;

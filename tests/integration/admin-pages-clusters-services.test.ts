@@ -8,19 +8,11 @@ import { createAdmin, signedInAgent } from '../helpers/admin-console';
 import { eventually, sendWebhook } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
-import { engineTarget, startTestSimulator } from '../helpers/simulator';
+import { FAST_JOBS, engineTarget, startTestSimulator } from '../helpers/simulator';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import request from 'supertest';
 
-const ENV = {
-  CAPACITY_CACHE_MS: '0',
-  JOB_POLL_MS: '20',
-  JOB_LEASE_MS: '2000',
-  JOB_BACKOFF_BASE_MS: '20',
-  JOB_BACKOFF_CAP_MS: '200',
-  PROVISION_POLL_MS: '20',
-  VM_NAME_PREFIX: 'vps-',
-};
+const ENV = { ...FAST_JOBS, CAPACITY_CACHE_MS: '0' };
 
 describe.each(databaseKinds)('admin cluster and service pages on %s', (kind) => {
   let sim: RunningSimulator;

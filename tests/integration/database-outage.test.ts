@@ -14,11 +14,10 @@ import { createLogger } from '../../server/logger';
 import { eventually, sendWebhook } from '../helpers/billing';
 import { createTestDatabase, mysqlUrl, type TestDatabase } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
-import { engineTarget, startTestSimulator } from '../helpers/simulator';
+import { FAST_JOBS, engineTarget, startTestSimulator } from '../helpers/simulator';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import { testConfig } from '../helpers/test-app';
 
-const ENV = { JOB_POLL_MS: '20', JOB_LEASE_MS: '2000', JOB_BACKOFF_BASE_MS: '20', JOB_BACKOFF_CAP_MS: '200', PROVISION_POLL_MS: '20' };
 
 (mysqlUrl ? describe : describe.skip)('a MariaDB outage', () => {
   let db: TestDatabase;
@@ -35,7 +34,7 @@ const ENV = { JOB_POLL_MS: '20', JOB_LEASE_MS: '2000', JOB_BACKOFF_BASE_MS: '20'
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
     sim = await startTestSimulator({ scenario: 'demo' });
-    const config = testConfig({ DATABASE_URL: viaProxy.toString(), ...ENV });
+    const config = testConfig({ DATABASE_URL: viaProxy.toString(), ...FAST_JOBS });
     c = createContainer(config, { knex: createKnex(config.database), engine: engineTarget(sim), logger: createLogger('silent') });
   }, 60_000);
   afterAll(async () => {

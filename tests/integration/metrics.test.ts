@@ -9,11 +9,10 @@ import { eventually, sendWebhook, signedHeaders } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
 import { parseExposition, samplesOf, typesOf, valueOf } from '../helpers/prometheus';
-import { engineTarget, startTestSimulator } from '../helpers/simulator';
+import { FAST_JOBS, engineTarget, startTestSimulator } from '../helpers/simulator';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
 const TOKEN = 'metrics-token-0123456789abcdef-0123456789';
-const FAST_JOBS = { JOB_POLL_MS: '20', JOB_LEASE_MS: '2000', JOB_BACKOFF_BASE_MS: '20', JOB_BACKOFF_CAP_MS: '200', PROVISION_POLL_MS: '20' };
 const P = 'ovirt_ha_bridge_';
 
 const scrape = async (t: TestApp) => {

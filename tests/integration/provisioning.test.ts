@@ -3,18 +3,10 @@ import type { RunningSimulator } from '../../ovirt-simulator';
 import { type CallbackSink, eventually, sendWebhook, startCallbackSink } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
-import { engineTarget, startTestSimulator } from '../helpers/simulator';
+import { FAST_JOBS, engineTarget, startTestSimulator } from '../helpers/simulator';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
-const FAST_JOBS = {
-  JOB_POLL_MS: '20',
-  JOB_LEASE_MS: '2000',
-  JOB_BACKOFF_BASE_MS: '20',
-  JOB_BACKOFF_CAP_MS: '200',
-  PROVISION_POLL_MS: '20',
-  PROVISION_SHUTDOWN_TIMEOUT_MS: '2000',
-  VM_NAME_PREFIX: 'vps-',
-};
+const FAST_ENV = { ...FAST_JOBS, PROVISION_SHUTDOWN_TIMEOUT_MS: '2000' };
 
 describe.each(databaseKinds)('order to running VPS on %s', (kind) => {
   let sim: RunningSimulator;
@@ -24,7 +16,7 @@ describe.each(databaseKinds)('order to running VPS on %s', (kind) => {
   beforeEach(async () => {
     sim = await startTestSimulator({ scenario: 'demo' });
     sink = await startCallbackSink();
-    t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_JOBS, BILLING_CALLBACK_URL: sink.url } });
+    t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_ENV, BILLING_CALLBACK_URL: sink.url } });
     await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7', ha: { enabled: true, priority: 50 } })).expect(201);
     await request(t.app)
       .post('/api/v1/admin/plans')

@@ -19,7 +19,7 @@ import type { RunningSimulator } from '../../ovirt-simulator';
 import { eventually } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
-import { engineTarget, startTestSimulator } from '../helpers/simulator';
+import { FAST_JOBS, engineTarget, startTestSimulator } from '../helpers/simulator';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 import { BILLING_AUTH, startUptimeWorld, type UptimeWorld } from '../helpers/uptime-world';
 
@@ -40,15 +40,7 @@ if (!hasPhp) {
 // Through a variable: the repository's checks reject skipped suites written out literally.
 const d = hasPhp || requirePhp ? describe : describe.skip;
 
-const FAST_JOBS = {
-  JOB_POLL_MS: '20',
-  JOB_LEASE_MS: '2000',
-  JOB_BACKOFF_BASE_MS: '20',
-  JOB_BACKOFF_CAP_MS: '200',
-  PROVISION_POLL_MS: '20',
-  PROVISION_SHUTDOWN_TIMEOUT_MS: '2000',
-  VM_NAME_PREFIX: 'vps-',
-};
+const FAST_ENV = { ...FAST_JOBS, PROVISION_SHUTDOWN_TIMEOUT_MS: '2000' };
 
 interface PhpRun {
   code: number | null;
@@ -213,7 +205,7 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     sim = await startTestSimulator({ scenario: 'demo' });
     stateDir = mkdtempSync(path.join(tmpdir(), 'obh-whmcs-'));
     callbacks = await startCallbackServer(stateDir);
-    t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_JOBS, BILLING_CALLBACK_URL: callbacks.url } });
+    t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_ENV, BILLING_CALLBACK_URL: callbacks.url } });
     ({ server: bridge, url: bridgeUrl } = await listen(t));
 
     const plan = (body: Record<string, unknown>) => request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody(body)).expect(201);
