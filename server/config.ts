@@ -87,7 +87,23 @@ export interface Config {
   /** How long answered webhooks (for redelivery) and finished jobs are kept. */
   readonly retention: { readonly webhookDays: number; readonly jobDays: number };
   readonly simulator: { readonly scenario: string; readonly speed: number; readonly port: number };
-  readonly http: { readonly jsonLimit: string; readonly trustProxy: number };
+  readonly http: {
+    readonly jsonLimit: string;
+    readonly trustProxy: number;
+    /** Largest request head (request line and headers) Node accepts; past it Node answers 431 itself. */
+    readonly maxHeaderBytes: number;
+  };
+  /** Per-address limits of this instance (issue 13). A limit of 0 is off. */
+  readonly rateLimits: {
+    readonly windowSeconds: number;
+    /** Webhooks per address per window. */
+    readonly webhooks: number;
+    /** Billing panel API requests (services, uptime, capacity) per address per window. */
+    readonly api: number;
+    /** Refused signatures or keys (401/403) per address per auth window before that address is refused on that surface. */
+    readonly authFailures: number;
+    readonly authWindowSeconds: number;
+  };
   /** Bearer token for /metrics; without one, /metrics answers loopback clients only. */
   readonly metrics: { readonly token: string | undefined };
   readonly log: { readonly level: string };
@@ -180,6 +196,13 @@ const schema = z.object({
   SIMULATOR_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(0)),
   JSON_BODY_LIMIT: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(b|kb|mb)$/i).default('32kb')),
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  HTTP_MAX_HEADER_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(4096).max(262_144).default(16_384)),
+  // Request limits: 0 is off (benches and test suites send thousands of requests from one address).
+  RATE_LIMIT_WINDOW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(60)),
+  RATE_LIMIT_WEBHOOKS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(1_000_000).default(1200)),
+  RATE_LIMIT_API: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(1_000_000).default(1200)),
+  RATE_LIMIT_AUTH_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).default(20)),
+  RATE_LIMIT_AUTH_WINDOW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(900)),
   METRICS_TOKEN: optionalString,
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
@@ -375,7 +398,14 @@ export function loadConfig(env: Env): Config {
     },
     retention: { webhookDays: e.WEBHOOK_RETENTION_DAYS, jobDays: e.JOB_RETENTION_DAYS },
     simulator: { scenario: e.SIMULATOR_SCENARIO, speed: e.SIMULATOR_SPEED, port: e.SIMULATOR_PORT },
-    http: { jsonLimit: e.JSON_BODY_LIMIT, trustProxy: e.TRUST_PROXY },
+    http: { jsonLimit: e.JSON_BODY_LIMIT, trustProxy: e.TRUST_PROXY, maxHeaderBytes: e.HTTP_MAX_HEADER_BYTES },
+    rateLimits: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      webhooks: e.RATE_LIMIT_WEBHOOKS,
+      api: e.RATE_LIMIT_API,
+      authFailures: e.RATE_LIMIT_AUTH_FAILURES,
+      authWindowSeconds: e.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+    },
     metrics: { token: e.METRICS_TOKEN },
     log: { level: e.LOG_LEVEL },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -17,8 +17,14 @@ export const TEST_SECRETS = {
   WEBHOOK_SECRET: `whsec_${Buffer.from('test-webhook-secret-32-bytes-long!').toString('base64')}`,
 };
 
+/**
+ * Suites send thousands of requests (and many refused ones on purpose) from 127.0.0.1, so the per-address limits are
+ * off here; tests/integration/abuse-limits.test.ts switches them on with low values.
+ */
+const LIMITS_OFF = { RATE_LIMIT_WEBHOOKS: '0', RATE_LIMIT_API: '0', RATE_LIMIT_AUTH_FAILURES: '0' };
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://bridge.test', ...TEST_SECRETS, ...overrides });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://bridge.test', ...TEST_SECRETS, ...LIMITS_OFF, ...overrides });
 }
 
 export interface TestApp {

@@ -91,6 +91,39 @@ describe('config', () => {
     expect(redactUrl('mysql://bridge:s3cret@db:3306/bridge')).toBe('mysql://bridge:***@db:3306/bridge');
   });
 
+  test('when the abuse limits are not set, then they are on with generous per-address defaults and a 16 KiB request head', () => {
+    const c = loadConfig({});
+    expect(c.rateLimits).toEqual({ windowSeconds: 60, webhooks: 1200, api: 1200, authFailures: 20, authWindowSeconds: 900 });
+    expect(c.http.maxHeaderBytes).toBe(16_384);
+  });
+
+  test('when a limit is 0, then it is accepted (off), and other values are taken as given', () => {
+    const c = loadConfig({
+      RATE_LIMIT_WEBHOOKS: '0',
+      RATE_LIMIT_API: '0',
+      RATE_LIMIT_AUTH_FAILURES: '0',
+      RATE_LIMIT_WINDOW_SECONDS: '1',
+      RATE_LIMIT_AUTH_WINDOW_SECONDS: '3600',
+      HTTP_MAX_HEADER_BYTES: '32768',
+    });
+    expect(c.rateLimits).toEqual({ windowSeconds: 1, webhooks: 0, api: 0, authFailures: 0, authWindowSeconds: 3600 });
+    expect(c.http.maxHeaderBytes).toBe(32_768);
+  });
+
+  test('when abuse limits have bad values, then each field is named', () => {
+    const problems = problemsOf({
+      RATE_LIMIT_WINDOW_SECONDS: '0',
+      RATE_LIMIT_WEBHOOKS: '-1',
+      RATE_LIMIT_API: 'lots',
+      RATE_LIMIT_AUTH_FAILURES: '2.5',
+      RATE_LIMIT_AUTH_WINDOW_SECONDS: '86401',
+      HTTP_MAX_HEADER_BYTES: '100',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
+      ['HTTP_MAX_HEADER_BYTES', 'RATE_LIMIT_API', 'RATE_LIMIT_AUTH_FAILURES', 'RATE_LIMIT_AUTH_WINDOW_SECONDS', 'RATE_LIMIT_WEBHOOKS', 'RATE_LIMIT_WINDOW_SECONDS'].sort(),
+    );
+  });
+
   test('Standard Webhooks secrets must be whsec_ + base64 of at least 24 bytes', () => {
     expect(secretWeakness('WEBHOOK_SECRET', 'plain-text-secret')).toMatch(/whsec_/);
     expect(secretWeakness('WEBHOOK_SECRET', strong.WEBHOOK_SECRET)).toBeUndefined();
