@@ -17,9 +17,18 @@ export interface RunningServer {
 
 export async function startHttpServer(
   app: RequestListener,
-  options: { host: string; port: number; graceMs: number; logger: Logger; beforeClose?: () => void; cleanup: () => Promise<void> },
+  options: {
+    host: string;
+    port: number;
+    graceMs: number;
+    logger: Logger;
+    /** Largest request head (request line and headers) accepted; Node answers 431 past it [Node's 16 KiB]. */
+    maxHeaderBytes?: number;
+    beforeClose?: () => void;
+    cleanup: () => Promise<void>;
+  },
 ): Promise<RunningServer> {
-  const server = createServer(app);
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes }, app);
   // Slightly above common load-balancer idle timeouts so the LB, not us, closes idle keep-alive sockets.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     port: config.port,
     graceMs: config.shutdownGraceMs,
     logger,
+    maxHeaderBytes: config.http.maxHeaderBytes,
     beforeClose: () => container.readiness.startDraining(),
     cleanup: async () => {
       await container.close();
