@@ -13,6 +13,7 @@ import { requireAdmin } from './http/middleware/admin-auth';
 import { errorHandler } from './http/middleware/error-handler';
 import { jsonBody } from './http/middleware/json-body';
 import { requireBillingKey } from './http/middleware/billing-auth';
+import { authFailureLimit, requestLimit } from './http/middleware/rate-limit';
 import { adminJobsRouter } from './http/routes/admin-jobs';
 import { adminCapacityRouter, billingCapacityRouter } from './http/routes/capacity';
 import { adminPlansRouter } from './http/routes/admin-plans';
@@ -75,10 +76,23 @@ export function createApp(c: Container): Express {
   app.use('/admin', adminConsoleRouter(c));
   app.use('/client', clientAreaRouter({ sso: c.clientSso, sessions: c.clientSessions, uptime: c.uptime, secureCookies: c.config.client.secureCookies }));
 
+  // Per-address limits (issue 13), one set per surface so a flood on one leaves the others alone. Each surface also
+  // has a tight limit on refused credentials, so the webhook secret and the keys cannot be guessed from one address.
+  const limits = c.config.rateLimits;
+  const requests = (name: string, limit: number) => requestLimit({ name, limit, windowSeconds: limits.windowSeconds, logger: c.logger });
+  const failures = (name: string, isFailure?: (status: number) => boolean) =>
+    authFailureLimit({ name, limit: limits.authFailures, windowSeconds: limits.authWindowSeconds, isFailure });
+  // On webhooks only 401 (a bad or stale signature) counts: a webhook without its headers is a 400 and guesses nothing.
+  const webhookGuards = [requests('webhook', limits.webhooks), failures('signature', (status) => status === 401)];
+  const panelGuards = [requests('API', limits.api), failures('API key')];
+
   // Before any JSON parser: signatures are checked over the exact bytes received.
-  app.use('/webhooks', webhooksRouter(c.webhookSigner, c.billingEvents, c.metrics.webhooks));
+  app.use('/webhooks', webhooksRouter(c.webhookSigner, c.billingEvents, c.metrics.webhooks, webhookGuards));
 
   const api = express.Router();
+  // Before the body is parsed, so a refused request costs no parsing.
+  api.use(['/services', '/uptime', '/capacity'], ...panelGuards);
+  api.use('/admin', failures('admin token'));
   api.use(jsonBody(c.config.http.jsonLimit));
   api.use('/admin', requireAdmin(c.adminTokens));
   api.use('/admin/plans', adminPlansRouter(c.plans, c.config.publicUrl));

@@ -16,9 +16,13 @@ import { parseOrThrow } from '../middleware/validate';
 /** Standard Webhooks recommends small payloads; ours are a few hundred bytes. */
 export const WEBHOOK_BODY_LIMIT = '64kb';
 
-export function webhooksRouter(signer: WebhookSigner, billing: BillingEventService, metrics?: WebhookMetrics): Router {
+/**
+ * `guards` (the per-address limits, http/middleware/rate-limit.ts) run after the counting and before the body is read,
+ * so a webhook they refuse with 429 is counted like any other answer and costs no body read.
+ */
+export function webhooksRouter(signer: WebhookSigner, billing: BillingEventService, metrics?: WebhookMetrics, guards: RequestHandler[] = []): Router {
   const router = Router();
-  router.post('/billing', ...(metrics ? [countWebhooks(metrics)] : []), rawBody(WEBHOOK_BODY_LIMIT), async (req, res) => {
+  router.post('/billing', ...(metrics ? [countWebhooks(metrics)] : []), ...guards, rawBody(WEBHOOK_BODY_LIMIT), async (req, res) => {
     const headers = readSignedHeaders((name) => req.get(name));
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     signer.verify(raw, headers);
