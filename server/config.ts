@@ -47,6 +47,8 @@ export interface Config {
     readonly maxAttempts: number;
     readonly backoffBaseMs: number;
     readonly backoffCapMs: number;
+    /** Backoff cap while the engine is away: jobs wait it out without using up attempts and resume within this. */
+    readonly outageCapMs: number;
     /** False runs a web-only instance (no job worker). */
     readonly workerEnabled: boolean;
   };
@@ -171,6 +173,7 @@ const schema = z.object({
   JOB_MAX_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(15)),
   JOB_BACKOFF_BASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(600_000).default(2000)),
   JOB_BACKOFF_CAP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400_000).default(600_000)),
+  ENGINE_OUTAGE_RETRY_CAP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400_000).default(60_000)),
   JOB_WORKER: flag(true),
   VM_NAME_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a letter then up to 15 letters, digits, _ or -').default('vps-')),
   PROVISION_CREATE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(1_800_000)),
@@ -369,6 +372,7 @@ export function loadConfig(env: Env): Config {
       maxAttempts: e.JOB_MAX_ATTEMPTS,
       backoffBaseMs: e.JOB_BACKOFF_BASE_MS,
       backoffCapMs: e.JOB_BACKOFF_CAP_MS,
+      outageCapMs: e.ENGINE_OUTAGE_RETRY_CAP_MS,
       workerEnabled: e.JOB_WORKER,
     },
     provisioning: {

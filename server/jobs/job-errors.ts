@@ -1,6 +1,7 @@
 /**
  * How a job handler tells the worker what a failure means: a PermanentJobError ends the job `dead` at once (a
- * business error no retry can fix); anything else is transient and retried with backoff until attempts run out.
+ * business error no retry can fix); an EngineUnavailableError is retried for as long as the engine is away, its
+ * attempts not used up; anything else is transient and retried with backoff until attempts run out.
  */
 export class PermanentJobError extends Error {
   constructor(message: string) {
@@ -17,6 +18,24 @@ export class RetryLaterError extends Error {
   ) {
     super(message);
     this.name = 'RetryLaterError';
+  }
+}
+
+/** How the last_error of a job waiting out an engine outage begins (the metrics count waiting jobs by it). */
+export const ENGINE_UNAVAILABLE_PREFIX = 'engine unreachable: ';
+
+/**
+ * The oVirt engine could not be reached (refused, reset, DNS, TLS, timeout, a proxy's 502–504): no order is at fault,
+ * so the job is retried for as long as the outage lasts without using up its attempts, with a backoff capped at
+ * ENGINE_OUTAGE_RETRY_CAP_MS so it resumes soon after the engine is back (issue 13). Never marks a service failed.
+ */
+export class EngineUnavailableError extends Error {
+  constructor(
+    /** Why the engine could not be reached, as the engine client said it. */
+    readonly reason: string,
+  ) {
+    super(`${ENGINE_UNAVAILABLE_PREFIX}${reason}`);
+    this.name = 'EngineUnavailableError';
   }
 }
 

@@ -9,7 +9,7 @@ import type { Clock } from '../clock';
 import { readDate, readNullableDate, readNumber } from '../db/columns';
 import { isMysql } from '../db/knex';
 import { backoffDelay } from '../ovirt/backoff';
-import { LeaseLostError } from './job-errors';
+import { ENGINE_UNAVAILABLE_PREFIX, LeaseLostError } from './job-errors';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'dead' | 'cancelled';
 
@@ -52,7 +52,26 @@ export interface JobQueueOptions {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffCapMs: number;
+  /**
+   * Backoff cap for failures that are an outage (the engine away): lower than backoffCapMs, so jobs resume soon after
+   * the outage ends. Defaults to backoffCapMs.
+   */
+  outageCapMs?: number;
   random?: () => number;
+}
+
+/** What went wrong in one attempt, as the worker tells the queue. */
+export interface JobFailure {
+  message: string;
+  /** No retry can fix it: dead at once. */
+  permanent: boolean;
+  /** When to try again, if the handler knows better than the backoff. */
+  retryAfterMs?: number;
+  /**
+   * Something the job needs is away (the engine): retried for as long as that lasts, never dead because of it.
+   * The attempt is counted, but its job's max_attempts moves up with it, so the attempts left for real errors stay.
+   */
+  outage?: boolean;
 }
 
 interface JobRow {
@@ -230,16 +249,35 @@ export class JobQueue {
 
   /**
    * Records a failure: `dead` when permanent or out of attempts, else queued again after capped exponential backoff
-   * with full jitter (or the handler's hint). 'lost' when the lease was no longer ours.
+   * with full jitter (or the handler's hint). An outage never makes a job dead: it waits with a backoff that grows
+   * with its attempts up to the (lower) outage cap, and gets its attempt back in max_attempts. 'lost' when the lease
+   * was no longer ours.
    */
-  async fail(id: number, token: string, failure: { message: string; permanent: boolean; retryAfterMs?: number }): Promise<'retry' | 'dead' | 'lost'> {
+  async fail(id: number, token: string, failure: JobFailure): Promise<'retry' | 'dead' | 'lost'> {
     return this.knex.transaction(async (trx) => {
       const row = (await trx(TABLE).where({ id, lease_token: token, state: 'running' }).first()) as JobRow | undefined;
       if (!row) return 'lost';
       const now = this.clock.now();
       const attempts = readNumber(row.attempts);
-      const dead = failure.permanent || attempts >= readNumber(row.max_attempts);
       const lastError = failure.message.slice(0, MAX_ERROR);
+      if (failure.outage && !failure.permanent) {
+        const cap = Math.min(this.options.outageCapMs ?? this.options.backoffCapMs, this.options.backoffCapMs);
+        const delay = backoffDelay(attempts - 1, this.options.backoffBaseMs, cap, this.random);
+        await trx(TABLE)
+          .where({ id, lease_token: token })
+          .update({
+            state: 'queued',
+            lease_token: null,
+            lease_owner: null,
+            lease_expires_at: null,
+            last_error: lastError,
+            max_attempts: trx.raw('max_attempts + 1'),
+            run_after: new Date(now.getTime() + delay),
+            updated_at: now,
+          });
+        return 'retry';
+      }
+      const dead = failure.permanent || attempts >= readNumber(row.max_attempts);
       if (dead) {
         await trx(TABLE)
           .where({ id, lease_token: token })
@@ -321,6 +359,19 @@ export class JobQueue {
   async countByKindAndState(): Promise<Array<{ kind: string; state: JobState; count: number }>> {
     const rows = (await this.knex(TABLE).select('kind', 'state').count({ n: '*' }).groupBy('kind', 'state')) as Array<{ kind: string; state: JobState; n: unknown }>;
     return rows.map((r) => ({ kind: r.kind, state: r.state, count: readNumber(r.n) }));
+  }
+
+  /**
+   * Jobs waiting out an engine outage: queued (or running again) after an attempt that could not reach the engine.
+   * Read from the last error's fixed prefix, so it needs no column of its own.
+   */
+  async countWaitingForEngine(): Promise<number> {
+    const row = (await this.knex(TABLE)
+      .whereIn('state', ['queued', 'running'])
+      .andWhere('last_error', 'like', `${ENGINE_UNAVAILABLE_PREFIX}%`)
+      .count({ n: '*' })
+      .first()) as { n: unknown } | undefined;
+    return row ? readNumber(row.n) : 0;
   }
 
   /** When the longest-waiting due job became due; jobs backing off until later are not waiting yet. */

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger';
 import type { JobMetrics } from '../metrics/registry';
-import { LeaseLostError, PermanentJobError, RetryLaterError } from './job-errors';
+import { EngineUnavailableError, LeaseLostError, PermanentJobError, RetryLaterError } from './job-errors';
 import type { ClaimedJob, Job, JobQueue } from './job-queue';
 
 export interface JobContext {
@@ -162,15 +162,19 @@ export class JobWorker {
         return;
       }
       const permanent = err instanceof PermanentJobError;
+      // An engine outage is nobody's order's fault: the queue retries it without using up the job's attempts.
+      const outage = err instanceof EngineUnavailableError;
       const message = err instanceof Error ? err.message : String(err);
       const outcome = await this.o.queue
-        .fail(job.id, token, { message, permanent, retryAfterMs: err instanceof RetryLaterError ? err.afterMs : undefined })
+        .fail(job.id, token, { message, permanent, outage, retryAfterMs: err instanceof RetryLaterError ? err.afterMs : undefined })
         .catch((e: unknown) => {
           log.error({ err: e }, 'recording a job failure failed');
           return 'lost' as const;
         });
       this.o.metrics?.attempts.inc({ kind: job.kind, outcome });
       if (outcome === 'dead') log.error({ error: message }, 'job dead');
+      // During an outage every waiting job fails on each try; /readyz and the metrics say so once, not per job.
+      else if (outage && outcome === 'retry') log.info({ error: message }, 'job waits for the engine');
       else log.warn({ error: message, outcome }, 'job failed');
     } finally {
       clearInterval(heartbeat);
