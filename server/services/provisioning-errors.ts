@@ -1,9 +1,29 @@
 /**
- * Which engine failures are business errors (no retry can fix them: the job ends dead, the panel is told) and which
- * are transient (5xx, timeouts, locks, no host free right now: retried with backoff).
+ * Which engine failures are business errors (no retry can fix them: the job ends dead, the panel is told), which are
+ * transient (5xx, locks, no host free right now: retried with backoff until attempts run out), and which say the
+ * engine is away (retried for as long as that lasts, attempts not used up; issue 13).
  */
 import { PermanentJobError, RetryLaterError } from '../jobs/job-errors';
-import { OvirtError } from '../ovirt/errors';
+import { OvirtError, OvirtTimeoutError, OvirtUnreachableError } from '../ovirt/errors';
+
+/** Statuses a reverse proxy (or the engine's own front end) answers while the engine behind it is down or starting. */
+const AWAY_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * Whether an engine failure means the engine is away rather than that it answered: no connection (refused, reset,
+ * DNS, TLS), no answer in time, or a 502/503/504 from the proxy in front of it. A 500 or 429, a refused login, a
+ * conflict or a wrong URL are answers, and keep counting attempts.
+ *
+ * A VM that does not reach a state in time is the engine answering too: `OvirtClient.waitForVm` raises an
+ * OvirtTimeoutError whose operation starts with "wait for", which is not an outage (tests/integration/engine-outage.test.ts
+ * drives the real client to keep the two apart).
+ */
+export function isEngineAway(err: unknown): err is OvirtError {
+  if (!(err instanceof OvirtError)) return false;
+  if (err instanceof OvirtUnreachableError) return true;
+  if (err instanceof OvirtTimeoutError) return !err.info.operation.startsWith('wait for ');
+  return err.kind === 'unavailable' && err.info.engineStatus !== undefined && AWAY_STATUSES.has(err.info.engineStatus);
+}
 
 /** The message an admin reads for an engine refusal of a create. */
 export function classifyCreateError(err: unknown, template: string, cluster: string): Error {

@@ -6,7 +6,7 @@
 import type { Clock } from '../clock';
 import type { Plan } from '../domain/plan';
 import { isOurVm, type Service, vmCommentFor, vmNameFor } from '../domain/service';
-import { PermanentJobError } from '../jobs/job-errors';
+import { EngineUnavailableError, LeaseLostError, PermanentJobError } from '../jobs/job-errors';
 import type { JobContext } from '../jobs/worker';
 import type { Logger } from '../logger';
 import type { OvirtClient } from '../ovirt/client';
@@ -15,7 +15,7 @@ import type { Vm } from '../ovirt/types';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServiceChanges, ServicesRepository } from '../repositories/services';
 import type { CallbackService, CallbackType } from './callbacks';
-import { classifyCreateError, classifyTransient } from './provisioning-errors';
+import { classifyCreateError, classifyTransient, isEngineAway } from './provisioning-errors';
 
 export interface ProvisioningTimings {
   createTimeoutMs: number;
@@ -26,6 +26,8 @@ export interface ProvisioningTimings {
 }
 
 const MIB = 1024 * 1024;
+/** How long the "is the engine there at all?" probe after a failure may take (per try; reads are retried). */
+const PROBE_TIMEOUT_MS = 2500;
 const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'reboot_in_progress', 'migrating', 'paused', 'powering_down']);
 
 export class ProvisioningService {
@@ -55,8 +57,25 @@ export class ProvisioningService {
       else if (service.desiredState === 'suspended') await this.ensureSuspended(ctx, service);
       else await this.ensureTerminated(ctx, service);
     } catch (err) {
-      await this.recordFailure(ctx, service, plan, err);
-      throw err;
+      const failure = (await this.asOutage(ctx, err)) ?? err;
+      await this.recordFailure(ctx, service, plan, failure);
+      throw failure;
+    }
+  }
+
+  /**
+   * An EngineUnavailableError when the failure says the engine is away and a probe right after confirms it. A timeout
+   * or a proxy's 503 on one request may be that request's own trouble (a create that always hangs, a proxy that gives
+   * up on a slow call): when the engine answers the probe, the failure stays an ordinary one and uses up an attempt,
+   * so such a job still ends dead rather than retrying for ever.
+   */
+  private async asOutage(ctx: JobContext, err: unknown): Promise<EngineUnavailableError | undefined> {
+    if (ctx.signal.aborted || err instanceof LeaseLostError || !isEngineAway(err)) return undefined;
+    try {
+      await this.d.ovirt.getEngineInfo({ ...this.call(ctx), timeoutMs: PROBE_TIMEOUT_MS });
+      return undefined;
+    } catch (probeErr) {
+      return isEngineAway(probeErr) ? new EngineUnavailableError(err.message) : undefined;
     }
   }
 
@@ -203,11 +222,14 @@ export class ProvisioningService {
     return this.hostNames.get(vm.hostId) ?? vm.hostId;
   }
 
-  /** A permanent failure, or the last attempt of a transient one, marks the service failed and tells the panel. */
+  /**
+   * A permanent failure, or the last attempt of a transient one, marks the service failed and tells the panel. An
+   * engine outage never does: the job waits it out (the queue does not count it against the attempts either).
+   */
   private async recordFailure(ctx: JobContext, service: Service, plan: Plan, err: unknown): Promise<void> {
     if (ctx.signal.aborted) return;
     const message = err instanceof Error ? err.message : String(err);
-    const final = err instanceof PermanentJobError || ctx.job.attempts >= ctx.job.maxAttempts;
+    const final = err instanceof PermanentJobError || (!(err instanceof EngineUnavailableError) && ctx.job.attempts >= ctx.job.maxAttempts);
     try {
       if (final) await this.save(ctx, service, { actualState: 'failed', lastError: message }, 'service.failed', plan);
       else await this.save(ctx, service, { lastError: `retrying: ${message}` });
