@@ -286,7 +286,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     worker,
     capacity,
     metrics,
-    metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, capacity, clock, logger: logger.child({ component: 'metrics' }) }),
+    metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
     schedulePeriodicJobs: async () => {
       await scheduleHousekeeping();
       await scheduleDriftSweep();

@@ -1,24 +1,28 @@
 /**
- * Scrape-time gauges: job counts and ages, event-ingestion lag, and the engine's capacity figures, read just before a
- * scrape is rendered so they are never older than the scrape (except capacity, below).
+ * Scrape-time gauges: job counts and ages, event-ingestion lag, whether the engine answers, and the engine's capacity
+ * figures, read just before a scrape is rendered so they are never older than the scrape (except capacity, below).
  *
  * Capacity needs the engine, which may be slow or down exactly when an operator looks at the dashboard. Its figures
  * are therefore cached (CAPACITY_MAX_AGE_MS), refreshed by one read at a time, and a scrape waits for that read only
  * REFRESH_BUDGET_MS: a hanging engine makes `capacity_scrape_ok` 0, never a scrape that times out and loses every
- * other series with it.
+ * other series with it. `engine_up` is one cheap probe (the API root, as /readyz asks), one at a time, within the
+ * same budget: an engine that does not answer in time counts as away.
  */
 import type { Gauge } from 'prom-client';
 import type { Clock } from '../clock';
 import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
+import type { OvirtClient } from '../ovirt/client';
 import type { EventSyncStateRepository } from '../repositories/event-sync-state';
 import type { CapacityService } from '../services/capacity';
 import type { BridgeMetrics } from './registry';
 
 /** Capacity figures are read from the engine at most this often. */
 export const CAPACITY_MAX_AGE_MS = 60_000;
-/** How long one scrape waits for a capacity read in progress. */
+/** How long one scrape waits for a capacity read or an engine probe in progress. */
 export const REFRESH_BUDGET_MS = 2_000;
+/** The engine probe's own timeout per try; a probe that outlives the scrape's budget still serves the next scrape. */
+const ENGINE_PROBE_TIMEOUT_MS = 2_500;
 
 const JOB_STATES = ['queued', 'running', 'succeeded', 'dead', 'cancelled'] as const;
 
@@ -31,10 +35,12 @@ interface CapacityFigures {
 
 export interface MetricsScraperDeps {
   metrics: BridgeMetrics;
-  jobs: Pick<JobQueue, 'countByKindAndState' | 'oldestDueRunAfter'>;
+  jobs: Pick<JobQueue, 'countByKindAndState' | 'oldestDueRunAfter' | 'countWaitingForEngine'>;
   position: Pick<EventSyncStateRepository, 'get'>;
   /** Undefined without an engine: then there is nothing to read and `capacity_scrape_ok` stays 0. */
   capacity: Pick<CapacityService, 'headroomByCluster' | 'picture'> | undefined;
+  /** Probed for `engine_up`; undefined without an engine (then it is 0). */
+  engine: Pick<OvirtClient, 'getEngineInfo'> | undefined;
   clock: Clock;
   logger: Logger;
   maxAgeMs?: number;
@@ -44,6 +50,7 @@ export interface MetricsScraperDeps {
 export class MetricsScraper {
   private last: { at: number; figures: CapacityFigures } | undefined;
   private reading: Promise<CapacityFigures | undefined> | undefined;
+  private probing: Promise<boolean> | undefined;
 
   constructor(private readonly d: MetricsScraperDeps) {}
 
@@ -51,7 +58,7 @@ export class MetricsScraper {
   async scrape(): Promise<string> {
     this.d.metrics.ensureProcessMetrics();
     // Each collector handles its own failure: a database hiccup drops the job series, not the process metrics.
-    await Promise.all([this.collectJobs(), this.collectEvents(), this.collectCapacity()]);
+    await Promise.all([this.collectJobs(), this.collectEvents(), this.collectCapacity(), this.collectEngine()]);
     return this.d.metrics.registry.metrics();
   }
 
@@ -60,19 +67,44 @@ export class MetricsScraper {
   }
 
   private async collectJobs(): Promise<void> {
-    const { jobs, jobsDead, oldestQueuedAge } = this.d.metrics.gauges;
+    const { jobs, jobsDead, oldestQueuedAge, jobsWaitingForEngine } = this.d.metrics.gauges;
     try {
-      const [counts, oldest] = await Promise.all([this.d.jobs.countByKindAndState(), this.d.jobs.oldestDueRunAfter()]);
+      const [counts, oldest, waiting] = await Promise.all([
+        this.d.jobs.countByKindAndState(),
+        this.d.jobs.oldestDueRunAfter(),
+        this.d.jobs.countWaitingForEngine(),
+      ]);
       jobs.reset();
       // Every state of every kind seen, zeros included, so a panel's line drops to 0 instead of vanishing.
       for (const kind of new Set(counts.map((c) => c.kind))) for (const state of JOB_STATES) jobs.set({ kind, state }, 0);
       for (const c of counts) jobs.set({ kind: c.kind, state: c.state }, c.count);
       jobsDead.set(counts.filter((c) => c.state === 'dead').reduce((n, c) => n + c.count, 0));
       oldestQueuedAge.set(oldest ? Math.max(0, (this.d.clock.now().getTime() - oldest.getTime()) / 1000) : 0);
+      jobsWaitingForEngine.set(waiting);
     } catch (err) {
       this.d.logger.warn({ err }, 'metrics: reading job counts failed');
-      for (const g of [jobs, jobsDead, oldestQueuedAge]) clear(g);
+      for (const g of [jobs, jobsDead, oldestQueuedAge, jobsWaitingForEngine]) clear(g);
     }
+  }
+
+  /** `engine_up`: 1 when the engine answered a probe within the budget (as it does for /readyz), else 0. */
+  private async collectEngine(): Promise<void> {
+    const engine = this.d.engine;
+    if (!engine) {
+      this.d.metrics.gauges.engineUp.set(0);
+      return;
+    }
+    this.probing ??= engine.getEngineInfo({ timeoutMs: ENGINE_PROBE_TIMEOUT_MS }).then(
+      () => true,
+      (err: unknown) => {
+        // /readyz says why in words; this is the number to alert on. Not a warning each scrape of an outage.
+        this.d.logger.debug({ err }, 'metrics: the engine probe failed');
+        return false;
+      },
+    ).finally(() => {
+      this.probing = undefined;
+    });
+    this.d.metrics.gauges.engineUp.set((await this.withinBudget(this.probing)) ? 1 : 0);
   }
 
   private async collectEvents(): Promise<void> {
@@ -112,13 +144,18 @@ export class MetricsScraper {
     this.reading ??= this.readCapacity(this.d.capacity).finally(() => {
       this.reading = undefined;
     });
+    // A read that outlives the budget still completes in the background and serves the next scrape.
+    return this.withinBudget(this.reading);
+  }
+
+  /** The value of a read in progress, or undefined when it takes longer than one scrape may wait. */
+  private async withinBudget<T>(read: Promise<T>): Promise<T | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), this.d.budgetMs ?? REFRESH_BUDGET_MS);
     });
     try {
-      // A read that outlives the budget still completes in the background and serves the next scrape.
-      return await Promise.race([this.reading, budget]);
+      return await Promise.race([read, budget]);
     } finally {
       clearTimeout(timer);
     }

@@ -43,6 +43,8 @@ export interface ScrapeGauges {
   planHeadroom: Gauge<'product_id'>;
   clusterFailover: Gauge<'cluster'>;
   capacityScrapeOk: Gauge;
+  engineUp: Gauge;
+  jobsWaitingForEngine: Gauge;
 }
 
 export interface BridgeMetrics {
@@ -150,6 +152,16 @@ export function createMetrics(): BridgeMetrics {
       capacityScrapeOk: new Gauge({
         name: name('capacity_scrape_ok'),
         help: 'Whether headroom and failover figures could be read from the engine in time for this scrape (1) or not (0).',
+        registers,
+      }),
+      engineUp: new Gauge({
+        name: name('engine_up'),
+        help: 'Whether the oVirt engine answered this instance\'s probe in time for this scrape (1) or not (0: away, refused our login, or none configured).',
+        registers,
+      }),
+      jobsWaitingForEngine: new Gauge({
+        name: name('jobs_waiting_for_engine'),
+        help: 'Jobs whose last attempt could not reach the engine: orders waiting out an engine outage (they retry and never die of it).',
         registers,
       }),
     },
