@@ -12,6 +12,7 @@ import { startHttpServer } from '../../server/http-server';
 import { signedHeaders } from '../helpers/billing';
 import { databaseKinds, holdEveryConnection } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
+import { parseExposition, valueOf } from '../helpers/prometheus';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
 const A = '198.51.100.1';
@@ -75,6 +76,9 @@ describe.each(databaseKinds)('abuse limits on %s', (kind) => {
     expectTooMany(refused, 60);
     expect(refused.headers['ratelimit-policy']).toBe('3;w=60');
     expect(await counts(app)).toEqual({ deliveries: 3, jobs: 3 });
+    // Counted like any other answer, so an operator sees the panel being held back.
+    const metrics = parseExposition((await request(app.app).get('/metrics').expect(200)).text);
+    expect(valueOf(metrics, 'ovirt_ha_bridge_webhooks_received_total', { type: 'unknown', code: '429' })).toBe(1);
     expect((await webhook(app, B)).status).toBe(202);
     expect(await counts(app)).toEqual({ deliveries: 4, jobs: 4 });
   });
