@@ -3,6 +3,7 @@
  * (`GET_LOCK`) on a connection it keeps out of the pool; the server releases the lock when that connection dies, so
  * leadership moves to another instance when the leader's process does. On SQLite there is one process, the leader.
  */
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isMysql } from '../db/knex';
 import type { Logger } from '../logger';
@@ -14,7 +15,14 @@ export interface Leadership {
   release(): Promise<void>;
 }
 
-export const EVENT_LOCK_NAME = 'ovirt-ha-bridge:event-sync';
+/**
+ * The lock's name. GET_LOCK names are server-wide, so the database is part of it: bridges on other databases of the
+ * same server (staging beside production, test runs) must not take each other's lead. Names are at most 64 characters.
+ */
+export function eventLockName(database: string): string {
+  const name = `ovirt-ha-bridge:event-sync:${database}`;
+  return name.length <= 64 ? name : `ovirt-ha-bridge:event-sync:${createHash('sha256').update(database).digest('hex').slice(0, 32)}`;
+}
 
 /** The single SQLite process always leads. */
 export class SoleLeadership implements Leadership {
@@ -36,15 +44,15 @@ function firstRow(result: unknown): Record<string, unknown> | undefined {
 
 export class MysqlLockLeadership implements Leadership {
   private conn: Connection | undefined;
+  private lockName: string | undefined;
 
   constructor(
     private readonly knex: Knex,
     private readonly logger: Logger,
-    private readonly lockName = EVENT_LOCK_NAME,
   ) {}
 
   async acquire(): Promise<boolean> {
-    if (this.conn) {
+    if (this.conn && this.lockName) {
       try {
         const row = firstRow(await this.knex.raw('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.lockName]).connection(this.conn));
         if (Number(row?.mine) === 1) return true;
@@ -56,6 +64,7 @@ export class MysqlLockLeadership implements Leadership {
     const client = this.knex.client as { acquireConnection(): Promise<Connection>; releaseConnection(c: Connection): Promise<void> };
     const conn = await client.acquireConnection();
     try {
+      this.lockName ??= eventLockName(String(firstRow(await this.knex.raw('SELECT DATABASE() AS db').connection(conn))?.db ?? ''));
       const row = firstRow(await this.knex.raw('SELECT GET_LOCK(?, 0) AS got', [this.lockName]).connection(conn));
       if (Number(row?.got) === 1) {
         this.conn = conn;
@@ -70,7 +79,7 @@ export class MysqlLockLeadership implements Leadership {
   }
 
   async release(): Promise<void> {
-    if (!this.conn) return;
+    if (!this.conn || !this.lockName) return;
     try {
       await this.knex.raw('SELECT RELEASE_LOCK(?)', [this.lockName]).connection(this.conn);
     } catch {

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createContainer, type Container } from '../../server/container';
 import { createKnex } from '../../server/db/knex';
 import { PositionMovedError } from '../../server/events/event-sync';
-import { EVENT_LOCK_NAME } from '../../server/events/leadership';
+import { eventLockName } from '../../server/events/leadership';
 import { VM_CODES } from '../../server/domain/timeline';
 import { createLogger } from '../../server/logger';
 import { eventually } from '../helpers/billing';
@@ -129,7 +129,8 @@ describe.each(databaseKinds)('event sync on %s', (kind) => {
     await a.tick();
 
     // The leader's database connection dies with its process: the server releases the lock.
-    const holder = await b.knex.raw('SELECT IS_USED_LOCK(?) AS id', [EVENT_LOCK_NAME]);
+    const database = String((await b.knex.raw('SELECT DATABASE() AS db'))[0][0].db);
+    const holder = await b.knex.raw('SELECT IS_USED_LOCK(?) AS id', [eventLockName(database)]);
     await b.knex.raw(`KILL ${Number(holder[0][0].id)}`);
     await w.until(async () => {
       const vm = vmNamed(w, 'vps-4201');
