@@ -6,44 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
-import { readDate, readNullableDate, readNumber } from '../db/columns';
+import { readDate, readNumber } from '../db/columns';
 import { isMysql } from '../db/knex';
 import { backoffDelay } from '../ovirt/backoff';
+import { type ClaimedJob, type Job, type JobFailure, type JobRow, type JobState, type NewJob, toJob } from './job';
 import { ENGINE_UNAVAILABLE_PREFIX, LeaseLostError } from './job-errors';
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'dead' | 'cancelled';
-
-export interface Job {
-  id: number;
-  kind: string;
-  serviceId: number | null;
-  payload: unknown;
-  state: JobState;
-  attempts: number;
-  maxAttempts: number;
-  runAfter: Date;
-  leaseOwner: string | null;
-  leaseExpiresAt: Date | null;
-  lastError: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  finishedAt: Date | null;
-}
-
-export interface ClaimedJob {
-  job: Job;
-  token: string;
-}
-
-export interface NewJob {
-  kind: string;
-  serviceId?: number | null;
-  payload?: unknown;
-  /** At most one waiting job per key; a second enqueue moves the waiting one's run time up instead. */
-  dedupeKey?: string;
-  runAfter?: Date;
-  maxAttempts?: number;
-}
+export type { ClaimedJob, Job, JobFailure, JobState, NewJob } from './job';
 
 export interface JobQueueOptions {
   knex: Knex;
@@ -60,60 +29,9 @@ export interface JobQueueOptions {
   random?: () => number;
 }
 
-/** What went wrong in one attempt, as the worker tells the queue. */
-export interface JobFailure {
-  message: string;
-  /** No retry can fix it: dead at once. */
-  permanent: boolean;
-  /** When to try again, if the handler knows better than the backoff. */
-  retryAfterMs?: number;
-  /**
-   * Something the job needs is away (the engine): retried for as long as that lasts, never dead because of it.
-   * The attempt is counted, but its job's max_attempts moves up with it, so the attempts left for real errors stay.
-   */
-  outage?: boolean;
-}
-
-interface JobRow {
-  id: number | string;
-  kind: string;
-  service_id: number | null;
-  payload: string;
-  state: JobState;
-  attempts: number;
-  max_attempts: number;
-  run_after: unknown;
-  lease_owner: string | null;
-  lease_token: string | null;
-  lease_expires_at: unknown;
-  last_error: string | null;
-  created_at: unknown;
-  updated_at: unknown;
-  finished_at: unknown;
-}
-
 const TABLE = 'jobs';
 /** Errors are kept for the admin, cut to a size any column type holds. */
 const MAX_ERROR = 4000;
-
-function toJob(r: JobRow): Job {
-  return {
-    id: readNumber(r.id),
-    kind: r.kind,
-    serviceId: r.service_id === null ? null : readNumber(r.service_id),
-    payload: JSON.parse(r.payload) as unknown,
-    state: r.state,
-    attempts: readNumber(r.attempts),
-    maxAttempts: readNumber(r.max_attempts),
-    runAfter: readDate(r.run_after),
-    leaseOwner: r.lease_owner,
-    leaseExpiresAt: readNullableDate(r.lease_expires_at),
-    lastError: r.last_error,
-    createdAt: readDate(r.created_at),
-    updatedAt: readDate(r.updated_at),
-    finishedAt: readNullableDate(r.finished_at),
-  };
-}
 
 export class JobQueue {
   private readonly knex: Knex;
@@ -260,31 +178,16 @@ export class JobQueue {
       const now = this.clock.now();
       const attempts = readNumber(row.attempts);
       const lastError = failure.message.slice(0, MAX_ERROR);
-      if (failure.outage && !failure.permanent) {
-        const cap = Math.min(this.options.outageCapMs ?? this.options.backoffCapMs, this.options.backoffCapMs);
-        const delay = backoffDelay(attempts - 1, this.options.backoffBaseMs, cap, this.random);
-        await trx(TABLE)
-          .where({ id, lease_token: token })
-          .update({
-            state: 'queued',
-            lease_token: null,
-            lease_owner: null,
-            lease_expires_at: null,
-            last_error: lastError,
-            max_attempts: trx.raw('max_attempts + 1'),
-            run_after: new Date(now.getTime() + delay),
-            updated_at: now,
-          });
-        return 'retry';
-      }
-      const dead = failure.permanent || attempts >= readNumber(row.max_attempts);
-      if (dead) {
+      const outage = failure.outage === true && !failure.permanent;
+      if (!outage && (failure.permanent || attempts >= readNumber(row.max_attempts))) {
         await trx(TABLE)
           .where({ id, lease_token: token })
           .update({ state: 'dead', lease_token: null, lease_owner: null, lease_expires_at: null, last_error: lastError, finished_at: now, updated_at: now });
         return 'dead';
       }
-      const delay = failure.retryAfterMs ?? backoffDelay(attempts - 1, this.options.backoffBaseMs, this.options.backoffCapMs, this.random);
+      // An outage waits under the lower cap and gets its attempt back in max_attempts.
+      const cap = outage ? Math.min(this.options.outageCapMs ?? this.options.backoffCapMs, this.options.backoffCapMs) : this.options.backoffCapMs;
+      const delay = (outage ? undefined : failure.retryAfterMs) ?? backoffDelay(attempts - 1, this.options.backoffBaseMs, cap, this.random);
       await trx(TABLE)
         .where({ id, lease_token: token })
         .update({
@@ -293,8 +196,9 @@ export class JobQueue {
           lease_owner: null,
           lease_expires_at: null,
           last_error: lastError,
-          run_after: new Date(now.getTime() + Math.min(delay, this.options.backoffCapMs)),
+          run_after: new Date(now.getTime() + Math.min(delay, cap)),
           updated_at: now,
+          ...(outage ? { max_attempts: trx.raw('max_attempts + 1') } : {}),
         });
       return 'retry';
     });
