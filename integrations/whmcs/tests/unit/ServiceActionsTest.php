@@ -83,6 +83,7 @@ test('errors come back in words an admin acts on', function (): void {
         [409, bridge_error('service_conflict', 'another client'), 'for another client'],
         [401, bridge_error('unauthorized', 'The webhook signature does not match.'), 'the bridge refused the signature'],
         [503, bridge_error('service_unavailable', 'engine not answering'), 'the bridge is busy, WHMCS will retry'],
+        [429, bridge_error('too_many_requests', 'Too many refused signature attempts from this address'), 'the bridge is holding back requests from this WHMCS server'],
         [400, bridge_error('validation_failed', 'invalid', [['field' => 'data.hostname', 'message' => 'must be a host name']]), 'data.hostname: must be a host name'],
         [500, bridge_error('internal_error', 'An unexpected error occurred.'), 'the bridge answered HTTP 500'],
         [502, '<html>Bad Gateway</html>', 'the bridge answered HTTP 502'],

@@ -59,6 +59,7 @@ final class BridgeError extends \RuntimeException
             $this->isUnreachable() => "cannot reach the bridge at {$origin} ({$this->getMessage()}): check the server's Hostname, Port and SSL setting, and that the bridge is running",
             $this->status === 401 && $this->auth === self::AUTH_SIGNATURE => 'the bridge refused the signature: the server\'s Access Hash must hold the bridge\'s WEBHOOK_SECRET (or this server\'s clock is more than five minutes off)',
             $this->status === 401 => 'the bridge refused the API key: the server\'s Password must be the bridge\'s BILLING_API_KEY',
+            $this->status === 429 => 'the bridge is holding back requests from this WHMCS server for a while (too many at once, or too many refused signatures or API keys from its address): check the server\'s Password and Access Hash, then retry in a few minutes',
             $this->status === 503 => 'the bridge is busy, WHMCS will retry (nothing was changed; the bridge cannot check capacity or record the request right now)',
             $this->errorCode === 'failover_reserve_exceeded' => 'the cluster has no failover room left for this plan: another VPS would not restart if a host failed (add a host or memory, or set the plan\'s failover gate to warn in the bridge admin console)',
             $this->errorCode === 'no_capacity' => 'the cluster has no room left for this plan: no host can run another VPS of this size',
