@@ -1,24 +1,18 @@
 /**
- * Failover capacity for admins, the billing panel and the order gate. Reads a cluster from the engine (cached for a
- * few seconds: the gate runs on every order) and adds the orders already accepted but not yet running, so a burst
- * of orders cannot all take the same last free slot.
+ * Failover capacity for admins, the billing panel and the order gate: readiness, what-if, headroom and the verdict on
+ * each order, over the cluster snapshots of ./cluster-snapshots.ts (cached engine reads with the orders accepted
+ * since booked in).
  */
 import {
-  addVmToModel,
   auditReadiness,
-  buildCapacityModel,
   canSell,
-  type CapacityModel,
   evaluateSale,
-  newVm,
-  pickHostForNewVm,
   resolveCapacityOptions,
   type CapacityOptions,
   type ClusterInventory,
   type FailoverPlacement,
   findHaDrift,
   type HostInventory,
-  type PlanShape,
   type ReadinessReport,
   type SellableHeadroom,
   sellableHeadroomForPlans,
@@ -36,12 +30,9 @@ import type { PlansRepository } from '../repositories/plans';
 import type { ServicesRepository } from '../repositories/services';
 import type { Order } from './billing-events';
 import type { ClusterInventoryReader } from './cluster-inventory';
+import { ClusterSnapshots, planShape, type Snapshot } from './cluster-snapshots';
 
-const MIB = 1024 * 1024;
-
-export function planShape(plan: Plan): PlanShape {
-  return { productId: plan.productId, memoryBytes: plan.memoryMib * MIB, vcpus: plan.vcpus, ha: plan.ha };
-}
+export { planShape } from './cluster-snapshots';
 
 /** What the admin console draws for one cluster, from one engine read. */
 export interface ClusterPicture {
@@ -72,36 +63,9 @@ export interface ProductCapacity {
  */
 const PANEL_HEADROOM_LIMIT = 200;
 
-/**
- * One engine snapshot of a cluster plus the orders placed into it since it was read. Orders are added as they pass
- * the gate (and, for orders another instance took, when first seen), so each order costs one N+k check, not one
- * per order still waiting.
- */
-interface Snapshot {
-  inventory: ClusterInventory;
-  /** The same snapshot as a working model, built once; orders are booked into both. */
-  model: CapacityModel;
-  /** Billing service ids already counted. */
-  placed: Set<string>;
-  /** Service rows up to this id have been looked at for counting; later ones are read on the next order. */
-  seenServiceRowId: number;
-  /** The cluster's plans when the snapshot was read. */
-  plans: Map<number, Plan>;
-  /** Ids of the VMs the engine reported (orders whose VM is among them are counted already). */
-  engineVmIds: Set<string>;
-  /** Bumped whenever an order is booked: a refusal holds as long as nothing was booked since. */
-  version: number;
-  /**
-   * The last refusal per plan (by id and edit time) and the version it was made at. A full cluster keeps getting
-   * orders; judging each again would repeat the same full N+k simulation for the same answer.
-   */
-  refusals: Map<string, { version: number; error: AppError }>;
-}
-
 export class CapacityService {
-  private readonly cache = new Map<string, Promise<Snapshot>>();
-  private readonly cachedAt = new Map<string, number>();
   private readonly resolved: CapacityOptions;
+  private readonly snapshots: ClusterSnapshots;
 
   constructor(
     private readonly d: {
@@ -116,11 +80,12 @@ export class CapacityService {
     },
   ) {
     this.resolved = resolveCapacityOptions(d.options);
+    this.snapshots = new ClusterSnapshots({ reader: d.reader, plans: d.plans, services: d.services, clock: d.clock, options: this.resolved, cacheMs: d.cacheMs });
   }
 
   /** The readiness audit of a cluster; drifted VMs of ours get a reconcile job that sets their HA back. */
   async readiness(cluster: string): Promise<ReadinessReport> {
-    const { inventory } = await this.fresh(cluster);
+    const { inventory } = await this.snapshots.fresh(cluster);
     const report = auditReadiness(inventory, this.d.options);
     await this.repairDrift(inventory);
     return report;
@@ -128,7 +93,7 @@ export class CapacityService {
 
   /** Where the HA VMs of the named hosts would restart if those hosts failed now. */
   async whatIf(cluster: string, hosts: string[]): Promise<FailoverPlacement> {
-    const { inventory } = await this.fresh(cluster);
+    const { inventory } = await this.snapshots.fresh(cluster);
     const ids = hosts.map((h) => inventory.hosts.find((x) => x.name === h || x.id === h)?.id);
     const unknown = hosts.filter((_, i) => ids[i] === undefined);
     if (unknown.length > 0) throw new ValidationError(unknown.map((h) => ({ field: 'query.hosts', message: `no host ${h} in cluster ${cluster}` })));
@@ -140,7 +105,7 @@ export class CapacityService {
    * queues nothing, because console pages change no state on GET; the periodic drift sweep sets drifted VMs back.
    */
   async picture(cluster: string): Promise<ClusterPicture> {
-    const { inventory, model } = await this.fresh(cluster);
+    const { inventory, model } = await this.snapshots.fresh(cluster);
     const report = auditReadiness(inventory, this.d.options);
     // One runner for every scenario, as the N+1 check does: each host's case costs one simulation, not a model build.
     const runner = new ScenarioRunner(model);
@@ -176,7 +141,7 @@ export class CapacityService {
   }
 
   private async clusterHeadroom(cluster: string, list: Plan[]): Promise<Array<SellableHeadroom & { plan: Plan }>> {
-    const inventory = await this.withPending(await this.fresh(cluster), cluster);
+    const inventory = await this.snapshots.withPending(await this.snapshots.fresh(cluster));
     return sellableHeadroomForPlans(inventory, list.map(planShape), this.d.options).map((r, i) => ({ ...r, plan: list[i]! }));
   }
 
@@ -184,7 +149,7 @@ export class CapacityService {
   async forProduct(productId: string): Promise<ProductCapacity> {
     const plan = await this.d.plans.findByProductId(productId);
     if (!plan) throw new NotFoundError('plan for product', productId);
-    const inventory = await this.withPending(await this.cached(plan.cluster), plan.cluster);
+    const inventory = await this.snapshots.withPending(await this.snapshots.cached(plan.cluster));
     const [headroom] = sellableHeadroomForPlans(inventory, [planShape(plan)], { ...this.d.options, headroomLimit: PANEL_HEADROOM_LIMIT });
     const verdict = canSell(inventory, planShape(plan), this.d.options);
     const warnOnly = plan.failoverGate === 'warn' && verdict.code === 'failover_reserve_exceeded';
@@ -220,8 +185,8 @@ export class CapacityService {
 
   private async snapshotForGate(plan: Plan): Promise<Snapshot | AppError> {
     try {
-      const snapshot = await this.cached(plan.cluster);
-      await this.withPending(snapshot, plan.cluster);
+      const snapshot = await this.snapshots.cached(plan.cluster);
+      await this.snapshots.withPending(snapshot);
       return snapshot;
     } catch (err) {
       if (err instanceof NotFoundError) return new UnprocessableError('unknown_cluster', `Plan ${plan.productId} points at cluster ${plan.cluster}, which the engine does not have.`);
@@ -243,7 +208,7 @@ export class CapacityService {
     const sold = verdict.ok || (verdict.code === 'failover_reserve_exceeded' && plan.failoverGate === 'warn');
     if (sold) {
       // Counted from now on, so the next order sees this one's room taken even before its row commits.
-      if ('targetHost' in verdict) this.place(snapshot, serviceId, planShape(plan), verdict.targetHost.id);
+      if ('targetHost' in verdict) this.snapshots.place(snapshot, serviceId, planShape(plan), verdict.targetHost.id);
       if (!verdict.ok) this.d.logger.warn({ productId: plan.productId, cluster: plan.cluster, reason: verdict.message }, 'sold past the failover reserve (plan set to warn)');
       return undefined;
     }
@@ -258,7 +223,7 @@ export class CapacityService {
     let queued = 0;
     for (const c of clusters) {
       try {
-        queued += await this.repairDrift((await this.fresh(c)).inventory);
+        queued += await this.repairDrift((await this.snapshots.fresh(c)).inventory);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         this.d.logger.warn({ cluster: c, err: err.message }, 'drift sweep skipped a cluster');
@@ -281,73 +246,5 @@ export class CapacityService {
     }
     if (queued > 0) this.d.logger.warn({ cluster: inventory.cluster.name, queued }, 'HA settings changed by hand; reconcile jobs queued to set them back');
     return queued;
-  }
-
-  /**
-   * Accepted orders whose VM is not in the snapshot yet take their room in the model. Only rows newer than the last
-   * look are read; a row that commits out of id order is missed until the snapshot is read again (CAPACITY_CACHE_MS),
-   * and orders that passed this instance's gate are counted anyway.
-   */
-  private async withPending(snapshot: Snapshot, _cluster: string): Promise<ClusterInventory> {
-    const known = snapshot.engineVmIds;
-    const rows = await this.d.services.listPendingForPlans([...snapshot.plans.keys()], snapshot.seenServiceRowId);
-    for (const s of rows) {
-      snapshot.seenServiceRowId = Math.max(snapshot.seenServiceRowId, s.id);
-      const plan = snapshot.plans.get(s.planId);
-      if (!plan || snapshot.placed.has(s.serviceId) || (s.vmId && known.has(s.vmId))) continue;
-      this.place(snapshot, s.serviceId, planShape(plan));
-    }
-    return snapshot.inventory;
-  }
-
-  /**
-   * Counts one order in the snapshot: on `hostId` when the gate chose it, else where the engine's scheduler would
-   * (the up host with most free memory that fits). An order that fits nowhere takes no room (it will not start).
-   */
-  private place(snapshot: Snapshot, serviceId: string, shape: PlanShape, hostId?: string): void {
-    snapshot.placed.add(serviceId);
-    snapshot.version++;
-    const index = hostId !== undefined ? snapshot.model.hostIndexById.get(hostId) ?? -1 : pickHostForNewVm(snapshot.model, shape.memoryBytes, shape.vcpus);
-    const host = snapshot.model.hosts[index];
-    if (!host) return;
-    addVmToModel(snapshot.model, newVm(shape, index, snapshot.placed.size));
-    snapshot.inventory.vms.push({
-      id: `order-${serviceId}`,
-      name: `order ${serviceId}`,
-      status: 'up',
-      hostId: host.id,
-      memoryBytes: shape.memoryBytes,
-      vcpus: shape.vcpus,
-      ha: shape.ha,
-      lease: false,
-      storageDomainIds: [],
-    });
-  }
-
-  private fresh(cluster: string): Promise<Snapshot> {
-    const snapshot = Promise.all([this.d.reader.read(cluster), this.d.plans.list()]).then(([read, plans]): Snapshot => {
-      const inventory = { ...read, vms: [...read.vms] };
-      return {
-        inventory,
-        model: buildCapacityModel(inventory, this.resolved),
-        placed: new Set(),
-        seenServiceRowId: 0,
-        engineVmIds: new Set(read.vms.map((v) => v.id)),
-        plans: new Map(plans.filter((p) => p.cluster === cluster).map((p) => [p.id, p])),
-        version: 0,
-        refusals: new Map(),
-      };
-    });
-    this.cache.set(cluster, snapshot);
-    this.cachedAt.set(cluster, this.d.clock.now().getTime());
-    snapshot.catch(() => this.cache.delete(cluster));
-    return snapshot;
-  }
-
-  private cached(cluster: string): Promise<Snapshot> {
-    const hit = this.cache.get(cluster);
-    const at = this.cachedAt.get(cluster) ?? 0;
-    if (hit && this.d.clock.now().getTime() - at < this.d.cacheMs) return hit;
-    return this.fresh(cluster);
   }
 }
