@@ -76,6 +76,8 @@ export interface Config {
     readonly sessionTtlSeconds: number;
     /** Session cookies are Secure when PUBLIC_URL is https. */
     readonly secureCookies: boolean;
+    /** Whether customers see the engine's host names in their incidents (CLIENT_HOST_NAMES); admins always do. */
+    readonly hostNames: boolean;
   };
   readonly admin: {
     readonly idleMinutes: number;
@@ -188,6 +190,7 @@ const schema = z.object({
   EVENT_SYNC: flag(true),
   EVENT_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(5000)),
   CLIENT_SESSION_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(120)),
+  CLIENT_HOST_NAMES: z.preprocess(emptyAsUndefined, z.enum(['show', 'hide']).default('show')),
   ADMIN_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(30)),
   ADMIN_SESSION_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(168).default(12)),
   ADMIN_LOGIN_MAX_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(5)),
@@ -390,7 +393,7 @@ export function loadConfig(env: Env): Config {
       driftSweepMs: e.DRIFT_SWEEP_MS,
     },
     events: { syncEnabled: e.EVENT_SYNC, pollMs: e.EVENT_POLL_MS },
-    client: { sessionTtlSeconds: e.CLIENT_SESSION_MINUTES * 60, secureCookies: (e.PUBLIC_URL ?? '').startsWith('https:') },
+    client: { sessionTtlSeconds: e.CLIENT_SESSION_MINUTES * 60, secureCookies: (e.PUBLIC_URL ?? '').startsWith('https:'), hostNames: e.CLIENT_HOST_NAMES === 'show' },
     admin: {
       idleMinutes: e.ADMIN_IDLE_MINUTES,
       sessionHours: e.ADMIN_SESSION_HOURS,

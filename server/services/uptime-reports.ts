@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../clock';
 import type { Span } from '../domain/availability';
-import { describeIncident, incidentSeconds } from '../domain/incident-text';
+import { describeIncident, incidentSeconds, stepWithoutHostNames } from '../domain/incident-text';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
 import { uptimeDays, uptimeMonth, uptimeMonths, uptimeWindows, type FigureInput } from '../domain/uptime-figures';
@@ -43,24 +43,27 @@ export class UptimeReports {
       timelines: ServiceTimelinesRepository;
       position: EventSyncStateRepository;
       clock: Clock;
+      /** Whether customers (the client area, the panel's uptime API) see the engine's host names (CLIENT_HOST_NAMES). */
+      customerHostNames: boolean;
     },
   ) {}
 
-  /** The report for a billing service id; NotFoundError when there is none. */
+  /** The report a customer sees, for a billing service id; NotFoundError when there is none. */
   async forServiceId(serviceId: string): Promise<ServiceUptimeReport> {
     const service = await this.d.services.findByServiceId(serviceId);
     if (!service) throw new NotFoundError('service', serviceId);
-    return this.forService(service);
+    return this.forService(service, undefined, this.d.customerHostNames);
   }
 
-  /** Reports for each of a client's services, newest service first. */
+  /** The reports a customer sees for each of their services, newest service first. */
   async forClient(clientId: string): Promise<ServiceUptimeReport[]> {
     const services = await this.d.services.listByClient(clientId);
     const position = await this.d.position.get();
-    return Promise.all(services.map((s) => this.forService(s, position?.lastPollAt ?? null)));
+    return Promise.all(services.map((s) => this.forService(s, position?.lastPollAt ?? null, this.d.customerHostNames)));
   }
 
-  async forService(service: Service, eventsReadAt?: Date | null): Promise<ServiceUptimeReport> {
+  /** The report with host names (admins), or without them (`hostNames` false: customers under CLIENT_HOST_NAMES=hide). */
+  async forService(service: Service, eventsReadAt?: Date | null, hostNames = true): Promise<ServiceUptimeReport> {
     const now = this.d.clock.now().getTime();
     const [plan, incidents, timelines, readAt] = await Promise.all([
       this.d.plans.findById(service.planId),
@@ -88,10 +91,10 @@ export class UptimeReports {
         startedAt: new Date(i.startedAt),
         endedAt: i.endedAt === null ? null : new Date(i.endedAt),
         durationSeconds: incidentSeconds(i, now),
-        failedHost: i.failedHost,
-        restartHost: i.restartHost,
-        summary: describeIncident(i, tz, now),
-        steps: i.steps.map((s) => ({ at: new Date(s.at), text: s.text })),
+        failedHost: hostNames ? i.failedHost : null,
+        restartHost: hostNames ? i.restartHost : null,
+        summary: describeIncident(i, tz, now, hostNames),
+        steps: i.steps.map((s) => ({ at: new Date(s.at), text: hostNames ? s.text : stepWithoutHostNames(s.text) })),
       }));
     const status = timeline?.status;
     return {
@@ -100,7 +103,7 @@ export class UptimeReports {
       hostname: service.hostname,
       state: service.actualState,
       vmStatus: status === undefined || status === 'never' ? null : status,
-      vm: service.vmName ? { name: service.vmName, host: timeline?.host ?? service.vmHost } : null,
+      vm: service.vmName ? { name: service.vmName, host: hostNames ? (timeline?.host ?? service.vmHost) : null } : null,
       plan: { productId: plan.productId, name: plan.name, slaTargetPercent: plan.sla.targetPercent, timeZone: tz, unknownCountsAsDown: plan.sla.unknownCountsAsDown },
       activeSince: input.active.from === null ? null : new Date(input.active.from),
       generatedAt: new Date(now),

@@ -124,6 +124,13 @@ describe('config', () => {
     );
   });
 
+  test('when CLIENT_HOST_NAMES is unset, show or hide, then customers see host names unless it is hide; other values are refused', () => {
+    expect(loadConfig({}).client.hostNames).toBe(true);
+    expect(loadConfig({ CLIENT_HOST_NAMES: 'show' }).client.hostNames).toBe(true);
+    expect(loadConfig({ CLIENT_HOST_NAMES: 'hide' }).client.hostNames).toBe(false);
+    expect(problemsOf({ CLIENT_HOST_NAMES: 'no' }).map((p) => p.split(':')[0])).toEqual(['CLIENT_HOST_NAMES']);
+  });
+
   test('Standard Webhooks secrets must be whsec_ + base64 of at least 24 bytes', () => {
     expect(secretWeakness('WEBHOOK_SECRET', 'plain-text-secret')).toMatch(/whsec_/);
     expect(secretWeakness('WEBHOOK_SECRET', strong.WEBHOOK_SECRET)).toBeUndefined();
