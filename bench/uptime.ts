@@ -246,7 +246,7 @@ async function main(): Promise<void> {
       mysqlSkipped,
       only,
       ingestWorld: { hosts: HOSTS, ourVms: s.services, otherVms: OTHER_VMS, vmNamePrefix: 'vps-' },
-      loadGenerator: 'node:http keep-alive agent in a worker thread (bench/uptime.ts); uptime listings sequential, one connection',
+      loadGenerator: 'node:http keep-alive agent in a worker thread (bench/uptime/get-load.ts); uptime listings sequential, one connection',
     },
     results: all,
     benchSeconds: totalSeconds,
