@@ -28,6 +28,7 @@ import {
 } from '../server/capacity';
 import { checkQuiet, machine, Options, printTargets, type TargetCheck, table, writeResults } from './report';
 import { percentile, ratio, round } from './stats';
+import { SeededRandom } from '../ovirt-simulator/random';
 
 const GiB = 2 ** 30;
 const HOSTS = 500;
@@ -47,16 +48,10 @@ const options = new Options({
   'headroom-limit': `CapacityOptions.headroomLimit for the headroom runs (default ${DEFAULT_CAPACITY_OPTIONS.headroomLimit})`,
 });
 
-/** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
+/** The simulator's seeded mulberry32, as a bare function: the same sequence on every machine for a given seed. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');

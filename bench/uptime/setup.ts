@@ -4,6 +4,7 @@
  */
 import { DEFAULT_PASSWORD } from '../../ovirt-simulator';
 import type { AvailabilityCause } from '../../server/domain/uptime-report';
+import { SeededRandom } from '../../ovirt-simulator/random';
 
 export const DAY = 86_400_000;
 export const INGEST_TARGET_PER_SECOND = 5000;
@@ -27,16 +28,10 @@ export interface Settings {
   nodeEnv: string;
 }
 
-
+/** The simulator's seeded mulberry32, as a bare function: the same sequence on every machine for a given seed. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
 }
 
 /**
