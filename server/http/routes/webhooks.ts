@@ -2,6 +2,9 @@
  * POST /webhooks/billing: the billing panel's signed events. Order of checks: size (413), headers (400),
  * signature and freshness (401), JSON and fields (400), then the use case (202, or 409/422). Nothing is recorded
  * before the signature is verified, and the engine is never called here.
+ *
+ * POST /webhooks/billing/verify: the panel's connection test. The same headers and signature check over whatever body
+ * it signed, then 204; nothing is recorded and it is not counted as a received webhook. Same abuse limits.
  */
 import { createHash } from 'node:crypto';
 import { type RequestHandler, Router } from 'express';
@@ -38,6 +41,10 @@ export function webhooksRouter(signer: WebhookSigner, billing: BillingEventServi
     res.locals.webhookType = event.type;
     const answer = await billing.accept({ webhookId: headers.id, bodySha256: createHash('sha256').update(raw).digest('hex'), event });
     res.status(202).json(answer);
+  });
+  router.post('/billing/verify', ...guards, rawBody(WEBHOOK_BODY_LIMIT), (req, res) => {
+    signer.verify(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), readSignedHeaders((name) => req.get(name)));
+    res.status(204).end();
   });
   return router;
 }
