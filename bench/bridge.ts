@@ -121,6 +121,7 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
     DATABASE_URL: o.db.url,
     WEBHOOK_SECRET: webhookSecret,
     SESSION_SECRET: randomBytes(32).toString('hex'),
+    SECRETS_KEY: randomBytes(32).toString('hex'),
     BILLING_API_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: o.logLevel,
     // Benches drive thousands of requests from 127.0.0.1: the per-address limits would measure themselves.

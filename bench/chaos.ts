@@ -128,7 +128,7 @@ async function main(): Promise<number> {
   const db = await createBenchDatabase('mysql', workspace.dir, mysqlUrl);
   const knex = createKnex(parseDatabaseUrl(db.url));
   const sim = await startSimulator({ clock: 'real', seed: s.seed, timings: TIMINGS, scenario: generateScenario({ hosts: 6, vms: 0, hostsPerCluster: 6 }) });
-  const secrets = { SESSION_SECRET: randomBytes(32).toString('hex'), BILLING_API_KEY: randomBytes(32).toString('hex'), WEBHOOK_SECRET: webhookSecret(), CALLBACK_SECRET: webhookSecret() };
+  const secrets = { SESSION_SECRET: randomBytes(32).toString('hex'), BILLING_API_KEY: randomBytes(32).toString('hex'), WEBHOOK_SECRET: webhookSecret(), CALLBACK_SECRET: webhookSecret(), SECRETS_KEY: randomBytes(32).toString('hex') };
   const sink = await startCallbackSink(secrets.CALLBACK_SECRET, rng, 0.05);
   const fleet = new Fleet(await freePorts(3), {
     ...secrets,

@@ -34,6 +34,8 @@ export interface Config {
     readonly callback: string;
     readonly billingApiKey: string;
     readonly session: string;
+    /** AES-256-GCM key (64 hex characters) for customers' passwords while a job still needs them (SECRETS_KEY). */
+    readonly encryptionKey: string;
   };
   readonly billing: {
     readonly callbackUrl: string | undefined;
@@ -169,6 +171,7 @@ const schema = z.object({
   BILLING_API_KEY: optionalString,
   BILLING_CALLBACK_URL: optionalUrl,
   SESSION_SECRET: optionalString,
+  SECRETS_KEY: optionalString,
   JOB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(4)),
   JOB_LEASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(3_600_000).default(30_000)),
   JOB_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(60_000).default(1000)),
@@ -232,6 +235,12 @@ export function secretWeakness(name: string, value: string): string | undefined 
     if (bytes < 24) return `${name} must hold at least 24 random bytes (it holds ${bytes})`;
     return undefined;
   }
+  if (name === 'SECRETS_KEY') {
+    // An AES-256 key: exactly 32 bytes, written as hex so it survives any .env editor.
+    if (!/^[0-9a-fA-F]{64}$/.test(value)) return 'SECRETS_KEY must be 64 hex characters (32 random bytes: openssl rand -hex 32)';
+    if (new Set(value.toLowerCase()).size < 8) return 'SECRETS_KEY looks like a placeholder; use openssl rand -hex 32';
+    return undefined;
+  }
   if (value.length < 32) return `${name} must be at least 32 characters (it has ${value.length})`;
   if (KNOWN_WEAK.has(value.toLowerCase()) || new Set(value).size < 8) {
     return `${name} looks like a placeholder; use a random value (e.g. openssl rand -hex 32)`;
@@ -274,7 +283,7 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-const SECRET_NAMES = ['WEBHOOK_SECRET', 'BILLING_API_KEY', 'SESSION_SECRET'] as const;
+const SECRET_NAMES = ['WEBHOOK_SECRET', 'BILLING_API_KEY', 'SESSION_SECRET', 'SECRETS_KEY'] as const;
 
 function generateSecret(name: (typeof SECRET_NAMES)[number]): string {
   return name === 'WEBHOOK_SECRET' ? `whsec_${randomBytes(32).toString('base64')}` : randomBytes(32).toString('hex');
@@ -302,7 +311,7 @@ export function loadConfig(env: Env): Config {
     problems.push((err as Error).message);
   }
 
-  const secrets: Record<(typeof SECRET_NAMES)[number], string> = { WEBHOOK_SECRET: '', BILLING_API_KEY: '', SESSION_SECRET: '' };
+  const secrets: Record<(typeof SECRET_NAMES)[number], string> = { WEBHOOK_SECRET: '', BILLING_API_KEY: '', SESSION_SECRET: '', SECRETS_KEY: '' };
   const generatedSecrets: string[] = [];
   for (const name of SECRET_NAMES) {
     const value = e[name];
@@ -315,7 +324,8 @@ export function loadConfig(env: Env): Config {
       continue;
     }
     const weakness = secretWeakness(name, value);
-    if (weakness && (isProduction || name === 'WEBHOOK_SECRET')) problems.push(weakness);
+    // A malformed webhook secret or encryption key cannot be used at all, so those are refused everywhere.
+    if (weakness && (isProduction || name === 'WEBHOOK_SECRET' || name === 'SECRETS_KEY')) problems.push(weakness);
     else if (weakness) warnings.push(`${weakness} (accepted outside production)`);
     secrets[name] = value;
   }
@@ -366,6 +376,7 @@ export function loadConfig(env: Env): Config {
       callback: e.CALLBACK_SECRET ?? secrets.WEBHOOK_SECRET,
       billingApiKey: secrets.BILLING_API_KEY,
       session: secrets.SESSION_SECRET,
+      encryptionKey: secrets.SECRETS_KEY,
     },
     billing: { callbackUrl: e.BILLING_CALLBACK_URL, maxWaiting: e.WEBHOOK_MAX_WAITING },
     jobs: {

@@ -1,6 +1,6 @@
 /**
- * `npm run init-env` writes a `.env` with fresh random secrets (WEBHOOK_SECRET, BILLING_API_KEY, SESSION_SECRET),
- * so the service, `admin-token` and `send-webhook` agree across restarts. Refuses to overwrite an existing file.
+ * `npm run init-env` writes a `.env` with fresh random secrets (WEBHOOK_SECRET, BILLING_API_KEY, SESSION_SECRET,
+ * SECRETS_KEY), so the service, `admin-token` and `send-webhook` agree across restarts. Refuses to overwrite an existing file.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ const lines = [
   `WEBHOOK_SECRET=whsec_${randomBytes(32).toString('base64')}`,
   `BILLING_API_KEY=${randomBytes(32).toString('hex')}`,
   `SESSION_SECRET=${randomBytes(32).toString('hex')}`,
+  `SECRETS_KEY=${randomBytes(32).toString('hex')}`,
   '',
 ];
 writeFileSync(file, lines.join('\n'), { mode: 0o600 });

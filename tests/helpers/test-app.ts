@@ -15,6 +15,7 @@ export const TEST_SECRETS = {
   SESSION_SECRET: 'test-session-secret-0123456789abcdef-XYZ',
   BILLING_API_KEY: 'test-billing-api-key-0123456789abcdef-XYZ',
   WEBHOOK_SECRET: `whsec_${Buffer.from('test-webhook-secret-32-bytes-long!').toString('base64')}`,
+  SECRETS_KEY: '5ec2e75c0ffee0123456789abcdef0123456789abcdef0123456789abcdef012',
 };
 
 /**

@@ -11,7 +11,7 @@ describe('starting the service as an operator does', () => {
     const banner = await waitForOutput(child, /Admin token.*\n/);
 
     expect(banner).toMatch(/Database\s+SQLite .*bridge\.sqlite/);
-    expect(banner).toMatch(/GENERATED FOR THIS RUN ONLY: WEBHOOK_SECRET, BILLING_API_KEY, SESSION_SECRET/);
+    expect(banner).toMatch(/GENERATED FOR THIS RUN ONLY: WEBHOOK_SECRET, BILLING_API_KEY, SESSION_SECRET, SECRETS_KEY/);
     const url = /Listening on\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
     expect(url).toBeDefined();
     const health = await fetch(`${url}/healthz`);

@@ -4,6 +4,7 @@ const strong = {
   SESSION_SECRET: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8',
   BILLING_API_KEY: 'k1l2m3n4o5p6q7r8s9t0u1v2w3x4y5z6a7b8',
   WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+  SECRETS_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
 };
 const production = { NODE_ENV: 'production', OVIRT_URL: 'https://engine.example.net/ovirt-engine', OVIRT_PASSWORD: 'pw', PUBLIC_URL: 'https://bridge.example.net' };
 
@@ -22,7 +23,8 @@ describe('config', () => {
     const c = loadConfig({});
     expect(c.port).toBe(3000);
     expect(c.database).toMatchObject({ client: 'sqlite', filename: expect.stringMatching(/data\/ovirt-ha-bridge\.sqlite$/) });
-    expect(c.generatedSecrets).toEqual(['WEBHOOK_SECRET', 'BILLING_API_KEY', 'SESSION_SECRET']);
+    expect(c.generatedSecrets).toEqual(['WEBHOOK_SECRET', 'BILLING_API_KEY', 'SESSION_SECRET', 'SECRETS_KEY']);
+    expect(c.secrets.encryptionKey).toMatch(/^[0-9a-f]{64}$/);
     expect(c.secrets.session).toMatch(/^[0-9a-f]{64}$/);
     expect(c.secrets.webhook).toMatch(/^whsec_/);
     expect(c.secrets.callback).toBe(c.secrets.webhook);
@@ -37,15 +39,16 @@ describe('config', () => {
         'WEBHOOK_SECRET is required in production',
         'BILLING_API_KEY is required in production',
         'SESSION_SECRET is required in production',
+        'SECRETS_KEY is required in production',
         expect.stringMatching(/^OVIRT_URL is required in production/),
         expect.stringMatching(/^PUBLIC_URL is required in production/),
       ]),
     );
-    expect(problems.length).toBe(5);
+    expect(problems.length).toBe(6);
   });
 
   test('when production has weak secrets, then each is named', () => {
-    const problems = problemsOf({ ...production, SESSION_SECRET: 'changeme', BILLING_API_KEY: 'x'.repeat(40), WEBHOOK_SECRET: 'whsec_c2hvcnQ=' });
+    const problems = problemsOf({ ...production, SESSION_SECRET: 'changeme', BILLING_API_KEY: 'x'.repeat(40), WEBHOOK_SECRET: 'whsec_c2hvcnQ=', SECRETS_KEY: strong.SECRETS_KEY });
     expect(problems).toEqual([
       'WEBHOOK_SECRET must hold at least 24 random bytes (it holds 5)',
       expect.stringMatching(/^BILLING_API_KEY looks like a placeholder/),
@@ -57,6 +60,11 @@ describe('config', () => {
     const c = loadConfig({ ...production, ...strong, DATABASE_URL: 'mysql://bridge:s3cret@db.internal:3307/bridge' });
     expect(c.generatedSecrets).toEqual([]);
     expect(c.database).toMatchObject({ client: 'mysql', host: 'db.internal', port: 3307, user: 'bridge', password: 's3cret', database: 'bridge' });
+  });
+
+  test('when SECRETS_KEY is not 64 hex characters, then it is refused even outside production', () => {
+    expect(problemsOf({ SECRETS_KEY: 'not-a-key' })).toEqual([expect.stringMatching(/^SECRETS_KEY must be 64 hex characters/)]);
+    expect(problemsOf({ SECRETS_KEY: '0'.repeat(64) })).toEqual([expect.stringMatching(/^SECRETS_KEY looks like a placeholder/)]);
   });
 
   test('when a weak secret is set outside production, then it is accepted with a warning', () => {
