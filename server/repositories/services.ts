@@ -251,6 +251,26 @@ export class ServicesRepository {
     return { items: rows.map(toService), total: count ? readNumber(count.n) : 0 };
   }
 
+  /**
+   * Services in any of `states`, in id order after `afterId` (the panel's paged list). Each comes with when its
+   * waiting work was asked for: the oldest queued or running job of the service (one reconcile job waits per service,
+   * and a retry keeps it), or null when none waits. One query on both databases.
+   */
+  async listInStates(states: readonly ActualState[], afterId: number, limit: number): Promise<Array<{ service: Service; waitingSince: Date | null }>> {
+    const waiting = this.knex('jobs')
+      .min('jobs.created_at')
+      .where('jobs.service_id', this.knex.ref(`${TABLE}.id`))
+      .whereIn('jobs.state', ['queued', 'running'])
+      .as('waiting_since');
+    const rows = (await this.knex(TABLE)
+      .select(`${TABLE}.*`, waiting)
+      .whereIn(`${TABLE}.actual_state`, [...states])
+      .andWhere(`${TABLE}.id`, '>', afterId)
+      .orderBy(`${TABLE}.id`)
+      .limit(limit)) as Array<ServiceRow & { waiting_since: unknown }>;
+    return rows.map((r) => ({ service: toService(r), waitingSince: readNullableDate(r.waiting_since) }));
+  }
+
   async list(filter: { actualState?: ActualState; limit?: number } = {}): Promise<Service[]> {
     const q = this.knex<ServiceRow>(TABLE).orderBy('id').limit(filter.limit ?? 500);
     if (filter.actualState) q.where('actual_state', filter.actualState);

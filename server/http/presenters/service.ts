@@ -1,5 +1,5 @@
 /** A service as the billing panel reads it. Host names are for the panel's admins; customers never see this. */
-import type { ServiceView } from '../../services/service-queries';
+import type { ListedService, ServiceView } from '../../services/service-queries';
 
 export function presentService({ service, plan }: ServiceView) {
   return {
@@ -16,5 +16,27 @@ export function presentService({ service, plan }: ServiceView) {
     last_error: service.lastError,
     created_at: service.createdAt.toISOString(),
     updated_at: service.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * A page of `GET /api/v1/services?actual_state=…`: what a panel needs to tell its admins about an order that is stuck
+ * or failed. `waiting_since` is when the work the service waits for was asked (null when none waits: a failed service
+ * waits for the panel to send its create again).
+ */
+export function presentServiceList(items: ListedService[], nextCursor: number | null) {
+  return {
+    services: items.map(({ service, plan, waitingSince }) => ({
+      service_id: service.serviceId,
+      client_id: service.clientId,
+      product_id: plan?.productId ?? null,
+      desired_state: service.desiredState,
+      actual_state: service.actualState,
+      last_error: service.lastError,
+      waiting_since: waitingSince?.toISOString() ?? null,
+      created_at: service.createdAt.toISOString(),
+      updated_at: service.updatedAt.toISOString(),
+    })),
+    next_cursor: nextCursor === null ? null : String(nextCursor),
   };
 }
