@@ -99,26 +99,25 @@ export class AdminAccounts {
 
   /**
    * Signs in; returns the session cookie value and the session. Wrong email or password: UnauthorizedError with one
-   * message for both. Too many failures for the account or the address: TooManyRequestsError, checked before the
-   * password so a locked account cannot be probed.
+   * message for both. Too many failures for the account or the address: TooManyRequestsError, even for the right
+   * password, so a locked account cannot be probed. The attempt is reserved before the password is checked (and stays
+   * as a failure unless it succeeds), so parallel sign-ins cannot all pass the limit while the checks run.
    */
   async signIn(email: string, password: string, address: string): Promise<{ token: string; session: SignedInAdmin }> {
     const now = this.d.clock.now();
     const o = this.d.options;
     const e = email.trim().toLowerCase().slice(0, 254);
     const windowMs = o.windowMinutes * 60_000;
-    const counts = await this.d.failures.countSince(e, address, new Date(now.getTime() - windowMs));
-    if (counts.account >= o.maxFailuresPerAccount || counts.address >= o.maxFailuresPerAddress) {
+    const attempt = await this.d.failures.reserve(e, address, now, new Date(now.getTime() - windowMs), (c) => c.account < o.maxFailuresPerAccount && c.address < o.maxFailuresPerAddress);
+    if (!attempt.reserved) {
+      const counts = attempt.counts;
       const oldest = (counts.account >= o.maxFailuresPerAccount ? counts.oldestAccount : counts.oldestAddress) ?? now;
       const retry = Math.max(1, Math.ceil((oldest.getTime() + windowMs - now.getTime()) / 1000));
       throw new TooManyRequestsError(`Too many failed sign-ins. Try again in ${Math.ceil(retry / 60)} minute(s).`, retry);
     }
     const user = await this.d.users.findByEmail(e);
     const ok = user ? await argon2.verify(user.passwordHash, password) : await this.verifyDummy(password);
-    if (!user || !ok) {
-      await this.d.failures.record(e, address, now);
-      throw new UnauthorizedError('The email or password is wrong.');
-    }
+    if (!user || !ok) throw new UnauthorizedError('The email or password is wrong.');
     await this.d.failures.clearAccount(e);
     await this.d.users.recordLogin(user.id, now);
     const token = randomBytes(32).toString('base64url');

@@ -1,9 +1,23 @@
 /** Admin console sign-in: sessions, CSRF, the sign-in limit, and no state change on GET. */
+import { createServer, type Server } from 'node:http';
+import argon2 from 'argon2';
+import type { Express } from 'express';
 import request from 'supertest';
+import { createApp } from '../../server/app';
 import { ManualClock } from '../../server/clock';
+import { createContainer } from '../../server/container';
+import { createKnex } from '../../server/db/knex';
+import { createLogger } from '../../server/logger';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createAdmin, csrfOf, signedInAgent } from '../helpers/admin-console';
 import { databaseKinds } from '../helpers/databases';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createTestApp, type TestApp, testConfig } from '../helpers/test-app';
+
+/** One listening server per app, so parallel requests share it (supertest would start one per request). */
+function listening(app: Express): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer(app).listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
 
 describe.each(databaseKinds)('admin console sign-in on %s', (kind) => {
   let t: TestApp;
@@ -58,6 +72,37 @@ describe.each(databaseKinds)('admin console sign-in on %s', (kind) => {
     clock.advance(16 * 60_000);
     expect((await attempt(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(303);
   });
+
+  test('when 200 sign-ins arrive at once on two instances, 199 wrong and the right one last, then only the limit of passwords is checked and the rest, the right one too, are 429', async () => {
+    // A second instance on the same database: its own pool on MariaDB; on SQLite (one process only) the same handle.
+    const knex2 = kind === 'mysql' ? createKnex(t.db.target) : t.db.knex;
+    const second = createApp(createContainer(testConfig({ DATABASE_URL: t.db.url, ADMIN_IDLE_MINUTES: '30', ADMIN_LOGIN_MAX_FAILURES: '3' }), { knex: knex2, clock, logger: createLogger('silent') }));
+    const servers = await Promise.all([t.app, second].map(listening));
+    const verify = jest.spyOn(argon2, 'verify');
+    try {
+      const form = await request(servers[0] as Server).get('/admin/login').expect(200);
+      const loginCookie = String(form.headers['set-cookie']).split(';')[0] as string;
+      const passwords = [...Array.from({ length: 199 }, (_, i) => `wrong password number ${i}`), ADMIN_PASSWORD];
+      const answers = await Promise.all(
+        passwords.map((password, i) =>
+          request(servers[i % 2] as Server).post('/admin/login').set('Cookie', loginCookie).type('form').send({ email: ADMIN_EMAIL, password, _csrf: csrfOf(form.text) }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(197);
+      expect(statuses[199]).toBe(429);
+      expect(verify).toHaveBeenCalledTimes(3);
+      expect(Number((await t.db.knex('admin_login_failures').count({ n: '*' }).first())?.n)).toBe(3);
+      clock.advance(16 * 60_000);
+      const again = await request(servers[1] as Server).get('/admin/login').expect(200);
+      await request(servers[1] as Server).post('/admin/login').set('Cookie', String(again.headers['set-cookie']).split(';')[0] as string).type('form').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(again.text) }).expect(303);
+    } finally {
+      verify.mockRestore();
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      if (knex2 !== t.db.knex) await knex2.destroy();
+    }
+  }, 60_000);
 
   test('when the sign-in form comes without its token, then it is refused and no session is made', async () => {
     const res = await request(t.app).post('/admin/login').type('form').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(403);
