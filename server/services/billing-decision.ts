@@ -40,6 +40,7 @@ export const messages = {
   unknownService: (s: string) => `Service ${s} is not known here; it was never created through this bridge.`,
   terminated: (s: string, t: string) => `Service ${s} is terminated; it cannot be ${t}. A new order needs a new service id.`,
   otherClient: (s: string) => `Service ${s} already exists for another client.`,
+  clientMismatch: (s: string, c: string) => `Service ${s} does not belong to client ${c}; nothing was changed.`,
   clusterMismatch: (from: string, to: string) =>
     `The new plan runs in cluster ${to}, the current one in ${from}; moving a VPS between clusters is not supported yet.`,
   reused: (id: string) => `Webhook id ${id} was already used for a different body.`,
@@ -68,6 +69,12 @@ function change(service: Service, changes: ServiceChanges, extra: { applied?: bo
 
 export function decide({ event, eventAt, service, plan, currentPlan }: DecisionInput): Decision {
   const serviceId = event.data.service_id;
+  // A client_id that names another client is a panel mixing up two accounts: acting on it would suspend or end
+  // someone else's VPS. A create for another client's service id has its own answer (409 service_conflict) below.
+  const clientId = event.data.client_id;
+  if (service && event.type !== 'service.create' && clientId !== undefined && clientId !== service.clientId) {
+    return refuse(new UnprocessableError('client_mismatch', messages.clientMismatch(serviceId, clientId), { service_id: serviceId, client_id: clientId }));
+  }
   if (service?.lastEventAt && eventAt < service.lastEventAt && event.type !== 'service.create') {
     return { kind: 'accept', applied: false, note: 'An event newer than this one was applied already; this one was recorded and ignored.', service };
   }

@@ -15,7 +15,7 @@ import { constraintKind } from '../db/errors';
 import { isMysql } from '../db/knex';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
-import { type AppError, ServiceUnavailableError, UnprocessableError } from '../errors';
+import { type AppError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../errors';
 import type { JobQueue, NewJob } from '../jobs/job-queue';
 import type { PlansRepository } from '../repositories/plans';
 import type { NewService, ServicesRepository } from '../repositories/services';
@@ -52,6 +52,13 @@ export interface Order {
  * cannot be asked).
  */
 export type OrderGate = (orders: Order[]) => Promise<Array<AppError | undefined>>;
+
+/**
+ * How far ahead of our clock a body `timestamp` may be: clocks drift, but an event from the future would win against
+ * every later one (events older than the last applied are ignored) and freeze the service. Five minutes, like the
+ * signature's tolerance for the webhook-timestamp header.
+ */
+export const MAX_EVENT_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Attempts of one batch when it collides with another instance (a unique key, a deadlock). */
 const RETRIES = 8;
@@ -106,6 +113,10 @@ export class BillingEventService {
    * keys and row locks; the losers re-read and answer like a redelivery.
    */
   async accept(delivery: Delivery): Promise<DeliveryAnswer> {
+    const { timestamp } = delivery.event;
+    if (timestamp !== undefined && new Date(timestamp).getTime() > this.d.clock.now().getTime() + MAX_EVENT_CLOCK_SKEW_MS) {
+      throw new ValidationError([{ field: 'timestamp', message: 'must not be more than 5 minutes ahead of our clock' }], 'The event timestamp lies in the future; nothing was recorded.');
+    }
     return this.batches.submit(delivery);
   }
 

@@ -149,6 +149,37 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     expect(late.body).toMatchObject({ applied: false, desired_state: 'suspended' });
   });
 
+  test.each(['service.suspend', 'service.unsuspend', 'service.terminate', 'service.change_plan'])(
+    'when %s names another client than the service has, then 422 client_mismatch and nothing changes',
+    async (type) => {
+      await sendWebhook(t.app, { type: 'service.create', data: { service_id: '610', client_id: '55', product_id: '7' } }).expect(202);
+      if (type === 'service.unsuspend') await sendWebhook(t.app, { type: 'service.suspend', data: { service_id: '610', client_id: '55' } }).expect(202);
+      const before = { counts: await counts(), row: await t.db.knex('services').where({ service_id: '610' }).first() };
+      const data = { service_id: '610', client_id: '56', ...(type === 'service.change_plan' ? { product_id: '7' } : {}) };
+      const res = await sendWebhook(t.app, { type, data });
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({ code: 'client_mismatch', details: { service_id: '610', client_id: '56' } });
+      expect(await counts()).toEqual(before.counts);
+      expect(await t.db.knex('services').where({ service_id: '610' }).first()).toEqual(before.row);
+      // The same event with the service's own client (or with none) goes through.
+      expect((await sendWebhook(t.app, { type, data: { ...data, client_id: 55 } })).status).toBe(202);
+    },
+  );
+
+  test('when a body timestamp lies far in the future, then 400 and later events still apply', async () => {
+    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '611', client_id: '55', product_id: '7' } }).expect(202);
+    const before = await counts();
+    const future = await sendWebhook(t.app, { type: 'service.suspend', timestamp: '2099-01-01T00:00:00Z', data: { service_id: '611' } });
+    expect(future.status).toBe(400);
+    expect(future.body.error.details).toEqual([{ field: 'timestamp', message: expect.stringMatching(/5 minutes/) }]);
+    expect(await counts()).toEqual(before);
+    // A panel clock a little ahead of ours is fine.
+    const skewed = new Date(Date.now() + 60_000).toISOString();
+    expect((await sendWebhook(t.app, { type: 'service.suspend', timestamp: skewed, data: { service_id: '611' } })).body).toMatchObject({ applied: true, desired_state: 'suspended' });
+    const later = await sendWebhook(t.app, { type: 'service.unsuspend', timestamp: new Date(Date.now() + 120_000).toISOString(), data: { service_id: '611' } });
+    expect(later.body).toMatchObject({ applied: true, desired_state: 'active' });
+  });
+
   test('when cancellation is requested, then end of period is recorded and immediate terminates', async () => {
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '606', client_id: '55', product_id: '7' } }).expect(202);
     const later = await sendWebhook(t.app, { type: 'service.cancellation_requested', data: { service_id: '606', cancellation_type: 'end_of_period' } });
