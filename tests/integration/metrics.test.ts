@@ -49,18 +49,37 @@ describe.each(databaseKinds)('GET /metrics on %s', (kind) => {
       expect(typesOf(right.text).get(`${P}webhooks_received_total`)).toBe('counter');
     });
 
-    test('when no token is set, then loopback is served and X-Forwarded-For is ignored unless TRUST_PROXY is set', async () => {
+    test('when no token is set, then loopback is served, and a forwarded request only when TRUST_PROXY says whom for', async () => {
       const direct = await app();
       const proxied = await app({ TRUST_PROXY: '1' });
 
-      // supertest connects from 127.0.0.1: without TRUST_PROXY a forged header changes nothing.
-      await request(direct.app).get('/metrics').set('X-Forwarded-For', '203.0.113.9').expect(200);
+      // supertest connects from 127.0.0.1, as a reverse proxy on the same machine would.
+      await request(direct.app).get('/metrics').expect(200);
       const outside = await request(proxied.app).get('/metrics').set('X-Forwarded-For', '203.0.113.9');
       const inside = await request(proxied.app).get('/metrics').set('X-Forwarded-For', '127.0.0.1');
 
       expect(outside.status).toBe(403);
       expect(outside.body.error.code).toBe('forbidden');
       expect(inside.status).toBe(200);
+    });
+
+    test.each([
+      ['X-Forwarded-For', '203.0.113.9'],
+      ['X-Forwarded-For', '127.0.0.1'],
+      ['Forwarded', 'for=203.0.113.9;proto=https'],
+      ['X-Real-IP', '203.0.113.9'],
+      ['X-Forwarded-Proto', 'https'],
+      ['CF-Connecting-IP', '203.0.113.9'],
+      ['Via', '1.1 nginx'],
+    ])('when no token is set and a loopback request carries %s (a proxy on this machine), then 403 unless it has the token', async (header, value) => {
+      const direct = await app();
+      const tokened = await app({ METRICS_TOKEN: TOKEN });
+
+      const res = await request(direct.app).get('/metrics').set(header, value);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/METRICS_TOKEN/);
+      await request(tokened.app).get('/metrics').set(header, value).expect(401);
+      await request(tokened.app).get('/metrics').set(header, value).set('Authorization', `Bearer ${TOKEN}`).expect(200);
     });
 
     test('when two apps run in one process, then each counts only its own webhooks and both render process metrics', async () => {

@@ -1,7 +1,9 @@
 /**
  * Who may read /metrics. With METRICS_TOKEN set: whoever sends it as a Bearer token (compared in constant time), from
  * anywhere. Without one: loopback clients only, so a Prometheus or node agent on the same machine works out of the
- * box while job counts, capacity and engine figures never leak to the internet by default.
+ * box while job counts, capacity and engine figures never leak to the internet by default. A reverse proxy on the
+ * same machine also connects from loopback, so a request that a proxy forwarded is not served without the token
+ * unless TRUST_PROXY says how to read the client's address from it (issue 21).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
@@ -30,6 +32,32 @@ export function clientAddress(req: Request, trustProxy: number): string | undefi
   return trustProxy > 0 ? req.ip : req.socket.remoteAddress;
 }
 
+/**
+ * Headers a reverse proxy or CDN adds to say whom it forwards for. Any of them on a request from loopback means the
+ * socket's address is the proxy's, not the client's.
+ */
+const PROXY_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-forwarded-server',
+  'x-real-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'x-original-forwarded-for',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'via',
+];
+
+/** Whether the request carries a header a proxy adds when forwarding. */
+export function viaProxy(req: Pick<Request, 'headers'>): boolean {
+  return PROXY_HEADERS.some((h) => req.headers[h] !== undefined);
+}
+
 export function metricsAccess(options: { token: string | undefined; trustProxy: number }): RequestHandler {
   const { token, trustProxy } = options;
   if (token !== undefined) {
@@ -46,6 +74,9 @@ export function metricsAccess(options: { token: string | undefined; trustProxy: 
     };
   }
   return (req, _res, next) => {
+    if (trustProxy === 0 && viaProxy(req)) {
+      throw new ForbiddenError('This request came through a proxy that TRUST_PROXY does not trust, so its origin is unknown; set METRICS_TOKEN (or TRUST_PROXY) to serve metrics through it.');
+    }
     if (!isLoopback(clientAddress(req, trustProxy))) {
       throw new ForbiddenError('Metrics are served to this machine only; set METRICS_TOKEN to let Prometheus scrape from elsewhere.');
     }
