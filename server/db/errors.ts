@@ -63,3 +63,45 @@ export function databaseUnavailable(err: unknown): boolean {
   const code = (err as DriverError).code;
   return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
 }
+
+/** Lock contention between instances: the statement was refused and trying again is the whole remedy. */
+const CONTENTION_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
+
+/** True for a deadlock or lock-wait timeout: expected now and then when several instances share the database. */
+export function lockContention(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as DriverError).code;
+  return typeof code === 'string' && CONTENTION_CODES.has(code);
+}
+
+/** What a driver error may say in a log line. */
+export interface LoggedDbError {
+  type: string;
+  code?: string;
+  errno?: number;
+  reason: string;
+}
+
+/**
+ * An error as a log line may carry it. knex puts the whole statement in front of a driver error's message, with every
+ * bound value filled in (lease tokens, token hashes), and mysql2 adds it again as `sql`; the stack is the driver's
+ * own. A driver error therefore keeps only its type, code and the database's reason (issue 21, item 20: a deadlock
+ * on the claim logged the claim's SQL with its lease token). Any other error is returned as it is, for the logger's
+ * own serializer.
+ */
+export function loggableError(err: unknown): unknown {
+  if (typeof err !== 'object' || err === null) return err;
+  const e = err as DriverError & { name?: unknown; message?: unknown; sqlMessage?: unknown; sql?: unknown };
+  const driver = typeof e.sqlMessage === 'string' || typeof e.sql === 'string' || (typeof e.code === 'string' && /^(ER_|SQLITE_)/.test(e.code));
+  if (!driver) return err;
+  const message = typeof e.message === 'string' ? e.message : '';
+  // knex's prefix is "<statement> - "; the driver's own message comes after the last separator.
+  const cut = message.lastIndexOf(' - ');
+  const reason = typeof e.sqlMessage === 'string' ? e.sqlMessage : cut >= 0 ? message.slice(cut + 3) : message;
+  return {
+    type: typeof e.name === 'string' ? e.name : 'Error',
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.errno === 'number' ? { errno: e.errno } : {}),
+    reason,
+  } satisfies LoggedDbError;
+}

@@ -4,9 +4,12 @@
  * `ctx.fenced`, which refuses to write once the lease is gone.
  */
 import type { Knex } from 'knex';
+import { type Clock, systemClock } from '../clock';
+import { databaseUnavailable, lockContention, loggableError } from '../db/errors';
 import type { Logger } from '../logger';
 import type { JobMetrics } from '../metrics/registry';
 import { EngineUnavailableError, LeaseLostError, PermanentJobError, RetryLaterError } from './job-errors';
+import { type GridTimer, startGridTimer } from './cadence';
 import type { ClaimedJob, Job, JobQueue } from './job-queue';
 
 export interface JobContext {
@@ -28,7 +31,13 @@ export interface WorkerOptions {
   concurrency: number;
   pollMs: number;
   heartbeatMs: number;
+  /**
+   * How often expired leases are taken back: at start, then at each multiple of this on the clock (the same instants
+   * on every instance), so an instance that lives shorter than this still takes them back.
+   */
   reapEveryMs: number;
+  /** Places the reap ticks; the system clock unless a test pins it. */
+  clock?: Clock;
   /** Counts each finished attempt by kind and outcome; optional so tests can build a bare worker. */
   metrics?: JobMetrics;
 }
@@ -37,7 +46,7 @@ export class JobWorker {
   private running = false;
   private readonly active = new Map<number, { token: string; done: Promise<void>; abort: AbortController }>();
   private timer: NodeJS.Timeout | undefined;
-  private reapTimer: NodeJS.Timeout | undefined;
+  private reapTimer: GridTimer | undefined;
   private polling: Promise<void> | undefined;
 
   constructor(private readonly o: WorkerOptions) {}
@@ -45,13 +54,22 @@ export class JobWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // Reap first: jobs of an instance that died just before this one started are taken back on this start, not a
+    // period later (issue 21, item 18).
+    this.reapTimer = startGridTimer(this.o.clock ?? systemClock, this.o.reapEveryMs, () => this.reap());
     this.schedule(0);
-    this.reapTimer = setInterval(() => {
-      this.o.queue.reapExpired().then(
-        (n) => n > 0 && this.o.logger.warn({ reaped: n }, 'took back jobs whose worker stopped answering'),
-        (err: unknown) => this.o.logger.error({ err }, 'reaping expired jobs failed'),
-      );
-    }, this.o.reapEveryMs);
+  }
+
+  private async reap(): Promise<void> {
+    try {
+      const n = await this.o.queue.reapExpired();
+      if (n > 0) {
+        this.o.logger.warn({ reaped: n }, 'took back jobs whose worker stopped answering');
+        this.wake();
+      }
+    } catch (err) {
+      this.o.logger.warn({ err: loggableError(err) }, 'reaping expired jobs failed; trying again at the next tick');
+    }
   }
 
   /** Poll now (after a local enqueue) instead of waiting for the next tick. */
@@ -66,7 +84,7 @@ export class JobWorker {
   async stop(graceMs: number): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
-    clearInterval(this.reapTimer);
+    this.reapTimer?.stop();
     await this.polling;
     const all = Promise.all([...this.active.values()].map((a) => a.done));
     let timer: NodeJS.Timeout | undefined;
@@ -112,7 +130,10 @@ export class JobWorker {
       try {
         claimed = await this.o.queue.claim(this.o.owner);
       } catch (err) {
-        this.o.logger.error({ err }, 'claiming a job failed');
+        // Instances claiming at once may deadlock on MariaDB (one is refused and simply claims at the next poll), and a
+        // database away is reported by /readyz: neither is a fault of ours.
+        const level = lockContention(err) ? 'info' : databaseUnavailable(err) ? 'warn' : 'error';
+        this.o.logger[level]({ err: loggableError(err) }, 'claiming a job failed; trying again at the next poll');
         return;
       }
       if (!claimed) return;
@@ -138,7 +159,7 @@ export class JobWorker {
             abort.abort(new LeaseLostError(job.id));
           }
         },
-        (err: unknown) => log.warn({ err }, 'heartbeat failed'),
+        (err: unknown) => log.warn({ err: loggableError(err) }, 'heartbeat failed'),
       );
     }, this.o.heartbeatMs);
     const ctx: JobContext = {
@@ -164,11 +185,11 @@ export class JobWorker {
       const permanent = err instanceof PermanentJobError;
       // An engine outage is nobody's order's fault: the queue retries it without using up the job's attempts.
       const outage = err instanceof EngineUnavailableError;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = failureMessage(err);
       const outcome = await this.o.queue
         .fail(job.id, token, { message, permanent, outage, retryAfterMs: err instanceof RetryLaterError ? err.afterMs : undefined })
         .catch((e: unknown) => {
-          log.error({ err: e }, 'recording a job failure failed');
+          log.error({ err: loggableError(e) }, 'recording a job failure failed');
           return 'lost' as const;
         });
       this.o.metrics?.attempts.inc({ kind: job.kind, outcome });
@@ -180,4 +201,17 @@ export class JobWorker {
       clearInterval(heartbeat);
     }
   }
+}
+
+/**
+ * The failure as the job keeps it (shown to admins) and logs it: a database error's reason and code, never the
+ * statement knex puts in front of it (a fenced write's statement carries the lease token).
+ */
+function failureMessage(err: unknown): string {
+  const logged = loggableError(err);
+  if (logged !== err && typeof logged === 'object' && logged !== null) {
+    const { code, reason } = logged as { code?: string; reason: string };
+    return `database error${code ? ` ${code}` : ''}: ${reason}`;
+  }
+  return err instanceof Error ? err.message : String(err);
 }
