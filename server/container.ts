@@ -12,6 +12,7 @@ import { createKnex, type Knex } from './db/knex';
 import { EventSync } from './events/event-sync';
 import { createLeadership } from './events/leadership';
 import { JobQueue } from './jobs/job-queue';
+import { type PeriodicTask, PeriodicTasks } from './jobs/periodic-tasks';
 import { JobWorker } from './jobs/worker';
 import { createLogger, type Logger } from './logger';
 import { MetricsScraper } from './metrics/collectors';
@@ -26,6 +27,7 @@ import { SsoTokensRepository } from './repositories/sso-tokens';
 import { AdminLoginFailuresRepository } from './repositories/admin-login-failures';
 import { AdminSessionsRepository } from './repositories/admin-sessions';
 import { AdminUsersRepository } from './repositories/admin-users';
+import { ClientSessionsRepository } from './repositories/client-sessions';
 import { AdminAccounts } from './services/admin-accounts';
 import { AdminOverviewQuery } from './services/admin-overview';
 import { ServicesRepository } from './repositories/services';
@@ -36,6 +38,7 @@ import { CapacityService } from './services/capacity';
 import { ClientSso } from './services/client-sso';
 import { ClusterInventoryReader } from './services/cluster-inventory';
 import { PlanService } from './services/plans';
+import { EngineTemplateDisks } from './services/template-disks';
 import { ProvisioningService } from './services/provisioning';
 import { ReadinessProbe } from './services/readiness';
 import { ServiceQueries } from './services/service-queries';
@@ -72,8 +75,11 @@ export interface Container {
   metrics: BridgeMetrics;
   /** Sets the scrape-time gauges and renders the registry for GET /metrics. */
   metricsScraper: MetricsScraper;
-  /** Queues the periodic jobs (HA drift sweep, housekeeping): one of each per database, however many instances. */
-  schedulePeriodicJobs(): Promise<void>;
+  /**
+   * Queues the periodic jobs (HA drift sweep, housekeeping) when due by the schedule in the database: one run per
+   * period however many instances there are and however often they restart. Started by main, never by construction.
+   */
+  periodic: PeriodicTasks;
   /** The engine client; undefined when no engine is configured (tests of engine-free parts). */
   ovirt: OvirtClient | undefined;
   engine: EngineTarget | undefined;
@@ -121,6 +127,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     clock,
     options: config.admin,
   });
+  const clientSessions = new ClientSessions({ sessions: new ClientSessionsRepository(knex), clock, ttlSeconds: config.client.sessionTtlSeconds });
   const jobs = new JobQueue({ knex, clock, ...config.jobs });
   const webhookSigner = new WebhookSigner(config.secrets.webhook);
   const callbacks = new CallbackService({
@@ -152,27 +159,24 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       })
     : undefined;
   const DAY = 86_400_000;
-  const scheduleHousekeeping = (runAfter?: Date) => jobs.enqueue({ kind: 'housekeeping', dedupeKey: 'sweep:housekeeping', runAfter });
+  // Periodic jobs are queued by `periodic` below; their handlers no longer queue their own next run.
+  const periodicTasks: PeriodicTask[] = [{ name: 'housekeeping', everyMs: DAY / 4, job: { kind: 'housekeeping', dedupeKey: 'sweep:housekeeping' } }];
   handlers.housekeeping = async () => {
     const now = clock.now().getTime();
     const deliveriesPurged = await deliveries.purge(new Date(now - config.retention.webhookDays * DAY));
     const jobsPurged = await jobs.purgeFinished(new Date(now - config.retention.jobDays * DAY));
-    const linksPurged = (await ssoTokens.purge(new Date(now - DAY))) + (await adminAccounts.purge());
+    const linksPurged = (await ssoTokens.purge(new Date(now - DAY))) + (await adminAccounts.purge()) + (await clientSessions.purge());
     if (deliveriesPurged + jobsPurged + linksPurged > 0) logger.info({ deliveriesPurged, jobsPurged, linksPurged }, 'housekeeping');
-    await scheduleHousekeeping(new Date(now + DAY / 4));
-  };
-  const scheduleDriftSweep = async (runAfter?: Date) => {
-    if (capacity) await jobs.enqueue({ kind: 'drift_sweep', dedupeKey: 'sweep:drift', runAfter });
   };
   if (capacity) {
+    periodicTasks.push({ name: 'drift_sweep', everyMs: config.capacity.driftSweepMs, job: { kind: 'drift_sweep', dedupeKey: 'sweep:drift' } });
     handlers.drift_sweep = async () => {
       try {
         await capacity.sweepDrift();
       } catch (err) {
-        // The next sweep tries again; a failing sweep must not stop the chain of sweeps.
+        // The next period's sweep tries again; retrying a sweep that failed on the engine would only add load.
         logger.warn({ err }, 'HA drift sweep failed');
       }
-      await scheduleDriftSweep(new Date(clock.now().getTime() + config.capacity.driftSweepMs));
     };
   }
   if (ovirt) {
@@ -188,6 +192,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     });
     handlers.reconcile = (ctx) => provisioning.reconcile(ctx);
   }
+  const reapEveryMs = Math.max(1000, Math.floor(config.jobs.leaseMs / 2));
   const worker = new JobWorker({
     queue: jobs,
     handlers,
@@ -196,8 +201,19 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     concurrency: config.jobs.concurrency,
     pollMs: config.jobs.pollMs,
     heartbeatMs: Math.max(100, Math.floor(config.jobs.leaseMs / 3)),
-    reapEveryMs: Math.max(1000, Math.floor(config.jobs.leaseMs / 2)),
+    reapEveryMs,
+    clock,
     metrics: metrics.jobs,
+  });
+  const periodic = new PeriodicTasks({
+    knex,
+    clock,
+    queue: jobs,
+    tasks: periodicTasks,
+    logger: logger.child({ component: 'periodic' }),
+    // Periods are hours (housekeeping) or minutes (drift sweep): looking as often as leases are checked is plenty.
+    checkEveryMs: reapEveryMs,
+    onQueued: () => worker.wake(),
   });
 
   const eventSync = ovirt
@@ -260,7 +276,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     knex,
     adminTokens: new AdminTokens(config.secrets.session, clock),
     readiness,
-    plans: new PlanService({ plans: plansRepo, services: servicesRepo, clock }),
+    plans: new PlanService({ plans: plansRepo, services: servicesRepo, clock, templateDisks: ovirt ? new EngineTemplateDisks(ovirt) : undefined }),
     billingEvents: new BillingEventService({
       knex,
       clock,
@@ -276,7 +292,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo }),
     uptime: new UptimeReports({ services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, timelines: timelinesRepo, position: positionRepo, clock, customerHostNames: config.client.hostNames }),
     clientSso: new ClientSso({ services: servicesRepo, tokens: ssoTokens, clock, publicUrl: config.publicUrl }),
-    clientSessions: new ClientSessions(config.secrets.session, clock, config.client.sessionTtlSeconds),
+    clientSessions,
     adminAccounts,
     adminOverview: new AdminOverviewQuery({ services: servicesRepo, jobs, plans: plansRepo, incidents: incidentsRepo, position: positionRepo, clock }),
     repos: { services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, engineEvents: engineEventsRepo },
@@ -287,13 +303,11 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     capacity,
     metrics,
     metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
-    schedulePeriodicJobs: async () => {
-      await scheduleHousekeeping();
-      await scheduleDriftSweep();
-    },
+    periodic,
     ovirt,
     engine,
     close: async (graceMs = config.shutdownGraceMs) => {
+      periodic.stop();
       await worker.stop(graceMs);
       await eventSync?.stop();
       await ovirt?.close();

@@ -75,8 +75,8 @@ async function main(): Promise<void> {
       ? { kind: 'simulator', url: demo.simulator.url, scenario: demo.scenario }
       : { kind: 'none' };
   if (config.jobs.workerEnabled) {
-    await container.schedulePeriodicJobs();
     container.worker.start();
+    container.periodic.start();
   }
   if (config.events.syncEnabled) container.eventSync?.start();
 

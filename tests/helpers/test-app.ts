@@ -56,6 +56,7 @@ export async function createTestApp(
     db,
     adminAuth: `Bearer ${container.adminTokens.sign('test-admin')}`,
     close: async () => {
+      container.periodic.stop();
       await container.worker.stop(0);
       await container.eventSync?.stop();
       await container.ovirt?.close();
