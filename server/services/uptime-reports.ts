@@ -55,6 +55,16 @@ export class UptimeReports {
     return this.forService(service, undefined, this.d.customerHostNames);
   }
 
+  /**
+   * The report of one of a customer's own services. Another client's service is a NotFoundError, decided from the
+   * service row alone before any report is built, so it takes the same time as a service that does not exist.
+   */
+  async forClientService(clientId: string, serviceId: string): Promise<ServiceUptimeReport> {
+    const service = await this.d.services.findByServiceId(serviceId);
+    if (!service || service.clientId !== clientId) throw new NotFoundError('service', serviceId);
+    return this.forService(service, undefined, this.d.customerHostNames);
+  }
+
   /** The reports a customer sees for each of their services, newest service first. */
   async forClient(clientId: string): Promise<ServiceUptimeReport[]> {
     const services = await this.d.services.listByClient(clientId);

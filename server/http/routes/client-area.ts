@@ -70,11 +70,7 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     }
     const parsed = serviceParams.safeParse(req.params);
     if (!parsed.success) throw new NotFoundError('service');
-    const report = await d.uptime.forServiceId(parsed.data.service_id).catch((err: unknown) => {
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
-    });
-    if (!report || report.clientId !== clientId) throw new NotFoundError('service', parsed.data.service_id);
+    const report = await d.uptime.forClientService(clientId, parsed.data.service_id);
     res.render('client/service', presentClientServicePage(report));
   });
 
