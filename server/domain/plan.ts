@@ -29,6 +29,41 @@ export interface PlanInput {
   };
   /** `enforce` refuses an HA order that would break the failover reserve; `warn` sells it and logs a warning. */
   failoverGate: FailoverGateMode;
+  /** Boot disk size in GiB; null keeps each template's own size. Grown before the first start, never shrunk. */
+  diskGib: number | null;
+  /** Operating systems an order may pick (`os`); empty means the plan's `template` only. */
+  osOptions: OsOption[];
+  /** IP pools (names) the plan's services draw from; empty means every pool of the plan's cluster. */
+  ipPools: string[];
+}
+
+/** One operating system an order may choose: `key` travels in the order, `label` is for people. */
+export interface OsOption {
+  key: string;
+  label: string;
+  template: string;
+}
+
+/** The OS an order gets: its `os` key among the plan's options, or the plan's template when it names none. */
+export type OsChoice = { key: string | null; label: string | null; template: string };
+
+/**
+ * Which template an order's `os` key means. Undefined when the key is unknown to the plan; an order without a key (or
+ * a plan without options) gets the plan's template. The key of the option whose template is the plan's own is kept,
+ * so the service shows its OS.
+ */
+export function osChoiceFor(plan: Pick<PlanInput, 'template' | 'osOptions'>, key: string | null | undefined): OsChoice | undefined {
+  if (key === null || key === undefined) {
+    const own = plan.osOptions.find((o) => o.template === plan.template);
+    return { key: own?.key ?? null, label: own?.label ?? null, template: plan.template };
+  }
+  const option = plan.osOptions.find((o) => o.key === key);
+  return option ? { key: option.key, label: option.label, template: option.template } : undefined;
+}
+
+/** Every template a plan may build from: its own and each OS option's, once each. */
+export function planTemplates(plan: Pick<PlanInput, 'template' | 'osOptions'>): string[] {
+  return [...new Set([plan.template, ...plan.osOptions.map((o) => o.template)])];
 }
 
 export type FailoverGateMode = 'enforce' | 'warn';
@@ -79,6 +114,16 @@ export function planProblems(plan: PlanInput): FieldProblem[] {
       problems.push({ field: `sla.credit_tiers.${i}.below_percent`, message: `${tier.belowPercent} appears twice` });
     }
     seen.add(tier.belowPercent);
+  });
+  const keys = new Set<string>();
+  plan.osOptions.forEach((option, i) => {
+    if (keys.has(option.key)) problems.push({ field: `os_options.${i}.key`, message: `${option.key} appears twice` });
+    keys.add(option.key);
+  });
+  const pools = new Set<string>();
+  plan.ipPools.forEach((pool, i) => {
+    if (pools.has(pool)) problems.push({ field: `ip_pools.${i}`, message: `${pool} appears twice` });
+    pools.add(pool);
   });
   const sorted = sortCreditTiers(tiers);
   for (let i = 1; i < sorted.length; i++) {

@@ -31,8 +31,10 @@ import type {
   Template,
   Vm,
   VmChanges,
+  VmInitialization,
   VmStatistics,
 } from './types';
+import { VmDevicesApi } from './vm-devices';
 
 const MIB = 1024 * 1024;
 const anything = z.unknown();
@@ -51,11 +53,16 @@ export interface WaitOptions {
 }
 
 export class OvirtClient {
+  /** NICs, vNIC profiles, disk attachments and guest-reported addresses. */
+  readonly devices: VmDevicesApi;
+
   constructor(
     private readonly t: OvirtTransport,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.devices = new VmDevicesApi(t, sleep, now);
+  }
 
   /** Engine product and version; doubles as the reachability probe. */
   async getEngineInfo(call?: CallOptions): Promise<EngineInfo> {
@@ -172,6 +179,7 @@ export class OvirtClient {
       high_availability: { enabled: String(req.ha.enabled), priority: String(req.ha.priority) },
       ...(req.description === undefined ? {} : { description: req.description }),
       ...(req.comment === undefined ? {} : { comment: req.comment }),
+      ...(req.initialization === undefined ? {} : { initialization: initializationBody(req.initialization) }),
     };
     return map.toVm(await this.t.write('create VM', 'POST', '/vms', vmSchema, { ...call, body }));
   }
@@ -294,6 +302,37 @@ export class OvirtClient {
       await this.sleep(poll);
     }
   }
+}
+
+/**
+ * The engine's `initialization` document. DNS servers and search domains are space-separated in one element, as the
+ * engine's InitializationMapper reads them; IPv6 `netmask` is the prefix length.
+ */
+export function initializationBody(init: VmInitialization): Record<string, unknown> {
+  return {
+    host_name: init.hostName,
+    user_name: init.userName,
+    ...(init.rootPassword === undefined ? {} : { root_password: init.rootPassword }),
+    ...(init.authorizedSshKeys?.length ? { authorized_ssh_keys: init.authorizedSshKeys.join('\n') } : {}),
+    ...(init.dnsServers.length ? { dns_servers: init.dnsServers.join(' ') } : {}),
+    ...(init.dnsSearch.length ? { dns_search: init.dnsSearch.join(' ') } : {}),
+    timezone: init.timezone,
+    nic_configurations: {
+      nic_configuration: init.nics.map((nic) => ({
+        name: nic.name,
+        on_boot: 'true',
+        ...(nic.ipv4
+          ? { boot_protocol: 'static', ip: { address: nic.ipv4.address, netmask: nic.ipv4.netmask, ...(nic.ipv4.gateway ? { gateway: nic.ipv4.gateway } : {}), version: 'v4' } }
+          : { boot_protocol: 'none' }),
+        ...(nic.ipv6
+          ? {
+              ipv6_boot_protocol: 'static',
+              ipv6: { address: nic.ipv6.address, netmask: String(nic.ipv6.prefix), ...(nic.ipv6.gateway ? { gateway: nic.ipv6.gateway } : {}), version: 'v6' },
+            }
+          : {}),
+      })),
+    },
+  };
 }
 
 function enc(id: string): string {

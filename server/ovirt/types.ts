@@ -126,6 +126,30 @@ export interface CreateVmRequest {
   ha: { enabled: boolean; priority: number };
   description?: string;
   comment?: string;
+  /** cloud-init, applied by the engine at the VM's first start. */
+  initialization?: VmInitialization;
+}
+
+/** One NIC's static configuration inside the guest (cloud-init `nic_configurations`). */
+export interface GuestNicConfig {
+  /** The guest's interface name, e.g. eth0. */
+  name: string;
+  ipv4?: { address: string; netmask: string; gateway: string | undefined };
+  /** IPv6 address with its prefix length, e.g. 2001:db8:1:5::1 and 64. */
+  ipv6?: { address: string; prefix: number; gateway: string | undefined };
+}
+
+/** The engine's `initialization` (cloud-init) for a Linux guest. */
+export interface VmInitialization {
+  hostName: string;
+  userName: string;
+  rootPassword?: string;
+  /** OpenSSH public keys, one a line. */
+  authorizedSshKeys?: string[];
+  dnsServers: string[];
+  dnsSearch: string[];
+  timezone: string;
+  nics: GuestNicConfig[];
 }
 
 export interface VmChanges {

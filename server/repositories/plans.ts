@@ -1,7 +1,7 @@
 /** Plans in the database; returns plain domain objects, never rows. */
 import type { Knex } from 'knex';
 import { readBoolean, readDate, readNumber } from '../db/columns';
-import type { CreditTier, Plan, PlanInput } from '../domain/plan';
+import type { CreditTier, OsOption, Plan, PlanInput } from '../domain/plan';
 
 interface PlanRow {
   id: number;
@@ -18,6 +18,9 @@ interface PlanRow {
   sla_unknown_counts_as_down: unknown;
   sla_time_zone: string;
   failover_gate: string;
+  disk_gib: unknown;
+  os_options: string | null;
+  ip_pools: string | null;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -41,6 +44,9 @@ function toPlan(row: PlanRow): Plan {
       timeZone: row.sla_time_zone,
     },
     failoverGate: row.failover_gate === 'warn' ? 'warn' : 'enforce',
+    diskGib: row.disk_gib === null || row.disk_gib === undefined ? null : readNumber(row.disk_gib),
+    osOptions: row.os_options ? (JSON.parse(row.os_options) as OsOption[]) : [],
+    ipPools: row.ip_pools ? (JSON.parse(row.ip_pools) as string[]) : [],
     createdAt: readDate(row.created_at),
     updatedAt: readDate(row.updated_at),
   };
@@ -61,6 +67,9 @@ function toRow(input: PlanInput): Omit<PlanRow, 'id' | 'created_at' | 'updated_a
     sla_unknown_counts_as_down: input.sla.unknownCountsAsDown,
     sla_time_zone: input.sla.timeZone,
     failover_gate: input.failoverGate,
+    disk_gib: input.diskGib,
+    os_options: JSON.stringify(input.osOptions),
+    ip_pools: JSON.stringify(input.ipPools),
   };
 }
 

@@ -3,10 +3,11 @@
  */
 import type { Clock } from '../clock';
 import { translateDbError } from '../db/errors';
-import { type Plan, type PlanInput, planProblems, sortCreditTiers } from '../domain/plan';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { type Plan, type PlanInput, planProblems, planTemplates, sortCreditTiers } from '../domain/plan';
+import { ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../errors';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServicesRepository } from '../repositories/services';
+import type { TemplateDiskSizes } from './template-disks';
 
 /** A partial update: top-level fields replace, `ha` and `sla` merge one level deep. */
 export type PlanPatch = Partial<Omit<PlanInput, 'ha' | 'sla'>> & {
@@ -29,11 +30,14 @@ export class PlanService {
   private readonly plans: PlansRepository;
   private readonly services: ServicesRepository;
   private readonly clock: Clock;
+  private readonly templateDisks: TemplateDiskSizes | undefined;
 
-  constructor(deps: { plans: PlansRepository; services: ServicesRepository; clock: Clock }) {
+  /** `templateDisks` checks a plan's disk size against its templates; without an engine there is nothing to check. */
+  constructor(deps: { plans: PlansRepository; services: ServicesRepository; clock: Clock; templateDisks?: TemplateDiskSizes }) {
     this.plans = deps.plans;
     this.services = deps.services;
     this.clock = deps.clock;
+    this.templateDisks = deps.templateDisks;
   }
 
   list(filter: { productId?: string } = {}): Promise<Plan[]> {
@@ -48,6 +52,7 @@ export class PlanService {
 
   async create(input: PlanInput): Promise<Plan> {
     const plan = this.checked(input);
+    await this.checkDiskSize(plan);
     try {
       return await this.plans.insert(plan, this.clock.now());
     } catch (err) {
@@ -57,6 +62,7 @@ export class PlanService {
 
   async replace(id: number, input: PlanInput): Promise<Plan> {
     const plan = this.checked(input);
+    await this.checkDiskSize(plan);
     let updated: Plan | undefined;
     try {
       updated = await this.plans.update(id, plan, this.clock.now());
@@ -79,6 +85,10 @@ export class PlanService {
       ha: { ...current.ha, ...withoutUndefined(patch.ha) },
       sla: { ...current.sla, ...withoutUndefined(patch.sla) },
       failoverGate: patch.failoverGate ?? current.failoverGate,
+      // null is a value here (back to the template's size), so only undefined keeps the stored one.
+      diskGib: patch.diskGib === undefined ? current.diskGib : patch.diskGib,
+      osOptions: patch.osOptions ?? current.osOptions,
+      ipPools: patch.ipPools ?? current.ipPools,
     };
     return this.replace(id, merged);
   }
@@ -99,6 +109,32 @@ export class PlanService {
     const problems = planProblems(input);
     if (problems.length > 0) throw new ValidationError(problems);
     return { ...input, sla: { ...input.sla, creditTiers: sortCreditTiers(input.sla.creditTiers) } };
+  }
+
+  /**
+   * A plan's disk may not be smaller than any of its templates' boot disks: the engine grows disks but never shrinks
+   * them, so such a plan would sell a size nobody gets. Checked when a size is set; an engine that cannot be read
+   * leaves the plan unsaved rather than unchecked.
+   */
+  private async checkDiskSize(plan: PlanInput): Promise<void> {
+    if (plan.diskGib === null || !this.templateDisks) return;
+    const tooSmall: Array<{ template: string; disk_gib: number }> = [];
+    for (const template of planTemplates(plan)) {
+      let gib: number | null | undefined;
+      try {
+        gib = await this.templateDisks.bootDiskGib(template);
+      } catch {
+        throw new ServiceUnavailableError('The engine could not be asked for the templates\' disk sizes; try again shortly.', { field: 'disk_gib' }, 10);
+      }
+      if (gib === undefined) {
+        throw new UnprocessableError('unknown_template', `The engine has no template named ${template}.`, { template });
+      }
+      if (gib !== null && gib > plan.diskGib) tooSmall.push({ template, disk_gib: gib });
+    }
+    if (tooSmall.length > 0) {
+      const names = tooSmall.map((t) => `${t.template} (${t.disk_gib} GiB)`).join(', ');
+      throw new UnprocessableError('disk_smaller_than_template', `disk_gib ${plan.diskGib} is smaller than the boot disk of ${names}; disks are grown, never shrunk.`, { templates: tooSmall });
+    }
   }
 
   private duplicate(productId: string): ConflictError {

@@ -41,11 +41,62 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
         time_zone: 'UTC',
       },
       failover_gate: 'enforce',
+      disk_gib: null,
+      os_options: [],
+      ip_pools: [],
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updated_at: expect.stringMatching(/Z$/),
     });
     const rows = await t.db.knex('plans').select('product_id', 'ha_priority');
     expect(rows).toEqual([{ product_id: '7', ha_priority: 50 }]);
+  });
+
+  test('when a plan names OS options, a disk size and IP pools, then they are stored, answered and patched', async () => {
+    const os = [
+      { key: 'debian-12', label: 'Debian 12', template: 'debian-12' },
+      { key: 'alma-9', label: 'AlmaLinux 9', template: 'alma-9-tpl' },
+    ];
+    const res = await post(planBody({ os_options: os, disk_gib: 40, ip_pools: ['pub-v4', 'pub-v6'] }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ os_options: os, disk_gib: 40, ip_pools: ['pub-v4', 'pub-v6'] });
+
+    const patched = await request(t.app).patch(`${BASE}/${res.body.id}`).set('Authorization', t.adminAuth).send({ disk_gib: null, ip_pools: [] });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ os_options: os, disk_gib: null, ip_pools: [] });
+  });
+
+  test('when OS options, disk size or pools are malformed, then 400 names each field and nothing is stored', async () => {
+    const res = await post(
+      planBody({
+        os_options: [
+          { key: 'Debian 12', label: 'Debian', template: 'debian-12' },
+          { key: 'alma', label: '', template: 'alma' },
+          { key: 'x', label: 'X' },
+        ],
+        disk_gib: 0,
+        ip_pools: ['bad name'],
+      }),
+    );
+    expect(res.status).toBe(400);
+    const fields = (res.body.error.details as Array<{ field: string }>).map((d) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['os_options.0.key', 'os_options.1.label', 'os_options.2.template', 'disk_gib', 'ip_pools.0']));
+    expect(await t.db.knex('plans').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  test('when an OS key or a pool appears twice, then 400 names the second one', async () => {
+    const res = await post(
+      planBody({
+        os_options: [
+          { key: 'debian-12', label: 'Debian 12', template: 'debian-12' },
+          { key: 'debian-12', label: 'Debian 12 again', template: 'other' },
+        ],
+        ip_pools: ['a', 'a'],
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'os_options.1.key' }), expect.objectContaining({ field: 'ip_pools.1' })]),
+    );
   });
 
   test('when the priority is given as low/medium/high and the product id as a number, then they are normalised', async () => {

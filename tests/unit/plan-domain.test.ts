@@ -10,6 +10,9 @@ const plan = (tiers: PlanInput['sla']['creditTiers'], target = 99.9): PlanInput 
   ha: { enabled: true, priority: 50 },
   sla: { targetPercent: target, creditTiers: tiers, unknownCountsAsDown: true, timeZone: 'UTC' },
   failoverGate: 'enforce',
+  diskGib: null,
+  osOptions: [],
+  ipPools: [],
 });
 
 describe('plan rules', () => {

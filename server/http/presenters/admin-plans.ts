@@ -37,6 +37,9 @@ const LABELS: Record<string, string> = {
   sla_time_zone: 'Time zone',
   sla_unknown_counts_as_down: 'Unknown time',
   failover_gate: 'Failover gate',
+  disk_gib: 'Disk (GiB)',
+  os_options: 'Operating systems',
+  ip_pools: 'IP pools',
 };
 
 function labelOf(input: string): string {
@@ -149,6 +152,9 @@ export function presentPlanForm(input: {
       sla_unknown_counts_as_down: { checked: v.sla_unknown_counts_as_down, ...field('sla_unknown_counts_as_down', '', true) },
       failover_gate: field('failover_gate', v.failover_gate),
       tiers: field('tiers', ''),
+      disk_gib: field('disk_gib', v.disk_gib, true),
+      os_options: field('os_options', v.os_options, true),
+      ip_pools: field('ip_pools', v.ip_pools, true),
     },
     templates: engine.templates ? options(engine.templates, v.template, 'template') : undefined,
     clusters: engine.clusters ? options(engine.clusters, v.cluster, 'cluster') : undefined,

@@ -17,6 +17,9 @@ export interface PlanJson {
     time_zone: string;
   };
   failover_gate: 'enforce' | 'warn';
+  disk_gib: number | null;
+  os_options: Array<{ key: string; label: string; template: string }>;
+  ip_pools: string[];
   created_at: string;
   updated_at: string;
 }
@@ -38,6 +41,9 @@ export function presentPlan(plan: Plan): PlanJson {
       time_zone: plan.sla.timeZone,
     },
     failover_gate: plan.failoverGate,
+    disk_gib: plan.diskGib,
+    os_options: plan.osOptions.map((o) => ({ key: o.key, label: o.label, template: o.template })),
+    ip_pools: [...plan.ipPools],
     created_at: plan.createdAt.toISOString(),
     updated_at: plan.updatedAt.toISOString(),
   };

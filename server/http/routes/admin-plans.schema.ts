@@ -4,7 +4,7 @@
  *  "sla":{"target_percent","credit_tiers":[{"below_percent","credit_percent"}]}}
  */
 import { z } from 'zod';
-import { type CreditTier, type FailoverGateMode, HA_PRIORITY_LEVELS, type PlanInput } from '../../domain/plan';
+import { type CreditTier, type FailoverGateMode, HA_PRIORITY_LEVELS, type OsOption, type PlanInput } from '../../domain/plan';
 import { isValidTimeZone } from '../../domain/zoned-time';
 import type { PlanPatch } from '../../services/plans';
 
@@ -44,6 +44,27 @@ const timeZone = z
   .refine(isValidTimeZone, 'must be an IANA time zone such as UTC or Europe/Amsterdam');
 
 const failoverGate = z.enum(['enforce', 'warn'], { message: 'must be enforce or warn' });
+
+const diskGib = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be 1-65536')
+  .max(65_536, 'must be 1-65536')
+  .nullable();
+
+/** OS keys travel in orders and WHMCS option values: short, safe characters. */
+const osOption = z
+  .object({
+    key: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits or . _ - (e.g. debian-12)'),
+    label: noControlChars(100),
+    template: noControlChars(255),
+  })
+  .strict();
+const osOptions = z.array(osOption).max(50, 'at most 50 operating systems');
+
+const ipPoolNames = z
+  .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a pool name (1-64 letters, digits or . _ -)'))
+  .max(20, 'at most 20 pools');
 
 const creditTier = z
   .object({ below_percent: percent, credit_percent: percent })
@@ -85,6 +106,9 @@ interface PlanBodyFields {
   ha?: { enabled?: boolean; priority?: number };
   sla?: { target_percent?: number; credit_tiers?: CreditTier[]; unknown_counts_as_down?: boolean; time_zone?: string };
   failover_gate?: FailoverGateMode;
+  disk_gib?: number | null;
+  os_options?: OsOption[];
+  ip_pools?: string[];
 }
 
 /** The JSON field names to the domain's, for a full body and a partial one alike. */
@@ -104,6 +128,9 @@ function toPlanFields(b: PlanBodyFields): PlanPatch {
       timeZone: b.sla.time_zone,
     },
     failoverGate: b.failover_gate,
+    diskGib: b.disk_gib,
+    osOptions: b.os_options,
+    ipPools: b.ip_pools,
   };
 }
 
@@ -113,6 +140,9 @@ export const planBody = z
     ha: haCreate,
     sla: slaCreate.default({ target_percent: 99.9, credit_tiers: [], unknown_counts_as_down: true, time_zone: 'UTC' }),
     failover_gate: failoverGate.default('enforce'),
+    disk_gib: diskGib.default(null),
+    os_options: osOptions.default([]),
+    ip_pools: ipPoolNames.default([]),
   })
   .strict()
   // Every field is present here (zod filled the defaults), so the partial mapping is a complete plan.
@@ -137,6 +167,9 @@ export const planPatchBody = z
       .strict()
       .optional(),
     failover_gate: failoverGate.optional(),
+    disk_gib: diskGib.optional(),
+    os_options: osOptions.optional(),
+    ip_pools: ipPoolNames.optional(),
   })
   .strict()
   .transform(toPlanFields);

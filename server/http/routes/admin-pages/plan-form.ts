@@ -27,6 +27,12 @@ export interface PlanFormValues {
   sla_time_zone: string;
   sla_unknown_counts_as_down: boolean;
   failover_gate: string;
+  /** Empty keeps the template's disk size. */
+  disk_gib: string;
+  /** One OS a line: `key | label | template`. */
+  os_options: string;
+  /** Pool names separated by commas or spaces; empty means every pool of the cluster. */
+  ip_pools: string;
 }
 
 /** Rows of credit-tier inputs: a few for a new plan, every stored tier (the API allows 10) plus none for an edit. */
@@ -55,6 +61,9 @@ export function planFormDefaults(): PlanFormValues {
     sla_time_zone: 'UTC',
     sla_unknown_counts_as_down: true,
     failover_gate: 'enforce',
+    disk_gib: '',
+    os_options: '',
+    ip_pools: '',
   };
 }
 
@@ -78,6 +87,9 @@ export function planFormFromPlan(plan: Plan): PlanFormValues {
     sla_time_zone: plan.sla.timeZone,
     sla_unknown_counts_as_down: plan.sla.unknownCountsAsDown,
     failover_gate: plan.failoverGate,
+    disk_gib: plan.diskGib === null ? '' : String(plan.diskGib),
+    os_options: plan.osOptions.map((o) => `${o.key} | ${o.label} | ${o.template}`).join('\n'),
+    ip_pools: plan.ipPools.join(', '),
   };
 }
 
@@ -103,7 +115,26 @@ export function planFormFromBody(body: unknown): PlanFormValues {
     sla_time_zone: text(b.sla_time_zone),
     sla_unknown_counts_as_down: b.sla_unknown_counts_as_down !== undefined,
     failover_gate: text(b.failover_gate),
+    disk_gib: text(b.disk_gib),
+    os_options: text(b.os_options),
+    ip_pools: text(b.ip_pools),
   };
+}
+
+/**
+ * The OS lines as the API's objects. A line that does not split into three parts keeps its text in `key`, so the
+ * schema names the line (`os_options.2.key`) rather than the form silently dropping it.
+ */
+function osOptionsFromText(text: string): Array<{ key: string; label: string; template: string }> {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => {
+      const parts = line.split('|').map((p) => p.trim());
+      if (parts.length !== 3) return { key: line, label: '', template: '' };
+      return { key: parts[0] ?? '', label: parts[1] ?? '', template: parts[2] ?? '' };
+    });
 }
 
 /** A typed number becomes a number; anything else is passed on as typed, so the schema names it. */
@@ -136,6 +167,9 @@ export function planFormToJson(v: PlanFormValues): Record<string, unknown> {
       time_zone: v.sla_time_zone.trim() || 'UTC',
     },
     failover_gate: v.failover_gate,
+    disk_gib: v.disk_gib.trim() === '' ? null : num(v.disk_gib),
+    os_options: osOptionsFromText(v.os_options),
+    ip_pools: v.ip_pools.split(/[\s,]+/).filter((name) => name !== ''),
   };
 }
 
@@ -153,6 +187,8 @@ export function formFieldOf(apiField: string, v: PlanFormValues): string {
   }
   if (apiField === 'ha.priority') return v.ha_priority_exact.trim() ? 'ha_priority_exact' : 'ha_priority';
   if (apiField.startsWith('sla.credit_tiers')) return 'tiers';
+  if (apiField.startsWith('os_options')) return 'os_options';
+  if (apiField.startsWith('ip_pools')) return 'ip_pools';
   const flat: Record<string, string> = {
     product_id: 'product_id',
     name: 'name',
@@ -165,6 +201,7 @@ export function formFieldOf(apiField: string, v: PlanFormValues): string {
     'sla.time_zone': 'sla_time_zone',
     'sla.unknown_counts_as_down': 'sla_unknown_counts_as_down',
     failover_gate: 'failover_gate',
+    disk_gib: 'disk_gib',
   };
   return flat[apiField] ?? '';
 }
