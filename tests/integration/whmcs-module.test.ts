@@ -199,6 +199,8 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
   const callbackTypes = (id: number) => callbacksFor(id).filter((c) => c.status === 200).map((c) => (JSON.parse(c.body) as { type: string }).type);
   const localApi = () => jsonLines<LocalApiRecord>(path.join(stateDir, 'localapi.jsonl'));
   const webhookIds = (l: Lifecycle) => l.exchanges.filter((e) => e.url.endsWith('/webhooks/billing')).map((e) => e.webhook_id);
+  /** The webhook a lifecycle call sent (CreateAccount reads the service first, to check the API key). */
+  const sent = (l: Lifecycle) => l.exchanges.find((e) => e.url.endsWith('/webhooks/billing'));
 
   beforeAll(async () => {
     needPhp();
@@ -216,11 +218,12 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     await plan({ product_id: '11', name: 'VPS broken', template: 'no-such-template' });
     t.container.worker.start();
 
-    const product = (name: string, welcome = 'Hosting Account Welcome Email') => ({ name, configoptions: { 1: '', 2: welcome, 3: 'mark' } });
+    // Welcome email left empty: the module's default, WHMCS's Dedicated/VPS Server Welcome Email.
+    const product = (name: string, welcome = '') => ({ name, configoptions: { 1: '', 2: welcome, 3: 'mark' } });
     const pending = (pid: number, userid = 55) => ({ userid, pid, status: 'Pending', updated_at: '2026-11-26 10:00:00' });
     await lifecycle('Setup', null, {
       products: { 7: product('VPS HA M'), 8: product('VPS HA L'), 9: product('VPS HA XL'), 10: product('VPS without a bridge plan'), 11: product('VPS broken') },
-      services: { 501: pending(7), 502: pending(7, 56), 503: pending(10), 504: pending(11), 601: pending(9), 602: pending(9), 603: pending(9) },
+      services: { 501: pending(7), 502: pending(7, 56), 503: pending(10), 504: pending(11), 505: pending(7), 506: pending(7), 601: pending(9), 602: pending(9), 603: pending(9) },
     });
   }, 60_000);
 
@@ -245,14 +248,35 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect(badSecret.result.error).toContain('the bridge refused the signature');
     const nowhere = await lifecycle<{ success: boolean; error: string }>('TestConnection', null, {}, { BRIDGE_URL: `http://127.0.0.1:${await freePort()}` });
     expect(nowhere.result.error).toMatch(/cannot reach the bridge at http:\/\/127\.0\.0\.1:\d+/);
+
+    // Only reads and the signature check: no webhook reaches the bridge, so none is counted (of any type or answer).
+    const good = await lifecycle('TestConnection', null);
+    expect(good.exchanges.map((e) => `${e.method} ${new URL(e.url).pathname} ${e.status}`)).toEqual([
+      'GET /readyz 200',
+      'GET /api/v1/services 200',
+      'POST /webhooks/billing/verify 204',
+    ]);
+    const metrics = await request(t.app).get('/metrics').expect(200);
+    expect(metrics.text).not.toMatch(/^ovirt_ha_bridge_webhooks_received_total\{/m);
+  });
+
+  test('CreateAccount with a wrong Password (API key) fails at once and sends no order, though the Access Hash is right', async () => {
+    const wrong = await lifecycle<string>('CreateAccount', 505, {}, { BRIDGE_API_KEY: 'not-the-key' });
+    expect(wrong.result).toContain("the bridge refused the API key: the server's Password must be the bridge's BILLING_API_KEY");
+    expect(wrong.exchanges.map((e) => `${e.method} ${new URL(e.url).pathname} ${e.status}`)).toEqual(['GET /api/v1/services/505 401']);
+    expect(wrong.service?.status).toBe('Pending');
+    await bridgeService(505).expect(404);
   });
 
   test('CreateAccount builds a running VPS; the callback marks it Active and sends the welcome email; a retried create is the same delivery', async () => {
     // WHMCS_RECORDS=0: WHMCS never saw the answer (a timeout), so its retry runs with the service unchanged.
     const first = await lifecycle('CreateAccount', 501, {}, { WHMCS_RECORDS: '0' });
     expect(first.result).toBe('success');
-    expect(first.exchanges[0]).toMatchObject({ status: 202, answer: { applied: true, service_id: '501', desired_state: 'active' } });
-    expect(JSON.parse(first.exchanges[0]?.body ?? '')).toEqual({
+    // The API key is checked first with a read of the service (404: not there yet), then the order is sent.
+    expect(first.exchanges[0]).toMatchObject({ method: 'GET', status: 404 });
+    expect(new URL(first.exchanges[0]?.url ?? '').pathname).toBe('/api/v1/services/501');
+    expect(sent(first)).toMatchObject({ status: 202, answer: { applied: true, service_id: '501', desired_state: 'active' } });
+    expect(JSON.parse(sent(first)?.body ?? '')).toEqual({
       type: 'service.create',
       data: { service_id: '501', client_id: '55', product_id: '7', hostname: 'vps501.example.net' },
     });
@@ -261,7 +285,7 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect(webhookIds(retry)).toEqual(webhookIds(first));
     expect(webhookIds(first)[0]).toMatch(/^whmcs_create_501_[0-9a-f]{16}$/);
     // The bridge recognised the delivery and answered with its first answer.
-    expect(retry.exchanges[0]?.answer).toEqual(first.exchanges[0]?.answer);
+    expect(sent(retry)?.answer).toEqual(sent(first)?.answer);
 
     const svc = await untilState(501, 'active');
     expect(svc).toMatchObject({ service_id: '501', client_id: '55', product_id: '7', hostname: 'vps501.example.net', vm: { name: 'vps-501' } });
@@ -273,7 +297,7 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect(localApi()).toEqual(
       expect.arrayContaining([
         { command: 'UpdateClientProduct', data: { serviceid: 501, status: 'Active' } },
-        { command: 'SendEmail', data: { messagename: 'Hosting Account Welcome Email', id: 501 } },
+        { command: 'SendEmail', data: { messagename: 'Dedicated/VPS Server Welcome Email', id: 501 } },
       ]),
     );
 
@@ -281,7 +305,7 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     const again = await lifecycle('CreateAccount', 501);
     expect(again.result).toBe('success');
     expect(webhookIds(again)[0]).not.toBe(webhookIds(first)[0]);
-    expect(again.exchanges[0]?.answer).toMatchObject({ applied: false, note: expect.stringMatching(/exists already/) });
+    expect(sent(again)?.answer).toMatchObject({ applied: false, note: expect.stringMatching(/exists already/) });
     await eventually(async () => (await t.container.jobs.countByState()).queued === 0);
     expect(vmsNamed('vps-501')).toHaveLength(1);
     expect(localApi().filter((c) => c.command === 'SendEmail' && c.data.id === 501)).toHaveLength(1);
@@ -311,10 +335,12 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect(tab.result['Bridge VM']).toMatch(/^vps-501 on host\d \(id .+\)$/);
     expect(tab.result['Bridge last error']).toBe('none');
 
-    // Another client's link is refused by the bridge, and WHMCS gets the reason.
+    // Another client's link is refused by the bridge: the customer reads a plain sentence, the admins the reason.
     const stranger = await lifecycle<{ success: boolean; errorMsg: string }>('ServiceSingleSignOn', 501, { params: { userid: 99 } });
-    expect(stranger.result.success).toBe(false);
-    expect(stranger.result.errorMsg).toContain('client_mismatch');
+    expect(stranger.result).toEqual({ success: false, errorMsg: expect.stringMatching(/^The uptime and failover history cannot be opened right now\./) });
+    expect(stranger.result.errorMsg).not.toMatch(/client_mismatch|bridge|HTTP|422/);
+    const activity = jsonLines<{ message: string }>(path.join(stateDir, 'activity.jsonl'));
+    expect(activity.at(-1)?.message).toMatch(/^oVirt HA Bridge: single sign-on for service #501 failed: .*\[bridge: 422 client_mismatch: /);
   }, 60_000);
 
   test('Suspend, Unsuspend, a second Suspend, ChangePackage, Renew and Terminate each reach the VM, and WHMCS hears back', async () => {
@@ -414,6 +440,35 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect(tab.result['Bridge last error']).toMatch(/no-such-template/);
   }, 60_000);
 
+  test('the cron tells the admins once about an order stuck over 30 minutes; a failure the callback already told is not repeated', async () => {
+    await untilState(504, 'failed');
+    await eventually(async () => callbackTypes(504).includes('service.failed'));
+    expect((await lifecycle('CreateAccount', 506)).result).toBe('success');
+    await untilState(506, 'active');
+    // Play a build that hangs: the bridge has 506 provisioning with its job waiting (a test's write, as if the
+    // worker had died mid-build). Half an hour later the cron finds it; 504's failure reached WHMCS by its callback.
+    const row = (await t.db.knex('services').where({ service_id: '506' }).first('id')) as { id: number };
+    await t.db.knex('services').where({ id: row.id }).update({ actual_state: 'provisioning', last_error: 'retrying: the engine answered 500' });
+    const mails = () => localApi().filter((c) => c.command === 'SendAdminEmail' && String(c.data.customsubject).includes('stuck or failed'));
+
+    const early = await lifecycle<string[]>('Cron', null);
+    expect(early.result).toEqual([]);
+    expect(early.exchanges.map((e) => `${e.method} ${new URL(e.url).pathname}${new URL(e.url).search} ${e.status}`)).toEqual([
+      'GET /api/v1/services?actual_state=pending%2Cprovisioning%2Cfailed&limit=200 200',
+    ]);
+    const later = await lifecycle<string[]>('Cron', null, {}, { NOW_OFFSET: String(31 * 60) });
+    expect(later.result).toEqual([expect.stringMatching(/^service #506 \(client #55, product 7\): its VPS is still provisioning after 3\d minutes \(bridge: retrying: the engine answered 500\)/)]);
+    expect(mails()).toHaveLength(1);
+    expect(String(mails()[0]?.data.custommessage)).not.toContain('#504');
+    expect((await lifecycle<string[]>('Cron', null, {}, { NOW_OFFSET: String(40 * 60) })).result).toEqual([]);
+    expect(mails()).toHaveLength(1);
+
+    // Back as it was, then gone: the capacity test below counts the cluster's memory.
+    await t.db.knex('services').where({ id: row.id }).update({ actual_state: 'active', last_error: null });
+    expect((await lifecycle('TerminateAccount', 506)).result).toBe('success');
+    await untilState(506, 'terminated');
+  }, 60_000);
+
   test('capacity in the shop and in the product settings; refused orders come back in an admin\'s words', async () => {
     const settings = await lifecycle<Record<string, { Description: string }>>('ConfigOptions', null, { params: { pid: 7 } });
     expect(settings.result['Bridge product id']?.Description).toMatch(/The bridge has a plan for product 7 and can sell it: (at least )?\d+ more fit\./);
@@ -428,7 +483,7 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect((await lifecycle('CreateAccount', 602)).result).toBe('success');
     const third = await lifecycle<string>('CreateAccount', 603);
     expect(third.result).toContain('the cluster has no failover room left for this plan');
-    expect(third.exchanges[0]).toMatchObject({ status: 422, answer: { error: { code: 'failover_reserve_exceeded' } } });
+    expect(sent(third)).toMatchObject({ status: 422, answer: { error: { code: 'failover_reserve_exceeded' } } });
     expect((await lifecycle('AdminServicesTabFields', 603)).service?.status).toBe('Pending');
 
     const sold = await lifecycle<Record<string, { Description: string }>>('ConfigOptions', null, { params: { pid: 9 } });

@@ -5,8 +5,9 @@
  *
  * Functions: Setup (writes the shared WHMCS state: the bridge server record from the environment, products and
  * services from the JSON), the module functions (CreateAccount, SuspendAccount, …, ClientArea, TestConnection,
- * ConfigOptions), and the shop hooks (OrderForm: ClientAreaPageCart with the products listed; Checkout:
- * ShoppingCartValidateCheckout with those products in the cart).
+ * ConfigOptions), the shop hooks (OrderForm: ClientAreaPageCart with the products listed; Checkout:
+ * ShoppingCartValidateCheckout with those products in the cart), and Cron (the AfterCronJob hook: stuck or failed
+ * orders told to the admins).
  *
  * $params are built like WHMCS builds them: the server record's fields (serverhostname, serverport, serversecure,
  * serverpassword = API key, serveraccesshash = webhook secret), the service's ids, and a service model whose
@@ -16,7 +17,8 @@
  *
  * Environment: BRIDGE_URL (http://127.0.0.1:PORT), BRIDGE_API_KEY, BRIDGE_WEBHOOK_SECRET, SERVICE_ID, CLIENT_ID,
  * PRODUCT_ID, SERVICE_DOMAIN, OVIRTHA_TEST_STATE (a directory shared with callback-server.php), SERVER_FORM
- * (parts: hostname + port, the default; url: the full URL in the Hostname field), TRANSPORT (curl or stream).
+ * (parts: hostname + port, the default; url: the full URL in the Hostname field), TRANSPORT (curl or stream),
+ * NOW_OFFSET (seconds added to the module's clock, e.g. to play a cron run half an hour later).
  *
  * Prints one JSON object: {"result": …, "exchanges": [every request to the bridge and its answer], "service": …}.
  */
@@ -65,7 +67,8 @@ if ($function === 'Setup') {
 $state = new FileState($stateFile);
 WhmcsStub::$state = $state;
 $recording = new RecordingTransport(env('TRANSPORT', 'curl') === 'stream' ? new StreamTransport() : new CurlTransport());
-Module::use(transport: $recording, store: $state, ledger: $state, cacheDir: "{$dir}/cache");
+$offset = (int) env('NOW_OFFSET', '0');
+Module::use(transport: $recording, store: $state, ledger: $state, cacheDir: "{$dir}/cache", clock: $offset !== 0 ? static fn (): int => time() + $offset : null);
 
 $serviceId = (int) env('SERVICE_ID', '0');
 $service = $serviceId > 0 ? $state->service($serviceId) : null;
@@ -113,6 +116,10 @@ switch ($function) {
         require __DIR__ . '/../modules/servers/ovirtha/hooks.php';
         $_SESSION['cart'] = ['products' => array_map(static fn ($pid) => ['pid' => $pid, 'billingcycle' => 'monthly'], $input['pids'] ?? [])];
         $result = (WhmcsStub::$hooks['ShoppingCartValidateCheckout'][0]['fn'])(['a' => 'checkout', 'submit' => 'true']);
+        break;
+    case 'Cron':
+        require __DIR__ . '/../modules/servers/ovirtha/hooks.php';
+        $result = (WhmcsStub::$hooks['AfterCronJob'][0]['fn'])([]);
         break;
     case 'MetaData':
         $result = ovirtha_MetaData();

@@ -168,3 +168,12 @@ test('callback: the endpoint reads headers the way PHP hands them over', functio
     unset($headers);
     Module::reset();
 });
+
+test('callback: without a Welcome email setting the VPS gets WHMCS\'s Dedicated/VPS Server Welcome Email, not the shared-hosting one', function (): void {
+    assert_same('Dedicated/VPS Server Welcome Email', ovirtha_ConfigOptions()['Welcome email']['Default']);
+    $state = file_state([1009 => ['userid' => 55, 'pid' => 9, 'status' => 'Pending']]);
+    $body = callback_body('service.active', ['service_id' => '1009', 'product_id' => '9']);
+    assert_same(200, callback_handler($state)->handle('POST', signed($body, 'cb_9'), $body)->status);
+    $emails = array_values(array_filter(WhmcsStub::$localApiCalls, static fn ($c) => $c['command'] === 'SendEmail'));
+    assert_same([['command' => 'SendEmail', 'data' => ['messagename' => 'Dedicated/VPS Server Welcome Email', 'id' => 1009]]], $emails);
+});

@@ -13,9 +13,9 @@ function run_hook(string $point, array $vars): mixed
     return ($hook['fn'])($vars);
 }
 
-test('hooks.php registers the order form and checkout hooks', function (): void {
+test('hooks.php registers the order form, checkout and cron hooks', function (): void {
     load_hooks();
-    assert_same(['ClientAreaPageCart', 'ShoppingCartValidateCheckout'], array_keys(WhmcsStub::$hooks));
+    assert_same(['ClientAreaPageCart', 'ShoppingCartValidateCheckout', 'AfterCronJob'], array_keys(WhmcsStub::$hooks));
 });
 
 test('hooks: checkout reads the cart from the session and refuses a sold-out product', function (): void {

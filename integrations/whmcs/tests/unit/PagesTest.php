@@ -56,10 +56,51 @@ test('single sign-on: the bridge\'s one-time link for the service\'s own client'
     $http->on('#^POST /api/v1/services/1001/sso$#', 201, ['url' => 'http://bridge.test/client/sso?token=abc', 'expires_at' => '2026-11-26T10:01:00.000Z']);
     assert_same(['success' => true, 'redirectTo' => 'http://bridge.test/client/sso?token=abc'], ovirtha_ServiceSingleSignOn(params()));
     assert_same(['client_id' => '55'], json_decode((string) $http->last()['body'], true));
+});
+
+test('single sign-on: the customer reads a plain sentence; the bridge\'s code and the admin\'s words go to the logs', function (): void {
+    $http = fake_bridge();
     $http->on('#/sso$#', 422, ['error' => ['code' => 'client_mismatch', 'message' => 'Service 1001 belongs to another client.']]);
     $failed = ovirtha_ServiceSingleSignOn(params());
     assert_same(false, $failed['success']);
-    assert_contains('client_mismatch', $failed['errorMsg']);
+    assert_same(\WHMCS\Module\Server\Ovirtha\SingleSignOn::UNAVAILABLE, $failed['errorMsg']);
+    $activity = implode("\n", WhmcsStub::$activity);
+    assert_contains('single sign-on for service #1001 failed', $activity);
+    assert_contains('client_mismatch', $activity);
+    $outcome = end(WhmcsStub::$moduleLog);
+    assert_contains('client_mismatch', (string) $outcome['response'], 'module log');
+
+    foreach ([[401, ['error' => ['code' => 'unauthorized', 'message' => 'The API key is missing or wrong.']]], [429, ['error' => ['code' => 'too_many_requests', 'message' => 'slow down']]], [500, 'oops']] as [$status, $body]) {
+        $http->on('#/sso$#', $status, $body);
+        $msg = ovirtha_ServiceSingleSignOn(params())['errorMsg'];
+        foreach (['BILLING_API_KEY', 'bridge', 'HTTP', (string) $status, 'Password', 'oVirt HA Bridge:'] as $word) {
+            assert_not_contains($word, $msg, "HTTP {$status}");
+        }
+    }
+    assert_contains('the bridge refused the API key', implode("\n", WhmcsStub::$activity));
+    $http->on('#/sso$#', 404, ['error' => ['code' => 'not_found', 'message' => 'service 1001 not found.']]);
+    assert_same(\WHMCS\Module\Server\Ovirtha\SingleSignOn::NOT_YET, ovirtha_ServiceSingleSignOn(params())['errorMsg']);
+    $http->failOn('#/sso$#', 'Operation timed out after 5000 milliseconds');
+    assert_same(\WHMCS\Module\Server\Ovirtha\SingleSignOn::UNAVAILABLE, ovirtha_ServiceSingleSignOn(params())['errorMsg']);
+    assert_contains('cannot reach the bridge at http://bridge.test:3000', end(WhmcsStub::$activity));
+    $logged = array_map(static fn ($e) => [$e['request'], $e['response'], $e['processed']], WhmcsStub::$moduleLog);
+    assert_not_contains(TEST_API_KEY, (string) json_encode($logged), 'the key is masked');
+});
+
+test('customer pages and the shop wait 5 seconds at most for the bridge; admin actions 15', function (): void {
+    $http = fake_bridge();
+    $http->always('#/uptime$#', 200, uptime_answer());
+    $http->always('#/sso$#', 201, ['url' => 'http://bridge.test/client/sso?token=abc', 'expires_at' => 'x']);
+    $http->always('#^GET /api/v1/capacity#', 200, ['product_id' => '7', 'can_sell' => true, 'headroom' => 3, 'headroom_at_least' => false, 'reason' => null]);
+    $http->always('#^GET /api/v1/services/1001$#', 200, ['service_id' => '1001']);
+    ovirtha_ClientArea(params());
+    assert_same(5, $http->last()['timeout'], 'ClientArea');
+    ovirtha_ServiceSingleSignOn(params());
+    assert_same(5, $http->last()['timeout'], 'ServiceSingleSignOn');
+    \WHMCS\Module\Server\Ovirtha\Module::capacityGate()->forProduct(7);
+    assert_same(5, $http->last()['timeout'], 'the shop');
+    ovirtha_AdminServicesTabFields(params());
+    assert_same(15, $http->last()['timeout'], 'the admin tab');
 });
 
 test('admin tab: desired and actual state, VM, last error, escaped', function (): void {
@@ -79,18 +120,19 @@ test('admin tab: desired and actual state, VM, last error, escaped', function ()
 
 test('test connection: reachable, key, secret, database and engine, or the first thing to fix', function (): void {
     $ready = ['ready' => true, 'status' => 'ready', 'checks' => ['database' => ['ok' => true], 'engine' => ['ok' => true]]];
+    $list = ['services' => [], 'next_cursor' => null];
     $http = fake_bridge();
-    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services/#', 404, [])->on('#^POST /webhooks/billing$#', 400, ['error' => ['code' => 'validation_failed']]);
+    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services\?#', 200, $list)->on('#^POST /webhooks/billing/verify$#', 204, '');
     assert_same(['success' => true, 'error' => ''], ovirtha_TestConnection(params()));
 
-    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services/#', 401, []);
+    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services\?#', 401, []);
     assert_contains('the bridge refused the API key', ovirtha_TestConnection(params())['error']);
 
-    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services/#', 404, [])->on('#^POST /webhooks/billing$#', 401, []);
+    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services\?#', 200, $list)->on('#^POST /webhooks/billing/verify$#', 401, []);
     assert_contains('the bridge refused the signature', ovirtha_TestConnection(params())['error']);
 
     $engineDown = ['ready' => true, 'status' => 'ready', 'checks' => ['database' => ['ok' => true], 'engine' => ['ok' => false, 'detail' => 'connection refused by engine.example.net:443']]];
-    $http->on('#^GET /readyz$#', 200, $engineDown)->on('#^GET /api/v1/services/#', 404, [])->on('#^POST /webhooks/billing$#', 400, []);
+    $http->on('#^GET /readyz$#', 200, $engineDown)->on('#^GET /api/v1/services\?#', 200, $list)->on('#^POST /webhooks/billing/verify$#', 204, '');
     $result = ovirtha_TestConnection(params());
     assert_same(false, $result['success']);
     assert_contains('the oVirt engine does not answer the bridge: connection refused by engine.example.net:443', $result['error']);
@@ -101,4 +143,21 @@ test('test connection: reachable, key, secret, database and engine, or the first
 
     $http->failOn('#^GET /readyz$#', 'Could not resolve host: bridge.test');
     assert_contains('cannot reach the bridge at http://bridge.test:3000 (Could not resolve host: bridge.test)', ovirtha_TestConnection(params())['error']);
+
+    $missing = ['error' => ['code' => 'not_found', 'message' => 'Nothing here: POST /webhooks/billing/verify']];
+    $http->on('#^GET /readyz$#', 200, $ready)->on('#^GET /api/v1/services\?#', 200, $list)->on('#^POST /webhooks/billing/verify$#', 404, $missing);
+    assert_contains('this bridge does not offer /webhooks/billing/verify yet: update the bridge', ovirtha_TestConnection(params())['error']);
+});
+
+test('test connection sends no webhook: only reads and the signature check, signed with the Access Hash', function (): void {
+    $http = fake_bridge();
+    $http->on('#^GET /readyz$#', 200, ['ready' => true, 'status' => 'ready', 'checks' => ['database' => ['ok' => true], 'engine' => ['ok' => true]]])
+        ->on('#^GET /api/v1/services\?#', 200, ['services' => [], 'next_cursor' => null])
+        ->on('#^POST /webhooks/billing/verify$#', 204, '');
+    assert_same(true, ovirtha_TestConnection(params())['success']);
+    assert_same(['GET /readyz', 'GET /api/v1/services', 'POST /webhooks/billing/verify'], array_map(static fn ($s) => $s['method'] . ' ' . parse_url($s['url'], PHP_URL_PATH), $http->sent));
+    assert_same([], $http->sentTo('POST', '#^/webhooks/billing$#'));
+    assert_same('Bearer ' . TEST_API_KEY, $http->sent[1]['headers']['Authorization']);
+    $verify = $http->sent[2];
+    assert_same(null, \WHMCS\Module\Server\Ovirtha\Signature::problem([TEST_WEBHOOK_SECRET], $verify['headers']['webhook-id'], $verify['headers']['webhook-timestamp'], $verify['headers']['webhook-signature'], (string) $verify['body'], TEST_NOW));
 });

@@ -14,8 +14,14 @@ function bridge_error(string $code, string $message, array $details = []): array
     return ['error' => ['code' => $code, 'message' => $message, 'request_id' => 'r1'] + ($details ? ['details' => $details] : [])];
 }
 
+/** A bridge that knows the API key: reading service 1001 answers 404 (not created yet). */
+function key_ok(FakeTransport $http): FakeTransport
+{
+    return $http->always('#^GET /api/v1/services/1001$#', 404, bridge_error('not_found', 'service 1001 not found.'));
+}
+
 test('create: one signed service.create with the WHMCS ids, and success', function (): void {
-    $http = fake_bridge();
+    $http = key_ok(fake_bridge());
     $http->on('#^POST /webhooks/billing$#', 202, accepted());
     assert_same('success', ovirtha_CreateAccount(params()));
     $sent = $http->last();
@@ -29,11 +35,11 @@ test('create: one signed service.create with the WHMCS ids, and success', functi
 });
 
 test('create: a retry is the same delivery, byte for byte; after WHMCS recorded a change it is a new one', function (): void {
-    $http = fake_bridge();
+    $http = key_ok(fake_bridge());
     $http->always('#^POST /webhooks/billing$#', 202, accepted());
     ovirtha_CreateAccount(params());
     ovirtha_CreateAccount(params());
-    [$first, $retry] = $http->sent;
+    [$first, $retry] = $http->sentTo('POST', '#^/webhooks/billing$#');
     assert_same($first['headers']['webhook-id'], $retry['headers']['webhook-id']);
     assert_same($first['body'], $retry['body']);
     ovirtha_CreateAccount(params(['model' => (object) ['updated_at' => '2026-11-26 10:05:00']]));
@@ -41,7 +47,7 @@ test('create: a retry is the same delivery, byte for byte; after WHMCS recorded 
 });
 
 test('create: a domain that is no host name is left out; the bridge product id may be overridden', function (): void {
-    $http = fake_bridge();
+    $http = key_ok(fake_bridge());
     $http->always('#^POST /webhooks/billing$#', 202, accepted());
     ovirtha_CreateAccount(params(['domain' => 'my server!', 'configoption1' => 'ha-m']));
     assert_same(['service_id' => '1001', 'client_id' => '55', 'product_id' => 'ha-m'], json_decode((string) $http->last()['body'], true)['data']);
@@ -89,7 +95,7 @@ test('errors come back in words an admin acts on', function (): void {
         [502, '<html>Bad Gateway</html>', 'the bridge answered HTTP 502'],
     ];
     foreach ($cases as [$status, $body, $words]) {
-        $http = fake_bridge();
+        $http = key_ok(fake_bridge());
         $http->on('#^POST /webhooks/billing$#', $status, $body);
         $result = ovirtha_CreateAccount(params());
         assert_contains($words, $result, "HTTP {$status}");
@@ -114,10 +120,10 @@ test('a server record without the API key says which field to fill, and sends no
 });
 
 test('every exchange is in the module log with the secrets listed for masking', function (): void {
-    $http = fake_bridge();
+    $http = key_ok(fake_bridge());
     $http->on('#^POST /webhooks/billing$#', 422, bridge_error('unknown_product', 'no plan'));
     ovirtha_CreateAccount(params());
-    $entries = array_values(array_filter(WhmcsStub::$moduleLog, static fn ($e) => $e['action'] === 'CreateAccount'));
+    $entries = array_values(array_filter(WhmcsStub::$moduleLog, static fn ($e) => $e['action'] === 'CreateAccount' && str_starts_with($e['request'], 'POST')));
     assert_true(count($entries) >= 1, 'logged');
     assert_same('ovirtha', $entries[0]['module']);
     assert_contains('POST http://bridge.test:3000/webhooks/billing', $entries[0]['request']);
@@ -128,4 +134,29 @@ test('every exchange is in the module log with the secrets listed for masking', 
     $read = end(WhmcsStub::$moduleLog);
     assert_contains('Authorization: Bearer ***', $read['request'], 'the key is masked');
     assert_not_contains(TEST_API_KEY, $read['request']);
+});
+
+test('create: a wrong Password (API key) fails the order before anything is sent, though the Access Hash is right', function (): void {
+    $http = fake_bridge();
+    $http->on('#^GET /api/v1/services/1001$#', 401, bridge_error('unauthorized', 'The API key is missing or wrong.'));
+    $http->always('#^POST /webhooks/billing$#', 202, accepted());
+    $result = ovirtha_CreateAccount(params());
+    assert_contains("the bridge refused the API key: the server's Password must be the bridge's BILLING_API_KEY", $result);
+    assert_same([], $http->sentTo('POST', '#^/webhooks/billing$#'), 'no order sent');
+    // With the right key: the service read (200 for a service the bridge has) and the create.
+    $http->on('#^GET /api/v1/services/1001$#', 200, ['service_id' => '1001', 'actual_state' => 'failed']);
+    assert_same('success', ovirtha_CreateAccount(params()));
+    assert_same(1, count($http->sentTo('POST', '#^/webhooks/billing$#')));
+});
+
+test('a 429 says when to retry from the bridge\'s Retry-After', function (): void {
+    $http = key_ok(fake_bridge());
+    $http->on('#^POST /webhooks/billing$#', 429, bridge_error('too_many_requests', 'Too many refused signature attempts from this address'), ['Retry-After' => '840']);
+    $result = ovirtha_SuspendAccount(params());
+    assert_contains('retry in 14 minutes', $result);
+    assert_not_contains('a few minutes', $result);
+    $http->on('#^POST /webhooks/billing$#', 429, bridge_error('too_many_requests', 'Too many webhook requests'), ['Retry-After' => '42']);
+    assert_contains('retry in 42 seconds', ovirtha_SuspendAccount(params()));
+    $http->on('#^POST /webhooks/billing$#', 429, bridge_error('too_many_requests', 'no header'));
+    assert_contains('retry later', ovirtha_SuspendAccount(params()));
 });

@@ -17,6 +17,8 @@ final class BridgeClient
 {
     /** WHMCS runs module calls inside a page request or the cron; the bridge answers webhooks without waiting for oVirt. */
     private const TIMEOUT_SECONDS = 15;
+    /** A page a customer or the shop waits on (client area, single sign-on, the order form): never longer than this. */
+    public const PAGE_TIMEOUT_SECONDS = 5;
     private const USER_AGENT = 'whmcs-ovirtha/' . Module::VERSION;
 
     /** @param \Closure(): int $now Unix seconds */
@@ -43,7 +45,7 @@ final class BridgeClient
         $headers = ['Content-Type' => 'application/json'] + Signature::headers($this->settings->webhookSecret, $webhookId, ($this->now)(), $body);
         $res = $this->exchange('POST', '/webhooks/billing', $headers, $body, BridgeError::AUTH_SIGNATURE);
         if ($res->status !== 202) {
-            throw BridgeError::fromAnswer($this->url('/webhooks/billing'), $res->status, $res->json(), BridgeError::AUTH_SIGNATURE);
+            throw BridgeError::fromResponse($this->url('/webhooks/billing'), $res, BridgeError::AUTH_SIGNATURE);
         }
         return $res->json() ?? [];
     }
@@ -71,7 +73,7 @@ final class BridgeClient
         $res = $this->exchange('POST', $path, $this->apiHeaders() + ['Content-Type' => 'application/json'], $body, BridgeError::AUTH_API_KEY);
         $json = $res->json();
         if ($res->status !== 201 || !is_string($json['url'] ?? null)) {
-            throw BridgeError::fromAnswer($this->url($path), $res->status, $json, BridgeError::AUTH_API_KEY);
+            throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
         }
         return $json;
     }
@@ -82,34 +84,64 @@ final class BridgeClient
         $res = $this->exchange('GET', '/readyz', [], null, BridgeError::AUTH_API_KEY);
         $json = $res->json();
         if (!in_array($res->status, [200, 503], true) || !is_array($json['checks'] ?? null)) {
-            throw BridgeError::fromAnswer($this->url('/readyz'), $res->status, $json, BridgeError::AUTH_API_KEY);
+            throw BridgeError::fromResponse($this->url('/readyz'), $res, BridgeError::AUTH_API_KEY);
         }
         return $json;
     }
 
-    /** The API key works when asking for a service that cannot exist gets 404, not 401. */
+    /**
+     * The API key works: a read-only page of one failed service (GET /api/v1/services, which the cron hook reads too)
+     * answers 200. Nothing is changed or recorded on the bridge.
+     */
     public function probeApiKey(): void
     {
-        $path = '/api/v1/services/ovirtha-connection-test';
+        $this->services(['failed'], null, 1);
+    }
+
+    /**
+     * The API key works before an order is sent: reading the service answers 200 (it exists) or 404 (not yet), not 401.
+     * Any bridge version answers this; a wrong Password thus fails the first order instead of its first page view.
+     */
+    public function checkApiKey(string $serviceId): void
+    {
+        $path = '/api/v1/services/' . rawurlencode($serviceId);
         $res = $this->exchange('GET', $path, $this->apiHeaders(), null, BridgeError::AUTH_API_KEY);
-        if ($res->status !== 404) {
-            throw BridgeError::fromAnswer($this->url($path), $res->status, $res->json(), BridgeError::AUTH_API_KEY);
+        if ($res->status !== 200 && $res->status !== 404) {
+            throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
         }
     }
 
     /**
-     * The webhook secret works when a signed event of a type the bridge does not know gets 400: the bridge checks the
-     * signature (401) before the body (400) and records nothing it refuses, so this changes nothing there.
+     * The webhook secret works: POST /webhooks/billing/verify checks the signature of a body it never acts on and
+     * answers 204, records nothing and counts no webhook.
      */
     public function probeSignature(): void
     {
+        $path = '/webhooks/billing/verify';
         $id = 'whmcs_connection_test_' . ($this->now)();
-        $body = '{"type":"whmcs.connection_test","data":{}}';
+        $body = '{"type":"whmcs.connection_test"}';
         $headers = ['Content-Type' => 'application/json'] + Signature::headers($this->settings->webhookSecret, $id, ($this->now)(), $body);
-        $res = $this->exchange('POST', '/webhooks/billing', $headers, $body, BridgeError::AUTH_SIGNATURE);
-        if ($res->status !== 400) {
-            throw BridgeError::fromAnswer($this->url('/webhooks/billing'), $res->status, $res->json(), BridgeError::AUTH_SIGNATURE);
+        $res = $this->exchange('POST', $path, $headers, $body, BridgeError::AUTH_SIGNATURE);
+        if ($res->status !== 204) {
+            throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_SIGNATURE);
         }
+    }
+
+    /**
+     * One page of GET /api/v1/services?actual_state=…: the services in those states, in order.
+     *
+     * @param list<string> $states
+     * @return array{services: list<array<string, mixed>>, next_cursor: ?string}
+     */
+    public function services(array $states, ?string $cursor = null, int $limit = 100): array
+    {
+        $query = ['actual_state' => implode(',', $states), 'limit' => (string) $limit] + ($cursor !== null ? ['cursor' => $cursor] : []);
+        $json = $this->read('/api/v1/services?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986));
+        $cursorOut = $json['next_cursor'] ?? null;
+        return [
+            'services' => array_values(array_filter(is_array($json['services'] ?? null) ? $json['services'] : [], 'is_array')),
+            'next_cursor' => is_string($cursorOut) && $cursorOut !== '' ? $cursorOut : null,
+        ];
     }
 
     private function read(string $path): array
@@ -117,7 +149,7 @@ final class BridgeClient
         $res = $this->exchange('GET', $path, $this->apiHeaders(), null, BridgeError::AUTH_API_KEY);
         $json = $res->json();
         if ($res->status !== 200 || $json === null) {
-            throw BridgeError::fromAnswer($this->url($path), $res->status, $json, BridgeError::AUTH_API_KEY);
+            throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
         }
         return $json;
     }

@@ -8,7 +8,7 @@ namespace WHMCS\Module\Server\Ovirtha;
  * ClientArea: a box on the service's overview page with the VPS's state, its uptime over 30 days and its last outage
  * (GET /api/v1/services/{id}/uptime), and a link to the full history in the bridge's client area (through WHMCS's
  * single sign-on, so the link is minted only when clicked). Variables go to templates/clientarea.tpl under
- * $ovirtha, plain strings (the template escapes them).
+ * $ovirtha, plain strings (the template escapes them). The page waits for the bridge PAGE_TIMEOUT_SECONDS at most.
  */
 final class ClientAreaView
 {
@@ -56,7 +56,7 @@ final class ClientAreaView
             'history_url' => 'clientarea.php?action=productdetails&id=' . rawurlencode($serviceId) . '&dosinglesignon=1',
         ];
         try {
-            $u = Module::bridge(BridgeSettings::fromParams($params), 'ClientArea')->uptime($serviceId);
+            $u = Module::bridge(BridgeSettings::fromParams($params), 'ClientArea', BridgeClient::PAGE_TIMEOUT_SECONDS)->uptime($serviceId);
         } catch (BridgeError $e) {
             $vars['error'] = $e->status === 404 ? 'Your VPS is being set up; its uptime appears here once it runs.' : 'Uptime figures are not available right now.';
             return $vars;

@@ -5,9 +5,13 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Ovirtha;
 
 /**
- * "Test Connection" on the server page, in the order an admin fixes things: the bridge answers at the address, the
- * API key (Password) works, the webhook secret (Access Hash) works, the bridge's database is up, and the bridge
- * reaches the oVirt engine (/readyz says why not). The first failure is the answer.
+ * "Test Connection" on the server page, in the order an admin fixes things: the bridge answers at the address, its
+ * database is up, the API key (Password) works, the webhook secret (Access Hash) works, and the bridge reaches the
+ * oVirt engine (/readyz says why not). The first failure is the answer.
+ *
+ * Every check is read-only: the key with a one-row read of GET /api/v1/services, the secret with
+ * POST /webhooks/billing/verify, which checks a signature and records nothing. Each wrong key or secret counts towards
+ * the bridge's lockout of this server's address (RATE_LIMIT_AUTH_FAILURES, 20 per 15 minutes by default).
  */
 final class ConnectionTest
 {

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Ovirtha;
 
+use WHMCS\Module\Server\Ovirtha\Cron\StuckServices;
 use WHMCS\Module\Server\Ovirtha\Http\CurlTransport;
 use WHMCS\Module\Server\Ovirtha\Http\HttpTransport;
 use WHMCS\Module\Server\Ovirtha\Http\StreamTransport;
@@ -102,6 +103,11 @@ final class Module
 
     public static function capacityGate(): CapacityGate
     {
-        return new CapacityGate(self::store(), static fn (BridgeSettings $s): BridgeClient => self::bridge($s, 'CapacityCheck', 5), self::cacheDir(), static fn (): int => self::now());
+        return new CapacityGate(self::store(), static fn (BridgeSettings $s): BridgeClient => self::bridge($s, 'CapacityCheck', BridgeClient::PAGE_TIMEOUT_SECONDS), self::cacheDir(), static fn (): int => self::now());
+    }
+
+    public static function stuckServices(): StuckServices
+    {
+        return new StuckServices(self::store(), self::ledger(), self::localApi(), static fn (BridgeSettings $s): BridgeClient => self::bridge($s, 'CronStuckServices'), static fn (): int => self::now());
     }
 }

@@ -22,7 +22,8 @@ final class ProductOptions
     public const WELCOME_EMAIL = 2;
     public const WHEN_SOLD_OUT = 3;
 
-    public const DEFAULT_WELCOME_EMAIL = 'Hosting Account Welcome Email';
+    /** WHMCS's own template for products of type Dedicated/VPS Server (the shared-hosting one speaks of cPanel and FTP). */
+    public const DEFAULT_WELCOME_EMAIL = 'Dedicated/VPS Server Welcome Email';
     public const SHOP_MARK = 'mark';
     public const SHOP_HIDE = 'hide';
     public const SHOP_OFF = 'off';

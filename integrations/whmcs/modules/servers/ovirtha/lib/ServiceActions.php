@@ -34,7 +34,9 @@ final class ServiceActions
         if ($hostname !== '' && preg_match(self::HOSTNAME, $hostname) === 1) {
             $data['hostname'] = $hostname;
         }
-        return $this->send('CreateAccount', 'create', 'service.create', $params, $data);
+        // The webhook proves only the Access Hash; the API key (Password) is what every page and hook reads with.
+        // Checked first, so a misconfigured server fails its first order here rather than a customer's first page.
+        return $this->send('CreateAccount', 'create', 'service.create', $params, $data, checkApiKey: true);
     }
 
     public function suspend(array $params): string
@@ -78,7 +80,7 @@ final class ServiceActions
     }
 
     /** @param array<string, string> $data */
-    private function send(string $function, string $action, string $type, array $params, array $data): string
+    private function send(string $function, string $action, string $type, array $params, array $data, bool $checkApiKey = false): string
     {
         try {
             $bridge = Module::bridge(BridgeSettings::fromParams($params), $function);
@@ -89,6 +91,9 @@ final class ServiceActions
         }
         $id = WebhookId::for($action, $data['service_id'], $data, ServiceGeneration::of($params, $this->store));
         try {
+            if ($checkApiKey) {
+                $bridge->checkApiKey($data['service_id']);
+            }
             $bridge->sendEvent($id, $type, $data);
             return 'success';
         } catch (BridgeError $e) {

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Server\Ovirtha\Callback;
 
+use WHMCS\Module\Server\Ovirtha\Cron\StuckServices;
 use WHMCS\Module\Server\Ovirtha\Signature;
 use WHMCS\Module\Server\Ovirtha\Store\CallbackLedger;
 use WHMCS\Module\Server\Ovirtha\Store\WhmcsStore;
@@ -91,6 +92,13 @@ final class CallbackHandler
             return CallbackResponse::error(500, 'internal_error', 'The callback failed in WHMCS: ' . $e->getMessage());
         }
         $this->ledger->complete($id, ($this->now)());
+        if ($type === 'service.failed') {
+            // The admins have their email: the cron's check for stuck orders need not tell them again.
+            $told = StuckServices::failedKey($service->id);
+            if ($this->ledger->claim($told, ($this->now)()) === CallbackLedger::CLAIMED) {
+                $this->ledger->complete($told, ($this->now)());
+            }
+        }
         if (function_exists('logActivity')) {
             logActivity("oVirt HA Bridge: {$type} for service #{$service->id}: " . implode('; ', $done), $service->userId);
         }
