@@ -106,3 +106,21 @@ test('contract: every PHP file of the module declares strict types and lints', f
     }
     assert_true($count > 20, 'all files seen');
 });
+
+test('contract: the module folder carries its README (in install order) and keeps lib/ from being served', function (): void {
+    $root = __DIR__ . '/../../modules/servers/ovirtha';
+    $readme = (string) @file_get_contents($root . '/README.md');
+    assert_true($readme !== '', 'README.md ships inside the module folder');
+    assert_contains('modules/servers/ovirtha/README.md', (string) file_get_contents(__DIR__ . '/../../README.md'), 'integrations/whmcs/README.md points at it');
+    // The product must exist (and so have its id) before a bridge plan can name that id.
+    $product = strpos($readme, '**Create the product**');
+    $plan = strpos($readme, '**Map the product to a bridge plan.**');
+    assert_true($product !== false && $plan !== false && $product < $plan, 'the product is created before its bridge plan');
+    assert_true(strpos($readme, '**Make the bridge reachable**') < strpos($readme, '**Add the bridge as a server**'), 'the bridge is reachable before the server is tested');
+    foreach (['`HOST`', 'reverse proxy', 'TLS', '`TRUST_PROXY=1`', '`PUBLIC_URL`', 'Server/VPS', 'server group', '`RATE_LIMIT_AUTH_FAILURES`', 'AfterCronJob', 'Dedicated/VPS Server Welcome Email'] as $topic) {
+        assert_contains($topic, $readme, 'README covers');
+    }
+    $htaccess = (string) @file_get_contents($root . '/lib/.htaccess');
+    assert_contains('Require all denied', $htaccess, 'lib/.htaccess (Apache 2.4)');
+    assert_contains('Deny from all', $htaccess, 'lib/.htaccess (Apache 2.2)');
+});

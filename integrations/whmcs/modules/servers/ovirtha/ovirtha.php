@@ -3,7 +3,7 @@
 /*
  * oVirt HA Bridge: WHMCS provisioning module. Orders, suspensions, upgrades and cancellations become signed webhooks
  * to the bridge, which builds and runs highly available VPS on oVirt; customers see their uptime and failover
- * history. Install: integrations/whmcs/README.md in the bridge's repository.
+ * history. Install: README.md in this folder.
  *
  * Every function hands over to a small class in lib/ (namespace WHMCS\Module\Server\Ovirtha) and returns what WHMCS
  * expects of it: 'success' or an error in words for the lifecycle functions, arrays for the rest.
