@@ -81,12 +81,20 @@ const PENDING_STOP_MS = 30 * 60_000;
 /** Steps kept per incident: an HA VM that cannot restart logs a failure every 30 s, then every 30 min, forever. */
 const MAX_STEPS = 40;
 
+/**
+ * When a host's trouble began, if it is in trouble. Own keys only: a host may be called `constructor` or `toString`,
+ * and a plain object would answer for those with what it inherits.
+ */
+function troubleSince(health: HostHealth, host: string): number | undefined {
+  return Object.hasOwn(health, host) ? health[host] : undefined;
+}
+
 /** Follows host health: the first sign of trouble is when the VMs on that host stopped being served. */
 export function applyHostEvent(health: HostHealth, event: TimelineEvent): HostHealth {
   const host = event.hostName;
   if (!host) return health;
-  if (HOST_TROUBLE_CODES.has(event.code) && health[host] === undefined) return { ...health, [host]: event.at };
-  if (HOST_OK_CODES.has(event.code) && health[host] !== undefined) {
+  if (HOST_TROUBLE_CODES.has(event.code) && troubleSince(health, host) === undefined) return { ...health, [host]: event.at };
+  if (HOST_OK_CODES.has(event.code) && troubleSince(health, host) !== undefined) {
     const next = { ...health };
     delete next[host];
     return next;
@@ -151,7 +159,7 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
     return { state: next.state, changed: [closed, ...next.changed] };
   }
 
-  const hostTrouble = (h: string | null): number | undefined => (h ? health[h] : undefined);
+  const hostTrouble = (h: string | null): number | undefined => (h ? troubleSince(health, h) : undefined);
   const troubleSteps = (h: string | null): Array<{ at: number; text: string }> => {
     const since = hostTrouble(h);
     return since !== undefined && h ? [{ at: since, text: `Host ${h} stopped responding to the engine` }] : [];
