@@ -8,15 +8,17 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container';
+import type { Logger } from './logger';
 import { AppError } from './errors';
-import { requireAdmin } from './http/middleware/admin-auth';
-import { errorHandler } from './http/middleware/error-handler';
+import { hasAdminToken, requireAdmin } from './http/middleware/admin-auth';
+import { errorHandler, type Refusal } from './http/middleware/error-handler';
 import { jsonBody } from './http/middleware/json-body';
-import { requireBillingKey } from './http/middleware/billing-auth';
+import { hasBillingKey, requireBillingKey } from './http/middleware/billing-auth';
 import { authFailureLimit, requestLimit } from './http/middleware/rate-limit';
 import { adminJobsRouter } from './http/routes/admin-jobs';
 import { adminCapacityRouter, billingCapacityRouter } from './http/routes/capacity';
 import { adminPlansRouter } from './http/routes/admin-plans';
+import { adminIpPoolsRouter } from './http/routes/admin-ip-pools';
 import { adminConsoleRouter } from './http/routes/admin-console';
 import { clientAreaRouter } from './http/routes/client-area';
 import { servicesRouter } from './http/routes/services';
@@ -35,6 +37,58 @@ function requestId(req: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
+/** The refusal the error handler recorded for this response, if it chose the answer. */
+function refusalOf(res: unknown): Refusal | undefined {
+  return (res as { locals?: { refusal?: Refusal } }).locals?.refusal;
+}
+
+/**
+ * The request line's level: a broken response or a 5xx nobody chose (a bug) is an error; a refusal we chose (503 while
+ * the engine or database is away, any 4xx) is a warning; the rest is info.
+ */
+export function requestLogLevel(status: number, broken: boolean, refused: boolean): 'error' | 'warn' | 'info' {
+  if (broken || (status >= 500 && !refused)) return 'error';
+  return status >= 400 ? 'warn' : 'info';
+}
+
+/**
+ * The one log line per request (pino-http): what identifies the request, its status and time, the route's log context,
+ * and for an answer the error handler chose its code and reason.
+ */
+export function requestLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const id = requestId(req);
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => requestLogLevel(res.statusCode, err !== undefined, refusalOf(res) !== undefined),
+    // pino-http makes up an Error ("failed with status code 503", its stack in pino-http itself) for any 5xx it was
+    // not given an error for. It says nothing the status does not: the error handler logged a real error already, and
+    // a refusal carries its code and reason (issue 21, item 20).
+    customErrorObject: (_req, res, error, val: Record<string, unknown>) => {
+      if ((res as { err?: unknown }).err === undefined && error.message === `failed with status code ${res.statusCode}`) {
+        const { err: _made, ...rest } = val;
+        return rest;
+      }
+      return val;
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    customProps: (_req, res) => ({ ...((res as { locals?: { logContext?: object } }).locals?.logContext ?? {}), ...(refusalOf(res) ?? {}) }),
+    // Log what identifies a request, never its headers or query (tokens, signatures, cookies live there).
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}
+
 export function createApp(c: Container): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -44,33 +98,14 @@ export function createApp(c: Container): Express {
   app.set('views', VIEWS_DIR);
   app.set('view engine', 'hbs');
 
-  app.use(
-    pinoHttp({
-      logger: c.logger,
-      genReqId: (req, res) => {
-        const id = requestId(req);
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      customProps: (_req, res) => ((res as { locals?: { logContext?: object } }).locals?.logContext ?? {}),
-      // Log what identifies a request, never its headers or query (tokens, signatures, cookies live there).
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLogger(c.logger));
   app.use(helmet());
   app.use('/static', express.static(`${VIEWS_DIR}/static`, { index: false, maxAge: c.config.isProduction ? '1d' : 0 }));
 
-  app.use(healthRouter(c.readiness));
+  // The engine's version in /readyz is for the panel (its connection test) and admins, not for anyone who asks.
+  const billingKey = hasBillingKey(c.config.secrets.billingApiKey);
+  const adminToken = hasAdminToken(c.adminTokens);
+  app.use(healthRouter(c.readiness, (req) => billingKey(req) || adminToken(req)));
   app.use('/metrics', metricsRouter(c.metricsScraper, { token: c.config.metrics.token, trustProxy: c.config.http.trustProxy }));
   app.use(pagesRouter(c));
   app.use('/admin', adminConsoleRouter(c));
@@ -96,6 +131,7 @@ export function createApp(c: Container): Express {
   api.use(jsonBody(c.config.http.jsonLimit));
   api.use('/admin', requireAdmin(c.adminTokens));
   api.use('/admin/plans', adminPlansRouter(c.plans, c.config.publicUrl));
+  api.use('/admin/ip-pools', adminIpPoolsRouter(c.ipPools, c.clock, c.config.publicUrl));
   api.use('/admin/jobs', adminJobsRouter(c.jobs));
   api.use('/admin', adminCapacityRouter(c.capacity));
   api.use('/services', requireBillingKey(c.config.secrets.billingApiKey), servicesRouter(c.serviceQueries, c.uptime, c.clientSso));

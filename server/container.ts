@@ -21,6 +21,8 @@ import { createOvirtClient, type EngineTarget, type OvirtClient, OvirtError } fr
 import { EngineEventsRepository } from './repositories/engine-events';
 import { EventSyncStateRepository } from './repositories/event-sync-state';
 import { IncidentsRepository } from './repositories/incidents';
+import { IpAssignmentsRepository } from './repositories/ip-assignments';
+import { IpPoolsRepository } from './repositories/ip-pools';
 import { PlansRepository } from './repositories/plans';
 import { ServiceTimelinesRepository } from './repositories/service-timelines';
 import { SsoTokensRepository } from './repositories/sso-tokens';
@@ -37,6 +39,8 @@ import { CallbackService } from './services/callbacks';
 import { CapacityService } from './services/capacity';
 import { ClientSso } from './services/client-sso';
 import { ClusterInventoryReader } from './services/cluster-inventory';
+import { IpAllocation } from './services/ip-allocation';
+import { IpPools } from './services/ip-pools';
 import { PlanService } from './services/plans';
 import { EngineTemplateDisks } from './services/template-disks';
 import { ProvisioningService } from './services/provisioning';
@@ -71,6 +75,10 @@ export interface Container {
   eventSync: EventSync | undefined;
   /** Failover capacity; undefined without an engine. */
   capacity: CapacityService | undefined;
+  /** IP pools: the admin's CRUD and usage (issue 17). */
+  ipPools: IpPools;
+  /** Addresses for services: allocate at order intake, release at termination, the VPS's network view (issue 17). */
+  ipAllocation: IpAllocation;
   /** This container's Prometheus series (its own registry), recorded by the services it was handed to. */
   metrics: BridgeMetrics;
   /** Sets the scrape-time gauges and renders the registry for GET /metrics. */
@@ -120,6 +128,9 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const ssoTokens = new SsoTokensRepository(knex);
   const owner = `${hostname()}:${process.pid}`;
   const engineEventsRepo = new EngineEventsRepository(knex);
+  const ipPoolsRepo = new IpPoolsRepository(knex);
+  const ipAssignmentsRepo = new IpAssignmentsRepository(knex);
+  const ipAllocation = new IpAllocation({ knex, pools: ipPoolsRepo, assignments: ipAssignmentsRepo, clock });
   const adminAccounts = new AdminAccounts({
     users: new AdminUsersRepository(knex),
     sessions: new AdminSessionsRepository(knex),
@@ -302,6 +313,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     worker,
     capacity,
     metrics,
+    ipPools: new IpPools({ knex, pools: ipPoolsRepo, assignments: ipAssignmentsRepo, clock }),
+    ipAllocation,
     metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
     periodic,
     ovirt,

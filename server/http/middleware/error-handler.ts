@@ -5,10 +5,18 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { databaseUnavailable } from '../../db/errors';
+import { databaseUnavailable, loggableError } from '../../db/errors';
 import { AppError, ServiceUnavailableError, TooManyRequestsError } from '../../errors';
 
 const GENERIC_MESSAGE = 'An unexpected error occurred.';
+
+/** What the request log line says about an answer the handler chose (res.locals.refusal). */
+export interface Refusal {
+  code: string;
+  reason: string;
+  details?: unknown;
+  cause?: unknown;
+}
 
 function wantsHtml(req: Request): boolean {
   if (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/')) return false;
@@ -38,8 +46,20 @@ export function errorHandler(logger: Logger) {
     const requestId = String(req.id ?? '');
     if (!known) {
       (req.log ?? logger).error({ err, requestId }, 'unhandled error');
-    } else if (status >= 500) {
-      (req.log ?? logger).warn({ code: known.code, requestId, msg: known.message, ...(err instanceof AppError ? {} : { err }) }, 'request failed');
+    } else {
+      // An answer we chose (a refusal: the engine or database away, a bad request) is no fault of ours and has no
+      // stack worth reading. Its code and reason go into the one request log line (app.ts) as fields of their own
+      // (issue 21, item 20: a second warning carried the reason as a second `msg` key, which most parsers drop). A
+      // driver error behind it keeps its code and reason only, never its SQL.
+      const refusal: Refusal = {
+        code: known.code,
+        reason: known.message,
+        // What the client was told in detail (the engine's own reason for a 503, say) helps whoever reads the log.
+        ...(status >= 500 && known.details !== undefined ? { details: known.details } : {}),
+        ...(databaseUnavailable(err) ? { cause: loggableError(err) } : {}),
+      };
+      res.locals.refusal = refusal;
+      if (!req.log && status >= 500) logger.warn({ ...refusal, requestId }, 'request refused');
     }
     if (res.headersSent) {
       // Too late for a clean answer; drop the connection rather than send a corrupt body.

@@ -1,0 +1,143 @@
+/** Addresses held or quarantined (ip_assignments); returns domain objects, never rows. */
+import type { Knex } from 'knex';
+import { readDate, readNullableDate, readNumber } from '../db/columns';
+import type { IpAssignment } from '../domain/ip-assignment';
+import type { IpFamily } from '../domain/ip-address';
+
+interface IpAssignmentRow {
+  id: number;
+  pool_id: number;
+  address: string;
+  family: number;
+  service_row_id: number | null;
+  last_service_row_id: number;
+  billing_service_id: string;
+  held_since: unknown;
+  released_at: unknown;
+  quarantine_until: unknown;
+}
+
+const TABLE = 'ip_assignments';
+
+type Db = Knex | Knex.Transaction;
+
+function toAssignment(row: IpAssignmentRow): IpAssignment {
+  return {
+    id: readNumber(row.id),
+    poolId: readNumber(row.pool_id),
+    address: row.address,
+    family: readNumber(row.family) === 6 ? 6 : 4,
+    serviceRowId: row.service_row_id === null ? null : readNumber(row.service_row_id),
+    lastServiceRowId: readNumber(row.last_service_row_id),
+    billingServiceId: String(row.billing_service_id),
+    heldSince: readDate(row.held_since),
+    releasedAt: readNullableDate(row.released_at),
+    quarantineUntil: readNullableDate(row.quarantine_until),
+  };
+}
+
+export interface NewHolder {
+  serviceRowId: number;
+  billingServiceId: string;
+  now: Date;
+}
+
+/** Per pool: addresses held and addresses in quarantine at a given instant. */
+export interface PoolUse {
+  used: number;
+  quarantined: number;
+}
+
+export class IpAssignmentsRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /** What a service holds now (at most one per family). */
+  async heldBy(serviceRowId: number, db: Db = this.knex): Promise<IpAssignment[]> {
+    const rows = await db<IpAssignmentRow>(TABLE).where({ service_row_id: serviceRowId }).orderBy('family');
+    return rows.map(toAssignment);
+  }
+
+  /** Every row of these pools (held, quarantined or free for taking over), for choosing a free address. */
+  async ofPools(poolIds: number[], db: Db = this.knex): Promise<IpAssignment[]> {
+    if (poolIds.length === 0) return [];
+    const rows = await db<IpAssignmentRow>(TABLE).whereIn('pool_id', poolIds);
+    return rows.map(toAssignment);
+  }
+
+  /** The rows of one pool a service holds or that are still in quarantine, newest first: the holders list. */
+  async holders(poolId: number, now: Date, db: Db = this.knex): Promise<IpAssignment[]> {
+    const rows = await db<IpAssignmentRow>(TABLE)
+      .where({ pool_id: poolId })
+      .where((q) => q.whereNotNull('service_row_id').orWhere('quarantine_until', '>', now))
+      .orderBy('held_since', 'desc')
+      .orderBy('id', 'desc');
+    return rows.map(toAssignment);
+  }
+
+  /**
+   * Inserts a held row. Another holder of the address, or a second row of this family for the service, surfaces as
+   * the driver's unique violation: the caller decides which it was by reading what the service holds.
+   */
+  async insert(poolId: number, family: IpFamily, address: string, holder: NewHolder, db: Db = this.knex): Promise<IpAssignment> {
+    const [id] = await db(TABLE).insert({
+      pool_id: poolId,
+      address,
+      family,
+      service_row_id: holder.serviceRowId,
+      last_service_row_id: holder.serviceRowId,
+      billing_service_id: holder.billingServiceId,
+      held_since: holder.now,
+      released_at: null,
+      quarantine_until: null,
+    });
+    const row = await db<IpAssignmentRow>(TABLE).where({ id: Number(id) }).first();
+    if (!row) throw new Error(`ip assignment ${String(id)} vanished after insert`);
+    return toAssignment(row);
+  }
+
+  /**
+   * Takes over a released row whose quarantine is over; false when another allocation took it first (the WHERE is
+   * evaluated again after any lock wait, so only one of two racing allocations changes the row).
+   */
+  async takeOver(id: number, holder: NewHolder, db: Db = this.knex): Promise<boolean> {
+    const changed = await db(TABLE)
+      .where({ id })
+      .whereNull('service_row_id')
+      .where((q) => q.whereNull('quarantine_until').orWhere('quarantine_until', '<=', holder.now))
+      .update({
+        service_row_id: holder.serviceRowId,
+        last_service_row_id: holder.serviceRowId,
+        billing_service_id: holder.billingServiceId,
+        held_since: holder.now,
+        released_at: null,
+        quarantine_until: null,
+      });
+    return changed > 0;
+  }
+
+  /** Releases one held row into quarantine until `until`. */
+  async release(id: number, now: Date, until: Date, db: Db = this.knex): Promise<void> {
+    await db(TABLE).where({ id }).whereNotNull('service_row_id').update({ service_row_id: null, released_at: now, quarantine_until: until });
+  }
+
+  /** Held and quarantined counts per pool at `now`. */
+  async usage(now: Date, poolIds?: number[], db: Db = this.knex): Promise<Map<number, PoolUse>> {
+    const q = db(TABLE)
+      .select('pool_id')
+      .count({ used: 'service_row_id' })
+      .sum({ quarantined: db.raw('CASE WHEN service_row_id IS NULL AND quarantine_until > ? THEN 1 ELSE 0 END', [now]) })
+      .groupBy('pool_id');
+    if (poolIds) q.whereIn('pool_id', poolIds);
+    const rows = (await q) as Array<{ pool_id: unknown; used: unknown; quarantined: unknown }>;
+    return new Map(rows.map((r) => [readNumber(r.pool_id), { used: readNumber(r.used), quarantined: readNumber(r.quarantined ?? 0) }]));
+  }
+
+  /** Removes a pool's rows that nobody holds and whose quarantine is over (before the pool itself is deleted). */
+  async purgeFree(poolId: number, now: Date, db: Db = this.knex): Promise<number> {
+    return db(TABLE)
+      .where({ pool_id: poolId })
+      .whereNull('service_row_id')
+      .where((q) => q.whereNull('quarantine_until').orWhere('quarantine_until', '<=', now))
+      .delete();
+  }
+}

@@ -1,0 +1,108 @@
+/** IP pools in the database; returns domain objects, never rows. */
+import type { Knex } from 'knex';
+import { readDate, readNumber } from '../db/columns';
+import type { IpFamily } from '../domain/ip-address';
+import type { IpPool, IpPoolInput, IpRangeInput } from '../domain/ip-pool';
+
+interface IpPoolRow {
+  id: number;
+  name: string;
+  cluster: string;
+  network: string;
+  family: number;
+  cidr: string;
+  gateway: string;
+  dns: string;
+  dns_search: string;
+  ranges: string;
+  prefix_per_service: number;
+  quarantine_minutes: number;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+const TABLE = 'ip_pools';
+
+type Db = Knex | Knex.Transaction;
+
+/** A stored pool: the canonical input (every field resolved) and its family. */
+export type StoredPoolFields = IpPoolInput & { prefixPerService: number; family: IpFamily };
+
+function toPool(row: IpPoolRow): IpPool {
+  return {
+    id: readNumber(row.id),
+    name: row.name,
+    cluster: row.cluster,
+    network: row.network,
+    family: readNumber(row.family) === 6 ? 6 : 4,
+    cidr: row.cidr,
+    gateway: row.gateway,
+    dns: JSON.parse(row.dns) as string[],
+    dnsSearch: JSON.parse(row.dns_search) as string[],
+    ranges: JSON.parse(row.ranges) as IpRangeInput[],
+    prefixPerService: readNumber(row.prefix_per_service),
+    quarantineMinutes: readNumber(row.quarantine_minutes),
+    createdAt: readDate(row.created_at),
+    updatedAt: readDate(row.updated_at),
+  };
+}
+
+function toRow(p: StoredPoolFields): Omit<IpPoolRow, 'id' | 'created_at' | 'updated_at'> {
+  return {
+    name: p.name,
+    cluster: p.cluster,
+    network: p.network,
+    family: p.family,
+    cidr: p.cidr,
+    gateway: p.gateway,
+    dns: JSON.stringify(p.dns),
+    dns_search: JSON.stringify(p.dnsSearch),
+    ranges: JSON.stringify(p.ranges),
+    prefix_per_service: p.prefixPerService,
+    quarantine_minutes: p.quarantineMinutes,
+  };
+}
+
+export class IpPoolsRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async list(filter: { cluster?: string; names?: string[] } = {}, db: Db = this.knex): Promise<IpPool[]> {
+    const q = db<IpPoolRow>(TABLE).select('*').orderBy('name');
+    if (filter.cluster !== undefined) q.where('cluster', filter.cluster);
+    if (filter.names !== undefined) q.whereIn('name', filter.names);
+    return (await q).map(toPool);
+  }
+
+  async findByName(name: string, db: Db = this.knex): Promise<IpPool | undefined> {
+    const row = await db<IpPoolRow>(TABLE).where({ name }).first();
+    return row ? toPool(row) : undefined;
+  }
+
+  /**
+   * The pool, its row locked until `trx` ends (MySQL/MariaDB; SQLite's one writer needs no lock): an update or delete
+   * checks the pool's assignments under this lock, and an allocation's insert (its foreign key check reads the pool
+   * row) waits for it, so no address is handed out from a block while the block changes.
+   */
+  async lockByName(name: string, trx: Knex.Transaction): Promise<IpPool | undefined> {
+    const row = await trx<IpPoolRow>(TABLE).where({ name }).forUpdate().first();
+    return row ? toPool(row) : undefined;
+  }
+
+  async insert(fields: StoredPoolFields, now: Date, db: Db = this.knex): Promise<IpPool> {
+    const [id] = await db(TABLE).insert({ ...toRow(fields), created_at: now, updated_at: now });
+    const row = await db<IpPoolRow>(TABLE).where({ id: Number(id) }).first();
+    if (!row) throw new Error(`ip pool ${String(id)} vanished after insert`);
+    return toPool(row);
+  }
+
+  async update(id: number, fields: StoredPoolFields, now: Date, db: Db = this.knex): Promise<IpPool> {
+    await db(TABLE).where({ id }).update({ ...toRow(fields), updated_at: now });
+    const row = await db<IpPoolRow>(TABLE).where({ id }).first();
+    if (!row) throw new Error(`ip pool ${id} vanished during update`);
+    return toPool(row);
+  }
+
+  async delete(id: number, db: Db = this.knex): Promise<void> {
+    await db(TABLE).where({ id }).delete();
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * Addresses for services (issue 17): one IPv4 address, and one IPv6 prefix where the cluster has a v6 pool, taken at
+ * order time exactly once per service, released into quarantine at termination.
+ *
+ * Exactly once, on any number of instances, rests on two unique keys of ip_assignments, not on reading first: the
+ * address (two services never hold one address) and (service row, family) (one service never holds two). An
+ * allocation picks a random free slot — random, not the lowest, so allocations on several instances rarely pick the
+ * same one — and inserts it; a unique violation means either someone else took that address (pick another) or this
+ * service got one meanwhile (return that). Only when the pools have no fresh slot left does it take over a released
+ * row whose quarantine is over, oldest release first.
+ *
+ * It runs inside the caller's transaction (the order intake's), so the address is held exactly when the order is
+ * recorded. On MySQL/MariaDB a failed insert rolls back only its statement, on SQLite too, so the transaction goes on.
+ * A deadlock, though, rolls back the caller's whole transaction: it is thrown, and the caller runs its transaction
+ * again (billing-events retries contention already); allocateNow does the same for callers without one.
+ */
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import { constraintKind, lockContention } from '../db/errors';
+import { type IpAssignment, assignmentState, quarantineEnd } from '../domain/ip-assignment';
+import { type IpFamily, netmaskV4, parseCidr } from '../domain/ip-address';
+import { type IpPool, type SlotSpace, hostAddress, pickFreeSlot, slotIndex, slotOf, slotText } from '../domain/ip-pool';
+import type { IpAssignmentsRepository, NewHolder } from '../repositories/ip-assignments';
+import type { IpPoolsRepository } from '../repositories/ip-pools';
+import { IpPoolExhaustedError } from './ip-pool-errors';
+import { type IpPoolUsage, spaceOf, usageOf } from './ip-pools';
+
+type Db = Knex | Knex.Transaction;
+
+export interface AllocationRequest {
+  /** services.id (our row id), not the billing panel's service id. */
+  serviceRowId: number;
+  /** The billing panel's service id, kept beside the address for the admin's eyes. */
+  billingServiceId: string;
+  /** The plan's cluster. */
+  cluster: string;
+  /** The plan's pools by name; absent or empty: every pool of the cluster. */
+  poolNames?: string[];
+}
+
+export interface Allocation {
+  /** Undefined only when the cluster has no IPv4 pool at all (and the plan names none): addresses are not managed. */
+  ipv4?: IpAssignment;
+  /** Undefined when the cluster (or the plan's pools) has no IPv6 pool. */
+  ipv6?: IpAssignment;
+}
+
+/** What a VPS configures (cloud-init) from the addresses its service holds. */
+export interface ServiceNetwork {
+  /** `192.0.2.10`. */
+  ipv4: string[];
+  /** The prefix's `::1` with its length: `2001:db8:1:5::1/64`. */
+  ipv6: string[];
+  /** The prefixes held: `2001:db8:1:5::/64`. */
+  ipv6Prefixes: string[];
+  gatewayV4: string | null;
+  netmaskV4: string | null;
+  prefixLengthV4: number | null;
+  gatewayV6: string | null;
+  dns: string[];
+  dnsSearch: string[];
+  /** The oVirt vNIC profile for the NIC: the IPv4 pool's, else the IPv6 pool's. */
+  network: string | null;
+  pools: string[];
+}
+
+export interface FamilyCapacity extends IpPoolUsage {
+  pools: string[];
+}
+
+export interface FreeCounts {
+  /** null: no IPv4 pool applies (addresses are not managed, nothing to run out of). */
+  ipv4: FamilyCapacity | null;
+  ipv6: FamilyCapacity | null;
+  /** How many more orders the pools can take (the smaller family's free count); null when no pool applies. */
+  orders: number | null;
+}
+
+/** Blind random picks before reading the pool's taken slots: in a pool far from full the first one nearly always wins. */
+const BLIND_PICKS = 3;
+/**
+ * Allocation rounds before giving up. Each lost round means another transaction committed an address of these pools,
+ * so rounds are bounded by the pools' size anyway; this cap only guards against a bug turning into a hot loop.
+ */
+const MAX_ROUNDS = 500;
+/** Whole-transaction attempts of allocateNow after a deadlock. */
+const CONTENTION_ATTEMPTS = 5;
+
+interface Candidate {
+  pool: IpPool;
+  space: SlotSpace;
+}
+
+export class IpAllocation {
+  private readonly knex: Knex;
+  private readonly pools: IpPoolsRepository;
+  private readonly assignments: IpAssignmentsRepository;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  constructor(deps: { knex: Knex; pools: IpPoolsRepository; assignments: IpAssignmentsRepository; clock: Clock; random?: () => number }) {
+    this.knex = deps.knex;
+    this.pools = deps.pools;
+    this.assignments = deps.assignments;
+    this.clock = deps.clock;
+    this.random = deps.random ?? Math.random;
+  }
+
+  /**
+   * Gives the service its IPv4 address (and IPv6 prefix where a v6 pool applies) inside `trx`, or returns what it
+   * already holds: calling it again for the same service, from any instance, hands out nothing new.
+   * @throws IpPoolExhaustedError (422 ip_pool_exhausted) when a family's pools have no free slot; the caller's
+   *   transaction should then be rolled back (or the order refused), since the other family may have been taken.
+   */
+  async allocate(trx: Knex.Transaction, req: AllocationRequest): Promise<Allocation> {
+    const held = await this.assignments.heldBy(req.serviceRowId, trx);
+    const result: Allocation = { ipv4: held.find((a) => a.family === 4), ipv6: held.find((a) => a.family === 6) };
+    if (result.ipv4 && result.ipv6) return result;
+    const pools = await this.applicablePools(req, trx);
+    for (const family of [4, 6] as const) {
+      const key = family === 4 ? 'ipv4' : 'ipv6';
+      if (result[key]) continue;
+      const candidates = pools.filter((p) => p.family === family).map((pool) => ({ pool, space: spaceOf(pool) }));
+      if (candidates.length === 0) {
+        const named = req.poolNames && req.poolNames.length > 0;
+        // A plan that names pools wants addresses: none of its pools being IPv4 is a refusal, not "unmanaged".
+        if (family === 4 && named) {
+          throw new IpPoolExhaustedError(4, req.cluster, req.poolNames ?? [], `None of the plan's pools (${req.poolNames?.join(', ')}) is an IPv4 pool of cluster ${req.cluster}.`);
+        }
+        continue;
+      }
+      result[key] = await this.allocateFamily(trx, family, candidates, req);
+    }
+    return result;
+  }
+
+  /** allocate() in a transaction of its own, run again after a deadlock (for callers that hold no transaction). */
+  async allocateNow(req: AllocationRequest): Promise<Allocation> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.knex.transaction((trx) => this.allocate(trx, req));
+      } catch (err) {
+        if (!lockContention(err) || attempt >= CONTENTION_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, 5 + this.random() * 20 * attempt));
+      }
+    }
+  }
+
+  /**
+   * Releases what the service holds into quarantine (each pool's quarantine_minutes from `now`); returns the rows as
+   * they were held. Releasing a service that holds nothing does nothing, so termination may call it again.
+   */
+  async release(db: Db, serviceRowId: number, now: Date = this.clock.now()): Promise<IpAssignment[]> {
+    const held = await this.assignments.heldBy(serviceRowId, db);
+    if (held.length === 0) return [];
+    const pools = new Map((await this.pools.list({}, db)).map((p) => [p.id, p]));
+    for (const a of held) {
+      const minutes = pools.get(a.poolId)?.quarantineMinutes ?? 0;
+      await this.assignments.release(a.id, now, quarantineEnd(now, minutes), db);
+    }
+    return held;
+  }
+
+  /** The network configuration of what the service holds; undefined when it holds nothing. */
+  async heldBy(serviceRowId: number, db: Db = this.knex): Promise<ServiceNetwork | undefined> {
+    const held = await this.assignments.heldBy(serviceRowId, db);
+    if (held.length === 0) return undefined;
+    const pools = new Map((await this.pools.list({}, db)).map((p) => [p.id, p]));
+    const v4 = held.find((a) => a.family === 4);
+    const v6 = held.find((a) => a.family === 6);
+    const pool4 = v4 && pools.get(v4.poolId);
+    const pool6 = v6 && pools.get(v6.poolId);
+    const prefixLengthV4 = pool4 ? (parseCidr(pool4.cidr).cidr?.prefixLength ?? null) : null;
+    const v6Host = (a: IpAssignment, pool: IpPool) => {
+      const space = spaceOf(pool);
+      const slot = slotOf(space, a.address);
+      return slot === undefined ? a.address : hostAddress(space, slot);
+    };
+    const unique = (xs: string[]) => [...new Set(xs)];
+    return {
+      ipv4: v4 ? [v4.address] : [],
+      ipv6: v6 && pool6 ? [v6Host(v6, pool6)] : [],
+      ipv6Prefixes: v6 ? [v6.address] : [],
+      gatewayV4: pool4?.gateway ?? null,
+      netmaskV4: prefixLengthV4 === null ? null : netmaskV4(prefixLengthV4),
+      prefixLengthV4,
+      gatewayV6: pool6?.gateway ?? null,
+      dns: unique([...(pool4?.dns ?? []), ...(pool6?.dns ?? [])]),
+      dnsSearch: unique([...(pool4?.dnsSearch ?? []), ...(pool6?.dnsSearch ?? [])]),
+      network: pool4?.network ?? pool6?.network ?? null,
+      pools: [pool4?.name, pool6?.name].filter((n): n is string => n !== undefined),
+    };
+  }
+
+  /** Free slots per family for a cluster (and a plan's pools): the capacity answer and the panel's sold-out marking. */
+  async freeCounts(cluster: string, poolNames?: string[]): Promise<FreeCounts> {
+    const pools = await this.applicablePools({ cluster, poolNames }, this.knex);
+    const use = await this.assignments.usage(this.clock.now(), pools.map((p) => p.id));
+    const family = (f: IpFamily): FamilyCapacity | null => {
+      const ofFamily = pools.filter((p) => p.family === f);
+      if (ofFamily.length === 0) return null;
+      const sum: FamilyCapacity = { size: 0, used: 0, free: 0, quarantined: 0, pools: [] };
+      for (const pool of ofFamily) {
+        const u = usageOf(spaceOf(pool), use.get(pool.id));
+        sum.size += u.size;
+        sum.used += u.used;
+        sum.free += u.free;
+        sum.quarantined += u.quarantined;
+        sum.pools.push(pool.name);
+      }
+      return sum;
+    };
+    const ipv4 = family(4);
+    const ipv6 = family(6);
+    const frees = [ipv4, ipv6].filter((f): f is FamilyCapacity => f !== null).map((f) => f.free);
+    // A plan naming pools none of which is IPv4 can take no order (allocate refuses it).
+    const refused = ipv4 === null && poolNames !== undefined && poolNames.length > 0;
+    return { ipv4, ipv6, orders: refused ? 0 : frees.length === 0 ? null : Math.min(...frees) };
+  }
+
+  private async applicablePools(req: { cluster: string; poolNames?: string[] }, db: Db): Promise<IpPool[]> {
+    const named = req.poolNames && req.poolNames.length > 0 ? req.poolNames : undefined;
+    // A plan's pools must also be of its cluster: a vNIC profile of another cluster cannot be attached to the VM.
+    return this.pools.list({ cluster: req.cluster, names: named }, db);
+  }
+
+  private async allocateFamily(trx: Knex.Transaction, family: IpFamily, candidates: Candidate[], req: AllocationRequest): Promise<IpAssignment> {
+    const holder: NewHolder = { serviceRowId: req.serviceRowId, billingServiceId: req.billingServiceId, now: this.clock.now() };
+    const names = candidates.map((c) => c.pool.name);
+    // A lost race for the address: 'taken' when someone else holds it, what the service holds when it got one meanwhile.
+    const tryInsert = async (c: Candidate, slot: bigint): Promise<IpAssignment | 'taken'> => {
+      try {
+        return await this.assignments.insert(c.pool.id, family, slotText(c.space, slot), holder, trx);
+      } catch (err) {
+        if (constraintKind(err) !== 'unique') throw err;
+        return (await this.heldOfFamily(trx, req.serviceRowId, family)) ?? 'taken';
+      }
+    };
+
+    for (let i = 0; i < BLIND_PICKS; i++) {
+      const c = this.weighted(candidates, (x) => Number(x.space.size));
+      const slot = c && pickFreeSlot(c.space, [], this.random);
+      if (!c || slot === undefined) break;
+      const got = await tryInsert(c, slot);
+      if (got !== 'taken') return got;
+    }
+
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const rows = await this.assignments.ofPools(candidates.map((c) => c.pool.id), trx);
+      const takenByPool = new Map<number, bigint[]>();
+      const byId = new Map(candidates.map((x) => [x.pool.id, x]));
+      for (const r of rows) {
+        const c = byId.get(r.poolId);
+        const slot = c && slotOf(c.space, r.address);
+        const index = c && slot !== undefined ? slotIndex(c.space, slot) : undefined;
+        if (index === undefined) continue;
+        const list = takenByPool.get(r.poolId);
+        if (list) list.push(index);
+        else takenByPool.set(r.poolId, [index]);
+      }
+      const fresh = (c: Candidate) => Number(c.space.size) - new Set(takenByPool.get(c.pool.id) ?? []).size;
+      const c = this.weighted(candidates, fresh);
+      if (c) {
+        const slot = pickFreeSlot(c.space, takenByPool.get(c.pool.id) ?? [], this.random);
+        if (slot !== undefined) {
+          const got = await tryInsert(c, slot);
+          if (got !== 'taken') return got;
+          continue;
+        }
+      }
+      // No fresh slot: take over a released row whose quarantine is over, the one released longest ago first.
+      const reusable = rows
+        .filter((r) => assignmentState(r, holder.now) === 'free' && candidates.some((x) => x.pool.id === r.poolId))
+        .sort((a, b) => (a.quarantineUntil?.getTime() ?? 0) - (b.quarantineUntil?.getTime() ?? 0));
+      if (reusable.length === 0) throw new IpPoolExhaustedError(family, req.cluster, names);
+      for (const r of reusable.slice(0, 3)) {
+        let took: boolean;
+        try {
+          took = await this.assignments.takeOver(r.id, holder, trx);
+        } catch (err) {
+          if (constraintKind(err) !== 'unique') throw err;
+          took = false;
+        }
+        const mine = await this.heldOfFamily(trx, req.serviceRowId, family);
+        if (mine) return mine;
+        if (took) throw new Error(`ip assignment ${r.id} taken over but not held`);
+      }
+    }
+    throw new Error(`no IPv${family} slot could be allocated for service ${req.serviceRowId} after ${MAX_ROUNDS} rounds`);
+  }
+
+  private async heldOfFamily(trx: Knex.Transaction, serviceRowId: number, family: IpFamily): Promise<IpAssignment | undefined> {
+    return (await this.assignments.heldBy(serviceRowId, trx)).find((a) => a.family === family);
+  }
+
+  /** One candidate chosen with probability proportional to `weight`; undefined when all weigh nothing. */
+  private weighted(candidates: Candidate[], weight: (c: Candidate) => number): Candidate | undefined {
+    const weights = candidates.map(weight);
+    const total = weights.reduce((a, b) => a + Math.max(0, b), 0);
+    if (total <= 0) return undefined;
+    let r = this.random() * total;
+    for (let i = 0; i < candidates.length; i++) {
+      r -= Math.max(0, weights[i] ?? 0);
+      if (r < 0) return candidates[i];
+    }
+    return candidates.at(-1);
+  }
+}
