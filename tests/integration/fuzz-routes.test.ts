@@ -25,6 +25,8 @@ const ROUTES = [
   '/readyz',
   '/metrics',
   '/webhooks/billing',
+  '/webhooks/billing/verify',
+  '/api/v1/services',
   '/api/v1/services/{id}',
   '/api/v1/services/{id}/uptime',
   '/api/v1/services/{id}/sso',
@@ -69,7 +71,7 @@ const segment = fc.oneof(
   fc.constantFrom('1', '1001', '0', '-1', '99999999999999999999', 'Default', 'host1', '%00', '..%2F..%2Fetc', "1'or'1'='1", '<script>', '%E0%A4%A', '%', 'ü'),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
 );
-const query = fc.dictionary(fc.constantFrom('month', 'cursor', 'limit', 'state', 'kind', 'q', 'page', 'hosts', 'token', 'next', 'product_id', 'before_id', 'x'), fc.oneof(fc.string({ maxLength: 30 }), fc.constant('')), { maxKeys: 4 });
+const query = fc.dictionary(fc.constantFrom('month', 'cursor', 'limit', 'state', 'actual_state', 'kind', 'q', 'page', 'hosts', 'token', 'next', 'product_id', 'before_id', 'x'), fc.oneof(fc.string({ maxLength: 30 }), fc.constant('')), { maxKeys: 4 });
 const contentType = fc.constantFrom(undefined, 'application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data; boundary=x', 'application/xml');
 const body = fc.oneof(
   fc.constant(undefined),

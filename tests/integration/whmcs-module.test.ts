@@ -502,6 +502,38 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
   }, 90_000);
 });
 
+d.each(databaseKinds)('the WHMCS module locked out by the bridge\'s abuse limits on %s', (kind) => {
+  let t: TestApp;
+  let bridge: Server;
+  let at: { bridgeUrl: string; stateDir: string };
+
+  beforeAll(async () => {
+    needPhp();
+    // No engine needed: the key is refused before anything else. Two refused keys lock the address for 15 minutes.
+    t = await createTestApp(kind, { env: { RATE_LIMIT_AUTH_FAILURES: '2', RATE_LIMIT_AUTH_WINDOW_SECONDS: '900' } });
+    const { server, url } = await listen(t);
+    bridge = server;
+    at = { bridgeUrl: url, stateDir: mkdtempSync(path.join(tmpdir(), 'obh-whmcs-')) };
+    await runLifecycle(at, 'Setup', null, { products: { 7: { name: 'VPS HA M' } }, services: { 701: { userid: 55, pid: 7, status: 'Pending' } } });
+  }, 60_000);
+  afterAll(async () => {
+    await new Promise((r) => (bridge ? bridge.close(r) : r(undefined)));
+    await t?.close();
+    if (at?.stateDir) rmSync(at.stateDir, { recursive: true, force: true });
+  });
+
+  test('after RATE_LIMIT_AUTH_FAILURES wrong keys even the right key is held back, and WHMCS is told when to retry from Retry-After', async () => {
+    for (let i = 0; i < 2; i++) {
+      const wrong = await runLifecycle<string>(at, 'CreateAccount', 701, {}, { BRIDGE_API_KEY: 'not-the-key' });
+      expect(wrong.result).toContain('the bridge refused the API key');
+    }
+    const held = await runLifecycle<string>(at, 'CreateAccount', 701);
+    expect(held.exchanges.map((e) => e.status)).toEqual([429]);
+    expect(held.result).toMatch(/^oVirt HA Bridge: the bridge is holding back requests from this WHMCS server .*then retry in 1[45] minutes \[bridge: 429 too_many_requests: /);
+    expect(held.result).not.toContain('a few minutes');
+  }, 60_000);
+});
+
 d.each(databaseKinds)('the WHMCS client area after a host failure on %s', (kind) => {
   let w: UptimeWorld;
   let bridge: Server;
