@@ -39,6 +39,7 @@ import { CallbackService } from './services/callbacks';
 import { CapacityService } from './services/capacity';
 import { ClientSso } from './services/client-sso';
 import { ClusterInventoryReader } from './services/cluster-inventory';
+import { SecretBox } from './crypto/secret-box';
 import { IpAllocation } from './services/ip-allocation';
 import { IpPools } from './services/ip-pools';
 import { PlanService } from './services/plans';
@@ -131,6 +132,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const ipPoolsRepo = new IpPoolsRepository(knex);
   const ipAssignmentsRepo = new IpAssignmentsRepository(knex);
   const ipAllocation = new IpAllocation({ knex, pools: ipPoolsRepo, assignments: ipAssignmentsRepo, clock });
+  const secretBox = new SecretBox(config.secrets.encryptionKey);
   const adminAccounts = new AdminAccounts({
     users: new AdminUsersRepository(knex),
     sessions: new AdminSessionsRepository(knex),
@@ -167,6 +169,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
           k: config.capacity.failoverHosts,
         },
         cacheMs: config.capacity.cacheMs,
+        addresses: ipAllocation,
       })
     : undefined;
   const DAY = 86_400_000;
@@ -298,6 +301,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       publicUrl: config.publicUrl,
       maxWaiting: config.billing.maxWaiting,
       gate: overrides.gate ?? (capacity ? (orders) => capacity.gate(orders) : undefined),
+      secrets: secretBox,
+      addresses: ipAllocation,
       onQueued: () => worker.wake(),
     }),
     serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo }),

@@ -26,8 +26,29 @@ export interface Service {
   cancellationRequestedAt: Date | null;
   /** When the VPS first ran (uptime counts from here); null until then. */
   activatedAt: Date | null;
+  /** The OS the order chose (a key of the plan's `os_options`); null: the plan's template. */
+  osKey: string | null;
+  /** OpenSSH public keys for root, normalised one a line. */
+  sshKeys: string[];
+  /** The guest's time zone (IANA); null: the plan's SLA zone. */
+  guestTimeZone: string | null;
+  /**
+   * The root password sealed with SECRETS_KEY (crypto/secret-box.ts, context `passwordContext`) while provisioning
+   * still needs it; null once the VPS runs configured, or when the order brought SSH keys only.
+   */
+  sealedPassword: string | null;
+  /** The bridge made the password up (the order had neither password nor key): the panel gets it once, on service.active. */
+  passwordGenerated: boolean;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** The customer's login on their VPS: cloud-init sets root's password and keys. */
+export const VPS_USERNAME = 'root';
+
+/** What a sealed password is bound to, so it cannot be moved into another service's row and opened there. */
+export function passwordContext(billingServiceId: string): string {
+  return `service-password:${billingServiceId}`;
 }
 
 /** The engine VM name for a billing service: derived, so a lost create response can be resolved by looking it up. */

@@ -1,6 +1,6 @@
 /** Billing services (customers' VPS) in the database; plain domain objects out. */
 import type { Knex } from 'knex';
-import { readDate, readNullableDate, readNumber } from '../db/columns';
+import { readBoolean, readDate, readNullableDate, readNumber } from '../db/columns';
 import { isMysql } from '../db/knex';
 import type { ActualState, CancellationType, DesiredState, Service } from '../domain/service';
 
@@ -21,6 +21,11 @@ interface ServiceRow {
   cancellation_type: CancellationType | null;
   cancellation_requested_at: unknown;
   activated_at: unknown;
+  os_key: string | null;
+  ssh_keys: string | null;
+  guest_time_zone: string | null;
+  sealed_password: string | null;
+  password_generated: unknown;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -44,6 +49,11 @@ export interface NewService {
   hostname: string | null;
   desiredState: DesiredState;
   lastEventAt: Date | null;
+  osKey?: string | null;
+  sshKeys?: string[];
+  guestTimeZone?: string | null;
+  sealedPassword?: string | null;
+  passwordGenerated?: boolean;
 }
 
 function toInsertRow(s: NewService, now: Date): Record<string, unknown> {
@@ -55,6 +65,11 @@ function toInsertRow(s: NewService, now: Date): Record<string, unknown> {
     desired_state: s.desiredState,
     actual_state: 'pending',
     last_event_at: s.lastEventAt,
+    os_key: s.osKey ?? null,
+    ssh_keys: s.sshKeys?.length ? JSON.stringify(s.sshKeys) : null,
+    guest_time_zone: s.guestTimeZone ?? null,
+    sealed_password: s.sealedPassword ?? null,
+    password_generated: s.passwordGenerated ?? false,
     created_at: now,
     updated_at: now,
   };
@@ -79,6 +94,11 @@ function inserted(id: number, s: NewService, now: Date): Service {
     cancellationType: null,
     cancellationRequestedAt: null,
     activatedAt: null,
+    osKey: s.osKey ?? null,
+    sshKeys: s.sshKeys ?? [],
+    guestTimeZone: s.guestTimeZone ?? null,
+    sealedPassword: s.sealedPassword ?? null,
+    passwordGenerated: s.passwordGenerated ?? false,
     createdAt: now,
     updatedAt: now,
   };
@@ -102,6 +122,11 @@ function toService(r: ServiceRow): Service {
     cancellationType: r.cancellation_type,
     cancellationRequestedAt: readNullableDate(r.cancellation_requested_at),
     activatedAt: readNullableDate(r.activated_at),
+    osKey: r.os_key ?? null,
+    sshKeys: r.ssh_keys ? (JSON.parse(r.ssh_keys) as string[]) : [],
+    guestTimeZone: r.guest_time_zone ?? null,
+    sealedPassword: r.sealed_password ?? null,
+    passwordGenerated: readBoolean(r.password_generated),
     createdAt: readDate(r.created_at),
     updatedAt: readDate(r.updated_at),
   };
@@ -121,6 +146,11 @@ const COLUMNS: Record<keyof ServiceChanges, string> = {
   cancellationType: 'cancellation_type',
   cancellationRequestedAt: 'cancellation_requested_at',
   activatedAt: 'activated_at',
+  osKey: 'os_key',
+  sshKeys: 'ssh_keys',
+  guestTimeZone: 'guest_time_zone',
+  sealedPassword: 'sealed_password',
+  passwordGenerated: 'password_generated',
 };
 
 export class ServicesRepository {
@@ -188,7 +218,9 @@ export class ServicesRepository {
   async update(id: number, changes: ServiceChanges, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
     const row: Record<string, unknown> = { updated_at: now };
     for (const [key, value] of Object.entries(changes)) {
-      if (value !== undefined) row[COLUMNS[key as keyof ServiceChanges]] = value;
+      if (value === undefined) continue;
+      // Keys are a list, stored as JSON text like plans' lists.
+      row[COLUMNS[key as keyof ServiceChanges]] = key === 'sshKeys' ? (Array.isArray(value) && value.length > 0 ? JSON.stringify(value) : null) : value;
     }
     await trx(TABLE).where({ id }).update(row);
   }

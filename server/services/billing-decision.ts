@@ -2,7 +2,7 @@
  * What one billing event does to one service, decided from rows already read: no I/O here, so a batch of deliveries
  * can read everything at once, decide each in memory and write the results together (services/billing-events.ts).
  */
-import type { Plan } from '../domain/plan';
+import { osChoiceFor, type Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
 import { type AppError, ConflictError, UnprocessableError } from '../errors';
 import type { NewService, ServiceChanges } from '../repositories/services';
@@ -44,6 +44,10 @@ export const messages = {
   clusterMismatch: (from: string, to: string) =>
     `The new plan runs in cluster ${to}, the current one in ${from}; moving a VPS between clusters is not supported yet.`,
   reused: (id: string) => `Webhook id ${id} was already used for a different body.`,
+  unknownOs: (os: string, plan: Plan) =>
+    plan.osOptions.length === 0
+      ? `Operating system ${os} cannot be chosen: plan ${plan.name} offers only its own template.`
+      : `Operating system ${os} is not offered by plan ${plan.name}; choose one of ${plan.osOptions.map((o) => o.key).join(', ')}.`,
 };
 
 const refuse = (error: AppError): Decision => ({ kind: 'refuse', error });
@@ -82,6 +86,11 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
     case 'service.create': {
       if (!plan) return unknownProduct(event.data.product_id);
       if (!service) {
+        const os = osChoiceFor(plan, event.data.os);
+        if (!os) {
+          return refuse(new UnprocessableError('unknown_os', messages.unknownOs(event.data.os ?? '', plan), { os: event.data.os, choices: plan.osOptions.map((o) => o.key) }));
+        }
+        // The password itself is sealed by the caller (it holds the key); nothing secret is decided here.
         const insert: NewService = {
           serviceId,
           clientId: event.data.client_id,
@@ -89,6 +98,9 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
           hostname: event.data.hostname ?? null,
           desiredState: 'active',
           lastEventAt: eventAt,
+          osKey: os.key,
+          sshKeys: event.data.ssh_keys ?? [],
+          guestTimeZone: event.data.time_zone ?? null,
         };
         return { kind: 'accept', applied: true, insert, service: { desiredState: 'active', actualState: 'pending' } };
       }

@@ -13,8 +13,10 @@ import type { Clock } from '../clock';
 import { GroupCommit, type BatchResult } from '../db/group-commit';
 import { constraintKind } from '../db/errors';
 import { isMysql } from '../db/knex';
+import { randomPassword } from '../crypto/random-password';
+import type { SecretBox } from '../crypto/secret-box';
 import type { Plan } from '../domain/plan';
-import type { Service } from '../domain/service';
+import { passwordContext, type Service } from '../domain/service';
 import { type AppError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../errors';
 import type { JobQueue, NewJob } from '../jobs/job-queue';
 import type { PlansRepository } from '../repositories/plans';
@@ -22,6 +24,7 @@ import type { NewService, ServicesRepository } from '../repositories/services';
 import type { NewDelivery, WebhookDeliveries } from '../repositories/webhook-deliveries';
 import type { BillingEvent } from '../webhooks/billing-event';
 import { decide, messages } from './billing-decision';
+import type { IpAllocation } from './ip-allocation';
 
 export interface DeliveryAnswer {
   webhook_id: string;
@@ -80,6 +83,10 @@ export class BillingEventService {
       /** Deliveries allowed to wait for a transaction; past it a delivery gets 503 at once (WEBHOOK_MAX_WAITING). */
       maxWaiting: number;
       gate?: OrderGate;
+      /** Seals a new order's root password (SECRETS_KEY) before it is written. */
+      secrets: SecretBox;
+      /** Gives each new service its addresses in the order's own transaction. */
+      addresses?: IpAllocation;
       /** Told after commit that jobs were queued, so a local worker can start at once. */
       onQueued?: () => void;
     },
@@ -198,7 +205,7 @@ export class BillingEventService {
         results[index] = { ok: false, error: decision.error };
         continue;
       }
-      if (decision.insert) inserts.push(decision.insert);
+      if (decision.insert) inserts.push(this.withSealedPassword(decision.insert, event));
       if (decision.changes && service) await this.d.services.update(service.id, decision.changes, now, trx);
       if (decision.applied && service) jobs.push(reconcile(service.id));
       answers.push({ item, index, applied: decision.applied, ...(decision.note ? { note: decision.note } : {}), ...(decision.service ? { state: decision.service } : {}) });
@@ -206,6 +213,7 @@ export class BillingEventService {
 
     const created = await this.d.services.insertMany(inserts, now, trx);
     for (const s of created) jobs.push(reconcile(s.id));
+    await this.allocateAddresses(trx, created, plans);
     await this.d.jobs.enqueueMany(jobs, trx);
     queued.value = jobs.length > 0;
 
@@ -228,6 +236,35 @@ export class BillingEventService {
     }
     await this.d.deliveries.insertMany(deliveries, now, trx);
     return results;
+  }
+
+  /**
+   * The order's password sealed for its service, or a strong one made up when the order brings neither password nor
+   * key (the customer must be able to log in; the panel gets it once, in service.active).
+   */
+  private withSealedPassword(insert: NewService, event: BillingEvent): NewService {
+    if (event.type !== 'service.create') return insert;
+    const given = event.data.password;
+    const generate = given === undefined && (event.data.ssh_keys ?? []).length === 0;
+    const plain = given ?? (generate ? randomPassword() : undefined);
+    if (plain === undefined) return insert;
+    return { ...insert, sealedPassword: this.d.secrets.seal(plain, passwordContext(insert.serviceId)), passwordGenerated: generate };
+  }
+
+  /**
+   * Addresses for the services this batch created, in the same transaction: an order is recorded holding its addresses
+   * or not at all. Pools that ran out throw ip_pool_exhausted (422), which rolls the batch back; written again one by
+   * one (writeWithRetry), only the order that found no address is refused.
+   */
+  private async allocateAddresses(trx: Knex.Transaction, created: Service[], plans: Plan[]): Promise<void> {
+    const addresses = this.d.addresses;
+    if (!addresses) return;
+    const byId = new Map(plans.map((p) => [p.id, p]));
+    for (const service of created) {
+      const plan = byId.get(service.planId);
+      if (!plan) continue;
+      await addresses.allocate(trx, { serviceRowId: service.id, billingServiceId: service.serviceId, cluster: plan.cluster, poolNames: plan.ipPools });
+    }
   }
 
   /**

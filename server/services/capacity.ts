@@ -31,6 +31,7 @@ import type { ServicesRepository } from '../repositories/services';
 import type { Order } from './billing-events';
 import type { ClusterInventoryReader } from './cluster-inventory';
 import { ClusterSnapshots, planShape, type Snapshot } from './cluster-snapshots';
+import type { IpAllocation } from './ip-allocation';
 
 export { planShape } from './cluster-snapshots';
 
@@ -55,6 +56,8 @@ export interface ProductCapacity {
   /** True when counting stopped at the limit: at least `headroom` more fit. */
   headroom_at_least: boolean;
   reason: string | null;
+  /** Free addresses in the plan's IP pools; null where no pool of that family applies (addresses not managed). */
+  addresses: { ipv4_free: number | null; ipv6_free: number | null };
 }
 
 /**
@@ -62,6 +65,16 @@ export interface ProductCapacity {
  * each on a 500-host cluster), so the answer stops at "at least 200".
  */
 const PANEL_HEADROOM_LIMIT = 200;
+
+/**
+ * An engine failure as the billing panel may read it. WHMCS shows our errors to its staff, and an engine error's
+ * message names the engine's internal URL (and, for a refused login, our user); its publicDetail says the same without
+ * them (issue 21).
+ */
+function inWordsForThePanel(err: unknown): never {
+  if (err instanceof OvirtError) throw new ServiceUnavailableError(`Failover capacity cannot be checked right now: ${err.publicDetail}.`, { reason: err.publicDetail });
+  throw err;
+}
 
 export class CapacityService {
   private readonly resolved: CapacityOptions;
@@ -77,6 +90,8 @@ export class CapacityService {
       logger: Logger;
       options: Partial<CapacityOptions>;
       cacheMs: number;
+      /** Free addresses limit sales like room does: a plan whose pools are empty cannot be sold. */
+      addresses?: IpAllocation;
     },
   ) {
     this.resolved = resolveCapacityOptions(d.options);
@@ -149,16 +164,23 @@ export class CapacityService {
   async forProduct(productId: string): Promise<ProductCapacity> {
     const plan = await this.d.plans.findByProductId(productId);
     if (!plan) throw new NotFoundError('plan for product', productId);
-    const inventory = await this.snapshots.withPending(await this.snapshots.cached(plan.cluster));
+    const inventory = await this.snapshots.withPending(await this.snapshots.cached(plan.cluster).catch(inWordsForThePanel));
     const [headroom] = sellableHeadroomForPlans(inventory, [planShape(plan)], { ...this.d.options, headroomLimit: PANEL_HEADROOM_LIMIT });
     const verdict = canSell(inventory, planShape(plan), this.d.options);
     const warnOnly = plan.failoverGate === 'warn' && verdict.code === 'failover_reserve_exceeded';
+    const free = this.d.addresses ? await this.d.addresses.freeCounts(plan.cluster, plan.ipPools) : undefined;
+    const addresses = { ipv4_free: free?.ipv4?.free ?? null, ipv6_free: free?.ipv6?.free ?? null };
+    const roomCount = headroom?.count ?? 0;
+    // Addresses bound the headroom when they are fewer than the room: each order takes one.
+    const byAddresses = free?.orders !== null && free?.orders !== undefined && free.orders < roomCount;
+    const exhausted = free?.orders === 0;
     return {
       product_id: plan.productId,
-      can_sell: verdict.ok || warnOnly,
-      headroom: headroom?.count ?? 0,
-      headroom_at_least: headroom?.atLeast ?? false,
-      reason: verdict.ok ? null : verdict.message,
+      can_sell: (verdict.ok || warnOnly) && !exhausted,
+      headroom: byAddresses ? (free?.orders ?? 0) : roomCount,
+      headroom_at_least: byAddresses ? false : (headroom?.atLeast ?? false),
+      reason: exhausted ? ipPoolsExhaustedMessage(plan) : verdict.ok ? null : verdict.message,
+      addresses,
     };
   }
 
@@ -191,7 +213,7 @@ export class CapacityService {
     } catch (err) {
       if (err instanceof NotFoundError) return new UnprocessableError('unknown_cluster', `Plan ${plan.productId} points at cluster ${plan.cluster}, which the engine does not have.`);
       if (err instanceof OvirtError) {
-        return new ServiceUnavailableError('Failover capacity cannot be checked right now (the oVirt engine does not answer); the order was not taken, please retry.', { reason: err.message });
+        return new ServiceUnavailableError('Failover capacity cannot be checked right now (the oVirt engine does not answer); the order was not taken, please retry.', { reason: err.publicDetail });
       }
       throw err;
     }
@@ -247,4 +269,9 @@ export class CapacityService {
     if (queued > 0) this.d.logger.warn({ cluster: inventory.cluster.name, queued }, 'HA settings changed by hand; reconcile jobs queued to set them back');
     return queued;
   }
+}
+
+function ipPoolsExhaustedMessage(plan: Plan): string {
+  const pools = plan.ipPools.length > 0 ? `the IP pools ${plan.ipPools.join(', ')}` : `the IP pools of cluster ${plan.cluster}`;
+  return `No free address is left in ${pools}; add addresses to a pool (admin API /api/v1/admin/ip-pools) to sell plan ${plan.productId} again.`;
 }

@@ -5,6 +5,8 @@
  * Standard Webhooks timestamp header changes on every retry.
  */
 import { z } from 'zod';
+import { normalizeSshKey, sshKeyProblem } from '../domain/ssh-key';
+import { isValidTimeZone } from '../domain/zoned-time';
 
 /** Billing ids become part of VM names, so they keep to characters every engine accepts in a name. */
 const billingId = z.union([
@@ -20,13 +22,35 @@ const hostname = z
   .max(253, 'must be at most 253 characters')
   .regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'must be a host name such as vps1.example.net');
 
+/** A plan's OS key (admin-plans.schema.ts gives keys the same shape). */
+const osKey = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be an OS key of the plan, such as debian-12');
+/**
+ * The root password: printable, one line, long enough to survive the internet. It is sealed at once and never
+ * stored, logged or answered in clear.
+ */
+const password = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(128, 'must be at most 128 characters')
+  .refine((s) => !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(s), 'must not contain control characters or line breaks');
+const sshKey = z
+  .string()
+  .max(16_384, 'must be at most 16384 characters')
+  .superRefine((key, ctx) => {
+    const problem = sshKeyProblem(key);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem.reason} (${key.trim().slice(0, 30)}…)` });
+  })
+  .transform(normalizeSshKey);
+const sshKeys = z.array(sshKey).max(20, 'at most 20 keys');
+const guestTimeZone = z.string().max(64, 'must be at most 64 characters').refine(isValidTimeZone, 'must be an IANA time zone such as UTC or Europe/Amsterdam');
+
 // Panels add fields of their own to `data`; unknown ones are dropped, never stored.
 const serviceRef = { service_id: billingId, client_id: billingId.optional() };
 
 export const billingEventSchema = z.discriminatedUnion(
   'type',
   [
-    z.object({ type: z.literal('service.create'), timestamp: z.iso.datetime({ offset: true }).optional(), data: z.object({ ...serviceRef, client_id: billingId, product_id: productId, hostname: hostname.optional() }) }).strict(),
+    z.object({ type: z.literal('service.create'), timestamp: z.iso.datetime({ offset: true }).optional(), data: z.object({ ...serviceRef, client_id: billingId, product_id: productId, hostname: hostname.optional(), os: osKey.optional(), password: password.optional(), ssh_keys: sshKeys.optional(), time_zone: guestTimeZone.optional() }) }).strict(),
     z.object({ type: z.literal('service.suspend'), timestamp: z.iso.datetime({ offset: true }).optional(), data: z.object({ ...serviceRef, reason: z.string().max(500).optional() }) }).strict(),
     z.object({ type: z.literal('service.unsuspend'), timestamp: z.iso.datetime({ offset: true }).optional(), data: z.object(serviceRef) }).strict(),
     z.object({ type: z.literal('service.terminate'), timestamp: z.iso.datetime({ offset: true }).optional(), data: z.object(serviceRef) }).strict(),
