@@ -142,9 +142,9 @@ export async function ssoCookie(bridge: RunningBridge, serviceId: string, client
     const set = redeemed.headers.get('set-cookie') ?? '';
     const m = /(ohb_client=[^;]+)/.exec(set);
     if (redeemed.status === 303 && m?.[1]) return { cookie: m[1], linkStatus: minted.status, redeemStatus: redeemed.status, fromSso: true };
-    return { cookie: `ohb_client=${bridge.container.clientSessions.sign(clientId)}`, linkStatus: minted.status, redeemStatus: redeemed.status, fromSso: false };
+    return { cookie: `ohb_client=${await bridge.container.clientSessions.start(clientId)}`, linkStatus: minted.status, redeemStatus: redeemed.status, fromSso: false };
   }
-  return { cookie: `ohb_client=${bridge.container.clientSessions.sign(clientId)}`, linkStatus: minted.status, redeemStatus: 0, fromSso: false };
+  return { cookie: `ohb_client=${await bridge.container.clientSessions.start(clientId)}`, linkStatus: minted.status, redeemStatus: 0, fromSso: false };
 }
 
 export async function measureReports(kind: DatabaseKind, db: BenchDatabase, workspace: string, s: Settings): Promise<ReportFigures> {

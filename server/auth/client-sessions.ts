@@ -1,39 +1,47 @@
 /**
- * Client-area sessions: an HS256 JWT (audience `client`) in an HttpOnly cookie, naming the billing client it
- * belongs to. Stateless, so any instance serves the pages; short-lived, because the panel mints a fresh link
+ * Client-area sessions: a random id in an HttpOnly cookie names a server-side session (only its SHA-256 is stored)
+ * for the billing client it belongs to. Server-side so that signing out ends it at once on every instance (issue 21:
+ * the stateless token it replaced kept working until it expired); short-lived, because the panel mints a fresh link
  * whenever the customer opens their service again.
  */
-import jwt from 'jsonwebtoken';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
-import { TOKEN_ISSUER } from './admin-tokens';
+import type { ClientSessionsRepository } from '../repositories/client-sessions';
 
-export const CLIENT_AUDIENCE = 'client';
 export const CLIENT_COOKIE = 'ohb_client';
 
-export class ClientSessions {
-  constructor(
-    private readonly secret: string,
-    private readonly clock: Clock,
-    readonly ttlSeconds = 2 * 3600,
-  ) {}
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-  sign(clientId: string): string {
-    const iat = Math.floor(this.clock.now().getTime() / 1000);
-    return jwt.sign({ iat, exp: iat + this.ttlSeconds }, this.secret, { algorithm: 'HS256', audience: CLIENT_AUDIENCE, issuer: TOKEN_ISSUER, subject: clientId });
+export class ClientSessions {
+  readonly ttlSeconds: number;
+
+  constructor(private readonly d: { sessions: ClientSessionsRepository; clock: Clock; ttlSeconds?: number }) {
+    this.ttlSeconds = d.ttlSeconds ?? 2 * 3600;
   }
 
-  /** The client id in a valid session token, or undefined (expired, forged, or an admin token). */
-  verify(token: string): string | undefined {
-    try {
-      const payload = jwt.verify(token, this.secret, {
-        algorithms: ['HS256'],
-        audience: CLIENT_AUDIENCE,
-        issuer: TOKEN_ISSUER,
-        clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
-      });
-      return typeof payload === 'object' && payload.sub ? payload.sub : undefined;
-    } catch {
-      return undefined;
-    }
+  /** Starts a session for `clientId`; returns the cookie value. */
+  async start(clientId: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.d.clock.now();
+    await this.d.sessions.insert({ tokenHash: sha256(token), clientId, expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000) }, now);
+    return token;
+  }
+
+  /** The client id of a live session, or undefined (unknown, expired, signed out, or not a session id at all). */
+  async clientOf(token: string): Promise<string | undefined> {
+    if (!TOKEN.test(token)) return undefined;
+    const row = await this.d.sessions.findByTokenHash(sha256(token));
+    return row && row.expiresAt.getTime() > this.d.clock.now().getTime() ? row.clientId : undefined;
+  }
+
+  /** Signs out: the session ends for every instance at once. */
+  async end(token: string): Promise<void> {
+    if (TOKEN.test(token)) await this.d.sessions.deleteByTokenHash(sha256(token));
+  }
+
+  /** Housekeeping: sessions past their end. */
+  purge(): Promise<number> {
+    return this.d.sessions.purge(this.d.clock.now());
   }
 }

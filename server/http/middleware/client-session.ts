@@ -12,7 +12,7 @@ export function readCookie(req: Request, name: string): string | undefined {
 }
 
 /** The signed-in client's id, or undefined. */
-export function clientOf(req: Request, sessions: ClientSessions): string | undefined {
+export async function clientOf(req: Request, sessions: ClientSessions): Promise<string | undefined> {
   const token = readCookie(req, CLIENT_COOKIE);
-  return token ? sessions.verify(token) : undefined;
+  return token ? sessions.clientOf(token) : undefined;
 }

@@ -9,7 +9,7 @@ import { CLIENT_COOKIE, type ClientSessions } from '../../auth/client-sessions';
 import { NotFoundError } from '../../errors';
 import type { ClientSso } from '../../services/client-sso';
 import type { UptimeReports } from '../../services/uptime-reports';
-import { clientOf } from '../middleware/client-session';
+import { clientOf, readCookie } from '../middleware/client-session';
 import { presentClientServiceList, presentClientServicePage } from '../presenters/client-area';
 
 const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/) });
@@ -42,7 +42,7 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
       invalid(res, 410, 'This sign-in link was already used or has expired. Open your VPS again from the client area of your billing panel.');
       return;
     }
-    res.cookie(CLIENT_COOKIE, d.sessions.sign(grant.clientId), {
+    res.cookie(CLIENT_COOKIE, await d.sessions.start(grant.clientId), {
       httpOnly: true,
       sameSite: 'lax',
       secure: d.secureCookies,
@@ -53,7 +53,7 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
   });
 
   router.get('/services', async (req, res) => {
-    const clientId = clientOf(req, d.sessions);
+    const clientId = await clientOf(req, d.sessions);
     if (!clientId) {
       invalid(res, 401, 'Your session has ended. Open your VPS again from the client area of your billing panel.');
       return;
@@ -63,7 +63,7 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
   });
 
   router.get('/services/:service_id', async (req, res) => {
-    const clientId = clientOf(req, d.sessions);
+    const clientId = await clientOf(req, d.sessions);
     if (!clientId) {
       invalid(res, 401, 'Your session has ended. Open your VPS again from the client area of your billing panel.');
       return;
@@ -74,7 +74,9 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     res.render('client/service', presentClientServicePage(report));
   });
 
-  router.post('/logout', (_req, res) => {
+  router.post('/logout', async (req, res) => {
+    const token = readCookie(req, CLIENT_COOKIE);
+    if (token) await d.sessions.end(token);
     res.clearCookie(CLIENT_COOKIE, { path: '/client' });
     invalid(res, 200, 'You are signed out. Open your VPS again from the client area of your billing panel.');
   });
