@@ -8,6 +8,7 @@ import { generateScenario } from './scenario/generate';
 import { loadScenario } from './scenario/load';
 import type { Scenario, ScenarioInput } from './scenario/schema';
 import type { Engine } from './world/engine';
+import { guestView, type GuestView } from './world/guest-agent';
 import { HOST_FAULTS, type HostFault, type VmStatus } from './world/model';
 import { DEFAULT_TIMINGS, type Timings } from './world/timings';
 import type { World } from './world/world';
@@ -138,6 +139,11 @@ export class Simulator {
    * shutdown time, and 61 "VM … is down. Exit message: User shut down from within the guest". Never restarted by
    * HA, as the exit is not an error (reference §13.3).
    */
+  /** What the guest applied (cloud-init) and what its agent reports: `GET /__sim/vms/{vm}/guest`. */
+  guest(idOrName: string): GuestView {
+    return guestView(this.world, this.vm(idOrName));
+  }
+
   guestShutdownVm(idOrName: string): void {
     const vm = this.vm(idOrName);
     const host = vm.hostId ? this.world.hosts.get(vm.hostId) : undefined;

@@ -9,6 +9,8 @@ import { disksRouter } from './routes/disks';
 import { eventsRouter } from './routes/events';
 import { hostsRouter } from './routes/hosts';
 import { infrastructureRouter } from './routes/infrastructure';
+import { networksRouter } from './routes/networks';
+import { nicsRouter } from './routes/nics';
 import { vmsRouter } from './routes/vms';
 
 /** Strips matrix parameters (`/events;from=12`) out of the path so routes match, keeping them for `param()`. */
@@ -69,7 +71,9 @@ export function apiRouter(sim: Simulator, base: string): Router {
     res.set('Link', linkHeader(req, base));
     sendDoc(res, 200, { root: 'api', body: presentApiRoot(sim.engine, base, res.locals.actor as Actor) });
   });
+  router.use(nicsRouter(sim));
   router.use(vmsRouter(sim));
+  router.use(networksRouter(sim));
   router.use(hostsRouter(sim));
   router.use(infrastructureRouter(sim));
   router.use(disksRouter(sim));

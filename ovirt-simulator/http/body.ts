@@ -1,41 +1,9 @@
 import type { Request } from 'express';
-import { z } from 'zod';
-import { EngineError, syntaxError } from '../world/engine-error';
+import type { z } from 'zod';
+import { EngineError } from '../world/engine-error';
 import type { VmInput } from '../world/vm-commands';
-import { parseJson } from '../wire/json';
-import { parseXml } from '../wire/xml';
-
-// Leaf coercions: XML gives strings; JSON may give strings or natives (reference §1.3).
-const str = z.union([z.string(), z.number(), z.boolean()]).transform(String);
-const int = z.union([
-  z.number().int(),
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+$/)
-    .transform(Number),
-]);
-const bool = z.union([
-  z.boolean(),
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .refine((v) => ['true', 'false', '1', '0'].includes(v), 'expected a boolean')
-    .transform((v) => v === 'true' || v === '1'),
-]);
-
-/** An element that may be empty (`<high_availability/>` parses to ''). */
-function obj<S extends z.ZodRawShape>(shape: S) {
-  return z.preprocess((v) => (v === '' ? {} : v), z.object(shape));
-}
-
-/** Repeated elements: XML gives one object or an array; JSON always an array. */
-function list<T extends z.ZodType>(item: T) {
-  return z.preprocess((v) => (v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item));
-}
-
-const ref = obj({ id: str.optional(), name: str.optional() });
+import { bool, definedRef, int, list, obj, parse, readRaw, ref, str } from './body-parse';
+import { initializationSchema, toInitInput } from './body-initialization';
 
 const topology = obj({ sockets: int.optional(), cores: int.optional(), threads: int.optional() });
 
@@ -70,6 +38,7 @@ const vmSchema = obj({
   type: str.optional(),
   delete_protected: bool.optional(),
   disk_attachments: diskAttachments.optional(),
+  initialization: initializationSchema.optional(),
 });
 
 const actionSchema = obj({
@@ -78,39 +47,11 @@ const actionSchema = obj({
   async: bool.optional(),
   fence_type: str.optional(),
   host: ref.optional(),
-  vm: obj({ placement_policy: placement.optional() }).optional(),
+  use_cloud_init: bool.optional(),
+  vm: obj({ placement_policy: placement.optional(), initialization: initializationSchema.optional() }).optional(),
 });
 
 export type ActionInput = z.infer<typeof actionSchema>;
-
-function usage(req: Request, method: string): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}/ovirt-engine/apidoc#${method}`;
-}
-
-/** Parses the request body as XML or JSON by `Content-Type`; XML must have the expected root element. */
-function readRaw(req: Request, root: string, method: string): unknown {
-  const text = typeof req.body === 'string' ? req.body : '';
-  if (text.trim() === '') return {};
-  const type = (req.get('content-type') ?? 'application/xml').toLowerCase();
-  try {
-    if (type.includes('json')) {
-      const value = parseJson(text);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-      return value;
-    }
-    const parsed = parseXml(text);
-    if (parsed.root !== root) throw new Error(`unexpected root <${parsed.root}>`);
-    return parsed.value;
-  } catch {
-    throw syntaxError(usage(req, method));
-  }
-}
-
-function parse<T extends z.ZodType>(schema: T, raw: unknown, req: Request, method: string): z.output<T> {
-  const result = schema.safeParse(raw);
-  if (!result.success) throw syntaxError(usage(req, method));
-  return result.data;
-}
 
 export function readVm(req: Request, method: 'add' | 'update'): VmInput {
   const v = parse(vmSchema, readRaw(req, 'vm', `services/vms/methods/${method}`), req, `services/vms/methods/${method}`);
@@ -160,14 +101,11 @@ export function readVm(req: Request, method: 'add' | 'update'): VmInput {
       };
     });
   }
+  if (v.initialization) input.initialization = toInitInput(v.initialization);
   return input;
 }
 
 export function readAction(req: Request, service: string, action: string): ActionInput {
   const method = `services/${service}/methods/${action}`;
   return parse(actionSchema, readRaw(req, 'action', method), req, method);
-}
-
-function definedRef(r: { id?: string | undefined; name?: string | undefined }): { id?: string; name?: string } {
-  return { ...(r.id !== undefined ? { id: r.id } : {}), ...(r.name !== undefined ? { name: r.name } : {}) };
 }

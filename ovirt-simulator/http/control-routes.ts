@@ -42,6 +42,10 @@ export function worldSnapshot(sim: Simulator): unknown {
     templates: [...w.templates.values()],
     vms: [...w.vms.values()],
     disks: [...w.disks.values()],
+    networks: [...w.net.networks.values()],
+    vnicProfiles: [...w.net.vnicProfiles.values()],
+    macPools: [...w.net.macPools.values()],
+    nics: [...w.net.nics.values()],
     haQueue: sim.haQueue(),
     lastEventIndex: w.peekNextEventIndex() - 1,
     eventCount: w.events.length,
@@ -125,6 +129,9 @@ export function controlRouter(sim: Simulator, controlToken: string): Router {
     const locked = body(req).locked;
     sim.lockVm(String(req.params.vm), typeof locked === 'boolean' ? locked : true);
     res.json({ ok: true });
+  });
+  router.get('/vms/:vm/guest', (req, res) => {
+    res.json(sim.guest(String(req.params.vm)));
   });
   router.post('/vms/:vm/guest-shutdown', (req, res) => {
     sim.guestShutdownVm(String(req.params.vm));

@@ -7,6 +7,7 @@ import { diskReads } from './routes/disks';
 import { eventReads } from './routes/events';
 import { hostReads } from './routes/hosts';
 import { infrastructureReads } from './routes/infrastructure';
+import { networkReads } from './routes/networks';
 import type { EntityRead } from './routes/shared';
 import { vmReads } from './routes/vms';
 import { countEngineRequest, enginePath, type HungSet } from './traffic';
@@ -38,7 +39,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
  */
 export function fastReads(sim: Simulator, hung: HungSet): FastPath {
   const reads = new Map<string, EntityRead>(
-    Object.entries({ ...vmReads, ...hostReads, ...infrastructureReads, ...diskReads, ...eventReads }),
+    Object.entries({ ...vmReads, ...hostReads, ...infrastructureReads, ...diskReads, ...eventReads, ...networkReads }),
   );
   return (req, res) => {
     const url = req.url ?? '';

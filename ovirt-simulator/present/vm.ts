@@ -1,5 +1,7 @@
+import { guestFqdn } from '../world/guest-agent';
 import type { Vm } from '../world/model';
 import { DateTime, type Node } from '../wire/document';
+import { presentInitialization } from './initialization';
 import { actions, links, ref } from './links';
 
 export const VM_ACTIONS = [
@@ -76,7 +78,11 @@ export function presentVm(vm: Vm, base: string, inlines: VmInlines = {}): Node {
   };
   node.creation_time = new DateTime(vm.creationTime);
   node.delete_protected = vm.deleteProtected;
+  const fqdn = NOT_RUNNING.has(vm.status) ? undefined : guestFqdn(vm);
+  if (fqdn !== undefined) node.fqdn = fqdn;
   node.high_availability = { enabled: vm.ha.enabled, priority: vm.ha.priority };
+  // Shown on every read, as the engine loads `VmInit` for single reads and (detail `main`) for lists.
+  if (vm.initialization) node.initialization = presentInitialization(vm.initialization);
   if (vm.leaseStorageDomainId) node.lease = { storage_domain: ref(base, 'storagedomains', vm.leaseStorageDomainId) };
   node.memory = vm.memoryBytes;
   node.memory_policy = { ballooning: true, guaranteed: vm.guaranteedBytes, max: vm.maxBytes };

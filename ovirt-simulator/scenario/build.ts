@@ -6,6 +6,7 @@ import { GIB, MIB, type Cluster, type Host, type StorageDomain, type Template, t
 import type { Timings } from '../world/timings';
 import { newVmRecord } from '../world/vm-record';
 import { BLANK_TEMPLATE_ID, World } from '../world/world';
+import { addMacPool, addNetworks, addTemplateNics, linkClusterNetworks } from './build-networks';
 import type { HostSpec, Scenario, VmSpec } from './schema';
 
 export interface BuildOptions {
@@ -25,6 +26,7 @@ export function buildEngine(scenario: Scenario, options: BuildOptions): Engine {
   const world = new World(options.clock, rng, options.firstEventIndex, rng.uuid());
   const engine = new Engine(world, options.timings);
   const now = options.clock.now();
+  addMacPool(world, scenario, options.seed ?? scenario.seed);
   for (const user of scenario.users) {
     world.users.push({ id: rng.uuid(), loginName: user.name, password: options.password ?? user.password });
   }
@@ -56,6 +58,7 @@ export function buildEngine(scenario: Scenario, options: BuildOptions): Engine {
         status: sd.status,
       });
     });
+    addNetworks(world, dcId, dcSpec);
     for (const cSpec of dcSpec.clusters) {
       const cluster: Cluster = {
         id: rng.uuid(),
@@ -71,6 +74,7 @@ export function buildEngine(scenario: Scenario, options: BuildOptions): Engine {
         onError: 'migrate',
       };
       world.clusters.set(cluster.id, cluster);
+      linkClusterNetworks(world, cluster.id, dcId, cSpec);
       for (const hSpec of cSpec.hosts) {
         const host = buildHost(hSpec, cluster, rng, now);
         world.hosts.set(host.id, host);
@@ -150,7 +154,7 @@ function addTemplates(world: World, scenario: Scenario, rng: SeededRandom, now: 
       for (const dcId of dcIds) storageDomain ??= masterDataDomain(world, dcId);
     }
     const id = rng.uuid();
-    world.templates.set(id, {
+    const template: Template = {
       id,
       name: spec.name,
       description: spec.description,
@@ -164,7 +168,9 @@ function addTemplates(world: World, scenario: Scenario, rng: SeededRandom, now: 
       diskBytes: spec.diskGiB * GIB,
       storageDomainId: spec.diskGiB > 0 ? storageDomain?.id : undefined,
       creationTime: now - 30 * 86_400_000,
-    });
+    };
+    world.templates.set(id, template);
+    addTemplateNics(world, template, spec);
   }
 }
 
@@ -198,6 +204,7 @@ function addVm(engine: Engine, spec: VmSpec, rng: SeededRandom, now: number): vo
     },
     cluster,
   );
+  engine.nicCommands.copyTemplateNics(vm, template);
   world.addVm(vm);
   addVmDisk(engine, vm, spec, template, cluster);
   if (spec.status !== 'up') return;
@@ -208,6 +215,9 @@ function addVm(engine: Engine, spec: VmSpec, rng: SeededRandom, now: number): vo
   world.placeVm(vm, placement.host.id);
   vm.status = 'up';
   vm.startTime = now - 3_600_000;
+  // Up for an hour: cloud-init (if any) ran long ago and the guest agent has reported.
+  vm.initialized = true;
+  vm.guestAgentReportedAt = vm.startTime;
 }
 
 /**

@@ -63,6 +63,8 @@ export function generateScenario(options: GenerateOptions): ScenarioInput {
         clusters,
       },
     ],
+    // Room for a NIC per VM however many VMs (the default pool has 65,536 MACs).
+    macPool: { ranges: [{ from: '56:6f:00:00:00:00', to: '56:6f:00:ff:ff:ff' }] },
     templates: [{ name: 'debian-12', memoryGiB: 2, cpu: { sockets: 1, cores: 2, threads: 1 }, osType: 'debian_12', diskGiB: 20 }],
     vms,
   };

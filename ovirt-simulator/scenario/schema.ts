@@ -41,6 +41,34 @@ const storageDomainSpec = z.object({
   status: z.enum(['active', 'inactive', 'maintenance']).default('active'),
 });
 
+const vnicProfileSpec = z.object({ name: z.string().min(1), description: z.string().default('') });
+
+/** A logical network of a data center; `ovirtmgmt` exists in every data center whether listed or not. */
+const networkSpec = z.object({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  vlanId: z.number().int().min(0).max(4094).optional(),
+  /** 0: the engine's default (1500). */
+  mtu: z.number().int().min(0).default(0),
+  /** A VM network (VM NICs may use it). */
+  vm: z.boolean().default(true),
+  /** Default: one profile with the network's name, as the engine creates it. */
+  vnicProfiles: z.array(vnicProfileSpec).optional(),
+});
+
+/** A template NIC: on `vnicProfile` (a profile name) of `network`, by default the network's own profile. */
+const templateNicSpec = z.object({
+  name: z.string().min(1),
+  network: z.string().default('ovirtmgmt'),
+  vnicProfile: z.string().optional(),
+  interface: z.enum(['e1000', 'e1000e', 'pci_passthrough', 'rtl8139', 'rtl8139_virtio', 'spapr_vlan', 'virtio']).default('virtio'),
+});
+
+const macRangeSpec = z.object({
+  from: z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/),
+  to: z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/),
+});
+
 const clusterSpec = z.object({
   name: z.string().min(1),
   description: z.string().default(''),
@@ -60,6 +88,8 @@ const clusterSpec = z.object({
     .enum(['none', 'evenly_distributed', 'power_saving', 'vm_evenly_distributed', 'cluster_maintenance'])
     .default('none'),
   hosts: z.array(hostSpec).default([]),
+  /** Networks of the data center attached to the cluster; default: all of them (`ovirtmgmt` always). */
+  networks: z.array(z.string()).optional(),
 });
 
 const dataCenterSpec = z.object({
@@ -67,6 +97,7 @@ const dataCenterSpec = z.object({
   description: z.string().default(''),
   local: z.boolean().default(false),
   storageDomains: z.array(storageDomainSpec).default([]),
+  networks: z.array(networkSpec).default([]),
   clusters: z.array(clusterSpec).default([]),
 });
 
@@ -81,6 +112,8 @@ const templateSpec = z.object({
   storageDomain: z.string().optional(),
   cluster: z.string().optional(),
   ha: z.object({ enabled: z.boolean(), priority: z.number().int().min(0).max(100) }).optional(),
+  /** Default: one NIC `nic1` on `ovirtmgmt`, as templates usually have; `[]` for a template without NICs. */
+  nics: z.array(templateNicSpec).optional(),
 });
 
 const vmSpec = z.object({
@@ -112,6 +145,8 @@ export const scenarioSchema = z.object({
   dataCenters: z.array(dataCenterSpec).default([]),
   templates: z.array(templateSpec).default([]),
   vms: z.array(vmSpec).default([]),
+  /** The `Default` MAC pool's ranges; default one range `56:6f:XX:YY:00:00`–`…:ff:ff`, XX:YY from the seed (engine-setup picks them at random). */
+  macPool: z.object({ ranges: z.array(macRangeSpec).min(1), allowDuplicates: z.boolean().default(false) }).optional(),
 });
 
 /** A scenario as written in a file (defaults optional). */
@@ -121,3 +156,5 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type HostSpec = z.output<typeof hostSpec>;
 export type VmSpec = z.output<typeof vmSpec>;
 export type TemplateSpec = z.output<typeof templateSpec>;
+export type DataCenterSpec = z.output<typeof dataCenterSpec>;
+export type ClusterSpec = z.output<typeof clusterSpec>;

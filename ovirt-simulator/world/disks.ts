@@ -61,8 +61,9 @@ export function attachNewDisk(world: World, vm: Vm, spec: NewDisk): Disk {
   return disk;
 }
 
-/** `locked` while the VM's images are being created (the VM is `image_locked`), else `ok`. */
+/** `locked` while the VM's images are being created (the VM is `image_locked`) or the disk is being extended, else `ok`. */
 export function diskStatus(world: World, disk: Disk): 'ok' | 'locked' {
+  if (disk.resizing) return 'locked';
   const vm = disk.vmId ? world.vms.get(disk.vmId) : undefined;
   return vm?.status === 'image_locked' ? 'locked' : 'ok';
 }

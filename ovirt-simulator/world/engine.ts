@@ -1,9 +1,11 @@
 import type { SimClock } from '../clock';
+import { DiskCommands } from './disk-commands';
 import { HaRestarter } from './ha-restarter';
 import { HostMonitor } from './host-monitor';
 import { HostActions } from './host-actions';
 import { Scheduler } from './scheduler';
 import type { Timings } from './timings';
+import { NicCommands } from './nic-commands';
 import { VmActions } from './vm-actions';
 import { VmCommands } from './vm-commands';
 import { VmRuntime } from './vm-runtime';
@@ -22,6 +24,8 @@ export class Engine {
   readonly vmCommands: VmCommands;
   readonly vmActions: VmActions;
   readonly hostActions: HostActions;
+  readonly nicCommands: NicCommands;
+  readonly diskCommands: DiskCommands;
   /** The engine acting on its own (HA restarts, fencing): events then carry no user. */
   readonly system: Actor | undefined = undefined;
 
@@ -36,6 +40,8 @@ export class Engine {
     this.vmCommands = new VmCommands(this);
     this.vmActions = new VmActions(this);
     this.hostActions = new HostActions(this);
+    this.nicCommands = new NicCommands(this);
+    this.diskCommands = new DiskCommands(this);
   }
 
   get clock(): SimClock {

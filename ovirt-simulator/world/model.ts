@@ -3,6 +3,8 @@
  * them to the API's element names. Sizes are bytes, times are simulated epoch ms.
  */
 
+import type { AppliedInit, VmInit } from './initialization';
+
 export type VmStatus =
   | 'unassigned'
   | 'down'
@@ -202,6 +204,14 @@ export interface Vm {
   epoch: number;
   /** Correlation id of the request that created the VM (kept on its creation events). */
   creationCorrelationId: string | undefined;
+  /** `initialization` (the engine's `VmInit`), applied by cloud-init at the first start. */
+  initialization: VmInit | undefined;
+  /** The engine's `is_initialized`: cloud-init has run once, later starts skip it unless asked (`use_cloud_init`). */
+  initialized: boolean;
+  /** What the guest applied at its last initializing start. */
+  appliedInit: AppliedInit | undefined;
+  /** When the guest agent last reported (addresses, FQDN) since the VM came up; cleared when it goes down. */
+  guestAgentReportedAt: number | undefined;
 }
 
 export type DiskInterface = 'virtio_scsi' | 'virtio' | 'ide' | 'sata';
@@ -223,6 +233,8 @@ export interface Disk {
   /** Attachment properties. */
   bootable: boolean;
   interface: DiskInterface;
+  /** An extend in progress: the disk shows `locked` until it ends (set only by a resize). */
+  resizing?: boolean;
 }
 
 export interface EngineEvent {

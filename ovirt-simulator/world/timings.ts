@@ -47,6 +47,10 @@ export interface Timings {
   leaseRetryMs: number;
   /** Host deactivate: `preparing_for_maintenance` at least this long. */
   hostMaintenanceMs: number;
+  /** After a VM reaches `up`: its guest agent's first report (addresses, FQDN). */
+  guestAgentReportMs: number;
+  /** A disk being extended stays `locked` this long. */
+  diskResizeMs: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -77,4 +81,6 @@ export const DEFAULT_TIMINGS: Timings = {
   leaseRestartDelayMs: 30_000,
   leaseRetryMs: 303_000,
   hostMaintenanceMs: 2_000,
+  guestAgentReportMs: 5_000,
+  diskResizeMs: 3_000,
 };

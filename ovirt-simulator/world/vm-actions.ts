@@ -1,3 +1,4 @@
+import type { StartInit } from './guest-agent';
 import { noHostMessages } from './scheduler';
 import { backendFailure, EngineError } from './engine-error';
 import type { Engine } from './engine';
@@ -72,8 +73,12 @@ export class VmActions {
     return backendFailure(409, `Cannot ${action} VM because the VM is in ${backendVmStatus(vm.status)} status.`);
   }
 
-  start(vm: Vm, actor: Actor, onlyHostId?: string): ActionResult {
+  start(vm: Vm, actor: Actor, onlyHostId?: string, init?: StartInit): ActionResult {
     this.checkLocks(vm, 'run');
+    const locked = this.world.disksOf(vm.id).filter((d) => d.resizing);
+    if (locked.length > 0) {
+      throw backendFailure(409, `Cannot run VM: The following disks are locked: ${locked.map((d) => d.name).join(', ')}. Please try again in a few minutes.`);
+    }
     if (VM_RUNNING_STATUSES.has(vm.status) && vm.status !== 'unknown') {
       throw backendFailure(409, 'Cannot run VM. VM is running.');
     }
@@ -81,7 +86,7 @@ export class VmActions {
     const placement = this.engine.scheduler.pick(vm, onlyHostId ? { onlyHostId } : {});
     if (!placement.host) throw backendFailure(409, ...noHostMessages('run', placement.reasons));
     this.world.log('USER_STARTED_VM', {}, { vm, host: placement.host, actor });
-    return { job: this.engine.runtime.launch(vm, placement.host, 'user', actor) };
+    return { job: this.engine.runtime.launch(vm, placement.host, 'user', actor, init) };
   }
 
   stop(vm: Vm, actor: Actor, reason: string | undefined): ActionResult {

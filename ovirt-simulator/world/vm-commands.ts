@@ -6,6 +6,7 @@ import {
   invalidValue,
 } from './engine-error';
 import { attachNewDisk, defaultDiskDomain } from './disks';
+import { mergeInit, type InitInput } from './initialization';
 import type { Engine } from './engine';
 import type { Cluster, CpuTopology, Job, StorageDomain, Template, Vm, VmAffinity } from './model';
 import { newVmRecord } from './vm-record';
@@ -39,6 +40,8 @@ export interface VmInput {
    * simulator's templates have one disk, so the first entry applies to it (disk ids are not matched).
    */
   disks?: Array<{ storageDomain?: Ref; format?: string }>;
+  /** `<initialization>`: merged over the stored one (see `mergeInit`). */
+  initialization?: InitInput;
 }
 
 export const AFFINITIES: readonly VmAffinity[] = ['migratable', 'pinned', 'user_migratable'];
@@ -106,6 +109,8 @@ export class VmCommands {
     this.applyConfig(vm, input, cluster, 'add');
     const async = template.diskBytes > 0;
     const disk = async ? this.templateDiskTarget(input, template, cluster) : undefined;
+    // Last of the checks: a MAC pool without room fails the create.
+    this.engine.nicCommands.copyTemplateNics(vm, template);
     const job = this.world.startJob(`Creating VM ${vm.name} in Cluster ${cluster.name}`, actor, { vmId: vm.id });
     this.world.addVm(vm);
     if (disk) {
@@ -147,6 +152,7 @@ export class VmCommands {
       }
     }
     if (input.name !== undefined && input.name !== vm.name) this.validateName(input.name, 'edit', vm);
+    const initialization = input.initialization ? mergeInit(vm.initialization, input.initialization, 'edit') : undefined;
     const running = vm.status !== 'down';
     if (input.memoryBytes !== undefined && running) {
       vm.nextRun = { ...vm.nextRun, memoryBytes: input.memoryBytes };
@@ -164,6 +170,7 @@ export class VmCommands {
     if (input.guaranteedBytes !== undefined) vm.guaranteedBytes = input.guaranteedBytes;
     if (input.maxBytes !== undefined) vm.maxBytes = input.maxBytes;
     this.applyConfig(vm, input, cluster, 'edit');
+    if (initialization) vm.initialization = initialization;
     this.world.log('USER_UPDATE_VM', {}, { vm, actor });
     return vm;
   }
@@ -230,6 +237,7 @@ export class VmCommands {
       vm.type = input.type as Vm['type'];
     }
     if (input.deleteProtected !== undefined) vm.deleteProtected = input.deleteProtected;
+    if (action === 'add' && input.initialization) vm.initialization = mergeInit(undefined, input.initialization, 'add');
     if (input.lease === null) {
       vm.leaseStorageDomainId = undefined;
     } else if (input.lease?.storageDomain) {

@@ -58,5 +58,9 @@ export function newVmRecord(c: NewVmConfig, cluster: Pick<Cluster, 'overCommitPe
     creationStatus: undefined,
     epoch: 0,
     creationCorrelationId: c.creationCorrelationId,
+    initialization: undefined,
+    initialized: false,
+    appliedInit: undefined,
+    guestAgentReportedAt: undefined,
   };
 }

@@ -1,4 +1,5 @@
 import type { Engine } from './engine';
+import { applyInitAtLaunch, scheduleGuestReport, type StartInit } from './guest-agent';
 import type { Host, Job, Vm, VmStatus } from './model';
 import type { Actor } from './world';
 
@@ -44,8 +45,10 @@ export class VmRuntime {
    * A user launch logs 32 when up; an HA restart logs 506 again when up, as internal `RunVm` does
    * (reference §13.4).
    */
-  launch(vm: Vm, host: Host, kind: LaunchKind, actor: Actor | undefined): Job {
+  launch(vm: Vm, host: Host, kind: LaunchKind, actor: Actor | undefined, init?: StartInit): Job {
     const fromSuspend = vm.status === 'suspended';
+    // A resumed guest keeps its memory: no cloud-init, and its agent goes on reporting.
+    if (!fromSuspend) applyInitAtLaunch(vm, init, this.engine.clock.now());
     this.engine.ha.forget(vm.id);
     this.world.setMigrationTarget(vm, undefined);
     this.world.placeVm(vm, host.id);
@@ -55,6 +58,7 @@ export class VmRuntime {
     const job = this.world.startJob(`Launching VM ${vm.name}`, actor, { vmId: vm.id });
     const reachUp = () => {
       this.setStatus(vm, 'up');
+      if (vm.guestAgentReportedAt === undefined) scheduleGuestReport(this.engine, vm);
       this.world.endJob(job);
       if (kind === 'user') this.world.log('USER_RUN_VM', {}, { vm, host, actor });
       else this.world.log('VDS_INITIATED_RUN_VM', {}, { vm, host });
@@ -81,6 +85,7 @@ export class VmRuntime {
     vm.stopTime = this.engine.clock.now();
     vm.startTime = undefined;
     vm.stopReason = stopReason;
+    vm.guestAgentReportedAt = undefined;
     this.applyNextRun(vm);
   }
 

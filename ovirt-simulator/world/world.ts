@@ -1,6 +1,7 @@
 import type { SimClock } from '../clock';
 import type { SeededRandom } from '../random';
 import { EVENTS, renderMessage, type EventName } from './event-catalog';
+import { NetworkRegistry } from './network-registry';
 import type {
   Cluster,
   DataCenter,
@@ -49,6 +50,8 @@ export class World {
   readonly events: EngineEvent[] = [];
   readonly jobs = new Map<string, Job>();
   readonly users: User[] = [];
+  /** Networks, vNIC profiles, MAC pools and the NICs of VMs and templates. */
+  readonly net = new NetworkRegistry();
   private readonly vmsOnHost = new Map<string, Set<string>>();
   private readonly vmIdByName = new Map<string, string>();
   /** Disk ids per VM in attachment order (the first is the boot disk). */
@@ -191,6 +194,7 @@ export class World {
       else this.disks.delete(disk.id);
     }
     this.disksOfVm.delete(vm.id);
+    this.net.removeNicsOf(vm.id);
     this.vms.delete(vm.id);
     this.vmIdByName.delete(vm.name);
   }

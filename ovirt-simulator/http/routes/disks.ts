@@ -5,6 +5,7 @@ import { applySearch } from '../../search/filter';
 import { diskFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
 import type { Disk } from '../../world/model';
+import { readDiskSize } from '../body-devices';
 import { api } from '../context';
 import { sendDoc } from '../respond';
 import { type EntityRead, found, listOptions } from './shared';
@@ -16,7 +17,7 @@ const readDisk: EntityRead = (sim, id, base) => ({ root: 'disk', body: presentDi
 /** The plain entity reads under `/disks`, by collection. */
 export const diskReads: Readonly<Record<string, EntityRead>> = { disks: readDisk };
 
-/** `/disks` and `/storagedomains/{id}/disks`: read-only; disks come and go with their VMs. */
+/** `/disks` and `/storagedomains/{id}/disks`; disks come and go with their VMs, and only their size can be edited. */
 export function disksRouter(sim: Simulator): Router {
   const router = express.Router();
   const present = (disks: Iterable<Disk>, base: string) =>
@@ -29,6 +30,13 @@ export function disksRouter(sim: Simulator): Router {
 
   router.get('/disks/:id', (req, res) => {
     sendDoc(res, 200, readDisk(sim, String(req.params.id), api(res).base));
+  });
+
+  router.put('/disks/:id', (req, res) => {
+    const disk = found(sim.world.disks.get(String(req.params.id)));
+    const size = readDiskSize(req);
+    if (size !== undefined) sim.engine.diskCommands.resize(disk, size, api(res).actor);
+    sendDoc(res, 200, { root: 'disk', body: presentDisk(sim.world, disk, api(res).base) });
   });
 
   router.get('/storagedomains/:id/disks', (req, res) => {

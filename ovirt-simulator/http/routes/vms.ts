@@ -7,10 +7,13 @@ import { applySearch } from '../../search/filter';
 import { vmFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
 import { entityNotFound } from '../../world/engine-error';
+import { mergeInit } from '../../world/initialization';
 import type { Vm } from '../../world/model';
 import type { Doc, Node } from '../../wire/document';
 import { api, boolParam } from '../context';
 import { readAction, readVm } from '../body';
+import { readAttachmentDiskSize } from '../body-devices';
+import { toInitInput } from '../body-initialization';
 import { sendDoc, sendEmpty } from '../respond';
 import { echoOf, type EntityRead, followPaths, found, listOptions, runAction } from './shared';
 
@@ -98,6 +101,16 @@ export function vmsRouter(sim: Simulator): Router {
     sendDoc(res, 200, { root: 'disk_attachment', body });
   });
 
+  // Only a grow of the disk's `provisioned_size` is simulated; other attachment fields are ignored.
+  router.put('/vms/:id/diskattachments/:diskId', (req, res) => {
+    const vm = vmOf(req);
+    const disk = found(sim.world.disksOf(vm.id).find((d) => d.id === req.params.diskId));
+    const size = readAttachmentDiskSize(req);
+    if (size !== undefined) sim.engine.diskCommands.resize(disk, size, api(res).actor);
+    const body = presentDiskAttachment(sim.world, disk, vm.id, api(res).base, false);
+    sendDoc(res, 200, { root: 'disk_attachment', body });
+  });
+
   router.get('/vms/:id/creation_status/:ids', (req, res) => {
     const vm = vmOf(req);
     const status = vm.creationStatus ?? 'complete';
@@ -119,7 +132,13 @@ export function vmsRouter(sim: Simulator): Router {
           const hosts = input.vm?.placement_policy?.hosts?.host ?? [];
           const first = hosts[0];
           const hostId = first ? resolveHostId(sim, first) : undefined;
-          return actions.start(vm, actor, hostId);
+          // A run-once `<vm><initialization>` is merged over the stored one for this run only (RunVmOnce).
+          const runOnce = input.vm?.initialization ? mergeInit(vm.initialization, toInitInput(input.vm.initialization), 'run') : undefined;
+          const init = {
+            ...(input.use_cloud_init !== undefined ? { useCloudInit: input.use_cloud_init } : {}),
+            ...(runOnce ? { runOnce } : {}),
+          };
+          return actions.start(vm, actor, hostId, init);
         }
         case 'stop':
           return actions.stop(vm, actor, input.reason);
