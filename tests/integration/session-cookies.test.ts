@@ -1,13 +1,19 @@
-/** Issue 21: client sessions end at sign-out (server-side, like the admin's). */
+/**
+ * Issue 21: client sessions end at sign-out (server-side, like the admin's), and a malformed session cookie (say one
+ * set on the provider's parent domain) is answered as if there were none, on every console and client page and at
+ * sign-in, never with a 500.
+ */
 import request from 'supertest';
 import { ManualClock } from '../../server/clock';
-import { createAdmin } from '../helpers/admin-console';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createAdmin, csrfOf, signedInAgent } from '../helpers/admin-console';
 import { sendWebhook } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
 const BILLING_AUTH = `Bearer ${TEST_SECRETS.BILLING_API_KEY}`;
+/** Cookie values that do not percent-decode (decodeURIComponent throws on each). */
+const MALFORMED = ['%', '%E0%A4%A', '%zz', '%C0%80', '%ED%A0%80'];
 
 describe.each(databaseKinds)('session cookies on %s', (kind) => {
   let t: TestApp;
@@ -57,5 +63,42 @@ describe.each(databaseKinds)('session cookies on %s', (kind) => {
     clock.advance(t.container.config.client.sessionTtlSeconds * 1000 + 1000);
     await request(t.app).get('/client/services/1001').set('Cookie', cookie).expect(401);
     expect(await t.container.clientSessions.purge()).toBe(1);
+  });
+
+  test.each(MALFORMED)('when the client cookie is %p, then the client pages answer as if there were no cookie', async (value) => {
+    const none = await request(t.app).get('/client/services/1001').expect(401);
+    const res = await request(t.app).get('/client/services/1001').set('Cookie', `ohb_client=${value}`).expect(401);
+    expect(res.text).toBe(none.text);
+    await request(t.app).get('/client/services').set('Cookie', `ohb_client=${value}`).expect(401);
+    await request(t.app).post('/client/logout').set('Cookie', `ohb_client=${value}`).expect(200);
+    // The one-time link still signs in, and the new session opens the page despite the bad cookie beside it.
+    const cookie = await clientCookie();
+    await request(t.app).get('/client/services/1001').set('Cookie', `ohb_client=${value}; ${cookie}`).expect(200);
+  });
+
+  test.each(MALFORMED)('when the admin cookies are %p, then the console answers as if there were none, and sign-in works', async (value) => {
+    const bad = `ohb_admin=${value}; ohb_login=${value}; ohb_client=${value}`;
+    const page = await request(t.app).get('/admin/plans').set('Cookie', bad).expect(303);
+    expect(page.headers.location).toBe('/admin/login?next=%2Fadmin%2Fplans');
+    await request(t.app).get('/admin').set('Cookie', bad).expect(303);
+    await request(t.app).post('/admin/logout').set('Cookie', bad).type('form').send({ _csrf: 'x' }).expect(303);
+
+    const form = await request(t.app).get('/admin/login').set('Cookie', bad).expect(200);
+    const login = String(form.headers['set-cookie']).split(';')[0] as string;
+    // The browser sends the parent domain's cookie beside ours; the form's own token still matches ours.
+    const signIn = await request(t.app)
+      .post('/admin/login')
+      .set('Cookie', `ohb_admin=${value}; ohb_login=${value}; ${login}`)
+      .type('form')
+      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text) })
+      .expect(303);
+    const session = String(signIn.headers['set-cookie']).match(/ohb_admin=[^;]+/)?.[0] as string;
+    await request(t.app).get('/admin/plans').set('Cookie', `ohb_admin=${value}; ${session}`).expect(200);
+  });
+
+  test('when a signed-in admin also carries a parent-domain cookie of the same name, then the console still opens', async () => {
+    const { agent } = await signedInAgent(t.app);
+    const own = (await agent.get('/admin')).request.cookies;
+    await request(t.app).get('/admin').set('Cookie', `ohb_admin=${'A'.repeat(43)}; ${own}`).expect(200);
   });
 });

@@ -6,7 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError } from '../../errors';
 import { type AdminAccounts, sameSecret, type SignedInAdmin } from '../../services/admin-accounts';
-import { readCookie } from './client-session';
+import { readCookies } from './cookies';
 
 export const ADMIN_COOKIE = 'ohb_admin';
 
@@ -15,11 +15,17 @@ export function signedInAdmin(res: Response): SignedInAdmin | undefined {
   return res.locals.adminSession as SignedInAdmin | undefined;
 }
 
-/** Reads the session cookie; a valid session is put in res.locals (with its CSRF token for the templates). */
+/**
+ * Reads the session cookie; a valid session is put in res.locals (with its CSRF token for the templates). The first of
+ * the request's session cookies that names a live session counts, so one set on a parent domain cannot shadow ours.
+ */
 export function loadAdminSession(accounts: AdminAccounts) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const token = readCookie(req, ADMIN_COOKIE);
-    const session = token ? await accounts.session(token) : undefined;
+    let session: SignedInAdmin | undefined;
+    for (const token of readCookies(req, ADMIN_COOKIE)) {
+      session = await accounts.session(token);
+      if (session) break;
+    }
     if (session) {
       res.locals.adminSession = session;
       res.locals.csrfToken = session.csrfToken;

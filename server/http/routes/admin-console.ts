@@ -10,7 +10,7 @@ import { TooManyRequestsError, UnauthorizedError } from '../../errors';
 import { sameSecret } from '../../services/admin-accounts';
 import { formBody } from '../middleware/json-body';
 import { ADMIN_COOKIE, checkCsrf, loadAdminSession, requireAdminSession, signedInAdmin } from '../middleware/admin-session';
-import { readCookie } from '../middleware/client-session';
+import { readCookies } from '../middleware/cookies';
 import { adminClusterPages } from './admin-pages/clusters';
 import { adminJobPages } from './admin-pages/jobs';
 import { adminOverviewPage } from './admin-pages/overview';
@@ -61,9 +61,9 @@ export function adminConsoleRouter(c: Container): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    const cookieToken = readCookie(req, LOGIN_CSRF_COOKIE) ?? '';
     const formToken = typeof body._csrf === 'string' ? body._csrf : '';
-    if (!cookieToken || !formToken || !sameSecret(cookieToken, formToken)) {
+    // Any of the request's login cookies may match: one set on a parent domain must not shadow ours.
+    if (!formToken || !readCookies(req, LOGIN_CSRF_COOKIE).some((cookieToken) => cookieToken !== '' && sameSecret(cookieToken, formToken))) {
       showLogin(req, res, 403, { error: 'The sign-in form had expired. Please try again.', email });
       return;
     }

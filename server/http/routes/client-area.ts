@@ -9,7 +9,8 @@ import { CLIENT_COOKIE, type ClientSessions } from '../../auth/client-sessions';
 import { NotFoundError } from '../../errors';
 import type { ClientSso } from '../../services/client-sso';
 import type { UptimeReports } from '../../services/uptime-reports';
-import { clientOf, readCookie } from '../middleware/client-session';
+import { clientOf } from '../middleware/client-session';
+import { readCookies } from '../middleware/cookies';
 import { presentClientServiceList, presentClientServicePage } from '../presenters/client-area';
 
 const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/) });
@@ -75,8 +76,7 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
   });
 
   router.post('/logout', async (req, res) => {
-    const token = readCookie(req, CLIENT_COOKIE);
-    if (token) await d.sessions.end(token);
+    for (const token of readCookies(req, CLIENT_COOKIE)) await d.sessions.end(token);
     res.clearCookie(CLIENT_COOKIE, { path: '/client' });
     invalid(res, 200, 'You are signed out. Open your VPS again from the client area of your billing panel.');
   });

@@ -1,0 +1,29 @@
+/**
+ * Reading request cookies, without a cookie-parsing dependency. A browser may send several cookies of one name (ours,
+ * and one set on the provider's parent domain), and any of them may be malformed; a value that does not
+ * percent-decode is treated as absent, so such a cookie cannot turn every page into a 500 (issue 21).
+ */
+import type { Request } from 'express';
+
+/** At most this many values of one name are looked at, so a flood of cookies cannot cost a lookup each. */
+const MAX_VALUES = 4;
+
+function decode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every well-formed value of one cookie, in the order the browser sent them (the most specific path first). */
+export function readCookies(req: Request, name: string): string[] {
+  const values: string[] = [];
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    const value = decode(part.slice(eq + 1).trim());
+    if (value !== undefined && values.push(value) >= MAX_VALUES) break;
+  }
+  return values;
+}
