@@ -4,6 +4,8 @@
  * (or a 2xx/3xx for what is merely unusual), never a 5xx, and never carries a stack frame or SQL.
  * `FUZZ_RUNS` sets how many (CI: 1,000; `npm run fuzz`: 10,000). Seeded, so a failure replays.
  * The first run found a 500: a path with broken percent-encoding (`/admin/jobs/%/discard`); now a 400.
+ * Issue 21 found another: a session cookie that does not percent-decode (`ohb_admin=%`, say set on the provider's
+ * parent domain) made every console and client page a 500; such cookies are now sent alone and beside a valid session.
  */
 import fc from 'fast-check';
 import request from 'supertest';
@@ -81,7 +83,13 @@ const body = fc.oneof(
   fc.constant('a=1&a=2&_csrf=x&email=%zz&password[]=1'),
   fc.constant('{"type":"service.create","data":{"service_id":"1","client_id":"1","product_id":"7"}}'),
 );
-const auth = fc.constantFrom('none', 'bad', 'billing', 'admin', 'session');
+const auth = fc.constantFrom('none', 'bad', 'billing', 'admin', 'session', 'malformed', 'malformed+session');
+/** Cookie values decodeURIComponent throws on, or that decode to junk. */
+const malformedCookie = fc.oneof(
+  fc.constantFrom('%', '%E0%A4%A', '%zz', '%C0%80', '%ED%A0%80', '%%', 'a%2', '"%"', '=', ''),
+  fc.string({ maxLength: 20 }),
+  fc.string({ maxLength: 20 }).map((v) => `${v}%`),
+);
 
 describe('every route under malformed requests', () => {
   const forwardedFor = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('203.0.113.7', '2001:db8::1', 'garbage', '', '10.0.0.1, 203.0.113.7', ' '));
@@ -128,13 +136,17 @@ describe('every route under malformed requests', () => {
         auth,
         fc.boolean(),
         forwardedFor,
-        async (method, route, seg, q, type, payload, who, withCsrf, from) => {
+        malformedCookie,
+        async (method, route, seg, q, type, payload, who, withCsrf, from, junk) => {
           const path = route.replace('{id}', seg);
           let req = request(t.app)[method.toLowerCase() as 'get'](path).query(q).set('X-Forwarded-For', from);
           if (who === 'bad') req = req.set('Authorization', 'Bearer not-a-real-token').set('Cookie', 'ohb_admin=forged; ohb_client=forged');
           if (who === 'billing') req = req.set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
           if (who === 'admin') req = req.set('Authorization', t.adminAuth);
           if (who === 'session') req = req.set('Cookie', sessionCookie);
+          const junkCookies = `ohb_admin=${junk}; ohb_client=${junk}; ohb_login=${junk}`;
+          if (who === 'malformed') req = req.set('Cookie', junkCookies);
+          if (who === 'malformed+session') req = req.set('Cookie', [junkCookies, ...sessionCookie]);
           if (type) req = req.set('Content-Type', type);
           let sent = payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload);
           if (sent !== undefined && withCsrf && type === 'application/x-www-form-urlencoded') sent = `${sent}&_csrf=${csrf}`;
