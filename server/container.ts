@@ -271,7 +271,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         if (!ovirt) return { ok: false, detail: 'no oVirt engine configured' };
         try {
           const info = await ovirt.getEngineInfo({ timeoutMs: 2500 });
-          return { ok: true, detail: `${info.productName} ${info.version}`.trim() };
+          return { ok: true, privateDetail: `${info.productName} ${info.version}`.trim() };
         } catch (err) {
           // Readiness is public: each engine error has a publicDetail that says what is wrong (no engine at the URL,
           // credentials refused, connection refused, DNS, TLS, …) without the engine's host, the user or a password.

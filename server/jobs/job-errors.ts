@@ -33,6 +33,8 @@ export class EngineUnavailableError extends Error {
   constructor(
     /** Why the engine could not be reached, as the engine client said it. */
     readonly reason: string,
+    /** The same without the engine's address, for the billing panel (a service's last_error). */
+    readonly publicReason: string = reason,
   ) {
     super(`${ENGINE_UNAVAILABLE_PREFIX}${reason}`);
     this.name = 'EngineUnavailableError';

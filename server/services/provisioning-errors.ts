@@ -3,7 +3,7 @@
  * transient (5xx, locks, no host free right now: retried with backoff until attempts run out), and which say the
  * engine is away (retried for as long as that lasts, attempts not used up; issue 13).
  */
-import { PermanentJobError, RetryLaterError } from '../jobs/job-errors';
+import { ENGINE_UNAVAILABLE_PREFIX, EngineUnavailableError, PermanentJobError, RetryLaterError } from '../jobs/job-errors';
 import { OvirtError, OvirtTimeoutError, OvirtUnreachableError } from '../ovirt/errors';
 
 /** Statuses a reverse proxy (or the engine's own front end) answers while the engine behind it is down or starting. */
@@ -44,4 +44,15 @@ export function classifyTransient(err: unknown): Error {
   if (err.isLocked) return new RetryLaterError(`The VM is locked by another engine operation: ${err.info.detail ?? ''}`.trim(), 10_000);
   if (err.kind === 'forbidden') return new PermanentJobError(`The engine user is not allowed to do this: ${err.info.detail ?? err.message}`);
   return err;
+}
+
+/**
+ * A failure as a service's last_error says it, which the billing panel reads (and WHMCS shows its staff) and the
+ * service.failed callback carries: an engine error in its public words, without the engine's URL, user or password.
+ * The job's own last_error, for our admins, keeps the full message (issue 21).
+ */
+export function panelMessage(err: unknown): string {
+  if (err instanceof EngineUnavailableError) return `${ENGINE_UNAVAILABLE_PREFIX}${err.publicReason}`;
+  if (err instanceof OvirtError) return err.publicDetail;
+  return err instanceof Error ? err.message : String(err);
 }

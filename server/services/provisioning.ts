@@ -15,7 +15,7 @@ import type { Vm } from '../ovirt/types';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServiceChanges, ServicesRepository } from '../repositories/services';
 import type { CallbackService, CallbackType } from './callbacks';
-import { classifyCreateError, classifyTransient, isEngineAway } from './provisioning-errors';
+import { classifyCreateError, classifyTransient, isEngineAway, panelMessage } from './provisioning-errors';
 
 export interface ProvisioningTimings {
   createTimeoutMs: number;
@@ -75,7 +75,7 @@ export class ProvisioningService {
       await this.d.ovirt.getEngineInfo({ ...this.call(ctx), timeoutMs: PROBE_TIMEOUT_MS });
       return undefined;
     } catch (probeErr) {
-      return isEngineAway(probeErr) ? new EngineUnavailableError(err.message) : undefined;
+      return isEngineAway(probeErr) ? new EngineUnavailableError(err.message, err.publicDetail) : undefined;
     }
   }
 
@@ -228,7 +228,7 @@ export class ProvisioningService {
    */
   private async recordFailure(ctx: JobContext, service: Service, plan: Plan, err: unknown): Promise<void> {
     if (ctx.signal.aborted) return;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = panelMessage(err);
     const final = err instanceof PermanentJobError || (!(err instanceof EngineUnavailableError) && ctx.job.attempts >= ctx.job.maxAttempts);
     try {
       if (final) await this.save(ctx, service, { actualState: 'failed', lastError: message }, 'service.failed', plan);

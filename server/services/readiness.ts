@@ -6,13 +6,24 @@ export interface ReadinessCheck {
   name: string;
   /** Whether a failure makes the instance not ready (the engine being away does not: webhooks still queue). */
   required: boolean;
-  run(): Promise<{ ok: boolean; detail?: string }>;
+  run(): Promise<CheckResult>;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  /** Why not, in words safe for anyone (readiness is public). */
+  detail?: string;
+  /**
+   * What only authenticated callers may read in place of `detail`: the engine's product and exact version tell an
+   * attacker which advisories apply (issue 21).
+   */
+  privateDetail?: string;
 }
 
 export interface ReadinessReport {
   ready: boolean;
   status: 'ready' | 'not_ready' | 'draining';
-  checks: Record<string, { ok: boolean; detail?: string }>;
+  checks: Record<string, CheckResult>;
 }
 
 export class ReadinessProbe {
@@ -42,7 +53,7 @@ export class ReadinessProbe {
     return { ready: !failedRequired, status: failedRequired ? 'not_ready' : 'ready', checks: results };
   }
 
-  private async runOne(c: ReadinessCheck): Promise<{ ok: boolean; detail?: string }> {
+  private async runOne(c: ReadinessCheck): Promise<CheckResult> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<{ ok: boolean; detail: string }>((resolve) => {
       timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${this.timeoutMs} ms` }), this.timeoutMs);

@@ -1,15 +1,19 @@
 /** Liveness and readiness for load balancers and orchestrators. */
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import type { ReadinessProbe } from '../../services/readiness';
+import { presentReadinessReport } from '../presenters/health';
 
-export function healthRouter(readiness: ReadinessProbe): Router {
+/** `authenticated` says whether a caller may read private details (the billing API key or an admin token). */
+export function healthRouter(readiness: ReadinessProbe, authenticated: (req: Request) => boolean = () => false): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', async (_req, res) => {
+  router.get('/readyz', async (req, res) => {
     const report = await readiness.check();
-    res.status(report.ready ? 200 : 503).json(report);
+    // The answer differs by caller: no shared cache may keep an authenticated one.
+    res.set('Cache-Control', 'no-store');
+    res.status(report.ready ? 200 : 503).json(presentReadinessReport(report, authenticated(req)));
   });
   return router;
 }
