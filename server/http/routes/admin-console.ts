@@ -13,6 +13,7 @@ import { ADMIN_COOKIE, checkCsrf, loadAdminSession, requireAdminSession, signedI
 import { readCookies } from '../middleware/cookies';
 import { adminClusterPages } from './admin-pages/clusters';
 import { adminJobPages } from './admin-pages/jobs';
+import { adminIpPoolPages } from './admin-pages/ip-pools';
 import { adminOverviewPage } from './admin-pages/overview';
 import { adminPlanPages } from './admin-pages/plans';
 import { adminServicePages } from './admin-pages/services';
@@ -101,5 +102,6 @@ export function adminConsoleRouter(c: Container): Router {
   router.use('/clusters', adminClusterPages(c));
   router.use('/services', adminServicePages(c));
   router.use('/jobs', adminJobPages(c));
+  router.use('/ip-pools', adminIpPoolPages(c));
   return router;
 }
