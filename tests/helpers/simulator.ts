@@ -15,6 +15,8 @@ export const FAST_TIMINGS = {
   vmRestoreMs: 30,
   vmMigrateMs: 30,
   vmRemoveMs: 20,
+  guestAgentReportMs: 30,
+  diskResizeMs: 30,
 };
 
 /** Worker and provisioning settings that let a test see an order through on the real clock in well under a second. */
