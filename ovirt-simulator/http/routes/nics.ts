@@ -57,6 +57,17 @@ export function nicsRouter(sim: Simulator): Router {
     sendDoc(res, 200, collection('reported_devices', 'reported_device', items));
   });
 
+  // `VmReportedDevicesService`: every NIC's report, in NIC order.
+  router.get('/vms/:id/reporteddevices', (req, res) => {
+    const vm = vmOf(req);
+    const { base } = api(res);
+    const items = sim.world.net.nicsOf(vm.id).flatMap((nic) => {
+      const device = reportedDevice(sim.world, vm, nic);
+      return device ? [presentReportedDevice(device, nic, base)] : [];
+    });
+    sendDoc(res, 200, collection('reported_devices', 'reported_device', items));
+  });
+
   router.get('/templates/:id/nics', (req, res) => {
     const template = found(sim.world.templates.get(String(req.params.id)));
     sendDoc(res, 200, list(template.id, api(res).base));

@@ -103,6 +103,8 @@ describe('simulator initialization (cloud-init) and guest agent', () => {
     const xml = await h.http.get(path).set(auth(h));
     expect(xml.text).toMatch(/<reported_devices>\s*<reported_device href="[^"]+" id="[^"]+">\s*<name>eth0<\/name>/);
     expect(xml.text).toContain('<address>192.0.2.10</address>');
+    const all = (await h.http.get(`${API}/vms/${vmId}/reporteddevices`).set(json(h))).body as { reported_device: Json[] };
+    expect(all.reported_device.map((d) => d.name)).toEqual(['eth0']);
     const vm = (await h.http.get(`${API}/vms/${vmId}`).set(json(h))).body as Json;
     expect(vm.status).toBe('up');
     expect(vm.fqdn).toBe('init01.example.com');
