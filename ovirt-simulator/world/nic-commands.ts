@@ -195,7 +195,8 @@ export class NicCommands {
         : [...net.vnicProfiles.values()].find((p) => p.name === ref.name && inCluster.has(p.networkId));
     if (!profile) {
       if (ref.id === undefined) throw entityNotFound(`VnicProfile: name=${ref.name ?? ''}`);
-      throw backendFailure(409, `Cannot ${action} Interface. The specified VM network interface profile doesn't exist.`);
+      // ACTION_TYPE_FAILED_VNIC_PROFILE_NOT_EXISTS is BAD_PARAMETERS.
+      throw backendFailure(400, `Cannot ${action} Interface. The specified VM network interface profile doesn't exist.`);
     }
     if (!inCluster.has(profile.networkId)) {
       const network = net.networks.get(profile.networkId);

@@ -133,7 +133,7 @@ describe('simulator networks and NICs (demo scenario)', () => {
     const badMac = await post({ name: 'nic2', mac: { address: 'zz:00' } });
     expect(badMac.status).toBe(400);
     const noProfile = await post({ name: 'nic2', vnic_profile: { id: '00000000-0000-0000-0000-00000000abcd' } });
-    expect(noProfile.status).toBe(409);
+    expect(noProfile.status).toBe(400);
     expect((noProfile.body as Json).detail).toBe("[Cannot add Interface. The specified VM network interface profile doesn't exist.]");
     const badInterface = await post({ name: 'nic2', interface: 'virtio9' });
     expect(badInterface.status).toBe(400);
