@@ -83,4 +83,18 @@ describeBrowser('client area through the panel link, in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/client/services/3001');
     await page.close();
   });
+
+  test('when the customer signs out, then the pages ask for the panel again, and the old cookie opens nothing', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(await link());
+    const [cookie] = await context.cookies();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect(await page.locator('body').innerText()).toMatch(/You are signed out/);
+    const back = await page.goto(`${origin}/client/services/3001`);
+    expect(back?.status()).toBe(401);
+    // Even a copy of the cookie kept from before (the session ended on the server, not only in this browser).
+    await request(w.t.app).get('/client/services/3001').set('Cookie', `ohb_client=${String(cookie?.value)}`).expect(401);
+    await context.close();
+  });
 });

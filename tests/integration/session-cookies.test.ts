@@ -40,7 +40,8 @@ describe.each(databaseKinds)('session cookies on %s', (kind) => {
 
   test('when a client signs out, then the old cookie no longer opens any page and the session is gone from the database', async () => {
     const cookie = await clientCookie();
-    await request(t.app).get('/client/services/1001').set('Cookie', cookie).expect(200);
+    const page = await request(t.app).get('/client/services/1001').set('Cookie', cookie).expect(200);
+    expect(page.text).toMatch(/<form class="client-signout" method="post" action="\/client\/logout">/);
     expect(await sessions()).toBe(1);
 
     const out = await request(t.app).post('/client/logout').set('Cookie', cookie).expect(200);
