@@ -7,12 +7,13 @@ import {
   presentTemplate,
 } from '../../present/infrastructure';
 import { collection } from '../../present/links';
+import { templateDiskAttachments } from '../../present/template-disk';
 import { applySearch } from '../../search/filter';
 import { clusterFields, dataCenterFields, storageDomainFields, templateFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
 import { api } from '../context';
 import { sendDoc } from '../respond';
-import { type EntityRead, found, listOptions } from './shared';
+import { type EntityRead, followPaths, found, listOptions } from './shared';
 
 const BY_NAME = { field: 'name', desc: false };
 
@@ -85,6 +86,11 @@ export function infrastructureRouter(sim: Simulator): Router {
   });
   router.get('/templates/:id', (req, res) => {
     sendDoc(res, 200, readTemplate(sim, String(req.params.id), api(res).base));
+  });
+  // The attachments' own `follow=disk` inlines the disk, as on a VM's attachments.
+  router.get('/templates/:id/diskattachments', (req, res) => {
+    const template = found(sim.world.templates.get(String(req.params.id)));
+    sendDoc(res, 200, { root: 'disk_attachments', body: templateDiskAttachments(template, api(res).base, followPaths(req, res).has('disk')) });
   });
 
   return router;
