@@ -15,6 +15,7 @@ import type { Vm } from '../ovirt/types';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServiceChanges, ServicesRepository } from '../repositories/services';
 import type { CallbackService, CallbackType } from './callbacks';
+import { interruptedSuspendOutcome } from './interrupted-suspend';
 import { classifyCreateError, classifyTransient, isEngineAway, panelMessage } from './provisioning-errors';
 
 export interface ProvisioningTimings {
@@ -80,9 +81,11 @@ export class ProvisioningService {
   }
 
   private async ensureActive(ctx: JobContext, service: Service, plan: Plan): Promise<void> {
-    const wasSuspended = service.actualState === 'suspended' || service.actualState === 'suspending';
     if (service.actualState === 'pending' || service.actualState === 'failed') await this.save(ctx, service, { actualState: 'provisioning', lastError: null });
     let vm = await this.locate(ctx, service);
+    if (service.actualState === 'suspending') vm = await this.settleInterruptedSuspend(ctx, service, vm);
+    // Only a suspension the panel was told of is undone by an unsuspend; one that never took effect is no transition.
+    const wasSuspended = service.actualState === 'suspended';
     if (!vm) vm = await this.create(ctx, service, plan);
     if (vm.status === 'image_locked') vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, this.d.timings.createTimeoutMs));
     // A terminate or suspend that arrived meanwhile is handled by the follow-up job; do not boot a VM about to go.
@@ -120,6 +123,7 @@ export class ProvisioningService {
 
   private async ensureTerminated(ctx: JobContext, service: Service): Promise<void> {
     if (service.actualState === 'terminated') return;
+    if (service.actualState === 'suspending') await this.settleInterruptedSuspend(ctx, service, await this.locate(ctx, service));
     await this.save(ctx, service, { actualState: 'terminating' });
     let vm = await this.locate(ctx, service);
     if (vm) {
@@ -137,6 +141,20 @@ export class ProvisioningService {
       await this.waitGone(ctx, vm.id);
     }
     await this.save(ctx, service, { actualState: 'terminated', vmHost: null, lastError: null }, 'service.terminated');
+  }
+
+  /**
+   * A service left `suspending` by a suspend that stopped midway: records (and calls back) what the VM really went
+   * through before anything else is done to it (interrupted-suspend.ts). Returns the VM as it is now.
+   */
+  private async settleInterruptedSuspend(ctx: JobContext, service: Service, found: Vm | undefined): Promise<Vm | undefined> {
+    let vm = found;
+    if (vm && interruptedSuspendOutcome(vm) === 'wait_until_down') {
+      vm = await this.d.ovirt.waitForVmStatus(vm.id, ['down'], this.wait(ctx, this.d.timings.shutdownTimeoutMs));
+    }
+    if (interruptedSuspendOutcome(vm) === 'suspended') await this.save(ctx, service, { actualState: 'suspended', vmHost: null }, 'service.suspended');
+    else await this.save(ctx, service, { actualState: 'active' });
+    return vm;
   }
 
   /** Our VM for the service: by stored id, else by its derived name. A same-named VM we did not make is refused. */
