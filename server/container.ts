@@ -43,6 +43,7 @@ import { SecretBox } from './crypto/secret-box';
 import { IpAllocation } from './services/ip-allocation';
 import { IpPools } from './services/ip-pools';
 import { PlanService } from './services/plans';
+import { VpsSetup } from './services/vps-setup';
 import { EngineTemplateDisks } from './services/template-disks';
 import { ProvisioningService } from './services/provisioning';
 import { ReadinessProbe } from './services/readiness';
@@ -147,6 +148,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     url: config.billing.callbackUrl,
     signer: new WebhookSigner(config.secrets.callback),
     jobs,
+    secrets: secretBox,
     clock,
     logger,
     fetch: overrides.fetch,
@@ -203,6 +205,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       logger,
       vmNamePrefix: config.provisioning.vmNamePrefix,
       timings: { ...config.provisioning, removeTimeoutMs: config.provisioning.bootTimeoutMs },
+      setup: new VpsSetup({ ovirt, secrets: secretBox, logger: logger.child({ component: 'vps-setup' }), now: () => clock.now().getTime() }),
+      addresses: ipAllocation,
     });
     handlers.reconcile = (ctx) => provisioning.reconcile(ctx);
   }
@@ -305,7 +309,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       addresses: ipAllocation,
       onQueued: () => worker.wake(),
     }),
-    serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo }),
+    serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo, addresses: ipAllocation }),
     uptime: new UptimeReports({ services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, timelines: timelinesRepo, position: positionRepo, clock, customerHostNames: config.client.hostNames }),
     clientSso: new ClientSso({ services: servicesRepo, tokens: ssoTokens, clock, publicUrl: config.publicUrl }),
     clientSessions,

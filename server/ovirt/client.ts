@@ -317,7 +317,8 @@ export function initializationBody(init: VmInitialization): Record<string, unkno
     ...(init.dnsServers.length ? { dns_servers: init.dnsServers.join(' ') } : {}),
     ...(init.dnsSearch.length ? { dns_search: init.dnsSearch.join(' ') } : {}),
     timezone: init.timezone,
-    nic_configurations: {
+    // Without managed addresses the template's own network setup (usually DHCP) stays.
+    ...(init.nics.length === 0 ? {} : { nic_configurations: {
       nic_configuration: init.nics.map((nic) => ({
         name: nic.name,
         on_boot: 'true',
@@ -331,7 +332,7 @@ export function initializationBody(init: VmInitialization): Record<string, unkno
             }
           : {}),
       })),
-    },
+    } }),
   };
 }
 

@@ -5,13 +5,16 @@
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
-import type { Service } from '../domain/service';
+import type { SecretBox } from '../crypto/secret-box';
+import { osChoiceFor, type Plan } from '../domain/plan';
+import { passwordContext, type Service, VPS_USERNAME } from '../domain/service';
 import { PermanentJobError, RetryLaterError } from '../jobs/job-errors';
 import type { JobQueue } from '../jobs/job-queue';
 import type { JobContext } from '../jobs/worker';
 import type { Logger } from '../logger';
 import { retryAfterMs } from '../ovirt/backoff';
 import type { WebhookSigner } from '../webhooks/signature';
+import type { ServiceNetwork } from './ip-allocation';
 
 export type CallbackType = 'service.active' | 'service.failed' | 'service.suspended' | 'service.unsuspended' | 'service.terminated';
 
@@ -26,8 +29,49 @@ export interface CallbackPayload {
     desired_state: string;
     actual_state: string;
     vm: { id: string | null; name: string | null };
+    /** The addresses the VPS holds; null when its cluster has no IP pool (addresses not managed here). */
+    network: NetworkJson | null;
+    os: { key: string | null; label: string | null } | null;
+    username: string;
     error?: string;
+    /** service.active only, when the bridge made the password up: the customer's one way to learn it. */
+    password?: string;
   };
+  /** The made-up password sealed while the callback waits in the queue; opened into `data.password` when sent. */
+  sealed_password?: string;
+}
+
+/** The addresses of a VPS as the panel reads them (GET /api/v1/services/{id} and callbacks). */
+export interface NetworkJson {
+  ipv4: string[];
+  ipv6: string[];
+  gateway_v4: string | null;
+  gateway_v6: string | null;
+  netmask_v4: string | null;
+  dns: string[];
+}
+
+export function networkJson(network: ServiceNetwork | undefined): NetworkJson | null {
+  if (!network) return null;
+  return {
+    ipv4: [...network.ipv4],
+    ipv6: [...network.ipv6],
+    gateway_v4: network.gatewayV4,
+    gateway_v6: network.gatewayV6,
+    netmask_v4: network.netmaskV4,
+    dns: [...network.dns],
+  };
+}
+
+export interface CallbackExtras {
+  network?: ServiceNetwork;
+  /** The generated password, sealed for the service (service.active only). */
+  sealedPassword?: string;
+}
+
+/** What a callback's sealed password is bound to: the queued callback of that service. */
+function callbackPasswordContext(billingServiceId: string): string {
+  return `callback-password:${billingServiceId}`;
 }
 
 export class CallbackService {
@@ -36,6 +80,7 @@ export class CallbackService {
       url: string | undefined;
       signer: WebhookSigner;
       jobs: JobQueue;
+      secrets: SecretBox;
       clock: Clock;
       logger: Logger;
       timeoutMs?: number;
@@ -48,8 +93,15 @@ export class CallbackService {
   }
 
   /** Queues a callback in the caller's transaction; nothing when no BILLING_CALLBACK_URL is configured. */
-  async enqueue(trx: Knex.Transaction, type: CallbackType, service: Service, productId: string | null): Promise<void> {
+  async enqueue(trx: Knex.Transaction, type: CallbackType, service: Service, plan: Plan | undefined, extras: CallbackExtras = {}): Promise<void> {
     if (!this.d.url) return;
+    const os = plan ? osChoiceFor(plan, service.osKey) : undefined;
+    // Re-sealed for the queued callback, so the service row's value (bound to the service) can be erased now.
+    const sealed =
+      type === 'service.active' && extras.sealedPassword
+        ? this.d.secrets.seal(this.d.secrets.open(extras.sealedPassword, passwordContext(service.serviceId)), callbackPasswordContext(service.serviceId))
+        : undefined;
+    const productId = plan?.productId ?? null;
     const payload: CallbackPayload = {
       type,
       timestamp: this.d.clock.now().toISOString(),
@@ -61,8 +113,12 @@ export class CallbackService {
         desired_state: service.desiredState,
         actual_state: service.actualState,
         vm: { id: service.vmId, name: service.vmName },
+        network: networkJson(extras.network),
+        os: os ? { key: os.key, label: os.label } : null,
+        username: VPS_USERNAME,
         ...(type === 'service.failed' && service.lastError ? { error: service.lastError } : {}),
       },
+      ...(sealed ? { sealed_password: sealed } : {}),
     };
     await this.d.jobs.enqueue({ kind: 'callback', serviceId: service.id, payload }, trx);
   }
@@ -70,7 +126,7 @@ export class CallbackService {
   /** The `callback` job handler: POST the signed payload; 2xx is done, anything else is retried. */
   async send(ctx: JobContext): Promise<void> {
     if (!this.d.url) throw new PermanentJobError('BILLING_CALLBACK_URL is not configured');
-    const body = JSON.stringify(ctx.job.payload);
+    const body = JSON.stringify(this.outgoing(ctx.job.payload as CallbackPayload));
     const headers = this.d.signer.sign(`cb_${ctx.job.id}`, this.d.clock.now(), body);
     let res: Response;
     try {
@@ -91,5 +147,20 @@ export class CallbackService {
     const hint = retryAfterMs(res.headers.get('retry-after') ?? undefined, Date.now());
     const message = `the billing panel answered ${res.status} to the callback`;
     throw hint !== undefined ? new RetryLaterError(message, hint) : new Error(message);
+  }
+
+  /** The payload as the panel receives it: a sealed password opened into `data.password`, the sealed copy left out. */
+  private outgoing(payload: CallbackPayload): CallbackPayload {
+    const { sealed_password: sealed, ...rest } = payload;
+    if (!sealed) return rest;
+    let password: string;
+    try {
+      password = this.d.secrets.open(sealed, callbackPasswordContext(payload.data.service_id));
+    } catch {
+      // A different SECRETS_KEY: the panel still learns the VPS is active; the customer resets the password.
+      this.d.logger.warn({ serviceId: payload.data.service_id }, 'the generated password in a queued callback could not be opened (SECRETS_KEY changed); sent without it');
+      return rest;
+    }
+    return { ...rest, data: { ...rest.data, password } };
   }
 }

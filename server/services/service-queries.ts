@@ -4,10 +4,13 @@ import type { ActualState, Service } from '../domain/service';
 import { NotFoundError } from '../errors';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServicesRepository } from '../repositories/services';
+import type { IpAllocation, ServiceNetwork } from './ip-allocation';
 
 export interface ServiceView {
   service: Service;
   plan: Plan | undefined;
+  /** The addresses the service holds (one read); undefined when it holds none. */
+  network?: ServiceNetwork;
 }
 
 /** A service in the panel's list, with when the work it waits for was asked (null when none waits). */
@@ -22,12 +25,13 @@ export interface ServiceListQuery {
 }
 
 export class ServiceQueries {
-  constructor(private readonly d: { services: ServicesRepository; plans: PlansRepository }) {}
+  constructor(private readonly d: { services: ServicesRepository; plans: PlansRepository; addresses?: IpAllocation }) {}
 
   async get(serviceId: string): Promise<ServiceView> {
     const service = await this.d.services.findByServiceId(serviceId);
     if (!service) throw new NotFoundError('service', serviceId);
-    return { service, plan: await this.d.plans.findById(service.planId) };
+    const [plan, network] = await Promise.all([this.d.plans.findById(service.planId), this.d.addresses?.heldBy(service.id)]);
+    return { service, plan, network };
   }
 
   /**

@@ -1,7 +1,12 @@
 /** A service as the billing panel reads it. Host names are for the panel's admins; customers never see this. */
+import { osChoiceFor } from '../../domain/plan';
+import { VPS_USERNAME } from '../../domain/service';
+import { networkJson } from '../../services/callbacks';
 import type { ListedService, ServiceView } from '../../services/service-queries';
 
-export function presentService({ service, plan }: ServiceView) {
+/** The panel's view of one VPS: its state, VM, addresses, OS and login name. Passwords are never part of it. */
+export function presentService({ service, plan, network }: ServiceView) {
+  const os = plan ? osChoiceFor(plan, service.osKey) : undefined;
   return {
     service_id: service.serviceId,
     client_id: service.clientId,
@@ -10,6 +15,9 @@ export function presentService({ service, plan }: ServiceView) {
     desired_state: service.desiredState,
     actual_state: service.actualState,
     vm: { id: service.vmId, name: service.vmName, host: service.vmHost },
+    network: networkJson(network),
+    os: os ? { key: os.key, label: os.label } : null,
+    username: VPS_USERNAME,
     cancellation: service.cancellationType
       ? { type: service.cancellationType, requested_at: service.cancellationRequestedAt?.toISOString() ?? null }
       : null,
