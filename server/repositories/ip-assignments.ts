@@ -79,7 +79,7 @@ export class IpAssignmentsRepository {
    * the driver's unique violation: the caller decides which it was by reading what the service holds.
    */
   async insert(poolId: number, family: IpFamily, address: string, holder: NewHolder, db: Db = this.knex): Promise<IpAssignment> {
-    const [id] = await db(TABLE).insert({
+    const row = {
       pool_id: poolId,
       address,
       family,
@@ -89,10 +89,10 @@ export class IpAssignmentsRepository {
       held_since: holder.now,
       released_at: null,
       quarantine_until: null,
-    });
-    const row = await db<IpAssignmentRow>(TABLE).where({ id: Number(id) }).first();
-    if (!row) throw new Error(`ip assignment ${String(id)} vanished after insert`);
-    return toAssignment(row);
+    };
+    const [id] = await db(TABLE).insert(row);
+    // Every column was given here, so the stored row is known without reading it back (one round trip less).
+    return toAssignment({ ...row, id: Number(id) });
   }
 
   /**

@@ -113,19 +113,19 @@ export class IpAllocation {
    *   transaction should then be rolled back (or the order refused), since the other family may have been taken.
    */
   async allocate(trx: Knex.Transaction, req: AllocationRequest): Promise<Allocation> {
-    const held = await this.assignments.heldBy(req.serviceRowId, trx);
-    const result: Allocation = { ipv4: held.find((a) => a.family === 4), ipv6: held.find((a) => a.family === 6) };
-    if (result.ipv4 && result.ipv6) return result;
+    // What the service holds already is not read first: the insert's unique (service, family) key says so when it
+    // does (allocateFamily then returns the held row), which saves a round trip on every new order.
     const pools = await this.applicablePools(req, trx);
+    const result: Allocation = {};
     for (const family of [4, 6] as const) {
       const key = family === 4 ? 'ipv4' : 'ipv6';
-      if (result[key]) continue;
       const candidates = pools.filter((p) => p.family === family).map((pool) => ({ pool, space: spaceOf(pool) }));
       if (candidates.length === 0) {
-        const named = req.poolNames && req.poolNames.length > 0;
+        const held = await this.heldOfFamily(trx, req.serviceRowId, family);
+        if (held) result[key] = held;
         // A plan that names pools wants addresses: none of its pools being IPv4 is a refusal, not "unmanaged".
-        if (family === 4 && named) {
-          throw new IpPoolExhaustedError(4, req.cluster, req.poolNames ?? [], `None of the plan's pools (${req.poolNames?.join(', ')}) is an IPv4 pool of cluster ${req.cluster}.`);
+        else if (family === 4 && req.poolNames && req.poolNames.length > 0) {
+          throw new IpPoolExhaustedError(4, req.cluster, req.poolNames, `None of the plan's pools (${req.poolNames.join(', ')}) is an IPv4 pool of cluster ${req.cluster}.`);
         }
         continue;
       }

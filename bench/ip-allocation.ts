@@ -1,0 +1,219 @@
+/**
+ * `npm run bench:ip-allocation`: IP allocation under concurrency on MySQL/MariaDB (issue 17). Three instances (three
+ * knex pools, as three bridge processes would hold) each take `--orders` orders at once (2,000 by default): every
+ * order allocates one IPv4 address and one IPv6 /64 in a transaction of its own, through IpAllocation.allocateNow as
+ * the order intake would inside its transaction.
+ *
+ * Measured:
+ * - baseline: a bare insert of the same row (an assignment of a fixed, distinct address, no choice, no retry) in a
+ *   transaction of its own, the same number of times at the same concurrency. Any allocation has to do at least this;
+ * - allocation: `allocate()` from its first statement to its answer, inside its transaction (connection held), which
+ *   is what an order's transaction pays for its addresses; and the whole call (waiting for a pooled connection,
+ *   deadlock retries and the commit included), for information.
+ * Checked afterwards: no address held twice, no service holding two of a family, every order holding one of each.
+ *
+ * Options: --orders (per instance), --instances, --mysql (a mysql:// URL; default TEST_MYSQL_URL).
+ */
+import { performance } from 'node:perf_hooks';
+import type { Knex } from 'knex';
+import { ManualClock } from '../server/clock';
+import { parseDatabaseUrl } from '../server/config';
+import { createKnex } from '../server/db/knex';
+import { migrateLatest } from '../server/db/migrate';
+import { IpAssignmentsRepository } from '../server/repositories/ip-assignments';
+import { IpPoolsRepository } from '../server/repositories/ip-pools';
+import { IpAllocation } from '../server/services/ip-allocation';
+import { IpPools } from '../server/services/ip-pools';
+import { insertServices } from '../tests/helpers/ip-pools';
+import { createBenchDatabase, createWorkspace } from './bridge';
+import { checkQuiet, machine, Options, printTargets, type TargetCheck, table, writeResults } from './report';
+import { ratio, summarize } from './stats';
+
+const P99_TARGET_MS = 25;
+/** Connections in each instance's knex pool (db/knex.ts), and so the orders it works on at once. */
+const POOL_SIZE = 10;
+
+const options = new Options({
+  orders: 'orders per instance, all at once (default 2000)',
+  instances: 'instances, each with its own knex pool (default 3)',
+  mysql: 'mysql:// URL of the server (default TEST_MYSQL_URL)',
+  'in-flight': 'orders each instance works on at once (default 10, its knex pool size)',
+});
+
+/**
+ * Runs `fn` for each item with at most `width` running at once: all orders have arrived, and an instance works on as
+ * many as its knex pool has connections (more would only queue for one, and time out).
+ */
+async function drain<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+}
+
+/** Each instance drains its share of the items (every `instances`-th) through its own pool, all instances at once. */
+async function acrossInstances<T>(items: T[], instances: number, width: number, fn: (item: T, instance: number) => Promise<void>): Promise<void> {
+  await Promise.all(
+    Array.from({ length: instances }, (_, k) => drain(items.filter((_, i) => i % instances === k), width, (item) => fn(item, k))),
+  );
+}
+
+async function main(): Promise<void> {
+  if (options.help) {
+    console.log(`npm run bench:ip-allocation -- [options]\n${options.usage()}`);
+    return;
+  }
+  const perInstance = Number(options.string('orders', '2000'));
+  const instances = Number(options.string('instances', '3'));
+  const mysqlUrl = options.string('mysql', process.env.TEST_MYSQL_URL ?? '');
+  if (!mysqlUrl) throw new Error('bench:ip-allocation needs MySQL/MariaDB: --mysql mysql://root@127.0.0.1:3306/test or TEST_MYSQL_URL');
+  const inFlight = Number(options.string('in-flight', String(POOL_SIZE)));
+  const total = perInstance * instances;
+  const quiet = await checkQuiet();
+  const workspace = createWorkspace('ip-allocation');
+  const db = await createBenchDatabase('mysql', workspace.dir, mysqlUrl);
+  const target = parseDatabaseUrl(db.url);
+  const setup = createKnex(target);
+  const knexes: Knex[] = Array.from({ length: instances }, () => createKnex(target));
+  try {
+    await migrateLatest(setup);
+    const version = String(((await setup.raw('select version() as v')) as [[{ v: string }]])[0][0].v);
+    const clock = new ManualClock(new Date());
+    const admin = new IpPools({ knex: setup, pools: new IpPoolsRepository(setup), assignments: new IpAssignmentsRepository(setup), clock });
+    // A /18 (16,382 addresses) for 6,000 orders: a pool ~37 % full at the end, as a provider adds space before it fills.
+    const v4 = await admin.create({ name: 'bench-v4', cluster: 'Default', network: 'ovirtmgmt', cidr: '10.64.0.0/18', gateway: '10.64.0.1', dns: ['10.64.0.53'], dnsSearch: [], ranges: [], quarantineMinutes: 60 });
+    await admin.create({ name: 'bench-v6', cluster: 'Default', network: 'ovirtmgmt', cidr: '2001:db8:40::/48', gateway: 'fe80::1', dns: [], dnsSearch: [], ranges: [], quarantineMinutes: 60 });
+    // The baseline's rows go to a pool of another cluster, so they never meet the allocations.
+    const base = await admin.create({ name: 'baseline', cluster: 'Other', network: 'ovirtmgmt', cidr: '10.128.0.0/16', gateway: '10.128.0.1', dns: [], dnsSearch: [], ranges: [], quarantineMinutes: 60 });
+    const baselineIds = await insertServices(setup, total, 'base');
+    const orderIds = await insertServices(setup, total, 'order');
+
+    // Baseline: the same row shape, a fixed distinct address each, inserted in a transaction of its own.
+    const baselineMs: number[] = [];
+    let started = performance.now();
+    await acrossInstances(baselineIds.map((id, i) => ({ id, i })), instances, inFlight, async ({ id, i }, k) => {
+      const knex = knexes[k]!;
+      await knex.transaction(async (trx) => {
+        const t0 = performance.now();
+        await trx('ip_assignments').insert({
+          pool_id: base.pool.id,
+          address: `10.128.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}`,
+          family: 4,
+          service_row_id: id,
+          last_service_row_id: id,
+          billing_service_id: `base-${i + 1}`,
+          held_since: clock.now(),
+        });
+        baselineMs.push(performance.now() - t0);
+      });
+    });
+    const baselineWallMs = performance.now() - started;
+
+    // Allocation: every order on its instance, all at once.
+    const allocateMs: number[] = [];
+    const callMs: number[] = [];
+    const failures = new Map<string, number>();
+    const allocators = knexes.map((knex) => {
+      const a = new IpAllocation({ knex, pools: new IpPoolsRepository(knex), assignments: new IpAssignmentsRepository(knex), clock });
+      // Time allocate() itself, inside the transaction allocateNow opens.
+      const inner = a.allocate.bind(a);
+      a.allocate = async (trx, req) => {
+        const t0 = performance.now();
+        const got = await inner(trx, req);
+        allocateMs.push(performance.now() - t0);
+        return got;
+      };
+      return a;
+    });
+    started = performance.now();
+    await acrossInstances(orderIds.map((id, i) => ({ id, i })), instances, inFlight, async ({ id, i }, k) => {
+      const t0 = performance.now();
+      try {
+        await allocators[k]!.allocateNow({ serviceRowId: id, billingServiceId: `order-${i + 1}`, cluster: 'Default' });
+        callMs.push(performance.now() - t0);
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? 'error';
+        failures.set(code, (failures.get(code) ?? 0) + 1);
+      }
+    });
+    const allocationWallMs = performance.now() - started;
+
+    const rows = (await setup('ip_assignments').whereNot('pool_id', base.pool.id).select('address', 'service_row_id', 'family')) as Array<{ address: string; service_row_id: number; family: number }>;
+    const heldTwice = rows.length - new Set(rows.map((r) => r.address)).size;
+    const perService = new Map<string, number>();
+    for (const r of rows) perService.set(`${r.service_row_id}/${r.family}`, (perService.get(`${r.service_row_id}/${r.family}`) ?? 0) + 1);
+    const doubleHolders = [...perService.values()].filter((n) => n > 1).length;
+    const withBoth = new Set(rows.filter((r) => r.family === 4).map((r) => r.service_row_id));
+    const completeOrders = rows.filter((r) => r.family === 6 && withBoth.has(r.service_row_id)).length;
+    const usage = (await admin.get(v4.pool.name)).usage;
+
+    const baseline = summarize(baselineMs);
+    const allocation = summarize(allocateMs);
+    const call = summarize(callMs);
+    console.log(`IP allocation on ${version}: ${instances} instances × ${perInstance} orders at once (${total} orders)`);
+    console.log(
+      table([
+        ['', 'count', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'wall s', 'orders/s'],
+        ['bare insert (baseline)', baseline.count, baseline.p50, baseline.p90, baseline.p99, baseline.max, (baselineWallMs / 1000).toFixed(2), Math.round(total / (baselineWallMs / 1000))],
+        ['allocate() v4 + v6', allocation.count, allocation.p50, allocation.p90, allocation.p99, allocation.max, (allocationWallMs / 1000).toFixed(2), Math.round(total / (allocationWallMs / 1000))],
+        ['whole call (incl. commit)', call.count, call.p50, call.p90, call.p99, call.max, '', ''],
+      ]),
+    );
+    const ratios = { p50: ratio(allocation.p50, baseline.p50), p99: ratio(allocation.p99, baseline.p99), wall: ratio(allocationWallMs, baselineWallMs) };
+    console.log(`allocate() / bare insert: p50 ×${ratios.p50}, p99 ×${ratios.p99}, wall ×${ratios.wall}`);
+    console.log(`v4 pool after the run: ${usage.used} held of ${usage.size}; failures: ${failures.size === 0 ? 'none' : JSON.stringify(Object.fromEntries(failures))}`);
+
+    const checks: TargetCheck[] = [
+      { name: 'addresses held twice', target: '0', measured: heldTwice, unit: 'addresses', pass: heldTwice === 0 },
+      { name: 'services holding two of a family', target: '0', measured: doubleHolders, unit: 'services', pass: doubleHolders === 0 },
+      { name: 'orders holding one IPv4 and one IPv6', target: `${total}`, measured: completeOrders, unit: 'orders', pass: completeOrders === total && failures.size === 0 },
+      { name: 'allocate() p99 (v4 + v6)', target: `< ${P99_TARGET_MS} ms`, measured: allocation.p99, unit: 'ms', pass: allocation.p99 < P99_TARGET_MS },
+    ];
+    printTargets(checks);
+    const file = writeResults('ip-allocation', {
+      bench: 'ip-allocation',
+      date: new Date().toISOString(),
+      machine: machine(),
+      ...quiet,
+      parameters: {
+        database: version,
+        instances,
+        ordersPerInstance: perInstance,
+        orders: total,
+        pools: { v4: '10.64.0.0/18 (16,382 addresses)', v6: '2001:db8:40::/48 in /64s (65,536 prefixes)' },
+        knexPoolPerInstance: POOL_SIZE,
+        inFlightPerInstance: inFlight,
+        measure: 'allocate() inside its own transaction (connection held); the baseline is a bare insert of an assignment row in a transaction of its own',
+      },
+      figures: {
+        baselineMs: baseline,
+        allocateMs: allocation,
+        wholeCallMs: call,
+        baselineWallMs: Math.round(baselineWallMs),
+        allocationWallMs: Math.round(allocationWallMs),
+        ratios,
+        heldTwice,
+        doubleHolders,
+        completeOrders,
+        failures: Object.fromEntries(failures),
+      },
+      targets: checks,
+    });
+    console.log(`\nresults: ${file}`);
+    if (checks.some((c) => !c.pass)) process.exitCode = 1;
+  } finally {
+    await Promise.all(knexes.map((k) => k.destroy()));
+    await setup.destroy();
+    await db.drop();
+    workspace.remove();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
