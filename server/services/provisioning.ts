@@ -4,7 +4,7 @@
  * the VM name derives from the billing service id, and an uncertain create is resolved by looking the name up.
  */
 import type { Clock } from '../clock';
-import type { Plan } from '../domain/plan';
+import { osChoiceFor, type Plan } from '../domain/plan';
 import { isOurVm, type Service, vmCommentFor, vmNameFor } from '../domain/service';
 import { EngineUnavailableError, LeaseLostError, PermanentJobError } from '../jobs/job-errors';
 import type { JobContext } from '../jobs/worker';
@@ -15,6 +15,8 @@ import type { Vm } from '../ovirt/types';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServiceChanges, ServicesRepository } from '../repositories/services';
 import type { CallbackService, CallbackType } from './callbacks';
+import type { IpAllocation, ServiceNetwork } from './ip-allocation';
+import type { VpsSetup } from './vps-setup';
 import { interruptedSuspendOutcome } from './interrupted-suspend';
 import { classifyCreateError, classifyTransient, isEngineAway, panelMessage } from './provisioning-errors';
 
@@ -44,6 +46,10 @@ export class ProvisioningService {
       logger: Logger;
       vmNamePrefix: string;
       timings: ProvisioningTimings;
+      /** cloud-init, the NIC's profile and the disk size of a first boot. */
+      setup: VpsSetup;
+      /** The addresses services hold; released when a service is terminated. */
+      addresses: IpAllocation;
     },
   ) {}
 
@@ -86,11 +92,13 @@ export class ProvisioningService {
     if (service.actualState === 'suspending') vm = await this.settleInterruptedSuspend(ctx, service, vm);
     // Only a suspension the panel was told of is undone by an unsuspend; one that never took effect is no transition.
     const wasSuspended = service.actualState === 'suspended';
-    if (!vm) vm = await this.create(ctx, service, plan);
+    const network = await this.d.addresses.heldBy(service.id);
+    if (!vm) vm = await this.create(ctx, service, plan, network);
     if (vm.status === 'image_locked') vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, this.d.timings.createTimeoutMs));
     // A terminate or suspend that arrived meanwhile is handled by the follow-up job; do not boot a VM about to go.
     if (await this.desiredChanged(service)) return;
     vm = await this.ensureConfig(ctx, vm, plan);
+    const nic = await this.prepareFirstBoot(ctx, service, plan, vm, network);
     if (!RUNNING.has(vm.status)) {
       try {
         await this.d.ovirt.startVm(vm.id, this.call(ctx));
@@ -99,10 +107,33 @@ export class ProvisioningService {
       }
     }
     vm = await this.d.ovirt.waitForVmStatus(vm.id, ['up'], this.wait(ctx, this.d.timings.bootTimeoutMs));
+    if (service.activatedAt === null) await this.d.setup.checkReportedAddresses(vm, nic, network, this.call(ctx));
     const vmHost = await this.hostName(vm);
     const type: CallbackType | undefined = service.actualState === 'active' ? undefined : wasSuspended ? 'service.unsuspended' : 'service.active';
     const activatedAt = service.activatedAt ?? this.d.clock.now();
-    await this.save(ctx, service, { actualState: 'active', vmId: vm.id, vmName: vm.name, vmHost, appliedPlanId: plan.id, lastError: null, activatedAt }, type, plan);
+    // The password has done its work once the VPS runs configured: it is erased here, or, when the bridge made it up,
+    // handed to the panel's service.active callback (sealed until it is sent) and erased with the same write.
+    const handOver = type === 'service.active' && service.passwordGenerated ? service.sealedPassword : null;
+    const changes: ServiceChanges = { actualState: 'active', vmId: vm.id, vmName: vm.name, vmHost, appliedPlanId: plan.id, lastError: null, activatedAt, sealedPassword: null, passwordGenerated: false };
+    await this.save(ctx, service, changes, type, plan, handOver);
+  }
+
+  /**
+   * Before the first start only: the NIC on the pool's vNIC profile and the boot disk at the plan's size (cloud-init
+   * went in with the create). Later starts (unsuspend, a retried boot after activation) leave the VM as it is.
+   */
+  private async prepareFirstBoot(ctx: JobContext, service: Service, plan: Plan, vm: Vm, network: ServiceNetwork | undefined) {
+    if (service.activatedAt !== null) return undefined;
+    try {
+      const nic = await this.d.setup.ensureNic(vm, network, this.call(ctx));
+      if (!RUNNING.has(vm.status)) {
+        const disk = await this.d.setup.growBootDisk(vm, plan, this.call(ctx));
+        if (disk) await this.d.setup.waitForDisk(vm, disk, this.wait(ctx, this.d.timings.createTimeoutMs));
+      }
+      return nic;
+    } catch (err) {
+      throw classifyTransient(err);
+    }
   }
 
   private async ensureSuspended(ctx: JobContext, service: Service): Promise<void> {
@@ -140,7 +171,9 @@ export class ProvisioningService {
       }
       await this.waitGone(ctx, vm.id);
     }
-    await this.save(ctx, service, { actualState: 'terminated', vmHost: null, lastError: null }, 'service.terminated');
+    // The addresses go to quarantine in the same write, so they are held exactly while the service exists.
+    await ctx.fenced((trx) => this.d.addresses.release(trx, service.id, this.d.clock.now()));
+    await this.save(ctx, service, { actualState: 'terminated', vmHost: null, lastError: null, sealedPassword: null, passwordGenerated: false }, 'service.terminated');
   }
 
   /**
@@ -171,25 +204,28 @@ export class ProvisioningService {
     return byName;
   }
 
-  private async create(ctx: JobContext, service: Service, plan: Plan): Promise<Vm> {
+  private async create(ctx: JobContext, service: Service, plan: Plan, network: ServiceNetwork | undefined): Promise<Vm> {
     const name = vmNameFor(this.d.vmNamePrefix, service.serviceId);
+    const os = osChoiceFor(plan, service.osKey);
+    if (!os) throw new PermanentJobError(`Operating system ${service.osKey ?? ''} is no longer offered by plan ${plan.productId}; add it back to the plan's os_options, then retry.`);
     let vm: Vm | undefined;
     try {
       vm = await this.d.ovirt.createVm(
         {
           name,
           cluster: plan.cluster,
-          template: plan.template,
+          template: os.template,
           memoryMib: plan.memoryMib,
           vcpus: plan.vcpus,
           ha: plan.ha,
           description: service.hostname ?? `VPS ${service.serviceId}`,
           comment: vmCommentFor(service.serviceId, service.clientId),
+          initialization: this.d.setup.initialization(service, plan, network, name),
         },
         this.call(ctx),
       );
     } catch (err) {
-      const classified = classifyCreateError(err, plan.template, plan.cluster);
+      const classified = classifyCreateError(err, os.template, plan.cluster);
       if (classified instanceof PermanentJobError && !(err instanceof OvirtError && err.isNameInUse)) throw classified;
       // Uncertain (timeout, reset, 5xx) or "name in use": the create may have happened. Look, never create again here.
       vm = await this.locate(ctx, service);
@@ -257,13 +293,14 @@ export class ProvisioningService {
   }
 
   /** Writes service changes under the job's lease, with the callback (if any) in the same transaction. */
-  private async save(ctx: JobContext, service: Service, changes: ServiceChanges, callback?: CallbackType, plan?: Plan): Promise<void> {
+  private async save(ctx: JobContext, service: Service, changes: ServiceChanges, callback?: CallbackType, plan?: Plan, sealedPassword?: string | null): Promise<void> {
     await ctx.fenced(async (trx) => {
       await this.d.services.update(service.id, changes, this.d.clock.now(), trx);
       if (callback) {
         const updated = await this.d.services.findById(service.id, trx);
-        const productId = (plan ?? (await this.d.plans.findById(service.planId, trx)))?.productId ?? null;
-        if (updated) await this.d.callbacks.enqueue(trx, callback, updated, productId);
+        const planNow = plan ?? (await this.d.plans.findById(service.planId, trx));
+        const network = await this.d.addresses.heldBy(service.id, trx);
+        if (updated) await this.d.callbacks.enqueue(trx, callback, updated, planNow, { network, sealedPassword: sealedPassword ?? undefined });
       }
     });
     Object.assign(service, changes);
