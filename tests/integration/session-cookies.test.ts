@@ -103,3 +103,53 @@ describe.each(databaseKinds)('session cookies on %s', (kind) => {
     await request(t.app).get('/admin').set('Cookie', `ohb_admin=${'A'.repeat(43)}; ${own}`).expect(200);
   });
 });
+
+describe.each(databaseKinds)('session cookies behind https on %s', (kind) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp(kind, { env: { PUBLIC_URL: 'https://bridge.test' } });
+    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody()).expect(201);
+    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '1001', client_id: '55', product_id: '7' } }).expect(202);
+    await createAdmin(t);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  test('when the public URL is https, then the client cookie is __Host-ohb_client on Path=/, and the plain name is not ours', async () => {
+    const link = await request(t.app).post('/api/v1/services/1001/sso').set('Authorization', BILLING_AUTH).send({ client_id: '55' }).expect(201);
+    const url = new URL(link.body.url as string);
+    const res = await request(t.app).get(url.pathname + url.search).expect(303);
+    const set = String(res.headers['set-cookie']);
+    expect(set).toMatch(/^__Host-ohb_client=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
+    const cookie = set.split(';')[0] as string;
+    const token = cookie.slice(cookie.indexOf('=') + 1);
+    await request(t.app).get('/client/services/1001').set('Cookie', cookie).expect(200);
+    // A parent domain can set `ohb_client`, never `__Host-ohb_client`: the plain name opens nothing here.
+    await request(t.app).get('/client/services/1001').set('Cookie', `ohb_client=${token}`).expect(401);
+
+    const out = await request(t.app).post('/client/logout').set('Cookie', cookie).expect(200);
+    expect(String(out.headers['set-cookie'])).toMatch(/^__Host-ohb_client=; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
+    await request(t.app).get('/client/services/1001').set('Cookie', cookie).expect(401);
+  });
+
+  test('when the public URL is https, then the console signs in with __Host- cookies on Path=/, and the plain names are not ours', async () => {
+    const form = await request(t.app).get('/admin/login').expect(200);
+    const loginSet = String(form.headers['set-cookie']);
+    expect(loginSet).toMatch(/^__Host-ohb_login=[A-Za-z0-9_-]+; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+    const login = loginSet.split(';')[0] as string;
+    const plainLogin = login.replace('__Host-', '');
+    const send = (cookie: string) => request(t.app).post('/admin/login').set('Cookie', cookie).type('form').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text) });
+    await send(plainLogin).expect(403);
+    const signIn = await send(login).expect(303);
+    const sessionSet = (signIn.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('__Host-ohb_admin=')) as string;
+    expect(sessionSet).toMatch(/^__Host-ohb_admin=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+    const session = sessionSet.split(';')[0] as string;
+    const home = await request(t.app).get('/admin').set('Cookie', session).expect(200);
+    await request(t.app).get('/admin').set('Cookie', session.replace('__Host-', '')).expect(303);
+
+    const out = await request(t.app).post('/admin/logout').set('Cookie', session).type('form').send({ _csrf: csrfOf(home.text) }).expect(303);
+    expect(String(out.headers['set-cookie'])).toMatch(/^__Host-ohb_admin=; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
+    await request(t.app).get('/admin').set('Cookie', session).expect(303);
+  });
+});

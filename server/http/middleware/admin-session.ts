@@ -1,12 +1,12 @@
 /**
- * The admin console's session and CSRF guard. The session cookie (`ohb_admin`, HttpOnly, SameSite=Strict, Secure on
- * https) names a server-side session; every POST must carry that session's CSRF token in `_csrf`. Pages never change
- * state on GET.
+ * The admin console's session and CSRF guard. The session cookie (`ohb_admin` on Path=/admin; on https
+ * `__Host-ohb_admin`, Secure, on Path=/; HttpOnly and SameSite=Strict either way) names a server-side session; every
+ * POST must carry that session's CSRF token in `_csrf`. Pages never change state on GET.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError } from '../../errors';
 import { type AdminAccounts, sameSecret, type SignedInAdmin } from '../../services/admin-accounts';
-import { readCookies } from './cookies';
+import { type CookieSpec, readCookies } from './cookies';
 
 export const ADMIN_COOKIE = 'ohb_admin';
 
@@ -19,10 +19,10 @@ export function signedInAdmin(res: Response): SignedInAdmin | undefined {
  * Reads the session cookie; a valid session is put in res.locals (with its CSRF token for the templates). The first of
  * the request's session cookies that names a live session counts, so one set on a parent domain cannot shadow ours.
  */
-export function loadAdminSession(accounts: AdminAccounts) {
+export function loadAdminSession(accounts: AdminAccounts, cookie: CookieSpec) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     let session: SignedInAdmin | undefined;
-    for (const token of readCookies(req, ADMIN_COOKIE)) {
+    for (const token of readCookies(req, cookie.name)) {
       session = await accounts.session(token);
       if (session) break;
     }

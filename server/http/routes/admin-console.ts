@@ -10,7 +10,7 @@ import { TooManyRequestsError, UnauthorizedError } from '../../errors';
 import { sameSecret } from '../../services/admin-accounts';
 import { formBody } from '../middleware/json-body';
 import { ADMIN_COOKIE, checkCsrf, loadAdminSession, requireAdminSession, signedInAdmin } from '../middleware/admin-session';
-import { readCookies } from '../middleware/cookies';
+import { cookieSpec, readCookies } from '../middleware/cookies';
 import { adminClusterPages } from './admin-pages/clusters';
 import { adminJobPages } from './admin-pages/jobs';
 import { adminIpPoolPages } from './admin-pages/ip-pools';
@@ -29,17 +29,19 @@ function safeNext(next: unknown): string {
 export function adminConsoleRouter(c: Container): Router {
   const router = Router();
   const secure = c.config.admin.secureCookies;
+  const session = cookieSpec(ADMIN_COOKIE, '/admin', secure);
+  const login = cookieSpec(LOGIN_CSRF_COOKIE, '/admin/login', secure);
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     res.set('X-Robots-Tag', 'noindex');
     next();
   });
   router.use(formBody('64kb'));
-  router.use(loadAdminSession(c.adminAccounts));
+  router.use(loadAdminSession(c.adminAccounts, session));
 
   const showLogin = (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) => {
     const token = randomBytes(24).toString('base64url');
-    res.cookie(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/admin/login' });
+    res.cookie(login.name, token, { httpOnly: true, sameSite: 'strict', secure, path: login.path });
     res.status(status).render('admin/login', {
       title: 'Sign in',
       nav: 'login',
@@ -64,14 +66,14 @@ export function adminConsoleRouter(c: Container): Router {
     const password = typeof body.password === 'string' ? body.password : '';
     const formToken = typeof body._csrf === 'string' ? body._csrf : '';
     // Any of the request's login cookies may match: one set on a parent domain must not shadow ours.
-    if (!formToken || !readCookies(req, LOGIN_CSRF_COOKIE).some((cookieToken) => cookieToken !== '' && sameSecret(cookieToken, formToken))) {
+    if (!formToken || !readCookies(req, login.name).some((cookieToken) => cookieToken !== '' && sameSecret(cookieToken, formToken))) {
       showLogin(req, res, 403, { error: 'The sign-in form had expired. Please try again.', email });
       return;
     }
     try {
       const { token } = await c.adminAccounts.signIn(email, password, req.ip ?? 'unknown');
-      res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/admin/login' });
-      res.cookie(ADMIN_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/admin' });
+      res.clearCookie(login.name, { httpOnly: true, sameSite: 'strict', secure, path: login.path });
+      res.cookie(session.name, token, { httpOnly: true, sameSite: 'strict', secure, path: session.path });
       res.redirect(303, safeNext(body.next));
     } catch (err) {
       if (err instanceof TooManyRequestsError) {
@@ -91,9 +93,9 @@ export function adminConsoleRouter(c: Container): Router {
   router.use(checkCsrf);
 
   router.post('/logout', async (_req, res) => {
-    const session = signedInAdmin(res);
-    if (session) await c.adminAccounts.signOut(session);
-    res.clearCookie(ADMIN_COOKIE, { path: '/admin' });
+    const admin = signedInAdmin(res);
+    if (admin) await c.adminAccounts.signOut(admin);
+    res.clearCookie(session.name, { httpOnly: true, sameSite: 'strict', secure, path: session.path });
     res.redirect(303, '/admin/login?signed_out=1');
   });
 

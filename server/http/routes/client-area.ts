@@ -10,7 +10,7 @@ import { NotFoundError } from '../../errors';
 import type { ClientSso } from '../../services/client-sso';
 import type { UptimeReports } from '../../services/uptime-reports';
 import { clientOf } from '../middleware/client-session';
-import { readCookies } from '../middleware/cookies';
+import { cookieSpec, readCookies } from '../middleware/cookies';
 import { presentClientServiceList, presentClientServicePage } from '../presenters/client-area';
 
 const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/) });
@@ -19,7 +19,7 @@ export interface ClientAreaDeps {
   sso: ClientSso;
   sessions: ClientSessions;
   uptime: UptimeReports;
-  /** Cookies are Secure when the public URL is https. */
+  /** Cookies are Secure, and named `__Host-…`, when the public URL is https. */
   secureCookies: boolean;
 }
 
@@ -29,6 +29,7 @@ function invalid(res: Response, status: number, message: string): void {
 
 export function clientAreaRouter(d: ClientAreaDeps): Router {
   const router = Router();
+  const cookie = cookieSpec(CLIENT_COOKIE, '/client', d.secureCookies);
   // Pages about one customer's service: never cached by a shared proxy, never indexed.
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'private, no-store');
@@ -43,18 +44,18 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
       invalid(res, 410, 'This sign-in link was already used or has expired. Open your VPS again from the client area of your billing panel.');
       return;
     }
-    res.cookie(CLIENT_COOKIE, await d.sessions.start(grant.clientId), {
+    res.cookie(cookie.name, await d.sessions.start(grant.clientId), {
       httpOnly: true,
       sameSite: 'lax',
-      secure: d.secureCookies,
-      path: '/client',
+      secure: cookie.secure,
+      path: cookie.path,
       maxAge: d.sessions.ttlSeconds * 1000,
     });
     res.redirect(303, `/client/services/${encodeURIComponent(grant.serviceId)}`);
   });
 
   router.get('/services', async (req, res) => {
-    const clientId = await clientOf(req, d.sessions);
+    const clientId = await clientOf(req, d.sessions, cookie.name);
     if (!clientId) {
       invalid(res, 401, 'Your session has ended. Open your VPS again from the client area of your billing panel.');
       return;
@@ -64,7 +65,7 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
   });
 
   router.get('/services/:service_id', async (req, res) => {
-    const clientId = await clientOf(req, d.sessions);
+    const clientId = await clientOf(req, d.sessions, cookie.name);
     if (!clientId) {
       invalid(res, 401, 'Your session has ended. Open your VPS again from the client area of your billing panel.');
       return;
@@ -76,8 +77,8 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
   });
 
   router.post('/logout', async (req, res) => {
-    for (const token of readCookies(req, CLIENT_COOKIE)) await d.sessions.end(token);
-    res.clearCookie(CLIENT_COOKIE, { path: '/client' });
+    for (const token of readCookies(req, cookie.name)) await d.sessions.end(token);
+    res.clearCookie(cookie.name, { httpOnly: true, sameSite: 'lax', secure: cookie.secure, path: cookie.path });
     invalid(res, 200, 'You are signed out. Open your VPS again from the client area of your billing panel.');
   });
   return router;
