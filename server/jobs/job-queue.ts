@@ -90,11 +90,11 @@ export class JobQueue {
       // A plain read picks candidates whose service has no job running; only then is one row locked, so a claim
       // never holds (and makes other instances skip) more rows than the one it takes.
       const candidates = (await trx(TABLE)
-        .select('id', 'service_id')
+        .select('id', 'service_id', 'kind')
         .where('state', 'queued')
         .andWhere('run_after', '<=', now)
         .orderBy([{ column: 'run_after' }, { column: 'id' }])
-        .limit(20)) as Array<{ id: number; service_id: number | null }>;
+        .limit(20)) as Array<{ id: number; service_id: number | null; kind: string }>;
       if (candidates.length === 0) return undefined;
       const serviceIds = [...new Set(candidates.map((c) => c.service_id).filter((s): s is number => s !== null))];
       const busy = new Set(
@@ -106,7 +106,11 @@ export class JobQueue {
               .andWhere('lease_expires_at', '>', now)
               .pluck('service_id')) as number[]).map(Number),
       );
-      const eligible = candidates.filter((c) => c.service_id === null || !busy.has(Number(c.service_id))).map((c) => c.id);
+      const callbacksFirst = await this.firstOpenCallbacks(trx, candidates);
+      const eligible = candidates
+        .filter((c) => c.service_id === null || !busy.has(Number(c.service_id)))
+        .filter((c) => c.kind !== 'callback' || c.service_id === null || callbacksFirst.get(Number(c.service_id)) === Number(c.id))
+        .map((c) => c.id);
       if (eligible.length === 0) return undefined;
       let lock = trx(TABLE)
         .first('id')
@@ -135,6 +139,24 @@ export class JobQueue {
     // Sessions are READ COMMITTED on MySQL (db/knex.ts), so the "is this service busy" read sees other instances'
     // committed claims rather than a snapshot.
     return this.knex.transaction(work);
+  }
+
+  /**
+   * Per service among the candidates, the id of its oldest callback still queued or running. Callbacks tell the panel
+   * a service's transitions in order (issue 21, item 21), so a later one waits while an earlier one backs off after a
+   * refused delivery instead of overtaking it. A dead callback no longer holds the later ones back.
+   */
+  private async firstOpenCallbacks(trx: Knex.Transaction, candidates: Array<{ service_id: number | null; kind: string }>): Promise<Map<number, number>> {
+    const services = [...new Set(candidates.filter((c) => c.kind === 'callback' && c.service_id !== null).map((c) => Number(c.service_id)))];
+    if (services.length === 0) return new Map();
+    const rows = (await trx(TABLE)
+      .select('service_id')
+      .min({ first: 'id' })
+      .where('kind', 'callback')
+      .whereIn('service_id', services)
+      .whereIn('state', ['queued', 'running'])
+      .groupBy('service_id')) as Array<{ service_id: unknown; first: unknown }>;
+    return new Map(rows.map((r) => [readNumber(r.service_id), readNumber(r.first)]));
   }
 
   /** Extends the lease; false when the lease was lost (another worker owns the job now). */

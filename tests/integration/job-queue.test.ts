@@ -152,6 +152,36 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     expect(await queue.get(orphan!.job.id)).toMatchObject({ state: 'cancelled', lastError: expect.stringMatching(/superseded/) });
   });
 
+  test('when a callback is refused and waits to retry, then a later callback for its service waits behind it, and other services do not', async () => {
+    const [s1, s2] = [await serviceId('s1'), await serviceId('s2')];
+    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { type: 'service.suspended' } });
+    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { type: 'service.unsuspended' } });
+    await queue.enqueue({ kind: 'callback', serviceId: s2, payload: { type: 'service.active' } });
+    const suspended = await queue.claim('a');
+    expect(suspended?.job.payload).toEqual({ type: 'service.suspended' });
+    expect(await queue.fail(suspended!.job.id, suspended!.token, { message: 'the billing panel answered 503', permanent: false })).toBe('retry');
+
+    // The unsuspended callback is due, but the suspended one before it is not yet: only the other service's goes.
+    expect((await queue.claim('a'))?.job.payload).toEqual({ type: 'service.active' });
+    expect(await queue.claim('a')).toBeUndefined();
+
+    clock.advance(60_000);
+    const retried = await queue.claim('a');
+    expect(retried?.job.payload).toEqual({ type: 'service.suspended' });
+    expect(await queue.claim('b')).toBeUndefined();
+    await queue.succeed(retried!.job.id, retried!.token);
+    expect((await queue.claim('a'))?.job.payload).toEqual({ type: 'service.unsuspended' });
+  });
+
+  test('when an earlier callback for a service ended dead, then the later ones still go', async () => {
+    const s1 = await serviceId('s1');
+    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { n: 1 } });
+    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { n: 2 } });
+    const first = await queue.claim('a');
+    await queue.fail(first!.job.id, first!.token, { message: 'the billing panel answered 410 Gone', permanent: true });
+    expect((await queue.claim('a'))?.job.payload).toEqual({ n: 2 });
+  });
+
   test('when two workers claim at once, then they never get the same job', async () => {
     await queue.enqueue({ kind: 'callback', payload: { n: 1 } });
     await queue.enqueue({ kind: 'callback', payload: { n: 2 } });
