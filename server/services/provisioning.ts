@@ -4,6 +4,7 @@
  * the VM name derives from the billing service id, and an uncertain create is resolved by looking the name up.
  */
 import type { Clock } from '../clock';
+import { loggableError } from '../db/errors';
 import { osChoiceFor, type Plan } from '../domain/plan';
 import { isOurVm, type Service, vmCommentFor, vmNameFor } from '../domain/service';
 import { EngineUnavailableError, LeaseLostError, PermanentJobError } from '../jobs/job-errors';
@@ -288,7 +289,8 @@ export class ProvisioningService {
       if (final) await this.save(ctx, service, { actualState: 'failed', lastError: message }, 'service.failed', plan);
       else await this.save(ctx, service, { lastError: `retrying: ${message}` });
     } catch (writeErr) {
-      this.d.logger.warn({ err: writeErr, serviceId: service.serviceId }, 'could not record the failure');
+      // A write under the lease fails on the database: its statement carries the lease token, so log only the reason.
+      this.d.logger.warn({ err: loggableError(writeErr), serviceId: service.serviceId }, 'could not record the failure');
     }
   }
 
