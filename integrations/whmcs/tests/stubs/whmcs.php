@@ -103,6 +103,11 @@ final class WhmcsStub
         if ($command === 'UpdateClientProduct' && self::$state !== null && isset($data['status'])) {
             self::$state->setServiceStatus((int) $data['serviceid'], (string) $data['status']);
         }
+        // The service's details as tblhosting would hold them (WHMCS encrypts the password; the stub keeps it plain).
+        $details = array_intersect_key($data, array_flip(['dedicatedip', 'assignedips', 'serviceusername', 'servicepassword']));
+        if ($command === 'UpdateClientProduct' && self::$state !== null && $details !== []) {
+            self::$state->setService((int) $data['serviceid'], $details);
+        }
         return ['result' => 'success'];
     }
 }

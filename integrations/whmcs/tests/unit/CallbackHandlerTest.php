@@ -177,3 +177,82 @@ test('callback: without a Welcome email setting the VPS gets WHMCS\'s Dedicated/
     $emails = array_values(array_filter(WhmcsStub::$localApiCalls, static fn ($c) => $c['command'] === 'SendEmail'));
     assert_same([['command' => 'SendEmail', 'data' => ['messagename' => 'Dedicated/VPS Server Welcome Email', 'id' => 1009]]], $emails);
 });
+
+/** service.active's data as a bridge with an IP pool sends it (issue 17). */
+function active_with_network(array $extra = []): string
+{
+    return callback_body('service.active', $extra + [
+        'network' => ['ipv4' => ['192.0.2.10', '192.0.2.11'], 'ipv6' => ['2001:db8:1:5::1/64'], 'gateway_v4' => '192.0.2.1', 'gateway_v6' => '2001:db8:1::1', 'netmask_v4' => '255.255.255.0', 'dns' => ['192.0.2.53']],
+        'os' => ['key' => 'debian-12', 'label' => 'Debian 12'],
+        'username' => 'root',
+    ]);
+}
+
+test('callback: service.active writes the addresses and the username into the service before the welcome email', function (): void {
+    $state = file_state();
+    $body = active_with_network();
+    $res = callback_handler($state)->handle('POST', signed($body), $body);
+    assert_same(200, $res->status);
+    assert_same([
+        ['command' => 'UpdateClientProduct', 'data' => ['serviceid' => 1001, 'dedicatedip' => '192.0.2.10', 'assignedips' => "192.0.2.11\n2001:db8:1:5::1/64", 'serviceusername' => 'root']],
+        ['command' => 'UpdateClientProduct', 'data' => ['serviceid' => 1001, 'status' => 'Active']],
+        ['command' => 'SendEmail', 'data' => ['messagename' => 'Hosting Account Welcome Email', 'id' => 1001]],
+    ], WhmcsStub::$localApiCalls, 'the email quotes {$service_dedicated_ip}: the addresses are in before it is sent');
+    assert_contains('service details written: addresses 192.0.2.10, 192.0.2.11, 2001:db8:1:5::1/64; username root', implode(' | ', $res->body['done']));
+});
+
+test('callback: a password the bridge made up is stored as the service password, and told nowhere', function (): void {
+    $state = file_state();
+    $body = active_with_network(['password' => 'bR1dge-Made-Up-9x']);
+    $res = callback_handler($state)->handle('POST', signed($body), $body);
+    assert_same(200, $res->status);
+    assert_subset(['servicepassword' => 'bR1dge-Made-Up-9x', 'serviceusername' => 'root'], WhmcsStub::$localApiCalls[0]['data']);
+    assert_not_contains('bR1dge-Made-Up-9x', (string) json_encode($res->body), 'not in the answer to the bridge');
+    assert_not_contains('bR1dge-Made-Up-9x', implode("\n", WhmcsStub::$activity), 'not in the activity log');
+    // Without one (WHMCS's own password was used) the service password is left alone.
+    $state2 = file_state();
+    WhmcsStub::$localApiCalls = [];
+    $plain = active_with_network();
+    callback_handler($state2)->handle('POST', signed($plain, 'cb_2'), $plain);
+    assert_true(!array_key_exists('servicepassword', WhmcsStub::$localApiCalls[0]['data']), 'no password written');
+});
+
+test('callback: one IPv4 address and none of IPv6; no pool (network null) leaves the admin\'s addresses alone', function (): void {
+    $state = file_state();
+    $body = active_with_network(['network' => ['ipv4' => ['198.51.100.7'], 'ipv6' => [], 'gateway_v4' => null, 'gateway_v6' => null, 'netmask_v4' => null, 'dns' => []]]);
+    callback_handler($state)->handle('POST', signed($body), $body);
+    assert_same(['serviceid' => 1001, 'dedicatedip' => '198.51.100.7', 'assignedips' => '', 'serviceusername' => 'root'], WhmcsStub::$localApiCalls[0]['data']);
+
+    $state2 = file_state();
+    WhmcsStub::$localApiCalls = [];
+    $none = active_with_network(['network' => null]);
+    callback_handler($state2)->handle('POST', signed($none, 'cb_none'), $none);
+    assert_same(['serviceid' => 1001, 'serviceusername' => 'root'], WhmcsStub::$localApiCalls[0]['data'], 'only the username');
+});
+
+test('callback: malformed addresses are not written; a closed service gets none', function (): void {
+    $state = file_state();
+    $body = active_with_network(['network' => ['ipv4' => ['192.0.2.10', '<b>x</b>', '2001:db8::1', 7], 'ipv6' => ['2001:db8:1:5::1/64', 'fe80::1/999', '192.0.2.9']]]);
+    callback_handler($state)->handle('POST', signed($body), $body);
+    assert_same(['serviceid' => 1001, 'dedicatedip' => '192.0.2.10', 'assignedips' => '2001:db8:1:5::1/64', 'serviceusername' => 'root'], WhmcsStub::$localApiCalls[0]['data']);
+
+    $closed = file_state([1001 => ['userid' => 55, 'pid' => 7, 'status' => 'Terminated']]);
+    WhmcsStub::$localApiCalls = [];
+    $late = active_with_network(['password' => 'bR1dge-Made-Up-9x']);
+    $res = callback_handler($closed)->handle('POST', signed($late, 'cb_late'), $late);
+    assert_same(200, $res->status);
+    assert_same([], array_values(array_filter(WhmcsStub::$localApiCalls, static fn ($c) => $c['command'] === 'UpdateClientProduct')));
+    assert_contains('addresses not written: the service is Terminated in WHMCS', implode(' | ', $res->body['done']));
+});
+
+test('callback: when writing the details fails the answer is 503 and the retry writes them, one welcome email', function (): void {
+    $state = file_state();
+    $body = active_with_network();
+    WhmcsStub::$localApiFailures['UpdateClientProduct'] = 1;
+    assert_same(503, callback_handler($state)->handle('POST', signed($body, 'cb_r'), $body)->status);
+    assert_same('Pending', $state->service(1001)?->status, 'nothing after the failed write happened');
+    assert_same(200, callback_handler($state)->handle('POST', signed($body, 'cb_r', TEST_NOW + 30), $body)->status);
+    assert_same('Active', $state->service(1001)?->status);
+    $emails = array_filter(WhmcsStub::$localApiCalls, static fn ($c) => $c['command'] === 'SendEmail');
+    assert_same(1, count($emails));
+});

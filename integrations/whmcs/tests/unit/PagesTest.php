@@ -161,3 +161,55 @@ test('test connection sends no webhook: only reads and the signature check, sign
     $verify = $http->sent[2];
     assert_same(null, \WHMCS\Module\Server\Ovirtha\Signature::problem([TEST_WEBHOOK_SECRET], $verify['headers']['webhook-id'], $verify['headers']['webhook-timestamp'], $verify['headers']['webhook-signature'], (string) $verify['body'], TEST_NOW));
 });
+
+/** GET /api/v1/services/1001 as the bridge answers it once the VPS has addresses (issue 17). */
+function service_answer(array $overrides = []): array
+{
+    return $overrides + [
+        'service_id' => '1001', 'client_id' => '55', 'product_id' => '7', 'hostname' => 'vps1001.example.net',
+        'desired_state' => 'active', 'actual_state' => 'active',
+        'vm' => ['id' => 'a1', 'name' => 'vps-1001', 'host' => 'engine-host-7.dc.internal'],
+        'network' => ['ipv4' => ['192.0.2.10'], 'ipv6' => ['2001:db8:1:5::1/64'], 'gateway_v4' => '192.0.2.1', 'gateway_v6' => '2001:db8:1::1', 'netmask_v4' => '255.255.255.0', 'dns' => ['192.0.2.53']],
+        'os' => ['key' => 'debian-12', 'label' => 'Debian 12'],
+        'username' => 'root',
+    ];
+}
+
+test('client area: the VPS\'s host name, addresses, OS and user name, never the engine host', function (): void {
+    $http = fake_bridge();
+    $http->on('#^GET /api/v1/services/1001/uptime$#', 200, uptime_answer());
+    $http->on('#^GET /api/v1/services/1001$#', 200, service_answer());
+    $vars = ovirtha_ClientArea(params())['templateVariables']['ovirtha'];
+    assert_same(['hostname' => 'vps1001.example.net', 'os' => 'Debian 12', 'username' => 'root', 'ipv4' => ['192.0.2.10'], 'ipv6' => ['2001:db8:1:5::1/64']], $vars['vps']);
+    assert_not_contains('engine-host-7', (string) json_encode($vars), 'the engine\'s host is not for customers');
+    assert_same(5, $http->last()['timeout'], 'a customer page: 5 seconds at most');
+});
+
+test('client area: no pool, an OS without a label, or a failed read: the box still shows what it can', function (): void {
+    $http = fake_bridge();
+    $http->on('#/uptime$#', 200, uptime_answer());
+    $http->on('#^GET /api/v1/services/1001$#', 200, service_answer(['network' => null, 'os' => ['key' => 'rocky-9', 'label' => null], 'hostname' => null]));
+    $vars = ovirtha_ClientArea(params())['templateVariables']['ovirtha'];
+    assert_same(['hostname' => null, 'os' => 'rocky-9', 'username' => 'root', 'ipv4' => [], 'ipv6' => []], $vars['vps']);
+
+    $http->on('#/uptime$#', 200, uptime_answer());
+    $http->failOn('#^GET /api/v1/services/1001$#', 'Operation timed out after 5000 milliseconds');
+    $vars = ovirtha_ClientArea(params())['templateVariables']['ovirtha'];
+    assert_same(true, $vars['available']);
+    assert_same(null, $vars['vps']);
+
+    // The uptime read failed: the page does not wait a second time.
+    $before = count($http->sent);
+    $http->failOn('#/uptime$#', 'Connection refused');
+    ovirtha_ClientArea(params());
+    assert_same($before + 1, count($http->sent));
+});
+
+test('client area template: shows the addresses, OS, user name and host name, escaped, and no password', function (): void {
+    $tpl = (string) file_get_contents(__DIR__ . '/../../modules/servers/ovirtha/templates/clientarea.tpl');
+    foreach (['$ovirtha.vps.hostname|escape', '$ip|escape', '$ovirtha.vps.os|escape', '$ovirtha.vps.username|escape', 'id="ovirthaIpv4"', 'id="ovirthaIpv6"'] as $needle) {
+        assert_contains($needle, $tpl);
+    }
+    assert_not_contains('password', strtolower(preg_replace('/\{\*.*?\*\}/s', '', $tpl) ?? ''), 'the box never shows a password');
+    assert_same(0, preg_match('/\{\$(?!ovirtha\.history_url)[^}|]*\}/', $tpl), 'every value goes through |escape');
+});

@@ -26,7 +26,7 @@ test('create: one signed service.create with the WHMCS ids, and success', functi
     assert_same('success', ovirtha_CreateAccount(params()));
     $sent = $http->last();
     assert_same('http://bridge.test:3000/webhooks/billing', $sent['url']);
-    assert_same(['type' => 'service.create', 'data' => ['service_id' => '1001', 'client_id' => '55', 'product_id' => '7', 'hostname' => 'vps1001.example.net']], json_decode((string) $sent['body'], true));
+    assert_same(['type' => 'service.create', 'data' => ['service_id' => '1001', 'client_id' => '55', 'product_id' => '7', 'hostname' => 'vps1001.example.net', 'password' => 'Gen3r4tedPw']], json_decode((string) $sent['body'], true));
     $h = $sent['headers'];
     assert_matches('/^whmcs_create_1001_[0-9a-f]{16}$/', $h['webhook-id']);
     assert_same((string) TEST_NOW, $h['webhook-timestamp']);
@@ -50,7 +50,7 @@ test('create: a domain that is no host name is left out; the bridge product id m
     $http = key_ok(fake_bridge());
     $http->always('#^POST /webhooks/billing$#', 202, accepted());
     ovirtha_CreateAccount(params(['domain' => 'my server!', 'configoption1' => 'ha-m']));
-    assert_same(['service_id' => '1001', 'client_id' => '55', 'product_id' => 'ha-m'], json_decode((string) $http->last()['body'], true)['data']);
+    assert_same(['service_id' => '1001', 'client_id' => '55', 'product_id' => 'ha-m', 'password' => 'Gen3r4tedPw'], json_decode((string) $http->last()['body'], true)['data']);
     ovirtha_CreateAccount(params(['domain' => 'VPS7.Example.NET ']));
     assert_same('vps7.example.net', json_decode((string) $http->last()['body'], true)['data']['hostname']);
 });

@@ -36,7 +36,7 @@ final class BridgeClient
      * byte for byte the same delivery (the bridge answers a repeated id and body with its first answer, and refuses
      * a repeated id with another body); only the webhook-timestamp header is fresh on each attempt.
      *
-     * @param array<string, string> $data
+     * @param array<string, string|list<string>> $data
      * @return array the bridge's 202 answer
      */
     public function sendEvent(string $webhookId, string $type, array $data): array

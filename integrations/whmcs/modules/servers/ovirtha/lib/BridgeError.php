@@ -74,6 +74,7 @@ final class BridgeError extends \RuntimeException
             $this->errorCode === 'failover_reserve_exceeded' => 'the cluster has no failover room left for this plan: another VPS would not restart if a host failed (add a host or memory, or set the plan\'s failover gate to warn in the bridge admin console)',
             $this->errorCode === 'no_capacity' => 'the cluster has no room left for this plan: no host can run another VPS of this size',
             $this->errorCode === 'unknown_product' => 'no bridge plan is mapped to this product (create one in the bridge admin console)',
+            $this->errorCode === 'unknown_os' => 'the operating system ordered is not one of the bridge plan\'s OS options: make the product\'s Operating System sub-options key|Label with the keys of the plan\'s os_options, or add the OS to the plan',
             $this->errorCode === 'unknown_service' => 'the bridge has no VPS for this service: it was never created through the bridge (run Create first)',
             $this->errorCode === 'service_terminated' => 'the bridge already terminated this service; a new order needs a new service',
             $this->errorCode === 'plan_cluster_mismatch' => 'the new plan runs in another cluster than the current one; the bridge cannot move a VPS between clusters',

@@ -6,7 +6,7 @@ namespace WHMCS\Module\Server\Ovirtha;
 
 /**
  * ClientArea: a box on the service's overview page with the VPS's state, its uptime over 30 days and its last outage
- * (GET /api/v1/services/{id}/uptime), and a link to the full history in the bridge's client area (through WHMCS's
+ * (GET /api/v1/services/{id}/uptime), how to reach it (host name, OS, user name, addresses), and a link to the full history in the bridge's client area (through WHMCS's
  * single sign-on, so the link is minted only when clicked). Variables go to templates/clientarea.tpl under
  * $ovirtha, plain strings (the template escapes them). The page waits for the bridge PAGE_TIMEOUT_SECONDS at most.
  */
@@ -54,9 +54,11 @@ final class ClientAreaView
             'active_since' => null,
             'last_incident' => null,
             'history_url' => 'clientarea.php?action=productdetails&id=' . rawurlencode($serviceId) . '&dosinglesignon=1',
+            'vps' => null,
         ];
         try {
-            $u = Module::bridge(BridgeSettings::fromParams($params), 'ClientArea', BridgeClient::PAGE_TIMEOUT_SECONDS)->uptime($serviceId);
+            $bridge = Module::bridge(BridgeSettings::fromParams($params), 'ClientArea', BridgeClient::PAGE_TIMEOUT_SECONDS);
+            $u = $bridge->uptime($serviceId);
         } catch (BridgeError $e) {
             $vars['error'] = $e->status === 404 ? 'Your VPS is being set up; its uptime appears here once it runs.' : 'Uptime figures are not available right now.';
             return $vars;
@@ -76,7 +78,35 @@ final class ClientAreaView
             'sla_target' => is_int($target) || is_float($target) ? self::percent((float) $target) : null,
             'active_since' => is_string($u['active_since'] ?? null) ? $u['active_since'] : null,
             'last_incident' => self::lastOutage(is_array($u['incidents'] ?? null) ? $u['incidents'] : []),
+            'vps' => self::access($bridge, $serviceId),
         ] + $vars;
+    }
+
+    /**
+     * How to reach the VPS (GET /api/v1/services/{id}): its host name, OS, login name and addresses. Never the engine
+     * host it runs on, which that answer also holds, and never a password (the bridge has none to give). Read only
+     * once the uptime answered, so a bridge that is down costs the page one wait, not two; when this read fails the
+     * box shows the uptime without it.
+     *
+     * @return array{hostname: ?string, os: ?string, username: ?string, ipv4: list<string>, ipv6: list<string>}|null
+     */
+    private static function access(BridgeClient $bridge, string $serviceId): ?array
+    {
+        try {
+            $s = $bridge->service($serviceId);
+        } catch (\Throwable) {
+            return null;
+        }
+        $network = is_array($s['network'] ?? null) ? $s['network'] : [];
+        $strings = static fn (mixed $list): array => array_values(array_filter(is_array($list) ? $list : [], 'is_string'));
+        $os = is_array($s['os'] ?? null) ? $s['os'] : [];
+        return [
+            'hostname' => is_string($s['hostname'] ?? null) ? $s['hostname'] : null,
+            'os' => is_string($os['label'] ?? null) ? $os['label'] : (is_string($os['key'] ?? null) ? $os['key'] : null),
+            'username' => is_string($s['username'] ?? null) ? $s['username'] : null,
+            'ipv4' => $strings($network['ipv4'] ?? null),
+            'ipv6' => $strings($network['ipv6'] ?? null),
+        ];
     }
 
     /**

@@ -91,11 +91,16 @@ final class Module
         return self::$cacheDir ??= rtrim(sys_get_temp_dir(), '/\\') . DIRECTORY_SEPARATOR . 'whmcs-ovirtha';
     }
 
-    /** A client for one bridge whose exchanges are logged under the WHMCS function $action. */
-    public static function bridge(BridgeSettings $settings, string $action, ?int $timeoutSeconds = null): BridgeClient
+    /**
+     * A client for one bridge whose exchanges are logged under the WHMCS function $action, with the bridge's secrets
+     * and $moreSecrets (a service's root password) masked in the module log.
+     *
+     * @param list<string> $moreSecrets
+     */
+    public static function bridge(BridgeSettings $settings, string $action, ?int $timeoutSeconds = null, array $moreSecrets = []): BridgeClient
     {
         $clock = self::$clock ?? static fn (): int => time();
-        $log = new ModuleLog($action, $settings->secrets());
+        $log = new ModuleLog($action, [...$settings->secrets(), ...$moreSecrets]);
         return $timeoutSeconds === null
             ? new BridgeClient($settings, self::transport(), $log, $clock)
             : new BridgeClient($settings, self::transport(), $log, $clock, $timeoutSeconds);

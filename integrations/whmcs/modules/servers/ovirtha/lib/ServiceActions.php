@@ -34,6 +34,14 @@ final class ServiceActions
         if ($hostname !== '' && preg_match(self::HOSTNAME, $hostname) === 1) {
             $data['hostname'] = $hostname;
         }
+        try {
+            $data += OrderChoices::fromParams($params);
+        } catch (\InvalidArgumentException $e) {
+            // A product set up wrongly fails every order the same way: say how to fix it before anything is sent.
+            $message = 'oVirt HA Bridge: ' . $e->getMessage();
+            self::log('CreateAccount', $message);
+            return $message;
+        }
         // The webhook proves only the Access Hash; the API key (Password) is what every page and hook reads with.
         // Checked first, so a misconfigured server fails its first order here rather than a customer's first page.
         return $this->send('CreateAccount', 'create', 'service.create', $params, $data, checkApiKey: true);
@@ -79,17 +87,25 @@ final class ServiceActions
         return $this->send('Renew', 'renew', 'service.renew', $params, $data);
     }
 
-    /** @param array<string, string> $data */
+    /** @param array<string, string|list<string>> $data */
     private function send(string $function, string $action, string $type, array $params, array $data, bool $checkApiKey = false): string
     {
+        $password = $data['password'] ?? null;
         try {
-            $bridge = Module::bridge(BridgeSettings::fromParams($params), $function);
+            $settings = BridgeSettings::fromParams($params);
+            $bridge = Module::bridge($settings, $function, null, is_string($password) ? [$password] : []);
         } catch (\InvalidArgumentException $e) {
             $message = 'oVirt HA Bridge: ' . $e->getMessage() . ' (Setup > Servers)';
             self::log($function, $message);
             return $message;
         }
-        $id = WebhookId::for($action, $data['service_id'], $data, ServiceGeneration::of($params, $this->store));
+        // The id is sent and kept by the bridge: it covers the password only through a keyed hash, so the id cannot
+        // be used to guess the password, and a password changed in WHMCS still makes a new delivery.
+        $idData = $data;
+        if (is_string($password)) {
+            $idData['password'] = 'hmac-sha256:' . hash_hmac('sha256', $password, $settings->webhookSecret);
+        }
+        $id = WebhookId::for($action, (string) $data['service_id'], $idData, ServiceGeneration::of($params, $this->store));
         try {
             if ($checkApiKey) {
                 $bridge->checkApiKey($data['service_id']);
@@ -98,11 +114,11 @@ final class ServiceActions
             return 'success';
         } catch (BridgeError $e) {
             $message = $e->adminMessage();
-            self::log($function, $message, $bridge->settings->secrets());
+            self::log($function, $message, [...$bridge->settings->secrets(), ...(is_string($password) ? [$password] : [])]);
             return $message;
         } catch (\Throwable $e) {
             $message = 'oVirt HA Bridge: ' . $e->getMessage();
-            self::log($function, $message, $bridge->settings->secrets());
+            self::log($function, $message, [...$bridge->settings->secrets(), ...(is_string($password) ? [$password] : [])]);
             return $message;
         }
     }

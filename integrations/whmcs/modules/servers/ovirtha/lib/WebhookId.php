@@ -27,7 +27,7 @@ final class WebhookId
     /** The bridge accepts 1-64 of A-Za-z0-9_- (Standard Webhooks ids). */
     private const MAX_LENGTH = 64;
 
-    /** @param array<string, string> $data */
+    /** @param array<string, string|list<string>> $data */
     public static function for(string $action, string $serviceId, array $data, string $generation): string
     {
         ksort($data);

@@ -1,5 +1,6 @@
 {* oVirt HA Bridge: the VPS box on the service overview. Variables come from ovirtha_ClientArea under $ovirtha
-   (lib/ClientAreaView.php); every value is escaped here. The history link goes through WHMCS's single sign-on
+   (lib/ClientAreaView.php); every value is escaped here. $ovirtha.vps (null when the bridge could not say) holds how
+   to reach the VPS; the password stays on WHMCS's own product details, as WHMCS shows it. The history link goes through WHMCS's single sign-on
    (ovirtha_ServiceSingleSignOn), which mints a one-time link into the bridge's client area when clicked. *}
 <div class="panel card panel-default mb-3" id="ovirthaVps">
     <div class="panel-heading card-header">
@@ -10,6 +11,29 @@
             <dl class="row mb-0">
                 <dt class="col-sm-5">State</dt>
                 <dd class="col-sm-7" id="ovirthaState">{$ovirtha.state_label|escape}</dd>
+
+                {if $ovirtha.vps}
+                    {if $ovirtha.vps.hostname}
+                        <dt class="col-sm-5">Host name</dt>
+                        <dd class="col-sm-7" id="ovirthaHostname"><code>{$ovirtha.vps.hostname|escape}</code></dd>
+                    {/if}
+                    {if $ovirtha.vps.ipv4}
+                        <dt class="col-sm-5">IPv4 address{if $ovirtha.vps.ipv4|@count > 1}es{/if}</dt>
+                        <dd class="col-sm-7" id="ovirthaIpv4">{foreach $ovirtha.vps.ipv4 as $ip}<code>{$ip|escape}</code>{if !$ip@last}<br>{/if}{/foreach}</dd>
+                    {/if}
+                    {if $ovirtha.vps.ipv6}
+                        <dt class="col-sm-5">IPv6 address{if $ovirtha.vps.ipv6|@count > 1}es{/if}</dt>
+                        <dd class="col-sm-7" id="ovirthaIpv6">{foreach $ovirtha.vps.ipv6 as $ip}<code>{$ip|escape}</code>{if !$ip@last}<br>{/if}{/foreach}</dd>
+                    {/if}
+                    {if $ovirtha.vps.os}
+                        <dt class="col-sm-5">Operating system</dt>
+                        <dd class="col-sm-7" id="ovirthaOs">{$ovirtha.vps.os|escape}</dd>
+                    {/if}
+                    {if $ovirtha.vps.username}
+                        <dt class="col-sm-5">User name</dt>
+                        <dd class="col-sm-7" id="ovirthaUsername"><code>{$ovirtha.vps.username|escape}</code></dd>
+                    {/if}
+                {/if}
 
                 <dt class="col-sm-5">Uptime, last 30 days</dt>
                 <dd class="col-sm-7" id="ovirthaUptime30d">

@@ -26,7 +26,7 @@ final class CallbackActions
         'service.terminated' => ['Terminated', 'terminated'],
     ];
     public const TYPES = ['service.active', 'service.failed', 'service.suspended', 'service.unsuspended', 'service.terminated'];
-    private const CLOSED = ['Terminated', 'Cancelled', 'Fraud'];
+    public const CLOSED = ['Terminated', 'Cancelled', 'Fraud'];
 
     public function __construct(private readonly LocalApi $api)
     {
@@ -39,6 +39,10 @@ final class CallbackActions
     public function apply(string $type, array $data, ServiceInfo $service, ?ProductInfo $product): array
     {
         $done = [];
+        if ($type === 'service.active') {
+            // First: the welcome email sent below quotes the addresses and the password.
+            $done[] = (new ServiceDetails($this->api))->writeBack($data, $service);
+        }
         if (isset(self::STATUS[$type])) {
             $done[] = $this->status($type, $data, $service);
         }
