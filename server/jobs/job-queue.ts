@@ -247,7 +247,10 @@ export class JobQueue {
       const guard = { id: row.id, lease_token: row.lease_token, state: 'running' };
       const attempts = readNumber(row.attempts);
       const message = `worker ${row.lease_owner ?? '?'} stopped answering (lease expired) during attempt ${attempts}`;
+      // Only a level-triggered job (reconcile: it reads the desired state when it runs) can be superseded. A callback
+      // reports one transition; a later callback is another transition, not a newer copy of this one.
       const newer =
+        row.kind === 'reconcile' &&
         row.service_id !== null &&
         (await this.knex(TABLE).where({ service_id: row.service_id, kind: row.kind, state: 'queued' }).whereNot('id', row.id).first('id')) !== undefined;
       const clear = { lease_token: null, lease_owner: null, lease_expires_at: null, updated_at: now };

@@ -173,6 +173,22 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     expect((await queue.claim('a'))?.job.payload).toEqual({ type: 'service.unsuspended' });
   });
 
+  test('when a callback was in flight on an instance that died and a later one waits, then it is taken back and still goes first', async () => {
+    const s1 = await serviceId('s1');
+    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { type: 'service.suspended' } });
+    const orphan = await queue.claim('dies');
+    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { type: 'service.unsuspended' } });
+    clock.advance(31_000);
+
+    expect(await queue.reapExpired()).toBe(1);
+
+    expect(await queue.get(orphan!.job.id)).toMatchObject({ state: 'queued' });
+    const first = await queue.claim('alive');
+    expect(first?.job.payload).toEqual({ type: 'service.suspended' });
+    await queue.succeed(first!.job.id, first!.token);
+    expect((await queue.claim('alive'))?.job.payload).toEqual({ type: 'service.unsuspended' });
+  });
+
   test('when an earlier callback for a service ended dead, then the later ones still go', async () => {
     const s1 = await serviceId('s1');
     await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { n: 1 } });
