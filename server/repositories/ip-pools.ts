@@ -66,8 +66,15 @@ function toRow(p: StoredPoolFields): Omit<IpPoolRow, 'id' | 'created_at' | 'upda
 export class IpPoolsRepository {
   constructor(private readonly knex: Knex) {}
 
-  async list(filter: { cluster?: string; names?: string[] } = {}, db: Db = this.knex): Promise<IpPool[]> {
+  /**
+   * Pools by cluster and names. `shared` (inside a transaction) share-locks the rows until it ends (MySQL/MariaDB;
+   * SQLite's single writer needs none, and knex compiles the lock away there): an allocation reads its pools so, and an
+   * update or delete of one of them (lockByName) then waits for the allocation's transaction, and the reverse, so an
+   * address is never chosen from a pool definition that is changing.
+   */
+  async list(filter: { cluster?: string; names?: string[] } = {}, db: Db = this.knex, options: { shared?: boolean } = {}): Promise<IpPool[]> {
     const q = db<IpPoolRow>(TABLE).select('*').orderBy('name');
+    if (options.shared) q.forShare();
     if (filter.cluster !== undefined) q.where('cluster', filter.cluster);
     if (filter.names !== undefined) q.whereIn('name', filter.names);
     return (await q).map(toPool);

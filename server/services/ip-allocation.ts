@@ -115,7 +115,7 @@ export class IpAllocation {
   async allocate(trx: Knex.Transaction, req: AllocationRequest): Promise<Allocation> {
     // What the service holds already is not read first: the insert's unique (service, family) key says so when it
     // does (allocateFamily then returns the held row), which saves a round trip on every new order.
-    const pools = await this.applicablePools(req, trx);
+    const pools = await this.applicablePools(req, trx, true);
     const result: Allocation = {};
     for (const family of [4, 6] as const) {
       const key = family === 4 ? 'ipv4' : 'ipv6';
@@ -218,10 +218,10 @@ export class IpAllocation {
     return { ipv4, ipv6, orders: refused ? 0 : frees.length === 0 ? null : Math.min(...frees) };
   }
 
-  private async applicablePools(req: { cluster: string; poolNames?: string[] }, db: Db): Promise<IpPool[]> {
+  private async applicablePools(req: { cluster: string; poolNames?: string[] }, db: Db, shared = false): Promise<IpPool[]> {
     const named = req.poolNames && req.poolNames.length > 0 ? req.poolNames : undefined;
     // A plan's pools must also be of its cluster: a vNIC profile of another cluster cannot be attached to the VM.
-    return this.pools.list({ cluster: req.cluster, names: named }, db);
+    return this.pools.list({ cluster: req.cluster, names: named }, db, { shared });
   }
 
   private async allocateFamily(trx: Knex.Transaction, family: IpFamily, candidates: Candidate[], req: AllocationRequest): Promise<IpAssignment> {

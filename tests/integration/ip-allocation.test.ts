@@ -162,6 +162,24 @@ describe.each(databaseKinds)('IP allocation on %s', (kind) => {
     }
   });
 
+  test('when a pool is shrunk while an allocation from it is still in its transaction, then the change waits for it and is refused', async () => {
+    await one.pools.create(v4({ ranges: [{ from: '192.0.2.10', to: '192.0.2.12' }] }));
+    const [s] = await insertServices(db.knex, 1);
+    const trx = await db.knex.transaction();
+    const got = await one.allocation.allocate(trx, { serviceRowId: s!, billingServiceId: 'svc-1', cluster: 'Default' });
+    // Another instance's admin request, on its own connection (SQLite: it waits for the one connection).
+    const other = kind === 'mysql' ? createKnex(db.target) : db.knex;
+    try {
+      const shrinking = instance(other, clock).pools.patch('pub-v4', { ranges: [{ from: '192.0.2.200', to: '192.0.2.210' }] });
+      const early = await Promise.race([shrinking.then(() => 'done', () => 'done'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
+      expect(early).toBe('waiting');
+      await trx.commit();
+      await expect(shrinking).rejects.toMatchObject({ code: 'ip_pool_shrink_below_used', details: { addresses: [got.ipv4!.address] } });
+    } finally {
+      if (other !== db.knex) await other.destroy();
+    }
+  });
+
   test('when the allocation runs inside a transaction that rolls back, then the address is not held', async () => {
     await one.pools.create(v4());
     const [s] = await insertServices(db.knex, 1);
