@@ -9,6 +9,7 @@
  */
 import { formatDuration } from '../../domain/incident-text';
 import type { ServiceUptimeReport, UptimeWindow, WindowName } from '../../domain/uptime-report';
+import { presentVpsAccess, type AccessBox, type VpsAccessInput } from './client-area-access';
 import { stateBadge, type Badge } from './client-area-badge';
 import { presentChart, type BarChart } from './client-area-chart';
 import { formatDate, formatDateTime, formatPercent, formatPlainPercent, toneFor, type Tone } from './client-area-format';
@@ -16,6 +17,7 @@ import { presentIncident, type IncidentView } from './client-area-incidents';
 import { presentPastCredits, presentPastMonth, presentSla, slaStatus, type PastCredit, type PastMonthRow, type SlaBox, type SlaStatus } from './client-area-sla';
 
 export { formatDuration };
+export { presentVpsAccess, type AccessBox, type AccessItem, type VpsAccessInput } from './client-area-access';
 export { formatDate, formatDateTime, formatPercent, type Tone } from './client-area-format';
 export type { Badge } from './client-area-badge';
 export { dayClass, dayTooltip, type BarChart, type ChartBar, type ChartLegendItem, type ProblemDay } from './client-area-chart';
@@ -43,6 +45,8 @@ export interface ClientServicePage {
   serviceId: string;
   heading: string;
   badge: Badge;
+  /** How to reach the VPS (addresses, OS, user name); null when the page was rendered without it. */
+  access: AccessBox | null;
   planName: string;
   targetText: string;
   timeZone: string;
@@ -123,10 +127,11 @@ function serviceHref(serviceId: string): string {
 }
 
 /**
- * The view model of `views/client/service.hbs`: one VPS's state, uptime figures, 90-day chart, incident timeline,
- * this month's SLA and past months, with every time in the plan's time zone.
+ * The view model of `views/client/service.hbs`: one VPS's state, how to reach it (`vps`: its addresses, OS and user
+ * name), uptime figures, 90-day chart, incident timeline, this month's SLA and past months, with every time in the
+ * plan's time zone.
  */
-export function presentClientServicePage(report: ServiceUptimeReport): ClientServicePage {
+export function presentClientServicePage(report: ServiceUptimeReport, vps?: VpsAccessInput): ClientServicePage {
   const tz = report.plan.timeZone;
   const heading = headingFor(report);
   const byName = new Map(report.windows.map((w) => [w.window, w]));
@@ -143,6 +148,7 @@ export function presentClientServicePage(report: ServiceUptimeReport): ClientSer
     serviceId: report.serviceId,
     heading,
     badge: stateBadge(report),
+    access: vps ? presentVpsAccess(vps) : null,
     planName: report.plan.name,
     targetText: formatPlainPercent(report.plan.slaTargetPercent),
     timeZone: tz,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CLIENT_COOKIE, type ClientSessions } from '../../auth/client-sessions';
 import { NotFoundError } from '../../errors';
 import type { ClientSso } from '../../services/client-sso';
+import type { ServiceQueries } from '../../services/service-queries';
 import type { UptimeReports } from '../../services/uptime-reports';
 import { clientOf } from '../middleware/client-session';
 import { cookieSpec, readCookies } from '../middleware/cookies';
@@ -19,6 +20,8 @@ export interface ClientAreaDeps {
   sso: ClientSso;
   sessions: ClientSessions;
   uptime: UptimeReports;
+  /** The VPS's addresses, OS and login name for its page. */
+  services: ServiceQueries;
   /** Cookies are Secure, and named `__Host-…`, when the public URL is https. */
   secureCookies: boolean;
 }
@@ -72,8 +75,10 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     }
     const parsed = serviceParams.safeParse(req.params);
     if (!parsed.success) throw new NotFoundError('service');
+    // The uptime report checks the service is this client's (404 otherwise) before anything else is read.
     const report = await d.uptime.forClientService(clientId, parsed.data.service_id);
-    res.render('client/service', presentClientServicePage(report));
+    const vps = await d.services.get(parsed.data.service_id);
+    res.render('client/service', presentClientServicePage(report, vps));
   });
 
   router.post('/logout', async (req, res) => {
