@@ -1,31 +1,33 @@
 /**
- * `npm run bench:ip-allocation`: IP allocation under concurrency on MySQL/MariaDB (issue 17). Three instances (three
- * knex pools, as three bridge processes would hold) each take `--orders` orders at once (2,000 by default): every
- * order allocates one IPv4 address and one IPv6 /64 in a transaction of its own, through IpAllocation.allocateNow as
- * the order intake would inside its transaction.
+ * `npm run bench:ip-allocation`: IP allocation under concurrency on MySQL/MariaDB (issue 17). Three instances, each a
+ * worker thread with its own event loop and knex pool (as three bridge processes would have), all on one fresh
+ * database. Each takes `--orders` orders (2,000 by default) that have all arrived, and works on as many at once as its
+ * pool has connections (`--in-flight`, 10): every order allocates one IPv4 address and one IPv6 /64 with
+ * IpAllocation.allocate inside a transaction of its own, as the order intake does inside its transaction.
  *
  * Measured:
- * - baseline: a bare insert of the same row (an assignment of a fixed, distinct address, no choice, no retry) in a
- *   transaction of its own, the same number of times at the same concurrency. Any allocation has to do at least this;
+ * - baseline: a bare insert of the same row (an assignment of a fixed, distinct address: no choice, no retry) in a
+ *   transaction of its own, as many times at the same concurrency. Any allocation has to do at least this;
  * - allocation: `allocate()` from its first statement to its answer, inside its transaction (connection held), which
- *   is what an order's transaction pays for its addresses; and the whole call (waiting for a pooled connection,
- *   deadlock retries and the commit included), for information.
+ *   is what an order's transaction pays for its addresses; and the whole transaction (commit included), for
+ *   information. A deadlock would count as a failure here (the intake runs its transaction again).
  * Checked afterwards: no address held twice, no service holding two of a family, every order holding one of each.
  *
- * Options: --orders (per instance), --instances, --mysql (a mysql:// URL; default TEST_MYSQL_URL).
+ * Options: --orders (per instance), --instances, --in-flight, --mysql (a mysql:// URL; default TEST_MYSQL_URL).
  */
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Knex } from 'knex';
+import { Worker } from 'node:worker_threads';
 import { ManualClock } from '../server/clock';
 import { parseDatabaseUrl } from '../server/config';
 import { createKnex } from '../server/db/knex';
 import { migrateLatest } from '../server/db/migrate';
 import { IpAssignmentsRepository } from '../server/repositories/ip-assignments';
 import { IpPoolsRepository } from '../server/repositories/ip-pools';
-import { IpAllocation } from '../server/services/ip-allocation';
 import { IpPools } from '../server/services/ip-pools';
 import { insertServices } from '../tests/helpers/ip-pools';
 import { createBenchDatabase, createWorkspace } from './bridge';
+import type { WorkerResult, WorkerSpec } from './ip-allocation/worker';
 import { checkQuiet, machine, Options, printTargets, type TargetCheck, table, writeResults } from './report';
 import { ratio, summarize } from './stats';
 
@@ -41,25 +43,24 @@ const options = new Options({
 });
 
 /**
- * Runs `fn` for each item with at most `width` running at once: all orders have arrived, and an instance works on as
- * many as its knex pool has connections (more would only queue for one, and time out).
+ * Runs the instances, one worker thread each (bench/ip-allocation/worker.ts), started together once all are
+ * connected; resolves with each one's timings. tsx's hook is loaded into the worker explicitly (workers do not inherit it).
  */
-async function drain<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-}
-
-/** Each instance drains its share of the items (every `instances`-th) through its own pool, all instances at once. */
-async function acrossInstances<T>(items: T[], instances: number, width: number, fn: (item: T, instance: number) => Promise<void>): Promise<void> {
-  await Promise.all(
-    Array.from({ length: instances }, (_, k) => drain(items.filter((_, i) => i % instances === k), width, (item) => fn(item, k))),
-  );
+async function runInstances(specs: WorkerSpec[]): Promise<WorkerResult[]> {
+  const tsxHook = require.resolve('tsx/cjs');
+  const script = path.join(__dirname, 'ip-allocation', 'worker.ts');
+  const workers = specs.map((spec) => new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(script)});`, { eval: true, workerData: spec }));
+  const message = (w: Worker) =>
+    new Promise<unknown>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+  await Promise.all(workers.map(message));
+  const results = workers.map(message);
+  for (const w of workers) w.postMessage('go');
+  const done = (await Promise.all(results)) as WorkerResult[];
+  await Promise.all(workers.map((w) => w.terminate()));
+  return done;
 }
 
 async function main(): Promise<void> {
@@ -78,7 +79,6 @@ async function main(): Promise<void> {
   const db = await createBenchDatabase('mysql', workspace.dir, mysqlUrl);
   const target = parseDatabaseUrl(db.url);
   const setup = createKnex(target);
-  const knexes: Knex[] = Array.from({ length: instances }, () => createKnex(target));
   try {
     await migrateLatest(setup);
     const version = String(((await setup.raw('select version() as v')) as [[{ v: string }]])[0][0].v);
@@ -92,55 +92,34 @@ async function main(): Promise<void> {
     const baselineIds = await insertServices(setup, total, 'base');
     const orderIds = await insertServices(setup, total, 'order');
 
-    // Baseline: the same row shape, a fixed distinct address each, inserted in a transaction of its own.
-    const baselineMs: number[] = [];
-    let started = performance.now();
-    await acrossInstances(baselineIds.map((id, i) => ({ id, i })), instances, inFlight, async ({ id, i }, k) => {
-      const knex = knexes[k]!;
-      await knex.transaction(async (trx) => {
-        const t0 = performance.now();
-        await trx('ip_assignments').insert({
-          pool_id: base.pool.id,
-          address: `10.128.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}`,
-          family: 4,
-          service_row_id: id,
-          last_service_row_id: id,
-          billing_service_id: `base-${i + 1}`,
-          held_since: clock.now(),
-        });
-        baselineMs.push(performance.now() - t0);
-      });
+    const spec = (mode: WorkerSpec['mode'], ids: number[]): WorkerSpec[] =>
+      Array.from({ length: instances }, (_, k) => ({
+        url: db.url,
+        mode,
+        orders: ids.flatMap((id, i): Array<[number, number]> => (i % instances === k ? [[id, i + 1]] : [])),
+        inFlight,
+        baselinePoolId: base.pool.id,
+        now: clock.now().toISOString(),
+      }));
+    const merge = (results: WorkerResult[]) => ({
+      inner: results.flatMap((r) => r.innerMs),
+      call: results.flatMap((r) => r.callMs),
+      failures: results.reduce<Record<string, number>>((acc, r) => {
+        for (const [code, n] of Object.entries(r.failures)) acc[code] = (acc[code] ?? 0) + n;
+        return acc;
+      }, {}),
     });
+
+    // Baseline: the same row shape, a fixed distinct address each, inserted in a transaction of its own.
+    let started = performance.now();
+    const baselineRun = merge(await runInstances(spec('baseline', baselineIds)));
     const baselineWallMs = performance.now() - started;
 
-    // Allocation: every order on its instance, all at once.
-    const allocateMs: number[] = [];
-    const callMs: number[] = [];
-    const failures = new Map<string, number>();
-    const allocators = knexes.map((knex) => {
-      const a = new IpAllocation({ knex, pools: new IpPoolsRepository(knex), assignments: new IpAssignmentsRepository(knex), clock });
-      // Time allocate() itself, inside the transaction allocateNow opens.
-      const inner = a.allocate.bind(a);
-      a.allocate = async (trx, req) => {
-        const t0 = performance.now();
-        const got = await inner(trx, req);
-        allocateMs.push(performance.now() - t0);
-        return got;
-      };
-      return a;
-    });
+    // Allocation: every order on its instance, allocate() inside a transaction of its own.
     started = performance.now();
-    await acrossInstances(orderIds.map((id, i) => ({ id, i })), instances, inFlight, async ({ id, i }, k) => {
-      const t0 = performance.now();
-      try {
-        await allocators[k]!.allocateNow({ serviceRowId: id, billingServiceId: `order-${i + 1}`, cluster: 'Default' });
-        callMs.push(performance.now() - t0);
-      } catch (err) {
-        const code = (err as { code?: string }).code ?? 'error';
-        failures.set(code, (failures.get(code) ?? 0) + 1);
-      }
-    });
+    const allocationRun = merge(await runInstances(spec('allocate', orderIds)));
     const allocationWallMs = performance.now() - started;
+    const failures = new Map(Object.entries({ ...baselineRun.failures, ...allocationRun.failures }));
 
     const rows = (await setup('ip_assignments').whereNot('pool_id', base.pool.id).select('address', 'service_row_id', 'family')) as Array<{ address: string; service_row_id: number; family: number }>;
     const heldTwice = rows.length - new Set(rows.map((r) => r.address)).size;
@@ -151,9 +130,9 @@ async function main(): Promise<void> {
     const completeOrders = rows.filter((r) => r.family === 6 && withBoth.has(r.service_row_id)).length;
     const usage = (await admin.get(v4.pool.name)).usage;
 
-    const baseline = summarize(baselineMs);
-    const allocation = summarize(allocateMs);
-    const call = summarize(callMs);
+    const baseline = summarize(baselineRun.inner);
+    const allocation = summarize(allocationRun.inner);
+    const call = summarize(allocationRun.call);
     console.log(`IP allocation on ${version}: ${instances} instances × ${perInstance} orders at once (${total} orders)`);
     console.log(
       table([
@@ -187,6 +166,7 @@ async function main(): Promise<void> {
         pools: { v4: '10.64.0.0/18 (16,382 addresses)', v6: '2001:db8:40::/48 in /64s (65,536 prefixes)' },
         knexPoolPerInstance: POOL_SIZE,
         inFlightPerInstance: inFlight,
+        instanceModel: `${instances} worker threads, each with its own event loop and knex pool`,
         measure: 'allocate() inside its own transaction (connection held); the baseline is a bare insert of an assignment row in a transaction of its own',
       },
       figures: {
@@ -206,7 +186,6 @@ async function main(): Promise<void> {
     console.log(`\nresults: ${file}`);
     if (checks.some((c) => !c.pass)) process.exitCode = 1;
   } finally {
-    await Promise.all(knexes.map((k) => k.destroy()));
     await setup.destroy();
     await db.drop();
     workspace.remove();
