@@ -19,6 +19,7 @@ import { adminJobsRouter } from './http/routes/admin-jobs';
 import { adminCapacityRouter, billingCapacityRouter } from './http/routes/capacity';
 import { adminPlansRouter } from './http/routes/admin-plans';
 import { adminIpPoolsRouter } from './http/routes/admin-ip-pools';
+import { adminMaintenanceRouter } from './http/routes/admin-maintenance';
 import { adminConsoleRouter } from './http/routes/admin-console';
 import { clientAreaRouter } from './http/routes/client-area';
 import { servicesRouter } from './http/routes/services';
@@ -132,6 +133,7 @@ export function createApp(c: Container): Express {
   api.use('/admin', requireAdmin(c.adminTokens));
   api.use('/admin/plans', adminPlansRouter(c.plans, c.config.publicUrl));
   api.use('/admin/ip-pools', adminIpPoolsRouter(c.ipPools, c.clock, c.config.publicUrl));
+  api.use('/admin/maintenance', adminMaintenanceRouter(c.maintenance, c.clock, c.config.publicUrl));
   api.use('/admin/jobs', adminJobsRouter(c.jobs));
   api.use('/admin', adminCapacityRouter(c.capacity));
   api.use('/services', requireBillingKey(c.config.secrets.billingApiKey), servicesRouter(c.serviceQueries, c.uptime, c.clientSso));

@@ -42,6 +42,8 @@ import { ClusterInventoryReader } from './services/cluster-inventory';
 import { SecretBox } from './crypto/secret-box';
 import { IpAllocation } from './services/ip-allocation';
 import { IpPools } from './services/ip-pools';
+import { MaintenanceWindows } from './services/maintenance-windows';
+import { MaintenanceWindowsRepository as MaintenanceAnnouncementsRepository } from './repositories/maintenance-windows';
 import { PlanService } from './services/plans';
 import { VpsSetup } from './services/vps-setup';
 import { EngineTemplateDisks } from './services/template-disks';
@@ -77,6 +79,8 @@ export interface Container {
   eventSync: EventSync | undefined;
   /** Failover capacity; undefined without an engine. */
   capacity: CapacityService | undefined;
+  /** Announced maintenance windows: the admin's announcements and the panel notices they send (issue 22, item 3). */
+  maintenance: MaintenanceWindows;
   /** IP pools: the admin's CRUD and usage (issue 17). */
   ipPools: IpPools;
   /** Addresses for services: allocate at order intake, release at termination, the VPS's network view (issue 17). */
@@ -323,6 +327,13 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     capacity,
     metrics,
     ipPools: new IpPools({ knex, pools: ipPoolsRepo, assignments: ipAssignmentsRepo, clock }),
+    maintenance: new MaintenanceWindows({
+      knex,
+      windows: new MaintenanceAnnouncementsRepository(knex),
+      callbacks,
+      clock,
+      customerHostNames: config.client.hostNames,
+    }),
     ipAllocation,
     metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
     periodic,

@@ -68,3 +68,23 @@ export function windowCovers(window: MaintenanceWindow, place: MaintenancePlace,
 export function anyWindowCovers(windows: readonly MaintenanceWindow[], place: MaintenancePlace, at: Date): boolean {
   return windows.some((w) => windowCovers(w, place, at));
 }
+
+/** How far in the past a window may start when announced: an admin announcing the window they just began. */
+export const ANNOUNCE_GRACE_MS = 15 * 60_000;
+/** The longest window: longer work is several announcements, so customers are not told of a month-long "window". */
+export const MAX_WINDOW_MS = 14 * 86_400_000;
+
+/**
+ * The time rules of an announcement, beyond its shape (the API's schema checks that): it ends after it starts, it
+ * does not start more than ANNOUNCE_GRACE_MS before `now` (an announcement tells people ahead; a past window is not
+ * an announcement), and it lasts at most MAX_WINDOW_MS. Problems name the API's fields. Pure.
+ */
+export function announcementProblems(input: Pick<MaintenanceWindowInput, 'startsAt' | 'endsAt'>, now: Date): Array<{ field: string; message: string }> {
+  const problems: Array<{ field: string; message: string }> = [];
+  const start = input.startsAt.getTime();
+  const end = input.endsAt.getTime();
+  if (start < now.getTime() - ANNOUNCE_GRACE_MS) problems.push({ field: 'starts_at', message: `must not be more than ${ANNOUNCE_GRACE_MS / 60_000} minutes in the past` });
+  if (end <= start) problems.push({ field: 'ends_at', message: 'must be after starts_at' });
+  else if (end - start > MAX_WINDOW_MS) problems.push({ field: 'ends_at', message: `must be at most ${MAX_WINDOW_MS / 86_400_000} days after starts_at` });
+  return problems;
+}

@@ -45,6 +45,14 @@ function toWindow(r: MaintenanceWindowRow): StoredMaintenanceWindow {
   };
 }
 
+/** A service a window concerns, with what its notice needs. */
+export interface WindowAudienceMember {
+  id: number;
+  serviceId: string;
+  clientId: string;
+  hostname: string | null;
+}
+
 export class MaintenanceWindowsRepository {
   constructor(private readonly knex: Knex) {}
 
@@ -107,5 +115,24 @@ export class MaintenanceWindowsRepository {
   async list(limit = 200, db: Db = this.knex): Promise<StoredMaintenanceWindow[]> {
     const rows = (await db<MaintenanceWindowRow>(TABLE).orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limit)) as MaintenanceWindowRow[];
     return rows.map(toWindow);
+  }
+
+  /**
+   * The live services (not terminated) a scope concerns: for clusters, those whose plan is in one of them (the plan
+   * the VM was built from when it has one, else the ordered one); for hosts, those whose VM was last seen on one.
+   */
+  async listAudience(scope: MaintenanceScope, db: Db = this.knex): Promise<WindowAudienceMember[]> {
+    const q = db('services as s')
+      .select('s.id', 's.service_id', 's.client_id', 's.hostname')
+      .whereNot('s.desired_state', 'terminated')
+      .whereNot('s.actual_state', 'terminated')
+      .orderBy('s.id');
+    if ('clusters' in scope) {
+      q.join('plans as p', 'p.id', db.raw('coalesce(s.applied_plan_id, s.plan_id)')).whereIn('p.cluster', scope.clusters);
+    } else {
+      q.whereIn('s.vm_host', scope.hosts);
+    }
+    const rows = (await q) as Array<{ id: unknown; service_id: string; client_id: string; hostname: string | null }>;
+    return rows.map((r) => ({ id: readNumber(r.id), serviceId: r.service_id, clientId: r.client_id, hostname: r.hostname }));
   }
 }

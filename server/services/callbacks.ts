@@ -18,6 +18,18 @@ import type { ServiceNetwork } from './ip-allocation';
 
 export type CallbackType = 'service.active' | 'service.failed' | 'service.suspended' | 'service.unsuspended' | 'service.terminated';
 
+/**
+ * Notices (issue 22): told to the panel so it can e-mail people, not state changes of a service. The service.* ones
+ * carry `data.service_id`; `cluster.host_failed` is about a host, once per failure, and has none.
+ */
+export type NoticeType = 'service.maintenance_announced' | 'service.incident_opened' | 'service.incident_resolved' | 'cluster.host_failed';
+
+export interface NoticePayload {
+  type: NoticeType;
+  timestamp: string;
+  data: Record<string, unknown>;
+}
+
 export interface CallbackPayload {
   type: CallbackType;
   timestamp: string;
@@ -67,6 +79,8 @@ export interface CallbackExtras {
   network?: ServiceNetwork;
   /** The generated password, sealed for the service (service.active only). */
   sealedPassword?: string;
+  /** service.failed only: the error to send instead of the service's last_error (`vm_missing`, issue 22). */
+  error?: string;
 }
 
 /** What a callback's sealed password is bound to: the queued callback of that service. */
@@ -116,17 +130,29 @@ export class CallbackService {
         network: networkJson(extras.network),
         os: os ? { key: os.key, label: os.label } : null,
         username: VPS_USERNAME,
-        ...(type === 'service.failed' && service.lastError ? { error: service.lastError } : {}),
+        ...(type === 'service.failed' && (extras.error ?? service.lastError) ? { error: extras.error ?? service.lastError ?? undefined } : {}),
       },
       ...(sealed ? { sealed_password: sealed } : {}),
     };
     await this.d.jobs.enqueue({ kind: 'callback', serviceId: service.id, payload }, trx);
   }
 
+  /**
+   * Queues notices in the caller's transaction (nothing without BILLING_CALLBACK_URL), a few hundred rows per
+   * statement. `serviceRowId` (our row id) keeps a service's notices in order behind its other callbacks; null for a
+   * notice about no one service.
+   */
+  async enqueueNotices(trx: Knex.Transaction, notices: ReadonlyArray<{ type: NoticeType; serviceRowId: number | null; data: Record<string, unknown> }>): Promise<void> {
+    if (!this.d.url) return;
+    const timestamp = this.d.clock.now().toISOString();
+    const jobs = notices.map((n) => ({ kind: 'callback', serviceId: n.serviceRowId, payload: { type: n.type, timestamp, data: n.data } satisfies NoticePayload }));
+    for (let i = 0; i < jobs.length; i += 500) await this.d.jobs.enqueueMany(jobs.slice(i, i + 500), trx);
+  }
+
   /** The `callback` job handler: POST the signed payload; 2xx is done, anything else is retried. */
   async send(ctx: JobContext): Promise<void> {
     if (!this.d.url) throw new PermanentJobError('BILLING_CALLBACK_URL is not configured');
-    const body = JSON.stringify(this.outgoing(ctx.job.payload as CallbackPayload));
+    const body = JSON.stringify(this.outgoing(ctx.job.payload as CallbackPayload | NoticePayload));
     const headers = this.d.signer.sign(`cb_${ctx.job.id}`, this.d.clock.now(), body);
     let res: Response;
     try {
@@ -150,7 +176,8 @@ export class CallbackService {
   }
 
   /** The payload as the panel receives it: a sealed password opened into `data.password`, the sealed copy left out. */
-  private outgoing(payload: CallbackPayload): CallbackPayload {
+  private outgoing(payload: CallbackPayload | NoticePayload): CallbackPayload | NoticePayload {
+    if (!('sealed_password' in payload)) return payload;
     const { sealed_password: sealed, ...rest } = payload;
     if (!sealed) return rest;
     let password: string;
