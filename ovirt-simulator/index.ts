@@ -15,6 +15,9 @@ export { builtInScenarioNames } from './scenario/load';
 export { generateScenario } from './scenario/generate';
 export { DEFAULT_TIMINGS, type Timings } from './world/timings';
 export type * from './world/model';
+export type * from './world/network-model';
+export type { VmInit, NicConfig, IpConfig, AppliedInit } from './world/initialization';
+export type { GuestView } from './world/guest-agent';
 
 /** The engine user every built-in scenario defines. */
 export const DEFAULT_USERNAME = 'admin@internal';
