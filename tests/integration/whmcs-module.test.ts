@@ -8,6 +8,7 @@
  * a missing php a failure instead.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -278,7 +279,8 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect(sent(first)).toMatchObject({ status: 202, answer: { applied: true, service_id: '501', desired_state: 'active' } });
     expect(JSON.parse(sent(first)?.body ?? '')).toEqual({
       type: 'service.create',
-      data: { service_id: '501', client_id: '55', product_id: '7', hostname: 'vps501.example.net' },
+      // lifecycle.php's $params carry WHMCS's generated service password (10 letters and digits).
+      data: { service_id: '501', client_id: '55', product_id: '7', hostname: 'vps501.example.net', password: 'Gen3r4tedPw' },
     });
     const retry = await lifecycle('CreateAccount', 501, {}, { WHMCS_RECORDS: '0' });
     expect(retry.result).toBe('success');
@@ -582,5 +584,157 @@ d.each(databaseKinds)('the WHMCS client area after a host failure on %s', (kind)
       duration: expect.stringMatching(/^\d+ min \d+ s$/),
     });
     expect(incident?.summary).toContain(`Host ${failedHost} failed`);
+  }, 60_000);
+});
+
+/** A real OpenSSH ed25519 public key line, so the bridge's key check passes. */
+function ed25519Key(comment: string): string {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+  const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  return `ssh-ed25519 ${Buffer.concat([str(Buffer.from('ssh-ed25519')), str(raw)]).toString('base64')} ${comment}`;
+}
+
+d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster with IP pools (issue 17), on %s', (kind) => {
+  let sim: RunningSimulator;
+  let t: TestApp;
+  let bridge: Server;
+  let at: { bridgeUrl: string; stateDir: string };
+  let callbacks: Awaited<ReturnType<typeof startCallbackServer>>;
+  const key = ed25519Key('ada@laptop');
+
+  const bridgeService = (id: number) => request(t.app).get(`/api/v1/services/${id}`).set('Authorization', BILLING_AUTH);
+  const untilActive = (id: number) =>
+    eventually(async () => {
+      const res = await bridgeService(id);
+      return res.body.actual_state === 'active' ? res.body : undefined;
+    }, 30_000);
+  const localApi = () => jsonLines<LocalApiRecord>(path.join(at.stateDir, 'localapi.jsonl'));
+  const activeDone = (id: number) =>
+    eventually(async () =>
+      // The file also holds the suite's readiness probe (a GET with no body): only callbacks count.
+      jsonLines<CallbackRecord>(path.join(at.stateDir, 'callbacks.jsonl')).find((c) => {
+        if (c.status !== 200 || c.body === '') return false;
+        const body = JSON.parse(c.body) as { type: string; data: { service_id: string } };
+        return body.type === 'service.active' && body.data.service_id === String(id);
+      }),
+    );
+  const guestInit = (vmName: string) =>
+    eventually(async () => {
+      const res = await request(sim.controlUrl).get(`/vms/${vmName}/guest`).set('Authorization', 'Bearer simulator');
+      return res.body.appliedInit ? (res.body.appliedInit.init as { strings: Record<string, string> }) : undefined;
+    });
+  const stateOf = (id: number) => (JSON.parse(readFileSync(path.join(at.stateDir, 'state.json'), 'utf8')) as { services: Record<string, Record<string, unknown>> }).services[String(id)];
+
+  beforeAll(async () => {
+    needPhp();
+    sim = await startTestSimulator({ scenario: 'demo' });
+    const stateDir = mkdtempSync(path.join(tmpdir(), 'obh-whmcs-'));
+    callbacks = await startCallbackServer(stateDir);
+    t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_ENV, BILLING_CALLBACK_URL: callbacks.url } });
+    const { server, url } = await listen(t);
+    bridge = server;
+    at = { bridgeUrl: url, stateDir };
+    const admin = (p: string, body: object) => request(t.app).post(p).set('Authorization', t.adminAuth).send(body).expect(201);
+    await admin('/api/v1/admin/ip-pools', { name: 'pub-v4', cluster: 'Default', network: 'vm-public', cidr: '192.0.2.0/24', gateway: '192.0.2.1', dns: ['192.0.2.53'], ranges: [{ from: '192.0.2.10', to: '192.0.2.20' }] });
+    await admin('/api/v1/admin/ip-pools', { name: 'pub-v6', cluster: 'Default', network: 'vm-public', cidr: '2001:db8:1::/48', gateway: 'fe80::1' });
+    await admin(
+      '/api/v1/admin/plans',
+      planBody({
+        product_id: '7',
+        os_options: [
+          { key: 'debian-12', label: 'Debian 12', template: 'debian-12' },
+          { key: 'ubuntu-24.04', label: 'Ubuntu 24.04', template: 'ubuntu-24.04' },
+        ],
+      }),
+    );
+    t.container.worker.start();
+    const pending = { userid: 55, pid: 7, status: 'Pending', updated_at: '2026-11-26 10:00:00' };
+    await runLifecycle(at, 'Setup', null, { products: { 7: { name: 'VPS HA M', configoptions: { 1: '', 2: '', 3: 'mark' } } }, services: { 701: pending, 702: pending, 703: pending } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await new Promise((r) => (bridge ? bridge.close(r) : r(undefined)));
+    callbacks?.process.kill();
+    await sim?.close();
+    if (at?.stateDir) rmSync(at.stateDir, { recursive: true, force: true });
+  });
+
+  test('the key, the OS and the password reach the VPS; the addresses come back into the service, the module box and the client area', async () => {
+    // As WHMCS passes them: the custom field's text area (one key a line) and the configurable option's raw value
+    // (sub-option "ubuntu-24.04|Ubuntu 24.04").
+    const create = await runLifecycle<string>(at, 'CreateAccount', 701, {
+      params: { customfields: { 'SSH Public Keys': `${key}\r\n\r\n# old laptop, gone\r\n` }, configoptions: { 'Operating System': 'ubuntu-24.04' } },
+    });
+    expect(create.result).toBe('success');
+    const webhook = create.exchanges.find((e) => e.url.endsWith('/webhooks/billing'));
+    expect(webhook?.status).toBe(202);
+    expect(JSON.parse(webhook?.body ?? '')).toEqual({
+      type: 'service.create',
+      data: { service_id: '701', client_id: '55', product_id: '7', hostname: 'vps701.example.net', password: 'Gen3r4tedPw', ssh_keys: [key], os: 'ubuntu-24.04' },
+    });
+    expect(webhook?.webhook_id).not.toContain('Gen3r4tedPw');
+
+    const svc = await untilActive(701);
+    expect(svc).toMatchObject({ os: { key: 'ubuntu-24.04', label: 'Ubuntu 24.04' }, username: 'root', network: { ipv4: [expect.stringMatching(/^192\.0\.2\.(1\d|20)$/)], ipv6: [expect.stringMatching(/^2001:db8:1:[0-9a-f]+::1\/64$/)] } });
+    const ipv4 = String(svc.network.ipv4[0]);
+    const ipv6 = String(svc.network.ipv6[0]);
+    // On the engine: the chosen OS's template, root's key and WHMCS's password by cloud-init.
+    const vm = [...sim.world.vms.values()].find((v) => v.name === 'vps-701');
+    expect(vm && sim.world.templates.get(vm.templateId)?.name).toBe('ubuntu-24.04');
+    const init = await guestInit('vps-701');
+    expect(init.strings).toMatchObject({ host_name: 'vps701.example.net', user_name: 'root', root_password: 'Gen3r4tedPw', authorized_ssh_keys: key });
+
+    // callback.php wrote the addresses and the user name into the service, before the welcome email quoting them.
+    await activeDone(701);
+    const calls = localApi().filter((c) => c.data.serviceid === 701 || c.data.id === 701);
+    // (The status is Active already: WHMCS recorded it when Create returned success.)
+    expect(calls.map((c) => c.command)).toEqual(['UpdateClientProduct', 'SendEmail']);
+    expect(calls[0]?.data).toEqual({ serviceid: 701, dedicatedip: ipv4, assignedips: ipv6, serviceusername: 'root' });
+    expect(stateOf(701)).toMatchObject({ status: 'Active', dedicatedip: ipv4, assignedips: ipv6, serviceusername: 'root' });
+    expect(stateOf(701)).not.toHaveProperty('servicepassword');
+
+    // The module's box on WHMCS's service page.
+    const area = await runLifecycle<{ templateVariables: { ovirtha: Record<string, unknown> } }>(at, 'ClientArea', 701);
+    expect(area.result.templateVariables.ovirtha.vps).toEqual({ hostname: 'vps701.example.net', os: 'Ubuntu 24.04', username: 'root', ipv4: [ipv4], ipv6: [ipv6] });
+    expect(JSON.stringify(area.result.templateVariables)).not.toContain(svc.vm.host);
+
+    // The bridge's client area, reached through WHMCS's single sign-on.
+    const sso = await runLifecycle<{ success: boolean; redirectTo: string }>(at, 'ServiceSingleSignOn', 701);
+    const link = new URL(sso.result.redirectTo);
+    const browser = request.agent(t.app);
+    await browser.get(`${link.pathname}${link.search}`).expect(303);
+    const page = await browser.get('/client/services/701').expect(200);
+    expect(page.text).toContain('Your VPS');
+    for (const shown of ['vps701.example.net', ipv4, ipv6.split('/')[0], 'Ubuntu 24.04', `ssh root@${ipv4}`]) expect(page.text).toContain(`>${shown}</code>`);
+    expect(page.text).not.toContain('Gen3r4tedPw');
+    expect(page.text).not.toContain(`>${svc.vm.host}<`);
+  }, 90_000);
+
+  test('an order whose WHMCS password the bridge cannot use gets a generated one, and WHMCS stores that one', async () => {
+    const create = await runLifecycle<string>(at, 'CreateAccount', 702, { params: { password: 'short' } });
+    expect(create.result).toBe('success');
+    expect(JSON.parse(create.exchanges.find((e) => e.url.endsWith('/webhooks/billing'))?.body ?? '').data).not.toHaveProperty('password');
+    await untilActive(702);
+    await activeDone(702);
+    const init = await guestInit('vps-702');
+    const written = localApi().find((c) => c.command === 'UpdateClientProduct' && c.data.serviceid === 702 && 'servicepassword' in c.data);
+    expect(written?.data.servicepassword).toBe(init.strings.root_password);
+    expect(stateOf(702)).toMatchObject({ servicepassword: init.strings.root_password, serviceusername: 'root' });
+    // Not in the activity log that callback.php wrote.
+    expect(readFileSync(path.join(at.stateDir, 'activity.jsonl'), 'utf8')).not.toContain(init.strings.root_password);
+  }, 90_000);
+
+  test('a bad key, or an Operating System option without key|Label values, fails Create with what to fix', async () => {
+    const badKey = await runLifecycle<string>(at, 'CreateAccount', 703, { params: { customfields: { 'SSH Public Keys': `${key}\nssh-rsa not-a-key me@desk` } } });
+    expect(badKey.result).toMatch(/^oVirt HA Bridge: the bridge refused the request as invalid \(.*data\.ssh_keys\.1/);
+    const label = await runLifecycle<string>(at, 'CreateAccount', 703, { params: { configoptions: { 'Operating System': 'Ubuntu 24.04' } } });
+    expect(label.result).toContain('is no OS key of the bridge plan: name each sub-option key|Label');
+    expect(label.exchanges).toEqual([]);
+    const unknown = await runLifecycle<string>(at, 'CreateAccount', 703, { params: { configoptions: { 'Operating System': 'arch' } } });
+    expect(unknown.result).toContain("not one of the bridge plan's OS options");
+    expect(unknown.result).toContain('unknown_os');
+    await bridgeService(703).expect(404);
   }, 60_000);
 });
