@@ -147,7 +147,6 @@ export const EVENTS = {
     'Interface ${InterfaceName} (${InterfaceType}) was updated for VM ${VmName}. ${LinkState} (User: ${UserName})',
   ),
   NETWORK_REMOVE_VM_INTERFACE: t(930, 'normal', 'Interface ${InterfaceName} (${InterfaceType}) was removed from VM ${VmName}. (User: ${UserName})'),
-  USER_UPDATE_VM_DISK: t(88, 'normal', 'VM ${VmName} ${DiskAlias} disk was updated by ${UserName}.'),
   USER_EXTEND_DISK_SIZE_SUCCESS: t(371, 'normal', "Size of the disk '${DiskAlias}' was successfully updated to ${NewSize} GB by ${UserName}."),
   CLUSTER_ALERT_HA_RESERVATION: t(
     10300,
