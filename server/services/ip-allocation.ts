@@ -18,14 +18,17 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { constraintKind, lockContention } from '../db/errors';
 import { type IpAssignment, assignmentState, quarantineEnd } from '../domain/ip-assignment';
-import { type IpFamily, netmaskV4, parseCidr } from '../domain/ip-address';
-import { type IpPool, type SlotSpace, hostAddress, pickFreeSlot, slotIndex, slotOf, slotText } from '../domain/ip-pool';
+import type { IpFamily } from '../domain/ip-address';
+import { type IpPool, type SlotSpace, pickFreeSlot, slotIndex, slotOf, slotText } from '../domain/ip-pool';
+import { type ServiceNetwork, serviceNetwork } from '../domain/service-network';
 import type { IpAssignmentsRepository, NewHolder } from '../repositories/ip-assignments';
 import type { IpPoolsRepository } from '../repositories/ip-pools';
 import { IpPoolExhaustedError } from './ip-pool-errors';
 import { type IpPoolUsage, spaceOf, usageOf } from './ip-pools';
 
 type Db = Knex | Knex.Transaction;
+
+export type { ServiceNetwork };
 
 export interface AllocationRequest {
   /** services.id (our row id), not the billing panel's service id. */
@@ -43,25 +46,6 @@ export interface Allocation {
   ipv4?: IpAssignment;
   /** Undefined when the cluster (or the plan's pools) has no IPv6 pool. */
   ipv6?: IpAssignment;
-}
-
-/** What a VPS configures (cloud-init) from the addresses its service holds. */
-export interface ServiceNetwork {
-  /** `192.0.2.10`. */
-  ipv4: string[];
-  /** The prefix's `::1` with its length: `2001:db8:1:5::1/64`. */
-  ipv6: string[];
-  /** The prefixes held: `2001:db8:1:5::/64`. */
-  ipv6Prefixes: string[];
-  gatewayV4: string | null;
-  netmaskV4: string | null;
-  prefixLengthV4: number | null;
-  gatewayV6: string | null;
-  dns: string[];
-  dnsSearch: string[];
-  /** The oVirt vNIC profile for the NIC: the IPv4 pool's, else the IPv6 pool's. */
-  network: string | null;
-  pools: string[];
 }
 
 export interface FamilyCapacity extends IpPoolUsage {
@@ -165,31 +149,7 @@ export class IpAllocation {
   async heldBy(serviceRowId: number, db: Db = this.knex): Promise<ServiceNetwork | undefined> {
     const held = await this.assignments.heldBy(serviceRowId, db);
     if (held.length === 0) return undefined;
-    const pools = new Map((await this.pools.list({}, db)).map((p) => [p.id, p]));
-    const v4 = held.find((a) => a.family === 4);
-    const v6 = held.find((a) => a.family === 6);
-    const pool4 = v4 && pools.get(v4.poolId);
-    const pool6 = v6 && pools.get(v6.poolId);
-    const prefixLengthV4 = pool4 ? (parseCidr(pool4.cidr).cidr?.prefixLength ?? null) : null;
-    const v6Host = (a: IpAssignment, pool: IpPool) => {
-      const space = spaceOf(pool);
-      const slot = slotOf(space, a.address);
-      return slot === undefined ? a.address : hostAddress(space, slot);
-    };
-    const unique = (xs: string[]) => [...new Set(xs)];
-    return {
-      ipv4: v4 ? [v4.address] : [],
-      ipv6: v6 && pool6 ? [v6Host(v6, pool6)] : [],
-      ipv6Prefixes: v6 ? [v6.address] : [],
-      gatewayV4: pool4?.gateway ?? null,
-      netmaskV4: prefixLengthV4 === null ? null : netmaskV4(prefixLengthV4),
-      prefixLengthV4,
-      gatewayV6: pool6?.gateway ?? null,
-      dns: unique([...(pool4?.dns ?? []), ...(pool6?.dns ?? [])]),
-      dnsSearch: unique([...(pool4?.dnsSearch ?? []), ...(pool6?.dnsSearch ?? [])]),
-      network: pool4?.network ?? pool6?.network ?? null,
-      pools: [pool4?.name, pool6?.name].filter((n): n is string => n !== undefined),
-    };
+    return serviceNetwork(held, await this.pools.list({}, db));
   }
 
   /** Free slots per family for a cluster (and a plan's pools): the capacity answer and the panel's sold-out marking. */
