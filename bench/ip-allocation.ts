@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     const version = String(((await setup.raw('select version() as v')) as [[{ v: string }]])[0][0].v);
     const clock = new ManualClock(new Date());
     const admin = new IpPools({ knex: setup, pools: new IpPoolsRepository(setup), assignments: new IpAssignmentsRepository(setup), clock });
-    // A /18 (16,382 addresses) for 6,000 orders: a pool ~37 % full at the end, as a provider adds space before it fills.
+    // A /18 (16,381 addresses) for 6,000 orders: a pool ~37 % full at the end, as a provider adds space before it fills.
     const v4 = await admin.create({ name: 'bench-v4', cluster: 'Default', network: 'ovirtmgmt', cidr: '10.64.0.0/18', gateway: '10.64.0.1', dns: ['10.64.0.53'], dnsSearch: [], ranges: [], quarantineMinutes: 60 });
     await admin.create({ name: 'bench-v6', cluster: 'Default', network: 'ovirtmgmt', cidr: '2001:db8:40::/48', gateway: 'fe80::1', dns: [], dnsSearch: [], ranges: [], quarantineMinutes: 60 });
     // The baseline's rows go to a pool of another cluster, so they never meet the allocations.
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
         instances,
         ordersPerInstance: perInstance,
         orders: total,
-        pools: { v4: '10.64.0.0/18 (16,382 addresses)', v6: '2001:db8:40::/48 in /64s (65,536 prefixes)' },
+        pools: { v4: '10.64.0.0/18 (16,381 addresses: network, broadcast and gateway reserved)', v6: '2001:db8:40::/48 in /64s (65,536 prefixes)' },
         knexPoolPerInstance: POOL_SIZE,
         inFlightPerInstance: inFlight,
         instanceModel: `${instances} worker threads, each with its own event loop and knex pool`,
