@@ -22,6 +22,7 @@ interface WhmcsManifest {
   hooks: Record<string, string>;
   server_settings: Array<{ whmcs_field: string; param: string }>;
   product_config_options: Array<{ param: string; name: string; type: string; default: string }>;
+  customer_choices: Array<{ sent_as: string; from: string }>;
   webhooks_sent: { endpoint: string; events: Record<string, string> };
   callbacks_received: { file: string; events: Record<string, string> };
 }
@@ -100,6 +101,17 @@ describe('plugin.json and the WHMCS module in step', () => {
     const fieldNames = [...options.matchAll(/^ {12}'([A-Z][\w ]+)' => \[$/gm)].map((m) => m[1]);
     expect(fieldNames).toEqual(whmcs.product_config_options.map((o) => o.name));
     expect(whmcs.product_config_options.map((o) => o.param)).toEqual(fieldNames.map((_, i) => `configoption${i + 1}`));
+  });
+
+  test('the customer’s choices it documents are the fields the PHP sends, from the WHMCS fields it reads (issue 17)', () => {
+    const choices = read(path.join(whmcs.source, 'lib/OrderChoices.php'));
+    expect(whmcs.customer_choices.map((c) => c.sent_as)).toEqual(['data.password', 'data.ssh_keys', 'data.os']);
+    for (const field of ['password', 'ssh_keys', 'os']) expect(choices).toContain(`$out['${field}']`);
+    for (const name of ['SSH Public Keys', 'Operating System']) {
+      expect(choices).toContain(`'${name}'`);
+      expect(whmcs.customer_choices.some((c) => c.from.includes(`"${name}"`))).toBe(true);
+    }
+    expect(modulePhp).not.toContain('function ovirtha_ChangePassword');
   });
 
   test('the module version matches its PHP, and the bridge it requires is this one or older', () => {
