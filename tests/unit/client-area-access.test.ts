@@ -29,12 +29,14 @@ describe('presentVpsAccess', () => {
     expect(box.items.find((i) => i.id === 'ssh')?.value).toBe('ssh root@2001:db8:1:9::1');
   });
 
-  it('when no addresses are held, then it says why: still being set up, or not listed here', () => {
+  it('when no addresses are held, then it says why: still being set up, removed, or not listed here', () => {
     const setup = presentVpsAccess(buildVpsAccess({ network: null, service: { actualState: 'provisioning' } }));
     expect(setup.addressesNote).toBe('Your VPS’s IP addresses appear here once it is set up.');
     expect(setup.items.find((i) => i.id === 'ssh')).toBeUndefined();
     const noPool = presentVpsAccess(buildVpsAccess({ network: null }));
     expect(noPool.addressesNote).toMatch(/^No IP addresses are listed here/);
+    const removed = presentVpsAccess(buildVpsAccess({ network: null, service: { actualState: 'terminated' } }));
+    expect(removed.addressesNote).toBe('This VPS has been removed; its IP addresses were released.');
   });
 
   it('when the order chose no OS, then the plan’s own template’s option names it; an unnamed VPS has no host name row', () => {

@@ -68,12 +68,22 @@ export function presentVpsAccess({ service, plan, network }: VpsAccessInput): Ac
   const target = sshTarget(ipv4, ipv6);
   if (target) items.push({ id: 'ssh', label: 'Log in with SSH', value: `ssh ${VPS_USERNAME}@${target}`, note: null });
 
-  let addressesNote: string | null = null;
-  if (ipv4.length === 0 && ipv6.length === 0) {
-    addressesNote =
-      service.actualState === 'pending' || service.actualState === 'provisioning'
-        ? 'Your VPS’s IP addresses appear here once it is set up.'
-        : 'No IP addresses are listed here for this VPS; your provider’s welcome email has them.';
-  }
+  const addressesNote = ipv4.length === 0 && ipv6.length === 0 ? noAddressesNote(service.actualState) : null;
   return { items, addressesNote, passwordNote: PASSWORD_NOTE };
+}
+
+/** Why a VPS lists no address: not built yet, removed (its addresses went back to the pool), or none managed here. */
+function noAddressesNote(state: Service['actualState']): string {
+  switch (state) {
+    case 'pending':
+    case 'provisioning':
+    case 'failed':
+      return 'Your VPS’s IP addresses appear here once it is set up.';
+    case 'terminating':
+    case 'terminated':
+      return 'This VPS has been removed; its IP addresses were released.';
+    default:
+      // A cluster without an IP pool: the provider assigns addresses outside the bridge.
+      return 'No IP addresses are listed here for this VPS; your provider’s welcome email has them.';
+  }
 }
