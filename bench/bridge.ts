@@ -162,6 +162,16 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
 }
 
 /** Maps a billing product to a plan through the admin API, as an admin would. */
+/** An IP pool through the admin API, as an admin would add one. */
+export async function createPool(bridge: RunningBridge, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${bridge.port}/api/v1/admin/ip-pools`, {
+    method: 'POST',
+    headers: { Authorization: bridge.adminAuth, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`creating the IP pool failed: ${res.status} ${await res.text()}`);
+}
+
 export async function createPlan(bridge: RunningBridge, body: Record<string, unknown>): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${bridge.port}/api/v1/admin/plans`, {
     method: 'POST',

@@ -30,6 +30,8 @@ export interface WebhookRecipe {
   idPrefix: string;
   productId: string;
   clientId: string;
+  /** More fields of the order's `data` (os, ssh_keys, password …), the same for every order. */
+  extraData?: Record<string, unknown>;
 }
 
 export interface LoadSpec {

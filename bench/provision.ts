@@ -1,10 +1,16 @@
 /**
  * `npm run bench:provision`: 1,000 orders (`--quick`: 100) from signed webhook to a running VPS against the engine
  * simulator with near-instant clones, through the real service (HTTP intake, job queue, worker, engine client,
- * callbacks). Reports total time, orders per second, order-to-active latency and engine calls per order (issue #5:
- * at most 10), beside a baseline in the same run: the same VMs created and started directly with the oVirt client, no
- * service in between, at the same concurrency and poll interval.
+ * callbacks). Each order is a usable VPS (issue 17): an OS choice, a password and an SSH key, addresses from IPv4 and
+ * IPv6 pools, cloud-init, the NIC on the pool's profile and the boot disk grown from 20 to 30 GiB. Reports total time,
+ * orders per second, order-to-active latency and engine calls per order (at most 10), beside a baseline in the same
+ * run: the same VMs built directly with the oVirt client (the same create, NIC, disk, start and guest-report calls),
+ * no service in between, at the same concurrency and poll interval.
+ *
+ * A second phase measures latency with engine-like durations (clone 3 s, launch 0.5 s, power-up 1.5 s, disk extend
+ * 0.5 s): order-to-active p50 over the engine's own time for the same work (clone + extend + boot), target <= 1.15.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -13,7 +19,7 @@ import { readDate } from '../server/db/columns';
 import type { JobState } from '../server/jobs/job-queue';
 import { createLogger } from '../server/logger';
 import { createOvirtClient, type EngineTarget } from '../server/ovirt';
-import { type BenchDatabase, createBenchDatabase, createPlan, createWorkspace, type DatabaseKind, startBridge } from './bridge';
+import { type BenchDatabase, createBenchDatabase, createPlan, createPool, createWorkspace, type DatabaseKind, startBridge } from './bridge';
 import { runClosedLoop } from './http-load';
 import { checkQuiet, machine, Options, printTargets, type TargetCheck, table, writeResults } from './report';
 import { type LatencySummary, ratio, round, summarize } from './stats';
@@ -31,7 +37,13 @@ const options = new Options({
 });
 
 /** Instant clones: every engine delay a few simulated (= real) milliseconds. */
-const TIMINGS = { vmCreateMs: 5, vmWaitForLaunchMs: 2, vmPoweringUpMs: 3, vmStopMs: 1, vmShutdownMs: 2, vmRemoveMs: 1 };
+const TIMINGS = { vmCreateMs: 5, vmWaitForLaunchMs: 2, vmPoweringUpMs: 3, vmStopMs: 1, vmShutdownMs: 2, vmRemoveMs: 1, diskResizeMs: 2, guestAgentReportMs: 1 };
+/** Engine-like durations for the latency phase (simulated = real ms): what the engine itself needs per VPS. */
+const LATENCY_TIMINGS = { vmCreateMs: 3000, vmWaitForLaunchMs: 500, vmPoweringUpMs: 1500, vmStopMs: 1, vmShutdownMs: 2, vmRemoveMs: 1, diskResizeMs: 500, guestAgentReportMs: 100 };
+const ENGINE_OWN_MS = LATENCY_TIMINGS.vmCreateMs + LATENCY_TIMINGS.diskResizeMs + LATENCY_TIMINGS.vmWaitForLaunchMs + LATENCY_TIMINGS.vmPoweringUpMs;
+const LATENCY_ORDERS = 40;
+const LATENCY_POLL_MS = 100;
+const GIB = 1024 ** 3;
 const PLAN = {
   product_id: '7',
   name: 'VPS HA S',
@@ -40,7 +52,24 @@ const PLAN = {
   vcpus: 1,
   memory_mib: 1024,
   ha: { enabled: true, priority: 50 },
+  disk_gib: 30,
+  os_options: [{ key: 'debian-12', label: 'Debian 12', template: 'debian-12' }],
 };
+/**
+ * Pools on the management network, which the generated templates' NIC is on already (so no NIC is moved; a provider
+ * with one VM network is in the same case). 198.18.0.0/15 is the range RFC 2544 sets aside for benchmarks.
+ */
+const POOLS = [
+  { name: 'bench-v4', cluster: 'Default', network: 'ovirtmgmt', cidr: '198.18.0.0/16', gateway: '198.18.0.1', dns: ['198.18.0.53'], ranges: [{ from: '198.18.0.10', to: '198.18.255.250' }] },
+  { name: 'bench-v6', cluster: 'Default', network: 'ovirtmgmt', cidr: '2001:db8:100::/48', gateway: 'fe80::1' },
+];
+
+function ed25519Key(): string {
+  const raw = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+  const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  return `ssh-ed25519 ${Buffer.concat([str(Buffer.from('ssh-ed25519')), str(raw)]).toString('base64')} bench@example.net`;
+}
+const ORDER_DATA = { os: 'debian-12', password: 'Bench-Password-0123456789', ssh_keys: [ed25519Key()] };
 
 interface Settings {
   count: number;
@@ -50,6 +79,7 @@ interface Settings {
   sendConcurrency: number;
   hosts: number;
   logLevel: string;
+  timings: Record<string, number>;
 }
 
 interface EngineFigures {
@@ -63,7 +93,7 @@ interface EngineFigures {
 
 function simulatorOptions(s: Settings): StartOptions {
   // One cluster named Default of 512 GiB / 32-core hosts, big enough that the sell gate never refuses an order.
-  return { clock: 'real', scenario: generateScenario({ hosts: s.hosts, vms: 0, hostsPerCluster: s.hosts }), timings: TIMINGS };
+  return { clock: 'real', scenario: generateScenario({ hosts: s.hosts, vms: 0, hostsPerCluster: s.hosts }), timings: s.timings };
 }
 
 function engineTarget(sim: RunningSimulator, s: Settings): EngineTarget {
@@ -119,6 +149,7 @@ async function runDirect(s: Settings): Promise<{ elapsedMs: number; ordersPerSec
       for (let i = next++; i < s.count; i = next++) {
         const t0 = performance.now();
         try {
+          // The same engine work as an order: create with cloud-init, the NIC checked, the disk grown, boot.
           let vm = await client.createVm({
             name: `direct-${i + 1}`,
             cluster: PLAN.cluster,
@@ -128,10 +159,27 @@ async function runDirect(s: Settings): Promise<{ elapsedMs: number; ordersPerSec
             ha: PLAN.ha,
             description: `direct-${i + 1}.bench.example.net`,
             comment: `bench direct ${i + 1}`,
+            initialization: {
+              hostName: `direct-${i + 1}.bench.example.net`,
+              userName: 'root',
+              rootPassword: ORDER_DATA.password,
+              authorizedSshKeys: ORDER_DATA.ssh_keys,
+              dnsServers: ['198.18.0.53'],
+              dnsSearch: [],
+              timezone: 'UTC',
+              nics: [{ name: 'eth0', ipv4: { address: `198.19.${Math.floor(i / 250)}.${(i % 250) + 1}`, netmask: '255.255.0.0', gateway: '198.18.0.1' } }],
+            },
           });
           if (vm.status === 'image_locked') vm = await client.waitForVmCreated(vm.id, wait);
+          const [nic] = await client.devices.listVmNics(vm.id);
+          const [disk] = await client.devices.listVmDiskAttachments(vm.id);
+          if (disk) {
+            await client.devices.resizeVmDisk(vm.id, disk.id, PLAN.disk_gib * GIB);
+            await client.devices.waitForDiskReady(vm.id, disk.id, wait);
+          }
           await client.startVm(vm.id);
           await client.waitForVmStatus(vm.id, ['up'], wait);
+          if (nic) await client.devices.reportedAddresses(vm.id, nic.id);
           latencies.push(performance.now() - t0);
         } catch (err) {
           if (failures.length < 5) failures.push(err instanceof Error ? err.message : String(err));
@@ -219,7 +267,8 @@ async function runBridge(kind: DatabaseKind, db: BenchDatabase, workspace: strin
   const knex = bridge.container.knex;
   try {
     await createPlan(bridge, PLAN);
-    const requests = signedCreates({ path: '/webhooks/billing', secret: bridge.webhookSecret, idPrefix: 'order', productId: PLAN.product_id, clientId: '55' }, s.count);
+    for (const pool of POOLS) await createPool(bridge, pool);
+    const requests = signedCreates({ path: '/webhooks/billing', secret: bridge.webhookSecret, idPrefix: 'order', productId: PLAN.product_id, clientId: '55', extraData: ORDER_DATA }, s.count);
     sim.control.metrics.reset();
     bridge.container.worker.start();
 
@@ -309,7 +358,10 @@ async function main(): Promise<void> {
     // The sell gate counts 4 vCPUs per physical core (32 per host, so 128 1-vCPU VPS) and keeps one host spare (N+1).
     hosts: Math.max(3, Math.ceil(count / 100) + 2),
     logLevel: options.string('log-level', 'info'),
+    timings: TIMINGS,
   };
+  // One worker lane per order, as a lone order would have: the phase measures the time an order takes, not queueing.
+  const latency: Settings = { ...s, count: LATENCY_ORDERS, jobConcurrency: LATENCY_ORDERS, pollMs: LATENCY_POLL_MS, hosts: 3, timings: LATENCY_TIMINGS };
   const m = machine();
   console.log(`bench:provision, ${s.count} orders on ${m.cpus} × ${m.cpuModel}, Node ${m.node}; databases: ${wanted.join(', ')}`);
   if (!wanted.includes('mysql')) console.log('MySQL/MariaDB not run (use --db both or --db mysql with TEST_MYSQL_URL)');
@@ -321,13 +373,20 @@ async function main(): Promise<void> {
 
   const workspace = createWorkspace('provision');
   const bridges: Partial<Record<DatabaseKind, BridgeFigures>> = {};
+  const latencyBridges: Partial<Record<DatabaseKind, BridgeFigures>> = {};
+  process.stdout.write(`latency phase, direct client: ${latency.count} VMs with engine-like durations… `);
+  const latencyDirect = await runDirect(latency);
+  console.log(`p50 ${latencyDirect.latencyMs.p50} ms`);
   try {
     for (const kind of wanted) {
-      const db = await createBenchDatabase(kind, workspace.dir, mysqlUrl);
-      try {
-        bridges[kind] = await runBridge(kind, db, workspace.dir, s);
-      } finally {
-        await db.drop();
+      for (const [phase, settings, into] of [['throughput', s, bridges], ['latency', latency, latencyBridges]] as const) {
+        const db = await createBenchDatabase(kind, workspace.dir, mysqlUrl);
+        try {
+          if (phase === 'latency') process.stdout.write('latency phase, ');
+          into[kind] = await runBridge(kind, db, workspace.dir, settings);
+        } finally {
+          await db.drop();
+        }
       }
     }
   } finally {
@@ -368,6 +427,20 @@ async function main(): Promise<void> {
     });
     checks.push({ name: `VMs in the simulator on ${kind}`, target: `exactly ${s.count}, all up`, unit: 'up', measured: b.vms.up, pass: b.vms.up === s.count && b.vms.total === s.count });
   }
+  console.log(`\nlatency phase (${latency.count} orders, engine's own time per VPS ${ENGINE_OWN_MS} ms: clone ${LATENCY_TIMINGS.vmCreateMs} + disk extend ${LATENCY_TIMINGS.diskResizeMs} + launch ${LATENCY_TIMINGS.vmWaitForLaunchMs} + power-up ${LATENCY_TIMINGS.vmPoweringUpMs}; poll ${LATENCY_POLL_MS} ms)`);
+  const latencyRows: Array<Array<string | number | null>> = [['direct client', latencyDirect.latencyMs.p50, latencyDirect.latencyMs.p99, ratio(latencyDirect.latencyMs.p50, ENGINE_OWN_MS)]];
+  for (const [kind, b] of Object.entries(latencyBridges)) {
+    const over = ratio(b.orderToActiveMs.p50, ENGINE_OWN_MS);
+    latencyRows.push([`bridge on ${kind}`, b.orderToActiveMs.p50, b.orderToActiveMs.p99, over]);
+    checks.push({
+      name: `order-to-active p50 over the engine's own clone + extend + boot time on ${kind}`,
+      target: '<= 1.15',
+      unit: 'ratio',
+      measured: over,
+      pass: over !== null && over <= 1.15 && (b.servicesByState.active ?? 0) === latency.count,
+    });
+  }
+  console.log(table([['run', 'order-to-active p50 ms', 'p99 ms', 'ratio to engine time'], ...latencyRows]));
   printTargets(checks);
 
   const file = writeResults('provision', {
@@ -375,10 +448,16 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: m,
     ...quiet,
-    parameters: { ...s, databases: wanted, simulatorTimingsMs: TIMINGS, plan: PLAN },
+    parameters: { ...s, databases: wanted, simulatorTimingsMs: TIMINGS, plan: PLAN, pools: POOLS, order: { ...ORDER_DATA, password: '(a 25-character password)' }, latency: { orders: latency.count, pollMs: LATENCY_POLL_MS, simulatorTimingsMs: LATENCY_TIMINGS, engineOwnMs: ENGINE_OWN_MS } },
     baseline: { name: 'direct oVirt client, same VMs, same concurrency and poll interval', ...direct },
     results: bridges,
-    ratios: Object.fromEntries(Object.entries(bridges).map(([k, b]) => [k, { totalTimeBridgeOverDirect: ratio(b.totalMs, direct.elapsedMs) }])),
+    latency: { engineOwnMs: ENGINE_OWN_MS, direct: latencyDirect, results: latencyBridges },
+    ratios: Object.fromEntries(
+      Object.entries(bridges).map(([k, b]) => [
+        k,
+        { totalTimeBridgeOverDirect: ratio(b.totalMs, direct.elapsedMs), orderToActiveP50OverEngineTime: ratio(latencyBridges[k as DatabaseKind]?.orderToActiveMs.p50, ENGINE_OWN_MS) },
+      ]),
+    ),
     targets: checks,
     pass: checks.every((c) => c.pass),
   });

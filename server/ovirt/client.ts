@@ -50,6 +50,8 @@ export interface WaitOptions {
   correlationId?: string;
   /** Stops waiting (rejecting with the signal's reason) when aborted, e.g. when a job loses its lease. */
   signal?: AbortSignal;
+  /** Linked documents to inline in each read of the VM. */
+  follow?: string;
 }
 
 export class OvirtClient {
@@ -137,8 +139,10 @@ export class OvirtClient {
     return found.map(map.toVm).find((v) => v.name === name);
   }
 
-  async getVm(id: string, call?: CallOptions): Promise<Vm> {
-    return map.toVm(await this.t.read('get VM', `/vms/${enc(id)}`, vmSchema, call));
+  /** The VM; `follow` inlines linked documents (`disk_attachments.disk` gives the disks' sizes and states). */
+  async getVm(id: string, call?: CallOptions & { follow?: string }): Promise<Vm> {
+    const params = call?.follow ? { follow: call.follow } : undefined;
+    return map.toVm(await this.t.read('get VM', `/vms/${enc(id)}`, vmSchema, { ...call, params }));
   }
 
   /** The VM, or undefined when the engine does not know the id (removed). */
@@ -184,9 +188,12 @@ export class OvirtClient {
     return map.toVm(await this.t.write('create VM', 'POST', '/vms', vmSchema, { ...call, body }));
   }
 
-  /** Polls until the VM leaves `image_locked` (disks copied); returns it, normally `down`. */
+  /**
+   * Polls until the VM leaves `image_locked` (disks copied); returns it, normally `down`, with its disk attachments
+   * (sizes and states) inlined, which saves the caller a read before it grows the disk.
+   */
   waitForVmCreated(id: string, options: WaitOptions): Promise<Vm> {
-    return this.waitForVm(id, (vm) => vm.status !== 'image_locked', 'wait for VM creation', options);
+    return this.waitForVm(id, (vm) => vm.status !== 'image_locked', 'wait for VM creation', { ...options, follow: 'disk_attachments.disk' });
   }
 
   /** Polls until the VM is in one of `statuses`. */
@@ -296,7 +303,7 @@ export class OvirtClient {
     const poll = options.pollMs ?? 2000;
     for (;;) {
       options.signal?.throwIfAborted();
-      const vm = await this.getVm(id, { correlationId: options.correlationId });
+      const vm = await this.getVm(id, { correlationId: options.correlationId, follow: options.follow });
       if (done(vm)) return vm;
       if (this.now() + poll > deadline) throw new OvirtTimeoutError(`${operation} (VM ${vm.name} is ${vm.status})`, options.timeoutMs);
       await this.sleep(poll);

@@ -108,6 +108,16 @@ export function toVm(v: z.output<typeof vmSchema>): Vm {
     diskStorageDomainIds: v.disk_attachments
       ? [...new Set((v.disk_attachments.disk_attachment ?? []).flatMap((a) => (a.disk?.storage_domains?.storage_domain ?? []).map((s) => s.id)))]
       : undefined,
+    diskAttachments: v.disk_attachments
+      ? (v.disk_attachments.disk_attachment ?? []).map((a) => ({
+          // An attachment's id is its disk's id in the engine.
+          id: a.id ?? a.disk?.id ?? '',
+          bootable: a.bootable ?? false,
+          diskId: a.disk?.id,
+          provisionedBytes: a.disk?.provisioned_size,
+          diskStatus: a.disk?.status,
+        }))
+      : undefined,
   };
 }
 

@@ -122,7 +122,20 @@ export const vmSchema = z.object({
   disk_attachments: z
     .object({
       disk_attachment: z
-        .array(z.object({ disk: z.object({ id: z.string(), storage_domains: z.object({ storage_domain: z.array(ref).optional() }).optional() }).optional() }))
+        .array(
+          z.object({
+            id: z.string().optional(),
+            bootable: bool.optional(),
+            disk: z
+              .object({
+                id: z.string(),
+                provisioned_size: num.optional(),
+                status: z.string().optional(),
+                storage_domains: z.object({ storage_domain: z.array(ref).optional() }).optional(),
+              })
+              .optional(),
+          }),
+        )
         .optional(),
     })
     .optional(),

@@ -73,6 +73,16 @@ export interface Template {
   versionNumber: number | undefined;
 }
 
+/** A VM's disk attachment with its disk's size and state (follow=disk_attachments.disk). */
+export interface DiskAttachment {
+  id: string;
+  bootable: boolean;
+  diskId: string | undefined;
+  provisionedBytes: number | undefined;
+  /** `ok`, `locked` or `illegal`; undefined when the disk was not inlined. */
+  diskStatus: string | undefined;
+}
+
 export interface Vm {
   id: string;
   name: string;
@@ -93,6 +103,8 @@ export interface Vm {
   nextRunConfigurationExists: boolean;
   /** Storage domains holding the VM's disks; undefined when the disks were not read (no follow). */
   diskStorageDomainIds: string[] | undefined;
+  /** The disk attachments with size and status; undefined when the disks were not read (no follow). */
+  diskAttachments: DiskAttachment[] | undefined;
 }
 
 export interface EngineEvent {

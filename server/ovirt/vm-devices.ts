@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { OvirtTimeoutError } from './errors';
 import { bool, collection, num, ref } from './schemas';
 import type { CallOptions, OvirtTransport } from './transport';
+import type { DiskAttachment } from './types';
 
 const vnicProfileSchema = z.object({ id: z.string(), name: z.string(), network: ref.optional() });
 const networkSchema = z.object({ id: z.string(), name: z.string(), data_center: ref.optional() });
@@ -45,14 +46,7 @@ export interface VmNic {
   vnicProfileId: string | undefined;
 }
 
-export interface DiskAttachment {
-  id: string;
-  bootable: boolean;
-  diskId: string | undefined;
-  provisionedBytes: number | undefined;
-  /** `ok`, `locked` or `illegal`; undefined when the disk was not inlined. */
-  diskStatus: string | undefined;
-}
+export type { DiskAttachment };
 
 export interface ReportedAddresses {
   mac: string | undefined;

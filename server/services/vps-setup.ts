@@ -88,7 +88,7 @@ export class VpsSetup {
    */
   async growBootDisk(vm: Vm, plan: Plan, call: CallOptions): Promise<string | undefined> {
     if (plan.diskGib === null) return undefined;
-    const attachments = await this.d.ovirt.devices.listVmDiskAttachments(vm.id, call);
+    const attachments = vm.diskAttachments ?? (await this.d.ovirt.devices.listVmDiskAttachments(vm.id, call));
     const boot = attachments.find((a) => a.bootable) ?? attachments[0];
     if (!boot || boot.provisionedBytes === undefined) {
       this.d.logger.warn({ vm: vm.name }, 'the VM has no disk to grow; the plan\'s disk size was not applied');
