@@ -81,19 +81,20 @@ describe.each(databaseKinds)('taking back expired leases on %s', (kind) => {
 
     startWorker();
 
-    expect(await until(async () => ran.includes(id))).toBe(true);
+    expect(await until(async () => ran.includes(id), 15_000)).toBe(true);
     expect(await queue.get(id)).toMatchObject({ state: 'succeeded', attempts: 2 });
   });
 
   test('when a lease expires while an instance runs, then it is taken back at the next shared tick, however young the instance', async () => {
-    // The instance starts 1.5 s before a tick of the hourly grid (the start's own reap finds nothing yet).
+    // The instance starts 1.5 s before a tick of the hourly grid, holding no job; another instance's lease on a job
+    // runs out half a second later, after this instance's start-up reap and before the tick.
     clock.set('2026-11-26T10:59:58.500Z');
-    startWorker();
-    await new Promise((r) => setTimeout(r, 100));
     const id = await orphan();
-    await db.knex('jobs').where({ id }).update({ lease_expires_at: new Date(clock.now().getTime() - 1) });
+    await db.knex('jobs').where({ id }).update({ lease_expires_at: new Date(clock.now().getTime() + 500) });
+    startWorker();
+    clock.advance(1000);
 
-    expect(await until(async () => ran.includes(id))).toBe(true);
-    expect(await queue.get(id)).toMatchObject({ state: 'succeeded', lastError: null });
+    expect(await until(async () => ran.includes(id), 15_000)).toBe(true);
+    expect(await queue.get(id)).toMatchObject({ state: 'succeeded', attempts: 2, lastError: null });
   });
 });
