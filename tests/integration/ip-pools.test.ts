@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import request from 'supertest';
 import { ManualClock } from '../../server/clock';
 import { databaseKinds } from '../helpers/databases';
@@ -162,4 +163,75 @@ describe.each(databaseKinds)('admin IP pools API on %s', (kind) => {
   test('when no admin token is sent, then 401', async () => {
     expect((await request(t.app).get(BASE)).status).toBe(401);
   });
+});
+
+describe('admin IP pools API under random input', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('sqlite');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  // Near-valid bodies with one field replaced by anything: the service's own rules see odd but well-typed input.
+  const address = fc.oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.ipV4Extended(),
+    fc.string({ maxLength: 50 }),
+    fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 200 })).map(([a, n]) => `${a}/${n}`),
+    fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 40 })).map(([a, n]) => `${a}/${n}`),
+  );
+  const odd = fc.record({
+    name: fc.string({ maxLength: 70 }),
+    cluster: fc.constantFrom('Default', 'B', '', 5),
+    cidr: address,
+    gateway: address,
+    dns: fc.array(address, { maxLength: 5 }),
+    dns_search: fc.array(fc.oneof(fc.domain(), fc.string()), { maxLength: 3 }),
+    ranges: fc.array(fc.record({ from: address, to: address }), { maxLength: 3 }),
+    prefix_per_service: fc.oneof(fc.integer({ min: -5, max: 140 }), fc.double()),
+    quarantine_minutes: fc.integer({ min: -5, max: 600_000 }),
+  });
+  const valid = fc.record({
+    name: fc.constantFrom('p1', 'p2', 'p3'),
+    cluster: fc.constantFrom('Default', 'B'),
+    network: fc.constant('ovirtmgmt'),
+    cidr: fc.constantFrom('10.0.0.0/24', '10.0.0.0/16', '10.0.1.0/24', '10.9.0.0/24'),
+    gateway: fc.constantFrom('10.0.0.1', '10.0.1.1', '10.9.0.1'),
+    ranges: fc.constantFrom([], [{ from: '10.0.0.5', to: '10.0.0.50' }], [{ from: '10.0.1.5', to: '10.0.1.250' }]),
+  });
+  const v6 = fc.record({
+    name: fc.constantFrom('p4', 'p5'),
+    cluster: fc.constant('Default'),
+    network: fc.constant('ovirtmgmt'),
+    cidr: fc.constantFrom('2001:db8::/48', '2001:db8::/32', '2001:db9::/56'),
+    gateway: fc.constantFrom('fe80::1', '2001:db8::1'),
+    prefix_per_service: fc.constantFrom(64, 56, 60),
+  });
+  // A near-valid pool (v4 or v6) with up to two of its fields replaced by odd values.
+  const body = fc
+    .tuple(fc.oneof(valid, v6), odd, fc.subarray(['name', 'cluster', 'cidr', 'gateway', 'dns', 'dns_search', 'ranges', 'prefix_per_service', 'quarantine_minutes'] as const, { maxLength: 2 }))
+    .map(([base, o, keys]) => ({ ...base, ...Object.fromEntries(keys.map((k) => [k, o[k]])) }) as Record<string, unknown>);
+
+  test('when random pools are posted, patched and deleted, then the answer is never a 5xx', async () => {
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(body, fc.constantFrom('post', 'patch', 'delete'), async (b, verb) => {
+        const name = typeof b.name === 'string' && /^[A-Za-z0-9]/.test(b.name) ? encodeURIComponent(b.name) : 'p1';
+        const res =
+          verb === 'post'
+            ? await request(t.app).post(BASE).set('Authorization', t.adminAuth).send(b)
+            : verb === 'patch'
+              ? await request(t.app).patch(`${BASE}/${name}`).set('Authorization', t.adminAuth).send({ ...b, name: undefined })
+              : await request(t.app).delete(`${BASE}/${name}`).set('Authorization', t.adminAuth);
+        expect(res.status).toBeLessThan(500);
+        seen.add(res.status);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+    // The runs reached the service's own rules and writes, not only the schema.
+    expect([...seen]).toEqual(expect.arrayContaining([201, 400, 409]));
+  }, 120_000);
 });
