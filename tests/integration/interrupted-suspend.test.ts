@@ -30,9 +30,15 @@ describe.each(databaseKinds)('a suspend killed midway on %s', (kind) => {
     await sim.close();
   });
 
-  /** Runs every due job to its end, one at a time, as one worker would. */
+  /** Runs jobs to their end, one at a time, as one worker would, until none is left waiting (a retry included). */
   async function drain(): Promise<void> {
-    while (await t.container.worker.runOne());
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (await t.container.worker.runOne()) continue;
+      if ((await t.container.jobs.countByState()).queued === 0) return;
+      if (Date.now() > deadline) throw new Error('jobs still waiting after 30 s');
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 
   const vm = (serviceId: string) => [...sim.world.vms.values()].find((v) => v.name === `vps-${serviceId}`);
