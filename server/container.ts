@@ -51,6 +51,7 @@ import { ProvisioningService } from './services/provisioning';
 import { ReadinessProbe } from './services/readiness';
 import { ServiceQueries } from './services/service-queries';
 import { UptimeReports } from './services/uptime-reports';
+import { MaintenanceWindowsRepository } from './repositories/maintenance-windows';
 import { WebhookSigner } from './webhooks/signature';
 
 export interface Container {
@@ -130,6 +131,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const deliveries = new WebhookDeliveries(knex);
   const incidentsRepo = new IncidentsRepository(knex);
   const timelinesRepo = new ServiceTimelinesRepository(knex);
+  const maintenanceWindowsRepo = new MaintenanceWindowsRepository(knex);
   const positionRepo = new EventSyncStateRepository(knex);
   const ssoTokens = new SsoTokensRepository(knex);
   const owner = `${hostname()}:${process.pid}`;
@@ -314,7 +316,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       onQueued: () => worker.wake(),
     }),
     serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo, addresses: ipAllocation }),
-    uptime: new UptimeReports({ services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, timelines: timelinesRepo, position: positionRepo, clock, customerHostNames: config.client.hostNames }),
+    uptime: new UptimeReports({ services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, timelines: timelinesRepo, position: positionRepo, clock, customerHostNames: config.client.hostNames, maintenanceWindows: maintenanceWindowsRepo }),
     clientSso: new ClientSso({ services: servicesRepo, tokens: ssoTokens, clock, publicUrl: config.publicUrl }),
     clientSessions,
     adminAccounts,

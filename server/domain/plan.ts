@@ -24,6 +24,10 @@ export interface PlanInput {
     creditTiers: CreditTier[];
     /** Whether time the bridge cannot account for counts against the SLA (default true). */
     unknownCountsAsDown: boolean;
+    /** Whether a loss of contact with the host while the VPS kept running counts as downtime (default false). */
+    contactLossCountsAsDown: boolean;
+    /** Whether an admin's stop outside any announced maintenance window is left out of the SLA (default false). */
+    unannouncedAdminStopsExcluded: boolean;
     /** IANA zone of the SLA's calendar months (default UTC). */
     timeZone: string;
   };

@@ -1,6 +1,7 @@
 /**
  * The incident builder: a pure state machine fed, in engine order, with the events of one VM and the health of the
- * hosts it ran on. It turns the engine's audit log into incidents a customer understands.
+ * hosts it ran on. It turns the engine's audit log into incidents a customer understands, each a cause and a list of
+ * structured steps (domain/incident-steps.ts) that presenters put into words.
  *
  * | event (code)                                   | VM state becomes | incident                                         |
  * |------------------------------------------------|------------------|--------------------------------------------------|
@@ -8,15 +9,23 @@
  * | VM set to unknown (142)                        | unknown          | open `unknown`, from when its host went silent   |
  * | VM down with host reboot/fence (143), lost (66)| down             | open or confirm `host_failure`, same start       |
  * | VM down with error (119), HA VM failed (9602)  | down             | open `crash`                                     |
- * | user shutdown / suspend initiated (73, 501)    | —                | (remember: the next stop is planned)             |
- * | user power-off (33), suspended (503)           | down             | open `planned`                                   |
- * | VM down (61)                                   | down             | `planned` after a request, else `customer`       |
+ * | shutdown / suspend initiated (73, 501)         | —                | (remember who asked: the panel or an admin)      |
+ * | power-off (33), suspended (503)                | down             | `planned` if the panel asked, else `admin_stop`  |
+ * | VM down (61)                                   | down             | inside the guest `customer`; asked: as above     |
  * | HA restart launched (506, first)               | —                | step "restart started on H"                      |
- * | restart failed (507, 9603)                     | —                | step; the engine keeps trying                    |
- * | VM up: 32, 163, 196, 506 after a launch        | up               | close; `host_failure` restarted elsewhere becomes `ha_restart` |
+ * | restart failed on a host (507, then 9603)      | —                | step; the engine keeps trying                    |
+ * | restart failed with no launch (9603 alone, 54) | —                | becomes `waiting_for_room`: no host had room     |
+ * | VM up: 32, 196, 506 after a launch             | up               | close; `host_failure` restarted elsewhere becomes `ha_restart`; `waiting_for_room` goes back to what it was |
+ * | status restored to Up (163), no restart        | up               | close; an `unknown` stretch on the same host becomes `host_contact_lost` (it kept running) |
  * | system migration for maintenance done (67→63)  | up on new host   | zero-length `maintenance` (no downtime)          |
  * | VM removed (113)                               | removed          | close                                            |
+ *
+ * Who asked for a stop is read from the engine's correlation id: the bridge tags every call it makes (`svc-…`,
+ * `obh-…`), so a stop carrying one was asked for by the panel (a suspension), and one without was made by an admin
+ * in the engine. Whether an admin's stop counts against the SLA is decided when reports are built
+ * (domain/sla-rules.ts), from the plan and the maintenance windows.
  */
+import { addStep, type IncidentStepFact, type StepKind, type StoredStep } from './incident-steps';
 import type { AvailabilityCause } from './uptime-report';
 
 export interface TimelineEvent {
@@ -27,6 +36,8 @@ export interface TimelineEvent {
   at: number;
   hostName: string | null;
   description: string;
+  /** The engine's correlation id of the command behind the event; the bridge's own start with `svc-` or `obh-`. */
+  correlationId?: string | null;
 }
 
 export interface IncidentDraft {
@@ -36,7 +47,7 @@ export interface IncidentDraft {
   endedAt: number | null;
   failedHost: string | null;
   restartHost: string | null;
-  steps: Array<{ at: number; text: string }>;
+  steps: StoredStep[];
 }
 
 export type VmStatus = 'never' | 'up' | 'down' | 'unknown' | 'removed';
@@ -48,10 +59,17 @@ export interface TimelineState {
   open: IncidentDraft | null;
   /** When a shutdown, power-off or suspend was asked for through the engine: the stop that follows is planned. */
   pendingStop: number | null;
+  /** Who asked for the pending stop; absent in states saved before issue 22 (read as the panel, as they were). */
+  pendingStopBy?: StopRequester;
   /** Host an HA restart was launched on and has not come up yet. */
   restarting: string | null;
+  /** The last restart attempt failed on a host (507): the 9603 that follows is that failure, not a lack of room. */
+  attemptFailedOnHost?: boolean;
   migration: { from: string | null; to: string | null; maintenance: boolean } | null;
 }
+
+/** Who asked the engine to stop a VM: the bridge for the panel, or an administrator in the engine itself. */
+export type StopRequester = 'panel' | 'admin';
 
 /** Hosts that stopped answering, and since when (epoch ms). */
 export type HostHealth = Record<string, number>;
@@ -71,15 +89,21 @@ export const HOST_TROUBLE_CODES = new Set([9008, 9027, 12]);
 export const HOST_OK_CODES = new Set([13, 9502, 75]);
 
 /** VM-level codes the machine reads; the ingester keeps these (and the host codes) and drops the rest. */
-export const VM_CODES = new Set([32, 33, 61, 62, 63, 64, 65, 66, 67, 73, 113, 119, 120, 142, 143, 153, 163, 196, 501, 503, 506, 507, 9602, 9603]);
+export const VM_CODES = new Set([32, 33, 54, 61, 62, 63, 64, 65, 66, 67, 73, 113, 119, 120, 142, 143, 153, 163, 196, 501, 503, 506, 507, 9602, 9603]);
 
 /** Events that only a running VM can produce: it stopped, crashed, lost its host or was asked to stop. */
 const STOP_CODES = new Set([33, 61, 62, 66, 67, 73, 119, 142, 143, 501, 503, 9602]);
 
 /** A shutdown asked for longer ago than this no longer explains a stop (it failed or was abandoned). */
 const PENDING_STOP_MS = 30 * 60_000;
-/** Steps kept per incident: an HA VM that cannot restart logs a failure every 30 s, then every 30 min, forever. */
-const MAX_STEPS = 40;
+
+/** Whether the bridge made the call behind an event (see server/services/provisioning.ts `call`, ovirt/transport.ts). */
+export function askedByBridge(correlationId: string | null | undefined): boolean {
+  return correlationId !== null && correlationId !== undefined && /^(svc|obh)-/.test(correlationId);
+}
+
+/** A run that failed for want of a host: "Failed to run VM … (no host / scheduling)" (54), as the engine words it. */
+const NO_ROOM_TEXT = /no host|scheduling|not enough|insufficient|memory/i;
 
 /**
  * When a host's trouble began, if it is in trouble. Own keys only: a host may be called `constructor` or `toString`,
@@ -108,17 +132,30 @@ export interface StepResult {
   changed: IncidentDraft[];
 }
 
-function withStep(i: IncidentDraft, at: number, text: string): IncidentDraft {
-  const last = i.steps[i.steps.length - 1];
-  // The same fact told twice (a repeated failure, host trouble seen by two events) is one step.
-  if ((last && last.text === text) || i.steps.some((s) => s.at === at && s.text === text)) return i;
-  const steps = [...i.steps, { at, text }];
-  return { ...i, steps: steps.length > MAX_STEPS ? [...steps.slice(0, 1), ...steps.slice(-(MAX_STEPS - 1))] : steps };
+type Fact = Omit<IncidentStepFact, 'hosts'> & { hosts?: ReadonlyArray<string | null> };
+
+/** A fact as stored: hosts the engine did not name are left out. */
+function fact(kind: StepKind, at: number, ...hosts: Array<string | null>): Fact {
+  return { kind, at, hosts };
+}
+
+function withStep(i: IncidentDraft, f: Fact): IncidentDraft {
+  const hosts = (f.hosts ?? []).filter((h): h is string => h !== null && h !== '');
+  const steps = addStep(i.steps, { ...f, hosts });
+  return steps === i.steps ? i : { ...i, steps };
 }
 
 function destination(description: string): string | null {
   const m = /Destination: ([^,)]+)/.exec(description);
   return m?.[1]?.trim() ?? null;
+}
+
+/** What a `waiting_for_room` incident was before the engine ran out of room, judged when the VPS runs again. */
+function causeOnceRunning(open: IncidentDraft, on: string | null): AvailabilityCause {
+  let cause = open.cause;
+  if (cause === 'waiting_for_room') cause = open.failedHost ? 'host_failure' : 'crash';
+  if (cause === 'host_failure' && on && open.failedHost && on !== open.failedHost) cause = 'ha_restart';
+  return cause;
 }
 
 /** Feeds one VM event; `health` is the host tracker as of this event. */
@@ -129,13 +166,13 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
   const unchanged: StepResult = { state, changed: [] };
 
   /** Opens an incident, or adds to the one already open (one outage is one incident, whatever its events). */
-  const begin = (cause: AvailabilityCause, startedAt: number, failedHost: string | null, steps: Array<{ at: number; text: string }>, status: VmStatus): StepResult => {
+  const begin = (cause: AvailabilityCause, startedAt: number, failedHost: string | null, facts: Fact[], status: VmStatus): StepResult => {
     let incident: IncidentDraft = open ?? { openedBy: event.key, cause, startedAt, endedAt: null, failedHost, restartHost: null, steps: [] };
-    for (const s of steps) incident = withStep(incident, s.at, s.text);
+    for (const f of facts) incident = withStep(incident, f);
     return { state: { ...state, status, open: incident, restarting: null }, changed: [incident] };
   };
 
-  const goUp = (on: string | null, text: string): StepResult => {
+  const goUp = (on: string | null, f: Fact, cause?: AvailabilityCause): StepResult => {
     const next: TimelineState = {
       ...state,
       status: 'up',
@@ -143,65 +180,92 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       firstUpAt: state.firstUpAt ?? at,
       open: null,
       pendingStop: null,
+      pendingStopBy: undefined,
       restarting: null,
+      attemptFailedOnHost: undefined,
     };
     if (!open) return { state: next, changed: [] };
-    let cause = open.cause;
-    if (cause === 'host_failure' && on && open.failedHost && on !== open.failedHost) cause = 'ha_restart';
-    const closed = withStep({ ...open, cause, endedAt: at, restartHost: on }, at, text);
+    const closed = withStep({ ...open, cause: cause ?? causeOnceRunning(open, on), endedAt: at, restartHost: on }, f);
     return { state: next, changed: [closed] };
   };
 
   // A VM that stops was running just before: an unknown stretch left open by a gap in the record ends here.
   if (open?.openedBy.startsWith('gap:') && STOP_CODES.has(code)) {
-    const closed = withStep({ ...open, endedAt: at }, at, 'Seen running again by the engine');
+    const closed = withStep({ ...open, endedAt: at }, fact('seen_running', at));
     const next = applyVmEvent({ ...state, status: 'up', open: null }, event, health);
     return { state: next.state, changed: [closed, ...next.changed] };
   }
 
   const hostTrouble = (h: string | null): number | undefined => (h ? troubleSince(health, h) : undefined);
-  const troubleSteps = (h: string | null): Array<{ at: number; text: string }> => {
+  const troubleFacts = (h: string | null): Fact[] => {
     const since = hostTrouble(h);
-    return since !== undefined && h ? [{ at: since, text: `Host ${h} stopped responding to the engine` }] : [];
+    return since !== undefined && h ? [fact('host_not_responding', since, h)] : [];
+  };
+  /** Who asked for the stop this event reports: the bridge's correlation id, or the request remembered before it. */
+  const requester = (remembered: boolean): StopRequester => {
+    if (askedByBridge(event.correlationId)) return 'panel';
+    return remembered ? (state.pendingStopBy ?? 'panel') : 'admin';
+  };
+  const stopped = (by: StopRequester, start: number, kind: StepKind): StepResult => {
+    const result =
+      by === 'panel'
+        ? begin('planned', start, null, [fact(kind, start)], 'down')
+        : begin('admin_stop', start, state.host, [fact('stopped_by_admin', start, state.host)], 'down');
+    return { ...result, state: { ...result.state, pendingStop: null, pendingStopBy: undefined } };
+  };
+  /** The engine found no host with room for the VPS: it waits, down, until one frees up. */
+  const noRoom = (): StepResult => {
+    if (!open) return { state: { ...state, restarting: null, attemptFailedOnHost: undefined }, changed: [] };
+    const incident = withStep({ ...open, cause: 'waiting_for_room' }, fact('no_room', at));
+    return { state: { ...state, restarting: null, attemptFailedOnHost: undefined, open: incident }, changed: [incident] };
   };
 
   switch (code) {
     case 32:
     case 196:
       if (state.status === 'up' && !open) return { state: { ...state, host: host ?? state.host }, changed: [] };
-      return goUp(host, host ? `Your VPS is running on host ${host}` : 'Your VPS is running');
+      return goUp(host, fact('running', at, host));
     case 163: {
       const on = host ?? state.host;
-      return goUp(on, `${on ? `Host ${on}` : 'The host'} answered again; your VPS had kept running there`);
+      // Restored to Up with no restart in between, on the host it had: the VPS kept running while the engine could not
+      // see it (soft fencing, a cut management network). Not a gap in our record: the engine saw it again.
+      const keptRunning = open !== null && !open.openedBy.startsWith('gap:') && state.restarting === null && (open.cause === 'unknown' || open.cause === 'waiting_for_room') && (open.failedHost === null || on === null || on === open.failedHost);
+      return goUp(on, fact('contact_restored', at, on), keptRunning ? 'host_contact_lost' : undefined);
     }
     case 506:
       if (state.status === 'up' && !open) return unchanged;
-      if (state.restarting !== null || state.status === 'never') return goUp(host, `Your VPS is running again on host ${host ?? '?'}`);
+      if (state.restarting !== null || state.status === 'never') return goUp(host, fact('running_again', at, host));
       if (!open) return { state: { ...state, restarting: host ?? '?' }, changed: [] };
       {
-        const incident = withStep(open, at, `The engine started your VPS on host ${host ?? '?'}`);
-        return { state: { ...state, restarting: host ?? '?', open: incident }, changed: [incident] };
+        const incident = withStep(open, fact('restart_started', at, host));
+        return { state: { ...state, restarting: host ?? '?', attemptFailedOnHost: undefined, open: incident }, changed: [incident] };
       }
-    case 507:
-    case 9603: {
-      if (!open) return { state: { ...state, restarting: null }, changed: [] };
-      const incident = withStep(open, at, 'A restart attempt failed; the engine keeps trying');
-      return { state: { ...state, restarting: null, open: incident }, changed: [incident] };
+    case 507: {
+      if (!open) return { state: { ...state, restarting: null, attemptFailedOnHost: true }, changed: [] };
+      const incident = withStep(open, fact('restart_failed', at, host ?? state.restarting));
+      return { state: { ...state, restarting: null, attemptFailedOnHost: true, open: incident }, changed: [incident] };
     }
+    case 9603: {
+      // 9603 after a launch that failed on a host (507) or while one is starting is that attempt's failure; alone, the
+      // scheduler found no host to launch on (reference §13.4): not enough room left in the cluster.
+      if (!state.attemptFailedOnHost && state.restarting === null) return noRoom();
+      // The 507 before it already told this failure: the same engine fact once.
+      if (!open || state.attemptFailedOnHost) return { state: { ...state, restarting: null, attemptFailedOnHost: undefined }, changed: [] };
+      const incident = withStep(open, fact('restart_failed', at, state.restarting === '?' ? null : state.restarting));
+      return { state: { ...state, restarting: null, attemptFailedOnHost: undefined, open: incident }, changed: [incident] };
+    }
+    case 54:
+      return open && NO_ROOM_TEXT.test(event.description) ? noRoom() : unchanged;
     case 142: {
       const failed = host ?? state.host;
       const since = hostTrouble(failed) ?? at;
-      return begin('unknown', Math.min(since, at), failed, [...troubleSteps(failed), { at, text: 'The engine lost contact with your VPS' }], 'unknown');
+      return begin('unknown', Math.min(since, at), failed, [...troubleFacts(failed), fact('vm_unknown', at)], 'unknown');
     }
     case 143:
     case 66: {
       const failed = host ?? state.host;
-      const text =
-        code === 143
-          ? `Host ${failed ?? '?'} was powered off by its power management (fenced); your VPS was marked down`
-          : `Host ${failed ?? '?'} came back without your VPS running`;
       const since = hostTrouble(failed) ?? at;
-      const result = begin('host_failure', Math.min(since, at), failed, [...troubleSteps(failed), { at, text }], 'down');
+      const result = begin('host_failure', Math.min(since, at), failed, [...troubleFacts(failed), fact(code === 143 ? 'host_fenced' : 'host_back_without_vm', at, failed)], 'down');
       // An outage first seen as "unknown" is now known to be a real one: the VPS died with its host.
       const incident = result.state.open;
       if (incident && incident.cause === 'unknown') {
@@ -211,19 +275,18 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       return result;
     }
     case 119:
-      return begin('crash', at, null, [{ at, text: `Your VPS stopped unexpectedly${state.host ? ` on host ${state.host}` : ''}` }], 'down');
+      return begin('crash', at, null, [fact('vm_crashed', at, state.host)], 'down');
     case 9602:
-      if (open) return begin(open.cause, open.startedAt, open.failedHost, [{ at, text: 'The engine queued your VPS for an automatic restart' }], state.status === 'unknown' ? 'unknown' : 'down');
-      return begin('crash', at, null, [{ at, text: 'Your VPS failed; the engine queued it for an automatic restart' }], 'down');
+      if (open) return begin(open.cause, open.startedAt, open.failedHost, [fact('restart_queued', at)], state.status === 'unknown' ? 'unknown' : 'down');
+      return begin('crash', at, null, [fact('vm_crashed', at, state.host), fact('restart_queued', at)], 'down');
     case 73:
     case 501:
-      return { state: { ...state, pendingStop: at }, changed: [] };
+      return { state: { ...state, pendingStop: at, pendingStopBy: askedByBridge(event.correlationId) ? 'panel' : 'admin' }, changed: [] };
     case 33:
     case 503: {
-      const start = state.pendingStop !== null && at - state.pendingStop <= PENDING_STOP_MS ? state.pendingStop : at;
-      const text = code === 33 ? 'Powered off by your provider' : 'Suspended by your provider';
-      const result = begin('planned', start, null, [{ at: start, text }], 'down');
-      return { ...result, state: { ...result.state, pendingStop: null } };
+      const remembered = state.pendingStop !== null && at - state.pendingStop <= PENDING_STOP_MS;
+      const start = remembered && state.pendingStop !== null ? state.pendingStop : at;
+      return stopped(requester(remembered), start, code === 33 ? 'stopped_by_panel' : 'suspended_by_panel');
     }
     case 61: {
       if (open) return begin(open.cause, open.startedAt, open.failedHost, [], 'down');
@@ -231,10 +294,9 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       const fromEngine = /shut down from the engine|admin shut down/i.test(event.description);
       if ((requested || fromEngine) && !/within the guest/i.test(event.description)) {
         const start = requested && state.pendingStop !== null ? state.pendingStop : at;
-        const result = begin('planned', start, null, [{ at: start, text: 'Shut down by your provider' }], 'down');
-        return { ...result, state: { ...result.state, pendingStop: null } };
+        return stopped(requester(requested), start, 'stopped_by_panel');
       }
-      return begin('customer', at, null, [{ at, text: 'Shut down from inside the VPS' }], 'down');
+      return begin('customer', at, null, [fact('shut_down_inside', at)], 'down');
     }
     case 62:
     case 67:
@@ -247,15 +309,7 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       const to = destination(event.description) ?? host ?? migration?.to ?? null;
       const next: TimelineState = { ...state, host: to ?? state.host, migration: null };
       if (!migration?.maintenance || open) return { state: next, changed: [] };
-      const note: IncidentDraft = {
-        openedBy: event.key,
-        cause: 'maintenance',
-        startedAt: at,
-        endedAt: at,
-        failedHost: migration.from,
-        restartHost: to,
-        steps: [{ at, text: `Moved live from host ${migration.from ?? '?'} to host ${to ?? '?'} for host maintenance; no downtime` }],
-      };
+      const note = withStep({ openedBy: event.key, cause: 'maintenance', startedAt: at, endedAt: at, failedHost: migration.from, restartHost: to, steps: [] }, fact('moved_live', at, migration.from, to));
       return { state: next, changed: [note] };
     }
     case 64:
@@ -264,11 +318,11 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       return { state: { ...state, migration: null }, changed: [] };
     case 153:
       if (!open) return unchanged;
-      return begin(open.cause, open.startedAt, open.failedHost, [{ at, text: 'Start requested' }], state.status);
+      return begin(open.cause, open.startedAt, open.failedHost, [fact('start_requested', at)], state.status);
     case 113: {
-      const next: TimelineState = { ...state, status: 'removed', open: null, restarting: null, pendingStop: null };
+      const next: TimelineState = { ...state, status: 'removed', open: null, restarting: null, pendingStop: null, pendingStopBy: undefined };
       if (!open) return { state: next, changed: [] };
-      return { state: next, changed: [withStep({ ...open, endedAt: at }, at, 'Your VPS was removed')] };
+      return { state: next, changed: [withStep({ ...open, endedAt: at }, fact('removed', at))] };
     }
     default:
       return unchanged;
@@ -295,7 +349,7 @@ export function applyGap(state: TimelineState, gap: { key: string; from: number;
   if (open) {
     if (!upNow) return { state, changed: [] };
     const end = Math.max(open.startedAt, Math.min(sample.startedAt ?? gap.to, gap.to));
-    const closed = withStep({ ...open, endedAt: end }, end, 'Found running again after a gap in the engine record');
+    const closed = withStep({ ...open, endedAt: end }, fact('seen_running', end));
     return { state: { ...state, status: 'up', host: sample.host ?? state.host, open: null, restarting: null, pendingStop: null }, changed: [closed] };
   }
   if (upThroughout) return { state: { ...state, status: 'up', host: sample.host ?? state.host }, changed: [] };
@@ -306,7 +360,7 @@ export function applyGap(state: TimelineState, gap: { key: string; from: number;
     endedAt: upNow ? gap.to : null,
     failedHost: null,
     restartHost: upNow ? sample.host : null,
-    steps: [{ at: gap.from, text: 'The engine no longer holds its record of this time; it is shown as unknown' }],
+    steps: [{ kind: 'record_gap', at: gap.from, hosts: [] }],
   };
   if (upNow) return { state: { ...state, status: 'up', host: sample.host ?? state.host }, changed: [incident] };
   return { state: { ...state, status: 'down', open: incident }, changed: [incident] };

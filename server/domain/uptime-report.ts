@@ -3,49 +3,82 @@
  * their SLA verdict and credit, 90 daily bars and the incidents. Built by services/uptime-reports.ts from the
  * stored incidents with the pure arithmetic in domain/availability.ts; presenters choose what goes out.
  */
+import type { StepKind } from './incident-steps';
 
 /**
  * Why a service was not up. `ha_restart`: it died with its host and the engine restarted it on another host;
- * `host_failure`: it died with its host and has not (yet) been restarted elsewhere; `crash`: the VM process died on a
- * healthy host; `planned`: stopped, suspended or changed by the panel or by us; `customer`: shut down from inside the
- * guest; `maintenance`: moved away from a host going to maintenance (no downtime when live migration works);
- * `unknown`: the bridge cannot tell (events lost or purged by the engine).
+ * `host_failure`: it died with its host and has not (yet) been restarted elsewhere; `waiting_for_room`: the engine
+ * would restart it but no host has room for it (N+1 failed in practice), until it restarts; `crash`: the VM process
+ * died on a healthy host; `host_contact_lost`: the engine lost its host but the VPS kept running there (soft fencing,
+ * a cut management network) and came back "restored to Up" without a restart; `planned`: stopped or suspended by the
+ * billing panel; `admin_stop`: stopped by an administrator in the engine (counted unless a maintenance window covers
+ * it or the plan excludes such stops); `customer`: shut down from inside the guest; `maintenance`: moved away from a
+ * host going to maintenance (no downtime when live migration works); `unknown`: the bridge cannot tell (events lost
+ * or purged by the engine).
  */
-export type AvailabilityCause = 'ha_restart' | 'host_failure' | 'crash' | 'planned' | 'customer' | 'maintenance' | 'unknown';
+export type AvailabilityCause =
+  | 'ha_restart'
+  | 'host_failure'
+  | 'waiting_for_room'
+  | 'crash'
+  | 'host_contact_lost'
+  | 'planned'
+  | 'admin_stop'
+  | 'customer'
+  | 'maintenance'
+  | 'unknown'
+  /** The VM is gone from the engine though nobody asked the bridge to remove it (the VM reconcile found it; issue 22). */
+  | 'vm_missing';
+
+export const AVAILABILITY_CAUSES: readonly AvailabilityCause[] = ['ha_restart', 'host_failure', 'waiting_for_room', 'crash', 'host_contact_lost', 'planned', 'admin_stop', 'customer', 'maintenance', 'unknown', 'vm_missing'];
 
 /** How an incident's seconds count for the SLA: against us, unknown, or excluded (planned or customer-caused). */
 export type TimeClass = 'down' | 'unknown' | 'excluded';
 
-export const CAUSE_CLASS: Readonly<Record<AvailabilityCause, TimeClass>> = {
-  ha_restart: 'down',
-  host_failure: 'down',
-  crash: 'down',
-  planned: 'excluded',
-  customer: 'excluded',
-  maintenance: 'excluded',
-  unknown: 'unknown',
-};
+/**
+ * How an incident counts, as told to people: a time class, or `up` when its seconds count as up time (the VPS kept
+ * running while the monitoring lost its host). Decided per plan by domain/sla-rules.ts.
+ */
+export type IncidentClass = TimeClass | 'up';
 
-export interface IncidentStep {
+/** A step of the timeline as structured facts, for presenters to word (domain/incident-text.ts `describeStep`). */
+export interface IncidentFactStep {
   at: Date;
-  /** One line a customer understands, e.g. "Host host2 stopped responding". */
+  kind: StepKind;
+  /** Host names the step involves; empty for customers under CLIENT_HOST_NAMES=hide. */
+  hosts: string[];
+  /** Repeats in a row (a restart that keeps failing); 1 when once. */
+  count: number;
+  /** `customer_action` only. */
+  action?: string;
+}
+
+/** A step stored as a sentence before issue 22: shown as written (host names taken out for customers who hide them). */
+export interface IncidentTextStep {
+  at: Date;
   text: string;
 }
+
+export type IncidentStep = IncidentFactStep | IncidentTextStep;
 
 export interface Incident {
   id: number;
   cause: AvailabilityCause;
-  timeClass: TimeClass;
+  timeClass: IncidentClass;
   startedAt: Date;
   /** Null while it lasts. */
   endedAt: Date | null;
   /** Seconds not up (to the report's time when still open); 0 for a live migration. */
   durationSeconds: number;
+  /** Of those, the seconds that count against the SLA as downtime (a stop partly inside a maintenance window). */
+  countedSeconds: number;
   failedHost: string | null;
   restartHost: string | null;
   /** One sentence: "Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s". */
   summary: string;
   steps: IncidentStep[];
+  /** The announced maintenance window the stop fell in, if any. */
+  maintenanceWindow: { title: string; message: string } | null;
 }
 
 /** Seconds of one period, split by class. `measured` is the part of the period the service was active. */
@@ -105,7 +138,15 @@ export interface ServiceUptimeReport {
   /** What the engine last told us of the VM: `up`, `down`, `unknown`, … or null before it exists. */
   vmStatus: string | null;
   vm: { name: string | null; host: string | null } | null;
-  plan: { productId: string; name: string; slaTargetPercent: number; timeZone: string; unknownCountsAsDown: boolean };
+  plan: {
+    productId: string;
+    name: string;
+    slaTargetPercent: number;
+    timeZone: string;
+    unknownCountsAsDown: boolean;
+    contactLossCountsAsDown: boolean;
+    unannouncedAdminStopsExcluded: boolean;
+  };
   /** When the VPS first ran; null while it never has. Nothing before it counts. */
   activeSince: Date | null;
   generatedAt: Date;

@@ -245,7 +245,15 @@ export class EventSync {
 
       let hosts: HostHealth = position.hosts;
       for (const row of rows) {
-        const event: TimelineEvent = { key: `${row.generation}:${row.index}`, code: row.code, at: row.occurredAt.getTime(), hostName: row.hostName, description: row.description };
+        const event: TimelineEvent = {
+          key: `${row.generation}:${row.index}`,
+          code: row.code,
+          at: row.occurredAt.getTime(),
+          hostName: row.hostName,
+          description: row.description,
+          // Who asked for a stop: the bridge's own calls carry its correlation id (issue 22, item 3).
+          correlationId: row.correlationId,
+        };
         if (row.vmName === null) {
           hosts = applyHostEvent(hosts, event);
           continue;

@@ -1,6 +1,7 @@
 /** Incidents per service (see migrations/…_create_incidents.ts); the incident builder writes, reports read. */
 import type { Knex } from 'knex';
 import { readDate, readNullableDate, readNumber } from '../db/columns';
+import type { StoredStep } from '../domain/incident-steps';
 import type { IncidentDraft } from '../domain/timeline';
 import type { AvailabilityCause } from '../domain/uptime-report';
 
@@ -14,6 +15,8 @@ export interface IncidentSpan {
   cause: AvailabilityCause;
   startedAt: number;
   endedAt: number | null;
+  /** Where the VPS was when it stopped: an admin's stop is judged against the windows announced for that host. */
+  failedHost: string | null;
 }
 
 interface IncidentRow {
@@ -32,7 +35,8 @@ const TABLE = 'incidents';
 const CHUNK = 300;
 
 function toIncident(r: IncidentRow): StoredIncident {
-  const steps = JSON.parse(r.steps) as Array<{ at: number; text: string }>;
+  // Facts since issue 22, sentences before it (incident-steps.ts `LegacyStep`); both are shown.
+  const steps = JSON.parse(r.steps) as StoredStep[];
   return {
     id: readNumber(r.id),
     serviceId: readNumber(r.service_id),
@@ -89,20 +93,47 @@ export class IncidentsRepository {
   }
 
   /**
+   * Incidents with one of `causes` and a failed host that started since `since`, or are still open: the raw material
+   * of /admin/incidents (domain/host-failures.ts groups them). At most `limit`, newest first.
+   */
+  async listWithFailedHost(causes: readonly AvailabilityCause[], since: Date, limit = 5000): Promise<StoredIncident[]> {
+    const rows = (await this.knex<IncidentRow>(TABLE)
+      .whereIn('cause', [...causes])
+      .whereNotNull('failed_host')
+      .andWhere((w) => w.where('started_at', '>=', since).orWhereNull('ended_at'))
+      .orderBy('started_at', 'desc')
+      .limit(limit)) as IncidentRow[];
+    return rows.map(toIncident);
+  }
+
+  /** Incidents of one cause still open, oldest first (the VM reconcile ends `vm_missing` ones of terminated services). */
+  async listOpenByCause(cause: AvailabilityCause, limit = 1000, trx: Knex | Knex.Transaction = this.knex): Promise<StoredIncident[]> {
+    const rows = (await trx<IncidentRow>(TABLE).where({ cause }).whereNull('ended_at').orderBy('started_at').limit(limit)) as IncidentRow[];
+    return rows.map(toIncident);
+  }
+
+  /** How many incidents are open with `cause` (`waiting_for_room`: HA VMs down for lack of room, for the gauge). */
+  async countOpenByCause(cause: AvailabilityCause): Promise<number> {
+    const row = (await this.knex(TABLE).where({ cause }).whereNull('ended_at').count({ n: '*' }).first()) as { n: unknown } | undefined;
+    return readNumber(row?.n ?? 0);
+  }
+
+  /**
    * Just the spans (no steps) of the incidents that touch [from, to) for services with ids in [firstId, lastId]: the
    * monthly run for thousands of services reads a page of ids by range instead of binding every id.
    */
   async listSpansInRange(firstId: number, lastId: number, from: Date, to: Date): Promise<IncidentSpan[]> {
     const rows = (await this.knex(TABLE)
-      .select('service_id', 'cause', 'started_at', 'ended_at')
+      .select('service_id', 'cause', 'started_at', 'ended_at', 'failed_host')
       .whereBetween('service_id', [firstId, lastId])
       .andWhere('started_at', '<', to)
-      .andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from))) as Array<Pick<IncidentRow, 'service_id' | 'cause' | 'started_at' | 'ended_at'>>;
+      .andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from))) as Array<Pick<IncidentRow, 'service_id' | 'cause' | 'started_at' | 'ended_at' | 'failed_host'>>;
     return rows.map((r) => ({
       serviceId: readNumber(r.service_id),
       cause: r.cause as AvailabilityCause,
       startedAt: readDate(r.started_at).getTime(),
       endedAt: readNullableDate(r.ended_at)?.getTime() ?? null,
+      failedHost: r.failed_host,
     }));
   }
 }

@@ -16,6 +16,8 @@ interface PlanRow {
   sla_target_percent: unknown;
   sla_credit_tiers: string;
   sla_unknown_counts_as_down: unknown;
+  sla_contact_loss_counts_as_down: unknown;
+  sla_unannounced_admin_stops_excluded: unknown;
   sla_time_zone: string;
   failover_gate: string;
   disk_gib: unknown;
@@ -41,6 +43,8 @@ function toPlan(row: PlanRow): Plan {
       targetPercent: readNumber(row.sla_target_percent),
       creditTiers: JSON.parse(row.sla_credit_tiers) as CreditTier[],
       unknownCountsAsDown: readBoolean(row.sla_unknown_counts_as_down),
+      contactLossCountsAsDown: readBoolean(row.sla_contact_loss_counts_as_down),
+      unannouncedAdminStopsExcluded: readBoolean(row.sla_unannounced_admin_stops_excluded),
       timeZone: row.sla_time_zone,
     },
     failoverGate: row.failover_gate === 'warn' ? 'warn' : 'enforce',
@@ -65,6 +69,8 @@ function toRow(input: PlanInput): Omit<PlanRow, 'id' | 'created_at' | 'updated_a
     sla_target_percent: input.sla.targetPercent,
     sla_credit_tiers: JSON.stringify(input.sla.creditTiers),
     sla_unknown_counts_as_down: input.sla.unknownCountsAsDown,
+    sla_contact_loss_counts_as_down: input.sla.contactLossCountsAsDown,
+    sla_unannounced_admin_stops_excluded: input.sla.unannouncedAdminStopsExcluded,
     sla_time_zone: input.sla.timeZone,
     failover_gate: input.failoverGate,
     disk_gib: input.diskGib,

@@ -4,11 +4,13 @@
  */
 import type { Clock } from '../clock';
 import type { Span } from '../domain/availability';
-import { describeIncident, incidentSeconds, stepWithoutHostNames } from '../domain/incident-text';
+import { describeIncident, incidentSeconds, reportStep } from '../domain/incident-text';
+import type { MaintenanceWindow } from '../domain/maintenance-window';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
+import { countIncident, type IncidentFacts, needsWindows } from '../domain/sla-rules';
 import { uptimeDays, uptimeMonth, uptimeMonths, uptimeWindows, type FigureInput } from '../domain/uptime-figures';
-import { CAUSE_CLASS, type Incident, type ServiceUptimeReport, type UptimeMonth } from '../domain/uptime-report';
+import type { Incident, ServiceUptimeReport, UptimeMonth } from '../domain/uptime-report';
 import { addZonedMonths, parseZonedMonth, startOfZonedMonth } from '../domain/zoned-time';
 import { NotFoundError, ValidationError } from '../errors';
 import type { EventSyncStateRepository } from '../repositories/event-sync-state';
@@ -23,8 +25,9 @@ export interface MonthlyUptime {
   month: UptimeMonth;
 }
 
-function spansOf(incidents: ReadonlyArray<Pick<IncidentSpan, 'cause' | 'startedAt' | 'endedAt'>>, now: number): Span[] {
-  return incidents.map((i) => ({ start: i.startedAt, end: i.endedAt ?? now, cls: CAUSE_CLASS[i.cause] }));
+/** What the SLA measures of a service's incidents under its plan's rules and the announced windows (domain/sla-rules.ts). */
+function spansOf(incidents: readonly IncidentFacts[], now: number, plan: Plan, windows: readonly MaintenanceWindow[]): Span[] {
+  return incidents.flatMap((i) => countIncident(i, now, plan.sla, windows, plan.cluster).spans);
 }
 
 /** The window a service is measured in: from when it first ran, to its termination. */
@@ -45,6 +48,8 @@ export class UptimeReports {
       clock: Clock;
       /** Whether customers (the client area, the panel's uptime API) see the engine's host names (CLIENT_HOST_NAMES). */
       customerHostNames: boolean;
+      /** Announced maintenance windows: an admin's stop inside one is planned (issue 22, item 3). */
+      maintenanceWindows: { listOverlapping(from: Date, to: Date): Promise<MaintenanceWindow[]> };
     },
   ) {}
 
@@ -82,10 +87,11 @@ export class UptimeReports {
       eventsReadAt === undefined ? this.d.position.get().then((p) => p?.lastPollAt ?? null) : Promise.resolve(eventsReadAt),
     ]);
     if (!plan) throw new NotFoundError('plan', service.planId);
+    const windows = needsWindows(incidents) ? await this.windowsFor(incidents, now) : [];
     const timeline = timelines.get(service.id);
     const tz = plan.sla.timeZone;
     const input: FigureInput = {
-      spans: spansOf(incidents, now),
+      spans: spansOf(incidents, now, plan, windows),
       active: activeWindow(service, timeline?.firstUpAt ?? null),
       now,
       timeZone: tz,
@@ -94,18 +100,23 @@ export class UptimeReports {
     };
     const reportIncidents: Incident[] = incidents
       .filter((i) => input.active.from === null || (i.endedAt ?? now) >= input.active.from || i.cause === 'maintenance')
-      .map((i) => ({
-        id: i.id,
-        cause: i.cause,
-        timeClass: CAUSE_CLASS[i.cause],
-        startedAt: new Date(i.startedAt),
-        endedAt: i.endedAt === null ? null : new Date(i.endedAt),
-        durationSeconds: incidentSeconds(i, now),
-        failedHost: hostNames ? i.failedHost : null,
-        restartHost: hostNames ? i.restartHost : null,
-        summary: describeIncident(i, tz, now, hostNames),
-        steps: i.steps.map((s) => ({ at: new Date(s.at), text: hostNames ? s.text : stepWithoutHostNames(s.text) })),
-      }));
+      .map((i) => {
+        const counted = countIncident(i, now, plan.sla, windows, plan.cluster);
+        return {
+          id: i.id,
+          cause: i.cause,
+          timeClass: counted.timeClass,
+          startedAt: new Date(i.startedAt),
+          endedAt: i.endedAt === null ? null : new Date(i.endedAt),
+          durationSeconds: incidentSeconds(i, now),
+          countedSeconds: counted.countedSeconds,
+          failedHost: hostNames ? i.failedHost : null,
+          restartHost: hostNames ? i.restartHost : null,
+          summary: describeIncident(i, tz, now, hostNames),
+          steps: i.steps.map((s) => reportStep(s, hostNames)),
+          maintenanceWindow: counted.window ? { title: counted.window.title, message: counted.window.message } : null,
+        };
+      });
     const status = timeline?.status;
     return {
       serviceId: service.serviceId,
@@ -114,7 +125,15 @@ export class UptimeReports {
       state: service.actualState,
       vmStatus: status === undefined || status === 'never' ? null : status,
       vm: service.vmName ? { name: service.vmName, host: hostNames ? (timeline?.host ?? service.vmHost) : null } : null,
-      plan: { productId: plan.productId, name: plan.name, slaTargetPercent: plan.sla.targetPercent, timeZone: tz, unknownCountsAsDown: plan.sla.unknownCountsAsDown },
+      plan: {
+        productId: plan.productId,
+        name: plan.name,
+        slaTargetPercent: plan.sla.targetPercent,
+        timeZone: tz,
+        unknownCountsAsDown: plan.sla.unknownCountsAsDown,
+        contactLossCountsAsDown: plan.sla.contactLossCountsAsDown,
+        unannouncedAdminStopsExcluded: plan.sla.unannouncedAdminStopsExcluded,
+      },
       activeSince: input.active.from === null ? null : new Date(input.active.from),
       generatedAt: new Date(now),
       windows: uptimeWindows(input),
@@ -124,6 +143,13 @@ export class UptimeReports {
       incidents: reportIncidents,
       eventsReadAt: readAt,
     };
+  }
+
+  /** The windows that overlap any of the incidents (one query for all of them). */
+  private async windowsFor(incidents: readonly IncidentFacts[], now: number): Promise<MaintenanceWindow[]> {
+    const from = Math.min(...incidents.map((i) => i.startedAt));
+    const to = Math.max(...incidents.map((i) => i.endedAt ?? now));
+    return this.d.maintenanceWindows.listOverlapping(new Date(from), new Date(to + 1));
   }
 
   /**
@@ -156,6 +182,7 @@ export class UptimeReports {
     const first = services[0] as Service;
     const lastService = services[services.length - 1] as Service;
     const incidents = await this.d.incidents.listSpansInRange(first.id, lastService.id, from, to);
+    const windows = needsWindows(incidents) ? await this.d.maintenanceWindows.listOverlapping(from, to) : [];
     const byService = new Map<number, IncidentSpan[]>();
     for (const i of incidents) {
       const list = byService.get(i.serviceId) ?? [];
@@ -168,7 +195,7 @@ export class UptimeReports {
       if (!plan) continue;
       const at = monthAt(plan.sla.timeZone);
       const input: FigureInput = {
-        spans: spansOf(byService.get(service.id) ?? [], now),
+        spans: spansOf(byService.get(service.id) ?? [], now, plan, windows),
         active: activeWindow(service, null),
         now,
         timeZone: plan.sla.timeZone,

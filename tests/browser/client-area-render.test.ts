@@ -40,6 +40,8 @@ const restarting = buildUptimeReport({
       startedAt: new Date(FIXTURE_NOW.getTime() - 95_000),
       endedAt: null,
       durationSeconds: 95,
+      countedSeconds: 95,
+      maintenanceWindow: null,
       failedHost: 'host2',
       restartHost: null,
       summary: 'Host host2 failed at 14:18:25; your VPS is being restarted on another host',
@@ -182,7 +184,7 @@ describeBrowser('client area in Chromium', () => {
       expect.arrayContaining([
         'Host maintenance — moved live, no downtime',
         'Shut down from inside the VPS',
-        'Planned: stopped by your provider / billing',
+        'Planned: stopped or suspended through the billing panel',
         'Unknown — the monitoring record is incomplete',
         'VPS crashed — restarted automatically',
       ]),

@@ -38,6 +38,8 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
           { below_percent: 99.5, credit_percent: 10 },
         ],
         unknown_counts_as_down: true,
+        contact_loss_counts_as_down: false,
+        unannounced_admin_stops_excluded: false,
         time_zone: 'UTC',
       },
       failover_gate: 'enforce',
@@ -112,7 +114,7 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
   test('when sla is left out, then the 99.9 % default without credits applies; tiers are kept highest first', async () => {
     const res = await post(planBody({ sla: undefined }));
     expect(res.status).toBe(201);
-    expect(res.body.sla).toEqual({ target_percent: 99.9, credit_tiers: [], unknown_counts_as_down: true, time_zone: 'UTC' });
+    expect(res.body.sla).toEqual({ target_percent: 99.9, credit_tiers: [], unknown_counts_as_down: true, contact_loss_counts_as_down: false, unannounced_admin_stops_excluded: false, time_zone: 'UTC' });
 
     const unordered = await post(
       planBody({

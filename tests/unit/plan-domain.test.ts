@@ -8,7 +8,7 @@ const plan = (tiers: PlanInput['sla']['creditTiers'], target = 99.9): PlanInput 
   vcpus: 1,
   memoryMib: 1024,
   ha: { enabled: true, priority: 50 },
-  sla: { targetPercent: target, creditTiers: tiers, unknownCountsAsDown: true, timeZone: 'UTC' },
+  sla: { targetPercent: target, creditTiers: tiers, unknownCountsAsDown: true, contactLossCountsAsDown: false, unannouncedAdminStopsExcluded: false, timeZone: 'UTC' },
   failoverGate: 'enforce',
   diskGib: null,
   osOptions: [],

@@ -1,7 +1,7 @@
 /** The console's overview page: counts that say where to look, and the last week's incidents with their hosts. */
 import { describeIncident, formatDuration, incidentSeconds } from '../../domain/incident-text';
 import { ACTUAL_STATES } from '../../domain/service';
-import { CAUSE_CLASS } from '../../domain/uptime-report';
+import { defaultClass } from '../../domain/sla-rules';
 import type { AdminOverview } from '../../services/admin-overview';
 
 const STATE_TONE: Record<string, string> = { active: 'ok', failed: 'bad', pending: 'neutral', provisioning: 'neutral', suspended: 'neutral', terminated: 'neutral' };
@@ -26,7 +26,7 @@ export function presentAdminOverview(o: AdminOverview) {
       serviceId: service?.serviceId ?? '?',
       href: service ? `/admin/services/${encodeURIComponent(service.serviceId)}` : undefined,
       cause: incident.cause,
-      countsAs: CAUSE_CLASS[incident.cause],
+      countsAs: defaultClass(incident.cause),
       ongoing: incident.endedAt === null,
       started: new Date(incident.startedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
       duration: formatDuration(incidentSeconds(incident, now)),

@@ -2,7 +2,7 @@
  * The console's services pages: the searchable list, and one service with its VM, jobs, uptime and incidents (with
  * the hosts, which admins see and customers do not) and the engine's recent events for it.
  */
-import { formatDuration } from '../../domain/incident-text';
+import { formatDuration, stepSentence } from '../../domain/incident-text';
 import type { Plan } from '../../domain/plan';
 import { ACTUAL_STATES, type Service } from '../../domain/service';
 import type { ServiceUptimeReport, WindowName } from '../../domain/uptime-report';
@@ -115,7 +115,7 @@ function presentUptime(r: ServiceUptimeReport) {
       duration: formatDuration(i.durationSeconds),
       hosts: i.failedHost ? (i.restartHost && i.restartHost !== i.failedHost ? `${i.failedHost} → ${i.restartHost}` : i.failedHost) : (i.restartHost ?? ''),
       summary: i.summary,
-      steps: i.steps.map((s) => ({ at: utc(s.at), text: s.text })),
+      steps: i.steps.map((s) => ({ at: utc(s.at), text: stepSentence(s) })),
     })),
   };
 }

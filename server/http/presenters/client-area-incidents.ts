@@ -1,6 +1,6 @@
 /** The incident timeline of a client-area page: one view model an incident, with its cause, SLA weight and steps. */
-import { formatDuration } from '../../domain/incident-text';
-import type { AvailabilityCause, Incident, ServiceUptimeReport, TimeClass } from '../../domain/uptime-report';
+import { formatDuration, stepSentence } from '../../domain/incident-text';
+import type { AvailabilityCause, Incident, IncidentClass, ServiceUptimeReport } from '../../domain/uptime-report';
 import { formatDateTime, wallClock, type Tone } from './client-area-format';
 
 export interface IncidentStepView {
@@ -35,42 +35,59 @@ export function causeLabel(incident: Pick<Incident, 'cause' | 'endedAt'>): strin
       return incident.endedAt === null ? 'Host failure — restarting automatically on another host' : 'Host failure — restarted automatically on another host';
     case 'host_failure':
       return incident.endedAt === null ? 'Host failure — waiting to restart on another host' : 'Host failure — down with its host';
+    case 'waiting_for_room':
+      // Not "no action needed", not "restarted automatically": nothing restarts until the provider makes room.
+      return incident.endedAt === null ? 'Down — no host has room to restart it yet' : 'Down — waited for room on another host';
     case 'crash':
       return 'VPS crashed — restarted automatically';
+    case 'host_contact_lost':
+      return 'Kept running — the monitoring lost contact with its host';
     case 'planned':
-      return 'Planned: stopped by your provider / billing';
+      return 'Planned: stopped or suspended through the billing panel';
+    case 'admin_stop':
+      return 'Stopped by your provider\u2019s administrator';
     case 'customer':
       return 'Shut down from inside the VPS';
     case 'maintenance':
       return 'Host maintenance — moved live, no downtime';
     case 'unknown':
       return 'Unknown — the monitoring record is incomplete';
+    case 'vm_missing':
+      return 'VPS missing from the platform — your provider has been told';
   }
 }
 
 const CAUSE_TONE: Readonly<Record<AvailabilityCause, Tone>> = {
   ha_restart: 'warn',
   host_failure: 'bad',
+  waiting_for_room: 'bad',
   crash: 'warn',
+  host_contact_lost: 'ok',
   planned: 'neutral',
+  admin_stop: 'warn',
   customer: 'neutral',
   maintenance: 'ok',
   unknown: 'neutral',
+  vm_missing: 'bad',
 };
 
-function countsTone(timeClass: TimeClass, unknownCountsAsDown: boolean): Tone {
+function countsTone(timeClass: IncidentClass, unknownCountsAsDown: boolean): Tone {
   if (timeClass === 'down' || (timeClass === 'unknown' && unknownCountsAsDown)) return 'warn';
-  return 'neutral';
+  return timeClass === 'up' ? 'ok' : 'neutral';
 }
 
-function countsText(timeClass: TimeClass, unknownCountsAsDown: boolean): string {
-  switch (timeClass) {
+/** How the incident counts, in the words of the SLA explanation under "SLA this month". */
+function countsText(incident: Incident, unknownCountsAsDown: boolean): string {
+  switch (incident.timeClass) {
     case 'down':
+      if (incident.maintenanceWindow && incident.countedSeconds > 0) return `Counted as downtime after the announced maintenance (${formatDuration(incident.countedSeconds)})`;
       return 'Counted as downtime';
     case 'excluded':
-      return 'Not counted against the SLA';
+      return incident.maintenanceWindow ? 'Announced maintenance — not counted against the SLA' : 'Not counted against the SLA';
     case 'unknown':
       return unknownCountsAsDown ? 'Counted as downtime (in your favour)' : 'Left out of the SLA calculation';
+    case 'up':
+      return 'Not downtime — your VPS kept running';
   }
 }
 
@@ -87,7 +104,7 @@ export function presentIncident(incident: Incident, report: ServiceUptimeReport)
     cause: incident.cause,
     causeLabel: causeLabel(incident),
     tone: CAUSE_TONE[incident.cause],
-    countsText: countsText(incident.timeClass, report.plan.unknownCountsAsDown),
+    countsText: countsText(incident, report.plan.unknownCountsAsDown),
     countsTone: countsTone(incident.timeClass, report.plan.unknownCountsAsDown),
     ongoing: incident.endedAt === null,
     startText: formatDateTime(incident.startedAt, tz),
@@ -96,6 +113,6 @@ export function presentIncident(incident: Incident, report: ServiceUptimeReport)
     endIso: incident.endedAt ? incident.endedAt.toISOString() : null,
     durationText: formatDuration(incident.durationSeconds) + (incident.endedAt === null ? ' so far' : ''),
     summary: incident.summary,
-    steps: incident.steps.map((s) => ({ timeText: stepTime(s.at), iso: s.at.toISOString(), text: s.text })),
+    steps: incident.steps.map((s) => ({ timeText: stepTime(s.at), iso: s.at.toISOString(), text: stepSentence(s) })),
   };
 }

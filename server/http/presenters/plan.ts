@@ -14,6 +14,8 @@ export interface PlanJson {
     target_percent: number;
     credit_tiers: Array<{ below_percent: number; credit_percent: number }>;
     unknown_counts_as_down: boolean;
+    contact_loss_counts_as_down: boolean;
+    unannounced_admin_stops_excluded: boolean;
     time_zone: string;
   };
   failover_gate: 'enforce' | 'warn';
@@ -38,6 +40,8 @@ export function presentPlan(plan: Plan): PlanJson {
       target_percent: plan.sla.targetPercent,
       credit_tiers: plan.sla.creditTiers.map((t) => ({ below_percent: t.belowPercent, credit_percent: t.creditPercent })),
       unknown_counts_as_down: plan.sla.unknownCountsAsDown,
+      contact_loss_counts_as_down: plan.sla.contactLossCountsAsDown,
+      unannounced_admin_stops_excluded: plan.sla.unannouncedAdminStopsExcluded,
       time_zone: plan.sla.timeZone,
     },
     failover_gate: plan.failoverGate,

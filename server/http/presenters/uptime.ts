@@ -1,4 +1,5 @@
 /** Uptime as the billing panel reads it (JSON, snake_case). Percentages are rounded to 4 decimals. */
+import { stepSentence } from '../../domain/incident-text';
 import type { SecondsBreakdown, ServiceUptimeReport, UptimeMonth } from '../../domain/uptime-report';
 import type { MonthlyUptime } from '../../services/uptime-reports';
 
@@ -39,6 +40,8 @@ export function presentUptime(r: ServiceUptimeReport) {
       sla_target_percent: r.plan.slaTargetPercent,
       time_zone: r.plan.timeZone,
       unknown_counts_as_down: r.plan.unknownCountsAsDown,
+      contact_loss_counts_as_down: r.plan.contactLossCountsAsDown,
+      unannounced_admin_stops_excluded: r.plan.unannouncedAdminStopsExcluded,
     },
     windows: Object.fromEntries(r.windows.map((w) => [w.window, { from: w.from.toISOString(), to: w.to.toISOString(), ...seconds(w) }])),
     sla: month(r.currentMonth),
@@ -53,7 +56,10 @@ export function presentUptime(r: ServiceUptimeReport) {
       failed_host: i.failedHost,
       restart_host: i.restartHost,
       summary: i.summary,
-      steps: i.steps.map((s) => ({ at: s.at.toISOString(), text: s.text })),
+      counted_seconds: i.countedSeconds,
+      maintenance_window: i.maintenanceWindow ? { title: i.maintenanceWindow.title } : null,
+      // `kind` and `hosts` for a panel that words steps itself; `text` is ours. Steps stored before issue 22 have no kind.
+      steps: i.steps.map((s) => ('text' in s ? { at: s.at.toISOString(), kind: null, hosts: [], text: s.text } : { at: s.at.toISOString(), kind: s.kind, hosts: s.hosts, text: stepSentence(s) })),
     })),
   };
 }

@@ -92,6 +92,8 @@ const slaCreate = z
     target_percent: percent,
     credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').default([]),
     unknown_counts_as_down: z.boolean().default(true),
+    contact_loss_counts_as_down: z.boolean().default(false),
+    unannounced_admin_stops_excluded: z.boolean().default(false),
     time_zone: timeZone.default('UTC'),
   })
   .strict();
@@ -104,7 +106,14 @@ interface PlanBodyFields {
   vcpus?: number;
   memory_mib?: number;
   ha?: { enabled?: boolean; priority?: number };
-  sla?: { target_percent?: number; credit_tiers?: CreditTier[]; unknown_counts_as_down?: boolean; time_zone?: string };
+  sla?: {
+    target_percent?: number;
+    credit_tiers?: CreditTier[];
+    unknown_counts_as_down?: boolean;
+    contact_loss_counts_as_down?: boolean;
+    unannounced_admin_stops_excluded?: boolean;
+    time_zone?: string;
+  };
   failover_gate?: FailoverGateMode;
   disk_gib?: number | null;
   os_options?: OsOption[];
@@ -125,6 +134,8 @@ function toPlanFields(b: PlanBodyFields): PlanPatch {
       targetPercent: b.sla.target_percent,
       creditTiers: b.sla.credit_tiers,
       unknownCountsAsDown: b.sla.unknown_counts_as_down,
+      contactLossCountsAsDown: b.sla.contact_loss_counts_as_down,
+      unannouncedAdminStopsExcluded: b.sla.unannounced_admin_stops_excluded,
       timeZone: b.sla.time_zone,
     },
     failoverGate: b.failover_gate,
@@ -138,7 +149,14 @@ export const planBody = z
   .object({
     ...fields,
     ha: haCreate,
-    sla: slaCreate.default({ target_percent: 99.9, credit_tiers: [], unknown_counts_as_down: true, time_zone: 'UTC' }),
+    sla: slaCreate.default({
+      target_percent: 99.9,
+      credit_tiers: [],
+      unknown_counts_as_down: true,
+      contact_loss_counts_as_down: false,
+      unannounced_admin_stops_excluded: false,
+      time_zone: 'UTC',
+    }),
     failover_gate: failoverGate.default('enforce'),
     disk_gib: diskGib.default(null),
     os_options: osOptions.default([]),
@@ -162,6 +180,8 @@ export const planPatchBody = z
         target_percent: percent.optional(),
         credit_tiers: z.array(creditTier).max(10, 'at most 10 tiers').optional(),
         unknown_counts_as_down: z.boolean().optional(),
+        contact_loss_counts_as_down: z.boolean().optional(),
+        unannounced_admin_stops_excluded: z.boolean().optional(),
         time_zone: timeZone.optional(),
       })
       .strict()

@@ -1,18 +1,20 @@
 import fc from 'fast-check';
-import { describeIncident, stepWithoutHostNames } from '../../../server/domain/incident-text';
+import { type IncidentStepFact, isLegacyStep, type StoredStep } from '../../../server/domain/incident-steps';
+import { describeIncident, reportStep, stepSentence, stepWithoutHostNames } from '../../../server/domain/incident-text';
 import { applyHostEvent, applyVmEvent, type HostHealth, INITIAL_TIMELINE, type IncidentDraft, type TimelineEvent, type TimelineState } from '../../../server/domain/timeline';
 
 const T0 = Date.UTC(2026, 10, 3, 3, 12, 4);
 /** Host names a customer must never read; spaces, regex characters and unicode included (issue 21). */
 const HOSTS = ['SECRET-a', 'SECRET b.lab', 'SECRET_c.*+?^$ (x) [y] {z} | \\ / ✓ ünï 💥'];
 const HOST_CODES = [9008, 9027, 12, 13, 9502, 75];
-const VM_CODES = [142, 143, 66, 506, 32, 163, 196, 119, 9602, 9603, 507, 73, 501, 33, 503, 61, 62, 67, 63, 64, 65, 120, 153, 113];
+const VM_CODES = [142, 143, 66, 506, 32, 163, 196, 119, 9602, 9603, 507, 54, 73, 501, 33, 503, 61, 62, 67, 63, 64, 65, 120, 153, 113];
 
 /** What an engine event's description says for the codes whose text the timeline reads (migrations). */
 function description(code: number, host: string, other: string): string {
   if (code === 67 || code === 62) return `Migration initiated by system (VM: vps-1, Source: ${host}, Destination: ${other}, Reason: Host preparing for maintenance).`;
   if (code === 63) return `Migration completed (VM: vps-1, Source: ${other}, Destination: ${host}, Duration: 8 seconds, Total: 8 seconds, Actual downtime: (N/A))`;
   if (code === 61) return 'VM vps-1 is down. Exit message: User shut down from within the guest';
+  if (code === 54) return 'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling constraints.] (User: SYSTEM).';
   return '';
 }
 
@@ -50,9 +52,14 @@ function play(events: RunEvent[], names: readonly string[] = HOSTS): IncidentDra
   return seen;
 }
 
+/** A step as customers read it under CLIENT_HOST_NAMES=hide: the report's rendering (hosts dropped, then worded). */
+const hidden = (s: StoredStep) => stepSentence(reportStep(s, false));
+/** A step as admins read it: with its hosts. */
+const shown = (s: StoredStep) => stepSentence(reportStep(s, true));
+
 /** Everything a customer reads of the incidents under CLIENT_HOST_NAMES=hide. */
 function customerTexts(incidents: IncidentDraft[]): string[] {
-  return incidents.flatMap((i) => [describeIncident(i, 'UTC', T0 + 86_400_000, false), ...i.steps.map((s) => stepWithoutHostNames(s.text))]);
+  return incidents.flatMap((i) => [describeIncident(i, 'UTC', T0 + 86_400_000, false), ...i.steps.map(hidden)]);
 }
 
 /**
@@ -75,9 +82,11 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
     fc.assert(
       fc.property(fc.array(eventArb, { minLength: 1, maxLength: 40 }), (events) => {
         for (const incident of play(events)) {
-          const texts = [describeIncident(incident, 'UTC', T0 + 86_400_000, false), ...incident.steps.map((s) => stepWithoutHostNames(s.text))];
+          const texts = [describeIncident(incident, 'UTC', T0 + 86_400_000, false), ...incident.steps.map(hidden)];
           for (const text of texts) if (text.includes('SECRET')) throw new Error(`host name left in: ${text}`);
-          named += incident.steps.filter((s) => s.text.includes('SECRET')).length;
+          // Every step is a fact now: hiding is rendering, nothing is rewritten.
+          if (incident.steps.some(isLegacyStep)) throw new Error('a sentence was stored');
+          named += incident.steps.filter((s) => shown(s).includes('SECRET')).length;
         }
       }),
       { numRuns: 2000, seed: 20261201 },
@@ -93,14 +102,39 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
       fc.property(fc.uniqueArray(nameArb, { minLength: 3, maxLength: 3 }), fc.array(eventArb, { minLength: 1, maxLength: 40 }), (names, events) => {
         const incidents = play(events, names);
         expect(customerTexts(incidents)).toEqual(customerTexts(play(events, plain)));
-        named += incidents.flatMap((i) => i.steps).filter((s) => names.some((n) => s.text.includes(`host ${n}`) || s.text.startsWith(`Host ${n} `))).length;
+        named += incidents.flatMap((i) => i.steps).filter((s) => !isLegacyStep(s) && s.hosts.some((h) => names.includes(h))).length;
       }),
       { numRuns: 1500, seed: 20261206 },
     );
     expect(named).toBeGreaterThan(100);
   });
 
-  test('when a step names a host with spaces, regex characters or unicode, then the host is gone', () => {
+  test('when any run of engine events is played, then every incident keeps its steps in time order and each engine fact once (property)', () => {
+    let steps = 0;
+    fc.assert(
+      fc.property(fc.array(eventArb, { minLength: 1, maxLength: 60 }), (events) => {
+        for (const incident of play(events)) {
+          const facts = incident.steps.filter((s): s is IncidentStepFact => !isLegacyStep(s));
+          steps += facts.length;
+          for (let i = 1; i < incident.steps.length; i++) expect(incident.steps[i]!.at).toBeGreaterThanOrEqual(incident.steps[i - 1]!.at);
+          const keys = facts.map((s) => `${s.kind}|${s.at}|${s.hosts.join('/')}|${s.action ?? ''}`);
+          expect(new Set(keys).size).toBe(keys.length);
+          // A host stopped responding once per incident, however many events told it.
+          const trouble = facts.filter((s) => s.kind === 'host_not_responding').map((s) => s.hosts.join('/'));
+          expect(new Set(trouble).size).toBe(trouble.length);
+          // A fact that repeats (a restart failing every 30 s) is one step with a count, never two in a row.
+          for (let i = 1; i < facts.length; i++) {
+            const [a, b] = [facts[i - 1]!, facts[i]!];
+            if (a.kind === b.kind && (a.kind === 'restart_failed' || a.kind === 'no_room')) expect(a.hosts.join('/')).not.toBe(b.hosts.join('/'));
+          }
+        }
+      }),
+      { numRuns: 2000, seed: 20261222 },
+    );
+    expect(steps).toBeGreaterThan(1000);
+  });
+
+  test('when a stored sentence (before issue 22) names a host with spaces, regex characters or unicode, then the host is gone', () => {
     for (const name of HOSTS) {
       expect(stepWithoutHostNames(`Host ${name} stopped responding to the engine`)).toBe('The host running your VPS stopped responding to the engine');
       expect(stepWithoutHostNames(`Moved live from host ${name} to host ${name} x for host maintenance; no downtime`)).toBe('Moved live to another host for host maintenance; no downtime');
@@ -108,7 +142,7 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
     }
   });
 
-  test('when an HA restart is told without host names, then it says what happened in the same words otherwise', () => {
+  test('when an HA restart stored before issue 22 is told without host names, then it says what happened in the same words otherwise', () => {
     const incident: IncidentDraft = {
       openedBy: '1:1',
       cause: 'ha_restart',
@@ -124,14 +158,40 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
     };
     expect(describeIncident(incident, 'UTC', T0 + 200_000)).toBe('Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s');
     expect(describeIncident(incident, 'UTC', T0 + 200_000, false)).toBe('The host running your VPS failed at 03:12:04; your VPS was restarted on another host at 03:14:37; down 2 min 33 s');
-    expect(incident.steps.map((s) => stepWithoutHostNames(s.text))).toEqual([
+    expect(incident.steps.map(hidden)).toEqual([
       'The host running your VPS stopped responding to the engine',
       'The host running your VPS was powered off by its power management (fenced); your VPS was marked down',
       'Your VPS is running again',
     ]);
   });
 
-  test('when a step names no host, then it is shown as it is', () => {
+  test('when an HA restart is recorded as facts, then admins read the hosts and customers the same steps without them', () => {
+    let state: TimelineState = { ...INITIAL_TIMELINE, status: 'up', host: 'host2', firstUpAt: 0 };
+    let health: HostHealth = {};
+    health = applyHostEvent(health, { key: '1:1', code: 9008, at: T0, hostName: 'host2', description: '' });
+    let last: IncidentDraft | undefined;
+    for (const [i, [code, s, host]] of ([[142, 86, 'host2'], [143, 120, 'host2'], [506, 130, 'host3'], [506, 153, 'host3']] as const).entries()) {
+      const r = applyVmEvent(state, { key: `1:${i + 2}`, code, at: T0 + s * 1000, hostName: host, description: '' }, health);
+      state = r.state;
+      last = r.changed[0] ?? last;
+    }
+    expect(last!.steps.map(shown)).toEqual([
+      'Host host2 stopped responding to the engine',
+      'The engine lost contact with your VPS',
+      'Host host2 was powered off by its power management (fenced); your VPS was marked down',
+      'The engine started your VPS on host host3',
+      'Your VPS is running again on host host3',
+    ]);
+    expect(last!.steps.map(hidden)).toEqual([
+      'The host running your VPS stopped responding to the engine',
+      'The engine lost contact with your VPS',
+      'The host running your VPS was powered off by its power management (fenced); your VPS was marked down',
+      'The engine started your VPS',
+      'Your VPS is running again',
+    ]);
+  });
+
+  test('when a stored sentence names no host, then it is shown as it is', () => {
     expect(stepWithoutHostNames('A restart attempt failed; the engine keeps trying')).toBe('A restart attempt failed; the engine keeps trying');
     expect(stepWithoutHostNames('The host answered again; your VPS had kept running there')).toBe('The host answered again; your VPS had kept running there');
   });

@@ -5,7 +5,9 @@ const T0 = Date.UTC(2026, 10, 3, 3, 12, 4);
 const at = (s: number) => T0 + s * 1000;
 
 let seq = 0;
-const ev = (code: number, s: number, hostName: string | null, description = ''): TimelineEvent => ({ key: `1:${++seq}`, code, at: at(s), hostName, description });
+const ev = (code: number, s: number, hostName: string | null, description = '', correlationId: string | null = null): TimelineEvent => ({ key: `1:${++seq}`, code, at: at(s), hostName, description, correlationId });
+/** A call the bridge made for the panel: its correlation id (server/services/provisioning.ts). */
+const PANEL = 'svc-4821-job-77';
 
 /** Feeds host events (vm = false) and VM events in order; returns the last state and every incident version. */
 function play(events: Array<[TimelineEvent, 'host' | 'vm']>, start: TimelineState = { ...INITIAL_TIMELINE, status: 'up', host: 'host2', firstUpAt: 0 }) {
@@ -41,27 +43,70 @@ describe('incident builder', () => {
     expect(describeIncident(i!, 'UTC', at(1000))).toBe('Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s');
   });
 
-  test('when a restart attempt fails first, then the incident stays open until the VM is really up', () => {
+  test('when a restart attempt fails on a host first, then the incident stays open until the VM is really up', () => {
     const { state, incidents } = play([
       [ev(9008, 0, 'host2'), 'host'],
       [ev(143, 90, 'host2'), 'vm'],
-      [ev(9603, 91, null), 'vm'],
+      [ev(506, 91, 'host1'), 'vm'],
+      [ev(507, 92, 'host1'), 'vm'],
+      [ev(9603, 92, null), 'vm'],
       [ev(506, 121, 'host1'), 'vm'],
       [ev(506, 131, 'host1'), 'vm'],
     ]);
     expect(incidents[0]).toMatchObject({ cause: 'ha_restart', startedAt: at(0), endedAt: at(131), restartHost: 'host1' });
-    expect(incidents[0]?.steps.map((s) => s.text)).toContain('A restart attempt failed; the engine keeps trying');
+    expect(incidents[0]?.steps.map((s) => ('kind' in s ? s.kind : s.text))).toEqual(['host_not_responding', 'host_fenced', 'restart_started', 'restart_failed', 'restart_started', 'running_again']);
     expect(state.status).toBe('up');
   });
 
-  test('when the host only lost its network and the VM is restored, then the time is unknown, not down', () => {
+  test('when no host has room for the HA VM, then it is waiting_for_room until it restarts, with one counted step', () => {
+    const played = play([
+      [ev(9008, 0, 'host2'), 'host'],
+      [ev(143, 90, 'host2'), 'vm'],
+      [ev(9603, 91, null), 'vm'],
+      [ev(9603, 121, null), 'vm'],
+      [ev(54, 151, null, 'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling constraints.]'), 'vm'],
+      [ev(9603, 151, null), 'vm'],
+    ]);
+    expect(played.incidents[0]).toMatchObject({ cause: 'waiting_for_room', startedAt: at(0), endedAt: null, failedHost: 'host2' });
+    const noRoom = played.incidents[0]?.steps.filter((s) => 'kind' in s && s.kind === 'no_room');
+    expect(noRoom).toEqual([expect.objectContaining({ at: at(91), count: 4, lastAt: at(151) })]);
+    expect(played.state.status).toBe('down');
+    // Room freed: the engine restarts it on another host, and the incident is told as the HA restart it became.
+    const after = play([[ev(506, 1900, 'host1'), 'vm'], [ev(506, 1910, 'host1'), 'vm']], played.state);
+    expect(after.incidents[0]).toMatchObject({ cause: 'ha_restart', endedAt: at(1910), restartHost: 'host1' });
+  });
+
+  test('when a crashed HA VM finds no room, then it waits for room and is a crash once it restarts', () => {
+    const played = play([
+      [ev(119, 0, null, 'VM vps-1 is down with error.'), 'vm'],
+      [ev(9602, 0, null), 'vm'],
+      [ev(9603, 1, null), 'vm'],
+    ]);
+    expect(played.incidents[0]).toMatchObject({ cause: 'waiting_for_room', failedHost: null });
+    const after = play([[ev(506, 40, 'host2'), 'vm'], [ev(506, 50, 'host2'), 'vm']], played.state);
+    expect(after.incidents[0]).toMatchObject({ cause: 'crash', endedAt: at(50) });
+  });
+
+  test('when the host only lost contact and the VM is restored to Up on it, then the cause is host_contact_lost', () => {
+    const { incidents, state } = play([
+      [ev(9008, 0, 'host2'), 'host'],
+      [ev(142, 80, 'host2'), 'vm'],
+      [ev(75, 91, 'host2'), 'host'],
+      [ev(163, 91, 'host2'), 'vm'],
+    ]);
+    expect(incidents).toEqual([expect.objectContaining({ cause: 'host_contact_lost', startedAt: at(0), endedAt: at(91), failedHost: 'host2', restartHost: 'host2' })]);
+    expect(incidents[0]?.steps.map((s) => ('kind' in s ? s.kind : s.text))).toEqual(['host_not_responding', 'vm_unknown', 'contact_restored']);
+    expect(state).toMatchObject({ status: 'up', host: 'host2', open: null });
+  });
+
+  test('when the VM was restarted before it is restored to Up, then it is no loss of contact', () => {
     const { incidents } = play([
       [ev(9008, 0, 'host2'), 'host'],
       [ev(142, 80, 'host2'), 'vm'],
-      [ev(13, 200, 'host2'), 'host'],
-      [ev(163, 200, 'host2'), 'vm'],
+      [ev(506, 90, 'host3'), 'vm'],
+      [ev(163, 100, 'host3'), 'vm'],
     ]);
-    expect(incidents[0]).toMatchObject({ cause: 'unknown', startedAt: at(0), endedAt: at(200) });
+    expect(incidents[0]?.cause).toBe('unknown');
   });
 
   test('when the VM crashes on a healthy host, then a crash incident ends when HA brings it up', () => {
@@ -76,12 +121,25 @@ describe('incident builder', () => {
 
   test('when the panel suspends and later unsuspends, then the stop is planned from the shutdown request', () => {
     const { incidents } = play([
-      [ev(73, 0, 'host2'), 'vm'],
+      [ev(73, 0, 'host2', '', PANEL), 'vm'],
       [ev(61, 40, 'host2', 'VM vps-1 is down. Exit message: Admin shut down from the engine'), 'vm'],
       [ev(153, 3600, 'host1'), 'vm'],
       [ev(32, 3610, 'host1'), 'vm'],
     ]);
     expect(incidents).toEqual([expect.objectContaining({ cause: 'planned', startedAt: at(0), endedAt: at(3610) })]);
+  });
+
+  test('when an admin shuts the VM down in the engine, then it is an admin_stop on the host it ran on, from the request', () => {
+    const { incidents } = play([
+      [ev(73, 0, 'host2', 'VM shutdown initiated by admin@internal-authz on VM vps-1 (Host: host2).'), 'vm'],
+      [ev(61, 40, 'host2', 'VM vps-1 is down. Exit message: Admin shut down from the engine'), 'vm'],
+      [ev(32, 600, 'host2'), 'vm'],
+    ]);
+    expect(incidents).toEqual([expect.objectContaining({ cause: 'admin_stop', startedAt: at(0), endedAt: at(600), failedHost: 'host2' })]);
+    const powerOff = play([[ev(33, 5, 'host2', 'VM vps-1 powered off by admin@internal-authz (Host: host2).'), 'vm']]);
+    expect(powerOff.incidents[0]).toMatchObject({ cause: 'admin_stop', startedAt: at(5) });
+    const byPanel = play([[ev(33, 5, 'host2', 'VM vps-1 powered off by admin@internal-authz (Host: host2).', PANEL), 'vm']]);
+    expect(byPanel.incidents[0]).toMatchObject({ cause: 'planned', startedAt: at(5) });
   });
 
   test('when the customer powers off inside the guest, then the stop is theirs', () => {
