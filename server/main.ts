@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, readProcessEnvironment } from './config';
 import { configuredEngine, createContainer } from './container';
 import { migrateLatest } from './db/migrate';
 import { assertSupportedServer, UnsupportedDatabaseError } from './db/version-check';
-import { type DemoEngine, startDemoEngine } from './demo-engine';
+import { type DemoEngine, seedDemoPools, startDemoEngine } from './demo-engine';
 import { type RunningServer, startHttpServer } from './http-server';
 
 async function main(): Promise<void> {
@@ -68,6 +68,9 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
+
+  // The bundled simulator's demo gets address pools, so the first order shows a VPS with an address of its own.
+  if (demo) await seedDemoPools(container.ipPools, demo.scenario);
 
   const engine: BannerFacts['engine'] = real
     ? { kind: 'configured', url: real.url }
