@@ -105,10 +105,9 @@ export class IpAllocation {
       const key = family === 4 ? 'ipv4' : 'ipv6';
       const candidates = pools.filter((p) => p.family === family).map((pool) => ({ pool, space: spaceOf(pool) }));
       if (candidates.length === 0) {
-        const held = await this.heldOfFamily(trx, req.serviceRowId, family);
-        if (held) result[key] = held;
-        // A plan that names pools wants addresses: none of its pools being IPv4 is a refusal, not "unmanaged".
-        else if (family === 4 && req.poolNames && req.poolNames.length > 0) {
+        // A plan that names pools wants addresses: none of its pools being IPv4 is a refusal, not "unmanaged". (No
+        // family is looked up as held here: a pool cannot leave its cluster or go while it has holders.)
+        if (family === 4 && req.poolNames && req.poolNames.length > 0) {
           throw new IpPoolExhaustedError(4, req.cluster, req.poolNames, `None of the plan's pools (${req.poolNames.join(', ')}) is an IPv4 pool of cluster ${req.cluster}.`);
         }
         continue;
