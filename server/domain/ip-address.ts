@@ -142,6 +142,7 @@ export function parseCidr(text: string): CidrParse {
   return { cidr: { family: addr.family, network, prefixLength } };
 }
 
+/** `network/length` in canonical text. */
 export function formatCidr(cidr: Cidr): string {
   return `${formatIp({ family: cidr.family, value: cidr.network })}/${cidr.prefixLength}`;
 }
@@ -156,6 +157,7 @@ export function cidrSize(cidr: Cidr): bigint {
   return 1n << BigInt(ADDRESS_BITS[cidr.family] - cidr.prefixLength);
 }
 
+/** Whether the address is in the block (an address of the other family never is). */
 export function cidrContains(cidr: Cidr, addr: IpAddress): boolean {
   return cidr.family === addr.family && addr.value >= cidr.network && addr.value <= cidrLast(cidr);
 }

@@ -99,6 +99,7 @@ export function spaceSize(ranges: SlotRange[], reserved: Set<bigint>): bigint {
   return ranges.reduce((n, r) => n + rangeSize(r), 0n) - BigInt(reserved.size);
 }
 
+/** Whether the pool hands out this slot: inside one of its ranges and not reserved. */
 export function spaceContains(space: SlotSpace, slot: bigint): boolean {
   return !space.reserved.has(slot) && space.ranges.some((r) => slot >= r.first && slot <= r.last);
 }

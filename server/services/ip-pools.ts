@@ -44,6 +44,7 @@ export function spaceOf(pool: IpPool): SlotSpace {
   return built.space;
 }
 
+/** Size from the pool's slots, used and quarantined from its rows; free is what is left (never below 0). */
 export function usageOf(space: SlotSpace, use: { used: number; quarantined: number } | undefined): IpPoolUsage {
   const size = Number(space.size);
   const used = use?.used ?? 0;

@@ -50,6 +50,7 @@ function poolSummary({ pool, usage }: IpPoolView) {
   };
 }
 
+/** The list page; `done` is the redirect's `?done=created&pool=…`, shown as a flash when it names a pool. */
 export function presentAdminIpPools(views: IpPoolView[], done: { what?: unknown; pool?: unknown }) {
   const word = typeof done.what === 'string' ? DONE[done.what] : undefined;
   const name = typeof done.pool === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(done.pool) ? done.pool : undefined;
@@ -74,6 +75,7 @@ function holderRow(a: IpAssignment, now: Date) {
   };
 }
 
+/** One pool's page: its facts, bar and holders; `error` is a refused delete's reason. */
 export function presentAdminIpPool(detail: IpPoolDetail, now: Date, error?: string) {
   return {
     title: `IP pool ${detail.pool.name}`,
@@ -101,6 +103,7 @@ export interface IpPoolFormValues {
   quarantine_minutes: string;
 }
 
+/** The form page: values as typed, each field's first problem beside it and all of them in the summary. */
 export function presentIpPoolForm(form: { editing?: string; values: IpPoolFormValues; problems: FieldProblem[]; formError?: string }) {
   const fieldOf = (apiField: string) => apiField.split('.')[0] ?? '';
   const errors = new Map<string, string>();

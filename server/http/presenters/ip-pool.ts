@@ -33,6 +33,7 @@ export interface IpHolderJson {
   quarantine_until: string | null;
 }
 
+/** A pool and its usage; `prefix_per_service` only for IPv6 (an IPv4 pool hands out single addresses). */
 export function presentIpPool({ pool, usage }: IpPoolView): IpPoolJson {
   return {
     name: pool.name,
@@ -55,6 +56,7 @@ export function presentIpPool({ pool, usage }: IpPoolView): IpPoolJson {
   };
 }
 
+/** One held or quarantined address, with the billing service id (never our row ids). */
 export function presentIpHolder(a: IpAssignment, now: Date): IpHolderJson {
   return {
     address: a.address,
@@ -66,6 +68,7 @@ export function presentIpHolder(a: IpAssignment, now: Date): IpHolderJson {
   };
 }
 
+/** A pool with its holders, newest first. */
 export function presentIpPoolDetail(detail: IpPoolDetail, now: Date): IpPoolJson & { holders: IpHolderJson[] } {
   return { ...presentIpPool(detail), holders: detail.holders.map((h) => presentIpHolder(h, now)) };
 }
