@@ -72,6 +72,11 @@ export interface Config {
     /** False runs an instance that never polls the engine's events (it still serves uptime pages). */
     readonly syncEnabled: boolean;
     readonly pollMs: number;
+    /**
+     * How often the event leader lists the bridge's VMs (one engine call) and checks them against what it believes
+     * (issue 22, item 1): a VM deleted by hand, a host changed, a state the events missed. 0 turns the check off.
+     */
+    readonly vmReconcileMs: number;
   };
   readonly client: {
     /** How long a client-area session lasts after the panel's link was used. */
@@ -192,8 +197,10 @@ const schema = z.object({
   DRIFT_SWEEP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(300_000)),
   EVENT_SYNC: flag(true),
   EVENT_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(5000)),
+  VM_RECONCILE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(86_400).default(60)),
   CLIENT_SESSION_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(120)),
-  CLIENT_HOST_NAMES: z.preprocess(emptyAsUndefined, z.enum(['show', 'hide']).default('show')),
+  // Providers keep their infrastructure's names to themselves unless they choose to show them (issue 22, item 2).
+  CLIENT_HOST_NAMES: z.preprocess(emptyAsUndefined, z.enum(['show', 'hide']).default('hide')),
   ADMIN_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(30)),
   ADMIN_SESSION_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(168).default(12)),
   ADMIN_LOGIN_MAX_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(5)),
@@ -403,7 +410,7 @@ export function loadConfig(env: Env): Config {
       cacheMs: e.CAPACITY_CACHE_MS,
       driftSweepMs: e.DRIFT_SWEEP_MS,
     },
-    events: { syncEnabled: e.EVENT_SYNC, pollMs: e.EVENT_POLL_MS },
+    events: { syncEnabled: e.EVENT_SYNC, pollMs: e.EVENT_POLL_MS, vmReconcileMs: e.VM_RECONCILE_SECONDS * 1000 },
     client: { sessionTtlSeconds: e.CLIENT_SESSION_MINUTES * 60, secureCookies: (e.PUBLIC_URL ?? '').startsWith('https:'), hostNames: e.CLIENT_HOST_NAMES === 'show' },
     admin: {
       idleMinutes: e.ADMIN_IDLE_MINUTES,

@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { createKnex, type Knex } from './db/knex';
 import { EventSync } from './events/event-sync';
 import { createLeadership } from './events/leadership';
+import { VmReconciler } from './events/vm-reconcile';
 import { JobQueue } from './jobs/job-queue';
 import { type PeriodicTask, PeriodicTasks } from './jobs/periodic-tasks';
 import { JobWorker } from './jobs/worker';
@@ -256,6 +257,22 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         owner,
         pollMs: config.events.pollMs,
         metrics: metrics.events,
+        // The VM check (issue 22, item 1) runs on the event leader only, in the same loop as the polls.
+        reconciler: new VmReconciler({
+          knex,
+          ovirt,
+          services: servicesRepo,
+          timelines: timelinesRepo,
+          incidents: incidentsRepo,
+          events: engineEventsRepo,
+          plans: plansRepo,
+          callbacks,
+          clock,
+          logger: logger.child({ component: 'vm-reconcile' }),
+          vmNamePrefix: config.provisioning.vmNamePrefix,
+          metrics: metrics.reconcile,
+        }),
+        reconcileMs: config.events.vmReconcileMs,
       })
     : undefined;
 
@@ -337,7 +354,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       customerHostNames: config.client.hostNames,
     }),
     ipAllocation,
-    metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
+    metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, services: servicesRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
     periodic,
     ovirt,
     engine,

@@ -3,7 +3,12 @@
 export const DESIRED_STATES = ['active', 'suspended', 'terminated'] as const;
 export type DesiredState = (typeof DESIRED_STATES)[number];
 
-export const ACTUAL_STATES = ['pending', 'provisioning', 'active', 'suspending', 'suspended', 'terminating', 'terminated', 'failed'] as const;
+/**
+ * `vm_missing`: the service's VM is gone from the engine though nothing here removed it (deleted by hand, an engine
+ * restored from an old backup, the demo's simulator restarted); found by the VM reconcile (issue 22, item 1). Only
+ * service.create builds a new VM for it (billing-decision.ts); terminate ends it with nothing to remove.
+ */
+export const ACTUAL_STATES = ['pending', 'provisioning', 'active', 'suspending', 'suspended', 'terminating', 'terminated', 'failed', 'vm_missing'] as const;
 export type ActualState = (typeof ACTUAL_STATES)[number];
 
 export type CancellationType = 'immediate' | 'end_of_period';

@@ -18,8 +18,10 @@ import type { EngineEventsRepository, StoredEvent } from '../repositories/engine
 import type { EventSyncState, EventSyncStateRepository } from '../repositories/event-sync-state';
 import type { IncidentsRepository } from '../repositories/incidents';
 import type { ServicesRepository } from '../repositories/services';
+import type { Service } from '../domain/service';
 import type { ServiceTimelinesRepository } from '../repositories/service-timelines';
 import type { Leadership } from './leadership';
+import type { ReconcileResult, VmReconciler } from './vm-reconcile';
 
 export interface EventSyncDeps {
   knex: Knex;
@@ -40,6 +42,9 @@ export interface EventSyncDeps {
   chunkSize?: number;
   /** Counts events once their chunk committed; optional for tests and benchmarks. */
   metrics?: EventMetrics;
+  /** The periodic VM check (issue 22, item 1), run by the leader after a poll every `reconcileMs`; none when absent or 0. */
+  reconciler?: Pick<VmReconciler, 'run'>;
+  reconcileMs?: number;
 }
 
 export interface PollResult {
@@ -51,6 +56,8 @@ export interface PollResult {
   incidents: number;
   gap: { from: Date; to: Date } | undefined;
   idRestart: boolean;
+  /** Our services (row ids) whose timelines this poll changed. */
+  services: Set<number>;
 }
 
 /** Another poller moved the position first: this chunk's transaction rolls back, nothing is counted twice. */
@@ -72,6 +79,8 @@ export class EventSync {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** When this instance last ran the VM check (clock ms); in memory: a new leader checks at its first tick. */
+  private reconciledAt: number | undefined;
 
   constructor(private readonly d: EventSyncDeps) {}
 
@@ -90,10 +99,27 @@ export class EventSync {
     await this.d.leadership.release();
   }
 
-  /** One tick: lead if possible, then poll. Exposed for tests and benchmarks; errors are the caller's. */
+  /** One tick: lead if possible, then poll, then the VM check when it is due. Exposed for tests; errors are the caller's. */
   async tick(): Promise<PollResult | undefined> {
     if (!(await this.d.leadership.acquire())) return undefined;
-    return this.pollOnce();
+    const result = await this.pollOnce();
+    const every = this.d.reconcileMs ?? 0;
+    const now = this.d.clock.now().getTime();
+    if (this.d.reconciler && every > 0 && (this.reconciledAt === undefined || now - this.reconciledAt >= every)) {
+      // Due or not, a failed check waits a whole period: it lists every VM, and an engine in trouble needs no more load.
+      this.reconciledAt = now;
+      await this.reconcile();
+    }
+    return result;
+  }
+
+  /**
+   * The VM check now, as the leader (undefined when another instance leads). Events that arrive while the engine
+   * lists the VMs are read right after the list, so the check defers to them (vm-reconcile.ts).
+   */
+  async reconcile(): Promise<ReconcileResult | undefined> {
+    if (!this.d.reconciler || !(await this.d.leadership.acquire())) return undefined;
+    return this.d.reconciler.run({ afterList: async () => (await this.pollOnce()).services });
   }
 
   private schedule(ms: number): void {
@@ -116,7 +142,7 @@ export class EventSync {
   /** Reads everything new from the engine and applies it. */
   async pollOnce(): Promise<PollResult> {
     const now = this.d.clock.now();
-    const result: PollResult = { read: 0, stored: 0, incidents: 0, gap: undefined, idRestart: false };
+    const result: PollResult = { read: 0, stored: 0, incidents: 0, gap: undefined, idRestart: false, services: new Set() };
     let position = await this.d.position.get();
     if (!position) {
       // First start: history before the bridge was installed is not ours to judge; read from the newest event on.
@@ -166,6 +192,7 @@ export class EventSync {
       position = applied.position;
       result.stored += applied.stored;
       result.incidents += applied.incidents;
+      for (const id of applied.services) result.services.add(id);
     }
     return result;
   }
@@ -193,7 +220,24 @@ export class EventSync {
     return new Map(vms.map((vm) => [vm.name, { status: vm.status, host: vm.hostName ?? null, startedAt: vm.startTime?.getTime() ?? null }]));
   }
 
-  private async applyChunk(position: EventSyncState, chunk: EngineEvent[], gap: Gap | undefined, now: Date): Promise<{ position: EventSyncState; stored: number; incidents: number }> {
+  /**
+   * A VM that runs on another host than its service says (an HA restart, a migration) moves the service's host in the
+   * same transaction as the events that told it, without waiting for the VM check (issue 22, item 1).
+   */
+  private async followHosts(services: ReadonlyMap<string, Service>, states: ReadonlyMap<number, TimelineState>, now: Date, trx: Knex.Transaction): Promise<void> {
+    for (const s of services.values()) {
+      const state = states.get(s.id);
+      if (!state || state.status !== 'up' || !state.host || state.host === s.vmHost || s.actualState !== 'active') continue;
+      await this.d.services.updateIf(s.id, { actualState: s.actualState, vmId: s.vmId }, { vmHost: state.host }, now, trx);
+    }
+  }
+
+  private async applyChunk(
+    position: EventSyncState,
+    chunk: EngineEvent[],
+    gap: Gap | undefined,
+    now: Date,
+  ): Promise<{ position: EventSyncState; stored: number; incidents: number; services: number[] }> {
     const { vmNamePrefix: prefix } = this.d;
     const skipUntil = position.skipUntil?.getTime();
     const kept = chunk.filter((e) => {
@@ -266,6 +310,7 @@ export class EventSync {
 
       await this.d.incidents.upsertMany([...changed.values()], now, trx);
       await this.d.timelines.saveMany(states, now, trx);
+      await this.followHosts(services, states, now, trx);
       const next: EventSyncState = {
         generation: position.generation,
         lastIndex: last.index,
@@ -275,7 +320,7 @@ export class EventSync {
         hosts,
       };
       if (!(await this.d.position.advance(position, next, this.d.owner, now, trx))) throw new PositionMovedError();
-      return { position: next, stored: rows.length, incidents: changed.size };
+      return { position: next, stored: rows.length, incidents: changed.size, services: touched };
     });
   }
 }

@@ -14,6 +14,7 @@ import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import type { OvirtClient } from '../ovirt/client';
 import type { EventSyncStateRepository } from '../repositories/event-sync-state';
+import type { ServicesRepository } from '../repositories/services';
 import type { CapacityService } from '../services/capacity';
 import type { BridgeMetrics } from './registry';
 
@@ -37,6 +38,8 @@ export interface MetricsScraperDeps {
   metrics: BridgeMetrics;
   jobs: Pick<JobQueue, 'countByKindAndState' | 'oldestDueRunAfter' | 'countWaitingForEngine'>;
   position: Pick<EventSyncStateRepository, 'get'>;
+  /** Counted for `services_vm_missing`; optional for tests of other gauges. */
+  services?: Pick<ServicesRepository, 'countByState'>;
   /** Undefined without an engine: then there is nothing to read and `capacity_scrape_ok` stays 0. */
   capacity: Pick<CapacityService, 'headroomByCluster' | 'picture'> | undefined;
   /** Probed for `engine_up`; undefined without an engine (then it is 0). */
@@ -58,7 +61,7 @@ export class MetricsScraper {
   async scrape(): Promise<string> {
     this.d.metrics.ensureProcessMetrics();
     // Each collector handles its own failure: a database hiccup drops the job series, not the process metrics.
-    await Promise.all([this.collectJobs(), this.collectEvents(), this.collectCapacity(), this.collectEngine()]);
+    await Promise.all([this.collectJobs(), this.collectEvents(), this.collectCapacity(), this.collectEngine(), this.collectServices()]);
     return this.d.metrics.registry.metrics();
   }
 
@@ -105,6 +108,18 @@ export class MetricsScraper {
       this.probing = undefined;
     });
     this.d.metrics.gauges.engineUp.set((await this.withinBudget(this.probing)) ? 1 : 0);
+  }
+
+  /** Services found without their VM (issue 22, item 1): a number to alert on, whichever instance is scraped. */
+  private async collectServices(): Promise<void> {
+    const { servicesVmMissing } = this.d.metrics.gauges;
+    if (!this.d.services) return;
+    try {
+      servicesVmMissing.set((await this.d.services.countByState()).vm_missing ?? 0);
+    } catch (err) {
+      this.d.logger.warn({ err }, 'metrics: counting services failed');
+      clear(servicesVmMissing);
+    }
   }
 
   private async collectEvents(): Promise<void> {

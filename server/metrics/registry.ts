@@ -33,6 +33,12 @@ export interface EventMetrics {
   ingested: Counter<'kept'>;
 }
 
+/** Recorded by the VM reconcile (events/vm-reconcile.ts) once per period. */
+export interface ReconcileMetrics {
+  findings: Counter<'finding'>;
+  duration: Histogram;
+}
+
 /** Set by collectors.ts just before each scrape is rendered. */
 export interface ScrapeGauges {
   jobs: Gauge<'kind' | 'state'>;
@@ -45,6 +51,7 @@ export interface ScrapeGauges {
   capacityScrapeOk: Gauge;
   engineUp: Gauge;
   jobsWaitingForEngine: Gauge;
+  servicesVmMissing: Gauge;
 }
 
 export interface BridgeMetrics {
@@ -53,6 +60,7 @@ export interface BridgeMetrics {
   jobs: JobMetrics;
   engine: EngineMetrics;
   events: EventMetrics;
+  reconcile: ReconcileMetrics;
   gauges: ScrapeGauges;
   /**
    * Adds prom-client's process metrics (CPU, memory, event loop, GC) to this registry, once. Called on the first
@@ -127,7 +135,26 @@ export function createMetrics(): BridgeMetrics {
         registers,
       }),
     },
+    reconcile: {
+      findings: new Counter({
+        name: name('vm_reconcile_findings_total'),
+        help: 'What the periodic VM check found against the engine: vm_missing, vm_back, host_changed, state_corrected.',
+        labelNames: ['finding'],
+        registers,
+      }),
+      duration: new Histogram({
+        name: name('vm_reconcile_duration_seconds'),
+        help: 'Duration of one VM reconcile period: one engine list call, the comparison and the writes.',
+        buckets: ENGINE_BUCKETS,
+        registers,
+      }),
+    },
     gauges: {
+      servicesVmMissing: new Gauge({
+        name: name('services_vm_missing'),
+        help: 'Services whose VM is gone from the engine though the bridge was not asked to remove it (actual state vm_missing).',
+        registers,
+      }),
       jobs: new Gauge({ name: name('jobs'), help: 'Jobs in the database, by kind and state.', labelNames: ['kind', 'state'], registers }),
       jobsDead: new Gauge({ name: name('jobs_dead'), help: 'Dead jobs waiting for an admin (retry or discard).', registers }),
       oldestQueuedAge: new Gauge({

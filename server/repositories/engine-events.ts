@@ -75,6 +75,25 @@ export class EngineEventsRepository {
     }));
   }
 
+  /**
+   * When each of these VMs was removed, by the engine's own record (code 113, USER_REMOVE_VM_FINISHED): where the VM
+   * reconcile starts a `vm_missing` incident. Keyed by VM id; VMs with no such event are absent.
+   */
+  async removalTimes(serviceIds: readonly number[], trx: Knex | Knex.Transaction = this.knex): Promise<Map<string, Date>> {
+    const out = new Map<string, Date>();
+    for (let i = 0; i < serviceIds.length; i += CHUNK) {
+      const rows = (await trx(TABLE)
+        .select('vm_id')
+        .max({ at: 'occurred_at' })
+        .where({ code: 113 })
+        .whereIn('service_id', serviceIds.slice(i, i + CHUNK))
+        .whereNotNull('vm_id')
+        .groupBy('vm_id')) as Array<{ vm_id: string; at: unknown }>;
+      for (const r of rows) out.set(String(r.vm_id), readDate(r.at));
+    }
+    return out;
+  }
+
   async count(trx: Knex | Knex.Transaction = this.knex): Promise<number> {
     const row = await trx(TABLE).count({ n: '*' }).first();
     return row ? readNumber(row.n) : 0;

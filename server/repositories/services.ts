@@ -35,6 +35,9 @@ export type ServiceChanges = Partial<Omit<Service, 'id' | 'serviceId' | 'clientI
 
 const TABLE = 'services';
 
+/** A service as the VM reconcile reads it (events/vm-reconcile.ts). */
+export type VmReconcileTarget = Pick<Service, 'id' | 'serviceId' | 'planId' | 'desiredState' | 'actualState' | 'vmName' | 'vmHost'> & { vmId: string };
+
 export interface ServiceSearch {
   q?: string;
   state?: ActualState;
@@ -223,6 +226,44 @@ export class ServicesRepository {
       row[COLUMNS[key as keyof ServiceChanges]] = key === 'sshKeys' ? (Array.isArray(value) && value.length > 0 ? JSON.stringify(value) : null) : value;
     }
     await trx(TABLE).where({ id }).update(row);
+  }
+
+  /**
+   * Writes `changes` only if the service is still in `expect` (its actual state and VM id as read before): the VM
+   * reconcile read both before it listed the engine's VMs, and a job that moved the service on meanwhile (a terminate
+   * that removed the VM, a re-provision) knows better. True when the row was written.
+   */
+  async updateIf(id: number, expect: { actualState: ActualState; vmId: string | null }, changes: ServiceChanges, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<boolean> {
+    const row: Record<string, unknown> = { updated_at: now };
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined || key === 'sshKeys') continue;
+      row[COLUMNS[key as keyof ServiceChanges]] = value;
+    }
+    const q = trx(TABLE).where({ id, actual_state: expect.actualState });
+    if (expect.vmId === null) q.whereNull('vm_id');
+    else q.andWhere('vm_id', expect.vmId);
+    return (await q.update(row)) === 1;
+  }
+
+  /**
+   * What the VM reconcile compares with the engine's list: services that should have a VM and no job is changing
+   * (active, suspended), and those already found without one (vm_missing). Only the columns it reads.
+   */
+  async listForVmReconcile(): Promise<VmReconcileTarget[]> {
+    const rows = (await this.knex(TABLE)
+      .select('id', 'service_id', 'desired_state', 'actual_state', 'vm_id', 'vm_name', 'vm_host', 'plan_id')
+      .whereNotNull('vm_id')
+      .whereIn('actual_state', ['active', 'suspended', 'vm_missing'])) as Array<Pick<ServiceRow, 'id' | 'service_id' | 'desired_state' | 'actual_state' | 'vm_id' | 'vm_name' | 'vm_host' | 'plan_id'>>;
+    return rows.map((r) => ({
+      id: readNumber(r.id),
+      serviceId: String(r.service_id),
+      planId: readNumber(r.plan_id),
+      desiredState: r.desired_state,
+      actualState: r.actual_state,
+      vmId: r.vm_id as string,
+      vmName: r.vm_name,
+      vmHost: r.vm_host,
+    }));
   }
 
   /** Live services that have a VM (not terminated): the VMs that are ours. */

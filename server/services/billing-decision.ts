@@ -22,6 +22,8 @@ export type Decision =
       changes?: ServiceChanges;
       /** The service as it will be after the write, for the answer; undefined when there is none. */
       service?: Pick<Service, 'desiredState' | 'actualState'>;
+      /** A vm_missing service is built again (service.create): the caller seals the order's password for it. */
+      rebuild?: boolean;
     };
 
 export interface DecisionInput {
@@ -43,6 +45,7 @@ export const messages = {
   clientMismatch: (s: string, c: string) => `Service ${s} does not belong to client ${c}; nothing was changed.`,
   clusterMismatch: (from: string, to: string) =>
     `The new plan runs in cluster ${to}, the current one in ${from}; moving a VPS between clusters is not supported yet.`,
+  rebuild: (s: string) => `The VM of service ${s} had been removed outside the bridge; a new VPS is built from the plan's template (its data is not restored).`,
   reused: (id: string) => `Webhook id ${id} was already used for a different body.`,
   unknownOs: (os: string, plan: Plan) =>
     plan.osOptions.length === 0
@@ -111,6 +114,12 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
       if (service.actualState === 'failed') {
         // The panel's "create" button again after a failure (fixed template, freed capacity): try once more.
         return change(service, { desiredState: 'active', lastEventAt: eventAt }, { note: 'The service had failed; provisioning is tried again.' });
+      }
+      if (service.actualState === 'vm_missing') {
+        // Its VM was removed outside the bridge (the VM reconcile found it gone). Create again means: build a new VPS
+        // under the same service, name and addresses, from the plan's template — an empty one; the old disk is gone.
+        const rebuilt = change(service, { desiredState: 'active', actualState: 'pending', lastError: null, lastEventAt: eventAt, ...(event.data.ssh_keys ? { sshKeys: event.data.ssh_keys } : {}) }, { note: messages.rebuild(serviceId) });
+        return { ...rebuilt, rebuild: true } as Decision;
       }
       return { kind: 'accept', applied: false, note: 'The service exists already; nothing changed.', service };
     }

@@ -206,7 +206,10 @@ export class BillingEventService {
         continue;
       }
       if (decision.insert) inserts.push(this.withSealedPassword(decision.insert, event));
-      if (decision.changes && service) await this.d.services.update(service.id, decision.changes, now, trx);
+      if (decision.changes && service) {
+        const changes = decision.rebuild ? { ...decision.changes, ...this.passwordFor(service.serviceId, event, decision.changes.sshKeys ?? service.sshKeys) } : decision.changes;
+        await this.d.services.update(service.id, changes, now, trx);
+      }
       if (decision.applied && service) jobs.push(reconcile(service.id));
       answers.push({ item, index, applied: decision.applied, ...(decision.note ? { note: decision.note } : {}), ...(decision.service ? { state: decision.service } : {}) });
     }
@@ -243,12 +246,17 @@ export class BillingEventService {
    * key (the customer must be able to log in; the panel gets it once, in service.active).
    */
   private withSealedPassword(insert: NewService, event: BillingEvent): NewService {
-    if (event.type !== 'service.create') return insert;
+    return { ...insert, ...this.passwordFor(insert.serviceId, event, event.type === 'service.create' ? (event.data.ssh_keys ?? []) : []) };
+  }
+
+  /** The sealed password of a create (a new order, or the rebuild of a vm_missing service, which keeps its keys). */
+  private passwordFor(serviceId: string, event: BillingEvent, keys: readonly string[]): { sealedPassword?: string; passwordGenerated?: boolean } {
+    if (event.type !== 'service.create') return {};
     const given = event.data.password;
-    const generate = given === undefined && (event.data.ssh_keys ?? []).length === 0;
+    const generate = given === undefined && keys.length === 0;
     const plain = given ?? (generate ? randomPassword() : undefined);
-    if (plain === undefined) return insert;
-    return { ...insert, sealedPassword: this.d.secrets.seal(plain, passwordContext(insert.serviceId)), passwordGenerated: generate };
+    if (plain === undefined) return {};
+    return { sealedPassword: this.d.secrets.seal(plain, passwordContext(serviceId)), passwordGenerated: generate };
   }
 
   /**

@@ -90,16 +90,21 @@ export class ProvisioningService {
   private async ensureActive(ctx: JobContext, service: Service, plan: Plan): Promise<void> {
     if (service.actualState === 'pending' || service.actualState === 'failed') await this.save(ctx, service, { actualState: 'provisioning', lastError: null });
     let vm = await this.locate(ctx, service);
+    // A VM removed outside the bridge is not silently rebuilt by an unsuspend or a plan change: the customer's data went
+    // with it. Only service.create does that (billing-decision.ts); until then the service stays vm_missing.
+    if (service.actualState === 'vm_missing' && !vm) return;
     if (service.actualState === 'suspending') vm = await this.settleInterruptedSuspend(ctx, service, vm);
     // Only a suspension the panel was told of is undone by an unsuspend; one that never took effect is no transition.
     const wasSuspended = service.actualState === 'suspended';
     const network = await this.d.addresses.heldBy(service.id);
+    // A VM made by this job gets its first boot (NIC, disk size, address check), also when it replaces a missing one.
+    const fresh = !vm;
     if (!vm) vm = await this.create(ctx, service, plan, network);
     if (vm.status === 'image_locked') vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, this.d.timings.createTimeoutMs));
     // A terminate or suspend that arrived meanwhile is handled by the follow-up job; do not boot a VM about to go.
     if (await this.desiredChanged(service)) return;
     vm = await this.ensureConfig(ctx, vm, plan);
-    const nic = await this.prepareFirstBoot(ctx, service, plan, vm, network);
+    const nic = await this.prepareFirstBoot(ctx, service, plan, vm, network, fresh);
     if (!RUNNING.has(vm.status)) {
       try {
         await this.d.ovirt.startVm(vm.id, this.call(ctx));
@@ -108,7 +113,7 @@ export class ProvisioningService {
       }
     }
     vm = await this.d.ovirt.waitForVmStatus(vm.id, ['up'], this.wait(ctx, this.d.timings.bootTimeoutMs));
-    if (service.activatedAt === null) await this.d.setup.checkReportedAddresses(vm, nic, network, this.call(ctx));
+    if (service.activatedAt === null || fresh) await this.d.setup.checkReportedAddresses(vm, nic, network, this.call(ctx));
     const vmHost = await this.hostName(vm);
     const type: CallbackType | undefined = service.actualState === 'active' ? undefined : wasSuspended ? 'service.unsuspended' : 'service.active';
     const activatedAt = service.activatedAt ?? this.d.clock.now();
@@ -123,8 +128,8 @@ export class ProvisioningService {
    * Before the first start only: the NIC on the pool's vNIC profile and the boot disk at the plan's size (cloud-init
    * went in with the create). Later starts (unsuspend, a retried boot after activation) leave the VM as it is.
    */
-  private async prepareFirstBoot(ctx: JobContext, service: Service, plan: Plan, vm: Vm, network: ServiceNetwork | undefined) {
-    if (service.activatedAt !== null) return undefined;
+  private async prepareFirstBoot(ctx: JobContext, service: Service, plan: Plan, vm: Vm, network: ServiceNetwork | undefined, fresh: boolean) {
+    if (service.activatedAt !== null && !fresh) return undefined;
     try {
       const nic = await this.d.setup.ensureNic(vm, network, this.call(ctx));
       if (!RUNNING.has(vm.status)) {
@@ -139,6 +144,8 @@ export class ProvisioningService {
 
   private async ensureSuspended(ctx: JobContext, service: Service): Promise<void> {
     let vm = await this.locate(ctx, service);
+    // Nothing runs to suspend; the service stays vm_missing (the panel knows from service.failed).
+    if (service.actualState === 'vm_missing' && !vm) return;
     if (vm?.status === 'image_locked') vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, this.d.timings.createTimeoutMs));
     if (vm && vm.status !== 'down') {
       await this.save(ctx, service, { actualState: 'suspending' });

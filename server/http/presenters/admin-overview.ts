@@ -4,7 +4,19 @@ import { ACTUAL_STATES } from '../../domain/service';
 import { defaultClass } from '../../domain/sla-rules';
 import type { AdminOverview } from '../../services/admin-overview';
 
-const STATE_TONE: Record<string, string> = { active: 'ok', failed: 'bad', pending: 'neutral', provisioning: 'neutral', suspended: 'neutral', terminated: 'neutral' };
+const STATE_TONE: Record<string, string> = { active: 'ok', failed: 'bad', vm_missing: 'bad', pending: 'neutral', provisioning: 'neutral', suspended: 'neutral', terminated: 'neutral' };
+
+/**
+ * The banner for services whose VM is gone from the engine (issue 22, item 1): nothing else on the page would say
+ * that a customer has no VPS. Null when there is none.
+ */
+function vmMissingBanner(count: number) {
+  if (count === 0) return null;
+  return {
+    text: `${count} ${count === 1 ? 'service has' : 'services have'} lost ${count === 1 ? 'its VM' : 'their VMs'}: gone from the engine though the bridge was not asked to remove ${count === 1 ? 'it' : 'them'}. The panel was told (service.failed, error vm_missing); its Create builds a new VPS, its Terminate ends the service.`,
+    href: '/admin/services?state=vm_missing',
+  };
+}
 
 export function presentAdminOverview(o: AdminOverview) {
   const now = o.now.getTime();
@@ -19,6 +31,7 @@ export function presentAdminOverview(o: AdminOverview) {
     }),
     jobs: (['queued', 'running', 'dead'] as const).map((state) => ({ state, count: o.jobs[state], tone: state === 'dead' && o.jobs.dead > 0 ? 'bad' : 'neutral', href: `/admin/jobs?state=${state}` })),
     plans: o.plans,
+    vmMissing: vmMissingBanner(o.services.vm_missing ?? 0),
     events: ageSeconds === null
       ? { text: 'The engine\u2019s events have not been read yet.', tone: 'warn' }
       : { text: `Engine events last read ${formatDuration(ageSeconds)} ago.`, tone: ageSeconds > 120 ? 'warn' : 'ok' },

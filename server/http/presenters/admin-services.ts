@@ -12,7 +12,7 @@ import { formatMonthKey, formatPercent, formatPlainPercent, toneFor } from './cl
 
 export const SERVICES_PER_PAGE = 50;
 
-const STATE_TONE: Record<string, string> = { active: 'ok', failed: 'bad' };
+const STATE_TONE: Record<string, string> = { active: 'ok', failed: 'bad', vm_missing: 'bad' };
 const JOB_TONE: Record<string, string> = { succeeded: 'ok', dead: 'bad', running: 'warn', queued: 'neutral', cancelled: 'neutral' };
 const SEVERITY_TONE: Record<string, string> = { normal: 'neutral', warning: 'warn', error: 'bad', alert: 'bad' };
 const WINDOW_LABEL: Record<WindowName, string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days' };

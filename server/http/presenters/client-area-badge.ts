@@ -32,6 +32,8 @@ export function stateBadge(report: ServiceUptimeReport): Badge {
       return { text: 'Cancelled', tone: 'neutral', detail: null };
     case 'failed':
       return { text: 'Setup failed', tone: 'bad', detail: 'Your provider has been told and will contact you.' };
+    case 'vm_missing':
+      return { text: 'Unavailable', tone: 'bad', detail: 'Your VPS is gone from the virtualization platform. Your provider has been told and will contact you.' };
   }
   if (open) {
     switch (open.cause) {
