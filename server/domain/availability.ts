@@ -75,6 +75,22 @@ export function uptimePercent(ms: Milliseconds, unknownCountsAsDown: boolean): n
   return (100 * up) / base;
 }
 
+/** Decimals an uptime figure is told with: the panel's API and the client area give the same number (issue 22, item 6). */
+export const TOLD_DECIMALS = 3;
+
+/**
+ * An uptime figure as it is told to people and panels: floored to `decimals`, never rounded up, so 99.9996 % is not
+ * "100" and a figure never reads better than the one the SLA is judged on; exactly 100 only when nothing counted.
+ * Null stays null (nothing measured).
+ */
+export function toldPercent(percent: number | null, decimals = TOLD_DECIMALS): number | null {
+  if (percent === null || !Number.isFinite(percent)) return null;
+  if (percent >= 100) return 100;
+  const scale = 10 ** decimals;
+  // The epsilon keeps binary noise (99.982 stored as 99.98199999…) from losing a digit.
+  return Math.floor(Math.max(0, percent) * scale + 1e-7) / scale;
+}
+
 /** The breakdown of a period in whole seconds with its uptime. */
 export function breakdown(spans: readonly Span[], from: number, to: number, active: ActiveWindow, unknownCountsAsDown: boolean): SecondsBreakdown {
   const ms = measureMs(spans, from, to, active);

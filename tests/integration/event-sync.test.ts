@@ -107,7 +107,8 @@ describe.each(databaseKinds)('event sync on %s', (kind) => {
   let w: UptimeWorld;
   let b: Container;
   beforeEach(async () => {
-    w = await startUptimeWorld('mysql');
+    // Host names are checked below; customers see them only when the provider shows them (the default hides them).
+    w = await startUptimeWorld('mysql', { env: { CLIENT_HOST_NAMES: 'show' } });
     const config = testConfig({ DATABASE_URL: w.t.db.url, ...UPTIME_ENV });
     b = createContainer(config, { knex: createKnex(w.t.db.target), clock: w.clock, logger: createLogger('silent'), engine: engineTarget(w.sim) });
   }, 60_000);

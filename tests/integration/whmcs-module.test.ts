@@ -545,7 +545,8 @@ d.each(databaseKinds)('the WHMCS client area after a host failure on %s', (kind)
   beforeAll(async () => {
     needPhp();
     // The bridge on the simulator's manual clock: a failover plays out in milliseconds (tests/helpers/uptime-world.ts).
-    w = await startUptimeWorld(kind);
+    // This provider shows host names to customers (the default hides them), so the summary below names the host.
+    w = await startUptimeWorld(kind, { env: { CLIENT_HOST_NAMES: 'show' } });
     const { server, url } = await listen(w.t);
     bridge = server;
     at = { bridgeUrl: url, stateDir: mkdtempSync(path.join(tmpdir(), 'obh-whmcs-')) };

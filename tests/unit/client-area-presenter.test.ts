@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 /**
  * The client-area presenter: the words, numbers, colours and chart geometry a customer sees, without a browser.
  * Most cases start from the year-old fixture VPS and change one thing.
@@ -225,6 +226,39 @@ describe('state badge', () => {
     expect(hostFailure.badge.text).toBe('Restarting after a host failure');
   });
 
+  it('says plainly that a VPS waiting for room is down, with no "no action needed" and no "restarted automatically"', () => {
+    const waiting: Incident = {
+      ...openHa,
+      cause: 'waiting_for_room',
+      failedHost: null,
+      steps: [
+        { at: openHa.startedAt, kind: 'host_fenced', hosts: [], count: 1 },
+        { at: new Date(openHa.startedAt.getTime() + 5000), kind: 'no_room', hosts: [], count: 3 },
+      ],
+    };
+    const page = presentClientServicePage(buildUptimeReport({ vmStatus: 'down', incidents: [waiting, ...FIXTURE_INCIDENTS] }));
+    expect(page.badge).toMatchObject({ text: 'Down — waiting for room on another host', tone: 'bad' });
+    expect(page.badge.detail).toMatch(/^The server your VPS ran on failed, and no other server has room to start it yet\. Your provider has been alerted/);
+    expect(page.incidents[0]).toMatchObject({ causeLabel: 'Down — no host has room to restart it yet', countsText: 'Counted as downtime' });
+    expect(page.incidents[0]?.steps.map((s) => s.text)).toEqual([
+      'The host running your VPS was powered off by its power management (fenced); your VPS was marked down',
+      'No host had room to restart your VPS; the engine keeps trying and your provider has been alerted (3 attempts so far)',
+    ]);
+    const words = JSON.stringify([page.badge, page.incidents[0]]);
+    expect(words).not.toMatch(/no action is needed|restarted automatically on another host|restarting automatically/i);
+  });
+
+  it('tells an admin stop inside an announced window, and a VPS that kept running while its host was out of contact', () => {
+    const stop: Incident = { ...openHa, cause: 'admin_stop', timeClass: 'excluded', countedSeconds: 0, maintenanceWindow: { title: 'Kernel updates', message: 'Hosts reboot one by one.' } };
+    const page = presentClientServicePage(buildUptimeReport({ vmStatus: 'down', incidents: [stop] }));
+    expect(page.badge).toMatchObject({ text: 'Stopped for announced maintenance', detail: 'Kernel updates. Hosts reboot one by one.' });
+    expect(page.incidents[0]?.countsText).toBe('Announced maintenance — not counted against the SLA');
+    const lost: Incident = { ...openHa, cause: 'host_contact_lost', timeClass: 'up', countedSeconds: 0, endedAt: new Date(openHa.startedAt.getTime() + 91_000), durationSeconds: 91 };
+    const kept = presentClientServicePage(buildUptimeReport({ incidents: [lost] }));
+    expect(kept.badge.text).toBe('Running');
+    expect(kept.incidents[0]).toMatchObject({ causeLabel: 'Kept running — the monitoring lost contact with its host', countsText: 'Not downtime — your VPS kept running', countsTone: 'ok' });
+  });
+
   it.each([
     [{ state: 'active', vmStatus: 'up' }, 'Running', 'ok'],
     [{ state: 'active', vmStatus: 'down' }, 'Down', 'bad'],
@@ -287,8 +321,29 @@ describe('uptime figures', () => {
       ['Last 24 hours', '100 %', 'no downtime', null],
       ['Last 7 days', '99.974 %', 'down 2 min 33 s', null],
       ['Last 30 days', '99.994 %', 'down 2 min 33 s', null],
-      ['Last 90 days', '99.943 %', 'down 1 h 11 min', 'unknown 47 min 12 s'],
+      ['Last 90 days', '99.943 %', 'down 1 h 11 min', 'unknown 47 min 12 s, left out'],
     ]);
+  });
+
+  it('never says "no downtime" beside a figure below 100 %, even for less than a second or unknown time that counts (property)', () => {
+    const base = buildUptimeReport();
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 86_400_000 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 5000 }), fc.boolean(), (measuredMs, downMs, unknownMs, strict) => {
+        const measured = 86_400 - Math.round(measuredMs / 1000) % 3600;
+        const down = downMs / 1000;
+        const unknown = unknownMs / 1000;
+        const baseSeconds = measured - (strict ? 0 : unknown);
+        const uptime = baseSeconds > 0 ? (100 * (baseSeconds - down - (strict ? unknown : 0))) / baseSeconds : null;
+        const w24 = { ...base.windows[0]!, measuredSeconds: measured, downSeconds: Math.round(down), unknownSeconds: Math.round(unknown), uptimePercent: uptime };
+        const report = { ...base, plan: { ...base.plan, unknownCountsAsDown: strict }, windows: [w24, ...base.windows.slice(1)] };
+        const card = presentClientServicePage(report).figures[0]!;
+        if (card.value !== '100 %') expect(card.downText).not.toBe('no downtime');
+        if (card.downText === 'no downtime') expect(card.value).toBe('100 %');
+      }),
+      { numRuns: 500, seed: 2026126 },
+    );
+    const tiny = { ...base.windows[0]!, downSeconds: 0, unknownSeconds: 0, uptimePercent: 99.9995 };
+    expect(presentClientServicePage({ ...base, windows: [tiny, ...base.windows.slice(1)] }).figures[0]).toMatchObject({ value: '99.999 %', downText: 'down less than 1 s' });
   });
 
   it('shows a dash and a note before the VPS ever ran, and "since" for a window it only partly covers', () => {
@@ -303,17 +358,24 @@ describe('SLA and credit', () => {
   it('states this month so far, its allowance and what does not count', () => {
     const { sla } = presentClientServicePage(buildUptimeReport());
     expect(sla).toMatchObject({
-      monthLabel: 'November 2026',
+      monthLabel: 'November 2026 (so far)',
+      uptimeLabel: 'Uptime so far',
+      downtimeLabel: 'Downtime counted so far',
       uptime: '99.968 %',
       targetText: '99.9 %',
       status: { text: 'Met so far', tone: 'ok' },
       creditOwed: false,
-      creditText: 'No credit owed so far',
+      creditText: 'If the month ended now, no credit would be owed',
       downtimeText: '2 min 33 s',
       allowedText: '43 min 12 s',
       budget: { width: 5.9, text: "6 % of a full month's allowance used", tone: 'ok' },
     });
-    expect(sla.excludedNote).toMatch(/do not count as downtime/);
+    expect(sla.excludedNote).toBe(
+      'Planned, and not counted against the SLA: a suspension by the billing panel, a shutdown from inside your VPS or one you asked for, and a stop inside a maintenance window your provider announced.',
+    );
+    expect(sla.adminStopNote).toBe('A stop by your provider\u2019s administrator outside an announced window counts as downtime.');
+    expect(sla.contactLossNote).toMatch(/keeps running, that is not downtime/);
+    expect(sla.inProgressNote).toBe('November 2026 is not over: the uptime and downtime are the figures so far, and no credit is owed until the month ends.');
     expect(sla.unknownNote).toMatch(/left out of the calculation/);
   });
 
@@ -327,7 +389,8 @@ describe('SLA and credit', () => {
 
   it('writes the credit line for a missed month, finished or still running', () => {
     expect(creditText(month())).toBe("Credit owed: 5 % of this month's fee");
-    expect(creditText(month({ sla: { complete: false } }))).toBe("Credit owed so far: 5 % of this month's fee");
+    expect(creditText(month({ sla: { complete: false } }))).toBe("If the month ended now, the credit would be 5 % of this month's fee");
+    expect(creditText(month({ sla: { complete: false, met: true, creditPercent: 0 } }))).toBe('If the month ended now, no credit would be owed');
     expect(creditText(month({ sla: { met: true, creditPercent: 0 } }))).toBe('No credit owed');
     expect(creditText(month({ sla: { creditPercent: 2.5 } }))).toBe("Credit owed: 2.5 % of this month's fee");
   });
@@ -354,7 +417,7 @@ describe('SLA and credit', () => {
     const now = new Date('2026-08-20T12:00:00Z');
     const { sla } = presentClientServicePage(buildUptimeReport({ now }));
     expect(sla.status).toEqual({ text: 'Missed so far', tone: 'bad' });
-    expect(sla.creditText).toBe("Credit owed so far: 5 % of this month's fee");
+    expect(sla.creditText).toBe("If the month ended now, the credit would be 5 % of this month's fee");
     // 1 h 8 min against an allowance of 44 min 38 s: the meter is full and red.
     expect(sla.budget).toEqual({ width: 100, text: "153 % of a full month's allowance used", tone: 'bad' });
   });

@@ -132,8 +132,8 @@ describe('config', () => {
     );
   });
 
-  test('when CLIENT_HOST_NAMES is unset, show or hide, then customers see host names unless it is hide; other values are refused', () => {
-    expect(loadConfig({}).client.hostNames).toBe(true);
+  test('when CLIENT_HOST_NAMES is unset, show or hide, then customers see host names only when it is show; other values are refused', () => {
+    expect(loadConfig({}).client.hostNames).toBe(false);
     expect(loadConfig({ CLIENT_HOST_NAMES: 'show' }).client.hostNames).toBe(true);
     expect(loadConfig({ CLIENT_HOST_NAMES: 'hide' }).client.hostNames).toBe(false);
     expect(problemsOf({ CLIENT_HOST_NAMES: 'no' }).map((p) => p.split(':')[0])).toEqual(['CLIENT_HOST_NAMES']);

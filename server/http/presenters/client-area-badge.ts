@@ -20,6 +20,16 @@ export function stateBadge(report: ServiceUptimeReport): Badge {
   if (open && HOST_FAILURE.has(open.cause)) {
     return { text: 'Restarting after a host failure', tone: 'warn', detail: 'The server your VPS ran on failed. High availability is starting it on another host; no action is needed from you.' };
   }
+  if (open?.cause === 'waiting_for_room') {
+    // Said as it is (issue 22): nothing restarts it until the provider makes room, so no "no action needed" and no
+    // "restarting automatically".
+    const what = open.failedHost !== null || open.steps.some((s) => 'kind' in s && (s.kind === 'host_fenced' || s.kind === 'host_not_responding')) ? 'The server your VPS ran on failed, and no' : 'Your VPS stopped, and no';
+    return {
+      text: 'Down — waiting for room on another host',
+      tone: 'bad',
+      detail: `${what} other server has room to start it yet. Your provider has been alerted and must free or add capacity; it will start as soon as there is room. This time counts as downtime.`,
+    };
+  }
   switch (report.state) {
     case 'pending':
     case 'provisioning':
@@ -42,7 +52,11 @@ export function stateBadge(report: ServiceUptimeReport): Badge {
       case 'customer':
         return { text: 'Shut down from inside', tone: 'neutral', detail: 'The VPS was shut down from inside (by its operating system or a user). Start it again from the billing panel.' };
       case 'planned':
-        return { text: 'Stopped by your provider', tone: 'neutral', detail: null };
+        return { text: 'Stopped through the billing panel', tone: 'neutral', detail: null };
+      case 'admin_stop':
+        return open.maintenanceWindow
+          ? { text: 'Stopped for announced maintenance', tone: 'neutral', detail: `${open.maintenanceWindow.title}. ${open.maintenanceWindow.message}`.trim() }
+          : { text: 'Stopped by your provider', tone: 'warn', detail: 'An administrator of your provider stopped your VPS outside any announced maintenance.' };
       case 'maintenance':
         return { text: 'Running — moving to another host', tone: 'ok', detail: null };
       case 'unknown':

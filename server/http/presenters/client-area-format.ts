@@ -3,6 +3,7 @@
  * uptime tone. Shared by every client-area view model so a number or a date reads the same on every part of the page.
  * Durations are the domain's `formatDuration` (`server/domain/incident-text.ts`), so incident summaries and the page agree.
  */
+import { TOLD_DECIMALS, toldPercent } from '../../domain/availability';
 import { offsetAt, zonedParts } from '../../domain/zoned-time';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'neutral';
@@ -12,16 +13,14 @@ const MONTHS_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'Ju
 
 /**
  * An uptime percentage with a fixed number of decimals: `99.982 %`; exactly `100 %` only when it is 100; `—` when
- * nothing was measured. Rounds down, never up: 99.9996 % is not "100.000 %", and a customer must never see a
- * figure better than the one the SLA is judged on.
+ * nothing was measured. Rounds down, never up (domain/availability.ts `toldPercent`, which the panel's API uses too,
+ * so the page and the API give the same figure): 99.9996 % is not "100.000 %".
  */
-export function formatPercent(percent: number | null | undefined, decimals = 3): string {
-  if (percent === null || percent === undefined || !Number.isFinite(percent)) return '—';
-  if (percent >= 100) return '100 %';
-  const scale = 10 ** decimals;
-  // The epsilon keeps binary noise (99.982 stored as 99.98199999…) from losing a digit.
-  const floored = Math.floor(Math.max(0, percent) * scale + 1e-7) / scale;
-  return `${floored.toFixed(decimals)} %`;
+export function formatPercent(percent: number | null | undefined, decimals = TOLD_DECIMALS): string {
+  const told = toldPercent(percent ?? null, decimals);
+  if (told === null) return '—';
+  if (told >= 100) return '100 %';
+  return `${told.toFixed(decimals)} %`;
 }
 
 /** A target or credit as the contract states it, without padding: `99.9 %`, `99.95 %`, `5 %`. */

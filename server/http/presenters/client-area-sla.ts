@@ -10,12 +10,16 @@ export interface SlaStatus {
 
 export interface SlaBox {
   monthLabel: string;
+  /** `Uptime so far` while the month runs, `Uptime` once it is over. */
+  uptimeLabel: string;
   uptime: string;
   targetText: string;
   status: SlaStatus;
   creditOwed: boolean;
-  /** `Credit owed so far: 5 % of this month's fee` or `No credit owed`. */
+  /** `If the month ended now, the credit would be 5 % of this month's fee`, or once it is over `Credit owed: …`. */
   creditText: string;
+  /** `Downtime counted so far` while the month runs. */
+  downtimeLabel: string;
   downtimeText: string;
   /** Downtime a whole month may have at the target: `43 min 12 s`. */
   allowedText: string;
@@ -23,9 +27,16 @@ export interface SlaBox {
   budget: { width: number; text: string; tone: Tone };
   unknownText: string | null;
   excludedText: string | null;
+  /** What counts and what does not, for this plan (issue 22, item 3). */
   excludedNote: string;
+  /** How an admin's stop counts on this plan. */
+  adminStopNote: string;
+  /** How a lost contact with the host, the VPS running on, counts on this plan. */
+  contactLossNote: string;
   unknownNote: string;
   complete: boolean;
+  /** `The month is not over: these are the figures so far, …`; null once it is over. */
+  inProgressNote: string | null;
 }
 
 export interface PastMonthRow {
@@ -52,10 +63,18 @@ export function slaStatus(month: UptimeMonth): SlaStatus {
   return met ? { text: 'Met so far', tone: 'ok' } : { text: 'Missed so far', tone: 'bad' };
 }
 
-/** The credit line: `Credit owed: 5 % of this month's fee`, `Credit owed so far: …`, or `No credit owed`. */
+/**
+ * The credit line. A finished month: `Credit owed: 5 % of this month's fee` or `No credit owed`. A month in progress
+ * owes nothing yet; it says what the credit would be if the month ended now (issue 22, item 6).
+ */
 export function creditText(month: UptimeMonth): string {
-  if (month.sla.creditPercent <= 0) return month.sla.complete ? 'No credit owed' : 'No credit owed so far';
-  return `Credit owed${month.sla.complete ? '' : ' so far'}: ${formatPlainPercent(month.sla.creditPercent)} of this month's fee`;
+  if (!month.sla.complete) {
+    return month.sla.creditPercent > 0
+      ? `If the month ended now, the credit would be ${formatPlainPercent(month.sla.creditPercent)} of this month's fee`
+      : 'If the month ended now, no credit would be owed';
+  }
+  if (month.sla.creditPercent <= 0) return 'No credit owed';
+  return `Credit owed: ${formatPlainPercent(month.sla.creditPercent)} of this month's fee`;
 }
 
 /** The downtime a full calendar month may have at the target (DST's hour either way is ignored: 3.6 s at 99.9 %). */
@@ -77,19 +96,32 @@ export function presentSla(report: ServiceUptimeReport): SlaBox {
   const target = m.sla.targetPercent;
   const allowed = allowedSeconds(m.month, target);
   const counted = m.downSeconds + (report.plan.unknownCountsAsDown ? m.unknownSeconds : 0);
+  const plan = report.plan;
   return {
-    monthLabel: formatMonthKey(m.month),
+    monthLabel: formatMonthKey(m.month) + (m.sla.complete ? '' : ' (so far)'),
+    uptimeLabel: m.sla.complete ? 'Uptime' : 'Uptime so far',
     uptime: formatPercent(m.uptimePercent),
     targetText: formatPlainPercent(target),
     status: slaStatus(m),
     creditOwed: m.sla.creditPercent > 0,
     creditText: creditText(m),
+    downtimeLabel: m.sla.complete ? 'Downtime counted' : 'Downtime counted so far',
     downtimeText: formatDuration(counted),
     allowedText: formatDuration(allowed),
     budget: budgetMeter(counted, allowed),
     unknownText: m.unknownSeconds > 0 ? formatDuration(m.unknownSeconds) : null,
     excludedText: m.excludedSeconds > 0 ? formatDuration(m.excludedSeconds) : null,
-    excludedNote: 'Planned downtime (maintenance your provider announced, a suspension by the billing panel) and shutdowns started from inside your VPS do not count as downtime.',
+    excludedNote:
+      'Planned, and not counted against the SLA: a suspension by the billing panel, a shutdown from inside your VPS or one you asked for, and a stop inside a maintenance window your provider announced.',
+    adminStopNote: plan.unannouncedAdminStopsExcluded
+      ? 'A stop by your provider\u2019s administrator outside an announced window is not counted either, as your plan says.'
+      : 'A stop by your provider\u2019s administrator outside an announced window counts as downtime.',
+    contactLossNote: plan.contactLossCountsAsDown
+      ? 'When your provider\u2019s monitoring loses contact with the server your VPS runs on, that time counts as downtime, in your favour, even if your VPS kept running.'
+      : 'When your provider\u2019s monitoring loses contact with the server your VPS runs on but your VPS keeps running, that is not downtime.',
+    inProgressNote: m.sla.complete
+      ? null
+      : `${formatMonthKey(m.month)} is not over: the uptime and downtime are the figures so far, and no credit is owed until the month ends.`,
     unknownNote: report.plan.unknownCountsAsDown
       ? 'Time the monitoring could not see counts as downtime, in your favour.'
       : 'Time the monitoring could not see is left out of the calculation: it counts neither as up nor as down.',

@@ -31,7 +31,7 @@ export interface UptimeFigure {
   value: string;
   measured: boolean;
   tone: Tone;
-  /** `down 2 min 33 s`, `no downtime`; null when not measured. */
+  /** `down 2 min 33 s`; `no downtime` only beside 100 %; null when not measured. */
   downText: string | null;
   /** `unknown 4 min 10 s` when the monitoring has a gap; null otherwise. */
   unknownText: string | null;
@@ -109,10 +109,21 @@ function presentFigure(name: WindowName, label: string, w: UptimeWindow | undefi
     value: formatPercent(w.uptimePercent),
     measured: true,
     tone: toneFor(w.uptimePercent, target),
-    downText: w.downSeconds > 0 ? `down ${formatDuration(w.downSeconds)}` : 'no downtime',
-    unknownText: w.unknownSeconds > 0 ? `unknown ${formatDuration(w.unknownSeconds)}` : null,
+    downText: downText(w, report.plan.unknownCountsAsDown),
+    unknownText: w.unknownSeconds > 0 ? `unknown ${formatDuration(w.unknownSeconds)}${report.plan.unknownCountsAsDown ? ', counted as down' : ', left out'}` : null,
     note: since ? `since ${formatDate(since, report.plan.timeZone)}` : null,
   };
+}
+
+/**
+ * What a figure's card says under the percentage. "No downtime" only beside 100 %: a figure below it has counted
+ * seconds (down, or unknown time that counts as down), even when they are fewer than one whole second (issue 22,
+ * item 6: the 24 h card said "no downtime" beside 99.998 %).
+ */
+function downText(w: UptimeWindow, unknownCountsAsDown: boolean): string {
+  if (w.uptimePercent !== null && w.uptimePercent >= 100) return 'no downtime';
+  const counted = w.downSeconds + (unknownCountsAsDown ? w.unknownSeconds : 0);
+  return counted > 0 ? `down ${formatDuration(counted)}` : 'down less than 1 s';
 }
 
 /** Older than this, the figures may miss a recent outage, and the page says so. */

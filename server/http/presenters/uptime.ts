@@ -1,9 +1,11 @@
-/** Uptime as the billing panel reads it (JSON, snake_case). Percentages are rounded to 4 decimals. */
+/** Uptime as the billing panel reads it (JSON, snake_case). Percentages are floored to 3 decimals, as the client area shows them. */
+import { toldPercent } from '../../domain/availability';
 import { stepSentence } from '../../domain/incident-text';
 import type { SecondsBreakdown, ServiceUptimeReport, UptimeMonth } from '../../domain/uptime-report';
 import type { MonthlyUptime } from '../../services/uptime-reports';
 
-const pct = (p: number | null) => (p === null ? null : Math.round(p * 10_000) / 10_000);
+/** As the client area tells it: floored to 3 decimals, never rounded up (issue 22, item 6). */
+const pct = (p: number | null) => toldPercent(p);
 
 function seconds(b: SecondsBreakdown) {
   return {
