@@ -44,6 +44,8 @@ import { SecretBox } from './crypto/secret-box';
 import { IpAllocation } from './services/ip-allocation';
 import { IpPools } from './services/ip-pools';
 import { MaintenanceWindows } from './services/maintenance-windows';
+import { IncidentNotices } from './services/incident-notices';
+import { IncidentNoticesRepository } from './repositories/incident-notices';
 import { MaintenanceWindowsRepository as MaintenanceAnnouncementsRepository } from './repositories/maintenance-windows';
 import { PlanService } from './services/plans';
 import { VpsSetup } from './services/vps-setup';
@@ -191,6 +193,25 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     const linksPurged = (await ssoTokens.purge(new Date(now - DAY))) + (await adminAccounts.purge()) + (await clientSessions.purge());
     if (deliveriesPurged + jobsPurged + linksPurged > 0) logger.info({ deliveriesPurged, jobsPurged, linksPurged }, 'housekeeping');
   };
+  // Incident notices (issue 22, item 4): a sweep whichever instance finds it due; its compare-and-sets make a sweep
+  // safe to run anywhere, on several instances at once, before and after a change of event leader. Only with a panel
+  // to tell: without BILLING_CALLBACK_URL there is nobody to send a notice to.
+  const incidentNotices = new IncidentNotices({
+    knex,
+    notices: new IncidentNoticesRepository(knex),
+    services: servicesRepo,
+    // The customer's own report decides what counts and words it; `container` is built below, before any sweep runs.
+    report: (service) => container.uptime.forService(service, undefined, config.client.hostNames),
+    callbacks,
+    clock,
+    logger: logger.child({ component: 'incident-notices' }),
+  });
+  if (callbacks.enabled) {
+    periodicTasks.push({ name: 'incident_notices', everyMs: config.events.pollMs, job: { kind: 'incident_notices', dedupeKey: 'sweep:incident_notices' } });
+  }
+  handlers.incident_notices = async () => {
+    await incidentNotices.sweep();
+  };
   if (capacity) {
     periodicTasks.push({ name: 'drift_sweep', everyMs: config.capacity.driftSweepMs, job: { kind: 'drift_sweep', dedupeKey: 'sweep:drift' } });
     handlers.drift_sweep = async () => {
@@ -310,7 +331,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     },
   ]);
 
-  return {
+  const container: Container = {
     config,
     logger,
     clock,
@@ -366,4 +387,5 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       await knex.destroy();
     },
   };
+  return container;
 }

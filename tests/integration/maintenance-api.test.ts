@@ -63,7 +63,7 @@ describe.each(databaseKinds)('admin maintenance API on %s', (kind) => {
 
   beforeEach(async () => {
     clock.set(NOW);
-    t = await createTestApp(kind, { clock, env: { BILLING_CALLBACK_URL: 'http://panel.test/callback' } });
+    t = await createTestApp(kind, { clock, env: { BILLING_CALLBACK_URL: 'http://panel.test/callback', CLIENT_HOST_NAMES: 'show' } });
     await seed();
   });
   afterEach(async () => {

@@ -14,6 +14,7 @@ import { cookieSpec, readCookies } from '../middleware/cookies';
 import { adminClusterPages } from './admin-pages/clusters';
 import { adminJobPages } from './admin-pages/jobs';
 import { adminIpPoolPages } from './admin-pages/ip-pools';
+import { adminMaintenancePages } from './admin-pages/maintenance';
 import { adminIncidentPages } from './admin-pages/incidents';
 import { adminOverviewPage } from './admin-pages/overview';
 import { adminPlanPages } from './admin-pages/plans';
@@ -106,6 +107,7 @@ export function adminConsoleRouter(c: Container): Router {
   router.use('/services', adminServicePages(c));
   router.use('/jobs', adminJobPages(c));
   router.use('/ip-pools', adminIpPoolPages(c));
+  router.use('/maintenance', adminMaintenancePages(c));
   router.use('/incidents', adminIncidentPages(c));
   return router;
 }

@@ -45,6 +45,9 @@ export const maintenanceBody = z
     message: paragraphs(MAX_MESSAGE),
   })
   .strict()
+  // Reported with the shape's problems, so one answer names them all; the rules that need the clock (not in the
+  // past) are the service's.
+  .refine((b) => Date.parse(b.ends_at) > Date.parse(b.starts_at), { path: ['ends_at'], message: 'must be after starts_at' })
   .transform(
     (b): MaintenanceWindowInput => ({
       title: b.title,
