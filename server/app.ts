@@ -23,6 +23,7 @@ import { adminMaintenanceRouter } from './http/routes/admin-maintenance';
 import { adminConsoleRouter } from './http/routes/admin-console';
 import { clientAreaRouter } from './http/routes/client-area';
 import { servicesRouter } from './http/routes/services';
+import { adminActionsRouter, panelActionsRouter } from './http/routes/service-actions';
 import { uptimeRouter } from './http/routes/uptime';
 import { webhooksRouter } from './http/routes/webhooks';
 import { healthRouter } from './http/routes/health';
@@ -136,7 +137,9 @@ export function createApp(c: Container): Express {
   api.use('/admin/maintenance', adminMaintenanceRouter(c.maintenance, c.clock, c.config.publicUrl));
   api.use('/admin/jobs', adminJobsRouter(c.jobs));
   api.use('/admin', adminCapacityRouter(c.capacity));
+  api.use('/admin/services', adminActionsRouter(c.serviceActions, c.vpsAccess, c.config.publicUrl));
   api.use('/services', requireBillingKey(c.config.secrets.billingApiKey), servicesRouter(c.serviceQueries, c.uptime, c.clientSso));
+  api.use('/services', panelActionsRouter(c.serviceActions, c.vpsAccess, c.config.publicUrl));
   api.use('/uptime', requireBillingKey(c.config.secrets.billingApiKey), uptimeRouter(c.uptime));
   api.use('/capacity', requireBillingKey(c.config.secrets.billingApiKey), billingCapacityRouter(c.capacity));
   app.use('/api/v1', api);

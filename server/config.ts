@@ -61,6 +61,12 @@ export interface Config {
     readonly shutdownTimeoutMs: number;
     readonly pollMs: number;
   };
+  /** Power, reinstall and console actions on a VPS (issue 18): a per-service limit counted in the database. */
+  readonly actions: {
+    /** Actions one service may ask for within the window (0: no limit). */
+    readonly limitPerService: number;
+    readonly limitWindowSeconds: number;
+  };
   readonly capacity: {
     readonly vcpuRatio: number;
     readonly hostMemoryReserveMib: number;
@@ -190,6 +196,8 @@ const schema = z.object({
   PROVISION_BOOT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(600_000)),
   PROVISION_SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(120_000)),
   PROVISION_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(60_000).default(2000)),
+  ACTION_LIMIT_PER_SERVICE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10_000).default(10)),
+  ACTION_LIMIT_WINDOW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(600)),
   CAPACITY_VCPU_RATIO: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(64).default(4)),
   CAPACITY_HOST_RESERVE_MIB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(0)),
   CAPACITY_FAILOVER_HOSTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(8).default(1)),
@@ -403,6 +411,7 @@ export function loadConfig(env: Env): Config {
       shutdownTimeoutMs: e.PROVISION_SHUTDOWN_TIMEOUT_MS,
       pollMs: e.PROVISION_POLL_MS,
     },
+    actions: { limitPerService: e.ACTION_LIMIT_PER_SERVICE, limitWindowSeconds: e.ACTION_LIMIT_WINDOW_SECONDS },
     capacity: {
       vcpuRatio: e.CAPACITY_VCPU_RATIO,
       hostMemoryReserveMib: e.CAPACITY_HOST_RESERVE_MIB,

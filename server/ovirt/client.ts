@@ -34,6 +34,7 @@ import type {
   VmInitialization,
   VmStatistics,
 } from './types';
+import { VmConsoleApi } from './vm-console';
 import { VmDevicesApi } from './vm-devices';
 
 const MIB = 1024 * 1024;
@@ -57,6 +58,8 @@ export interface WaitOptions {
 export class OvirtClient {
   /** NICs, vNIC profiles, disk attachments and guest-reported addresses. */
   readonly devices: VmDevicesApi;
+  /** Graphics consoles, the remote-viewer file, statistics with their history (issue 18). */
+  readonly consoles: VmConsoleApi;
 
   constructor(
     private readonly t: OvirtTransport,
@@ -64,6 +67,7 @@ export class OvirtClient {
     private readonly now: () => number = Date.now,
   ) {
     this.devices = new VmDevicesApi(t, sleep, now);
+    this.consoles = new VmConsoleApi(t);
   }
 
   /** Engine product and version; doubles as the reachability probe. */

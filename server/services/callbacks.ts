@@ -16,7 +16,7 @@ import { retryAfterMs } from '../ovirt/backoff';
 import type { WebhookSigner } from '../webhooks/signature';
 import type { ServiceNetwork } from './ip-allocation';
 
-export type CallbackType = 'service.active' | 'service.failed' | 'service.suspended' | 'service.unsuspended' | 'service.terminated';
+export type CallbackType = 'service.active' | 'service.failed' | 'service.suspended' | 'service.unsuspended' | 'service.terminated' | 'service.reinstalled';
 
 /**
  * Notices (issue 22): told to the panel so it can e-mail people, not state changes of a service. The service.* ones
@@ -112,7 +112,8 @@ export class CallbackService {
     const os = plan ? osChoiceFor(plan, service.osKey) : undefined;
     // Re-sealed for the queued callback, so the service row's value (bound to the service) can be erased now.
     const sealed =
-      type === 'service.active' && extras.sealedPassword
+      // A reinstall's made-up password goes to the panel once, like an order's (issue 18).
+      (type === 'service.active' || type === 'service.reinstalled') && extras.sealedPassword
         ? this.d.secrets.seal(this.d.secrets.open(extras.sealedPassword, passwordContext(service.serviceId)), callbackPasswordContext(service.serviceId))
         : undefined;
     const productId = plan?.productId ?? null;

@@ -51,6 +51,11 @@ export class ProvisioningService {
       setup: VpsSetup;
       /** The addresses services hold; released when a service is terminated. */
       addresses: IpAllocation;
+      /**
+       * Whether the VPS is off because its customer (or an admin for them) asked for it (issue 18): a reconcile of an
+       * active service (a plan change, an HA drift fix) leaves such a VPS off rather than starting it.
+       */
+      poweredOffByRequest?: (serviceRowId: number) => Promise<boolean>;
     },
   ) {}
 
@@ -105,6 +110,10 @@ export class ProvisioningService {
     if (await this.desiredChanged(service)) return;
     vm = await this.ensureConfig(ctx, vm, plan);
     const nic = await this.prepareFirstBoot(ctx, service, plan, vm, network, fresh);
+    if (!RUNNING.has(vm.status) && !fresh && service.actualState === 'active' && (await this.d.poweredOffByRequest?.(service.id))) {
+      await this.save(ctx, service, { vmId: vm.id, vmName: vm.name, appliedPlanId: plan.id, lastError: null });
+      return;
+    }
     if (!RUNNING.has(vm.status)) {
       try {
         await this.d.ovirt.startVm(vm.id, this.call(ctx));

@@ -1,0 +1,48 @@
+/** Request bodies of the VPS actions (issue 18): power, reinstall, console; the same for the panel and admins. */
+import { z } from 'zod';
+import { normalizeSshKey, sshKeyProblem } from '../../domain/ssh-key';
+import { POWER_ACTIONS } from '../../domain/service-action';
+
+export const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'must be a billing service id') });
+export const actionParams = serviceParams.extend({ action_id: z.string().regex(/^\d{1,12}$/, 'must be an action id').transform(Number) });
+
+/**
+ * Who the panel acts for: the panel itself (default), or a customer or an admin of the panel, named as the panel
+ * knows them (a client id, a staff user name). Recorded in the action log, never trusted for access.
+ */
+const onBehalf = {
+  requested_by: z.enum(['panel', 'customer', 'admin'], { message: 'must be panel, customer or admin' }).optional(),
+  requester: z.string().min(1).max(200, 'must be at most 200 characters').optional(),
+};
+
+export const powerBody = z
+  .object({ action: z.enum(POWER_ACTIONS, { message: `must be one of ${POWER_ACTIONS.join(', ')}` }), ...onBehalf })
+  .strict();
+
+/** As an order's (webhooks/billing-event.ts): printable, one line, 8-128 characters; sealed at once, never stored in clear. */
+const password = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(128, 'must be at most 128 characters')
+  .refine((s) => !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(s), 'must not contain control characters or line breaks');
+const sshKey = z
+  .string()
+  .max(16_384, 'must be at most 16384 characters')
+  .superRefine((key, ctx) => {
+    const problem = sshKeyProblem(key);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem.reason} (${key.trim().slice(0, 30)}…)` });
+  })
+  .transform(normalizeSshKey);
+
+export const reinstallBody = z
+  .object({
+    os: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be an OS key of the plan, such as debian-12'),
+    password: password.optional(),
+    ssh_keys: z.array(sshKey).max(20, 'at most 20 keys').optional(),
+    ...onBehalf,
+  })
+  .strict();
+
+export const consoleBody = z.object({ ...onBehalf }).strict();
+
+export const actionLogQuery = z.object({ limit: z.coerce.number().int().min(1, 'must be 1-500').max(500, 'must be 1-500').default(100) }).strict();
