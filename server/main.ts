@@ -25,7 +25,15 @@ async function main(): Promise<void> {
   // No engine configured outside production: run the bundled simulator so the whole service can be tried.
   let demo: DemoEngine | undefined;
   const real = configuredEngine(config);
-  if (!real && !config.isProduction) demo = await startDemoEngine(config);
+  if (!real && !config.isProduction) {
+    try {
+      demo = await startDemoEngine(config);
+    } catch (err) {
+      if (!isAddressInUse(err)) throw err;
+      console.error(`oVirt HA Bridge cannot start: port ${config.simulator.port} (SIMULATOR_PORT, the bundled simulator) is already in use. Stop what holds it, or set SIMULATOR_PORT=0 for any free port.`);
+      process.exit(1);
+    }
+  }
   const container = createContainer(config, { engine: real ?? demo?.target });
   const { logger } = container;
   // Handlers go in before anything is printed: a supervisor that reads the banner and at once sends SIGTERM must get a
@@ -75,7 +83,7 @@ async function main(): Promise<void> {
   const engine: BannerFacts['engine'] = real
     ? { kind: 'configured', url: real.url }
     : demo
-      ? { kind: 'simulator', url: demo.simulator.url, scenario: demo.scenario }
+      ? { kind: 'simulator', url: demo.simulator.url, scenario: demo.scenario, controlUrl: demo.simulator.controlUrl, controlToken: demo.simulator.controlToken }
       : { kind: 'none' };
   if (config.jobs.workerEnabled) {
     container.worker.start();
@@ -83,18 +91,27 @@ async function main(): Promise<void> {
   }
   if (config.events.syncEnabled) container.eventSync?.start();
 
-  running = await startHttpServer(createApp(container), {
-    host: config.host,
-    port: config.port,
-    graceMs: config.shutdownGraceMs,
-    logger,
-    maxHeaderBytes: config.http.maxHeaderBytes,
-    beforeClose: () => container.readiness.startDraining(),
-    cleanup: async () => {
-      await container.close();
-      await demo?.simulator.close();
-    },
-  });
+  try {
+    running = await startHttpServer(createApp(container), {
+      host: config.host,
+      port: config.port,
+      graceMs: config.shutdownGraceMs,
+      logger,
+      maxHeaderBytes: config.http.maxHeaderBytes,
+      beforeClose: () => container.readiness.startDraining(),
+      cleanup: async () => {
+        await container.close();
+        await demo?.simulator.close();
+      },
+    });
+  } catch (err) {
+    if (!isAddressInUse(err)) throw err;
+    // One line, not a stack: the usual cause is a second `npm start` (issue 22, item 7).
+    await container.close(0).catch(() => undefined);
+    await demo?.simulator.close();
+    console.error(`oVirt HA Bridge cannot start: ${config.host}:${config.port} is already in use (another npm start?). Stop it, or set PORT in .env to a free port.`);
+    process.exit(1);
+  }
 
   if (stopSignal) {
     stop(stopSignal);
@@ -103,6 +120,10 @@ async function main(): Promise<void> {
   const adminToken = config.generatedSecrets.includes('SESSION_SECRET') ? container.adminTokens.sign('banner', 3600) : undefined;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${running.port}`;
   console.log(bannerLines(config, { url, databaseVersion, engine, migrationsApplied, adminToken }).join('\n'));
+}
+
+function isAddressInUse(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
 }
 
 main().catch((err: unknown) => {

@@ -43,6 +43,10 @@ final class AdminServiceTab
         if ($actual === 'failed') {
             return ' <em>(see the last error; Create runs it again once fixed)</em>';
         }
+        if ($actual === 'vm_missing') {
+            // The VM was removed outside the bridge (issue 22): Create builds a new, empty VPS; Terminate ends it.
+            return ' <em>(the VM is gone from oVirt: Create builds a new, empty VPS; Terminate ends the service)</em>';
+        }
         $settled = ['active' => 'active', 'suspended' => 'suspended', 'terminated' => 'terminated'];
         return ($settled[$s['desired_state'] ?? ''] ?? null) === $actual ? '' : ' <em>(on its way to ' . self::h((string) ($s['desired_state'] ?? '')) . ')</em>';
     }

@@ -21,6 +21,7 @@ final class ClientAreaView
         'terminating' => 'Being removed',
         'terminated' => 'Removed',
         'failed' => 'Setup delayed: our team is on it',
+        'vm_missing' => 'Unavailable: our team has been told',
     ];
 
     private const CAUSE_LABELS = [
@@ -28,6 +29,7 @@ final class ClientAreaView
         'host_failure' => 'Host failure',
         'crash' => 'Crash, restarted automatically',
         'unknown' => 'Unknown',
+        'vm_missing' => 'VPS missing from the platform',
     ];
 
     /** @return array{tabOverviewModuleOutputTemplate: string, templateVariables: array{ovirtha: array<string, mixed>}} */
