@@ -102,6 +102,8 @@ function buildHost(spec: HostSpec, cluster: Cluster, rng: SeededRandom, now: num
     cpuSpeedMhz: spec.cpu?.speedMhz ?? 2400,
     topology: { sockets: cpu.sockets, cores: cpu.cores, threads: cpu.threads },
     memoryBytes: spec.memoryGiB * GIB,
+    reservedMemMib: spec.reservedMemoryMiB,
+    guestOverheadMib: spec.guestOverheadMiB,
     pm: {
       enabled: spec.powerManagement?.enabled ?? false,
       kdumpDetection: spec.powerManagement?.kdumpDetection ?? false,

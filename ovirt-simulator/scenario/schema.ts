@@ -22,6 +22,10 @@ const hostSpec = z.object({
   address: z.string().optional(),
   cpu: topology.extend({ model: z.string().optional(), speedMhz: z.number().optional() }).optional(),
   memoryGiB: z.number().positive(),
+  /** VDSM's `reservedMem` (MiB): `host_mem_reserve` 256 + `extra_mem_reserve` 65 by default. */
+  reservedMemoryMiB: z.number().int().min(0).default(321),
+  /** VDSM's `guestOverhead` (MiB), `guest_ram_overhead` 65 by default: the engine counts it once per host. */
+  guestOverheadMiB: z.number().int().min(0).default(65),
   powerManagement: z
     .object({ enabled: z.boolean(), kdumpDetection: z.boolean().default(false), agents: z.array(fenceAgent).default([]) })
     .optional(),

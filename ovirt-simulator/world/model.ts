@@ -134,6 +134,10 @@ export interface Host {
   cpuSpeedMhz: number;
   topology: CpuTopology;
   memoryBytes: number;
+  /** VDSM's `reservedMem` (MiB): memory the engine never schedules (see `./memory.ts`). */
+  reservedMemMib: number;
+  /** VDSM's `guestOverhead` (MiB): counted once in the host's committed memory. */
+  guestOverheadMib: number;
   pm: { enabled: boolean; kdumpDetection: boolean; agents: FenceAgent[] };
   spmPriority: number;
   spmStatus: 'none' | 'contending' | 'spm';

@@ -1,3 +1,4 @@
+import { committedMib, maxSchedulingMib, vmRequiredMib } from './memory';
 import { VM_RUNNING_STATUSES, MIB, type Host, type Vm } from './model';
 import type { World } from './world';
 
@@ -12,8 +13,8 @@ export interface PlacementOptions {
 
 /**
  * The engine's scheduler reduced to what matters for HA: candidate hosts are the `up` hosts of the VM's
- * cluster (and of its pinning set, if any); the Memory filter keeps hosts whose schedulable memory
- * (physical × cluster over-commit % − memory committed to VMs on the host) covers the VM, the CPU filter keeps
+ * cluster (and of its pinning set, if any); the Memory filter keeps hosts whose `max_scheduling_memory` (the
+ * engine's arithmetic, `./memory.ts`) covers the VM's memory with its overhead, the CPU filter keeps
  * hosts with at least as many logical CPUs as the VM has vCPUs. Among the survivors the host with the most free
  * schedulable memory wins (ties: fewest VMs, then name), which spreads load like `evenly_distributed`.
  */
@@ -32,12 +33,16 @@ export class Scheduler {
     return sum;
   }
 
-  /** What the API shows as `max_scheduling_memory`. */
+  /** The engine's `mem_commited` (MiB): guest overhead once, then each VM's memory with overhead, pending included. */
+  committedMib(host: Host): number {
+    const incoming = this.world.migratingVms().filter((vm) => vm.migratingToHostId === host.id);
+    return committedMib(host, this.world.vmsOn(host.id), incoming);
+  }
+
+  /** What the API shows as `max_scheduling_memory`, in bytes (whole MiB, as `HostMapper` writes it). */
   maxSchedulingMemory(host: Host): number {
     if (host.status !== 'up') return 0;
-    const cluster = this.world.cluster(host.clusterId);
-    const limit = Math.floor((host.memoryBytes * cluster.overCommitPercent) / 100);
-    return Math.max(0, limit - this.committedBytes(host));
+    return maxSchedulingMib(host, this.world.cluster(host.clusterId), this.committedMib(host)) * MIB;
   }
 
   logicalCpus(host: Host): number {
@@ -57,7 +62,7 @@ export class Scheduler {
         continue;
       }
       const free = this.maxSchedulingMemory(host);
-      if (free < vm.memoryBytes) {
+      if (free < vmRequiredMib(vm) * MIB) {
         reasons.push(
           `The host ${host.name} did not satisfy internal filter Memory because its available memory is too low (${Math.floor(free / MIB)} MB) to run the VM.`,
         );

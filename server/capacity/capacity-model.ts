@@ -3,6 +3,7 @@
  * addressed by index so one failure scenario costs array reads, not map lookups: the N+1 audit of a 500-host,
  * 20,000-VM cluster runs 500 scenarios. Internal to server/capacity; results leave it as plain JSON-ready objects.
  */
+import { schedulingMemoryBytes } from './engine-memory';
 import { hostCapacity, type HostCapacity, isUpHost, occupyingVmsByHost } from './host-capacity';
 import type { CapacityOptions, ClusterInfo, ClusterInventory, HostInventory, HostRef } from './inventory';
 
@@ -10,6 +11,7 @@ export interface ModelVm {
   id: string;
   name: string;
   hostIndex: number;
+  /** Memory with the engine's per-VM overhead: what the VM takes from a host's schedulable memory. */
   memoryBytes: number;
   vcpus: number;
   ha: boolean;
@@ -96,7 +98,7 @@ export function buildCapacityModel(inventory: ClusterInventory, options: Capacit
         id: vm.id,
         name: vm.name,
         hostIndex: index,
-        memoryBytes: vm.memoryBytes,
+        memoryBytes: schedulingMemoryBytes(vm),
         vcpus: vm.vcpus,
         ha: vm.ha.enabled,
         priority: vm.ha.priority,

@@ -1,11 +1,13 @@
 /**
  * What one host can hold and what it already holds, in the scheduler's terms: schedulable memory and vCPUs.
  *
- * Memory: physical x over-commit % / 100 - the configured per-host reserve. When the engine reports
- * `max_scheduling_memory` we also take it into account, as a ceiling: the engine computes it as
- * physical x over-commit - committed memory (with per-VM overhead) - the host's own reserved memory - memory of VMs
- * still being started, so "what we count as committed there + max_scheduling_memory" is the engine's own idea of
- * the host's schedulable total. We use the smaller of the two totals. Taking the minimum can only make the model more
+ * Memory, in the engine's terms (./engine-memory.ts): each VM counts with its overhead, and the total is
+ * physical x over-commit % / 100 - the engine's reserved memory and per-host guest overhead (VDSM defaults) - the
+ * configured per-host reserve. When the engine reports `max_scheduling_memory` we also take it into account, as a
+ * ceiling: the engine computes it as physical x over-commit - committed memory (guest overhead, VMs with their
+ * overhead) - the host's own reserved memory - memory of VMs still being started, so "what we count as committed
+ * there + max_scheduling_memory" is the engine's own idea of the host's schedulable total (when the host's VDSM
+ * reserves more than the defaults, this is where it shows). We use the smaller of the two totals. Taking the minimum can only make the model more
  * cautious (it never invents room the engine would refuse), and keeps the reserve and over-commit we were asked to
  * honour when the engine is more generous. We do not subtract our reserve from the engine's figure as well: the
  * engine's figure already holds back its own reservation, and subtracting twice would punish hosts for reporting.
@@ -13,6 +15,7 @@
  * vCPUs: cores (threads too when the cluster counts threads as cores) x the configured vCPU ratio. oVirt itself does
  * not cap the vCPUs it starts on a host; the ratio is our selling policy.
  */
+import { ENGINE_HOST_GUEST_OVERHEAD_BYTES, ENGINE_RESERVED_MEMORY_BYTES, schedulingMemoryBytes } from './engine-memory';
 import type { CapacityOptions, ClusterInfo, HostInventory, HostStatus, VmInventory, VmStatus } from './inventory';
 
 /**
@@ -51,13 +54,14 @@ export interface HostCapacity {
     physicalBytes: number;
     overCommitPercent: number;
     reserveBytes: number;
-    /** physical x over-commit / 100 - reserve (never below 0). */
+    /** physical x over-commit / 100 - the engine's reserved memory and guest overhead - reserve (never below 0). */
     formulaBytes: number;
     /** As reported by the engine, when it was. */
     maxSchedulingMemoryBytes?: number;
     /** The total the model schedules against: the formula, or the engine's figure when that is smaller. */
     schedulableBytes: number;
     source: 'formula' | 'max_scheduling_memory';
+    /** The VMs' memory with the engine's per-VM overhead, as the engine's Memory filter counts it. */
     committedBytes: number;
     /** schedulable - committed; negative when the host is already past what the policy allows. */
     freeBytes: number;
@@ -85,13 +89,16 @@ export function hostCapacity(
   let committedVcpus = 0;
   let haVmCount = 0;
   for (const vm of vmsOnHost) {
-    committedBytes += vm.memoryBytes;
+    committedBytes += schedulingMemoryBytes(vm);
     committedVcpus += vm.vcpus;
     if (vm.ha.enabled) haVmCount += 1;
   }
   const formulaBytes = Math.max(
     0,
-    Math.floor((host.memoryBytes * cluster.memoryOverCommitPercent) / 100) - options.hostMemoryReserveBytes,
+    Math.floor((host.memoryBytes * cluster.memoryOverCommitPercent) / 100) -
+      ENGINE_RESERVED_MEMORY_BYTES -
+      ENGINE_HOST_GUEST_OVERHEAD_BYTES -
+      options.hostMemoryReserveBytes,
   );
   let schedulableBytes = formulaBytes;
   let source: HostCapacity['memory']['source'] = 'formula';

@@ -3,6 +3,7 @@
  * {@link ClusterInventory}; the admin API, the capacity endpoint and the provisioning gate call these.
  */
 export * from './inventory';
+export { ENGINE_HOST_GUEST_OVERHEAD_BYTES, ENGINE_RESERVED_MEMORY_BYTES, schedulingMemoryBytes, vmOverheadBytes } from './engine-memory';
 export { hostCapacities, hostCapacity, type HostCapacity, isUpHost, occupiesHost } from './host-capacity';
 export type { NotPlacedReason } from './placement';
 export { whatIf, type FailoverPlacement, type FailoverVmOutcome, type SurvivingHost } from './what-if';

@@ -8,6 +8,7 @@ import {
   addVmToModel, buildCapacityModel, type CapacityModel, cloneCapacityModel, freeMemory, freeVcpus, hostRef,
   type ModelVm, pickHostForNewVm,
 } from './capacity-model';
+import { schedulingMemoryBytes } from './engine-memory';
 import { formatGiB, formatVcpus } from './format';
 import {
   type CapacityOptions, type ClusterInventory, type HostRef, type PlanShape, resolveCapacityOptions,
@@ -63,7 +64,7 @@ export function newVm(shape: PlanShape, h: number, n: number): ModelVm {
     id: `new:${shape.productId ?? ''}:${n}`,
     name: `(${label} #${n})`,
     hostIndex: h,
-    memoryBytes: shape.memoryBytes,
+    memoryBytes: schedulingMemoryBytes(shape),
     vcpus: shape.vcpus,
     ha: shape.ha.enabled,
     priority: shape.ha.priority,
@@ -89,7 +90,7 @@ export function evaluateSale(
   n = 1,
 ): SellVerdict {
   assertPlanShape(shape);
-  const target = pickHostForNewVm(model, shape.memoryBytes, shape.vcpus);
+  const target = pickHostForNewVm(model, schedulingMemoryBytes(shape), shape.vcpus);
   if (target < 0) return noCapacity(model, shape);
   const targetHost = hostRef(model, target);
   if (!shape.ha.enabled) {

@@ -13,6 +13,7 @@ import {
   addVmToModel, buildCapacityModel, type CapacityModel, cloneCapacityModel, freeMemory, freeVcpus,
   pickHostForNewVm, removeVmFromModel,
 } from './capacity-model';
+import { schedulingMemoryBytes } from './engine-memory';
 import { formatGiB, formatVcpus, plural } from './format';
 import { type CapacityOptions, type ClusterInventory, type PlanShape, resolveCapacityOptions } from './inventory';
 import { nPlusKHolds } from './n-plus-k';
@@ -66,11 +67,11 @@ function plainHeadroom(model: CapacityModel, shape: PlanShape): SellableHeadroom
   // Filled to the brim, the same model gives the gate's refusal for the next one.
   const filled = cloneCapacityModel(model);
   for (const h of model.upHosts) {
-    const byMemory = Math.floor(freeMemory(model, h) / shape.memoryBytes);
+    const byMemory = Math.floor(freeMemory(model, h) / schedulingMemoryBytes(shape));
     const byVcpus = Math.floor(freeVcpus(model, h) / shape.vcpus);
     const fits = Math.max(0, Math.min(byMemory, byVcpus));
     count += fits;
-    filled.usedMem[h] = (filled.usedMem[h] ?? 0) + fits * shape.memoryBytes;
+    filled.usedMem[h] = (filled.usedMem[h] ?? 0) + fits * schedulingMemoryBytes(shape);
     filled.usedCpu[h] = (filled.usedCpu[h] ?? 0) + fits * shape.vcpus;
   }
   const next = evaluateSale(filled, shape, { k: 1, enumerationLimit: 0 }, count + 1);
@@ -91,7 +92,7 @@ function haHeadroom(model: CapacityModel, shape: PlanShape, options: CapacityOpt
   let count = 0;
   let stop: 'no_capacity' | 'failover_reserve' | 'headroom_limit' = 'headroom_limit';
   while (count < options.headroomLimit) {
-    const target = pickHostForNewVm(work, shape.memoryBytes, shape.vcpus);
+    const target = pickHostForNewVm(work, schedulingMemoryBytes(shape), shape.vcpus);
     if (target < 0) {
       stop = 'no_capacity';
       break;

@@ -211,9 +211,11 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     expect(res.status).toBe(200);
     const m = res.body.plans.find((p: { product_id: string }) => p.product_id === 'm');
     const s = res.body.plans.find((p: { product_id: string }) => p.product_id === 's');
-    // Three 64 GiB hosts: HA 4 GiB VPS must leave one host's worth free; non-HA only needs room.
-    expect(m.headroom).toBe(Math.floor((2 * 64) / 4));
-    expect(s.headroom).toBe(3 * Math.floor(64 / 2));
+    // Three 64 GiB hosts: HA 4 GiB VPS must leave one host's worth free; non-HA only needs room. Memory is the
+    // engine's: 386 MiB of each host is held back, and a 2-vCPU VM takes its memory + memory/512 + 104 MiB.
+    const perHost = (vmMib: number) => Math.floor((64 * 1024 - 386) / (vmMib + vmMib / 512 + 104));
+    expect(m.headroom).toBe(2 * perHost(4096));
+    expect(s.headroom).toBe(3 * perHost(2048));
     expect(s.headroom).toBeGreaterThan(m.headroom);
   });
 

@@ -142,6 +142,7 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
   });
 
   it('when no host has room, then start is refused with the scheduling fault', async () => {
+    // An empty 64 GiB host offers 65536 − 321 reserved − 65 guest overhead = 65150 MB (the engine's arithmetic).
     const body = { name: 'huge', cluster: { name: 'Default' }, template: { name: 'Blank' }, memory: String(128 * 1024 ** 3) };
     const created = await h.http.post('/ovirt-engine/api/vms').set(json(h)).set('Content-Type', 'application/json').send(body);
     expect(created.status).toBe(201); // Blank has no disks: synchronous
@@ -152,9 +153,9 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
     expect(fault.status).toBe('failed');
     expect(fault.fault.detail).toBe(
       '[Cannot run VM. There is no host that satisfies current scheduling constraints. See below for details:, ' +
-        'The host host1 did not satisfy internal filter Memory because its available memory is too low (65536 MB) to run the VM., ' +
-        'The host host2 did not satisfy internal filter Memory because its available memory is too low (65536 MB) to run the VM., ' +
-        'The host host3 did not satisfy internal filter Memory because its available memory is too low (65536 MB) to run the VM.]',
+        'The host host1 did not satisfy internal filter Memory because its available memory is too low (65150 MB) to run the VM., ' +
+        'The host host2 did not satisfy internal filter Memory because its available memory is too low (65150 MB) to run the VM., ' +
+        'The host host3 did not satisfy internal filter Memory because its available memory is too low (65150 MB) to run the VM.]',
     );
   });
 

@@ -55,7 +55,9 @@ describe('simulator REST API: wire format and resources', () => {
     const list = await h.http.get('/ovirt-engine/api/hosts?search=name%3Dhost1').set(json(h));
     const host = (list.body as { host: Json[] }).host[0] as Json;
     expect(host.memory).toBe(String(64 * 1024 ** 3));
-    expect(host.max_scheduling_memory).toBe(String(24 * 1024 ** 3));
+    // The engine's arithmetic: 65536 MiB − reserved 321 − guest overhead 65 − VMs with their overhead
+    // (web01, web02 8192 + 136; db01 16384 + 152; mail01 4096 + 112; dev01 2048 + 108).
+    expect(host.max_scheduling_memory).toBe(String((65536 - 321 - 65 - (2 * 8328 + 16536 + 4208 + 2156)) * 1024 ** 2));
     expect((host.cpu as Json).topology).toEqual({ cores: '16', sockets: '2', threads: '1' });
     expect((host.power_management as Json).enabled).toBe('true');
     expect(host.spm).toEqual({ priority: '5', status: 'spm' });

@@ -18,7 +18,7 @@ describe('N+1 on the write-up cluster (3 x 32 cores / 64 GiB, 45 GiB and 25 vCPU
     const v = checkNPlusK(blogCluster(150));
     expect(v).toMatchObject({ status: 'holds', holds: true, method: 'exact', combinations: 3, scenariosChecked: 3, failureCount: 0 });
     expect(v.message).toBe(
-      'N+1 holds: whichever host fails, its HA VMs restart on the remaining up hosts (all 3 cases checked). The heaviest case, node01, needs 45 GiB and 25 vCPUs restarted.',
+      'N+1 holds: whichever host fails, its HA VMs restart on the remaining up hosts (all 3 cases checked). The heaviest case, node01, needs 46.1 GiB and 25 vCPUs restarted.',
     );
   });
 
@@ -28,18 +28,25 @@ describe('N+1 on the write-up cluster (3 x 32 cores / 64 GiB, 45 GiB and 25 vCPU
     expect(v.failureCount).toBe(3);
     expect(v.failures[0]).toEqual({
       failedHosts: [{ id: 'h-node01', name: 'node01' }],
-      shortfall: { vmCount: 3, memoryBytes: 15 * GiB, vcpus: 8 },
+      // Three 5 GiB VMs with the engine's overhead (122 + 122 + 114 MiB).
+      shortfall: { vmCount: 3, memoryBytes: 15 * GiB + 358 * 1024 ** 2, vcpus: 8 },
     });
     expect(v.worst?.vms.filter((o) => o.outcome === 'not_restarted').map((o) => o.vmName)).toEqual(['vps-1-3', 'vps-1-6', 'vps-1-9']);
-    expect(v.message).toBe('N+1 fails: if node01 fails, 3 HA VMs (15 GiB, 8 vCPUs) find no host with room. 3 of 3 cases fail.');
+    expect(v.message).toBe('N+1 fails: if node01 fails, 3 HA VMs (15.4 GiB, 8 vCPUs) find no host with room. 3 of 3 cases fail.');
   });
 
-  test('pushed to 11 more 5 GiB VMs N+1 still holds; one more on node03 and it fails', () => {
-    expect(checkNPlusK(pushed([4, 4, 3])).status).toBe('holds');
-    const v = checkNPlusK(pushed([4, 4, 4]));
+  test('pushed to 9 more 5 GiB VMs N+1 still holds; one more on node03 and it fails (each VM with the engine overhead)', () => {
+    expect(checkNPlusK(pushed([4, 3, 2])).status).toBe('holds');
+    const v = checkNPlusK(pushed([4, 3, 3]));
     expect(v.status).toBe('fails');
     expect(v.failures.map((f) => f.failedHosts[0]?.name)).toEqual(['node01', 'node02', 'node03']);
-    expect(v.failures[0]?.shortfall).toEqual({ vmCount: 1, memoryBytes: 5 * GiB, vcpus: 2 });
+    expect(v.failures[0]?.shortfall).toEqual({ vmCount: 1, memoryBytes: 5 * GiB + 114 * 1024 ** 2, vcpus: 2 });
+  });
+
+  test('on bare memory 4, 4 and 3 more looked safe; the engine would leave two VMs of node01 down, and so does the model', () => {
+    const v = checkNPlusK(pushed([4, 4, 3]));
+    expect(v.status).toBe('fails');
+    expect(v.failures[0]?.shortfall.vmCount).toBe(2);
   });
 
   test('the vCPU ratio is part of the verdict: at 1 vCPU per core, 25 vCPUs do not fit in 2 x 7', () => {
@@ -71,9 +78,9 @@ describe('N+2', () => {
     expect(v.failureCount).toBe(6);
     expect(v.failures[0]).toEqual({
       failedHosts: [{ id: 'h-node01', name: 'node01' }, { id: 'h-node02', name: 'node02' }],
-      shortfall: { vmCount: 4, memoryBytes: 24 * GiB, vcpus: 8 },
+      shortfall: { vmCount: 4, memoryBytes: 24 * GiB + 4 * 116 * 1024 ** 2, vcpus: 8 },
     });
-    expect(v.message).toBe('N+2 fails: if node01 and node02 fail together, 4 HA VMs (24 GiB, 8 vCPUs) find no host with room. 6 of 6 cases fail.');
+    expect(v.message).toBe('N+2 fails: if node01 and node02 fail together, 4 HA VMs (24.5 GiB, 8 vCPUs) find no host with room. 6 of 6 cases fail.');
   });
 
   test('when there are no more up hosts than k, then nothing survives and any HA VM makes it fail', () => {

@@ -28,7 +28,8 @@ describe('readiness audit', () => {
       expect(f.message.length).toBeGreaterThan(10);
       expect(f.fix.length).toBeGreaterThan(0);
     }
-    expect(report.hosts.map((h) => h.memory.freeBytes / 1024 ** 3)).toEqual([51, 51, 51]);
+    // 96 - 45 GiB, less the engine's 386 MiB per host and the VMs' 1,082 MiB of overhead.
+    expect(report.hosts.map((h) => h.memory.freeBytes / 1024 ** 2)).toEqual([51 * 1024 - 1468, 51 * 1024 - 1468, 51 * 1024 - 1468]);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 
@@ -140,7 +141,7 @@ describe('readiness audit', () => {
     test('when N+1 fails, then failure with the model numbers', () => {
       const report = auditReadiness(blogCluster(100));
       const f = report.findings.find((x) => x.check === 'failover_capacity');
-      expect(f).toMatchObject({ status: 'failure', message: 'N+1 fails: if node01 fails, 3 HA VMs (15 GiB, 8 vCPUs) find no host with room. 3 of 3 cases fail.' });
+      expect(f).toMatchObject({ status: 'failure', message: 'N+1 fails: if node01 fails, 3 HA VMs (15.4 GiB, 8 vCPUs) find no host with room. 3 of 3 cases fail.' });
       expect(f?.fix).toContain('Compute > Hosts > New');
       expect(report.failover.status).toBe('fails');
       expect(report.verdict).toBe('failure');

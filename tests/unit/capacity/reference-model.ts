@@ -2,6 +2,9 @@
  * A deliberately naive second implementation of the capacity rules, for brute-force comparison: plain arrays, a
  * full scan of every host for every VM, every k-subset enumerated, new VMs added one by one. It shares no code with
  * server/capacity beyond the input types. (No max_scheduling_memory: the generators do not produce it.)
+ *
+ * Memory is the engine's: each VM takes its memory plus the engine's overhead (x86, VGA, one I/O thread:
+ * memory/512 + 64 + 16 + 8 per vCPU + 8 MiB), and each host loses 321 MiB reserved plus 65 MiB guest overhead.
  */
 import type { ClusterInventory, PlanShape } from '../../../server/capacity';
 
@@ -10,6 +13,11 @@ export interface RefState { names: string[]; ids: string[]; up: boolean[]; freeM
 
 const OCCUPYING = new Set(['up', 'powering_up', 'wait_for_launch', 'reboot_in_progress', 'paused', 'migrating',
   'saving_state', 'restoring_state', 'powering_down', 'not_responding', 'unknown']);
+
+const MiB = 1024 * 1024;
+/** ovirt-engine `VmOverheadCalculatorImpl` with the 4.5 Blank template's devices, written out independently. */
+export const refNeed = (mem: number, cpu: number): number =>
+  mem + (Math.floor(Math.floor(mem / MiB) / 512) + 88 + 8 * cpu) * MiB;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -20,15 +28,16 @@ export function refState(inv: ClusterInventory, reserve = 0, ratio = 4): RefStat
     s.names.push(h.name);
     s.ids.push(h.id);
     s.up.push(h.status === 'up');
-    s.freeMem.push(Math.max(0, Math.floor((h.memoryBytes * c.memoryOverCommitPercent) / 100) - reserve));
+    s.freeMem.push(Math.max(0, Math.floor((h.memoryBytes * c.memoryOverCommitPercent) / 100) - 386 * MiB - reserve));
     const cores = h.cpu.sockets * h.cpu.coresPerSocket * (c.threadsAsCores ? h.cpu.threadsPerCore : 1);
     s.freeCpu.push(Math.floor(cores * ratio));
   });
   for (const v of inv.vms) {
     const host = inv.hosts.findIndex((h) => h.id === v.hostId);
     if (host < 0 || !OCCUPYING.has(v.status)) continue;
-    s.vms.push({ id: v.id, name: v.name, host, mem: v.memoryBytes, cpu: v.vcpus, ha: v.ha.enabled, prio: v.ha.priority });
-    s.freeMem[host] = (s.freeMem[host] ?? 0) - v.memoryBytes;
+    const mem = refNeed(v.memoryBytes, v.vcpus);
+    s.vms.push({ id: v.id, name: v.name, host, mem, cpu: v.vcpus, ha: v.ha.enabled, prio: v.ha.priority });
+    s.freeMem[host] = (s.freeMem[host] ?? 0) - mem;
     s.freeCpu[host] = (s.freeCpu[host] ?? 0) - v.vcpus;
   }
   return s;
@@ -87,11 +96,12 @@ export function refHeadroom(s: RefState, shape: PlanShape, k: number, limit: num
   const state: RefState = { ...s, freeMem: [...s.freeMem], freeCpu: [...s.freeCpu], vms: [...s.vms] };
   let count = 0;
   while (count < limit) {
-    const t = refPick(state, shape.memoryBytes, shape.vcpus, state.freeMem, state.freeCpu, new Set());
+    const need = refNeed(shape.memoryBytes, shape.vcpus);
+    const t = refPick(state, need, shape.vcpus, state.freeMem, state.freeCpu, new Set());
     if (t < 0) break;
-    state.freeMem[t] = (state.freeMem[t] ?? 0) - shape.memoryBytes;
+    state.freeMem[t] = (state.freeMem[t] ?? 0) - need;
     state.freeCpu[t] = (state.freeCpu[t] ?? 0) - shape.vcpus;
-    state.vms.push({ id: `new-${count}`, name: `new-${count}`, host: t, mem: shape.memoryBytes, cpu: shape.vcpus, ha: shape.ha.enabled, prio: shape.ha.priority });
+    state.vms.push({ id: `new-${count}`, name: `new-${count}`, host: t, mem: need, cpu: shape.vcpus, ha: shape.ha.enabled, prio: shape.ha.priority });
     if (shape.ha.enabled && !refNPlusK(state, k)) break;
     count += 1;
   }

@@ -10,7 +10,7 @@ const where = (outcomes: FailoverVmOutcome[]) =>
 
 describe('what-if placement', () => {
   test('each HA VM goes, in priority order, to the surviving host with the most free memory at that moment', () => {
-    // b has 20 GiB free, c 30 GiB.
+    // b has 20 GiB free, c 30 GiB, less what the engine holds back (386 MiB per host, each VM's overhead).
     const inv = cluster(
       [host('a'), host('b'), host('c')],
       [
@@ -27,7 +27,8 @@ describe('what-if placement', () => {
     expect(where(p.vms)).toEqual({ v1: 'c', v2: 'c', v3: 'b', v4: 'c' });
     expect(p.allRestarted).toBe(true);
     const after = Object.fromEntries(p.survivingHosts.map((h) => [h.name, h.freeMemoryBytesAfter / GiB]));
-    expect(after).toEqual({ b: 10, c: 12 });
+    // b: 386 + 192 (fill-b) + 124 (v3) MiB of overhead; c: 386 + 172 (fill-c) + 120 + 116 + 112 (v1, v2, v4).
+    expect(after).toEqual({ b: 10 - 702 / 1024, c: 12 - 906 / 1024 });
     expect(p.summary).toBe('If a fails, 4 HA VMs restart on c and b.');
   });
 
@@ -43,10 +44,11 @@ describe('what-if placement', () => {
     );
     const p = whatIf(inv, ['h-a']);
     expect(where(p.vms)).toEqual({ 'high-small': 'b', mid: 'b', 'low-big': 'not_restarted' });
-    expect(p.shortfall).toEqual({ vmCount: 1, memoryBytes: 12 * GiB, vcpus: 4 });
+    // 12 GiB with the engine's overhead: 24 MiB page tables, 64 fixed, 16 video, 4 x 8 vCPU, 8 I/O thread.
+    expect(p.shortfall).toEqual({ vmCount: 1, memoryBytes: 12 * GiB + 144 * 1024 ** 2, vcpus: 4 });
     const miss = p.vms.find((o) => o.vmName === 'low-big');
-    expect(miss).toMatchObject({ outcome: 'not_restarted', reason: 'memory', largestFreeMemoryBytes: 4 * GiB });
-    expect(p.summary).toContain('1 (12 GiB, 4 vCPUs) finds no host with room: low-big');
+    expect(miss).toMatchObject({ outcome: 'not_restarted', reason: 'memory', largestFreeMemoryBytes: 4 * GiB - (386 + 200 + 116 + 116) * 1024 ** 2 });
+    expect(p.summary).toContain('1 (12.2 GiB, 4 vCPUs) finds no host with room: low-big');
   });
 
   test('within one priority the larger VM goes first', () => {

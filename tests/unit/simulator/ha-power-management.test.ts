@@ -83,8 +83,8 @@ describe('host failure with power management (ha-drill scenario)', () => {
               {
                 name: 'Default',
                 hosts: [
-                  { name: 'host1', memoryGiB: 16, powerManagement: { enabled: true, agents: [{ address: '10.0.0.1' }] } },
-                  { name: 'host2', memoryGiB: 16, powerManagement: { enabled: true, agents: [{ address: '10.0.0.2' }] } },
+                  { name: 'host1', memoryGiB: 17, powerManagement: { enabled: true, agents: [{ address: '10.0.0.1' }] } },
+                  { name: 'host2', memoryGiB: 17, powerManagement: { enabled: true, agents: [{ address: '10.0.0.2' }] } },
                 ],
               },
             ],
