@@ -6,6 +6,8 @@ import { HostActions } from './host-actions';
 import { Scheduler } from './scheduler';
 import type { Timings } from './timings';
 import { NicCommands } from './nic-commands';
+import { PowerManagement } from './power-management';
+import { SpmManager } from './storage-pool';
 import { VmActions } from './vm-actions';
 import { VmCommands } from './vm-commands';
 import { VmRuntime } from './vm-runtime';
@@ -26,6 +28,8 @@ export class Engine {
   readonly hostActions: HostActions;
   readonly nicCommands: NicCommands;
   readonly diskCommands: DiskCommands;
+  readonly pm: PowerManagement;
+  readonly spm: SpmManager;
   /** The engine acting on its own (HA restarts, fencing): events then carry no user. */
   readonly system: Actor | undefined = undefined;
 
@@ -42,6 +46,8 @@ export class Engine {
     this.hostActions = new HostActions(this);
     this.nicCommands = new NicCommands(this);
     this.diskCommands = new DiskCommands(this);
+    this.pm = new PowerManagement(this);
+    this.spm = new SpmManager(this);
   }
 
   get clock(): SimClock {

@@ -154,6 +154,27 @@ export const EVENTS = {
     'Cluster ${ClusterName} failed the HA Reservation check, HA VMs on host(s): ${Hosts} will fail to migrate in case of a failover, consider adding resources or shutting down unused VMs.',
   ),
   CLUSTER_ALERT_HA_RESERVATION_DOWN: t(10301, 'alert', 'Cluster ${ClusterName} passed the HA Reservation check.'),
+  // The storage pool and its SPM (ENG IrsProxyImpl, SetStoragePoolStatusCommand).
+  SYSTEM_CHANGE_STORAGE_POOL_STATUS_PROBLEMATIC: t(
+    980,
+    'warning',
+    'Invalid status on Data Center ${StoragePoolName}. Setting status to Non Responsive.',
+  ),
+  SYSTEM_CHANGE_STORAGE_POOL_STATUS_PROBLEMATIC_SEARCHING_NEW_SPM: t(
+    986,
+    'warning',
+    'Data Center is being initialized, please wait for initialization to complete.',
+  ),
+  SYSTEM_CHANGE_STORAGE_POOL_STATUS_PROBLEMATIC_WITH_ERROR: t(
+    987,
+    'warning',
+    'Invalid status on Data Center ${StoragePoolName}. Setting Data Center status to Non Responsive (On host ${VdsName}, Error: ${Error}).',
+  ),
+  IRS_HOSTED_ON_VDS: t(
+    204,
+    'normal',
+    'Storage Pool Manager runs on Host ${VdsName} (Address: ${ServerIp}), Data Center ${StoragePoolName}.',
+  ),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

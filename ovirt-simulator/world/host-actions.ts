@@ -38,8 +38,7 @@ export class HostActions {
       );
     }
     const job = this.world.startJob(`Moving Host ${host.name} to Maintenance`, actor, { hostId: host.id });
-    host.status = 'preparing_for_maintenance';
-    this.engine.monitor.refreshSpm(host);
+    this.engine.monitor.setStatus(host, 'preparing_for_maintenance');
     const failed: string[] = [];
     for (const vm of vms) {
       if (vm.status !== 'up') {
@@ -58,7 +57,7 @@ export class HostActions {
           this.world.endJob(job, 'failed');
           return;
         }
-        host.status = 'maintenance';
+        this.engine.monitor.setStatus(host, 'maintenance');
         if (reason) this.world.log('USER_VDS_MAINTENANCE', { Reason: reason }, { host, actor });
         else this.world.log('USER_VDS_MAINTENANCE_WITHOUT_REASON', {}, { host, actor });
         this.world.endJob(job);
@@ -75,15 +74,14 @@ export class HostActions {
     }
     const job = this.world.startJob(`Activating Host ${host.name}`, actor, { hostId: host.id });
     this.world.log('VDS_ACTIVATE', {}, { host, actor });
-    host.status = 'initializing';
+    this.engine.monitor.setStatus(host, 'initializing');
     host.epoch += 1;
     const epoch = host.epoch;
     this.engine.clock.schedule(
       this.engine.timings.hostInitializeMs,
       () => {
         if (host.epoch !== epoch) return;
-        host.status = 'up';
-        this.engine.monitor.refreshSpm(host);
+        this.engine.monitor.setStatus(host, 'up');
         this.world.log('VDS_DETECTED', { HostStatus: 'Up' }, { host });
         this.world.endJob(job);
         this.engine.monitor.watch(host);
@@ -105,8 +103,8 @@ export class HostActions {
       throw backendFailure(409, `Cannot ${action} Host. Power Management is not enabled for the Host.`);
     }
     if (type === 'status') {
-      this.world.log('VDS_FENCE_STATUS', {}, { host, actor });
-      return { job: undefined, powerStatus: host.poweredOn ? 'on' : 'off' };
+      // GetVdsFenceStatusQuery only asks the agent (9020 status); 496 belongs to the check when a host comes up.
+      return { job: undefined, powerStatus: this.engine.pm.status(host, actor) };
     }
     const last = host.lastPmOperationAt;
     const quiet = this.engine.timings.pmQuietTimeMs;
@@ -126,7 +124,7 @@ export class HostActions {
   private userRestart(host: Host, actor: Actor): Job {
     const job = this.world.startJob(`Restarting Host ${host.name}`, actor, { hostId: host.id });
     host.epoch += 1;
-    this.engine.monitor.powerCycle(host, actor);
+    this.engine.pm.restart(host, actor);
     this.world.endJob(job);
     return job;
   }
@@ -139,18 +137,8 @@ export class HostActions {
       );
     }
     const job = this.world.startJob(`Stopping Host ${host.name}`, actor, { hostId: host.id });
-    host.lastPmOperationAt = this.engine.clock.now();
     host.epoch += 1;
-    const epoch = host.epoch;
-    this.world.log('FENCE_OPERATION_STARTED', { Action: 'stop' }, { host, actor });
-    this.engine.clock.schedule(this.engine.timings.pmOperationMs, () => {
-      if (host.epoch !== epoch) return;
-      host.poweredOn = false;
-      host.status = 'down';
-      this.world.log('FENCE_OPERATION_SUCCEEDED', { Action: 'stop' }, { host, actor });
-      this.world.log('USER_VDS_STOP', {}, { host, actor });
-      this.world.endJob(job);
-    });
+    this.engine.pm.stop(host, actor, () => this.world.endJob(job));
     return job;
   }
 
@@ -159,21 +147,8 @@ export class HostActions {
       throw this.statusIllegal('start', 'Down, Non Responsive, Reboot or Maintenance');
     }
     const job = this.world.startJob(`Starting Host ${host.name}`, actor, { hostId: host.id });
-    host.lastPmOperationAt = this.engine.clock.now();
     host.epoch += 1;
-    const epoch = host.epoch;
-    this.world.log('FENCE_OPERATION_STARTED', { Action: 'start' }, { host, actor });
-    this.engine.clock.schedule(this.engine.timings.pmOperationMs, () => {
-      if (host.epoch !== epoch) return;
-      host.poweredOn = true;
-      host.status = 'reboot';
-      this.world.log('FENCE_OPERATION_SUCCEEDED', { Action: 'start' }, { host, actor });
-      this.world.log('USER_VDS_START', {}, { host, actor });
-      this.world.endJob(job);
-      this.engine.clock.schedule(this.engine.timings.hostBootMs, () => {
-        if (host.epoch === epoch) this.engine.monitor.boot(host);
-      });
-    });
+    this.engine.pm.start(host, actor, () => this.world.endJob(job));
     return job;
   }
 
@@ -186,9 +161,12 @@ export class HostActions {
       throw this.statusIllegal('fence', 'Non Responsive');
     }
     const job = this.world.startJob(`Manual fence of Host ${host.name}`, actor, { hostId: host.id });
-    this.world.log('VDS_MANUAL_FENCE_STATUS', {}, { host, actor });
+    // FenceVdsManualyCommand: the SPM role is freed first, then ClearNonResponsiveVdsVms (143 each, its 348), and
+    // the command's own 494 last.
+    this.engine.spm.hostFenced(host);
     this.engine.monitor.clearVms(host);
     this.world.log('USER_CLEAR_UNKNOWN_VMS', {}, { host, actor });
+    this.world.log('VDS_MANUAL_FENCE_STATUS', {}, { host, actor });
     this.world.endJob(job);
     return job;
   }

@@ -1,6 +1,5 @@
 import type { Engine } from './engine';
 import { VM_RUNNING_STATUSES, type Host, type HostFault, type HostStatus } from './model';
-import type { Actor } from './world';
 
 /** Host statuses the engine polls; a host in any of them that stops answering goes `connecting`. */
 const MONITORED: ReadonlySet<HostStatus> = new Set<HostStatus>([
@@ -13,8 +12,8 @@ const MONITORED: ReadonlySet<HostStatus> = new Set<HostStatus>([
 
 /**
  * The engine's host monitoring and non-responding treatment (reference §13.1–13.2): detection, the grace period
- * in `connecting`, `non_responsive` with VMs `unknown`, soft fencing, the power-management hard fence
- * (stop → VMs down → start → boot → up) and the host's return.
+ * in `connecting`, `non_responsive` with VMs `unknown`, soft fencing, the hand-over to the power-management hard
+ * fence (`power-management.ts`) and the host's return. The SPM role follows in `storage-pool.ts`.
  */
 export class HostMonitor {
   constructor(private readonly engine: Engine) {}
@@ -35,15 +34,16 @@ export class HostMonitor {
     );
   }
 
-  private setStatus(host: Host, status: HostStatus): void {
+  setStatus(host: Host, status: HostStatus): void {
     host.status = status;
-    this.refreshSpm(host);
+    this.engine.spm.hostStatusChanged(host);
   }
 
   /** Something really goes wrong with the host; the engine notices at its next poll. */
   fail(host: Host, fault: Exclude<HostFault, 'none'>): void {
     host.fault = fault;
     if (fault === 'power_loss') host.poweredOn = false;
+    this.engine.spm.hostUnreachable(host);
     // A host already being handled (connecting, non_responsive, rebooting, down) keeps its running timers.
     if (!MONITORED.has(host.status)) return;
     host.epoch += 1;
@@ -53,9 +53,11 @@ export class HostMonitor {
   /** The host is fine again (network back, power back, vdsm restarted). */
   restore(host: Host): void {
     const vmsDied = host.fault === 'power_loss' || !host.poweredOn;
+    const vdsmRestarted = vmsDied || host.fault === 'vdsm_crash';
     host.fault = 'none';
     host.poweredOn = true;
     host.epoch += 1;
+    this.engine.spm.hostAnswers(host, vdsmRestarted);
     if (host.status === 'connecting') {
       this.setStatus(host, 'up');
       this.world.log('VDS_DETECTED', { HostStatus: 'Up' }, { host });
@@ -77,11 +79,15 @@ export class HostMonitor {
       if (!MONITORED.has(host.status) || host.fault === 'none') return;
       const { timings } = this.engine;
       const vmCount = this.world.vmsOn(host.id).length;
-      const graceMs =
-        timings.graceBaseMs + (host.spmStatus === 'spm' ? timings.graceSpmMs : 0) + timings.gracePerVmMs * vmCount;
+      // VdsManager.calcTimeoutToFence casts the seconds to int: 60 + 20 + 0.5 × 7 VMs waits 83 s, not 83.5.
+      const seconds = Math.trunc(
+        (timings.graceBaseMs + (host.spmStatus !== 'none' ? timings.graceSpmMs : 0) + timings.gracePerVmMs * vmCount) /
+          1000,
+      );
+      const graceMs = seconds * 1000;
       this.setStatus(host, 'connecting');
       if (host.pm.enabled) {
-        this.world.log('VDS_HOST_NOT_RESPONDING_CONNECTING', { Seconds: Math.round(graceMs / 1000) }, { host });
+        this.world.log('VDS_HOST_NOT_RESPONDING_CONNECTING', { Seconds: seconds }, { host });
       } else {
         this.world.log('VDS_HOST_NOT_RESPONDING', {}, { host });
       }
@@ -133,6 +139,8 @@ export class HostMonitor {
       if (host.fault === 'vdsm_crash' && host.poweredOn) {
         host.fault = 'none';
         this.world.log('VDS_SOFT_RECOVER', {}, { host });
+        // Restarting vdsmd drops the SPM role; the pool's next refresh finds out.
+        this.engine.spm.hostAnswers(host, true);
         this.setStatus(host, 'up');
         this.reconcileVms(host, false);
         return;
@@ -145,77 +153,22 @@ export class HostMonitor {
         this.world.log('VDS_ALERT_NOT_RESTARTED_DUE_TO_POLICY', {}, { host });
         return;
       }
-      this.powerCycle(host, undefined);
+      this.engine.pm.restart(host, undefined);
     });
-  }
-
-  /** Another `up` host of the cluster, else of the data center, that can drive the fence agent (pm_proxies). */
-  proxyFor(host: Host): Host | undefined {
-    const cluster = this.world.cluster(host.clusterId);
-    const candidates = [...this.world.hosts.values()].filter((h) => h.id !== host.id && h.status === 'up');
-    return (
-      candidates.find((h) => h.clusterId === host.clusterId) ??
-      candidates.find((h) => this.world.cluster(h.clusterId).dataCenterId === cluster.dataCenterId)
-    );
   }
 
   /**
-   * `RestartVdsCommand` = stop, clear the host's VMs, start (reference §13.2 step 9). `actor` undefined means the
-   * engine's own non-responding treatment; otherwise a user's `fence restart`.
+   * After a fence start's reboot wait the host is `non_responsive`; monitoring takes it through `initializing` to
+   * `up` at its next successful poll, or leaves it there while it still does not answer (until restored).
    */
-  powerCycle(host: Host, actor: Actor | undefined): void {
-    const agent = host.pm.agents[0];
-    const proxy = this.proxyFor(host);
-    host.lastPmOperationAt = this.engine.clock.now();
-    this.world.log('FENCE_OPERATION_STARTED', { Action: 'stop' }, { host, actor });
-    if (!proxy || !agent) {
-      this.world.log('FENCE_OPERATION_FAILED', { Action: 'stop' }, { host, actor });
-      if (!actor) {
-        this.world.log('SYSTEM_FAILED_VDS_RESTART', {}, { host });
-        this.world.log('VDS_RECOVER_FAILED', {}, { host });
-        this.world.log('VDS_ALERT_FENCE_OPERATION_FAILED', {}, { host });
-      }
-      return;
-    }
-    const agentParams = { Host: host.name, ProxyHost: proxy.name, AgentType: agent.type, AgentIp: agent.address };
-    this.world.log('FENCE_OPERATION_USING_AGENT_AND_PROXY_STARTED', { Action: 'stop', ...agentParams }, { host, actor });
-    this.after(host, this.engine.timings.pmOperationMs, 'pm-stop', () => {
-      host.poweredOn = false;
-      this.world.log('FENCE_OPERATION_SUCCEEDED', { Action: 'stop' }, { host, actor });
-      this.setStatus(host, 'reboot');
-      this.clearVms(host);
-      if (!actor) this.world.log('VDS_AUTO_FENCE_STATUS', {}, { host });
-      this.world.log('FENCE_OPERATION_STARTED', { Action: 'start' }, { host, actor });
-      this.world.log('FENCE_OPERATION_USING_AGENT_AND_PROXY_STARTED', { Action: 'start', ...agentParams }, { host, actor });
-      this.after(host, this.engine.timings.pmOperationMs, 'pm-start', () => {
-        host.poweredOn = true;
-        this.world.log('FENCE_OPERATION_SUCCEEDED', { Action: 'start' }, { host, actor });
-        if (actor) {
-          this.world.log('USER_VDS_RESTART', {}, { host, actor });
-        } else {
-          this.world.log('SYSTEM_VDS_RESTART', {}, { host });
-          this.world.log('VDS_RECOVER', {}, { host });
-        }
-        this.after(host, this.engine.timings.hostBootMs, 'boot', () => this.boot(host));
+  rejoin(host: Host): void {
+    if (host.status !== 'non_responsive' || !host.poweredOn || host.fault !== 'none') return;
+    this.after(host, this.engine.timings.monitorIntervalMs, 'monitor', () => {
+      this.setStatus(host, 'initializing');
+      this.after(host, this.engine.timings.hostInitializeMs, 'host-up', () => {
+        this.setStatus(host, 'up');
+        this.world.log('VDS_DETECTED', { HostStatus: 'Up' }, { host });
       });
-    });
-  }
-
-  /** Power came on: a power cycle cures a crash or a power glitch, not a cut cable. */
-  boot(host: Host): void {
-    if (host.fault === 'power_loss' || host.fault === 'vdsm_crash') host.fault = 'none';
-    host.poweredOn = true;
-    if (host.fault === 'network_cut') {
-      // Still unreachable after the reboot. The engine would not fence it again within its quiet time; we stop
-      // here and leave the host `non_responsive` until it is restored.
-      this.setStatus(host, 'non_responsive');
-      this.world.log('VDS_FAILURE', {}, { host });
-      return;
-    }
-    this.setStatus(host, 'initializing');
-    this.after(host, this.engine.timings.hostInitializeMs, 'host-up', () => {
-      this.setStatus(host, 'up');
-      this.world.log('VDS_DETECTED', { HostStatus: 'Up' }, { host });
     });
   }
 
@@ -251,15 +204,8 @@ export class HostMonitor {
     }
   }
 
-  /** One SPM per data center: when the SPM leaves `up`, the highest-priority `up` host takes over. */
+  /** A scenario's starting world: the data center of `changed` gets its SPM without an election's events. */
   refreshSpm(changed: Host): void {
-    const dcId = this.world.cluster(changed.clusterId).dataCenterId;
-    const inDc = [...this.world.hosts.values()].filter((h) => this.world.cluster(h.clusterId).dataCenterId === dcId);
-    for (const h of inDc) if (h.spmStatus === 'spm' && h.status !== 'up') h.spmStatus = 'none';
-    if (inDc.some((h) => h.spmStatus === 'spm')) return;
-    const next = inDc
-      .filter((h) => h.status === 'up' && h.spmPriority >= 0)
-      .sort((a, b) => b.spmPriority - a.spmPriority || a.name.localeCompare(b.name))[0];
-    if (next) next.spmStatus = 'spm';
+    this.engine.spm.settle(changed);
   }
 }

@@ -51,6 +51,14 @@ export interface Timings {
   guestAgentReportMs: number;
   /** A disk being extended stays `locked` this long. */
   diskResizeMs: number;
+  /** `ServerRebootSleepTime`: after a fence start, how often the engine checks whether the host answers. */
+  rebootCheckMs: number;
+  /** `ServerRebootTimeout`: the longest it keeps the host in `reboot` before calling it `non_responsive`. */
+  rebootTimeoutMs: number;
+  /** `StoragePoolRefreshTimeInSeconds`: how often the engine asks each data center's SPM for its status. */
+  storagePoolRefreshMs: number;
+  /** The elected host's `SpmStart` (pool `contend`, host `contending`) until it is SPM. */
+  spmStartMs: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -83,4 +91,8 @@ export const DEFAULT_TIMINGS: Timings = {
   hostMaintenanceMs: 2_000,
   guestAgentReportMs: 5_000,
   diskResizeMs: 3_000,
+  rebootCheckMs: 30_000,
+  rebootTimeoutMs: 600_000,
+  storagePoolRefreshMs: 10_000,
+  spmStartMs: 5_000,
 };

@@ -29,6 +29,8 @@ export interface EventRefs {
   cluster?: Cluster;
   template?: Template;
   storageDomain?: StorageDomain;
+  /** For events about a data center alone (the storage pool's status); otherwise derived from the cluster. */
+  dataCenter?: DataCenter;
   actor?: Actor;
   correlationId?: string;
 }
@@ -223,7 +225,7 @@ export class World {
     const vm = refs.vm;
     const host = refs.host ?? (vm?.hostId ? this.hosts.get(vm.hostId) : undefined);
     const cluster = refs.cluster ?? (vm ? this.clusters.get(vm.clusterId) : host ? this.clusters.get(host.clusterId) : undefined);
-    const dc = cluster ? this.dataCenters.get(cluster.dataCenterId) : undefined;
+    const dc = refs.dataCenter ?? (cluster ? this.dataCenters.get(cluster.dataCenterId) : undefined);
     const actor = refs.actor;
     const allParams: Record<string, string | number> = {
       ...(vm ? { VmName: vm.name } : {}),
