@@ -11,6 +11,7 @@
 declare(strict_types=1);
 
 require __DIR__ . '/stubs/whmcs.php';
+require_once __DIR__ . '/stubs/FileTemplates.php';
 
 use WHMCS\Module\Server\Ovirtha\Callback\CallbackEndpoint;
 use WHMCS\Module\Server\Ovirtha\Module;
@@ -24,7 +25,7 @@ if ($dir === false || !is_dir($dir)) {
 WhmcsStub::$stateDir = $dir;
 $state = new FileState("{$dir}/state.json");
 WhmcsStub::$state = $state;
-Module::use(store: $state, ledger: $state);
+Module::use(store: $state, ledger: $state, templates: new FileTemplates($dir));
 
 $body = (string) file_get_contents('php://input');
 $headers = CallbackEndpoint::headers($_SERVER);

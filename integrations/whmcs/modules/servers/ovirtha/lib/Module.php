@@ -8,6 +8,8 @@ use WHMCS\Module\Server\Ovirtha\Cron\StuckServices;
 use WHMCS\Module\Server\Ovirtha\Http\CurlTransport;
 use WHMCS\Module\Server\Ovirtha\Http\HttpTransport;
 use WHMCS\Module\Server\Ovirtha\Http\StreamTransport;
+use WHMCS\Module\Server\Ovirtha\Notices\CapsuleTemplateInstaller;
+use WHMCS\Module\Server\Ovirtha\Notices\TemplateInstaller;
 use WHMCS\Module\Server\Ovirtha\Shop\CapacityGate;
 use WHMCS\Module\Server\Ovirtha\Store\CallbackLedger;
 use WHMCS\Module\Server\Ovirtha\Store\CapsuleCallbackLedger;
@@ -32,6 +34,7 @@ final class Module
     /** @var (\Closure(): int)|null */
     private static ?\Closure $clock = null;
     private static ?string $cacheDir = null;
+    private static ?TemplateInstaller $templates = null;
 
     /**
      * Test seam: replace any collaborator; null keeps the current one. reset() goes back to the real ones.
@@ -45,6 +48,7 @@ final class Module
         ?LocalApi $localApi = null,
         ?\Closure $clock = null,
         ?string $cacheDir = null,
+        ?TemplateInstaller $templates = null,
     ): void {
         self::$transport = $transport ?? self::$transport;
         self::$store = $store ?? self::$store;
@@ -52,11 +56,13 @@ final class Module
         self::$localApi = $localApi ?? self::$localApi;
         self::$clock = $clock ?? self::$clock;
         self::$cacheDir = $cacheDir ?? self::$cacheDir;
+        self::$templates = $templates ?? self::$templates;
     }
 
     public static function reset(): void
     {
         self::$transport = self::$store = self::$ledger = self::$localApi = self::$clock = self::$cacheDir = null;
+        self::$templates = null;
     }
 
     public static function transport(): HttpTransport
@@ -77,6 +83,12 @@ final class Module
     public static function localApi(): LocalApi
     {
         return self::$localApi ??= new WhmcsLocalApi();
+    }
+
+    /** The notices' client e-mail templates (issue 22), installed into WHMCS when missing. */
+    public static function emailTemplates(): TemplateInstaller
+    {
+        return self::$templates ??= new CapsuleTemplateInstaller();
     }
 
     /** Unix seconds. */

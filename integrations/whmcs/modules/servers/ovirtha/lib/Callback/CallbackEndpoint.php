@@ -14,7 +14,13 @@ final class CallbackEndpoint
 
     public static function serve(): void
     {
-        $handler = new CallbackHandler(Module::store(), Module::ledger(), new CallbackActions(Module::localApi()), static fn (): int => Module::now());
+        $handler = new CallbackHandler(
+            Module::store(),
+            Module::ledger(),
+            new CallbackActions(Module::localApi()),
+            static fn (): int => Module::now(),
+            new NoticeActions(Module::localApi(), Module::emailTemplates()),
+        );
         $body = (string) file_get_contents('php://input', false, null, 0, self::MAX_BODY_BYTES + 1);
         $response = strlen($body) > self::MAX_BODY_BYTES
             ? CallbackResponse::error(413, 'payload_too_large', 'The body is larger than 64 kB.')

@@ -29,6 +29,8 @@ final class CallbackHandler
         private readonly CallbackLedger $ledger,
         private readonly CallbackActions $actions,
         private readonly \Closure $now,
+        /** The notices' e-mails (issue 22); without it they are acknowledged and ignored like any unknown type. */
+        private readonly ?NoticeActions $notices = null,
     ) {
     }
 
@@ -62,17 +64,22 @@ final class CallbackHandler
         }
         $type = $json['type'];
         $data = $json['data'];
-        if (!in_array($type, CallbackActions::TYPES, true)) {
+        $notice = $this->notices !== null && in_array($type, NoticeActions::TYPES, true);
+        if (!$notice && !in_array($type, CallbackActions::TYPES, true)) {
             // A type a newer bridge sends and this module does not know yet: acknowledged, so it is not retried forever.
             return new CallbackResponse(200, ['ok' => true, 'ignored' => true, 'message' => "callback type {$type} is not handled by this module version"]);
         }
-        $serviceId = $data['service_id'] ?? null;
-        if ((!is_string($serviceId) && !is_int($serviceId)) || preg_match('/^[1-9]\d{0,18}$/', (string) $serviceId) !== 1) {
-            return CallbackResponse::error(400, 'invalid_body', 'data.service_id must be a WHMCS service id.');
-        }
-        $service = $this->store->service((int) $serviceId);
-        if ($service === null) {
-            return CallbackResponse::error(410, 'unknown_service', "WHMCS has no service #{$serviceId}; this callback will never apply.");
+        // cluster.host_failed is about a host, once per failure, and names no service.
+        $service = null;
+        if ($type !== 'cluster.host_failed') {
+            $serviceId = $data['service_id'] ?? null;
+            if ((!is_string($serviceId) && !is_int($serviceId)) || preg_match('/^[1-9]\d{0,18}$/', (string) $serviceId) !== 1) {
+                return CallbackResponse::error(400, 'invalid_body', 'data.service_id must be a WHMCS service id.');
+            }
+            $service = $this->store->service((int) $serviceId);
+            if ($service === null) {
+                return CallbackResponse::error(410, 'unknown_service', "WHMCS has no service #{$serviceId}; this callback will never apply.");
+            }
         }
 
         $claim = $this->ledger->claim($id, ($this->now)());
@@ -83,7 +90,9 @@ final class CallbackHandler
             return CallbackResponse::error(409, 'in_progress', "webhook {$id} is being handled by another request.", ['Retry-After' => '5']);
         }
         try {
-            $done = $this->actions->apply($type, $data, $service, $this->store->product($service->productId));
+            $done = $notice
+                ? $this->notices->apply($type, $data, $service)
+                : $this->actions->apply($type, $data, $service, $this->store->product($service->productId));
         } catch (LocalApiException $e) {
             $this->ledger->release($id);
             return CallbackResponse::error(503, 'whmcs_api_failed', 'WHMCS could not do it yet (' . $e->getMessage() . '); send it again later.', ['Retry-After' => '30']);
@@ -98,6 +107,12 @@ final class CallbackHandler
             if ($this->ledger->claim($told, ($this->now)()) === CallbackLedger::CLAIMED) {
                 $this->ledger->complete($told, ($this->now)());
             }
+        }
+        if ($service === null) {
+            if (function_exists('logActivity')) {
+                logActivity("oVirt HA Bridge: {$type}: " . implode('; ', $done));
+            }
+            return new CallbackResponse(200, ['ok' => true, 'type' => $type, 'done' => $done]);
         }
         if (function_exists('logActivity')) {
             logActivity("oVirt HA Bridge: {$type} for service #{$service->id}: " . implode('; ', $done), $service->userId);
