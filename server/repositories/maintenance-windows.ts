@@ -135,4 +135,16 @@ export class MaintenanceWindowsRepository {
     const rows = (await q) as Array<{ id: unknown; service_id: string; client_id: string; hostname: string | null }>;
     return rows.map((r) => ({ id: readNumber(r.id), serviceId: r.service_id, clientId: r.client_id, hostname: r.hostname }));
   }
+
+  /**
+   * Where a billing service's VPS runs, as a window's scope names it: its plan's cluster (the plan the VM was built
+   * from when it has one) and the host it was last seen on; undefined for an unknown service.
+   */
+  async placeOfService(billingServiceId: string, db: Db = this.knex): Promise<{ cluster: string | null; host: string | null } | undefined> {
+    const row = (await db('services as s')
+      .leftJoin('plans as p', 'p.id', db.raw('coalesce(s.applied_plan_id, s.plan_id)'))
+      .where('s.service_id', billingServiceId)
+      .first('p.cluster', 's.vm_host')) as { cluster: string | null; vm_host: string | null } | undefined;
+    return row ? { cluster: row.cluster ?? null, host: row.vm_host ?? null } : undefined;
+  }
 }

@@ -70,7 +70,13 @@ export class MaintenanceWindows {
     return which === 'upcoming' ? this.d.windows.listUpcoming(this.d.clock.now()) : this.d.windows.list();
   }
 
-  /** The windows not cancelled and not over that concern a service at `place` (the client area's block). */
+  /** The windows not cancelled and not over that concern a billing service (the client area's block). */
+  async upcomingForService(billingServiceId: string): Promise<StoredMaintenanceWindow[]> {
+    const place = await this.d.windows.placeOfService(billingServiceId);
+    return place ? this.upcomingFor(place) : [];
+  }
+
+  /** The windows not cancelled and not over that concern a service at `place`. */
   async upcomingFor(place: ServicePlace): Promise<StoredMaintenanceWindow[]> {
     const upcoming = await this.d.windows.listUpcoming(this.d.clock.now());
     return upcoming.filter((w) => scopeIncludes(w.scope, place));

@@ -8,11 +8,13 @@ import { z } from 'zod';
 import { CLIENT_COOKIE, type ClientSessions } from '../../auth/client-sessions';
 import { NotFoundError } from '../../errors';
 import type { ClientSso } from '../../services/client-sso';
+import type { MaintenanceWindows } from '../../services/maintenance-windows';
 import type { ServiceQueries } from '../../services/service-queries';
 import type { UptimeReports } from '../../services/uptime-reports';
 import { clientOf } from '../middleware/client-session';
 import { cookieSpec, readCookies } from '../middleware/cookies';
 import { presentClientServiceList, presentClientServicePage } from '../presenters/client-area';
+import { presentClientMaintenance } from '../presenters/client-maintenance';
 
 const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/) });
 
@@ -22,6 +24,8 @@ export interface ClientAreaDeps {
   uptime: UptimeReports;
   /** The VPS's addresses, OS and login name for its page. */
   services: ServiceQueries;
+  /** Announced maintenance for the service's page (issue 22, item 3); none shown without it. */
+  maintenance?: Pick<MaintenanceWindows, 'upcomingForService'>;
   /** Cookies are Secure, and named `__Host-…`, when the public URL is https. */
   secureCookies: boolean;
 }
@@ -78,7 +82,8 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     // The uptime report checks the service is this client's (404 otherwise) before anything else is read.
     const report = await d.uptime.forClientService(clientId, parsed.data.service_id);
     const vps = await d.services.get(parsed.data.service_id);
-    res.render('client/service', presentClientServicePage(report, vps));
+    const upcoming = d.maintenance ? await d.maintenance.upcomingForService(parsed.data.service_id) : [];
+    res.render('client/service', { ...presentClientServicePage(report, vps), maintenance: presentClientMaintenance(upcoming, report.plan.timeZone, report.generatedAt) });
   });
 
   router.post('/logout', async (req, res) => {
