@@ -7,6 +7,7 @@ import { negotiateFormat, type ApiContext } from './context';
 import { asEngineError, sendContainerError, sendDoc, sendEmpty, sendFault } from './respond';
 import { disksRouter } from './routes/disks';
 import { eventsRouter } from './routes/events';
+import { graphicsConsolesRouter } from './routes/graphics-consoles';
 import { hostsRouter } from './routes/hosts';
 import { infrastructureRouter } from './routes/infrastructure';
 import { networksRouter } from './routes/networks';
@@ -72,6 +73,7 @@ export function apiRouter(sim: Simulator, base: string): Router {
     sendDoc(res, 200, { root: 'api', body: presentApiRoot(sim.engine, base, res.locals.actor as Actor) });
   });
   router.use(nicsRouter(sim));
+  router.use(graphicsConsolesRouter(sim));
   router.use(vmsRouter(sim));
   router.use(networksRouter(sim));
   router.use(hostsRouter(sim));

@@ -35,34 +35,81 @@ function load(id: string, salt: number): number {
   return (h % 4000) / 100;
 }
 
-/** `/vms/{id}/statistics` (reference §8.5): ids are the engine's name-derived UUIDs; `elapsed.time` is uptime. */
+/** The engine's sampling interval for the `*.usage.history` lists (VDSM reports every 15 s; the engine keeps one per 30 s). */
+const HISTORY_SLOT_MS = 30_000;
+/** How many samples a history list holds at most (engine config UsageHistoryLimit, 40 by default). */
+const HISTORY_LIMIT = 40;
+
+/**
+ * A running VM's load in one 30 s slot of simulated time: a level of its own, a slow swing and a little noise, so the
+ * figures move as time passes (the same for every read within a slot, and the same in every run of a scenario).
+ */
+function loadAt(id: string, salt: number, slot: number): number {
+  const level = load(id, salt);
+  const swing = Math.sin((slot + level) / 7) * Math.min(level, 15);
+  const noise = (load(`${id}:${slot}`, salt) / 40 - 0.5) * 6;
+  return Math.round(Math.min(100, Math.max(0, level + swing + noise)) * 100) / 100;
+}
+
 /** A gauge statistic's definition (decimal unless said otherwise). */
 function g(name: string, description: string, unit: StatDef['unit'], type: StatDef['type'] = 'decimal'): StatDef {
   return { name, description, kind: 'gauge', type, unit };
 }
 
+/** A statistic holding a list of values, newest first (the `*.usage.history` ones). */
+function history(def: StatDef, values: number[], owner: { key: string; node: Node }, href: string): Node {
+  const id = nameUuid(def.name);
+  return {
+    href: `${href}/statistics/${id}`,
+    id,
+    name: def.name,
+    description: def.description,
+    kind: def.kind,
+    type: def.type,
+    unit: def.unit,
+    values: values.length === 0 ? {} : { value: values.map((v) => ({ datum: new Decimal(v) })) },
+    [owner.key]: owner.node,
+  };
+}
+
+/**
+ * `/vms/{id}/statistics` (reference §8.5): ids are the engine's name-derived UUIDs; `elapsed.time` is uptime. While the
+ * VM runs, CPU, memory and network move with simulated time and the history lists fill one sample per 30 s since it
+ * started (newest first); a VM that is down uses nothing and has no history.
+ */
 export function presentVmStatistics(engine: Engine, vm: Vm, base: string): Node[] {
   const href = `${base}/vms/${vm.id}`;
   const owner = { key: 'vm', node: { href, id: vm.id } };
   const running = VM_RUNNING_STATUSES.has(vm.status) && vm.status !== 'unknown';
-  const cpu = running ? load(vm.id, 7) : 0;
-  const uptime = running && vm.startTime !== undefined ? Math.floor((engine.clock.now() - vm.startTime) / 1000) : 0;
-  const used = running ? Math.floor(vm.memoryBytes * (0.3 + load(vm.id, 3) / 100)) : 0;
+  const now = engine.clock.now();
+  const slot = Math.floor(now / HISTORY_SLOT_MS);
+  const uptime = running && vm.startTime !== undefined ? Math.max(0, Math.floor((now - vm.startTime) / 1000)) : 0;
+  // Samples since the start (at least the current one), at most HISTORY_LIMIT, newest first.
+  const samples = running ? Math.min(HISTORY_LIMIT, Math.floor((uptime * 1000) / HISTORY_SLOT_MS) + 1) : 0;
+  const slots = Array.from({ length: samples }, (_, i) => slot - i);
+  const cpuAt = (s: number) => loadAt(vm.id, 7, s);
+  const memAt = (s: number) => Math.round((30 + loadAt(vm.id, 3, s)) * 100) / 100;
+  const netAt = (s: number) => Math.round(loadAt(vm.id, 11, s)) / 10;
+  const cpu = running ? cpuAt(slot) : 0;
+  const used = running ? Math.floor((vm.memoryBytes * memAt(slot)) / 100) : 0;
   return [
     statistic(g('memory.installed', 'Total memory configured', 'bytes', 'integer'), vm.memoryBytes, owner, href),
     statistic(g('memory.used', 'Memory used (agent)', 'bytes', 'integer'), used, owner, href),
     statistic(g('memory.free', 'Memory free (agent)', 'bytes', 'integer'), running ? vm.memoryBytes - used : 0, owner, href),
     statistic(g('cpu.current.guest', 'CPU used by guest', 'percent'), cpu, owner, href),
     statistic(g('cpu.current.hypervisor', 'CPU overhead', 'percent'), running ? 0.5 : 0, owner, href),
-    statistic(g('cpu.current.total', 'Total CPU used', 'percent'), running ? cpu + 0.5 : 0, owner, href),
+    statistic(g('cpu.current.total', 'Total CPU used', 'percent'), running ? Math.min(100, cpu + 0.5) : 0, owner, href),
     statistic(g('migration.progress', 'Migration Progress', 'percent'), vm.status === 'migrating' ? 50 : 0, owner, href),
-    statistic(g('network.current.total', 'Total network used', 'percent'), running ? load(vm.id, 11) / 10 : 0, owner, href),
+    statistic(g('network.current.total', 'Total network used', 'percent'), running ? netAt(slot) : 0, owner, href),
     statistic(
       { name: 'elapsed.time', description: 'Elapsed VM runtime', kind: 'counter', type: 'integer', unit: 'seconds' },
       uptime,
       owner,
       href,
     ),
+    history(g('cpu.usage.history', 'List of CPU usage history, sorted by date from newest to oldest, at intervals of 30 seconds', 'percent'), slots.map(cpuAt), owner, href),
+    history(g('memory.usage.history', 'List of memory usage history, sorted by date from newest to oldest, at intervals of 30 seconds', 'percent'), slots.map(memAt), owner, href),
+    history(g('network.usage.history', 'List of network usage history, sorted by date from newest to oldest, at intervals of 30 seconds', 'percent'), slots.map(netAt), owner, href),
   ];
 }
 
