@@ -94,6 +94,21 @@ describe('plugin.json and the WHMCS module in step', () => {
     expect([...phpTypes.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1]).sort()).toEqual([...sent].sort());
   });
 
+  test('the notices (issue 22) are the same in the bridge, plugin.json and the PHP, and each has its e-mail', () => {
+    const union = /export type NoticeType\s*=([^;]+);/.exec(read('server/services/callbacks.ts'))?.[1] ?? '';
+    const sent = [...union.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1] as string);
+    expect(sent).toEqual(['service.maintenance_announced', 'service.incident_opened', 'service.incident_resolved', 'cluster.host_failed']);
+    const notices = (plugin.callbacks as unknown as { notices: { events: string[] } }).notices;
+    expect(notices.events).toEqual(sent);
+    const handled = (whmcs.callbacks_received as unknown as { notices: Record<string, string> }).notices;
+    expect(Object.keys(handled).filter((k) => k !== 'templates')).toEqual(sent);
+    const php = read(path.join(whmcs.source, 'lib/Callback/NoticeActions.php'));
+    const serviceTypes = /public const SERVICE_TYPES = \[([^\]]+)\]/.exec(php)?.[1] ?? '';
+    expect([...[...serviceTypes.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1]), 'cluster.host_failed']).toEqual(sent);
+    const templates = read(path.join(whmcs.source, 'lib/Notices/EmailTemplates.php'));
+    for (const type of sent.filter((t) => t.startsWith('service.'))) expect(templates).toContain(`'${type}' => self::`);
+  });
+
   test('the server settings and product options it documents are the ones the PHP reads', () => {
     const settings = read(path.join(whmcs.source, 'lib/BridgeSettings.php'));
     for (const s of whmcs.server_settings.filter((x) => x.param !== 'serverusername')) expect(settings).toContain(`'${s.param}'`);
