@@ -54,6 +54,7 @@ import { ProvisioningService } from './services/provisioning';
 import { ReadinessProbe } from './services/readiness';
 import { ServiceQueries } from './services/service-queries';
 import { UptimeReports } from './services/uptime-reports';
+import { WaitingForRoomQuery } from './services/waiting-for-room';
 import { MaintenanceWindowsRepository } from './repositories/maintenance-windows';
 import { WebhookSigner } from './webhooks/signature';
 
@@ -77,6 +78,8 @@ export interface Container {
   /** Admin console accounts, sessions and sign-in limits. */
   adminAccounts: AdminAccounts;
   adminOverview: AdminOverviewQuery;
+  /** HA VMs down for lack of room, for the console's alert (issue 22, item 2). */
+  waitingForRoom: WaitingForRoomQuery;
   /** Repositories the admin pages read directly (plain reads with no use case of their own). */
   repos: { services: ServicesRepository; plans: PlansRepository; incidents: IncidentsRepository; engineEvents: EngineEventsRepository };
   /** Reads the engine's events into incidents while this instance leads; undefined without an engine. Started by main. */
@@ -135,6 +138,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
   const incidentsRepo = new IncidentsRepository(knex);
   const timelinesRepo = new ServiceTimelinesRepository(knex);
   const maintenanceWindowsRepo = new MaintenanceWindowsRepository(knex);
+  const waitingForRoom = new WaitingForRoomQuery({ incidents: incidentsRepo, services: servicesRepo, plans: plansRepo });
   const positionRepo = new EventSyncStateRepository(knex);
   const ssoTokens = new SsoTokensRepository(knex);
   const owner = `${hostname()}:${process.pid}`;
@@ -358,7 +362,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     clientSso: new ClientSso({ services: servicesRepo, tokens: ssoTokens, clock, publicUrl: config.publicUrl }),
     clientSessions,
     adminAccounts,
-    adminOverview: new AdminOverviewQuery({ services: servicesRepo, jobs, plans: plansRepo, incidents: incidentsRepo, position: positionRepo, clock }),
+    adminOverview: new AdminOverviewQuery({ services: servicesRepo, jobs, plans: plansRepo, incidents: incidentsRepo, position: positionRepo, clock, waitingForRoom }),
+    waitingForRoom,
     repos: { services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, engineEvents: engineEventsRepo },
     eventSync,
     webhookSigner,
@@ -375,7 +380,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       customerHostNames: config.client.hostNames,
     }),
     ipAllocation,
-    metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, services: servicesRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
+    metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, services: servicesRepo, incidents: incidentsRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
     periodic,
     ovirt,
     engine,

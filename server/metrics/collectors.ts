@@ -14,6 +14,7 @@ import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import type { OvirtClient } from '../ovirt/client';
 import type { EventSyncStateRepository } from '../repositories/event-sync-state';
+import type { IncidentsRepository } from '../repositories/incidents';
 import type { ServicesRepository } from '../repositories/services';
 import type { CapacityService } from '../services/capacity';
 import type { BridgeMetrics } from './registry';
@@ -40,6 +41,8 @@ export interface MetricsScraperDeps {
   position: Pick<EventSyncStateRepository, 'get'>;
   /** Counted for `services_vm_missing`; optional for tests of other gauges. */
   services?: Pick<ServicesRepository, 'countByState'>;
+  /** Counted for `ha_vms_waiting_for_room`; optional for tests of other gauges. */
+  incidents?: Pick<IncidentsRepository, 'countOpenByCause'>;
   /** Undefined without an engine: then there is nothing to read and `capacity_scrape_ok` stays 0. */
   capacity: Pick<CapacityService, 'headroomByCluster' | 'picture'> | undefined;
   /** Probed for `engine_up`; undefined without an engine (then it is 0). */
@@ -61,7 +64,7 @@ export class MetricsScraper {
   async scrape(): Promise<string> {
     this.d.metrics.ensureProcessMetrics();
     // Each collector handles its own failure: a database hiccup drops the job series, not the process metrics.
-    await Promise.all([this.collectJobs(), this.collectEvents(), this.collectCapacity(), this.collectEngine(), this.collectServices()]);
+    await Promise.all([this.collectJobs(), this.collectEvents(), this.collectCapacity(), this.collectEngine(), this.collectServices(), this.collectWaitingForRoom()]);
     return this.d.metrics.registry.metrics();
   }
 
@@ -119,6 +122,18 @@ export class MetricsScraper {
     } catch (err) {
       this.d.logger.warn({ err }, 'metrics: counting services failed');
       clear(servicesVmMissing);
+    }
+  }
+
+  /** HA VMs down for lack of room (issue 22, item 2): the cluster's N+1 promise failed in practice; alert on > 0. */
+  private async collectWaitingForRoom(): Promise<void> {
+    const { haVmsWaitingForRoom } = this.d.metrics.gauges;
+    if (!this.d.incidents) return;
+    try {
+      haVmsWaitingForRoom.set(await this.d.incidents.countOpenByCause('waiting_for_room'));
+    } catch (err) {
+      this.d.logger.warn({ err }, 'metrics: counting HA VMs waiting for room failed');
+      clear(haVmsWaitingForRoom);
     }
   }
 

@@ -52,6 +52,7 @@ export interface ScrapeGauges {
   engineUp: Gauge;
   jobsWaitingForEngine: Gauge;
   servicesVmMissing: Gauge;
+  haVmsWaitingForRoom: Gauge;
 }
 
 export interface BridgeMetrics {
@@ -153,6 +154,11 @@ export function createMetrics(): BridgeMetrics {
       servicesVmMissing: new Gauge({
         name: name('services_vm_missing'),
         help: 'Services whose VM is gone from the engine though the bridge was not asked to remove it (actual state vm_missing).',
+        registers,
+      }),
+      haVmsWaitingForRoom: new Gauge({
+        name: name('ha_vms_waiting_for_room'),
+        help: 'HA VMs down because no host has room to restart them (open incidents of cause waiting_for_room): N+1 failed in practice.',
         registers,
       }),
       jobs: new Gauge({ name: name('jobs'), help: 'Jobs in the database, by kind and state.', labelNames: ['kind', 'state'], registers }),

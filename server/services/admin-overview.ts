@@ -6,6 +6,7 @@ import type { EventSyncStateRepository } from '../repositories/event-sync-state'
 import type { IncidentsRepository, StoredIncident } from '../repositories/incidents';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServicesRepository } from '../repositories/services';
+import type { WaitingForRoom, WaitingForRoomQuery } from './waiting-for-room';
 
 export interface AdminOverview {
   services: Partial<Record<ActualState, number>>;
@@ -14,22 +15,33 @@ export interface AdminOverview {
   /** Incidents of the last 7 days and any still open, with the service they hit. */
   recentIncidents: Array<{ incident: StoredIncident; service: Service | undefined }>;
   eventsReadAt: Date | null;
+  /** HA VMs down for lack of room (issue 22): their services count as active, but their VMs are down. */
+  waitingForRoom: WaitingForRoom[];
   now: Date;
 }
 
 export class AdminOverviewQuery {
   constructor(
-    private readonly d: { services: ServicesRepository; jobs: JobQueue; plans: PlansRepository; incidents: IncidentsRepository; position: EventSyncStateRepository; clock: Clock },
+    private readonly d: {
+      services: ServicesRepository;
+      jobs: JobQueue;
+      plans: PlansRepository;
+      incidents: IncidentsRepository;
+      position: EventSyncStateRepository;
+      clock: Clock;
+      waitingForRoom: Pick<WaitingForRoomQuery, 'list'>;
+    },
   ) {}
 
   async get(): Promise<AdminOverview> {
     const now = this.d.clock.now();
-    const [services, jobs, plans, recentIncidents, position] = await Promise.all([
+    const [services, jobs, plans, recentIncidents, position, waitingForRoom] = await Promise.all([
       this.d.services.countByState(),
       this.d.jobs.countByState(),
       this.d.plans.list(),
       this.d.incidents.listRecent(new Date(now.getTime() - 7 * 86_400_000)),
       this.d.position.get(),
+      this.d.waitingForRoom.list(),
     ]);
     const hit = await this.d.services.findManyByIds([...new Set(recentIncidents.map((i) => i.serviceId))]);
     return {
@@ -38,6 +50,7 @@ export class AdminOverviewQuery {
       plans: plans.length,
       recentIncidents: recentIncidents.map((incident) => ({ incident, service: hit.get(incident.serviceId) })),
       eventsReadAt: position?.lastPollAt ?? null,
+      waitingForRoom,
       now,
     };
   }

@@ -3,6 +3,7 @@ import { describeIncident, formatDuration, incidentSeconds } from '../../domain/
 import { ACTUAL_STATES } from '../../domain/service';
 import { defaultClass } from '../../domain/sla-rules';
 import type { AdminOverview } from '../../services/admin-overview';
+import { presentWaitingForRoom } from './admin-waiting-for-room';
 
 const STATE_TONE: Record<string, string> = { active: 'ok', failed: 'bad', vm_missing: 'bad', pending: 'neutral', provisioning: 'neutral', suspended: 'neutral', terminated: 'neutral' };
 
@@ -26,9 +27,13 @@ export function presentAdminOverview(o: AdminOverview) {
     nav: 'overview',
     services: ACTUAL_STATES.map((state) => {
       const count = o.services[state] ?? 0;
+      // An active service whose VM waits for room is down, whatever its state says (issue 22): say so on its tile.
+      const down = state === 'active' ? o.waitingForRoom.length : 0;
       // Colour only what is there: an empty state is nothing to look at.
-      return { state, count, tone: count > 0 ? (STATE_TONE[state] ?? 'warn') : 'neutral', href: `/admin/services?state=${state}` };
+      const tone = down > 0 ? 'bad' : count > 0 ? (STATE_TONE[state] ?? 'warn') : 'neutral';
+      return { state, count, tone, href: `/admin/services?state=${state}`, note: down > 0 ? `${down} down for lack of room` : null };
     }),
+    waitingForRoom: presentWaitingForRoom(o.waitingForRoom, o.now),
     jobs: (['queued', 'running', 'dead'] as const).map((state) => ({ state, count: o.jobs[state], tone: state === 'dead' && o.jobs.dead > 0 ? 'bad' : 'neutral', href: `/admin/jobs?state=${state}` })),
     plans: o.plans,
     vmMissing: vmMissingBanner(o.services.vm_missing ?? 0),

@@ -13,6 +13,7 @@ import { parseOrThrow } from '../../middleware/validate';
 import {
   type ClusterRow, type EngineProblem, presentCluster, presentClusterList, presentClusterProblem, presentHeadroomPage, presentWhatIf,
 } from '../../presenters/admin-clusters';
+import { presentWaitingForRoom } from '../../presenters/admin-waiting-for-room';
 
 const clusterParams = z.object({ name: z.string().min(1).max(255) });
 /** `hosts` as the form sends it (one value per ticked box) or as a link writes it (`a,b`). */
@@ -82,10 +83,12 @@ export function adminClusterPages(c: Container): Router {
   router.get('/:name', async (req, res) => {
     const { name } = parseOrThrow(clusterParams, req.params);
     const { capacity } = c;
-    if (!capacity) return res.status(503).render('admin/cluster', presentClusterProblem(name, NO_ENGINE));
+    // The HA VMs of this cluster down for lack of room: read from our own record, so shown even when the engine is not.
+    const waitingForRoom = presentWaitingForRoom(await c.waitingForRoom.list(name), c.clock.now());
+    if (!capacity) return res.status(503).render('admin/cluster', { ...presentClusterProblem(name, NO_ENGINE), waitingForRoom });
     const read = await fromEngine(() => capacity.picture(name));
-    if (!read.ok) return res.render('admin/cluster', presentClusterProblem(name, engineFailed(res, read.error)));
-    res.render('admin/cluster', presentCluster(name, read.value));
+    if (!read.ok) return res.render('admin/cluster', { ...presentClusterProblem(name, engineFailed(res, read.error)), waitingForRoom });
+    res.render('admin/cluster', { ...presentCluster(name, read.value), waitingForRoom });
   });
 
   router.get('/:name/what-if', async (req, res) => {
