@@ -108,7 +108,12 @@ export class EventSync {
     if (this.d.reconciler && every > 0 && (this.reconciledAt === undefined || now - this.reconciledAt >= every)) {
       // Due or not, a failed check waits a whole period: it lists every VM, and an engine in trouble needs no more load.
       this.reconciledAt = now;
-      await this.reconcile();
+      try {
+        await this.reconcile();
+      } catch (err) {
+        // The events were read and kept; only the check failed (the engine's list, or a write). Said as such.
+        this.d.logger.warn({ err }, 'the VM check failed; it runs again next period');
+      }
     }
     return result;
   }
