@@ -52,10 +52,18 @@ export function vmFields(engine: Engine): Record<string, FieldSpec<Vm>> {
     },
     template: { get: (vm) => world.templates.get(vm.templateId)?.name },
     'template.name': { get: (vm) => world.templates.get(vm.templateId)?.name },
-    memory: { get: (vm) => Math.floor(vm.memoryBytes / (1024 * 1024)) },
+    memory: { get: (vm) => Math.floor(vm.memoryBytes / (1024 * 1024)), ordered: true },
     type: { get: (vm) => vm.type },
     os: { get: (vm) => vm.osType },
-    creationdate: { get: (vm) => new Date(vm.creationTime).toISOString() },
+    creationdate: {
+      get: (vm) => new Date(vm.creationTime).toISOString(),
+      ordered: true,
+      normalize(v) {
+        const t = Date.parse(v);
+        if (Number.isNaN(t)) throw searchError(`'${v}' is not a date`);
+        return new Date(t).toISOString();
+      },
+    },
   };
 }
 
@@ -74,10 +82,10 @@ export function hostFields(engine: Engine): Record<string, FieldSpec<Host>> {
         return c ? world.dataCenters.get(c.dataCenterId)?.name : undefined;
       },
     },
-    active_vms: { get: (h) => world.vmsOn(h.id).length },
-    memory: { get: (h) => Math.floor(h.memoryBytes / (1024 * 1024)) },
-    cpus: { get: (h) => h.topology.sockets * h.topology.cores * h.topology.threads },
-    spm_id: { get: (h) => (h.spmStatus === 'spm' ? 1 : 0) },
+    active_vms: { get: (h) => world.vmsOn(h.id).length, ordered: true },
+    memory: { get: (h) => Math.floor(h.memoryBytes / (1024 * 1024)), ordered: true },
+    cpus: { get: (h) => h.topology.sockets * h.topology.cores * h.topology.threads, ordered: true },
+    spm_id: { get: (h) => (h.spmStatus === 'spm' ? 1 : 0), ordered: true },
   };
 }
 
@@ -110,8 +118,8 @@ export function storageDomainFields(engine: Engine): Record<string, FieldSpec<St
     status: { get: (s) => s.status },
     shared_status: { get: (s) => (s.dataCenterId ? 'active' : 'unattached') },
     datacenter: { get: (s) => (s.dataCenterId ? engine.world.dataCenters.get(s.dataCenterId)?.name : undefined) },
-    free_size: { get: (s) => Math.floor(s.availableBytes / 1024 ** 3) },
-    used_size: { get: (s) => Math.floor(s.usedBytes / 1024 ** 3) },
+    free_size: { get: (s) => Math.floor(s.availableBytes / 1024 ** 3), ordered: true },
+    used_size: { get: (s) => Math.floor(s.usedBytes / 1024 ** 3), ordered: true },
   };
 }
 
@@ -124,7 +132,7 @@ export function diskFields(engine: Engine): Record<string, FieldSpec<Disk>> {
     id: { get: (d) => d.id },
     status: { get: (d) => diskStatus(world, d) },
     format: { get: (d) => d.format },
-    provisioned_size: { get: (d) => Math.floor(d.provisionedBytes / 1024 ** 3) },
+    provisioned_size: { get: (d) => Math.floor(d.provisionedBytes / 1024 ** 3), ordered: true },
     storage: { get: (d) => world.storageDomains.get(d.storageDomainId)?.name },
     vm_names: { get: (d) => (d.vmId ? world.vms.get(d.vmId)?.name : undefined) },
   };
@@ -138,7 +146,7 @@ export function templateFields(engine: Engine): Record<string, FieldSpec<Templat
     comment: { get: (t) => t.comment },
     os: { get: (t) => t.osType },
     status: { get: () => 'ok' },
-    mem: { get: (t) => Math.floor(t.memoryBytes / (1024 * 1024)) },
+    mem: { get: (t) => Math.floor(t.memoryBytes / (1024 * 1024)), ordered: true },
     cluster: { get: (t) => (t.clusterId ? engine.world.clusters.get(t.clusterId)?.name : undefined) },
   };
 }
@@ -146,10 +154,11 @@ export function templateFields(engine: Engine): Record<string, FieldSpec<Templat
 /** Events compare severity by rank, so `severity>=warning` keeps warnings, errors and alerts. */
 export function eventFields(): Record<string, FieldSpec<EngineEvent>> {
   return {
-    type: { get: (e) => e.code, normalize: (v) => Number(v) },
-    index: { get: (e) => e.index, normalize: (v) => Number(v) },
+    type: { get: (e) => e.code, normalize: (v) => Number(v), ordered: true },
+    index: { get: (e) => e.index, normalize: (v) => Number(v), ordered: true },
     severity: {
       get: (e) => SEVERITIES.indexOf(e.severity),
+      ordered: true,
       normalize(v) {
         const rank = SEVERITIES.indexOf(v.toLowerCase() as Severity);
         if (rank < 0) throw searchError(`'${v}' is not a valid severity; use one of ${SEVERITIES.join(', ')}`);
@@ -157,7 +166,7 @@ export function eventFields(): Record<string, FieldSpec<EngineEvent>> {
       },
     },
     message: { get: (e) => e.description },
-    time: { get: (e) => e.time, normalize: (v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)) },
+    time: { get: (e) => e.time, normalize: (v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)), ordered: true },
     usrname: { get: (e) => e.user?.name },
     event_host: { get: (e) => e.host?.name },
     event_vm: { get: (e) => e.vm?.name },
@@ -174,6 +183,6 @@ export function eventFields(): Record<string, FieldSpec<EngineEvent>> {
 export function jobFields(): Record<string, FieldSpec<Job>> {
   return {
     correlation_id: { get: (j) => j.correlationId },
-    start_time: { get: (j) => j.startTime },
+    start_time: { get: (j) => j.startTime, ordered: true, normalize: (v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)) },
   };
 }

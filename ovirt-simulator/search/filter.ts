@@ -1,4 +1,5 @@
-import { parseSearch, searchError, wildcardMatch, type Condition } from './query';
+import { parseSearch, SearchRejected, searchError, wildcardMatch, type Condition } from './query';
+import { VALID_TEXT, type FieldSyntax } from './syntax';
 
 /** A field's value for comparison: strings match with wildcards; numbers and ranks compare by order. */
 export type FieldValue = string | number | undefined | string[];
@@ -7,6 +8,8 @@ export interface FieldSpec<T> {
   get(entity: T): FieldValue;
   /** Enumerated fields: normalises the user's value (e.g. `NonResponsive` → `nonresponsive`) or rejects it. */
   normalize?(value: string): string | number;
+  /** Numbers, dates and ranks: `<`, `>`, `<=`, `>=` as well as `=`/`!=` (the engine's numeric relations). */
+  ordered?: boolean;
 }
 
 export interface SearchOptions {
@@ -15,6 +18,45 @@ export interface SearchOptions {
   caseSensitive: boolean;
   /** The engine's default order for this collection (reference §11). */
   defaultSort: { field: string; desc: boolean };
+  /** The REST layer's search object (`VMs`, `Hosts`…), for the text the engine logs on a rejected query. */
+  searchObject?: string;
+  /** Told what the engine would log when it answers a query it cannot run with an empty list. */
+  onRejected?: (rejected: SearchRejected) => void;
+}
+
+/** How the syntax check sees each field: its relations and the values it takes. */
+function syntaxOf<T>(fields: Record<string, FieldSpec<T>>): Map<string, FieldSyntax> {
+  const out = new Map<string, FieldSyntax>();
+  for (const [name, spec] of Object.entries(fields)) {
+    const ordered = spec.ordered === true;
+    out.set(name, {
+      ordered,
+      accepts(value: string): boolean {
+        if (spec.normalize) {
+          try {
+            const v = spec.normalize(value);
+            return typeof v !== 'number' || !Number.isNaN(v);
+          } catch {
+            return false;
+          }
+        }
+        return ordered ? value !== '' && !Number.isNaN(Number(value)) : VALID_TEXT.test(value);
+      },
+    });
+  }
+  return out;
+}
+
+/** Free text: the engine's `%word%` over every text column; here every plain text field of the entity. */
+function freeTextMatch<T>(item: T, fields: Record<string, FieldSpec<T>>, cond: Condition, caseSensitive: boolean): boolean {
+  const pattern = `*${cond.value}*`;
+  for (const spec of Object.values(fields)) {
+    if (spec.normalize || spec.ordered) continue;
+    const v = spec.get(item);
+    const values = Array.isArray(v) ? v : [v];
+    if (values.some((x) => typeof x === 'string' && wildcardMatch(pattern, x, caseSensitive))) return true;
+  }
+  return false;
 }
 
 function compare(actual: FieldValue, cond: Condition, expected: string | number, caseSensitive: boolean): boolean {
@@ -49,22 +91,26 @@ function compare(actual: FieldValue, cond: Condition, expected: string | number,
  * `sortby`, `page N` with `max` as the page size, and `max` alone as a LIMIT applied after sorting.
  */
 export function applySearch<T>(items: Iterable<T>, fields: Record<string, FieldSpec<T>>, options: SearchOptions): T[] {
-  const query = parseSearch(options.search);
+  let query;
+  try {
+    query = parseSearch(options.search, syntaxOf(fields), options.searchObject);
+  } catch (err) {
+    // The engine's answer to a query it cannot run: an empty list, not a fault (see ./syntax.ts).
+    if (!(err instanceof SearchRejected)) throw err;
+    options.onRejected?.(err);
+    return [];
+  }
   const resolved = query.anyOf.map((group) =>
     group.map((cond) => {
-      const spec = fields[cond.field];
-      if (!spec) throw searchError(`unknown field '${cond.field}'`);
-      return { cond, spec, expected: spec.normalize ? spec.normalize(cond.value) : cond.value };
+      const spec = cond.freeText ? undefined : fields[cond.field];
+      return { cond, spec, expected: spec?.normalize ? spec.normalize(cond.value) : cond.value };
     }),
   );
+  const matches = (item: T, c: (typeof resolved)[number][number]): boolean =>
+    c.spec ? compare(c.spec.get(item), c.cond, c.expected, options.caseSensitive) : freeTextMatch(item, fields, c.cond, options.caseSensitive);
   let out: T[] = [];
   for (const item of items) {
-    if (
-      resolved.length === 0 ||
-      resolved.some((group) => group.every((c) => compare(c.spec.get(item), c.cond, c.expected, options.caseSensitive)))
-    ) {
-      out.push(item);
-    }
+    if (resolved.length === 0 || resolved.some((group) => group.every((c) => matches(item, c)))) out.push(item);
   }
   const sort = query.sortBy ?? options.defaultSort;
   const sortSpec = fields[sort.field];

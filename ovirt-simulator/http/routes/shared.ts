@@ -14,12 +14,21 @@ import { sendActionFault, sendDoc } from '../respond';
  */
 export type EntityRead = (sim: Simulator, id: string, base: string) => Doc;
 
+/** The REST layer's search object per collection (`QueryHelper.RETURN_TYPES`), which prefixes every search. */
+const SEARCH_OBJECTS: Readonly<Record<string, string>> = {
+  vms: 'VMs', hosts: 'Hosts', clusters: 'Clusters', datacenters: 'Datacenter', storagedomains: 'Storage',
+  templates: 'Template', events: 'Events', jobs: 'Jobs', disks: 'Disks',
+};
+
 export function listOptions(req: Request, res: Response, defaultSort: SearchOptions['defaultSort']): SearchOptions {
+  const collection = req.path.split('/').filter((p) => p !== '').pop() ?? '';
+  const searchObject = SEARCH_OBJECTS[collection.replace(/;.*$/, '')];
   return {
     search: param(req, res, 'search'),
     max: intParam(req, res, 'max'),
     caseSensitive: boolParam(req, res, 'case_sensitive'),
     defaultSort,
+    ...(searchObject ? { searchObject } : {}),
   };
 }
 
