@@ -95,6 +95,15 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     expect((await t.container.plans.list())[0]).toMatchObject({ ha: { enabled: false, priority: 75 }, sla: { unknownCountsAsDown: false }, failoverGate: 'warn' });
   });
 
+  test('when the SLA rules of issue 22 are ticked, then the plan keeps them and the edit form shows them ticked', async () => {
+    const { agent } = await createPlan({ sla_contact_loss_counts_as_down: '1', sla_unannounced_admin_stops_excluded: '1' });
+    const plan = (await t.container.plans.list())[0]!;
+    expect(plan.sla).toMatchObject({ contactLossCountsAsDown: true, unannouncedAdminStopsExcluded: true });
+    const form = await agent.get(`/admin/plans/${plan.id}/edit`).expect(200);
+    expect(form.text).toMatch(/id="sla_contact_loss_counts_as_down"[^>]* checked/);
+    expect(form.text).toMatch(/id="sla_unannounced_admin_stops_excluded"[^>]* checked/);
+  });
+
   test('when a form is invalid, then 400 names each field beside its input, keeps what was typed, and stores nothing', async () => {
     const { res } = await createPlan({ name: 'Kept name', memory_mib: '100', vcpus: '', tier_below_0: '99.95', tier_credit_1: 'ten' });
     expect(res.status).toBe(400);

@@ -26,6 +26,8 @@ export interface PlanFormValues {
   tiers: Array<{ below: string; credit: string }>;
   sla_time_zone: string;
   sla_unknown_counts_as_down: boolean;
+  sla_contact_loss_counts_as_down: boolean;
+  sla_unannounced_admin_stops_excluded: boolean;
   failover_gate: string;
   /** Empty keeps the template's disk size. */
   disk_gib: string;
@@ -60,6 +62,8 @@ export function planFormDefaults(): PlanFormValues {
     tiers: blankTiers(TIER_ROWS),
     sla_time_zone: 'UTC',
     sla_unknown_counts_as_down: true,
+    sla_contact_loss_counts_as_down: false,
+    sla_unannounced_admin_stops_excluded: false,
     failover_gate: 'enforce',
     disk_gib: '',
     os_options: '',
@@ -86,6 +90,8 @@ export function planFormFromPlan(plan: Plan): PlanFormValues {
     tiers: [...tiers, ...blankTiers(Math.max(0, TIER_ROWS - tiers.length))],
     sla_time_zone: plan.sla.timeZone,
     sla_unknown_counts_as_down: plan.sla.unknownCountsAsDown,
+    sla_contact_loss_counts_as_down: plan.sla.contactLossCountsAsDown,
+    sla_unannounced_admin_stops_excluded: plan.sla.unannouncedAdminStopsExcluded,
     failover_gate: plan.failoverGate,
     disk_gib: plan.diskGib === null ? '' : String(plan.diskGib),
     os_options: plan.osOptions.map((o) => `${o.key} | ${o.label} | ${o.template}`).join('\n'),
@@ -114,6 +120,8 @@ export function planFormFromBody(body: unknown): PlanFormValues {
     tiers: Array.from({ length: rows }, (_, i) => ({ below: text(b[`tier_below_${i}`]), credit: text(b[`tier_credit_${i}`]) })),
     sla_time_zone: text(b.sla_time_zone),
     sla_unknown_counts_as_down: b.sla_unknown_counts_as_down !== undefined,
+    sla_contact_loss_counts_as_down: b.sla_contact_loss_counts_as_down !== undefined,
+    sla_unannounced_admin_stops_excluded: b.sla_unannounced_admin_stops_excluded !== undefined,
     failover_gate: text(b.failover_gate),
     disk_gib: text(b.disk_gib),
     os_options: text(b.os_options),
@@ -164,6 +172,8 @@ export function planFormToJson(v: PlanFormValues): Record<string, unknown> {
       target_percent: num(v.sla_target_percent),
       credit_tiers: filledTierRows(v).map((row) => ({ below_percent: num(v.tiers[row]!.below), credit_percent: num(v.tiers[row]!.credit) })),
       unknown_counts_as_down: v.sla_unknown_counts_as_down,
+      contact_loss_counts_as_down: v.sla_contact_loss_counts_as_down,
+      unannounced_admin_stops_excluded: v.sla_unannounced_admin_stops_excluded,
       time_zone: v.sla_time_zone.trim() || 'UTC',
     },
     failover_gate: v.failover_gate,
@@ -200,6 +210,8 @@ export function formFieldOf(apiField: string, v: PlanFormValues): string {
     'sla.target_percent': 'sla_target_percent',
     'sla.time_zone': 'sla_time_zone',
     'sla.unknown_counts_as_down': 'sla_unknown_counts_as_down',
+    'sla.contact_loss_counts_as_down': 'sla_contact_loss_counts_as_down',
+    'sla.unannounced_admin_stops_excluded': 'sla_unannounced_admin_stops_excluded',
     failover_gate: 'failover_gate',
     disk_gib: 'disk_gib',
   };
