@@ -5,6 +5,8 @@ interface Session {
   loginName: string;
   issuedAt: number;
   expiresAt: number;
+  /** The engine session the token's first API request created (`CreateUserSession`), once it has one. */
+  engineSessionId: string | undefined;
 }
 
 /**
@@ -28,7 +30,7 @@ export class TokenStore {
   issue(loginName: string): string {
     const token = randomBytes(20).toString('base64');
     const now = this.clock.now();
-    this.sessions.set(token, { loginName, issuedAt: now, expiresAt: now + this.ttlMs });
+    this.sessions.set(token, { loginName, issuedAt: now, expiresAt: now + this.ttlMs, engineSessionId: undefined });
     return token;
   }
 
@@ -41,6 +43,17 @@ export class TokenStore {
       return undefined;
     }
     return session.loginName;
+  }
+
+  /**
+   * The engine session a live token's first API request creates (its id from `newId`); undefined when it already
+   * has one (later requests find it by the token, `GetEngineSessionIdForSsoToken`).
+   */
+  openEngineSession(token: string, newId: () => string): string | undefined {
+    const session = this.sessions.get(token);
+    if (!session || session.engineSessionId !== undefined) return undefined;
+    session.engineSessionId = newId();
+    return session.engineSessionId;
   }
 
   revoke(token: string): boolean {

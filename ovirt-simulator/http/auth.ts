@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Simulator } from '../simulator';
 import type { User } from '../world/model';
 import type { Actor } from '../world/world';
+import { FAILED_TO_AUTHENTICATE, knownProfile, logFailedLogin, openApiSession, sourceIp } from './engine-sessions';
 import { sendUnauthorized } from './respond';
 
 /** The token response's `exp` for users whose authn record has no expiry (the engine's `internal` users). */
@@ -37,8 +38,28 @@ export function findUser(sim: Simulator, loginName: string, password?: string): 
 }
 
 /** `${UserName}` as the engine renders it in events: `admin@internal-authz`. */
-export function actorFor(user: User, correlationId: string): Actor {
+export function actorFor(user: User, correlationId: string | undefined): Actor {
   return { userId: user.id, userName: `${user.loginName}-authz`, correlationId };
+}
+
+/** `SsoService.translateUser`: the login name split at its last `@` into user and profile. */
+function splitLogin(login: string): { name: string; profile: string } {
+  const at = login.lastIndexOf('@');
+  return at < 0 ? { name: login, profile: '' } : { name: login.slice(0, at), profile: login.slice(at + 1) };
+}
+
+/**
+ * Why the SSO refused a user name and password (`OAuthTokenServlet.issueTokenForPasswd`: "Cannot authenticate
+ * user '%1$s@%2$s': %3$s." around a message that already ends with a period, hence the engine's "..").
+ * A known profile means the authn extension ran and failed, which the engine logs as 114.
+ */
+function refusal(sim: Simulator, login: string, ip: string): string {
+  const { name, profile } = splitLogin(login);
+  if (!profile || !knownProfile(sim, profile)) {
+    return `Cannot authenticate user '${name}@${profile || 'N/A'}': No valid profile found in credentials..`;
+  }
+  logFailedLogin(sim, `${name}@${profile}`, ip);
+  return `Cannot authenticate user '${name}@${profile}': ${FAILED_TO_AUTHENTICATE}.`;
 }
 
 /** `/ovirt-engine/sso/oauth/token` (password grant) and the two ways to give a token back. */
@@ -64,9 +85,7 @@ export function ssoRouter(sim: Simulator): Router {
     }
     const username = p.username ?? '';
     const user = findUser(sim, username, p.password ?? '');
-    if (!user) {
-      return ssoError(res, p.scope, 'access_denied', `Cannot authenticate user '${username}': Invalid credentials.`);
-    }
+    if (!user) return ssoError(res, p.scope, 'access_denied', refusal(sim, username, sourceIp(req.socket.remoteAddress)));
     const token = sim.tokens.issue(user.loginName);
     sendSsoJson(res, 200, { access_token: token, token_type: 'bearer', scope: SCOPE, exp: NO_EXPIRY });
   });
@@ -111,11 +130,37 @@ export function authenticate(sim: Simulator, header: string): User | undefined {
   return undefined;
 }
 
+/** The engine session's events for an authenticated request; see `engine-sessions.ts`. */
+export function sessionFor(sim: Simulator, header: string, user: User, remoteAddress: string | undefined) {
+  return openApiSession(sim, header, actorFor(user, undefined), sourceIp(remoteAddress));
+}
+
+/** Basic credentials the SSO refuses: its 114 for a known profile, before the container's 401. */
+function refuseBasic(sim: Simulator, header: string, remoteAddress: string | undefined): void {
+  if (!header.toLowerCase().startsWith('basic ')) return;
+  const decoded = Buffer.from(header.slice('basic '.length).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon > 0) refusal(sim, decoded.slice(0, colon), sourceIp(remoteAddress));
+}
+
 /** Bearer token or Basic credentials; anything else gets the container's 401 page. */
 export function requireAuth(sim: Simulator) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const user = authenticate(sim, req.get('authorization') ?? '');
-    if (!user) return sendUnauthorized(res);
+    const header = req.get('authorization') ?? '';
+    const user = authenticate(sim, header);
+    if (!user) {
+      refuseBasic(sim, header, req.socket.remoteAddress);
+      return sendUnauthorized(res);
+    }
+    const logout = sessionFor(sim, header, user, req.socket.remoteAddress);
+    if (logout) {
+      // RestApiSessionMgmtFilter logs out after the resource answered, before the container sends the body.
+      const end = res.end.bind(res) as (...args: unknown[]) => Response;
+      res.end = ((...args: unknown[]) => {
+        logout();
+        return end(...args);
+      }) as Response['end'];
+    }
     const id = correlationId(sim, req);
     res.set('Correlation-Id', id);
     res.locals.actor = actorFor(user, id);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Simulator } from '../simulator';
-import { authenticate, correlationIdFrom } from './auth';
+import { authenticate, correlationIdFrom, sessionFor } from './auth';
 import { formatFor } from './context';
 import { asEngineError, writeDoc, writeFault } from './respond';
 import { diskReads } from './routes/disks';
@@ -60,9 +60,12 @@ export function fastReads(sim: Simulator, hung: HungSet): FastPath {
     const version = header(req, 'version');
     if (version !== undefined && version.trim() !== '4') return false;
     if (sim.faults.active()) return false;
-    if (!authenticate(sim, header(req, 'authorization') ?? '')) return false;
+    const authorization = header(req, 'authorization') ?? '';
+    const user = authenticate(sim, authorization);
+    if (!user) return false;
 
     // From here on the request is ours: the same steps, in the same order, as the app's layers.
+    const logout = sessionFor(sim, authorization, user, req.socket.remoteAddress);
     countEngineRequest(sim, hung, 'GET', enginePath(url), res);
     res.setHeader('Correlation-Id', correlationIdFrom(sim, header(req, 'correlation-id') ?? ''));
     const format = formatFor(header(req, 'accept') ?? '');
@@ -71,6 +74,7 @@ export function fastReads(sim: Simulator, hung: HungSet): FastPath {
     } catch (err) {
       writeFault(res, asEngineError(err), format);
     }
+    logout?.();
     return true;
   };
 }

@@ -154,6 +154,9 @@ export const EVENTS = {
     'Cluster ${ClusterName} failed the HA Reservation check, HA VMs on host(s): ${Hosts} will fail to migrate in case of a failover, consider adding resources or shutting down unused VMs.',
   ),
   CLUSTER_ALERT_HA_RESERVATION_DOWN: t(10301, 'alert', 'Cluster ${ClusterName} passed the HA Reservation check.'),
+  // Sessions (ENG CreateUserSessionCommand, LogoutSessionCommand, services/SsoCallbackServlet).
+  USER_VDC_LOGOUT: t(31, 'normal', "User ${UserName} connected from '${SourceIP}' using session '${SessionID}' logged out."),
+  USER_VDC_LOGIN_FAILED: t(114, 'error', "User ${UserName} connecting from '${SourceIP}' failed to log in${LoginErrMsg}."),
   // The storage pool and its SPM (ENG IrsProxyImpl, SetStoragePoolStatusCommand).
   SYSTEM_CHANGE_STORAGE_POOL_STATUS_PROBLEMATIC: t(
     980,

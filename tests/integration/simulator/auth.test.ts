@@ -24,7 +24,12 @@ describe('simulator SSO and API authentication', () => {
   it('when the password is wrong, then 400 access_denied with the engine text', async () => {
     const res = await tokenRequest('application/json', { ...good, password: 'nope' });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error_code: 'access_denied', error: "Cannot authenticate user 'admin@internal': Invalid credentials." });
+    // The SSO wraps the authn message, which ends with a period, in "…: %3$s." (see login-events.test.ts).
+    expect(res.body).toEqual({
+      error_code: 'access_denied',
+      error:
+        "Cannot authenticate user 'admin@internal': Unable to log in. Verify your login information or contact the system administrator..",
+    });
   });
 
   it("when Accept is not exactly application/json (axios' default), then invalid_request", async () => {
