@@ -2,7 +2,8 @@
  * The VM reconcile against the simulator (issue 22, item 1): a VM deleted by hand makes its service vm_missing with
  * an incident counted as downtime, a metric, an admin banner and a service.failed callback; terminate then ends it
  * cleanly and create builds a new VPS; an HA restart or a migration moves the service's host straight from the
- * events; a simulator reset (every VM gone) is found in one list call.
+ * events; a simulator reset (every VM gone) is found in one list call; a stop and a start whose events were lost are
+ * corrected in the timeline with a step that says the check found them.
  */
 import request from 'supertest';
 import { sendWebhook, startCallbackSink, type CallbackSink } from '../helpers/billing';
@@ -165,5 +166,40 @@ describe.each(databaseKinds)('VM reconcile on %s', (kind) => {
     expect(result).toMatchObject({ missing: 3, listed: 0 });
     expect(w.sim.control.metrics.snapshot().byRoute['GET /api/vms']).toBe(1);
     for (const id of ['5051', '5052', '5053']) expect((await service(id)).actual_state).toBe('vm_missing');
+  }, 60_000);
+
+  test('when the events of a stop and a start were lost, then the check corrects the timeline and says so', async () => {
+    await w.order('5061', '55');
+    await nextPeriod();
+    const ovirt = w.t.container.ovirt!;
+    /** The engine's log moves on without the bridge reading it: as if those events were lost. */
+    const loseEvents = async () => {
+      const last = w.sim.world.events[w.sim.world.events.length - 1]!;
+      await w.t.db.knex('event_sync').update({ last_index: last.index, last_event_at: new Date(last.time), last_poll_at: new Date(w.sim.control.clock.now()) });
+    };
+    const vm = vmNamed('vps-5061')!;
+    await ovirt.stopVm(vm.id);
+    await w.until(async () => vmNamed('vps-5061')?.status === 'down');
+    await loseEvents();
+    const stoppedAt = w.sim.control.clock.now();
+    expect(await w.t.container.eventSync!.reconcile()).toMatchObject({ corrected: 1, missing: 0 });
+    let incident = (await uptime('5061')).incidents[0];
+    expect(incident).toMatchObject({ cause: 'unknown', ended_at: null });
+    expect(new Date(incident.started_at).getTime()).toBe(stoppedAt);
+    expect(incident.steps.map((st: { kind: string }) => st.kind)).toEqual(['reconcile_state_corrected']);
+
+    await ovirt.startVm(vm.id);
+    await w.until(async () => vmNamed('vps-5061')?.status === 'up');
+    await loseEvents();
+    w.sim.control.advance(30_000);
+    expect(await w.t.container.eventSync!.reconcile()).toMatchObject({ corrected: 1 });
+    incident = (await uptime('5061')).incidents[0];
+    expect(incident.ended_at).not.toBeNull();
+    expect(incident.steps.map((st: { kind: string }) => st.kind)).toEqual(['reconcile_state_corrected', 'reconcile_state_corrected']);
+    // The admins' record names the host the check found it on.
+    const [stored] = await w.t.container.repos.incidents.listForService((await w.t.container.repos.services.findByServiceId('5061'))!.id);
+    expect(stored?.steps[1]).toEqual({ kind: 'reconcile_state_corrected', at: w.sim.control.clock.now(), hosts: [hostName(vmNamed('vps-5061')?.hostId)] });
+    // Nothing left to correct.
+    expect(await w.t.container.eventSync!.reconcile()).toMatchObject({ corrected: 0, missing: 0 });
   }, 60_000);
 });
