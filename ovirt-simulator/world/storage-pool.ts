@@ -1,6 +1,9 @@
 import type { TimerHandle } from '../clock';
 import type { Engine } from './engine';
-import type { DataCenter, Host } from './model';
+import type { DataCenter, Host, HostStatus } from './model';
+
+/** Statuses a command sets through `SetVdsStatus` (monitoring sets `connecting` and `non_responsive` itself). */
+const COMMANDED: ReadonlySet<HostStatus> = new Set<HostStatus>(['preparing_for_maintenance', 'maintenance', 'reboot', 'down']);
 
 /** `VdsmErrors.properties` VDS_NETWORK_ERROR, the `${Error}` of 987 when the SPM does not answer. */
 const NETWORK_ERROR = 'Network error during communication with the Host.';
@@ -19,7 +22,8 @@ const NETWORK_ERROR = 'Network error during communication with the Host.';
  *   rebooted (`FenceVdsManualy` → `ResetIrs` with "already rebooted" frees it), or until it answers again.
  * - An SPM that answers but is no longer SPM (its vdsm restarted: soft fencing, power back) sets the pool
  *   NonResponsive with 980 and is replaced.
- * - An SPM leaving `up` through a status change (`preparing_for_maintenance`) is stopped at once (`SpmStop`).
+ * - An SPM that a command moves out of `up` (maintenance, a user's fence restart or stop) while it answers is
+ *   stopped at once (`SpmStop`).
  * - The election (`getHostFromVds`): the pool goes NonResponsive with 986 unless it already is; the `up` host with
  *   the highest SPM priority (never -1) contends (pool `contend`), then becomes SPM: pool `up`, domains `active`,
  *   204 "Storage Pool Manager runs on Host …" (logged without entity links, as the engine does).
@@ -67,8 +71,9 @@ export class SpmManager {
     const dc = this.dataCenterOf(host);
     if (!dc) return;
     const spm = this.spmOf(dc);
-    if (spm === host && (host.status === 'preparing_for_maintenance' || host.status === 'maintenance')) {
-      // SetVdsStatusVDSCommand: an SPM moved out of Up by a command is stopped (ResetIrs → SpmStop) at once.
+    if (spm === host && COMMANDED.has(host.status) && host.fault === 'none' && host.poweredOn) {
+      // SetVdsStatusVDSCommand: an SPM moved out of Up by a command is stopped (ResetIrs → SpmStop) at once; on a
+      // host that does not answer the SpmStop fails and the role stays (a fence's `reboot` of a dead SPM).
       this.release(host);
       this.arm(dc);
     } else if (!spm && host.status === 'up') {

@@ -162,4 +162,19 @@ describe('SPM failover (ha-drill: host1 is the SPM)', () => {
     expect(events[0]?.dataCenter).toEqual({ id: dc.id, name: 'Default' });
     expect(events[0]?.host).toBeUndefined();
   });
+
+  it('when a user restarts the healthy SPM, then its role is stopped as the stop begins and another host is elected (986, 204)', () => {
+    const sim = manualSim({ scenario: 'ha-drill' });
+    const host1 = hostNamed(sim, 'host1');
+    const start = lastIndex(sim);
+
+    sim.engine.hostActions.fence(host1, 'restart', ADMIN);
+    expect(host1.status).toBe('reboot');
+    expect(host1.spmStatus).toBe('none');
+    sim.advance(15_000);
+
+    const codes = eventsSince(sim, start).map((e) => e.code).filter((c) => [980, 986, 987, 204].includes(c));
+    expect(codes).toEqual([986, 204]);
+    expect(dataCenter(sim).status).toBe('up');
+  });
 });
