@@ -53,6 +53,34 @@ const restarting = buildUptimeReport({
     ...FIXTURE_INCIDENTS,
   ],
 });
+// A VPS whose host failed with no room left on the others (issue 22): down, waiting for room, told as it is.
+const waiting = buildUptimeReport({
+  serviceId: '5177',
+  hostname: 'mail.example-hosting.net',
+  vmStatus: 'down',
+  incidents: [
+    {
+      id: 61,
+      cause: 'waiting_for_room',
+      timeClass: 'down',
+      startedAt: new Date(FIXTURE_NOW.getTime() - 14 * 60_000),
+      endedAt: null,
+      durationSeconds: 14 * 60,
+      countedSeconds: 14 * 60,
+      maintenanceWindow: null,
+      failedHost: null,
+      restartHost: null,
+      summary: 'The host running your VPS failed at 14:06:00; no host has room to restart your VPS yet and your provider has been alerted; down 14 min so far',
+      steps: [
+        { at: new Date(FIXTURE_NOW.getTime() - 14 * 60_000), kind: 'host_not_responding', hosts: [], count: 1 },
+        { at: new Date(FIXTURE_NOW.getTime() - 14 * 60_000 + 86_000), kind: 'vm_unknown', hosts: [], count: 1 },
+        { at: new Date(FIXTURE_NOW.getTime() - 14 * 60_000 + 101_000), kind: 'host_fenced', hosts: [], count: 1 },
+        { at: new Date(FIXTURE_NOW.getTime() - 14 * 60_000 + 102_000), kind: 'no_room', hosts: [], count: 11 },
+      ],
+    },
+    ...FIXTURE_INCIDENTS,
+  ],
+});
 const suspended = buildUptimeReport({ serviceId: '4950', hostname: 'shop.example.org', state: 'suspended', vmStatus: 'down' });
 const fresh = buildUptimeReport({ serviceId: '5230', hostname: null, state: 'provisioning', vmStatus: null, activeSince: null, incidents: [] });
 
@@ -63,7 +91,7 @@ function startApp(): Promise<{ server: Server; base: string }> {
   app.set('view engine', 'hbs');
   app.use(helmet());
   app.use('/static', express.static(`${VIEWS_DIR}/static`, { index: false }));
-  const pages: Record<string, ReturnType<typeof buildUptimeReport>> = { '4821': report, '5102': restarting, '4950': suspended, '5230': fresh };
+  const pages: Record<string, ReturnType<typeof buildUptimeReport>> = { '4821': report, '5102': restarting, '4950': suspended, '5230': fresh, '5177': waiting };
   app.get('/client/services', (_req, res) => res.render('client/services', presentClientServiceList([report, restarting, suspended, fresh])));
   app.get('/client/services/:id', (req, res) => {
     const r = pages[req.params.id];
@@ -144,6 +172,27 @@ describeBrowser('client area in Chromium', () => {
     for (let i = 1; i < levels.length; i++) expect((levels[i] ?? 0) - (levels[i - 1] ?? 0)).toBeLessThanOrEqual(1);
   }
 
+  it('shows a VPS down for lack of room as it is: down, waiting for room, the provider alerted, counted (issue 22)', async () => {
+    const page = await open('/client/services/5177', DESKTOP);
+    await screenshot(page, 'client-service-waiting-for-room');
+    // The README's picture of it.
+    await page.setViewportSize({ width: DESKTOP.width, height: 1240 });
+    await page.screenshot({ path: 'docs/client-area-waiting-for-room.png', fullPage: false });
+    const badge = page.locator('.service-head');
+    expect(await badge.locator('.badge').innerText()).toContain('Down — waiting for room on another host');
+    expect(await badge.innerText()).toMatch(/no other server has room to start it yet\. Your provider has been alerted/);
+    const first = await page.locator('.timeline .event').first().innerText();
+    expect(first).toContain('Down — no host has room to restart it yet');
+    expect(first).toContain('Counted as downtime');
+    expect(first).toContain('No host had room to restart your VPS; the engine keeps trying and your provider has been alerted (11 attempts so far)');
+    const head = `${await badge.innerText()}\n${first}`;
+    expect(head).not.toMatch(/no action is needed|restarted automatically|restarting automatically/i);
+    expect(head).not.toContain('host2');
+    expect(await page.locator('.figure').first().innerText()).toMatch(/Last 24 hours\s+99\.\d{3} %\s+down 1\d min/);
+    expectHeadingsInOrder(await headingLevels(page));
+    await noHorizontalScroll(page);
+  });
+
   it('shows a VPS with its uptime, 90 bars, failovers and credit at 1280 px', async () => {
     const page = await open('/client/services/4821', DESKTOP);
     const shot = await screenshot(page, 'client-service-desktop');
@@ -190,7 +239,9 @@ describeBrowser('client area in Chromium', () => {
       ]),
     );
 
-    expect(await page.locator('.sla').innerText()).toMatch(/November 2026\s+99\.968 %\s+Met so far/);
+    expect(await page.locator('.sla').innerText()).toMatch(/November 2026 \(so far\)\s+Uptime so far\s+99\.968 %\s+Met so far/i);
+    expect(await page.locator('.sla .credit').innerText()).toBe('If the month ended now, no credit would be owed');
+    expect(await page.locator('.sla .notes').innerText()).toMatch(/a suspension by the billing panel, a shutdown from inside your VPS or one you asked for, and a stop inside a maintenance window your provider announced/);
     expect(await page.locator('.credit-past').innerText()).toBe("August 2026: 99.846 % was below the 99.9 % target — credit owed: 5 % of that month's fee");
     const august = await page.locator('table.months tr', { hasText: 'August 2026' }).innerText();
     expect(august).toMatch(/99\.846 %[\s\S]*Missed[\s\S]*5 %/);

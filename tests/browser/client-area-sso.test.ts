@@ -18,7 +18,8 @@ describeBrowser('client area through the panel link, in Chromium', () => {
   let downSeconds: number;
 
   beforeAll(async () => {
-    w = await startUptimeWorld('sqlite');
+    // This provider shows host names to customers (the default hides them), and the page below names them.
+    w = await startUptimeWorld('sqlite', { env: { CLIENT_HOST_NAMES: 'show' } });
     const sync = w.t.container.eventSync;
     if (!sync) throw new Error('no event sync');
     await sync.tick();
