@@ -282,6 +282,16 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         owner,
         pollMs: config.events.pollMs,
         metrics: metrics.events,
+        // Incident notices (issue 22, item 4) right after the poll that wrote the incidents; the periodic sweep is the
+        // backstop (a lost wake-up, a leader that died before it, incidents the VM check wrote).
+        onIncidents: callbacks.enabled
+          ? () => {
+              jobs.enqueue({ kind: 'incident_notices', dedupeKey: 'sweep:incident_notices' }).then(
+                () => worker.wake(),
+                (err: unknown) => logger.warn({ err }, 'queueing the incident notices after a poll failed; the periodic sweep will send them'),
+              );
+            }
+          : undefined,
         // The VM check (issue 22, item 1) runs on the event leader only, in the same loop as the polls.
         reconciler: new VmReconciler({
           knex,

@@ -42,6 +42,8 @@ export interface EventSyncDeps {
   chunkSize?: number;
   /** Counts events once their chunk committed; optional for tests and benchmarks. */
   metrics?: EventMetrics;
+  /** Called after a poll that opened, changed or closed incidents, so their notices need not wait for the next sweep. */
+  onIncidents?: () => void;
   /** The periodic VM check (issue 22, item 1), run by the leader after a poll every `reconcileMs`; none when absent or 0. */
   reconciler?: Pick<VmReconciler, 'run'>;
   reconcileMs?: number;
@@ -199,6 +201,7 @@ export class EventSync {
       result.incidents += applied.incidents;
       for (const id of applied.services) result.services.add(id);
     }
+    if (result.incidents > 0) this.d.onIncidents?.();
     return result;
   }
 
