@@ -97,6 +97,13 @@ describe.each(databaseKinds)('VM reconcile on %s', (kind) => {
     const page = await agent.get('/admin/services/5001').expect(200);
     expect(page.text).toContain('vm_missing');
     expect(page.text).toMatch(/gone from the engine/);
+
+    // The customer's page says it plainly.
+    const { url } = await w.t.container.clientSso.mint('5001', '55');
+    const opened = await request(w.t.app).get(new URL(url).pathname + new URL(url).search).expect(303);
+    const client = await request(w.t.app).get('/client/services/5001').set('Cookie', String(opened.headers['set-cookie'])).expect(200);
+    expect(client.text).toContain('Unavailable');
+    expect(client.text).toMatch(/gone from the virtualization platform/);
   }, 60_000);
 
   test('when the panel then terminates the service, then it ends cleanly with no VM to remove and the incident ends with it', async () => {
