@@ -35,7 +35,6 @@ export function scenario(services: number): ScenarioInput {
   };
 }
 
-
 /** The simulator as its own program, so its rendering of 10,400 VMs is not counted as the bridge's work. */
 export async function startEngine(workspace: string, services: number): Promise<{ url: string; apiUrl: string; controlUrl: string; stop(): Promise<void> }> {
   const file = path.join(workspace, 'scenario.json');
