@@ -2,12 +2,15 @@
  * "Upcoming maintenance" on the client area's service page (issue 22, item 3) in Chromium, end to end: an admin
  * announces a window over the VPS's cluster through the API, the panel mints a sign-in link, and the customer's page
  * shows the window in the plan's time zone with the provider's message, and not a cancelled one nor one elsewhere.
- * Screenshots land in tests/artifacts/ (client-maintenance-*).
+ * Screenshots land in tests/artifacts/ (client-maintenance-*); the block alone at 1280 px is
+ * docs/client-area-maintenance.png in the README.
  */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ManualClock } from '../../server/clock';
-import { describeBrowser, launchBrowser, screenshot, serveApp } from '../helpers/browser';
+import { ARTIFACTS_DIR, describeBrowser, launchBrowser, screenshot, serveApp } from '../helpers/browser';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
 type InPage = { document: { documentElement: { scrollWidth: number; clientWidth: number } } };
@@ -74,6 +77,10 @@ describeBrowser('client area: upcoming maintenance in Chromium', () => {
     // What counts, said on the same page.
     expect(await page.getByText('a stop inside a maintenance window your provider announced').count()).toBeGreaterThan(0);
     await screenshot(page, 'client-maintenance-desktop');
+    await block.screenshot({ path: path.join(ARTIFACTS_DIR, 'client-maintenance-block.png') });
+    const docs = path.resolve(__dirname, '..', '..', 'docs');
+    mkdirSync(docs, { recursive: true });
+    copyFileSync(path.join(ARTIFACTS_DIR, 'client-maintenance-block.png'), path.join(docs, 'client-area-maintenance.png'));
   });
 
   test('when read on a phone, then the block fits the width', async () => {
