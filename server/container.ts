@@ -57,6 +57,11 @@ import { UptimeReports } from './services/uptime-reports';
 import { WaitingForRoomQuery } from './services/waiting-for-room';
 import { MaintenanceWindowsRepository } from './repositories/maintenance-windows';
 import { WebhookSigner } from './webhooks/signature';
+import { ServiceActionsRepository } from './repositories/service-actions';
+import { ServiceActions } from './services/service-actions';
+import { ActionRunner } from './services/action-runner';
+import { Reinstaller } from './services/reinstall';
+import { VpsAccess } from './services/vps-access';
 
 export interface Container {
   config: Config;
@@ -92,6 +97,10 @@ export interface Container {
   ipPools: IpPools;
   /** Addresses for services: allocate at order intake, release at termination, the VPS's network view (issue 17). */
   ipAllocation: IpAllocation;
+  /** Power actions and reinstalls asked of a VPS by its customer, an admin or the panel (issue 18). */
+  serviceActions: ServiceActions;
+  /** The VPS's console file and usage (issue 18). */
+  vpsAccess: VpsAccess;
   /** This container's Prometheus series (its own registry), recorded by the services it was handed to. */
   metrics: BridgeMetrics;
   /** Sets the scrape-time gauges and renders the registry for GET /metrics. */
@@ -227,6 +236,48 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       }
     };
   }
+  // VPS actions (issue 18): admitted by serviceActions, run by the `service_action` job.
+  const serviceActionsRepo = new ServiceActionsRepository(knex);
+  const actionTimings = { ...config.provisioning, removeTimeoutMs: config.provisioning.bootTimeoutMs };
+  const poweredOffByRequest = (serviceRowId: number): Promise<boolean> => serviceActions.isPoweredOffByRequest(serviceRowId);
+  const actionRunner = ovirt
+    ? new ActionRunner({
+        ovirt,
+        actions: serviceActionsRepo,
+        services: servicesRepo,
+        clock,
+        logger: logger.child({ component: 'actions' }),
+        timings: actionTimings,
+        reinstaller: new Reinstaller({
+          ovirt,
+          services: servicesRepo,
+          plans: plansRepo,
+          actions: serviceActionsRepo,
+          callbacks,
+          addresses: ipAllocation,
+          setup: new VpsSetup({ ovirt, secrets: secretBox, logger: logger.child({ component: 'vps-setup' }), now: () => clock.now().getTime() }),
+          clock,
+          logger: logger.child({ component: 'reinstall' }),
+          timings: actionTimings,
+          vmNamePrefix: config.provisioning.vmNamePrefix,
+          poweredOffByRequest,
+        }),
+      })
+    : undefined;
+  const serviceActions = new ServiceActions({
+    knex,
+    services: servicesRepo,
+    plans: plansRepo,
+    actions: serviceActionsRepo,
+    jobs,
+    clock,
+    secrets: secretBox,
+    limit: { perService: config.actions.limitPerService, windowSeconds: config.actions.limitWindowSeconds },
+    vmNamePrefix: config.provisioning.vmNamePrefix,
+    runner: actionRunner,
+    onQueued: () => worker.wake(),
+  });
+  if (actionRunner) handlers.service_action = (ctx) => actionRunner.run(ctx);
   if (ovirt) {
     const provisioning = new ProvisioningService({
       ovirt,
@@ -239,6 +290,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       timings: { ...config.provisioning, removeTimeoutMs: config.provisioning.bootTimeoutMs },
       setup: new VpsSetup({ ovirt, secrets: secretBox, logger: logger.child({ component: 'vps-setup' }), now: () => clock.now().getTime() }),
       addresses: ipAllocation,
+      poweredOffByRequest,
     });
     handlers.reconcile = (ctx) => provisioning.reconcile(ctx);
   }
@@ -390,6 +442,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       customerHostNames: config.client.hostNames,
     }),
     ipAllocation,
+    serviceActions,
+    vpsAccess: new VpsAccess({ ovirt, services: servicesRepo, actions: serviceActionsRepo, serviceActions, clock }),
     metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, services: servicesRepo, incidents: incidentsRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
     periodic,
     ovirt,

@@ -12,6 +12,7 @@ import { hostsRouter } from './routes/hosts';
 import { infrastructureRouter } from './routes/infrastructure';
 import { networksRouter } from './routes/networks';
 import { nicsRouter } from './routes/nics';
+import { schedulingPoliciesRouter } from './routes/scheduling-policies';
 import { vmsRouter } from './routes/vms';
 
 /** Strips matrix parameters (`/events;from=12`) out of the path so routes match, keeping them for `param()`. */
@@ -80,6 +81,7 @@ export function apiRouter(sim: Simulator, base: string): Router {
   router.use(infrastructureRouter(sim));
   router.use(disksRouter(sim));
   router.use(eventsRouter(sim));
+  router.use(schedulingPoliciesRouter(sim));
   router.use((_req, res) => sendEmpty(res, 404));
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     sendFault(res, asEngineError(err));

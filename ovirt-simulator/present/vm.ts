@@ -54,13 +54,8 @@ const VM_LINKS = [
 /** Statuses with no host link: the VM is not running anywhere (reference §8.1). */
 const NOT_RUNNING = new Set(['down', 'image_locked', 'suspended', 'unassigned']);
 
-/** Linked objects a `follow=` query asked to inline (already presented). */
-export interface VmInlines {
-  disk_attachments?: Node;
-}
-
-/** `<vm>` in the engine's element order (reference §8.1), with any followed links inlined among the references. */
-export function presentVm(vm: Vm, base: string, inlines: VmInlines = {}): Node {
+/** `<vm>` in the engine's element order (reference §8.1); `follow=` inlines links afterwards (`../http/follow.ts`). */
+export function presentVm(vm: Vm, base: string): Node {
   const href = `${base}/vms/${vm.id}`;
   const node: Node = {
     href,
@@ -104,7 +99,6 @@ export function presentVm(vm: Vm, base: string, inlines: VmInlines = {}): Node {
   if (vm.stopReason) node.stop_reason = vm.stopReason;
   if (vm.stopTime !== undefined) node.stop_time = new DateTime(vm.stopTime);
   node.cluster = ref(base, 'clusters', vm.clusterId);
-  if (inlines.disk_attachments) node.disk_attachments = inlines.disk_attachments;
   if (vm.hostId && !NOT_RUNNING.has(vm.status)) node.host = ref(base, 'hosts', vm.hostId);
   node.original_template = ref(base, 'templates', vm.templateId);
   node.template = ref(base, 'templates', vm.templateId);

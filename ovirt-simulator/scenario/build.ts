@@ -173,6 +173,14 @@ function addTemplates(world: World, scenario: Scenario, rng: SeededRandom, now: 
     };
     world.templates.set(id, template);
     addTemplateNics(world, template, spec);
+    // Every template but Blank is made from a VM of some cluster and links it (`VmTemplate.clusterId`): without
+    // one named, the first cluster of its disk's data center, or the first cluster. Set after the NICs, so a file
+    // that names no cluster keeps the NICs it always had.
+    if (!template.clusterId) {
+      const clusters = [...world.clusters.values()];
+      const home = storageDomain?.dataCenterId;
+      template.clusterId = (clusters.find((c) => c.dataCenterId === home) ?? clusters[0])?.id;
+    }
   }
 }
 

@@ -44,6 +44,18 @@ export function incidentSeconds(i: Pick<IncidentDraft, 'cause' | 'startedAt' | '
   return Math.max(0, Math.round(((i.endedAt ?? now) - i.startedAt) / 1000));
 }
 
+/** A customer's action in words: "a reboot", "a power-off" (issue 18). */
+function actionWords(action: string | undefined): string {
+  const words: Record<string, string> = { stop: 'a power-off', shutdown: 'a shutdown', reboot: 'a reboot', reinstall: 'a reinstall', start: 'a start' };
+  return (action && words[action]) ?? (action ? `a ${action.replace(/_/g, ' ')}` : 'an action');
+}
+
+/** What the customer asked for that began the incident, in words; undefined when they asked for nothing. */
+function customerAsked(i: IncidentDraft): string | undefined {
+  const first = i.steps.find((s) => 'kind' in s && s.kind === 'customer_action');
+  return first && 'kind' in first ? actionWords(first.action) : undefined;
+}
+
 /**
  * The incident's sentence. `hostNames` false leaves the engine's host names out (CLIENT_HOST_NAMES=hide): providers
  * who keep their hosts to themselves still tell customers what happened.
@@ -87,8 +99,13 @@ export function describeIncident(i: IncidentDraft, timeZone: string, now: number
         : `Stopped through the billing panel (a suspension) since ${start} (not counted against the SLA)`;
     case 'admin_stop':
       return end ? `Stopped by an administrator of your provider at ${start}, running again at ${end} (${down})` : `Stopped by an administrator of your provider since ${start}`;
-    case 'customer':
+    case 'customer': {
+      // Asked for through the panel, the client area or an admin's action (issue 18): said as the customer's request.
+      const asked = customerAsked(i);
+      if (asked && end === start && i.endedAt === i.startedAt) return `You asked for ${asked} at ${start} (not counted against the SLA)`;
+      if (asked) return end ? `You asked for ${asked} at ${start}; running again at ${end} (${down}; not counted against the SLA)` : `Off since ${start}, as you asked (${asked}; not counted against the SLA)`;
       return end ? `Shut down from inside the VPS at ${start}, running again at ${end} (${down}; not counted against the SLA)` : `Shut down from inside the VPS at ${start} (not counted against the SLA)`;
+    }
     case 'maintenance':
       return `${failed} went into maintenance at ${start}; your VPS was moved live to ${restart ?? 'another host'} with no downtime`;
     case 'unknown':
@@ -160,7 +177,7 @@ export function describeStep(step: StepFacts): string {
     case 'seen_running':
       return 'Seen running again after a gap in the engine record';
     case 'customer_action':
-      return `You asked for ${step.action ? `a ${step.action.replace(/_/g, ' ')}` : 'an action'}`;
+      return `You asked for ${actionWords(step.action)}`;
     case 'reconcile_vm_missing':
       return 'Your provider\u2019s check found your VPS gone from the virtualization platform';
     case 'reconcile_state_corrected':

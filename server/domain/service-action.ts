@@ -42,7 +42,8 @@ export interface ServiceActionRecord {
 
 /** What a reinstall builds: the OS (a key of the plan's os_options), root's SSH keys, and the new VM's name. */
 export interface ReinstallDetails {
-  os: string;
+  /** Null: the plan's own template (a plan without OS options, or a service ordered without one). */
+  os: string | null;
   sshKeys: string[];
   /** The bridge made the password up: the panel gets it once, in service.reinstalled. */
   passwordGenerated: boolean;
@@ -105,17 +106,21 @@ export function targetStatus(action: PowerAction): 'up' | 'down' {
 }
 
 /**
- * The correlation id of an engine call made for an action: the timeline reads `act-` as "asked for by the customer"
- * (domain/timeline.ts). The engine keeps [0-9A-Za-z_-] and at most 36 characters.
+ * The correlation id of the engine calls made for an action: `act-<id>-<action>`. The timeline reads it as "asked for
+ * by the customer" and names the action from it (domain/timeline.ts). The engine keeps [0-9A-Za-z_-], at most 36.
  */
-export function actionCorrelationId(actionId: number): string {
-  return `act-${actionId}`;
+export function actionCorrelationId(actionId: number, action: ServiceActionKind): string {
+  return `act-${actionId}-${action}`;
 }
 
-/** The action id behind a correlation id made by actionCorrelationId, if it is one. */
-export function actionIdOf(correlationId: string | null | undefined): number | undefined {
-  const m = /^act-(\d{1,15})(?:-|$)/.exec(correlationId ?? '');
-  return m ? Number(m[1]) : undefined;
+/**
+ * The action behind an engine event's correlation id when it is one of ours (`act-<id>-<action>`), else undefined. The
+ * engine tags every event a command causes with the command's correlation id, so this tells exactly which stops and
+ * reboots the customer asked for, where a time window around a recorded action would only guess.
+ */
+export function customerActionOf(correlationId: string | null | undefined): ServiceActionKind | undefined {
+  const m = /^act-\d{1,15}-(start|shutdown|stop|reboot|reinstall|console)$/.exec(correlationId ?? '');
+  return m ? (m[1] as ServiceActionKind) : undefined;
 }
 
 /**

@@ -61,6 +61,15 @@ export function vmNameFor(prefix: string, serviceId: string): string {
   return `${prefix}${serviceId}`;
 }
 
+/**
+ * The billing service id in one of our VM names: `<prefix><id>`, or `<prefix><id>.r<n>` for a reinstall's VM
+ * (domain/service-action.ts reinstallVmName); undefined for a name without the prefix.
+ */
+export function billingIdOfVmName(prefix: string, vmName: string): string | undefined {
+  if (!vmName.startsWith(prefix)) return undefined;
+  return vmName.slice(prefix.length).replace(/\.r\d+$/, '');
+}
+
 /** Marker written into the VM comment, so we can tell our VMs from ones an admin made by hand. */
 export function vmCommentFor(serviceId: string, clientId: string): string {
   return `ovirt-ha-bridge service=${serviceId} client=${clientId}`;

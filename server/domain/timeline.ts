@@ -12,6 +12,7 @@
  * | shutdown / suspend initiated (73, 501)         | —                | (remember who asked: the panel or an admin)      |
  * | power-off (33), suspended (503)                | down             | `planned` if the panel asked, else `admin_stop`  |
  * | VM down (61)                                   | down             | inside the guest `customer`; asked: as above     |
+ * | reboot (157) asked for by the customer         | up               | zero-length `customer` note (no downtime seen)   |
  * | HA restart launched (506, first)               | —                | step "restart started on H"                      |
  * | restart failed on a host (507, then 9603)      | —                | step; the engine keeps trying                    |
  * | restart failed with no launch (9603 alone, 54) | —                | becomes `waiting_for_room`: no host had room     |
@@ -23,9 +24,12 @@
  * Who asked for a stop is read from the engine's correlation id: the bridge tags every call it makes (`svc-…`,
  * `obh-…`), so a stop carrying one was asked for by the panel (a suspension), and one without was made by an admin
  * in the engine. Whether an admin's stop counts against the SLA is decided when reports are built
- * (domain/sla-rules.ts), from the plan and the maintenance windows.
+ * (domain/sla-rules.ts), from the plan and the maintenance windows. A stop, shutdown, reboot or reinstall the
+ * customer asked for (issue 18: the client area, the panel's or the admin's action API) carries `act-<id>-<action>`
+ * (domain/service-action.ts): cause `customer`, excluded, with a `customer_action` step naming what was asked for.
  */
 import { addStep, type IncidentStepFact, type StepKind, type StoredStep } from './incident-steps';
+import { customerActionOf } from './service-action';
 import type { AvailabilityCause } from './uptime-report';
 
 export interface TimelineEvent {
@@ -61,6 +65,8 @@ export interface TimelineState {
   pendingStop: number | null;
   /** Who asked for the pending stop; absent in states saved before issue 22 (read as the panel, as they were). */
   pendingStopBy?: StopRequester;
+  /** What the customer asked for, when the pending stop is theirs (issue 18): `shutdown`, `reinstall`. */
+  pendingAction?: string;
   /** Host an HA restart was launched on and has not come up yet. */
   restarting: string | null;
   /** The last restart attempt failed on a host (507): the 9603 that follows is that failure, not a lack of room. */
@@ -68,8 +74,11 @@ export interface TimelineState {
   migration: { from: string | null; to: string | null; maintenance: boolean } | null;
 }
 
-/** Who asked the engine to stop a VM: the bridge for the panel, or an administrator in the engine itself. */
-export type StopRequester = 'panel' | 'admin';
+/**
+ * Who asked the engine to stop a VM: the bridge for the panel, an administrator in the engine itself, or the customer
+ * through the bridge's actions (issue 18).
+ */
+export type StopRequester = 'panel' | 'admin' | 'customer';
 
 /** Hosts that stopped answering, and since when (epoch ms). */
 export type HostHealth = Record<string, number>;
@@ -89,7 +98,7 @@ export const HOST_TROUBLE_CODES = new Set([9008, 9027, 12]);
 export const HOST_OK_CODES = new Set([13, 9502, 75]);
 
 /** VM-level codes the machine reads; the ingester keeps these (and the host codes) and drops the rest. */
-export const VM_CODES = new Set([32, 33, 54, 61, 62, 63, 64, 65, 66, 67, 73, 113, 119, 120, 142, 143, 153, 163, 196, 501, 503, 506, 507, 9602, 9603]);
+export const VM_CODES = new Set([32, 33, 54, 61, 62, 63, 64, 65, 66, 67, 73, 113, 119, 120, 142, 143, 153, 157, 163, 196, 501, 503, 506, 507, 9602, 9603]);
 
 /** Events that only a running VM can produce: it stopped, crashed, lost its host or was asked to stop. */
 const STOP_CODES = new Set([33, 61, 62, 66, 67, 73, 119, 142, 143, 501, 503, 9602]);
@@ -181,6 +190,7 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       open: null,
       pendingStop: null,
       pendingStopBy: undefined,
+      pendingAction: undefined,
       restarting: null,
       attemptFailedOnHost: undefined,
     };
@@ -203,15 +213,19 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
   };
   /** Who asked for the stop this event reports: the bridge's correlation id, or the request remembered before it. */
   const requester = (remembered: boolean): StopRequester => {
+    if (customerActionOf(event.correlationId)) return 'customer';
     if (askedByBridge(event.correlationId)) return 'panel';
     return remembered ? (state.pendingStopBy ?? 'panel') : 'admin';
   };
   const stopped = (by: StopRequester, start: number, kind: StepKind): StepResult => {
+    const action = customerActionOf(event.correlationId) ?? state.pendingAction;
     const result =
-      by === 'panel'
-        ? begin('planned', start, null, [fact(kind, start)], 'down')
-        : begin('admin_stop', start, state.host, [fact('stopped_by_admin', start, state.host)], 'down');
-    return { ...result, state: { ...result.state, pendingStop: null, pendingStopBy: undefined } };
+      by === 'customer'
+        ? begin('customer', start, null, [{ kind: 'customer_action', at: start, action: action ?? 'stop' }], 'down')
+        : by === 'panel'
+          ? begin('planned', start, null, [fact(kind, start)], 'down')
+          : begin('admin_stop', start, state.host, [fact('stopped_by_admin', start, state.host)], 'down');
+    return { ...result, state: { ...result.state, pendingStop: null, pendingStopBy: undefined, pendingAction: undefined } };
   };
   /** The engine found no host with room for the VPS: it waits, down, until one frees up. */
   const noRoom = (): StepResult => {
@@ -280,8 +294,19 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       if (open) return begin(open.cause, open.startedAt, open.failedHost, [fact('restart_queued', at)], state.status === 'unknown' ? 'unknown' : 'down');
       return begin('crash', at, null, [fact('vm_crashed', at, state.host), fact('restart_queued', at)], 'down');
     case 73:
-    case 501:
-      return { state: { ...state, pendingStop: at, pendingStopBy: askedByBridge(event.correlationId) ? 'panel' : 'admin' }, changed: [] };
+    case 501: {
+      const action = customerActionOf(event.correlationId);
+      const by: StopRequester = action ? 'customer' : askedByBridge(event.correlationId) ? 'panel' : 'admin';
+      return { state: { ...state, pendingStop: at, pendingStopBy: by, pendingAction: action }, changed: [] };
+    }
+    case 157: {
+      // A reboot keeps the VM up as far as the engine tells (reboot_in_progress → up, no event when it is back): the
+      // customer's is noted with no downtime; anyone else's changes nothing.
+      const action = customerActionOf(event.correlationId);
+      if (!action || open || state.status !== 'up') return unchanged;
+      const note: IncidentDraft = { openedBy: event.key, cause: 'customer', startedAt: at, endedAt: at, failedHost: null, restartHost: null, steps: [] };
+      return { state, changed: [withStep(note, { kind: 'customer_action', at, action })] };
+    }
     case 33:
     case 503: {
       const remembered = state.pendingStop !== null && at - state.pendingStop <= PENDING_STOP_MS;

@@ -18,7 +18,7 @@ import type { EngineEventsRepository, StoredEvent } from '../repositories/engine
 import type { EventSyncState, EventSyncStateRepository } from '../repositories/event-sync-state';
 import type { IncidentsRepository } from '../repositories/incidents';
 import type { ServicesRepository } from '../repositories/services';
-import type { Service } from '../domain/service';
+import { billingIdOfVmName, type Service } from '../domain/service';
 import type { ServiceTimelinesRepository } from '../repositories/service-timelines';
 import type { Leadership } from './leadership';
 import type { ReconcileResult, VmReconciler } from './vm-reconcile';
@@ -258,9 +258,17 @@ export class EventSync {
     const gapServices = gap ? (await this.d.services.listWithVm()).filter((s) => s.activatedAt && s.activatedAt.getTime() < gap.to) : [];
 
     return this.d.knex.transaction(async (trx) => {
-      const billingIds = [...new Set(kept.flatMap((e) => (e.vm?.name ? [e.vm.name.slice(prefix.length)] : [])))];
+      // A reinstall's VM (`<prefix><id>.r<n>`, issue 18) belongs to the same service as the VM it replaces.
+      const billingIdOf = (e: EngineEvent) => (e.vm?.name ? billingIdOfVmName(prefix, e.vm.name) : undefined);
+      const billingIds = [...new Set(kept.flatMap((e) => billingIdOf(e) ?? []))];
       const services = await this.d.services.findManyByServiceId(billingIds, trx);
-      const serviceOf = (e: EngineEvent) => (e.vm?.name ? services.get(e.vm.name.slice(prefix.length)) : undefined);
+      const serviceOf = (e: EngineEvent) => {
+        const service = services.get(billingIdOf(e) ?? '');
+        // The removal of a VM the service no longer uses (the one a reinstall replaced, or a reinstall's VM that never
+        // took over) does not end the service's record.
+        if (service && e.code === 113 && service.vmId !== null && e.vm?.id !== service.vmId) return undefined;
+        return service;
+      };
 
       const rows: StoredEvent[] = kept.map((e) => ({
         generation: position.generation,

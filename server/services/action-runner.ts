@@ -90,7 +90,7 @@ export class ActionRunner {
         timeoutMs,
         pollMs: this.d.timings.pollMs,
         signal: ctx.signal,
-        correlationId: actionCorrelationId(record.id),
+        correlationId: actionCorrelationId(record.id, action),
       });
       await ctx.fenced((trx) => this.d.actions.finish(record.id, 'succeeded', null, this.d.clock.now(), trx));
     } catch (err) {
@@ -119,7 +119,7 @@ export class ActionRunner {
   private async call(action: PowerAction, service: Service, actionId: number): Promise<void> {
     const vmId = service.vmId;
     if (!vmId) throw new ConflictError('This VPS has no virtual machine yet.', undefined, 'service_provisioning');
-    const call = { correlationId: actionCorrelationId(actionId) };
+    const call = { correlationId: actionCorrelationId(actionId, action) };
     if (action === 'start') await this.d.ovirt.startVm(vmId, call);
     else if (action === 'stop') await this.d.ovirt.stopVm(vmId, call);
     else if (action === 'shutdown') await this.d.ovirt.shutdownVm(vmId, call);

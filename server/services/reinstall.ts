@@ -68,7 +68,7 @@ export class Reinstaller {
       return;
     }
     if (record.outcome === 'queued') await ctx.fenced((trx) => this.d.actions.markRunning(record.id, this.d.clock.now(), trx));
-    const call = { correlationId: actionCorrelationId(record.id) };
+    const call = { correlationId: actionCorrelationId(record.id, 'reinstall') };
     let fresh = await this.d.ovirt.findVmByName(details.vmName, call);
     // Switched already (a retry after step 4 began): only the old VM's removal and the record are left.
     if (!(fresh && service.vmId === fresh.id)) {
@@ -95,10 +95,10 @@ export class Reinstaller {
 
   /** Steps 1-3 and the switch; returns the new VM, running and now the service's. */
   private async buildAndBoot(ctx: JobContext, record: ServiceActionRecord, service: Service, plan: Plan, details: ReinstallDetails, found: Vm | undefined): Promise<Vm> {
-    const call = { correlationId: actionCorrelationId(record.id) };
+    const call = { correlationId: actionCorrelationId(record.id, 'reinstall') };
     const network = await this.d.addresses.heldBy(service.id);
     const os = osChoiceFor(plan, details.os);
-    if (!os) throw new PermanentJobError(`the plan no longer offers ${details.os}`);
+    if (!os) throw new PermanentJobError(`the plan no longer offers ${details.os ?? 'its template'}`);
     // What cloud-init gets: the service's host name and addresses, the reinstall's password and keys.
     const target: Service = { ...service, osKey: details.os, sshKeys: details.sshKeys, sealedPassword: record.sealedPassword };
     const baseName = vmNameFor(this.d.vmNamePrefix, service.serviceId);
@@ -187,6 +187,6 @@ export class Reinstaller {
   }
 
   private wait(ctx: JobContext, record: ServiceActionRecord, timeoutMs: number) {
-    return { timeoutMs, pollMs: this.d.timings.pollMs, signal: ctx.signal, correlationId: actionCorrelationId(record.id) };
+    return { timeoutMs, pollMs: this.d.timings.pollMs, signal: ctx.signal, correlationId: actionCorrelationId(record.id, 'reinstall') };
   }
 }

@@ -40,8 +40,8 @@ import type { ActionRunner } from './action-runner';
 export const ACTION_JOB = 'service_action';
 
 export interface ReinstallRequest {
-  /** A key of the plan's os_options. */
-  os: string;
+  /** A key of the plan's os_options; absent: the OS the VPS has now. */
+  os?: string;
   password?: string;
   sshKeys?: string[];
 }
@@ -103,9 +103,10 @@ export class ServiceActions {
       billingServiceId,
       actor,
       (service, plan) => {
-        if (!plan || !osChoiceFor(plan, request.os)) {
+        const os = request.os ?? service.osKey;
+        if (!plan || !osChoiceFor(plan, os)) {
           const offered = plan ? plan.osOptions.map((o) => o.key).join(', ') : '';
-          throw new UnprocessableError('unknown_os', `The plan of this VPS offers no OS "${request.os}"${offered ? `; it offers ${offered}` : ''}.`, { os: request.os });
+          throw new UnprocessableError('unknown_os', `The plan of this VPS offers no OS "${os ?? ''}"${offered ? `; it offers ${offered}` : ''}.`, { os });
         }
         const sshKeys = request.sshKeys ?? [];
         const generated = request.password === undefined && sshKeys.length === 0;
@@ -113,7 +114,7 @@ export class ServiceActions {
         return {
           action: 'reinstall',
           // The VM name needs the row's id: set once it is inserted.
-          details: { os: request.os, sshKeys, passwordGenerated: generated, vmName: '', oldVmId: service.vmId },
+          details: { os, sshKeys, passwordGenerated: generated, vmName: '', oldVmId: service.vmId },
           sealedPassword: plain === undefined ? null : this.d.secrets.seal(plain, passwordContext(service.serviceId)),
         };
       },

@@ -53,7 +53,7 @@ export class VpsAccess {
   async consoleFile(billingServiceId: string, actor: Actor): Promise<ConsoleFile> {
     const ovirt = this.engine();
     const { service, record } = await this.d.serviceActions.recordConsole(billingServiceId, actor);
-    const call = { correlationId: actionCorrelationId(record.id) };
+    const call = { correlationId: actionCorrelationId(record.id, 'console') };
     try {
       const consoles = await ovirt.consoles.listGraphicsConsoles(service.vmId ?? '', call);
       const rank = (p: string | undefined) => (PROTOCOL_ORDER.indexOf(p ?? '') + PROTOCOL_ORDER.length + 1) % (PROTOCOL_ORDER.length + 1);

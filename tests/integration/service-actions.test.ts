@@ -46,13 +46,13 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
     const reboot = await api('/2001/power').send({ action: 'reboot' }).expect(202);
     expect(reboot.body).toMatchObject({ action: 'reboot', service_id: '2001', requested_by: { kind: 'panel', name: 'panel' } });
     expect(await finished('2001', reboot.body.id)).toMatchObject({ state: 'succeeded', error: null });
-    expect(sim.world.events.some((e) => e.code === 157 && e.correlationId === `act-${reboot.body.id}`)).toBe(true);
+    expect(sim.world.events.some((e) => e.code === 157 && e.correlationId === `act-${reboot.body.id}-reboot`)).toBe(true);
     expect(vmOf('2001')?.status).toBe('up');
 
     const stop = await api('/2001/power').send({ action: 'stop', requested_by: 'customer', requester: '55' }).expect(202);
     expect(await finished('2001', stop.body.id)).toMatchObject({ state: 'succeeded' });
     expect(vmOf('2001')?.status).toBe('down');
-    expect(sim.world.events.some((e) => e.code === 33 && e.correlationId === `act-${stop.body.id}`)).toBe(true);
+    expect(sim.world.events.some((e) => e.code === 33 && e.correlationId === `act-${stop.body.id}-stop`)).toBe(true);
 
     // A reconcile of the active service (a plan change, an HA drift fix) leaves a VPS its customer stopped off.
     const service = await t.db.knex('services').where({ service_id: '2001' }).first();
@@ -84,7 +84,7 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
     expect(second.body.error).toMatchObject({ code: 'action_running' });
     expect(await finished('2002', shutdown.body.id)).toMatchObject({ state: 'succeeded' });
     expect(vmOf('2002')?.status).toBe('down');
-    expect(sim.world.events.some((e) => e.code === 73 && e.correlationId === `act-${shutdown.body.id}`)).toBe(true);
+    expect(sim.world.events.some((e) => e.code === 73 && e.correlationId === `act-${shutdown.body.id}-shutdown`)).toBe(true);
     // The refused one left no row.
     expect(await t.db.knex('service_actions').count({ n: '*' }).first()).toMatchObject({ n: 1 });
   });

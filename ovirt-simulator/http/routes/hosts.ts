@@ -8,6 +8,7 @@ import type { Simulator } from '../../simulator';
 import type { Host } from '../../world/model';
 import { readAction } from '../body';
 import { api } from '../context';
+import { follower, followDoc } from '../follow';
 import { sendDoc, sendEmpty } from '../respond';
 import { echoOf, type EntityRead, found, listOptions, runAction } from './shared';
 
@@ -24,11 +25,13 @@ export function hostsRouter(sim: Simulator): Router {
   router.get('/hosts', (req, res) => {
     const { base } = api(res);
     const hosts = applySearch(sim.world.hosts.values(), hostFields(sim.engine), listOptions(req, res, { field: 'name', desc: false }));
-    sendDoc(res, 200, collection('hosts', 'host', hosts.map((h) => presentHost(sim.engine, h, base))));
+    const follow = follower(sim, req, res, base);
+    sendDoc(res, 200, collection('hosts', 'host', hosts.map((h) => follow(presentHost(sim.engine, h, base)))));
   });
 
   router.get('/hosts/:id', (req, res) => {
-    sendDoc(res, 200, readHost(sim, String(req.params.id), api(res).base));
+    const { base } = api(res);
+    sendDoc(res, 200, followDoc(sim, req, res, base, readHost(sim, String(req.params.id), base)));
   });
 
   router.get('/hosts/:id/fenceagents', (req, res) => {

@@ -13,6 +13,7 @@ import { clusterFields, dataCenterFields, storageDomainFields, templateFields } 
 import type { Simulator } from '../../simulator';
 import { api } from '../context';
 import { sendDoc } from '../respond';
+import { follower, followDoc } from '../follow';
 import { type EntityRead, followPaths, found, listOptions } from './shared';
 
 const BY_NAME = { field: 'name', desc: false };
@@ -42,10 +43,11 @@ export function infrastructureRouter(sim: Simulator): Router {
 
   router.get('/datacenters', (req, res) => {
     const dcs = applySearch(sim.world.dataCenters.values(), dataCenterFields(), listOptions(req, res, BY_NAME));
-    sendDoc(res, 200, collection('data_centers', 'data_center', dcs.map((dc) => presentDataCenter(dc, api(res).base))));
+    const follow = follower(sim, req, res, api(res).base);
+    sendDoc(res, 200, collection('data_centers', 'data_center', dcs.map((dc) => follow(presentDataCenter(dc, api(res).base)))));
   });
   router.get('/datacenters/:id', (req, res) => {
-    sendDoc(res, 200, readDataCenter(sim, String(req.params.id), api(res).base));
+    sendDoc(res, 200, followDoc(sim, req, res, api(res).base, readDataCenter(sim, String(req.params.id), api(res).base)));
   });
   router.get('/datacenters/:id/clusters', (req, res) => {
     const dc = found(sim.world.dataCenters.get(String(req.params.id)));
@@ -66,10 +68,11 @@ export function infrastructureRouter(sim: Simulator): Router {
 
   router.get('/clusters', (req, res) => {
     const clusters = applySearch(sim.world.clusters.values(), clusterFields(sim.engine), listOptions(req, res, BY_NAME));
-    sendDoc(res, 200, collection('clusters', 'cluster', clusters.map((c) => presentCluster(c, api(res).base))));
+    const follow = follower(sim, req, res, api(res).base);
+    sendDoc(res, 200, collection('clusters', 'cluster', clusters.map((c) => follow(presentCluster(c, api(res).base)))));
   });
   router.get('/clusters/:id', (req, res) => {
-    sendDoc(res, 200, readCluster(sim, String(req.params.id), api(res).base));
+    sendDoc(res, 200, followDoc(sim, req, res, api(res).base, readCluster(sim, String(req.params.id), api(res).base)));
   });
 
   router.get('/storagedomains', (req, res) => {
@@ -82,10 +85,11 @@ export function infrastructureRouter(sim: Simulator): Router {
 
   router.get('/templates', (req, res) => {
     const templates = applySearch(sim.world.templates.values(), templateFields(sim.engine), listOptions(req, res, BY_NAME));
-    sendDoc(res, 200, collection('templates', 'template', templates.map((t) => presentTemplate(t, api(res).base))));
+    const follow = follower(sim, req, res, api(res).base);
+    sendDoc(res, 200, collection('templates', 'template', templates.map((t) => follow(presentTemplate(t, api(res).base)))));
   });
   router.get('/templates/:id', (req, res) => {
-    sendDoc(res, 200, readTemplate(sim, String(req.params.id), api(res).base));
+    sendDoc(res, 200, followDoc(sim, req, res, api(res).base, readTemplate(sim, String(req.params.id), api(res).base)));
   });
   // The attachments' own `follow=disk` inlines the disk, as on a VM's attachments.
   router.get('/templates/:id/diskattachments', (req, res) => {

@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { diskAttachmentsOf, presentDiskAttachment } from '../../present/disk';
 import { presentVmStatistics } from '../../present/statistics';
 import { collection, ref } from '../../present/links';
-import { presentVm, type VmInlines } from '../../present/vm';
+import { presentVm } from '../../present/vm';
 import { applySearch } from '../../search/filter';
 import { vmFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
@@ -14,13 +14,14 @@ import { api, boolParam } from '../context';
 import { readAction, readVm } from '../body';
 import { readAttachmentDiskSize } from '../body-devices';
 import { toInitInput } from '../body-initialization';
+import { follower, followDoc } from '../follow';
 import { sendDoc, sendEmpty } from '../respond';
 import { echoOf, type EntityRead, followPaths, found, listOptions, runAction } from './shared';
 
-/** `GET /vms/{id}`, with what `follow=` inlines (nothing by default). */
-function vmDoc(sim: Simulator, id: string, base: string, inlines?: (vm: Vm) => VmInlines): Doc {
+/** `GET /vms/{id}`. */
+function vmDoc(sim: Simulator, id: string, base: string): Doc {
   const vm = found(sim.world.vms.get(id));
-  return { root: 'vm', body: presentVm(vm, base, inlines ? inlines(vm) : {}) };
+  return { root: 'vm', body: presentVm(vm, base) };
 }
 
 /** The plain entity reads under `/vms`, by collection. */
@@ -30,20 +31,12 @@ export const vmReads: Readonly<Record<string, EntityRead>> = { vms: (sim, id, ba
 export function vmsRouter(sim: Simulator): Router {
   const router = express.Router();
   const vmOf = (req: Request): Vm => found(sim.world.vms.get(String(req.params.id)));
-  /** What `follow=` inlines into a VM; only `disk_attachments` (and `disk_attachments.disk`) are followed. */
-  const inlinesFor = (req: Request, res: Response): ((vm: Vm) => VmInlines) => {
-    const follow = followPaths(req, res);
-    const { base } = api(res);
-    if (!follow.has('disk_attachments')) return () => ({});
-    const withDisks = follow.has('disk_attachments.disk');
-    return (vm) => ({ disk_attachments: diskAttachmentsOf(sim.world, vm.id, base, withDisks) });
-  };
 
   router.get('/vms', (req, res) => {
     const { base } = api(res);
     const vms = applySearch(sim.world.vms.values(), vmFields(sim.engine), listOptions(req, res, { field: 'name', desc: false }));
-    const inlines = inlinesFor(req, res);
-    sendDoc(res, 200, collection('vms', 'vm', vms.map((vm) => presentVm(vm, base, inlines(vm)))));
+    const follow = follower(sim, req, res, base);
+    sendDoc(res, 200, collection('vms', 'vm', vms.map((vm) => follow(presentVm(vm, base)))));
   });
 
   router.post('/vms', async (req, res) => {
@@ -65,7 +58,8 @@ export function vmsRouter(sim: Simulator): Router {
   });
 
   router.get('/vms/:id', (req, res) => {
-    sendDoc(res, 200, vmDoc(sim, String(req.params.id), api(res).base, inlinesFor(req, res)));
+    const { base } = api(res);
+    sendDoc(res, 200, followDoc(sim, req, res, base, vmDoc(sim, String(req.params.id), base)));
   });
 
   router.put('/vms/:id', (req, res) => {

@@ -36,7 +36,7 @@ const sshKey = z
 
 export const reinstallBody = z
   .object({
-    os: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be an OS key of the plan, such as debian-12'),
+    os: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be an OS key of the plan, such as debian-12').optional(),
     password: password.optional(),
     ssh_keys: z.array(sshKey).max(20, 'at most 20 keys').optional(),
     ...onBehalf,
