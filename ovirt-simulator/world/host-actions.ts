@@ -104,7 +104,16 @@ export class HostActions {
     }
     if (type === 'status') {
       // GetVdsFenceStatusQuery only asks the agent (9020 status); 496 belongs to the check when a host comes up.
-      return { job: undefined, powerStatus: this.engine.pm.status(host, actor) };
+      const powerStatus = this.engine.pm.status(host);
+      if (!powerStatus) {
+        // BackendHostResource.handleFailure: 200, status failed, the FenceAgentExecutor's message as the reason.
+        throw new EngineError(
+          200,
+          `Failed to run fence status-check on host '${host.address}'. No other host was available to serve as proxy for the operation.`,
+          undefined,
+        );
+      }
+      return { job: undefined, powerStatus };
     }
     const last = host.lastPmOperationAt;
     const quiet = this.engine.timings.pmQuietTimeMs;

@@ -54,12 +54,15 @@ export class PowerManagement {
     );
   }
 
-  /** `FenceAgentExecutor.auditFenceActionExecution`: one 9020 per call to the agent through the proxy. */
-  private agentCall(host: Host, action: AgentAction, agent: FenceAgent, proxy: Host, actor: Actor | undefined): void {
+  /**
+   * `FenceAgentExecutor.auditFenceActionExecution`: one 9020 per call to the agent through the proxy. It is logged
+   * on a fresh `AuditLogableImpl` that carries only the host, so never a user or a correlation id.
+   */
+  private agentCall(host: Host, action: AgentAction, agent: FenceAgent, proxy: Host): void {
     this.world.log(
       'FENCE_OPERATION_USING_AGENT_AND_PROXY_STARTED',
       { Action: action, Host: host.name, ProxyHost: proxy.name, AgentType: agent.type, AgentIp: agent.address },
-      { host, actor },
+      { host },
     );
   }
 
@@ -69,11 +72,11 @@ export class PowerManagement {
   }
 
   /** `fence status`: the agent's answer, or undefined when no proxy can reach it. */
-  status(host: Host, actor: Actor): 'on' | 'off' | undefined {
+  status(host: Host): 'on' | 'off' | undefined {
     const agent = host.pm.agents[0];
     const proxy = this.proxyFor(host);
     if (!agent || !proxy) return undefined;
-    this.agentCall(host, 'status', agent, proxy, actor);
+    this.agentCall(host, 'status', agent, proxy);
     return host.poweredOn ? 'on' : 'off';
   }
 
@@ -97,8 +100,8 @@ export class PowerManagement {
     }
     // StopVdsCommand.setup sets the status first "to prevent a race"; under a restart that status is Reboot.
     this.engine.monitor.setStatus(host, 'reboot');
-    this.agentCall(host, 'status', agent, proxy, actor);
-    this.agentCall(host, 'stop', agent, proxy, actor);
+    this.agentCall(host, 'status', agent, proxy);
+    this.agentCall(host, 'stop', agent, proxy);
     // SingleAgentFenceActionExecutor waits 5 s before it asks whether the power is off.
     this.after(host, this.engine.timings.pmOperationMs, 'pm-stop', () => {
       host.poweredOn = false;
@@ -109,8 +112,8 @@ export class PowerManagement {
       this.engine.spm.hostFenced(host);
       this.world.log('VDS_AUTO_FENCE_STATUS', {}, { host, actor });
       this.world.log('FENCE_OPERATION_STARTED', { Action: 'start' }, { host, actor });
-      this.agentCall(host, 'status', agent, proxy, actor);
-      this.agentCall(host, 'start', agent, proxy, actor);
+      this.agentCall(host, 'status', agent, proxy);
+      this.agentCall(host, 'start', agent, proxy);
       this.after(host, this.engine.timings.pmOperationMs, 'pm-start', () => {
         this.powerOn(host);
         this.world.log('FENCE_OPERATION_SUCCEEDED', { Action: 'start' }, { host, actor });
@@ -134,8 +137,8 @@ export class PowerManagement {
     this.world.log('FENCE_OPERATION_STARTED', { Action: 'stop' }, { host, actor });
     this.engine.monitor.setStatus(host, 'down');
     if (agent && proxy) {
-      this.agentCall(host, 'status', agent, proxy, actor);
-      this.agentCall(host, 'stop', agent, proxy, actor);
+      this.agentCall(host, 'status', agent, proxy);
+      this.agentCall(host, 'stop', agent, proxy);
     }
     this.after(host, this.engine.timings.pmOperationMs, 'pm-stop', () => {
       host.poweredOn = false;
@@ -154,8 +157,8 @@ export class PowerManagement {
     this.world.log('FENCE_OPERATION_STARTED', { Action: 'start' }, { host, actor });
     if (host.status !== 'maintenance') this.engine.monitor.setStatus(host, 'reboot');
     if (agent && proxy) {
-      this.agentCall(host, 'status', agent, proxy, actor);
-      this.agentCall(host, 'start', agent, proxy, actor);
+      this.agentCall(host, 'status', agent, proxy);
+      this.agentCall(host, 'start', agent, proxy);
     }
     this.after(host, this.engine.timings.pmOperationMs, 'pm-start', () => {
       this.powerOn(host);

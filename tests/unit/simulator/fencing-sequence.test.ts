@@ -136,6 +136,18 @@ describe('power-management fencing, step by step (ha-drill scenario)', () => {
     const result = sim.engine.hostActions.fence(hostNamed(sim, 'host3'), 'status', ADMIN);
     expect(result.powerStatus).toBe('on');
     expect(eventsSince(sim, start).map(step)).toEqual(['9020:status']);
+    expect(eventsSince(sim, start)[0]?.user).toBeUndefined(); // a bare AuditLogableImpl: host only
+
+    // no other host up to act as proxy: the engine's 200 "failed" with the executor's message, nothing logged
+    for (const name of ['host1', 'host2']) hostNamed(sim, name).status = 'maintenance';
+    const before = lastIndex(sim);
+    expect(() => sim.engine.hostActions.fence(hostNamed(sim, 'host3'), 'status', ADMIN)).toThrow(
+      expect.objectContaining({
+        status: 200,
+        reason: "Failed to run fence status-check on host 'host3.example.com'. No other host was available to serve as proxy for the operation.",
+      }),
+    );
+    expect(eventsSince(sim, before)).toEqual([]);
   });
 
   it('when the grace period has a half second, then 9008 shows it truncated, as the engine casts it to int', () => {
