@@ -111,7 +111,18 @@ export function createApp(c: Container): Express {
   app.use('/metrics', metricsRouter(c.metricsScraper, { token: c.config.metrics.token, trustProxy: c.config.http.trustProxy }));
   app.use(pagesRouter(c));
   app.use('/admin', adminConsoleRouter(c));
-  app.use('/client', clientAreaRouter({ sso: c.clientSso, sessions: c.clientSessions, uptime: c.uptime, services: c.serviceQueries, maintenance: c.maintenance, secureCookies: c.config.client.secureCookies }));
+  app.use(
+    '/client',
+    clientAreaRouter({
+      sso: c.clientSso,
+      sessions: c.clientSessions,
+      uptime: c.uptime,
+      services: c.serviceQueries,
+      maintenance: c.maintenance,
+      vps: { actions: c.serviceActions, access: c.vpsAccess, services: c.repos.services, plans: c.repos.plans },
+      secureCookies: c.config.client.secureCookies,
+    }),
+  );
 
   // Per-address limits (issue 13), one set per surface so a flood on one leaves the others alone. Each surface also
   // has a tight limit on refused credentials, so the webhook secret and the keys cannot be guessed from one address.

@@ -4,7 +4,7 @@
  * the stateless token it replaced kept working until it expired); short-lived, because the panel mints a fresh link
  * whenever the customer opens their service again.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { ClientSessionsRepository } from '../repositories/client-sessions';
 
@@ -33,6 +33,15 @@ export class ClientSessions {
     if (!TOKEN.test(token)) return undefined;
     const row = await this.d.sessions.findByTokenHash(sha256(token));
     return row && row.expiresAt.getTime() > this.d.clock.now().getTime() ? row.clientId : undefined;
+  }
+
+  /**
+   * The CSRF token of a session, for the client area's forms (issue 18): an HMAC of a fixed label keyed by the session
+   * id, so it is bound to the session, needs no column, and does not reveal the session id (which stays in its
+   * HttpOnly cookie). Only valid session ids have one.
+   */
+  csrfToken(token: string): string | undefined {
+    return TOKEN.test(token) ? createHmac('sha256', token).update('ohb client-area csrf v1').digest('base64url') : undefined;
   }
 
   /** Signs out: the session ends for every instance at once. */

@@ -11,10 +11,11 @@ import type { ClientSso } from '../../services/client-sso';
 import type { MaintenanceWindows } from '../../services/maintenance-windows';
 import type { ServiceQueries } from '../../services/service-queries';
 import type { UptimeReports } from '../../services/uptime-reports';
-import { clientOf } from '../middleware/client-session';
+import { clientOf, clientSessionOf } from '../middleware/client-session';
 import { cookieSpec, readCookies } from '../middleware/cookies';
 import { presentClientServiceList, presentClientServicePage } from '../presenters/client-area';
 import { presentClientMaintenance } from '../presenters/client-maintenance';
+import { type ClientVpsDeps, clientVpsActionsRouter, clientVpsView } from './client-vps-actions';
 
 const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/) });
 
@@ -26,6 +27,8 @@ export interface ClientAreaDeps {
   services: ServiceQueries;
   /** Announced maintenance for the service's page (issue 22, item 3); none shown without it. */
   maintenance?: Pick<MaintenanceWindows, 'upcomingForService'>;
+  /** The VPS's actions, usage and action log (issue 18); none shown without them. */
+  vps?: ClientVpsDeps;
   /** Cookies are Secure, and named `__Host-…`, when the public URL is https. */
   secureCookies: boolean;
 }
@@ -71,9 +74,12 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     res.render('client/services', presentClientServiceList(reports));
   });
 
+  if (d.vps) router.use('/services/:service_id', clientVpsActionsRouter({ ...d.vps, sessions: d.sessions, cookieName: cookie.name }));
+
   router.get('/services/:service_id', async (req, res) => {
-    const clientId = await clientOf(req, d.sessions, cookie.name);
-    if (!clientId) {
+    const session = await clientSessionOf(req, d.sessions, cookie.name);
+    const clientId = session?.clientId;
+    if (!session || !clientId) {
       invalid(res, 401, 'Your session has ended. Open your VPS again from the client area of your billing panel.');
       return;
     }
@@ -83,7 +89,9 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     const report = await d.uptime.forClientService(clientId, parsed.data.service_id);
     const vps = await d.services.get(parsed.data.service_id);
     const upcoming = d.maintenance ? await d.maintenance.upcomingForService(parsed.data.service_id) : [];
-    res.render('client/service', { ...presentClientServicePage(report, vps), maintenance: presentClientMaintenance(upcoming, report.plan.timeZone, report.generatedAt) });
+    const done = typeof req.query.done === 'string' ? req.query.done : undefined;
+    const controls = d.vps ? await clientVpsView(d.vps, { serviceId: parsed.data.service_id, clientId, csrf: session.csrfToken, done, timeZone: report.plan.timeZone }) : {};
+    res.render('client/service', { ...presentClientServicePage(report, vps), maintenance: presentClientMaintenance(upcoming, report.plan.timeZone, report.generatedAt), ...controls });
   });
 
   router.post('/logout', async (req, res) => {
