@@ -87,7 +87,7 @@ describe('plugin.json and the WHMCS module in step', () => {
 
   test('the callbacks it handles are exactly the ones the bridge sends, in plugin.json and in the PHP', () => {
     const sent = bridgeCallbackTypes();
-    expect(sent).toEqual(['service.active', 'service.failed', 'service.suspended', 'service.unsuspended', 'service.terminated']);
+    expect(sent).toEqual(['service.active', 'service.failed', 'service.suspended', 'service.unsuspended', 'service.terminated', 'service.reinstalled']);
     expect([...plugin.callbacks.events].sort()).toEqual([...sent].sort());
     expect(Object.keys(whmcs.callbacks_received.events).sort()).toEqual([...sent].sort());
     const phpTypes = /public const TYPES = \[([^\]]+)\]/.exec(read(path.join(whmcs.source, 'lib/Callback/CallbackActions.php')))?.[1] ?? '';

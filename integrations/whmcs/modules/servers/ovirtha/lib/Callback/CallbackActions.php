@@ -25,7 +25,7 @@ final class CallbackActions
         'service.unsuspended' => ['Active', 'active'],
         'service.terminated' => ['Terminated', 'terminated'],
     ];
-    public const TYPES = ['service.active', 'service.failed', 'service.suspended', 'service.unsuspended', 'service.terminated'];
+    public const TYPES = ['service.active', 'service.failed', 'service.suspended', 'service.unsuspended', 'service.terminated', 'service.reinstalled'];
     public const CLOSED = ['Terminated', 'Cancelled', 'Fraud'];
 
     public function __construct(private readonly LocalApi $api)
@@ -39,7 +39,8 @@ final class CallbackActions
     public function apply(string $type, array $data, ServiceInfo $service, ?ProductInfo $product): array
     {
         $done = [];
-        if ($type === 'service.active') {
+        // A reinstall (issue 18) keeps the addresses; a password the bridge made up for it replaces the stored one.
+        if ($type === 'service.active' || $type === 'service.reinstalled') {
             // First: the welcome email sent below quotes the addresses and the password.
             $done[] = (new ServiceDetails($this->api))->writeBack($data, $service);
         }
