@@ -19,6 +19,7 @@ import { adminIncidentPages } from './admin-pages/incidents';
 import { adminOverviewPage } from './admin-pages/overview';
 import { adminPlanPages } from './admin-pages/plans';
 import { adminServicePages } from './admin-pages/services';
+import { adminServiceActionPages } from './admin-pages/service-actions';
 
 /** Before a session exists, the sign-in form is protected by a double-submit token in its own cookie. */
 const LOGIN_CSRF_COOKIE = 'ohb_login';
@@ -104,6 +105,7 @@ export function adminConsoleRouter(c: Container): Router {
   router.use(adminOverviewPage(c));
   router.use('/plans', adminPlanPages(c));
   router.use('/clusters', adminClusterPages(c));
+  router.use('/services', adminServiceActionPages(c));
   router.use('/services', adminServicePages(c));
   router.use('/jobs', adminJobPages(c));
   router.use('/ip-pools', adminIpPoolPages(c));

@@ -10,6 +10,7 @@ import { ACTUAL_STATES } from '../../../domain/service';
 import { NotFoundError } from '../../../errors';
 import { ServiceRetry } from '../../../services/service-retry';
 import { parseOrThrow } from '../../middleware/validate';
+import { presentAdminServiceActions } from '../../presenters/admin-service-actions';
 import { presentServiceList, presentServicePage, SERVICES_PER_PAGE } from '../../presenters/admin-services';
 
 const listQuery = z.object({
@@ -22,6 +23,8 @@ const pageQuery = z.object({ done: z.string().max(32).optional() });
 /** The engine's events shown per service: the latest ones, enough to follow a failover. */
 const EVENTS_SHOWN = 50;
 const JOBS_SHOWN = 50;
+/** The VPS actions shown (issue 18): who asked for what, newest first. */
+const ACTIONS_SHOWN = 50;
 
 export function adminServicePages(c: Container): Router {
   const router = Router();
@@ -41,7 +44,7 @@ export function adminServicePages(c: Container): Router {
     const { done } = parseOrThrow(pageQuery, req.query, 'query');
     const service = await c.repos.services.findByServiceId(service_id);
     if (!service) throw new NotFoundError('service', service_id);
-    const [plan, jobs, events, report] = await Promise.all([
+    const [plan, jobs, events, report, actions] = await Promise.all([
       c.repos.plans.findById(service.planId),
       c.jobs.list({ serviceId: service.id, limit: JOBS_SHOWN }),
       c.repos.engineEvents.listForService(service.id, EVENTS_SHOWN, { newestFirst: true }),
@@ -50,8 +53,9 @@ export function adminServicePages(c: Container): Router {
         if (err instanceof NotFoundError) return undefined;
         throw err;
       }),
+      c.serviceActions.log(service_id, ACTIONS_SHOWN),
     ]);
-    res.render('admin/service', presentServicePage({ service, plan, jobs, events, report, done }));
+    res.render('admin/service', { ...presentServicePage({ service, plan, jobs, events, report, done }), vpsActions: presentAdminServiceActions(service.serviceId, actions.actions, done) });
   });
 
   router.post('/:service_id/retry', async (req, res) => {
