@@ -30,7 +30,7 @@ import type { CallbackService, CallbackType } from '../services/callbacks';
 
 export interface VmReconcileDeps {
   knex: Knex;
-  ovirt: Pick<OvirtClient, 'listVms' | 'listHosts'>;
+  ovirt: Pick<OvirtClient, 'listVms' | 'listHosts' | 'findVm'>;
   services: ServicesRepository;
   timelines: ServiceTimelinesRepository;
   incidents: IncidentsRepository;
@@ -64,6 +64,16 @@ export interface ReconcileResult {
 
 /** The public reason a VM went missing, for the panel (`service.failed`'s `error`). */
 export const VM_MISSING = 'vm_missing';
+/** VMs absent from the list that are each read by id before being called missing. */
+const CONFIRM_EACH = 20;
+/** Past CONFIRM_EACH, how many are read to check the list itself. */
+const CONFIRM_SAMPLE = 5;
+
+/** `n` items spread over the list (first, last and between), so a sample is not only the oldest services. */
+function sample<T>(items: T[], n: number): T[] {
+  if (items.length <= n) return items;
+  return Array.from({ length: n }, (_, i) => items[Math.round((i * (items.length - 1)) / (n - 1))] as T);
+}
 
 interface Change {
   target: VmReconcileTarget;
@@ -105,8 +115,12 @@ export class VmReconciler {
       // Our VM by its id, or one under our name that we made (provisioning's `locate` looks the same way).
       found.set(t.id, byId.get(t.vmId) ?? (byNameVm && isOurVm(byNameVm.comment, t.serviceId) ? byNameVm : undefined));
     }
-    const timelines = await this.d.timelines.load([...found.keys()]);
     const stateOf = new Map(targets.map((t) => [t.id, t.actualState]));
+    if (!(await this.listIsTrustworthy(targets, found, stateOf))) {
+      this.d.logger.warn({ listed: vms.length, checked: result.checked }, 'VM reconcile skipped: VMs missing from the engine\'s list answer when read one by one (a filtered or partial list?)');
+      return result;
+    }
+    const timelines = await this.d.timelines.load([...found.keys()]);
     const missingIds = [...found].filter(([id, vm]) => vm === undefined && stateOf.get(id) !== 'vm_missing').map(([id]) => id);
     const removals = missingIds.length > 0 ? await this.d.events.removalTimes(missingIds) : new Map<string, Date>();
 
@@ -199,6 +213,27 @@ export class VmReconciler {
     const service = (await this.d.services.findById(serviceId, trx)) as Service;
     const plan = await this.d.plans.findById(service.planId, trx);
     await this.d.callbacks.enqueue(trx, type, service, plan, type === 'service.failed' ? { error: VM_MISSING } : {});
+  }
+
+  /**
+   * A VM absent from the list is read once by its id before anything is concluded: a list can be wrong in ways one
+   * read is not (an engine user whose filter hides VMs, a search the engine parsed otherwise), and taking such a list
+   * at its word would mark every VPS vm_missing and tell every panel it failed. Up to CONFIRM_EACH are each confirmed;
+   * past that a sample is read, and any VM found means the list is not to be trusted this period. Costs reads only
+   * when VMs seem to be gone, never in a quiet period.
+   */
+  private async listIsTrustworthy(targets: VmReconcileTarget[], found: Map<number, Vm | undefined>, stateOf: Map<number, string>): Promise<boolean> {
+    const absent = targets.filter((t) => found.has(t.id) && found.get(t.id) === undefined && stateOf.get(t.id) !== 'vm_missing' && t.vmId);
+    if (absent.length === 0) return true;
+    const toRead = absent.length <= CONFIRM_EACH ? absent : sample(absent, CONFIRM_SAMPLE);
+    for (const t of toRead) {
+      const vm = await this.d.ovirt.findVm(t.vmId);
+      if (!vm) continue;
+      if (absent.length > CONFIRM_EACH) return false;
+      // Only this one was hidden from the list: it is there, so it is not missing.
+      found.set(t.id, vm);
+    }
+    return true;
   }
 
   /**
