@@ -7,6 +7,7 @@ import { negotiateFormat, type ApiContext } from './context';
 import { asEngineError, sendContainerError, sendDoc, sendEmpty, sendFault } from './respond';
 import { disksRouter } from './routes/disks';
 import { eventsRouter } from './routes/events';
+import { deviceStatisticsRouter } from './routes/device-statistics';
 import { graphicsConsolesRouter } from './routes/graphics-consoles';
 import { hostsRouter } from './routes/hosts';
 import { infrastructureRouter } from './routes/infrastructure';
@@ -75,6 +76,7 @@ export function apiRouter(sim: Simulator, base: string): Router {
   });
   router.use(nicsRouter(sim));
   router.use(graphicsConsolesRouter(sim));
+  router.use(deviceStatisticsRouter(sim));
   router.use(vmsRouter(sim));
   router.use(networksRouter(sim));
   router.use(hostsRouter(sim));

@@ -8,7 +8,7 @@ interface StatDef {
   description: string;
   kind: 'gauge' | 'counter';
   type: 'integer' | 'decimal';
-  unit: 'bytes' | 'percent' | 'seconds' | 'none';
+  unit: 'bytes' | 'percent' | 'seconds' | 'none' | 'bytes_per_second' | 'bits_per_second';
 }
 
 function statistic(def: StatDef, value: number | undefined, owner: { key: string; node: Node }, href: string): Node {
@@ -133,5 +133,62 @@ export function presentHostStatistics(engine: Engine, host: Host, base: string):
       owner,
       href,
     ),
+  ];
+}
+
+/** Seconds a running VM has run (its devices count from its start, as VDSM's counters do); 0 when it is not running. */
+function runningSeconds(engine: Engine, vm: Vm | undefined): number {
+  if (!vm || !VM_RUNNING_STATUSES.has(vm.status) || vm.status === 'unknown' || vm.startTime === undefined) return 0;
+  return Math.max(0, Math.floor((engine.clock.now() - vm.startTime) / 1000));
+}
+
+/** A device's rate in one 30 s slot: its VM's load shape scaled to `max` per second (issue 18: I/O that moves). */
+function rateAt(id: string, salt: number, slot: number, max: number): number {
+  return Math.round((loadAt(id, salt, slot) / 100) * max * 100) / 100;
+}
+
+/**
+ * `/vms/{id}/nics/{nic}/statistics` (engine NicStatisticalQuery): receive and transmit rates in bytes and bits per
+ * second, drops, and the bytes moved since the VM started. Moves with simulated time while the VM runs; 0 when down.
+ */
+export function presentNicStatistics(engine: Engine, vm: Vm, nicId: string, base: string): Node[] {
+  const href = `${base}/vms/${vm.id}/nics/${nicId}`;
+  const owner = { key: 'nic', node: { href, id: nicId, vm: { href: `${base}/vms/${vm.id}`, id: vm.id } } };
+  const up = runningSeconds(engine, vm);
+  const slot = Math.floor(engine.clock.now() / HISTORY_SLOT_MS);
+  const rx = up > 0 ? rateAt(nicId, 13, slot, 2_000_000) : 0;
+  const tx = up > 0 ? rateAt(nicId, 17, slot, 1_000_000) : 0;
+  const c = (name: string, description: string, unit: StatDef['unit']): StatDef => ({ name, description, kind: 'counter', type: 'integer', unit });
+  return [
+    statistic(g('data.current.rx', 'Receive data rate', 'bytes_per_second'), rx, owner, href),
+    statistic(g('data.current.tx', 'Transmit data rate', 'bytes_per_second'), tx, owner, href),
+    statistic(g('data.current.rx.bps', 'Receive data rate', 'bits_per_second'), rx * 8, owner, href),
+    statistic(g('data.current.tx.bps', 'Transmit data rate', 'bits_per_second'), tx * 8, owner, href),
+    statistic(c('errors.total.rx', 'Total receive errors', 'none'), 0, owner, href),
+    statistic(c('errors.total.tx', 'Total transmit errors', 'none'), 0, owner, href),
+    statistic(c('data.total.rx', 'Total received data', 'bytes'), Math.round(up * load(nicId, 13) * 5_000), owner, href),
+    statistic(c('data.total.tx', 'Total transmitted data', 'bytes'), Math.round(up * load(nicId, 17) * 2_500), owner, href),
+  ];
+}
+
+/**
+ * `/disks/{id}/statistics` (engine DiskStatisticalQuery): read and write rates and operations, and latencies. Moves
+ * with simulated time while the VM using the disk runs; 0 when it is down or the disk is floating.
+ */
+export function presentDiskStatistics(engine: Engine, diskId: string, vm: Vm | undefined, base: string): Node[] {
+  const href = `${base}/disks/${diskId}`;
+  const owner = { key: 'disk', node: { href, id: diskId } };
+  const running = runningSeconds(engine, vm) > 0;
+  const slot = Math.floor(engine.clock.now() / HISTORY_SLOT_MS);
+  const read = running ? rateAt(diskId, 19, slot, 20_000_000) : 0;
+  const write = running ? rateAt(diskId, 23, slot, 8_000_000) : 0;
+  return [
+    statistic(g('data.current.read', 'Read data rate', 'bytes_per_second'), read, owner, href),
+    statistic(g('data.current.read_ops', 'Read data ops', 'seconds'), Math.round(read / 4096), owner, href),
+    statistic(g('data.current.write', 'Write data rate', 'bytes_per_second'), write, owner, href),
+    statistic(g('data.current.write_ops', 'Write data ops', 'seconds'), Math.round(write / 4096), owner, href),
+    statistic(g('disk.read.latency', 'Read latency', 'seconds'), running ? 0.0004 : 0, owner, href),
+    statistic(g('disk.write.latency', 'Write latency', 'seconds'), running ? 0.0011 : 0, owner, href),
+    statistic(g('disk.flush.latency', 'Flush latency', 'seconds'), running ? 0.002 : 0, owner, href),
   ];
 }

@@ -1,6 +1,6 @@
 /**
  * A VM's graphics consoles and the remote-viewer connection file the engine makes for one (issue 18), and the VM's
- * statistics with their history lists. One method per remote operation, like OvirtClient, which exposes this as
+ * statistics with their history lists, and its NICs' and disks' (network and disk I/O). One method per remote operation, like OvirtClient, which exposes this as
  * `ovirt.consoles`.
  *
  * The file (`POST /vms/{id}/graphicsconsoles/{gc}/remoteviewerconnectionfile`, model VmGraphicsConsoleService
@@ -53,8 +53,22 @@ export class VmConsoleApi {
   }
 
   /** `GET /vms/{id}/statistics` by name, with every value (the history lists are newest first, 30 s apart). */
-  async statistics(vmId: string, call?: CallOptions): Promise<Map<string, VmStatistic>> {
-    const list = await this.t.read('get VM statistics', `/vms/${enc(vmId)}/statistics`, collection('statistic', statisticSchema), call);
+  statistics(vmId: string, call?: CallOptions): Promise<Map<string, VmStatistic>> {
+    return this.statisticsAt('get VM statistics', `/vms/${enc(vmId)}/statistics`, call);
+  }
+
+  /** A VM NIC's rates and totals (`data.current.rx`/`tx` in bytes per second, `data.total.rx`/`tx` in bytes). */
+  nicStatistics(vmId: string, nicId: string, call?: CallOptions): Promise<Map<string, VmStatistic>> {
+    return this.statisticsAt('get NIC statistics', `/vms/${enc(vmId)}/nics/${enc(nicId)}/statistics`, call);
+  }
+
+  /** A disk's rates (`data.current.read`/`write` in bytes per second) and latencies. */
+  diskStatistics(diskId: string, call?: CallOptions): Promise<Map<string, VmStatistic>> {
+    return this.statisticsAt('get disk statistics', `/disks/${enc(diskId)}/statistics`, call);
+  }
+
+  private async statisticsAt(operation: string, path: string, call?: CallOptions): Promise<Map<string, VmStatistic>> {
+    const list = await this.t.read(operation, path, collection('statistic', statisticSchema), call);
     return new Map(list.map((s) => [s.name, { unit: s.unit, values: (s.values?.value ?? []).flatMap((v) => (v.datum === undefined ? [] : [v.datum])) }]));
   }
 }

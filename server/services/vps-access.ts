@@ -23,7 +23,7 @@ export interface ConsoleFile {
   protocol: string;
 }
 
-/** What a VPS uses now, and the engine's recent history (newest first, 30 s apart as the engine keeps it). */
+/** What a VPS uses now (network and disk I/O included), and the engine's recent history (newest first, 30 s apart as the engine keeps it). */
 export interface VpsUsage {
   serviceId: string;
   at: Date;
@@ -31,8 +31,22 @@ export interface VpsUsage {
   uptimeSeconds: number | null;
   cpu: { percent: number | null; history: number[] };
   memory: { installedBytes: number | null; usedBytes: number | null; percent: number | null; history: number[] };
-  network: { percent: number | null; history: number[] };
-  /** Disk usage per filesystem is the guest agent's (a JSON string in the engine); not read here. */
+  network: { percent: number | null; history: number[]; io: NetworkIo };
+  /** Read and write rates summed over the VM's disks (engine disk statistics); filesystem usage is the guest's own. */
+  disk: DiskIo;
+}
+
+/** Bytes per second now, and bytes since the VM started, summed over the VM's NICs; null when the engine gave none. */
+export interface NetworkIo {
+  rxBytesPerSecond: number | null;
+  txBytesPerSecond: number | null;
+  rxBytesTotal: number | null;
+  txBytesTotal: number | null;
+}
+
+export interface DiskIo {
+  readBytesPerSecond: number | null;
+  writeBytesPerSecond: number | null;
 }
 
 /** Console protocols in the order we hand them out: SPICE when the VM has it (remote-viewer's native one), else VNC. */
@@ -82,8 +96,14 @@ export class VpsAccess {
     const service = await this.d.services.findByServiceId(billingServiceId);
     if (!service || (actor?.clientId !== undefined && actor.clientId !== service.clientId)) throw new NotFoundError('service', billingServiceId);
     if (!service.vmId) throw new ConflictError('This VPS has no virtual machine yet.', undefined, 'service_provisioning');
-    const stats = await ovirt.consoles.statistics(service.vmId);
-    return usageFrom(service.serviceId, stats, this.d.clock.now());
+    const vmId = service.vmId;
+    // One call for the VM, one list each for its NICs and disks, then one per device (a VPS has one or two of each).
+    const [stats, nics, disks] = await Promise.all([ovirt.consoles.statistics(vmId), ovirt.devices.listVmNics(vmId), ovirt.devices.listVmDiskAttachments(vmId)]);
+    const [nicStats, diskStats] = await Promise.all([
+      Promise.all(nics.map((n) => ovirt.consoles.nicStatistics(vmId, n.id))),
+      Promise.all(disks.flatMap((a) => (a.diskId ? [ovirt.consoles.diskStatistics(a.diskId)] : []))),
+    ]);
+    return usageFrom(service.serviceId, stats, this.d.clock.now(), ioRates(nicStats, diskStats));
   }
 
   private engine(): OvirtClient {
@@ -92,8 +112,22 @@ export class VpsAccess {
   }
 }
 
+type Stats = ReadonlyMap<string, VmStatistic>;
+
+/** The devices' statistics summed (pure): a name no device reported stays null. */
+export function ioRates(nics: readonly Stats[], disks: readonly Stats[]): { network: NetworkIo; disk: DiskIo } {
+  const sum = (list: readonly Stats[], name: string): number | null => {
+    const values = list.flatMap((s) => s.get(name)?.values.slice(0, 1) ?? []);
+    return values.length === 0 ? null : Math.round(values.reduce((a, b) => a + b, 0) * 100) / 100;
+  };
+  return {
+    network: { rxBytesPerSecond: sum(nics, 'data.current.rx'), txBytesPerSecond: sum(nics, 'data.current.tx'), rxBytesTotal: sum(nics, 'data.total.rx'), txBytesTotal: sum(nics, 'data.total.tx') },
+    disk: { readBytesPerSecond: sum(disks, 'data.current.read'), writeBytesPerSecond: sum(disks, 'data.current.write') },
+  };
+}
+
 /** The engine's statistics as a usage picture (pure; the names and units are the engine's, reference §8.5). */
-export function usageFrom(serviceId: string, stats: ReadonlyMap<string, VmStatistic>, at: Date): VpsUsage {
+export function usageFrom(serviceId: string, stats: Stats, at: Date, io: { network: NetworkIo; disk: DiskIo } = ioRates([], [])): VpsUsage {
   const one = (name: string): number | null => stats.get(name)?.values[0] ?? null;
   const list = (name: string): number[] => stats.get(name)?.values ?? [];
   const uptime = one('elapsed.time');
@@ -111,6 +145,7 @@ export function usageFrom(serviceId: string, stats: ReadonlyMap<string, VmStatis
       percent: installed && used !== null ? Math.round((used / installed) * 1000) / 10 : null,
       history: list('memory.usage.history'),
     },
-    network: { percent: one('network.current.total'), history: list('network.usage.history') },
+    network: { percent: one('network.current.total'), history: list('network.usage.history'), io: io.network },
+    disk: io.disk,
   };
 }

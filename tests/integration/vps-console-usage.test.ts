@@ -66,7 +66,15 @@ describe.each(databaseKinds)('VPS console file and usage, on %s', (kind) => {
       uptime_seconds: expect.any(Number),
       cpu: { percent: expect.any(Number), history_percent: expect.any(Array) },
       memory: { installed_bytes: 4096 * 1024 * 1024, used_bytes: expect.any(Number), used_percent: expect.any(Number), history_percent: expect.any(Array) },
-      network: { percent: expect.any(Number), history_percent: expect.any(Array) },
+      network: {
+        percent: expect.any(Number),
+        history_percent: expect.any(Array),
+        rx_bytes_per_second: expect.any(Number),
+        tx_bytes_per_second: expect.any(Number),
+        rx_bytes_total: expect.any(Number),
+        tx_bytes_total: expect.any(Number),
+      },
+      disk: { read_bytes_per_second: expect.any(Number), write_bytes_per_second: expect.any(Number) },
       history_interval_seconds: 30,
     });
     expect(res.body.cpu.history_percent.length).toBeGreaterThanOrEqual(1);
@@ -77,6 +85,13 @@ describe.each(databaseKinds)('VPS console file and usage, on %s', (kind) => {
     const stop = await request(t.app).post('/api/v1/services/3001/power').set('Authorization', PANEL).send({ action: 'stop' }).expect(202);
     await eventually(async () => (await request(t.app).get(`/api/v1/services/3001/actions/${stop.body.id}`).set('Authorization', PANEL)).body.state === 'succeeded');
     const off = await request(t.app).get('/api/v1/services/3001/usage').set('Authorization', PANEL).expect(200);
-    expect(off.body).toMatchObject({ running: false, uptime_seconds: 0, cpu: { percent: 0, history_percent: [] }, memory: { used_bytes: 0 } });
+    expect(off.body).toMatchObject({
+      running: false,
+      uptime_seconds: 0,
+      cpu: { percent: 0, history_percent: [] },
+      memory: { used_bytes: 0 },
+      network: { rx_bytes_per_second: 0, tx_bytes_total: 0 },
+      disk: { read_bytes_per_second: 0, write_bytes_per_second: 0 },
+    });
   });
 });

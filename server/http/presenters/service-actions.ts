@@ -37,7 +37,15 @@ export function presentUsage(u: VpsUsage) {
     uptime_seconds: u.uptimeSeconds,
     cpu: { percent: u.cpu.percent, history_percent: u.cpu.history },
     memory: { installed_bytes: u.memory.installedBytes, used_bytes: u.memory.usedBytes, used_percent: u.memory.percent, history_percent: u.memory.history },
-    network: { percent: u.network.percent, history_percent: u.network.history },
+    network: {
+      percent: u.network.percent,
+      history_percent: u.network.history,
+      rx_bytes_per_second: u.network.io.rxBytesPerSecond,
+      tx_bytes_per_second: u.network.io.txBytesPerSecond,
+      rx_bytes_total: u.network.io.rxBytesTotal,
+      tx_bytes_total: u.network.io.txBytesTotal,
+    },
+    disk: { read_bytes_per_second: u.disk.readBytesPerSecond, write_bytes_per_second: u.disk.writeBytesPerSecond },
     history_interval_seconds: 30,
   };
 }

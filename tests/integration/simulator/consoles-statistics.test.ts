@@ -86,6 +86,34 @@ describe('simulator consoles, statistics and power actions', () => {
     expect((await stats())('cpu.usage.history').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('when a running VM’s NIC and disk statistics are read, then rates move with time, totals grow, and all are 0 once it is down', async () => {
+    const nics = await h.http.get(`/ovirt-engine/api/vms/${vm.id}/nics`).set(json(h));
+    const nicId = String(((nics.body as { nic: Json[] }).nic[0] ?? {}).id);
+    const disk = [...h.sim.world.disks.values()].find((d) => d.vmId === vm.id);
+    const read = async (path: string) => {
+      const res = await h.http.get(path).set(json(h));
+      expect(res.status).toBe(200);
+      const list = (res.body as { statistic: Stat[] }).statistic;
+      return (name: string) => Number(list.find((s) => s.name === name)?.values?.value?.[0]?.datum ?? NaN);
+    };
+    const nicPath = `/ovirt-engine/api/vms/${vm.id}/nics/${nicId}/statistics`;
+    const diskPath = `/ovirt-engine/api/disks/${disk?.id}/statistics`;
+    const before = await read(nicPath);
+    expect(before('data.current.rx.bps')).toBeCloseTo(before('data.current.rx') * 8, 5);
+    const rates = new Set<number>();
+    for (let i = 0; i < 5; i++) {
+      h.sim.control.advance(30_000);
+      rates.add((await read(diskPath))('data.current.read'));
+    }
+    expect(rates.size).toBeGreaterThan(2);
+    expect((await read(nicPath))('data.total.rx')).toBeGreaterThan(before('data.total.rx'));
+    await h.http.post(`/ovirt-engine/api/vms/${vm.id}/stop`).set(xml()).send('<action/>').expect(200);
+    h.sim.control.advance(60_000);
+    expect((await read(nicPath))('data.current.tx')).toBe(0);
+    expect((await read(diskPath))('data.current.write')).toBe(0);
+    await h.http.get(`/ovirt-engine/api/vms/${vm.id}/nics/nope/statistics`).set(json(h)).expect(404);
+  });
+
   it('when a VM is rebooted, shut down and powered off, then statuses and event codes follow the engine', async () => {
     let from = lastIndex();
     await h.http.post(`/ovirt-engine/api/vms/${vm.id}/reboot`).set({ ...xml(), 'Correlation-Id': 'act-1' }).send('<action/>').expect(200);
