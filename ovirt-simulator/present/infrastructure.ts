@@ -30,6 +30,21 @@ export function presentDataCenter(dc: DataCenter, base: string): Node {
   };
 }
 
+/** The cluster's migration policy: "Minimal downtime", every cluster's default (`04_02_0350_change_cluster_default_policy.sql`). */
+const MINIMAL_DOWNTIME_MIGRATION_POLICY = '80554327-0569-496b-bdeb-fcbbf52b827b';
+
+/** `ClusterOperationCommandBase.setDefaultBiosType` for x86: UEFI on Q35 above 4.6, SeaBIOS on Q35 from 4.4. */
+function clusterBiosType(cluster: Cluster): string {
+  const { major, minor } = cluster.version;
+  if (major > 4 || (major === 4 && minor > 6)) return 'q35_ovmf';
+  return major === 4 && minor >= 4 ? 'q35_sea_bios' : 'i440fx_sea_bios';
+}
+
+/**
+ * `<cluster>` (`ClusterMapper`): besides the HA settings, what a cluster made by engine-setup or the UI has — KSM on
+ * and merging across NUMA nodes, the "Minimal downtime" migration policy with the other migration options inherited
+ * from the engine, Linux-bridge (`legacy`) switching, `firewalld`, FIPS off as the hosts report, `urandom` required.
+ */
 export function presentCluster(cluster: Cluster, base: string): Node {
   const href = `${base}/clusters/${cluster.id}`;
   const fp = cluster.fencingPolicy;
@@ -42,6 +57,7 @@ export function presentCluster(cluster: Cluster, base: string): Node {
     comment: '',
     link: links(href, ['affinitygroups', 'cpuprofiles', 'enabledfeatures', 'glustervolumes', 'networks', 'permissions']),
     ballooning_enabled: true,
+    bios_type: clusterBiosType(cluster),
     cpu: { architecture: 'x86_64', type: cluster.cpuType },
     error_handling: { on_error: cluster.onError },
     fencing_policy: {
@@ -51,12 +67,24 @@ export function presentCluster(cluster: Cluster, base: string): Node {
       skip_if_gluster_quorum_not_met: false,
       skip_if_sd_active: { enabled: fp.skipIfSdActive },
     },
+    fips_mode: 'disabled',
+    firewall_type: 'firewalld',
     gluster_service: false,
     ha_reservation: cluster.haReservation,
+    ksm: { enabled: true, merge_across_nodes: true },
     memory_policy: {
       over_commit: { percent: cluster.overCommitPercent },
       transparent_hugepages: { enabled: true },
     },
+    migration: {
+      auto_converge: 'inherit',
+      bandwidth: { assignment_method: 'auto' },
+      compressed: 'inherit',
+      encrypted: 'inherit',
+      policy: { id: MINIMAL_DOWNTIME_MIGRATION_POLICY },
+    },
+    required_rng_sources: { required_rng_source: ['urandom'] },
+    switch_type: 'legacy',
     threads_as_cores: false,
     tunnel_migration: false,
     version: { major: cluster.version.major, minor: cluster.version.minor },

@@ -113,26 +113,49 @@ export function presentVmStatistics(engine: Engine, vm: Vm, base: string): Node[
   ];
 }
 
-/** `/hosts/{id}/statistics` (reference §5.5). */
+/**
+ * `/hosts/{id}/statistics` as the engine lists them (`HostStatisticalQuery`, issue 19 item 7): memory total, used,
+ * free and KSM-shared; swap total, free and used; KSM, user, system and idle CPU; the 5-minute load average (unit
+ * `percent`, as the engine declares it); boot time; then free and total huge pages per size VDSM reports (2 MiB and
+ * 1 GiB). The engine lists no `memory.buffers`, `memory.cached` or `swap.cached`, though the model's documentation
+ * names them. The host has 8 GiB of swap, none used; KSM is off, so nothing is shared; no huge pages are reserved.
+ */
 export function presentHostStatistics(engine: Engine, host: Host, base: string): Node[] {
   const href = `${base}/hosts/${host.id}`;
   const owner = { key: 'host', node: { href, id: host.id } };
   const used = engine.scheduler.committedBytes(host);
   const cpu = host.status === 'up' ? load(host.id, 5) : 0;
+  const swap = 8 * 1024 ** 3;
+  const pages = (kind: 'free' | 'total', description: string) =>
+    [2048, 1048576].map((kib) =>
+      statistic({ name: `hugepages.${kib}.${kind}`, description, kind: 'gauge', type: 'integer', unit: 'none' }, 0, owner, href),
+    );
   return [
     statistic(g('memory.total', 'Total memory', 'bytes', 'integer'), host.memoryBytes, owner, href),
     statistic(g('memory.used', 'Used memory', 'bytes', 'integer'), used, owner, href),
     statistic(g('memory.free', 'Free memory', 'bytes', 'integer'), host.memoryBytes - used, owner, href),
+    statistic(
+      g('memory.shared', 'The amount of memory, in bytes, shared among Virtual-Machines on this Host by Kernel Same-page Merging (KSM)', 'bytes', 'integer'),
+      0,
+      owner,
+      href,
+    ),
+    statistic(g('swap.total', 'Total swap', 'bytes', 'integer'), swap, owner, href),
+    statistic(g('swap.free', 'Free swap', 'bytes', 'integer'), swap, owner, href),
+    statistic(g('swap.used', 'Used swap', 'bytes', 'integer'), 0, owner, href),
+    statistic(g('ksm.cpu.current', 'KSM CPU usage', 'percent', 'decimal'), 0, owner, href),
     statistic(g('cpu.current.user', 'User CPU usage', 'percent', 'decimal'), cpu, owner, href),
     statistic(g('cpu.current.system', 'System CPU usage', 'percent', 'decimal'), cpu / 10, owner, href),
     statistic(g('cpu.current.idle', 'Idle CPU usage', 'percent', 'decimal'), 100 - cpu - cpu / 10, owner, href),
-    statistic(g('cpu.load.avg.5m', 'CPU 5 minute load average', 'none', 'decimal'), cpu / 25, owner, href),
+    statistic(g('cpu.load.avg.5m', 'CPU 5 minute load average', 'percent', 'decimal'), cpu / 25, owner, href),
     statistic(
       { name: 'boot.time', description: 'Boot time of the machine', kind: 'gauge', type: 'integer', unit: 'none' },
       Math.floor(host.bootTime / 1000),
       owner,
       href,
     ),
+    ...pages('free', 'Amount of free huge pages of the given size'),
+    ...pages('total', 'Amount of total huge pages of the given size'),
   ];
 }
 

@@ -18,10 +18,19 @@ import { follower, followDoc } from '../follow';
 import { sendDoc, sendEmpty } from '../respond';
 import { echoOf, type EntityRead, followPaths, found, listOptions, runAction } from './shared';
 
+/** A VM as every read shows it (its data center's default quota; `console` only with All-Content). */
+function present(sim: Simulator, vm: Vm, base: string, allContent = false): Node {
+  return presentVm(vm, base, { dataCenterId: sim.world.cluster(vm.clusterId).dataCenterId, allContent });
+}
+
+/** `All-Content: true` or `all_content=true` (reference §1.4). */
+function allContent(req: Request, res: Response): boolean {
+  return boolParam(req, res, 'all_content') || (req.get('all-content') ?? '').toLowerCase() === 'true';
+}
+
 /** `GET /vms/{id}`. */
-function vmDoc(sim: Simulator, id: string, base: string): Doc {
-  const vm = found(sim.world.vms.get(id));
-  return { root: 'vm', body: presentVm(vm, base) };
+function vmDoc(sim: Simulator, id: string, base: string, full = false): Doc {
+  return { root: 'vm', body: present(sim, found(sim.world.vms.get(id)), base, full) };
 }
 
 /** The plain entity reads under `/vms`, by collection. */
@@ -36,7 +45,8 @@ export function vmsRouter(sim: Simulator): Router {
     const { base } = api(res);
     const vms = applySearch(sim.world.vms.values(), vmFields(sim.engine), listOptions(req, res, { field: 'name', desc: false }));
     const follow = follower(sim, req, res, base);
-    sendDoc(res, 200, collection('vms', 'vm', vms.map((vm) => follow(presentVm(vm, base)))));
+    const full = allContent(req, res);
+    sendDoc(res, 200, collection('vms', 'vm', vms.map((vm) => follow(present(sim, vm, base, full)))));
   });
 
   router.post('/vms', async (req, res) => {
@@ -48,9 +58,9 @@ export function vmsRouter(sim: Simulator): Router {
     // With disks to copy the engine answers 202 image_locked, unless `Expect: 201-created` asks it to wait.
     if (result.async && (req.get('expect') ?? '').toLowerCase().includes('201-created')) {
       await result.done;
-      return sendDoc(res, 201, { root: 'vm', body: presentVm(result.vm, base) });
+      return sendDoc(res, 201, { root: 'vm', body: present(sim, result.vm, base) });
     }
-    const body = presentVm(result.vm, base);
+    const body = present(sim, result.vm, base);
     if (result.async) {
       body.link = [...(body.link as Node[]), { href: `${base}/vms/${result.vm.id}/creation_status/${result.job.id}`, rel: 'creation_status' }];
     }
@@ -59,14 +69,14 @@ export function vmsRouter(sim: Simulator): Router {
 
   router.get('/vms/:id', (req, res) => {
     const { base } = api(res);
-    sendDoc(res, 200, followDoc(sim, req, res, base, vmDoc(sim, String(req.params.id), base)));
+    sendDoc(res, 200, followDoc(sim, req, res, base, vmDoc(sim, String(req.params.id), base, allContent(req, res))));
   });
 
   router.put('/vms/:id', (req, res) => {
     const vm = vmOf(req);
     const input = readVm(req, 'update');
     sim.engine.vmCommands.update(vm, input, api(res).actor);
-    sendDoc(res, 200, { root: 'vm', body: presentVm(vm, api(res).base) });
+    sendDoc(res, 200, { root: 'vm', body: present(sim, vm, api(res).base) });
   });
 
   router.delete('/vms/:id', (req, res) => {
