@@ -24,6 +24,7 @@ import { adminConsoleRouter } from './http/routes/admin-console';
 import { clientAreaRouter } from './http/routes/client-area';
 import { servicesRouter } from './http/routes/services';
 import { adminActionsRouter, panelActionsRouter } from './http/routes/service-actions';
+import { adminSsoRouter } from './http/routes/admin-sso';
 import { uptimeRouter } from './http/routes/uptime';
 import { webhooksRouter } from './http/routes/webhooks';
 import { healthRouter } from './http/routes/health';
@@ -139,7 +140,7 @@ export function createApp(c: Container): Express {
 
   const api = express.Router();
   // Before the body is parsed, so a refused request costs no parsing.
-  api.use(['/services', '/uptime', '/capacity'], ...panelGuards);
+  api.use(['/services', '/uptime', '/capacity', '/admin-sso'], ...panelGuards);
   api.use('/admin', failures('admin token'));
   api.use(jsonBody(c.config.http.jsonLimit));
   api.use('/admin', requireAdmin(c.adminTokens));
@@ -152,6 +153,7 @@ export function createApp(c: Container): Express {
   api.use('/services', requireBillingKey(c.config.secrets.billingApiKey), servicesRouter(c.serviceQueries, c.uptime, c.clientSso));
   api.use('/services', panelActionsRouter(c.serviceActions, c.vpsAccess, c.config.publicUrl));
   api.use('/uptime', requireBillingKey(c.config.secrets.billingApiKey), uptimeRouter(c.uptime));
+  api.use('/admin-sso', requireBillingKey(c.config.secrets.billingApiKey), adminSsoRouter(c.adminSso));
   api.use('/capacity', requireBillingKey(c.config.secrets.billingApiKey), billingCapacityRouter(c.capacity));
   app.use('/api/v1', api);
 

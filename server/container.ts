@@ -39,6 +39,8 @@ import { BillingEventService, type OrderGate } from './services/billing-events';
 import { CallbackService } from './services/callbacks';
 import { CapacityService } from './services/capacity';
 import { ClientSso } from './services/client-sso';
+import { AdminSso } from './services/admin-sso';
+import { AdminSsoTokensRepository } from './repositories/admin-sso-tokens';
 import { ClusterInventoryReader } from './services/cluster-inventory';
 import { SecretBox } from './crypto/secret-box';
 import { IpAllocation } from './services/ip-allocation';
@@ -79,6 +81,8 @@ export interface Container {
   worker: JobWorker;
   uptime: UptimeReports;
   clientSso: ClientSso;
+  /** One-time admin console links for the billing panel's staff (issue 18, item 5). */
+  adminSso: AdminSso;
   clientSessions: ClientSessions;
   /** Admin console accounts, sessions and sign-in limits. */
   adminAccounts: AdminAccounts;
@@ -163,6 +167,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     clock,
     options: config.admin,
   });
+  const adminSso = new AdminSso({ tokens: new AdminSsoTokensRepository(knex), accounts: adminAccounts, clock, publicUrl: config.publicUrl });
   const clientSessions = new ClientSessions({ sessions: new ClientSessionsRepository(knex), clock, ttlSeconds: config.client.sessionTtlSeconds });
   const jobs = new JobQueue({ knex, clock, ...config.jobs });
   const webhookSigner = new WebhookSigner(config.secrets.webhook);
@@ -203,7 +208,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     const now = clock.now().getTime();
     const deliveriesPurged = await deliveries.purge(new Date(now - config.retention.webhookDays * DAY));
     const jobsPurged = await jobs.purgeFinished(new Date(now - config.retention.jobDays * DAY));
-    const linksPurged = (await ssoTokens.purge(new Date(now - DAY))) + (await adminAccounts.purge()) + (await clientSessions.purge());
+    const linksPurged = (await ssoTokens.purge(new Date(now - DAY))) + (await adminSso.purge(new Date(now - DAY))) + (await adminAccounts.purge()) + (await clientSessions.purge());
     if (deliveriesPurged + jobsPurged + linksPurged > 0) logger.info({ deliveriesPurged, jobsPurged, linksPurged }, 'housekeeping');
   };
   // Incident notices (issue 22, item 4): a sweep whichever instance finds it due; its compare-and-sets make a sweep
@@ -422,6 +427,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo, addresses: ipAllocation }),
     uptime: new UptimeReports({ services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, timelines: timelinesRepo, position: positionRepo, clock, customerHostNames: config.client.hostNames, maintenanceWindows: maintenanceWindowsRepo }),
     clientSso: new ClientSso({ services: servicesRepo, tokens: ssoTokens, clock, publicUrl: config.publicUrl }),
+    adminSso,
     clientSessions,
     adminAccounts,
     adminOverview: new AdminOverviewQuery({ services: servicesRepo, jobs, plans: plansRepo, incidents: incidentsRepo, position: positionRepo, clock, waitingForRoom }),

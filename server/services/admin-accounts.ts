@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Clock } from '../clock';
-import { translateDbError } from '../db/errors';
+import { constraintKind, translateDbError } from '../db/errors';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors';
 import type { AdminLoginFailuresRepository } from '../repositories/admin-login-failures';
 import type { AdminSessionsRepository } from '../repositories/admin-sessions';
@@ -119,10 +119,36 @@ export class AdminAccounts {
     const ok = user ? await argon2.verify(user.passwordHash, password) : await this.verifyDummy(password);
     if (!user || !ok) throw new UnauthorizedError('The email or password is wrong.');
     await this.d.failures.clearAccount(e);
+    return this.openSession(user, now);
+  }
+
+  /**
+   * Starts a session for someone the billing panel vouched for (issue 18, item 5: WHMCS's AdminSingleSignOn), named
+   * `whmcs:<username>`. The account is made on first use with a random password nobody is told, so it is entered only
+   * through the panel's one-time links; the admin CLI lists it like any other (and `delete` takes it away).
+   */
+  async startVouchedSession(name: string): Promise<{ token: string; session: SignedInAdmin }> {
+    const now = this.d.clock.now();
+    let user = await this.d.users.findByEmail(name);
+    if (!user) {
+      const unusable = await argon2.hash(randomBytes(32).toString('base64url'), { type: argon2.argon2id });
+      try {
+        await this.d.users.insert(name, unusable, now);
+      } catch (err) {
+        // Two first links at once: the other request made the account; use it.
+        if (constraintKind(err) !== 'unique') throw err;
+      }
+      user = await this.d.users.findByEmail(name);
+      if (!user) throw new NotFoundError('admin', name);
+    }
+    return this.openSession(user, now);
+  }
+
+  private async openSession(user: AdminUser, now: Date): Promise<{ token: string; session: SignedInAdmin }> {
     await this.d.users.recordLogin(user.id, now);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    await this.d.sessions.insert({ tokenHash: sha256(token), adminUserId: user.id, csrfToken, expiresAt: new Date(now.getTime() + o.sessionHours * 3600_000) }, now);
+    await this.d.sessions.insert({ tokenHash: sha256(token), adminUserId: user.id, csrfToken, expiresAt: new Date(now.getTime() + this.d.options.sessionHours * 3600_000) }, now);
     const session = await this.d.sessions.findByTokenHash(sha256(token));
     return { token, session: { sessionId: session?.id ?? 0, adminUserId: user.id, email: user.email, csrfToken } };
   }

@@ -92,6 +92,17 @@ export function adminConsoleRouter(c: Container): Router {
     }
   });
 
+  // The billing panel's one-time link (issue 18, item 5; services/admin-sso.ts): a session for the panel's staff user.
+  router.get('/sso', async (req, res) => {
+    const signedIn = await c.adminSso.redeem(typeof req.query.token === 'string' ? req.query.token : '');
+    if (!signedIn) {
+      showLogin(req, res, 410, { error: 'This sign-in link from the billing panel was already used or has expired. Open the console again from the panel, or sign in here.' });
+      return;
+    }
+    res.cookie(session.name, signedIn.token, { httpOnly: true, sameSite: 'strict', secure, path: session.path });
+    res.render('admin/sso-landing', { admin: signedIn.session.email, next: '/admin' });
+  });
+
   router.use(requireAdminSession);
   router.use(checkCsrf);
 
