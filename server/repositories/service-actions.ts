@@ -134,6 +134,12 @@ export class ServiceActionsRepository {
     return out;
   }
 
+  /** Whether an action job of the service is waiting or running: an open action without one was left by a dead job. */
+  async actionJobLive(serviceRowId: number, db: Db = this.knex): Promise<boolean> {
+    const row = await db('jobs').where({ service_id: serviceRowId, kind: 'service_action' }).whereIn('state', ['queued', 'running']).first('id');
+    return row !== undefined;
+  }
+
   /** Whether a reconcile job of the service is waiting or running: actions wait for it (one change at a time). */
   async reconcilePending(serviceRowId: number, db: Db = this.knex): Promise<boolean> {
     const row = await db('jobs').where({ service_id: serviceRowId, kind: 'reconcile' }).whereIn('state', ['queued', 'running']).first('id');

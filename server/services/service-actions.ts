@@ -174,7 +174,13 @@ export class ServiceActions {
       if (await this.d.actions.reconcilePending(service.id, trx)) {
         throw new ConflictError('A change from the billing panel is being applied to this VPS; try again in a minute.', undefined, 'service_busy');
       }
-      const open = options.allowOpen ? undefined : await this.d.actions.openFor(service.id, trx);
+      let open = options.allowOpen ? undefined : await this.d.actions.openFor(service.id, trx);
+      // An open action whose job is gone (dead after its attempts, or removed by hand) will never end on its own: it is
+      // closed here, so one lost job cannot block a VPS's actions for ever. A console is never open past its request.
+      if (open && (open.action === 'console' || !(await this.d.actions.actionJobLive(service.id, trx)))) {
+        await this.d.actions.finish(open.id, 'failed', 'The action did not finish; ask for it again if it is still needed.', now, trx);
+        open = undefined;
+      }
       if (open) {
         throw new ConflictError(`A ${open.action} asked for at ${open.requestedAt.toISOString()} is still running; try again when it has finished.`, { action_id: open.id, action: open.action }, 'action_running');
       }

@@ -124,6 +124,19 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
     expect(await t.db.knex('service_actions').count({ n: '*' }).first()).toMatchObject({ n: 1 });
   });
 
+  test('when an open action has lost its job, then the next request closes it as failed and runs', async () => {
+    await order('2007');
+    const service = await t.db.knex('services').where({ service_id: '2007' }).first();
+    await t.db.knex('service_actions').insert({ service_row_id: service.id, action: 'reboot', actor_kind: 'panel', actor: 'panel', requested_at: new Date(Date.now() - 3600_000), started_at: new Date(Date.now() - 3600_000), outcome: 'running' });
+    const res = await api('/2007/power').send({ action: 'reboot' }).expect(202);
+    expect(await finished('2007', res.body.id)).toMatchObject({ state: 'succeeded' });
+    const log = await get('/2007/actions').expect(200);
+    expect(log.body.items.map((a: { state: string; error: string | null }) => [a.state, a.error])).toEqual([
+      ['succeeded', null],
+      ['failed', 'The action did not finish; ask for it again if it is still needed.'],
+    ]);
+  });
+
   test('when a service asks for more actions than its limit in the window, then 429 with Retry-After and a message', async () => {
     await order('2005');
     for (let i = 0; i < 6; i++) {
