@@ -123,7 +123,8 @@ export class VmActions {
     const runtime = this.engine.runtime;
     if (kind === 'stop') {
       this.world.log('USER_STOP_VM', { OptionalReason: optionalReason }, { vm, host, actor });
-      runtime.setStatus(vm, 'powering_down');
+      // A power-off is VDSM's destroy: the engine sets no powering_down for it (DestroyVmVDSCommand does only for a
+      // graceful destroy); the VM keeps its status until monitoring sees it down (issue 18).
       runtime.after(vm, this.engine.timings.vmStopMs, 'stopped', () => {
         runtime.setDown(vm, 'normal', reason);
         this.world.endJob(job);
