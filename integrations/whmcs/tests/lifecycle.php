@@ -60,6 +60,11 @@ $serverRecord += ['password' => env('BRIDGE_API_KEY'), 'accesshash' => env('BRID
 
 if ($function === 'Setup') {
     FileState::create($stateFile, [$serverRecord], $input['products'] ?? [], $input['services'] ?? []);
+    if (isset($input['admins'])) {
+        // WHMCS staff (tbladmins: id => username), for the VPS actions' requester and AdminSingleSignOn.
+        $db = json_decode((string) file_get_contents($stateFile), true);
+        file_put_contents($stateFile, json_encode($db + ['admins' => $input['admins']], JSON_PRETTY_PRINT));
+    }
     echo json_encode(['result' => 'ok']), "\n";
     exit(0);
 }
@@ -69,6 +74,14 @@ WhmcsStub::$state = $state;
 $recording = new RecordingTransport(env('TRANSPORT', 'curl') === 'stream' ? new StreamTransport() : new CurlTransport());
 $offset = (int) env('NOW_OFFSET', '0');
 Module::use(transport: $recording, store: $state, ledger: $state, cacheDir: "{$dir}/cache", clock: $offset !== 0 ? static fn (): int => time() + $offset : null);
+
+// VPS actions (issue 18): the fields a client-area or admin-area form posts, who is signed in, and which area runs
+// the function (WHMCS's admin area defines ADMINAREA).
+$_POST = is_array($input['post'] ?? null) ? $input['post'] : [];
+$_SESSION = is_array($input['session'] ?? null) ? $input['session'] : [];
+if (($input['area'] ?? '') === 'admin') {
+    define('ADMINAREA', true);
+}
 
 $serviceId = (int) env('SERVICE_ID', '0');
 $service = $serviceId > 0 ? $state->service($serviceId) : null;
@@ -120,6 +133,10 @@ switch ($function) {
     case 'Cron':
         require __DIR__ . '/../modules/servers/ovirtha/hooks.php';
         $result = (WhmcsStub::$hooks['AfterCronJob'][0]['fn'])([]);
+        break;
+    case 'Console':
+        // console.php's work, with the WHMCS token taken as checked unless the input says otherwise.
+        $result = \WHMCS\Module\Server\Ovirtha\ConsoleEndpoint::handle($_POST, $_SESSION, (bool) ($input['token_valid'] ?? true));
         break;
     case 'MetaData':
         $result = ovirtha_MetaData();

@@ -60,6 +60,20 @@ final class FileState implements WhmcsStore, CallbackLedger
     }
 
     /** What WHMCS does to tblhosting when an action succeeds: a new status and a new updated_at. */
+    /** From the product's `os_options` in the state file: sub-option names such as "debian-12|Debian 12". */
+    public function osOptions(int $productId): array
+    {
+        $p = $this->read()['products'][(string) $productId] ?? null;
+        return \WHMCS\Module\Server\Ovirtha\OrderChoices::osChoices(is_array($p['os_options'] ?? null) ? $p['os_options'] : []);
+    }
+
+    /** From `admins` in the state file: id => username. */
+    public function adminUsername(int $adminId): ?string
+    {
+        $name = $this->read()['admins'][(string) $adminId] ?? null;
+        return is_string($name) ? $name : null;
+    }
+
     public function setServiceStatus(int $serviceId, string $status): void
     {
         $this->update(static function (array $db) use ($serviceId, $status): array {

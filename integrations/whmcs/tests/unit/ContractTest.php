@@ -27,6 +27,15 @@ function contract(): array
         'ovirtha_ServiceSingleSignOn' => 'array',
         'ovirtha_ClientArea' => 'array',
         'ovirtha_AdminServicesTabFields' => 'array',
+        'ovirtha_ClientAreaCustomButtonArray' => 'array',
+        'ovirtha_ClientAreaAllowedFunctions' => 'array',
+        'ovirtha_AdminCustomButtonArray' => 'array',
+        'ovirtha_AdminSingleSignOn' => 'array',
+        'ovirtha_start' => 'string',
+        'ovirtha_shutdown' => 'string',
+        'ovirtha_reboot' => 'string',
+        'ovirtha_poweroff' => 'string',
+        'ovirtha_reinstall' => 'string',
     ];
 }
 

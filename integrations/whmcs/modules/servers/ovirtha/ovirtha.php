@@ -11,6 +11,7 @@
 
 declare(strict_types=1);
 
+use WHMCS\Module\Server\Ovirtha\AdminConsoleSignOn;
 use WHMCS\Module\Server\Ovirtha\AdminServiceTab;
 use WHMCS\Module\Server\Ovirtha\ClientAreaView;
 use WHMCS\Module\Server\Ovirtha\ConnectionTest;
@@ -18,6 +19,7 @@ use WHMCS\Module\Server\Ovirtha\Module;
 use WHMCS\Module\Server\Ovirtha\ProductOptions;
 use WHMCS\Module\Server\Ovirtha\ServiceActions;
 use WHMCS\Module\Server\Ovirtha\SingleSignOn;
+use WHMCS\Module\Server\Ovirtha\VpsControls;
 
 if (!defined('WHMCS')) {
     die('This file cannot be accessed directly');
@@ -35,6 +37,7 @@ function ovirtha_MetaData(): array
         'DefaultNonSSLPort' => '3000',
         'DefaultSSLPort' => '443',
         'ServiceSingleSignOnLabel' => 'Uptime and failover history',
+        'AdminSingleSignOnLabel' => 'Open the bridge admin console',
     ];
 }
 
@@ -97,4 +100,55 @@ function ovirtha_ClientArea(array $params): array
 function ovirtha_AdminServicesTabFields(array $params): array
 {
     return (new AdminServiceTab())->fields($params);
+}
+
+/*
+ * VPS actions (issue 18). Start, Shut down and Reboot are one click; Power off and Reinstall are not shown as client
+ * buttons: the module box asks for their confirmation and posts them (ClientAreaAllowedFunctions). Console is a form
+ * to console.php, since a custom function cannot answer with a file. There is no ChangePassword: the bridge cannot set
+ * a running VPS's root password (README "Why there is no Change Password").
+ */
+function ovirtha_ClientAreaCustomButtonArray(): array
+{
+    return ['Start' => 'start', 'Shut down' => 'shutdown', 'Reboot' => 'reboot'];
+}
+
+function ovirtha_ClientAreaAllowedFunctions(): array
+{
+    return ['poweroff', 'reinstall'];
+}
+
+function ovirtha_AdminCustomButtonArray(): array
+{
+    return ['Start' => 'start', 'Shut down' => 'shutdown', 'Reboot' => 'reboot', 'Power off' => 'poweroff', 'Reinstall' => 'reinstall'];
+}
+
+function ovirtha_start(array $params): string
+{
+    return (new VpsControls(VpsControls::area(), $_POST))->power($params, 'start');
+}
+
+function ovirtha_shutdown(array $params): string
+{
+    return (new VpsControls(VpsControls::area(), $_POST))->power($params, 'shutdown');
+}
+
+function ovirtha_reboot(array $params): string
+{
+    return (new VpsControls(VpsControls::area(), $_POST))->power($params, 'reboot');
+}
+
+function ovirtha_poweroff(array $params): string
+{
+    return (new VpsControls(VpsControls::area(), $_POST))->power($params, 'stop');
+}
+
+function ovirtha_reinstall(array $params): string
+{
+    return (new VpsControls(VpsControls::area(), $_POST))->reinstall($params);
+}
+
+function ovirtha_AdminSingleSignOn(array $params): array
+{
+    return (new AdminConsoleSignOn())->link($params);
 }

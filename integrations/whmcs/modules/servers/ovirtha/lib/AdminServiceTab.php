@@ -34,6 +34,7 @@ final class AdminServiceTab
             'Bridge cancellation' => self::h($cancel),
             'Bridge plan (product id)' => self::h((string) ($s['product_id'] ?? '')),
             'Bridge updated' => self::h((string) ($s['updated_at'] ?? '')),
+            'VPS console' => self::consoleForm(ServiceActions::serviceId($params)),
         ];
     }
 
@@ -49,6 +50,20 @@ final class AdminServiceTab
         }
         $settled = ['active' => 'active', 'suspended' => 'suspended', 'terminated' => 'terminated'];
         return ($settled[$s['desired_state'] ?? ''] ?? null) === $actual ? '' : ' <em>(on its way to ' . self::h((string) ($s['desired_state'] ?? '')) . ')</em>';
+    }
+
+    /**
+     * The console file (issue 18) through console.php, since a module command cannot answer with a file; the form
+     * carries the admin area's CSRF token and names the admin area, so the bridge records the staff member.
+     */
+    private static function consoleForm(string $serviceId): string
+    {
+        $token = function_exists('generate_token') ? (string) generate_token('plain') : '';
+        return '<form method="post" action="../modules/servers/ovirtha/console.php" target="_blank" style="display:inline">'
+            . '<input type="hidden" name="token" value="' . self::h($token) . '"><input type="hidden" name="area" value="admin">'
+            . '<input type="hidden" name="id" value="' . self::h($serviceId) . '">'
+            . '<button type="submit" class="btn btn-default btn-sm">Download console file (.vv)</button></form>'
+            . ' <em>for remote-viewer; valid 2 minutes. Power actions and Reinstall are the module commands above.</em>';
     }
 
     private static function h(string $s): string

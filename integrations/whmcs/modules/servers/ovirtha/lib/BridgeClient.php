@@ -78,6 +78,68 @@ final class BridgeClient
         return $json;
     }
 
+    /**
+     * A power action (issue 18): start, shutdown, stop or reboot, asked for by the customer or a staff member the panel
+     * names (`requested_by`, `requester`: recorded in the bridge's action log). 202 with the recorded action.
+     */
+    public function power(string $serviceId, string $action, string $requestedBy, string $requester): array
+    {
+        return $this->postAction($serviceId, 'power', ['action' => $action, 'requested_by' => $requestedBy, 'requester' => $requester]);
+    }
+
+    /**
+     * A reinstall from an OS key of the plan (null: the OS the VPS has); the bridge makes a root password up and sends
+     * it in service.reinstalled (callback.php stores it). 202 with the recorded action.
+     */
+    public function reinstall(string $serviceId, ?string $os, string $requestedBy, string $requester): array
+    {
+        $body = ['requested_by' => $requestedBy, 'requester' => $requester] + ($os !== null ? ['os' => $os] : []);
+        return $this->postAction($serviceId, 'reinstall', $body);
+    }
+
+    /**
+     * The remote-viewer file (.vv) for the VPS's console. It holds a console ticket, so the module log gets its size,
+     * never its text. @return array{content: string, file_name: string, expires_at: ?string}
+     */
+    public function consoleFile(string $serviceId, string $requestedBy, string $requester): array
+    {
+        $path = '/api/v1/services/' . rawurlencode($serviceId) . '/console';
+        $body = json_encode(['requested_by' => $requestedBy, 'requester' => $requester], JSON_THROW_ON_ERROR);
+        $res = $this->exchange('POST', $path, $this->apiHeaders() + ['Content-Type' => 'application/json'], $body, BridgeError::AUTH_API_KEY, logBody: false);
+        if ($res->status !== 200) {
+            throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
+        }
+        $disposition = (string) $res->header('Content-Disposition');
+        $name = preg_match('/filename="?([A-Za-z0-9._-]{1,200})"?/', $disposition, $m) === 1 ? $m[1] : "vps-{$serviceId}.vv";
+        $expires = $res->header('X-Console-Expires-At');
+        return ['content' => $res->body, 'file_name' => $name, 'expires_at' => is_string($expires) && $expires !== '' ? $expires : null];
+    }
+
+    /** A one-time admin console link (60 s) for a WHMCS staff user (AdminSingleSignOn). @return array{url: string, expires_at: string} */
+    public function adminSingleSignOn(string $username): array
+    {
+        $path = '/api/v1/admin-sso';
+        $body = json_encode(['username' => $username], JSON_THROW_ON_ERROR);
+        $res = $this->exchange('POST', $path, $this->apiHeaders() + ['Content-Type' => 'application/json'], $body, BridgeError::AUTH_API_KEY);
+        $json = $res->json();
+        if ($res->status !== 201 || !is_string($json['url'] ?? null)) {
+            throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
+        }
+        return $json;
+    }
+
+    /** @param array<string, string> $data */
+    private function postAction(string $serviceId, string $what, array $data): array
+    {
+        $path = '/api/v1/services/' . rawurlencode($serviceId) . '/' . $what;
+        $body = json_encode($data, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
+        $res = $this->exchange('POST', $path, $this->apiHeaders() + ['Content-Type' => 'application/json'], $body, BridgeError::AUTH_API_KEY);
+        if ($res->status !== 202) {
+            throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
+        }
+        return $res->json() ?? [];
+    }
+
     /** /readyz: 200 ready, 503 not ready; both carry the checks (database, engine) with a detail. */
     public function readiness(): array
     {
@@ -166,7 +228,7 @@ final class BridgeClient
     }
 
     /** @param array<string, string> $headers */
-    private function exchange(string $method, string $path, array $headers, ?string $body, string $auth): HttpResponse
+    private function exchange(string $method, string $path, array $headers, ?string $body, string $auth, bool $logBody = true): HttpResponse
     {
         $url = $this->url($path);
         $headers += ['User-Agent' => self::USER_AGENT];
@@ -183,7 +245,8 @@ final class BridgeClient
             $this->log->record($request, 'no answer: ' . $e->getMessage());
             throw BridgeError::unreachable($url, $e->getMessage(), $auth);
         }
-        $this->log->record($request, "HTTP {$res->status}\n{$res->body}", $res->json() ?? '');
+        // A console file's ticket opens the VPS's screen: the log gets its size only.
+        $this->log->record($request, "HTTP {$res->status}\n" . ($logBody || $res->status !== 200 ? $res->body : '(' . strlen($res->body) . ' bytes, not logged)'), $logBody ? ($res->json() ?? '') : '');
         return $res;
     }
 }

@@ -57,6 +57,7 @@ final class ClientAreaView
             'last_incident' => null,
             'history_url' => 'clientarea.php?action=productdetails&id=' . rawurlencode($serviceId) . '&dosinglesignon=1',
             'vps' => null,
+            'controls' => null,
         ];
         try {
             $bridge = Module::bridge(BridgeSettings::fromParams($params), 'ClientArea', BridgeClient::PAGE_TIMEOUT_SECONDS);
@@ -81,6 +82,7 @@ final class ClientAreaView
             'active_since' => is_string($u['active_since'] ?? null) ? $u['active_since'] : null,
             'last_incident' => self::lastOutage(is_array($u['incidents'] ?? null) ? $u['incidents'] : []),
             'vps' => self::access($bridge, $serviceId),
+            'controls' => self::controls($params),
         ] + $vars;
     }
 
@@ -108,6 +110,35 @@ final class ClientAreaView
             'username' => is_string($s['username'] ?? null) ? $s['username'] : null,
             'ipv4' => $strings($network['ipv4'] ?? null),
             'ipv6' => $strings($network['ipv6'] ?? null),
+        ];
+    }
+
+    /**
+     * The VPS's actions in the box (issue 18): where Power off and Reinstall post (WHMCS's custom-function URL, with the
+     * confirmation tick), the OS choices from the product's Operating System option (the service's own selected), and
+     * console.php for the .vv download. The buttons Start, Shut down and Reboot are WHMCS's own (ClientAreaCustomButtonArray).
+     *
+     * @return array{action_url: string, console_url: string, service_id: string, os_options: list<array{key: string, label: string, selected: bool}>}
+     */
+    private static function controls(array $params): array
+    {
+        $serviceId = ServiceActions::serviceId($params);
+        try {
+            $current = OrderChoices::os($params);
+        } catch (\InvalidArgumentException) {
+            $current = null;
+        }
+        try {
+            $choices = Module::store()->osOptions((int) ($params['pid'] ?? 0));
+        } catch (\Throwable) {
+            // Without its OS list the form still reinstalls the OS the VPS has.
+            $choices = [];
+        }
+        return [
+            'action_url' => 'clientarea.php?action=productdetails&id=' . rawurlencode($serviceId),
+            'console_url' => 'modules/servers/ovirtha/console.php',
+            'service_id' => $serviceId,
+            'os_options' => array_map(static fn (array $o): array => $o + ['selected' => $o['key'] === $current], $choices),
         ];
     }
 

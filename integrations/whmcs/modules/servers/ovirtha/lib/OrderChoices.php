@@ -97,6 +97,26 @@ final class OrderChoices
         return $value;
     }
 
+    /**
+     * The reinstall form's choices from the Operating System sub-option names ("debian-12|Debian 12"); a name without
+     * "|" is its own label, and one whose key is no OS key is left out (the bridge would refuse it).
+     *
+     * @param list<string> $names
+     * @return list<array{key: string, label: string}>
+     */
+    public static function osChoices(array $names): array
+    {
+        $out = [];
+        foreach ($names as $name) {
+            [$key, $label] = array_pad(explode('|', $name, 2), 2, null);
+            $key = strtolower(trim($key));
+            if (preg_match(self::OS_KEY, $key) === 1) {
+                $out[] = ['key' => $key, 'label' => trim($label ?? '') !== '' ? trim((string) $label) : $key];
+            }
+        }
+        return $out;
+    }
+
     /** @param list<string> $names */
     private static function firstOf(array $fields, array $names): string
     {

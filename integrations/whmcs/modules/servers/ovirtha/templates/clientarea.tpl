@@ -58,6 +58,43 @@
             <p class="mb-0">{$ovirtha.error|escape}</p>
         {/if}
     </div>
+    {if $ovirtha.controls}
+        {* VPS actions (issue 18). Start, Shut down and Reboot are WHMCS's module buttons on this page; Power off and
+           Reinstall need the tick below (the module refuses them without it); Console downloads a .vv file through
+           console.php, since a module button cannot answer with a file. Every form carries WHMCS's CSRF token. *}
+        <div class="panel-body card-body border-top" id="ovirthaActions">
+            <form method="post" action="{$ovirtha.controls.console_url|escape}" class="d-inline">
+                <input type="hidden" name="token" value="{$token|escape}">
+                <input type="hidden" name="id" value="{$ovirtha.controls.service_id|escape}">
+                <button type="submit" class="btn btn-default btn-outline-secondary btn-sm">Console (.vv file)</button>
+            </form>
+            <small class="text-muted d-block mb-2">Opens the screen of your VPS in remote-viewer (virt-viewer); use the file within 2 minutes.</small>
+
+            <form method="post" action="{$ovirtha.controls.action_url|escape}" class="mb-2" id="ovirthaPowerOff">
+                <input type="hidden" name="token" value="{$token|escape}">
+                <input type="hidden" name="modop" value="custom">
+                <input type="hidden" name="a" value="poweroff">
+                <label class="d-block"><input type="checkbox" name="ovirtha_confirm" value="yes" required> I understand that Power off cuts the VPS at once, like pulling the plug (Shut down is the clean way).</label>
+                <button type="submit" class="btn btn-warning btn-sm">Power off</button>
+            </form>
+
+            <form method="post" action="{$ovirtha.controls.action_url|escape}" id="ovirthaReinstall">
+                <input type="hidden" name="token" value="{$token|escape}">
+                <input type="hidden" name="modop" value="custom">
+                <input type="hidden" name="a" value="reinstall">
+                {if $ovirtha.controls.os_options}
+                    <label for="ovirthaOsChoice">Operating system</label>
+                    <select name="ovirtha_os" id="ovirthaOsChoice" class="form-control form-control-sm mb-1">
+                        {foreach $ovirtha.controls.os_options as $os}
+                            <option value="{$os.key|escape}"{if $os.selected} selected{/if}>{$os.label|escape}</option>
+                        {/foreach}
+                    </select>
+                {/if}
+                <label class="d-block"><input type="checkbox" name="ovirtha_confirm" value="yes" required> I understand that everything on the disk is erased; the VPS keeps its addresses and host name, and its new login details appear on this page once it runs.</label>
+                <button type="submit" class="btn btn-danger btn-sm">Reinstall</button>
+            </form>
+        </div>
+    {/if}
     {if $ovirtha.available}
         <div class="panel-footer card-footer">
             <a href="{$ovirtha.history_url|escape}" class="btn btn-default btn-outline-primary btn-sm" target="_blank" rel="noopener">

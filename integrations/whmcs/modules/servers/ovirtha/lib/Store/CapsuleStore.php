@@ -7,6 +7,7 @@ namespace WHMCS\Module\Server\Ovirtha\Store;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Server\Ovirtha\BridgeSettings;
 use WHMCS\Module\Server\Ovirtha\Module;
+use WHMCS\Module\Server\Ovirtha\OrderChoices;
 
 /** WhmcsStore over WHMCS's database (Capsule, Laravel's query builder), read-only. */
 final class CapsuleStore implements WhmcsStore
@@ -60,6 +61,31 @@ final class CapsuleStore implements WhmcsStore
         }
         $updated = $row->updated_at ?? null;
         return new ServiceInfo((int) $row->id, (int) $row->userid, (int) $row->packageid, (string) $row->domainstatus, $updated === null ? null : (string) $updated);
+    }
+
+    public function osOptions(int $productId): array
+    {
+        $groups = Capsule::table('tblproductconfiglinks')->where('pid', $productId)->pluck('gid')->all();
+        if ($groups === []) {
+            return [];
+        }
+        // WHMCS hands an option over by the part of its name before "|": "Operating System" or "os|Operating System".
+        $option = Capsule::table('tblproductconfigoptions')->whereIn('gid', $groups)->where(static function ($q): void {
+            foreach (OrderChoices::OS_OPTIONS as $name) {
+                $q->orWhere('optionname', $name)->orWhere('optionname', 'like', $name . '|%');
+            }
+        })->orderBy('order')->orderBy('id')->first();
+        if ($option === null) {
+            return [];
+        }
+        $rows = Capsule::table('tblproductconfigoptionssub')->where('configid', $option->id)->where('hidden', 0)->orderBy('sortorder')->orderBy('id')->get()->all();
+        return OrderChoices::osChoices(array_map(static fn ($r): string => (string) $r->optionname, $rows));
+    }
+
+    public function adminUsername(int $adminId): ?string
+    {
+        $name = Capsule::table('tbladmins')->where('id', $adminId)->value('username');
+        return is_string($name) && $name !== '' ? $name : null;
     }
 
     /** Server passwords are stored encrypted with WHMCS's own key. */

@@ -23,4 +23,15 @@ interface WhmcsStore
     public function product(int $productId): ?ProductInfo;
 
     public function service(int $serviceId): ?ServiceInfo;
+
+    /**
+     * The sub-options of the product's "Operating System" configurable option (issue 18: the reinstall form), named
+     * "key|Label" as OrderChoices reads them, in their order, hidden ones left out.
+     *
+     * @return list<array{key: string, label: string}>
+     */
+    public function osOptions(int $productId): array;
+
+    /** A WHMCS staff user's login name (tbladmins.username), for the bridge's action log and admin console. */
+    public function adminUsername(int $adminId): ?string;
 }
