@@ -47,6 +47,8 @@ export interface NewServiceAction {
   outcome?: ActionOutcome;
   details?: ReinstallDetails;
   sealedPassword?: string | null;
+  /** The panel's Idempotency-Key, unique per service (migrations/20261206010200_add_service_actions_idempotency_key.ts). */
+  idempotencyKey?: string;
 }
 
 export class ServiceActionsRepository {
@@ -66,6 +68,7 @@ export class ServiceActionsRepository {
       error: null,
       details: a.details ? JSON.stringify(a.details) : null,
       sealed_password: a.sealedPassword ?? null,
+      idempotency_key: a.idempotencyKey ?? null,
     };
     const [id] = await db(TABLE).insert(row);
     return (await this.findById(readNumber(id), db)) as ServiceActionRecord;
@@ -73,6 +76,12 @@ export class ServiceActionsRepository {
 
   async findById(id: number, db: Db = this.knex): Promise<ServiceActionRecord | undefined> {
     const row = (await db(TABLE).where({ id }).first()) as ServiceActionRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** The service's action made by a request with this Idempotency-Key, if any. */
+  async findByKey(serviceRowId: number, key: string, db: Db = this.knex): Promise<ServiceActionRecord | undefined> {
+    const row = (await db(TABLE).where({ service_row_id: serviceRowId, idempotency_key: key }).first()) as ServiceActionRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 

@@ -57,6 +57,17 @@ export interface ActionLog {
   actions: ServiceActionRecord[];
 }
 
+/** What a request may add: the panel's Idempotency-Key (a retry with the same key gets the first action back). */
+export interface ActionRequestOptions {
+  idempotencyKey?: string;
+}
+
+/** An admitted action; `replayed` when an earlier request with the same Idempotency-Key made it. */
+export interface AdmittedAction {
+  record: ServiceActionRecord;
+  replayed: boolean;
+}
+
 /** How long a power action's job waits before it sends the action itself (when the request could not). */
 const DISPATCH_GRACE_MS = 15_000;
 
@@ -80,11 +91,12 @@ export class ServiceActions {
   ) {}
 
   /** `start`, `shutdown` (ACPI), `stop` (power off) or `reboot`: recorded, sent to the engine, followed by a job. */
-  async power(billingServiceId: string, action: PowerAction, actor: Actor): Promise<ServiceActionRecord> {
+  async power(billingServiceId: string, action: PowerAction, actor: Actor, options: ActionRequestOptions = {}): Promise<AdmittedAction> {
     const runner = this.requireEngine();
-    const { record, service } = await this.admit(billingServiceId, actor, () => ({ action }), DISPATCH_GRACE_MS);
+    const { record, service, replayed } = await this.admit(billingServiceId, actor, () => ({ action }), DISPATCH_GRACE_MS, options);
+    if (replayed) return { record, replayed };
     try {
-      return await runner.send(record, service);
+      return { record: await runner.send(record, service), replayed };
     } finally {
       // Due now: the job follows the VM to the state asked for, or sends the action when the request could not (it
       // ends at once when the engine refused it).
@@ -97,9 +109,9 @@ export class ServiceActions {
    * the old one removed only once the new one runs (services/reinstall.ts). A password is sealed like an order's; with
    * neither password nor key one is made up, and the panel gets it once in `service.reinstalled`.
    */
-  async reinstall(billingServiceId: string, request: ReinstallRequest, actor: Actor): Promise<ServiceActionRecord> {
+  async reinstall(billingServiceId: string, request: ReinstallRequest, actor: Actor, options: ActionRequestOptions = {}): Promise<AdmittedAction> {
     this.requireEngine();
-    const { record } = await this.admit(
+    const { record, replayed } = await this.admit(
       billingServiceId,
       actor,
       (service, plan) => {
@@ -119,8 +131,9 @@ export class ServiceActions {
         };
       },
       0,
+      options,
     );
-    return record;
+    return { record, replayed };
   }
 
   /** The service's actions, newest first (the admin's action log). */
@@ -148,7 +161,8 @@ export class ServiceActions {
    * the engine itself refuses a VM that is not running.
    */
   async recordConsole(billingServiceId: string, actor: Actor): Promise<{ service: Service; record: ServiceActionRecord }> {
-    return this.admit(billingServiceId, actor, () => ({ action: 'console', outcome: 'running' }), undefined, { allowOpen: true });
+    const { service, record } = await this.admit(billingServiceId, actor, () => ({ action: 'console', outcome: 'running' }), undefined, { allowOpen: true });
+    return { service, record };
   }
 
   /**
@@ -161,14 +175,23 @@ export class ServiceActions {
     actor: Actor,
     build: (service: Service, plan: Awaited<ReturnType<PlansRepository['findById']>>) => Omit<NewServiceAction, 'serviceRowId' | 'actor'>,
     jobDelayMs: number | undefined,
-    options: { allowOpen?: boolean } = {},
-  ): Promise<{ service: Service; record: ServiceActionRecord }> {
+    options: { allowOpen?: boolean } & ActionRequestOptions = {},
+  ): Promise<{ service: Service; record: ServiceActionRecord; replayed: boolean }> {
     const now = this.d.clock.now();
     const plan = await this.planOf(billingServiceId);
     return this.d.knex.transaction(async (trx) => {
       const service = (await this.d.services.findManyByServiceId([billingServiceId], trx, true)).get(billingServiceId);
       // A customer sees only their own VPS: another client's service does not exist for them.
       if (!service || (actor.clientId !== undefined && actor.clientId !== service.clientId)) throw new NotFoundError('service', billingServiceId);
+      // A retry of a request that was made: its action as it is now, whatever the service's state (IETF
+      // idempotency-key draft); the same key for another action is refused rather than guessed at.
+      const earlier = options.idempotencyKey === undefined ? undefined : await this.d.actions.findByKey(service.id, options.idempotencyKey, trx);
+      if (earlier) {
+        if (earlier.action !== build(service, plan).action) {
+          throw new UnprocessableError('idempotency_key_reused', `This Idempotency-Key was used for a ${earlier.action} of this VPS; use a new key for another action.`, { action_id: earlier.id });
+        }
+        return { service, record: earlier, replayed: true };
+      }
       const refusal = actionRefusal(service);
       if (refusal) throw new ConflictError(refusal.message, undefined, refusal.code);
       if (await this.d.actions.reconcilePending(service.id, trx)) {
@@ -191,7 +214,7 @@ export class ServiceActions {
         throw new TooManyRequestsError(`At most ${perService} actions per VPS in ${describeWindow(windowSeconds)}; try again in ${retryAfter} s.`, retryAfter);
       }
       const built = build(service, plan);
-      let record = await this.d.actions.insert({ ...built, serviceRowId: service.id, actor }, now, trx);
+      let record = await this.d.actions.insert({ ...built, serviceRowId: service.id, actor, idempotencyKey: options.idempotencyKey }, now, trx);
       if (built.details) {
         const details = { ...built.details, vmName: reinstallVmName(vmNameFor(this.d.vmNamePrefix, service.serviceId), record.id) };
         await this.d.actions.saveDetails(record.id, details, trx);
@@ -200,9 +223,9 @@ export class ServiceActions {
       if (jobDelayMs !== undefined) {
         await this.d.jobs.enqueue({ kind: ACTION_JOB, serviceId: service.id, payload: { actionId: record.id }, dedupeKey: jobKey(record.id), runAfter: new Date(now.getTime() + jobDelayMs) }, trx);
       }
-      return { service, record };
+      return { service, record, replayed: false };
     }).then((admitted) => {
-      if (jobDelayMs === 0) this.d.onQueued?.();
+      if (jobDelayMs === 0 && !admitted.replayed) this.d.onQueued?.();
       return admitted;
     });
   }

@@ -124,6 +124,22 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
     expect(await t.db.knex('service_actions').count({ n: '*' }).first()).toMatchObject({ n: 1 });
   });
 
+  test('when the panel retries a request with the same Idempotency-Key, then it gets the first action back and nothing runs twice', async () => {
+    await order('2008');
+    const first = await api('/2008/power').set('Idempotency-Key', 'whmcs-77-reboot-1').send({ action: 'reboot' }).expect(202);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    await finished('2008', first.body.id);
+    const again = await api('/2008/power').set('Idempotency-Key', 'whmcs-77-reboot-1').send({ action: 'reboot' }).expect(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toMatchObject({ id: first.body.id, state: 'succeeded' });
+    expect(sim.world.events.filter((e) => e.code === 157 && e.vm?.name === 'vps-2008')).toHaveLength(1);
+    const other = await api('/2008/power').set('Idempotency-Key', 'whmcs-77-reboot-1').send({ action: 'stop' }).expect(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+    const bad = await api('/2008/power').set('Idempotency-Key', 'x'.repeat(256)).send({ action: 'stop' }).expect(400);
+    expect(bad.body.error.details[0]).toMatchObject({ field: 'headers.idempotency-key' });
+    expect(await t.db.knex('service_actions').count({ n: '*' }).first()).toMatchObject({ n: 1 });
+  });
+
   test('when an open action has lost its job, then the next request closes it as failed and runs', async () => {
     await order('2007');
     const service = await t.db.knex('services').where({ service_id: '2007' }).first();

@@ -43,6 +43,11 @@ export const reinstallBody = z
   })
   .strict();
 
+/** `Idempotency-Key`: optional; visible ASCII, at most 255 characters (the IETF draft's key, kept per service for good). */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters').optional(),
+});
+
 export const consoleBody = z.object({ ...onBehalf }).strict();
 
 export const actionLogQuery = z.object({ limit: z.coerce.number().int().min(1, 'must be 1-500').max(500, 'must be 1-500').default(100) }).strict();

@@ -7,11 +7,11 @@ import { type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
 import type { AdminIdentity } from '../../auth/admin-tokens';
 import type { Actor } from '../../domain/service-action';
-import type { ServiceActions } from '../../services/service-actions';
+import type { AdmittedAction, ServiceActions } from '../../services/service-actions';
 import type { VpsAccess } from '../../services/vps-access';
 import { parseOrThrow } from '../middleware/validate';
 import { presentAction, presentActionLog, presentUsage } from '../presenters/service-actions';
-import { actionLogQuery, actionParams, consoleBody, powerBody, reinstallBody, serviceParams } from './service-actions.schema';
+import { actionLogQuery, actionParams, consoleBody, idempotencyHeaders, powerBody, reinstallBody, serviceParams } from './service-actions.schema';
 
 type OnBehalf = { requested_by?: 'panel' | 'customer' | 'admin'; requester?: string };
 
@@ -23,20 +23,31 @@ interface Faces {
   actor: (req: Request, res: Response, body: OnBehalf) => Actor;
 }
 
+/** The request's Idempotency-Key, if any (400 naming the header when it is malformed). */
+function idempotencyKey(req: Request): { idempotencyKey?: string } {
+  const key = parseOrThrow(idempotencyHeaders, { 'idempotency-key': req.get('idempotency-key') }, 'headers')['idempotency-key'];
+  return key === undefined ? {} : { idempotencyKey: key };
+}
+
+/** 202 with the action; a replay (same Idempotency-Key) says so, as the IETF draft's servers do. */
+function accepted(res: Response, serviceId: string, admitted: AdmittedAction, publicUrl: string): void {
+  if (admitted.replayed) res.set('Idempotent-Replayed', 'true');
+  res.status(202).json(presentAction(serviceId, admitted.record, publicUrl));
+}
+
 /** The routes both faces share. */
 function actionRoutes(f: Faces): Router {
   const router = Router();
   router.post('/:service_id/power', async (req, res) => {
     const { service_id } = parseOrThrow(serviceParams, req.params);
     const body = parseOrThrow(powerBody, req.body ?? {});
-    const record = await f.actions.power(service_id, body.action, f.actor(req, res, body));
-    res.status(202).json(presentAction(service_id, record, f.publicUrl));
+    accepted(res, service_id, await f.actions.power(service_id, body.action, f.actor(req, res, body), idempotencyKey(req)), f.publicUrl);
   });
   router.post('/:service_id/reinstall', async (req, res) => {
     const { service_id } = parseOrThrow(serviceParams, req.params);
     const body = parseOrThrow(reinstallBody, req.body ?? {});
-    const record = await f.actions.reinstall(service_id, { os: body.os, password: body.password, sshKeys: body.ssh_keys }, f.actor(req, res, body));
-    res.status(202).json(presentAction(service_id, record, f.publicUrl));
+    const admitted = await f.actions.reinstall(service_id, { os: body.os, password: body.password, sshKeys: body.ssh_keys }, f.actor(req, res, body), idempotencyKey(req));
+    accepted(res, service_id, admitted, f.publicUrl);
   });
   router.post('/:service_id/console', async (req, res) => {
     const { service_id } = parseOrThrow(serviceParams, req.params);
