@@ -76,14 +76,14 @@ export class Reinstaller {
         fresh = await this.buildAndBoot(ctx, record, service, plan, details, fresh);
       } catch (err) {
         if (this.retryable(ctx, err)) throw err;
-        await this.undo(ctx, service, details, fresh?.id);
+        await this.undo(ctx, record, service, details, fresh?.id);
         const message = `The reinstall failed and your VPS was left as it was: ${panelMessage(err)}`;
         this.d.logger.warn({ err, serviceId: service.serviceId, actionId: record.id }, 'reinstall failed; the old VM was kept');
         await ctx.fenced((trx) => this.d.actions.finish(record.id, 'failed', message, this.d.clock.now(), trx));
         return;
       }
     }
-    if (details.oldVmId && details.oldVmId !== fresh.id) await this.remove(ctx, details.oldVmId);
+    if (details.oldVmId && details.oldVmId !== fresh.id) await this.remove(ctx, record, details.oldVmId);
     await ctx.fenced(async (trx) => {
       if (!(await this.d.actions.finish(record.id, 'succeeded', null, this.d.clock.now(), trx))) return;
       const updated = await this.d.services.findById(service.id, trx);
@@ -145,11 +145,12 @@ export class Reinstaller {
   }
 
   /** Back to the old VPS: the new VM removed, the old one started again unless its customer had it off. */
-  private async undo(ctx: JobContext, service: Service, details: ReinstallDetails, createdId: string | undefined): Promise<void> {
-    const call = { correlationId: `act-undo-${service.id}` };
+  private async undo(ctx: JobContext, record: ServiceActionRecord, service: Service, details: ReinstallDetails, createdId: string | undefined): Promise<void> {
+    // Still the customer's reinstall to the uptime record: a new VM stopped on its way out is not an admin's stop.
+    const call = { correlationId: actionCorrelationId(record.id, 'reinstall') };
     try {
       const fresh = createdId ? { id: createdId } : await this.d.ovirt.findVmByName(details.vmName, call);
-      if (fresh) await this.remove(ctx, fresh.id);
+      if (fresh) await this.remove(ctx, record, fresh.id);
       const old = details.oldVmId ? await this.d.ovirt.findVm(details.oldVmId, call) : undefined;
       if (old && old.status === 'down' && !(await this.d.poweredOffByRequest(service.id))) await this.d.ovirt.startVm(old.id, call);
     } catch (err) {
@@ -159,8 +160,8 @@ export class Reinstaller {
   }
 
   /** Powers the VM off if it runs, removes it with its disks and waits until the engine no longer has it. */
-  private async remove(ctx: JobContext, vmId: string): Promise<void> {
-    const call = { correlationId: `act-rm-${ctx.job.id}` };
+  private async remove(ctx: JobContext, record: ServiceActionRecord, vmId: string): Promise<void> {
+    const call = { correlationId: actionCorrelationId(record.id, 'reinstall') };
     try {
       const vm = await this.d.ovirt.findVm(vmId, call);
       if (!vm) return;

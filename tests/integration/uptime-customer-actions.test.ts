@@ -82,4 +82,22 @@ describe.each(databaseKinds)('uptime after customer actions on %s', (kind) => {
     await w.t.container.eventSync?.tick();
     expect((await uptime()).windows['24h'].down_seconds).toBe(0);
   });
+
+  test('when a reinstall fails and the old VM runs again, then the whole stretch is still the customer’s, never an admin’s stop', async () => {
+    const before = (await uptime()).incidents.length;
+    w.sim.control.addFault({ kind: 'error', method: 'POST', path: '/api/vms/*/start', status: 409, times: 1 });
+    const res = await api('/reinstall', { password: 'Reinstall-Password-5678' }).expect(202);
+    await w.until(async () => {
+      const a = await request(w.t.app).get(`/api/v1/services/5001/actions/${res.body.id}`).set('Authorization', BILLING_AUTH);
+      return a.body.state === 'failed';
+    });
+    await w.until(async () => [...w.sim.world.vms.values()].some((v) => v.name.startsWith('vps-5001') && v.status === 'up'));
+    w.sim.control.advance(60_000);
+    await w.t.container.eventSync?.tick();
+    const report = await uptime();
+    const added = report.incidents.slice(0, report.incidents.length - before);
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((i: { cause: string; ended_at: string | null }) => i.cause === 'customer' && i.ended_at !== null)).toBe(true);
+    expect(report.windows['24h']).toMatchObject({ down_seconds: 0, unknown_seconds: 0 });
+  });
 });
