@@ -66,10 +66,12 @@ export interface StreamPlan {
 }
 
 /** Codes of our VMs' events the stream expects to be stored (all in the incident builder's set). */
-export const KEPT_VM_CODES = new Set([32, 61, 62, 63, 67, 73, 119, 142, 143, 153, 506, 9602]);
+/** 157 (a reboot) is read since issue 18 (a customer's reboot is noted); the noise's reboots of our VMs are kept, with no incident. */
+export const KEPT_VM_CODES = new Set([32, 61, 62, 63, 67, 73, 119, 142, 143, 153, 157, 506, 9602]);
 export const KEPT_HOST_CODES = new Set([9008, 12, 13]);
 export const CODE_OF: Partial<Record<EventName, number>> = {
   USER_STARTED_VM: 153,
+  USER_REBOOT_VM: 157,
   USER_RUN_VM: 32,
   USER_INITIATED_SHUTDOWN_VM: 73,
   VM_DOWN: 61,
@@ -90,7 +92,8 @@ export const CODE_OF: Partial<Record<EventName, number>> = {
  * Plans the stream in memory (times relative to its start), tracking where every VM runs, so each scenario's events
  * name the right hosts. Scenarios follow one another (each VM is in at most one at a time), so the incidents they
  * must produce are known exactly: one per our VM per host failure (`ha_restart`: restarted on another host), crash,
- * provider shutdown (`planned`), guest shutdown (`customer`) and maintenance migration (`maintenance`, zero length);
+ * provider shutdown in the engine (`admin_stop`: no correlation id of the bridge's, so not the panel's), guest
+ * shutdown (`customer`) and maintenance migration (`maintenance`, zero length);
  * user migrations and everything else produce none.
  */
 export function planStream(services: number, minEvents: number, seed: number): StreamPlan {
@@ -191,7 +194,7 @@ export function planStream(services: number, minEvents: number, seed: number): S
     emit('VM_DOWN', { ExitMessage: 'Exit message: Admin shut down from the engine' }, { vm, host }, ms(5000, 30_000));
     emit('USER_STARTED_VM', {}, { vm, host, actor: true }, ms(120_000, 1_200_000));
     emit('USER_RUN_VM', {}, { vm, host }, ms(8000, 12_000));
-    if (isOurs(vm)) incidents.planned += 1;
+    if (isOurs(vm)) incidents.admin_stop += 1;
   };
   const guestShutdown = (vm: string) => {
     count('guestShutdown');
@@ -209,7 +212,7 @@ export function planStream(services: number, minEvents: number, seed: number): S
     emit('VM_MIGRATION_DONE', { VdsName: host, DestinationVdsName: to, Duration: '9 seconds', TotalDuration: '10 seconds', ActualDowntime: '(N/A)' }, { vm, host: to }, ms(8000, 15_000));
     hostOf.set(vm, to);
   };
-  /** Events the bridge must drop: logins, configuration changes and reboots (codes it does not read). */
+  /** Events that make no incident: logins and configuration changes (dropped) and reboots by an admin (kept, no incident). */
   const noise = () => {
     count('noise');
     const r = rand();

@@ -3,7 +3,7 @@
  * service's NODE_ENV for a run.
  */
 import { DEFAULT_PASSWORD } from '../../ovirt-simulator';
-import type { AvailabilityCause } from '../../server/domain/uptime-report';
+import { AVAILABILITY_CAUSES, type AvailabilityCause } from '../../server/domain/uptime-report';
 import { SeededRandom } from '../../ovirt-simulator/random';
 
 export const DAY = 86_400_000;
@@ -11,7 +11,7 @@ export const INGEST_TARGET_PER_SECOND = 5000;
 export const PAGE_P50_TARGET_MS = 15;
 export const UPTIME_TARGET_MS = 1000;
 export const ERROR_SAMPLES = 5;
-export const CAUSES: AvailabilityCause[] = ['ha_restart', 'host_failure', 'crash', 'planned', 'customer', 'maintenance', 'unknown'];
+export const CAUSES: readonly AvailabilityCause[] = AVAILABILITY_CAUSES;
 
 export interface Settings {
   services: number;
