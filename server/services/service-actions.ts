@@ -93,7 +93,7 @@ export class ServiceActions {
   /** `start`, `shutdown` (ACPI), `stop` (power off) or `reboot`: recorded, sent to the engine, followed by a job. */
   async power(billingServiceId: string, action: PowerAction, actor: Actor, options: ActionRequestOptions = {}): Promise<AdmittedAction> {
     const runner = this.requireEngine();
-    const { record, service, replayed } = await this.admit(billingServiceId, actor, () => ({ action }), DISPATCH_GRACE_MS, options);
+    const { record, service, replayed } = await this.admit(billingServiceId, actor, action, () => ({}), DISPATCH_GRACE_MS, options);
     if (replayed) return { record, replayed };
     try {
       return { record: await runner.send(record, service), replayed };
@@ -114,6 +114,7 @@ export class ServiceActions {
     const { record, replayed } = await this.admit(
       billingServiceId,
       actor,
+      'reinstall',
       (service, plan) => {
         const os = request.os ?? service.osKey;
         if (!plan || !osChoiceFor(plan, os)) {
@@ -124,7 +125,6 @@ export class ServiceActions {
         const generated = request.password === undefined && sshKeys.length === 0;
         const plain = request.password ?? (generated ? randomPassword() : undefined);
         return {
-          action: 'reinstall',
           // The VM name needs the row's id: set once it is inserted.
           details: { os, sshKeys, passwordGenerated: generated, vmName: '', oldVmId: service.vmId },
           sealedPassword: plain === undefined ? null : this.d.secrets.seal(plain, passwordContext(service.serviceId)),
@@ -161,19 +161,20 @@ export class ServiceActions {
    * the engine itself refuses a VM that is not running.
    */
   async recordConsole(billingServiceId: string, actor: Actor): Promise<{ service: Service; record: ServiceActionRecord }> {
-    const { service, record } = await this.admit(billingServiceId, actor, () => ({ action: 'console', outcome: 'running' }), undefined, { allowOpen: true });
+    const { service, record } = await this.admit(billingServiceId, actor, 'console', () => ({ outcome: 'running' }), undefined, { allowOpen: true });
     return { service, record };
   }
 
   /**
    * Admission, in one transaction that locks the service row (MySQL/MariaDB; SQLite runs one transaction at a time):
-   * the service's state, a reconcile waiting, an open action, the limit; then the row and, when `jobDelayMs` is set,
-   * its job (the outbox: both commit together).
+   * the service's state, a reconcile waiting, an open action, the limit; then the row (`build` adds what the action
+   * needs, once it is admitted) and, when `jobDelayMs` is set, its job (the outbox: both commit together).
    */
   private async admit(
     billingServiceId: string,
     actor: Actor,
-    build: (service: Service, plan: Awaited<ReturnType<PlansRepository['findById']>>) => Omit<NewServiceAction, 'serviceRowId' | 'actor'>,
+    action: ServiceActionKind,
+    build: (service: Service, plan: Awaited<ReturnType<PlansRepository['findById']>>) => Omit<NewServiceAction, 'serviceRowId' | 'actor' | 'action'>,
     jobDelayMs: number | undefined,
     options: { allowOpen?: boolean } & ActionRequestOptions = {},
   ): Promise<{ service: Service; record: ServiceActionRecord; replayed: boolean }> {
@@ -187,7 +188,7 @@ export class ServiceActions {
       // idempotency-key draft); the same key for another action is refused rather than guessed at.
       const earlier = options.idempotencyKey === undefined ? undefined : await this.d.actions.findByKey(service.id, options.idempotencyKey, trx);
       if (earlier) {
-        if (earlier.action !== build(service, plan).action) {
+        if (earlier.action !== action) {
           throw new UnprocessableError('idempotency_key_reused', `This Idempotency-Key was used for a ${earlier.action} of this VPS; use a new key for another action.`, { action_id: earlier.id });
         }
         return { service, record: earlier, replayed: true };
@@ -214,7 +215,7 @@ export class ServiceActions {
         throw new TooManyRequestsError(`At most ${perService} actions per VPS in ${describeWindow(windowSeconds)}; try again in ${retryAfter} s.`, retryAfter);
       }
       const built = build(service, plan);
-      let record = await this.d.actions.insert({ ...built, serviceRowId: service.id, actor, idempotencyKey: options.idempotencyKey }, now, trx);
+      let record = await this.d.actions.insert({ ...built, action, serviceRowId: service.id, actor, idempotencyKey: options.idempotencyKey }, now, trx);
       if (built.details) {
         const details = { ...built.details, vmName: reinstallVmName(vmNameFor(this.d.vmNamePrefix, service.serviceId), record.id) };
         await this.d.actions.saveDetails(record.id, details, trx);
@@ -260,4 +261,3 @@ function describeWindow(seconds: number): string {
   return `${seconds} seconds`;
 }
 
-export type { ServiceActionKind };
