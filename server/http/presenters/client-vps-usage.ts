@@ -58,7 +58,8 @@ function roundPercent(v: number | null): string {
 }
 
 function ago(seconds: number): string {
-  if (seconds < 60) return 'now';
+  if (seconds === 0) return 'now';
+  if (seconds < 60) return `${seconds} s ago`;
   const minutes = Math.round(seconds / 60);
   return `${minutes} min ago`;
 }
