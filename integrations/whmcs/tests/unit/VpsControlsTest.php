@@ -38,9 +38,9 @@ function refusal(string $code, string $message): array
 
 test('buttons: Start, Shut down and Reboot for customers; Power off and Reinstall through the confirming box; staff get all five', function (): void {
     assert_same(['Start' => 'start', 'Shut down' => 'shutdown', 'Reboot' => 'reboot'], ovirtha_ClientAreaCustomButtonArray());
-    assert_same(['poweroff', 'reinstall'], ovirtha_ClientAreaAllowedFunctions());
+    assert_same(['Power off' => 'poweroff', 'Reinstall' => 'reinstall'], ovirtha_ClientAreaAllowedFunctions());
     assert_same(['Start' => 'start', 'Shut down' => 'shutdown', 'Reboot' => 'reboot', 'Power off' => 'poweroff', 'Reinstall' => 'reinstall'], ovirtha_AdminCustomButtonArray());
-    foreach (array_merge(ovirtha_AdminCustomButtonArray(), ovirtha_ClientAreaCustomButtonArray()) as $fn) {
+    foreach (array_merge(ovirtha_AdminCustomButtonArray(), ovirtha_ClientAreaCustomButtonArray(), ovirtha_ClientAreaAllowedFunctions()) as $fn) {
         assert_true(function_exists("ovirtha_{$fn}"), "ovirtha_{$fn} exists");
     }
     assert_true(!function_exists('ovirtha_ChangePassword'), 'no ChangePassword: the bridge cannot set a running VPS\'s password');

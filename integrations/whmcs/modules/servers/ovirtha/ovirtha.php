@@ -113,9 +113,10 @@ function ovirtha_ClientAreaCustomButtonArray(): array
     return ['Start' => 'start', 'Shut down' => 'shutdown', 'Reboot' => 'reboot'];
 }
 
+/** Label => function, as WHMCS's sample module writes it; WHMCS allows the functions (the values). */
 function ovirtha_ClientAreaAllowedFunctions(): array
 {
-    return ['poweroff', 'reinstall'];
+    return ['Power off' => 'poweroff', 'Reinstall' => 'reinstall'];
 }
 
 function ovirtha_AdminCustomButtonArray(): array
