@@ -126,6 +126,18 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
     expect(page.text.match(/<th scope="row">(Reboot|Console)<\/th>/g)).toHaveLength(3);
   });
 
+  test('when the VPS is suspended, then the page says why instead of showing buttons, and a posted action is a 409 page', async () => {
+    const { agent, csrf } = await customer();
+    await sendWebhook(t.app, { type: 'service.suspend', data: { service_id: '3001' } }).expect(202);
+    await eventually(async () => (await request(t.app).get('/api/v1/services/3001').set('Authorization', PANEL)).body.actual_state === 'suspended', 30_000);
+    const page = await agent.get('/client/services/3001').expect(200);
+    expect(page.text).toContain('This VPS is suspended; it takes no actions until it is unsuspended.');
+    expect(page.text).not.toContain('value="reboot"');
+    const refused = await agent.post('/client/services/3001/power').type('form').send({ action: 'start', _csrf: csrf }).expect(409);
+    expect(refused.text).toContain('Your VPS cannot do this right now');
+    expect(await rows()).toEqual([]);
+  });
+
   test('when the customer reinstalls, then the page offers the plan\'s systems, needs the erase tick, never echoes the password, and the reinstall runs as theirs', async () => {
     const { agent } = await customer();
     const form = await agent.get('/client/services/3001/reinstall').expect(200);

@@ -29,10 +29,15 @@ describe('usage charts', () => {
       uptimeSeconds: 0,
       cpu: { percent: 0, history: [] },
       memory: { installedBytes: 4 * 1024 ** 3, usedBytes: 0, percent: 0, history: [] },
-      network: { percent: null, history: [] },
+      network: { percent: null, history: [], io: { rxBytesPerSecond: 150_000, txBytesPerSecond: null, rxBytesTotal: null, txBytesTotal: null } },
+      disk: { readBytesPerSecond: 2_500_000, writeBytesPerSecond: 0 },
     });
     expect(panel.uptimeText).toBeNull();
     expect(panel.note).toBe('Your VPS is not running, so it uses nothing now.');
     expect(panel.charts.map((c) => c.nowText)).toEqual(['0 %', '0.0 of 4.0 GiB (0 %)', '—']);
+    expect(panel.rates).toEqual([
+      { label: 'Network now', value: 'in 1.2 Mbit/s · out —' },
+      { label: 'Disk now', value: 'read 2.5 MB/s · write 0 B/s' },
+    ]);
   });
 });

@@ -42,6 +42,8 @@ export interface ClientActionsView {
   csrf: string;
   base: string;
   done?: string;
+  /** Why the VPS takes no actions now; the buttons are left out then. */
+  unavailable?: string;
   log: ClientLogRow[];
 }
 
@@ -68,7 +70,7 @@ export function presentClientActionLog(records: readonly ServiceActionRecord[], 
     }));
 }
 
-export function presentClientActions(input: { serviceId: string; csrf: string; done?: string; log: ClientLogRow[] }): ClientActionsView {
+export function presentClientActions(input: { serviceId: string; csrf: string; done?: string; unavailable?: string; log: ClientLogRow[] }): ClientActionsView {
   return { ...input, base: `/client/services/${encodeURIComponent(input.serviceId)}`, done: doneMessage(input.done) };
 }
 

@@ -31,6 +31,8 @@ export interface UsagePanel {
   running: boolean;
   uptimeText: string | null;
   charts: UsageChart[];
+  /** Traffic and disk rates now, as text: `in 1.2 Mbit/s · out 310 kbit/s`. */
+  rates: Array<{ label: string; value: string }>;
   note: string;
 }
 
@@ -67,6 +69,20 @@ function ago(seconds: number): string {
 function gib(bytes: number): string {
   const g = bytes / 1024 ** 3;
   return g >= 10 ? g.toFixed(0) : g.toFixed(1);
+}
+
+/** A rate in bytes per second as people read network speeds (bits) or disk speeds (bytes). */
+function rate(bytesPerSecond: number | null, unit: 'bit' | 'B'): string {
+  if (bytesPerSecond === null) return '—';
+  const v = unit === 'bit' ? bytesPerSecond * 8 : bytesPerSecond;
+  const steps = unit === 'bit' ? ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s'] : ['B/s', 'kB/s', 'MB/s', 'GB/s'];
+  let i = 0;
+  let n = v;
+  while (n >= 1000 && i < steps.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return `${n >= 100 || i === 0 ? Math.round(n) : n.toFixed(1)} ${steps[i] ?? ''}`;
 }
 
 function duration(seconds: number): string {
@@ -115,6 +131,10 @@ export function presentUsagePanel(u: VpsUsage): UsagePanel {
       usageChart('cpu', 'CPU', roundPercent(u.cpu.percent), u.cpu.history),
       usageChart('memory', 'Memory', memNow, mem.history),
       usageChart('network', 'Network', roundPercent(u.network.percent), u.network.history),
+    ],
+    rates: [
+      { label: 'Network now', value: `in ${rate(u.network.io.rxBytesPerSecond, 'bit')} · out ${rate(u.network.io.txBytesPerSecond, 'bit')}` },
+      { label: 'Disk now', value: `read ${rate(u.disk.readBytesPerSecond, 'B')} · write ${rate(u.disk.writeBytesPerSecond, 'B')}` },
     ],
     note: u.running
       ? 'As the virtualisation platform measures it, one sample every 30 seconds; network is the share of the virtual network card\u2019s speed.'

@@ -9,7 +9,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { ClientSessions } from '../../auth/client-sessions';
-import type { Actor, ServiceActionKind } from '../../domain/service-action';
+import { type Actor, actionRefusal, type ServiceActionKind } from '../../domain/service-action';
 import { AppError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import type { PlansRepository } from '../../repositories/plans';
 import type { ServicesRepository } from '../../repositories/services';
@@ -63,7 +63,14 @@ export async function clientVpsView(d: ClientVpsDeps, input: { serviceId: string
     }),
   ]);
   return {
-    vpsActions: presentClientActions({ serviceId: input.serviceId, csrf: input.csrf, done: input.done, log: presentClientActionLog(log.actions, input.timeZone).slice(0, LOG_SHOWN) }),
+    vpsActions: presentClientActions({
+      serviceId: input.serviceId,
+      csrf: input.csrf,
+      done: input.done,
+      // A VPS that takes no actions now (suspended, being set up, …) shows why instead of buttons that would all fail.
+      unavailable: actionRefusal(log.service)?.message,
+      log: presentClientActionLog(log.actions, input.timeZone).slice(0, LOG_SHOWN),
+    }),
     vpsUsage: usage,
   };
 }
