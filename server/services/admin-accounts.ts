@@ -92,8 +92,10 @@ export class AdminAccounts {
     return this.d.users.list();
   }
 
+  /** Removes an account and its sessions; also a panel-vouched one (`whmcs:alice`), which signs that person out. */
   async remove(email: string): Promise<void> {
-    const user = await this.d.users.findByEmail(normaliseEmail(email));
+    const vouched = /^[a-z]+:[a-z0-9._-]{1,64}$/.test(email.trim().toLowerCase());
+    const user = await this.d.users.findByEmail(vouched ? email.trim().toLowerCase() : normaliseEmail(email));
     if (!user || !(await this.d.users.delete(user.id))) throw new NotFoundError('admin', email);
   }
 
@@ -125,7 +127,8 @@ export class AdminAccounts {
   /**
    * Starts a session for someone the billing panel vouched for (issue 18, item 5: WHMCS's AdminSingleSignOn), named
    * `whmcs:<username>`. The account is made on first use with a random password nobody is told, so it is entered only
-   * through the panel's one-time links; the admin CLI lists it like any other (and `delete` takes it away).
+   * through the panel's one-time links; the admin CLI lists it like any other, and `delete` ends its sessions (the
+   * panel's next link makes it again: the panel decides who may come in).
    */
   async startVouchedSession(name: string): Promise<{ token: string; session: SignedInAdmin }> {
     const now = this.d.clock.now();

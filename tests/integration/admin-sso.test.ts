@@ -62,6 +62,10 @@ describe.each(databaseKinds)('admin console links for the billing panel, on %s',
     const again = await mint({ username: 'alice' }).expect(201);
     await request(t.app).get(pathOf(again.body.url as string)).expect(200);
     expect(await t.db.knex('admin_users').where({ email: 'whmcs:alice' }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
+
+    // Removing the account (npm run admin -- delete whmcs:alice) ends its sessions at once.
+    await t.container.adminAccounts.remove('whmcs:alice');
+    await agent.get('/admin').expect(303);
   });
 
   test('when a link is opened after its minute, then it is refused and no session starts', async () => {
