@@ -105,7 +105,7 @@ describe('OVIRT_URL forms and login failures against real sockets', () => {
     expect(err).toBeInstanceOf(OvirtAuthError);
     expect(err.code).toBe('ovirt_credentials_refused');
     expect(err.message).toBe(
-      `The oVirt engine at ${sim.url} refused the credentials of admin@internal (access_denied: Cannot authenticate user 'admin@internal': Invalid credentials). Check OVIRT_USERNAME and OVIRT_PASSWORD.`,
+      `The oVirt engine at ${sim.url} refused the credentials of admin@internal (access_denied: Cannot authenticate user 'admin@internal': Unable to log in. Verify your login information or contact the system administrator). Check OVIRT_USERNAME and OVIRT_PASSWORD.`,
     );
     expect(err.publicDetail).toBe('the engine refused our credentials (access_denied); check OVIRT_USERNAME and OVIRT_PASSWORD');
     for (const text of [err.message, err.publicDetail, JSON.stringify(err), String(err.stack)]) expect(text).not.toContain('wrong-password-4711');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DEFAULT_PASSWORD, type RunningSimulator } from '../../ovirt-simulator';
 import { engineTarget, startTestSimulator } from '../helpers/simulator';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
 /** A loopback web server that is not an oVirt engine: 404 for every path. */
 async function notAnEngine(): Promise<{ origin: string; close(): Promise<void> }> {
@@ -34,18 +34,23 @@ describe('readiness reports the oVirt engine', () => {
   const withEnv = (env: Record<string, string>) =>
     createTestApp('sqlite', { env: { OVIRT_PASSWORD: DEFAULT_PASSWORD, OVIRT_READ_RETRIES: '0', OVIRT_TIMEOUT_MS: '2000', ...env } });
 
-  test('when the engine answers, then /readyz names its version', async () => {
+  /** The engine's product and version are for the panel and admins only (issue 21): readyz with the billing key. */
+  const readyzAsPanel = (app: TestApp['app']) => request(app).get('/readyz').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
+
+  test('when the engine answers, then /readyz names its version to the panel, and to anyone else only that it answers', async () => {
     t = await createTestApp('sqlite', { engine: engineTarget(sim) });
-    const res = await request(t.app).get('/readyz');
+    const res = await readyzAsPanel(t.app);
     expect(res.status).toBe(200);
     expect(res.body.checks.engine).toEqual({ ok: true, detail: expect.stringMatching(/^oVirt Engine 4\./) });
+    const anonymous = await request(t.app).get('/readyz');
+    expect(anonymous.body.checks.engine).toEqual({ ok: true });
   });
 
   test.each(['', '/ovirt-engine/', '/ovirt-engine/api', '/ovirt-engine/api/v4/'])(
     'when OVIRT_URL is the engine origin + "%s", then /readyz finds the engine',
     async (path) => {
       t = await withEnv({ OVIRT_URL: `${sim.url.replace(/\/ovirt-engine$/, '')}${path}` });
-      const res = await request(t.app).get('/readyz');
+      const res = await readyzAsPanel(t.app);
       expect(res.body.checks.engine).toEqual({ ok: true, detail: expect.stringMatching(/^oVirt Engine 4\./) });
     },
   );
