@@ -120,7 +120,7 @@ export function createApp(c: Container): Express {
       uptime: c.uptime,
       services: c.serviceQueries,
       maintenance: c.maintenance,
-      vps: { actions: c.serviceActions, access: c.vpsAccess, services: c.repos.services, plans: c.repos.plans },
+      vps: { actions: c.serviceActions, access: c.vpsAccess, usage: c.clientUsage, services: c.repos.services, plans: c.repos.plans },
       secureCookies: c.config.client.secureCookies,
     }),
   );

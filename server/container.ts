@@ -64,6 +64,7 @@ import { ServiceActions } from './services/service-actions';
 import { ActionRunner } from './services/action-runner';
 import { Reinstaller } from './services/reinstall';
 import { VpsAccess } from './services/vps-access';
+import { UsageReads } from './services/usage-reads';
 
 export interface Container {
   config: Config;
@@ -105,6 +106,8 @@ export interface Container {
   serviceActions: ServiceActions;
   /** The VPS's console file and usage (issue 18). */
   vpsAccess: VpsAccess;
+  /** The client area's usage reads: cached per service, time-boxed, so a page never waits on a slow or absent engine. */
+  clientUsage: UsageReads;
   /** This container's Prometheus series (its own registry), recorded by the services it was handed to. */
   metrics: BridgeMetrics;
   /** Sets the scrape-time gauges and renders the registry for GET /metrics. */
@@ -450,6 +453,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     ipAllocation,
     serviceActions,
     vpsAccess: new VpsAccess({ ovirt, services: servicesRepo, actions: serviceActionsRepo, serviceActions, clock }),
+    // Reads through container.vpsAccess (built just above, in this object).
+    clientUsage: new UsageReads({ access: { usage: (id, actor) => container.vpsAccess.usage(id, actor) }, clock }),
     metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, services: servicesRepo, incidents: incidentsRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
     periodic,
     ovirt,

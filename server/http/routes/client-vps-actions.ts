@@ -15,6 +15,7 @@ import type { PlansRepository } from '../../repositories/plans';
 import type { ServicesRepository } from '../../repositories/services';
 import { sameSecret } from '../../services/admin-accounts';
 import type { ServiceActions } from '../../services/service-actions';
+import type { UsageReads } from '../../services/usage-reads';
 import type { VpsAccess } from '../../services/vps-access';
 import { clientSessionOf } from '../middleware/client-session';
 import { formBody } from '../middleware/json-body';
@@ -27,6 +28,8 @@ import { powerBody, reinstallBody } from './service-actions.schema';
 export interface ClientVpsDeps {
   actions: ServiceActions;
   access: VpsAccess;
+  /** Usage for the page: cached and time-boxed, so the page never waits long on the engine. */
+  usage: Pick<UsageReads, 'read'>;
   services: ServicesRepository;
   plans: PlansRepository;
 }
@@ -49,13 +52,14 @@ function formField(req: Request, name: string): string | undefined {
 
 /**
  * The service page's controls, usage and log for a customer's own service (the page has checked it is theirs). Usage
- * asks the engine; when it cannot answer, the panel says so and the rest of the page still shows.
+ * comes from the engine through a short cache with a deadline (services/usage-reads.ts); when it cannot be had, the
+ * panel says so and the rest of the page still shows.
  */
 export async function clientVpsView(d: ClientVpsDeps, input: { serviceId: string; clientId: string; csrf: string; done?: string; timeZone: string }) {
   const actor = customer(input.clientId);
   const [log, usage] = await Promise.all([
     d.actions.log(input.serviceId, 100),
-    d.access.usage(input.serviceId, actor).then(presentUsagePanel, (err: unknown) => {
+    d.usage.read(input.serviceId, actor).then(presentUsagePanel, (err: unknown) => {
       if (err instanceof AppError && err.code === 'service_provisioning') return usageUnavailable('Your VPS has no virtual machine yet, so there is no usage to show.');
       if (err instanceof AppError && err.code === 'no_engine') return undefined;
       if (err instanceof AppError && err.status !== 404) return usageUnavailable();
