@@ -114,13 +114,7 @@ export class ProvisioningService {
       await this.save(ctx, service, { vmId: vm.id, vmName: vm.name, appliedPlanId: plan.id, lastError: null });
       return;
     }
-    if (!RUNNING.has(vm.status)) {
-      try {
-        await this.d.ovirt.startVm(vm.id, this.call(ctx));
-      } catch (err) {
-        if (!(err instanceof OvirtError && /running/i.test(err.info.detail ?? ''))) throw classifyTransient(err);
-      }
-    }
+    if (!RUNNING.has(vm.status)) await this.start(ctx, vm);
     vm = await this.d.ovirt.waitForVmStatus(vm.id, ['up'], this.wait(ctx, this.d.timings.bootTimeoutMs));
     if (service.activatedAt === null || fresh) await this.d.setup.checkReportedAddresses(vm, nic, network, this.call(ctx));
     const vmHost = await this.hostName(vm);
@@ -134,6 +128,26 @@ export class ProvisioningService {
   }
 
   /**
+   * Starts the VM. A disk the engine still extends refuses the start as locked: that is tried again every poll until
+   * the create timeout, rather than handing the job back for a retry in ten seconds. A VM already running is fine.
+   */
+  private async start(ctx: JobContext, vm: Vm): Promise<void> {
+    const deadline = this.d.clock.now().getTime() + this.d.timings.createTimeoutMs;
+    for (;;) {
+      try {
+        await this.d.ovirt.startVm(vm.id, this.call(ctx));
+        return;
+      } catch (err) {
+        if (err instanceof OvirtError && /running/i.test(err.info.detail ?? '')) return;
+        const diskLocked = err instanceof OvirtError && err.isLocked && /disk/i.test(err.info.detail ?? '');
+        if (!diskLocked || this.d.clock.now().getTime() > deadline) throw classifyTransient(err);
+      }
+      ctx.checkLease();
+      await new Promise((r) => setTimeout(r, this.d.timings.pollMs));
+    }
+  }
+
+  /**
    * Before the first start only: the NIC on the pool's vNIC profile and the boot disk at the plan's size (cloud-init
    * went in with the create). Later starts (unsuspend, a retried boot after activation) leave the VM as it is.
    */
@@ -141,10 +155,9 @@ export class ProvisioningService {
     if (service.activatedAt !== null && !fresh) return undefined;
     try {
       const nic = await this.d.setup.ensureNic(vm, network, this.call(ctx));
-      if (!RUNNING.has(vm.status)) {
-        const disk = await this.d.setup.growBootDisk(vm, plan, this.call(ctx));
-        if (disk) await this.d.setup.waitForDisk(vm, disk, this.wait(ctx, this.d.timings.createTimeoutMs));
-      }
+      // The engine locks the disk while it extends it; the start waits that out (see start), which costs no read
+      // when the extend is done by then, as it usually is.
+      if (!RUNNING.has(vm.status)) await this.d.setup.growBootDisk(vm, plan, this.call(ctx));
       return nic;
     } catch (err) {
       throw classifyTransient(err);

@@ -189,6 +189,23 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
     expect(await t.db.knex('ip_assignments').count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 
+  test('when the disk is still being extended at the first start, then the start waits it out in the same job attempt', async () => {
+    sim.engine.timings.diskResizeMs = 600;
+    sim.control.metrics.reset();
+    await order('5001').expect(202);
+    const svc = await untilActive('5001');
+    expect(svc.actual_state).toBe('active');
+    const routes = sim.control.metrics.snapshot().byRoute;
+    // Refused as locked at least once, then started; no separate polling of the disk.
+    expect(routes['POST /api/vms/{id}/start']).toBeGreaterThan(1);
+    expect(routes['GET /api/vms/{id}/diskattachments'] ?? 0).toBe(0);
+    const jobs = await t.db.knex('jobs').where({ kind: 'reconcile' }).select('attempts', 'state');
+    expect(jobs).toEqual([expect.objectContaining({ state: 'succeeded' })]);
+    expect(Number(jobs[0].attempts)).toBe(1);
+    const vm = [...sim.world.vms.values()].find((v) => v.name === 'vps-5001');
+    expect(sim.world.disksOf(vm?.id ?? '').map((d) => d.provisionedBytes)).toEqual([40 * GIB]);
+  });
+
   test('when the same order is delivered many times at once, then the service holds one address', async () => {
     const body = { service_id: '4001', client_id: '55', product_id: '7' };
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => sendWebhook(t.app, { id: `msg_dup_${i}`, type: 'service.create', data: body })));
