@@ -64,6 +64,13 @@ export class IpAssignmentsRepository {
     return rows.map(toAssignment);
   }
 
+  /** Which of `addresses` have a row (held, in quarantine or free to take over): one indexed read for a probe. */
+  async existing(addresses: string[], db: Db = this.knex): Promise<Set<string>> {
+    if (addresses.length === 0) return new Set();
+    const rows = (await db(TABLE).whereIn('address', addresses).select('address')) as Array<{ address: string }>;
+    return new Set(rows.map((r) => r.address));
+  }
+
   /** The rows of one pool a service holds or that are still in quarantine, newest first: the holders list. */
   async holders(poolId: number, now: Date, db: Db = this.knex): Promise<IpAssignment[]> {
     const rows = await db<IpAssignmentRow>(TABLE)

@@ -60,8 +60,9 @@ export interface FreeCounts {
   orders: number | null;
 }
 
-/** Blind random picks before reading the pool's taken slots: in a pool far from full the first one nearly always wins. */
-const BLIND_PICKS = 3;
+/** After a lost blind pick: probes of PROBE_SLOTS random slots each (one read) before the whole pool is read. */
+const PROBES = 3;
+const PROBE_SLOTS = 16;
 /**
  * Allocation rounds before giving up. Each lost round means another transaction committed an address of these pools,
  * so rounds are bounded by the pools' size anyway; this cap only guards against a bug turning into a hot loop.
@@ -196,12 +197,23 @@ export class IpAllocation {
       }
     };
 
-    for (let i = 0; i < BLIND_PICKS; i++) {
-      const c = this.weighted(candidates, (x) => Number(x.space.size));
-      const slot = c && pickFreeSlot(c.space, [], this.random);
-      if (!c || slot === undefined) break;
-      const got = await tryInsert(c, slot);
+    // A blind pick first: in a pool far from full it nearly always wins, at one round trip.
+    const blind = this.probeSlots(candidates, 1)[0];
+    if (blind) {
+      const got = await tryInsert(blind.candidate, blind.slot);
       if (got !== 'taken') return got;
+    }
+    // Lost: probe a handful of random slots in one read before reading the whole pool, which in a pool with thousands
+    // of addresses held is what made the slowest allocations slow.
+    for (let probe = 0; probe < PROBES; probe++) {
+      const picks = this.probeSlots(candidates, PROBE_SLOTS);
+      const known = await this.assignments.existing(picks.map((p) => p.address), trx);
+      const open = picks.filter((p) => !known.has(p.address));
+      if (open.length === 0) break;
+      for (const p of open.slice(0, 2)) {
+        const got = await tryInsert(p.candidate, p.slot);
+        if (got !== 'taken') return got;
+      }
     }
 
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -246,6 +258,19 @@ export class IpAllocation {
       }
     }
     throw new Error(`no IPv${family} slot could be allocated for service ${req.serviceRowId} after ${MAX_ROUNDS} rounds`);
+  }
+
+  /** Up to `n` distinct random slots over the candidate pools, weighted by size, with their address text. */
+  private probeSlots(candidates: Candidate[], n: number): Array<{ candidate: Candidate; slot: bigint; address: string }> {
+    const picks = new Map<string, { candidate: Candidate; slot: bigint; address: string }>();
+    for (let i = 0; i < n * 2 && picks.size < n; i++) {
+      const candidate = this.weighted(candidates, (x) => Number(x.space.size));
+      const slot = candidate && pickFreeSlot(candidate.space, [], this.random);
+      if (!candidate || slot === undefined) break;
+      const address = slotText(candidate.space, slot);
+      picks.set(address, { candidate, slot, address });
+    }
+    return [...picks.values()];
   }
 
   private async heldOfFamily(trx: Knex.Transaction, serviceRowId: number, family: IpFamily): Promise<IpAssignment | undefined> {
