@@ -1,22 +1,9 @@
 import { EngineError } from '../world/engine-error';
 import { checkSyntax, engineErrorText, type FieldSyntax, type Rejection } from './syntax';
 
-export type Operator = '=' | '!=' | '>' | '<' | '>=' | '<=';
+import type { Condition, Operator, SearchQuery } from './query-types';
 
-export interface Condition {
-  field: string;
-  op: Operator;
-  value: string;
-  /** A word that is not a condition: the engine looks for it in every text column (`%word%`). */
-  freeText?: true;
-}
-
-export interface SearchQuery {
-  /** Disjunction of conjunctions: `a and b or c` = `[[a, b], [c]]` (`and` binds tighter, as in the engine). */
-  anyOf: Condition[][];
-  sortBy: { field: string; desc: boolean } | undefined;
-  page: number | undefined;
-}
+export type { Condition, Operator, SearchQuery };
 
 /** A field's refusal of a value, caught by the syntax check as the engine's INVALID_CONDITION_VALUE. */
 export function searchError(message: string): EngineError {
@@ -29,11 +16,7 @@ export function searchError(message: string): EngineError {
  * the REST layer's own prefix, for the logged text). Throws
  * {@link SearchRejected} for a query the engine would not run.
  */
-export function parseSearch(
-  raw: string | undefined,
-  fields?: ReadonlyMap<string, FieldSyntax>,
-  searchObject?: string,
-): SearchQuery {
+export function parseSearch(raw: string | undefined, fields?: ReadonlyMap<string, FieldSyntax>, searchObject?: string): SearchQuery {
   if (!raw || raw.trim() === '') return { anyOf: [], sortBy: undefined, page: undefined };
   const search = raw.trim().replace(/^[A-Za-z]+\s*:\s*/, '');
   // The REST layer's prefix (`QueryHelper`: `VMs : `), so error offsets fall where the engine's do.

@@ -1,4 +1,4 @@
-import type { Condition, Operator, SearchQuery } from './query';
+import type { Condition, Operator, SearchQuery } from './query-types';
 
 /**
  * The engine's syntax check of a search (issue 19 item 5), after `searchbackend/SyntaxChecker.analyzeSyntaxState`:

@@ -1,7 +1,7 @@
 /** Webhook deliveries already answered, for redelivery and audit. */
 import type { Knex } from 'knex';
 import { readNumber } from '../db/columns';
-import type { DeliveryAnswer } from '../services/billing-events';
+import type { DeliveryAnswer } from '../domain/delivery-answer';
 
 const TABLE = 'webhook_deliveries';
 
@@ -30,7 +30,10 @@ export class WebhookDeliveries {
   constructor(private readonly knex: Knex) {}
 
   /** The answered deliveries among `webhookIds`, by id (a batch of webhooks reads them at once). */
-  async findMany(webhookIds: string[], trx: Knex | Knex.Transaction = this.knex): Promise<Map<string, { bodySha256: string; response: DeliveryAnswer }>> {
+  async findMany(
+    webhookIds: string[],
+    trx: Knex | Knex.Transaction = this.knex,
+  ): Promise<Map<string, { bodySha256: string; response: DeliveryAnswer }>> {
     const found = new Map<string, { bodySha256: string; response: DeliveryAnswer }>();
     if (webhookIds.length === 0) return found;
     const rows = (await trx(TABLE).whereIn('webhook_id', webhookIds).select('webhook_id', 'body_sha256', 'response')) as {

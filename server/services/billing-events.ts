@@ -25,17 +25,9 @@ import type { NewDelivery, WebhookDeliveries } from '../repositories/webhook-del
 import type { BillingEvent } from '../webhooks/billing-event';
 import { decide, messages } from './billing-decision';
 import type { IpAllocation } from './ip-allocation';
+import type { DeliveryAnswer } from '../domain/delivery-answer';
 
-export interface DeliveryAnswer {
-  webhook_id: string;
-  type: string;
-  applied: boolean;
-  note?: string;
-  service_id: string;
-  desired_state: string | null;
-  actual_state: string | null;
-  status_url: string | null;
-}
+export type { DeliveryAnswer };
 
 export interface Delivery {
   webhookId: string;
@@ -97,7 +89,9 @@ export class BillingEventService {
       maxBatch: MAX_BATCH,
       maxWaiting: d.maxWaiting,
       whenFull: () =>
-        new ServiceUnavailableError('Too many webhooks are waiting to be recorded; this one was not recorded, please retry.', { waiting: d.maxWaiting }),
+        new ServiceUnavailableError('Too many webhooks are waiting to be recorded; this one was not recorded, please retry.', {
+          waiting: d.maxWaiting,
+        }),
       // SQLite has one connection, so a second batch would only queue behind the first; on MySQL/MariaDB one batch
       // can be written while the next is read.
       concurrency: isMysql(d.knex) ? 2 : 1,
@@ -122,7 +116,10 @@ export class BillingEventService {
   async accept(delivery: Delivery): Promise<DeliveryAnswer> {
     const { timestamp } = delivery.event;
     if (timestamp !== undefined && new Date(timestamp).getTime() > this.d.clock.now().getTime() + MAX_EVENT_CLOCK_SKEW_MS) {
-      throw new ValidationError([{ field: 'timestamp', message: 'must not be more than 5 minutes ahead of our clock' }], 'The event timestamp lies in the future; nothing was recorded.');
+      throw new ValidationError(
+        [{ field: 'timestamp', message: 'must not be more than 5 minutes ahead of our clock' }],
+        'The event timestamp lies in the future; nothing was recorded.',
+      );
     }
     return this.batches.submit(delivery);
   }
@@ -159,7 +156,11 @@ export class BillingEventService {
         }
         if (!retryable) throw err;
         if (attempt >= RETRIES) {
-          throw new ServiceUnavailableError('Too many concurrent changes to this service; the webhook was not recorded, please retry.', undefined, 1);
+          throw new ServiceUnavailableError(
+            'Too many concurrent changes to this service; the webhook was not recorded, please retry.',
+            undefined,
+            1,
+          );
         }
         // Jittered pause so the transactions that collided do not collide again in lockstep.
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
@@ -170,9 +171,16 @@ export class BillingEventService {
   /** Reads what the batch touches (three queries), decides each delivery, then writes the accepted ones together. */
   private async applyBatch(trx: Knex.Transaction, items: Delivery[], queued: { value: boolean }): Promise<BatchResult<DeliveryAnswer>[]> {
     const now = this.d.clock.now();
-    const previous = await this.d.deliveries.findMany(items.map((i) => i.webhookId), trx);
+    const previous = await this.d.deliveries.findMany(
+      items.map((i) => i.webhookId),
+      trx,
+    );
     const fresh = items.filter((i) => !previous.has(i.webhookId));
-    const services = await this.d.services.findManyByServiceId(fresh.map((i) => i.event.data.service_id), trx, true);
+    const services = await this.d.services.findManyByServiceId(
+      fresh.map((i) => i.event.data.service_id),
+      trx,
+      true,
+    );
     const productIds = fresh.flatMap((i) => ('product_id' in i.event.data ? [i.event.data.product_id] : []));
     const currentPlanIds = fresh.flatMap((i) => {
       const service = i.event.type === 'service.change_plan' ? services.get(i.event.data.service_id) : undefined;
@@ -183,13 +191,22 @@ export class BillingEventService {
     const byId = new Map(plans.map((p) => [p.id, p]));
 
     const results: BatchResult<DeliveryAnswer>[] = [];
-    const answers: { item: Delivery; index: number; applied: boolean; note?: string; state?: Pick<Service, 'desiredState' | 'actualState'> }[] = [];
+    const answers: {
+      item: Delivery;
+      index: number;
+      applied: boolean;
+      note?: string;
+      state?: Pick<Service, 'desiredState' | 'actualState'>;
+    }[] = [];
     const inserts: NewService[] = [];
     const jobs: NewJob[] = [];
     for (const [index, item] of items.entries()) {
       const replay = previous.get(item.webhookId);
       if (replay) {
-        results[index] = replay.bodySha256 === item.bodySha256 ? { ok: true, value: replay.response } : { ok: false, error: new UnprocessableError('webhook_id_reused', messages.reused(item.webhookId)) };
+        results[index] =
+          replay.bodySha256 === item.bodySha256
+            ? { ok: true, value: replay.response }
+            : { ok: false, error: new UnprocessableError('webhook_id_reused', messages.reused(item.webhookId)) };
         continue;
       }
       const { event } = item;
@@ -207,11 +224,19 @@ export class BillingEventService {
       }
       if (decision.insert) inserts.push(this.withSealedPassword(decision.insert, event));
       if (decision.changes && service) {
-        const changes = decision.rebuild ? { ...decision.changes, ...this.passwordFor(service.serviceId, event, decision.changes.sshKeys ?? service.sshKeys) } : decision.changes;
+        const changes = decision.rebuild
+          ? { ...decision.changes, ...this.passwordFor(service.serviceId, event, decision.changes.sshKeys ?? service.sshKeys) }
+          : decision.changes;
         await this.d.services.update(service.id, changes, now, trx);
       }
       if (decision.applied && service) jobs.push(reconcile(service.id));
-      answers.push({ item, index, applied: decision.applied, ...(decision.note ? { note: decision.note } : {}), ...(decision.service ? { state: decision.service } : {}) });
+      answers.push({
+        item,
+        index,
+        applied: decision.applied,
+        ...(decision.note ? { note: decision.note } : {}),
+        ...(decision.service ? { state: decision.service } : {}),
+      });
     }
 
     const created = await this.d.services.insertMany(inserts, now, trx);
@@ -235,7 +260,14 @@ export class BillingEventService {
         status_url: a.state ? `${this.d.publicUrl}/api/v1/services/${encodeURIComponent(serviceId)}` : null,
       };
       results[a.index] = { ok: true, value: answer };
-      deliveries.push({ webhookId: a.item.webhookId, type: event.type, serviceId, bodySha256: a.item.bodySha256, outcome: a.applied ? 'applied' : 'ignored', response: answer });
+      deliveries.push({
+        webhookId: a.item.webhookId,
+        type: event.type,
+        serviceId,
+        bodySha256: a.item.bodySha256,
+        outcome: a.applied ? 'applied' : 'ignored',
+        response: answer,
+      });
     }
     await this.d.deliveries.insertMany(deliveries, now, trx);
     return results;
@@ -250,7 +282,11 @@ export class BillingEventService {
   }
 
   /** The sealed password of a create (a new order, or the rebuild of a vm_missing service, which keeps its keys). */
-  private passwordFor(serviceId: string, event: BillingEvent, keys: readonly string[]): { sealedPassword?: string; passwordGenerated?: boolean } {
+  private passwordFor(
+    serviceId: string,
+    event: BillingEvent,
+    keys: readonly string[],
+  ): { sealedPassword?: string; passwordGenerated?: boolean } {
     if (event.type !== 'service.create') return {};
     const given = event.data.password;
     const generate = given === undefined && keys.length === 0;
@@ -271,7 +307,12 @@ export class BillingEventService {
     for (const service of created) {
       const plan = byId.get(service.planId);
       if (!plan) continue;
-      await addresses.allocate(trx, { serviceRowId: service.id, billingServiceId: service.serviceId, cluster: plan.cluster, poolNames: plan.ipPools });
+      await addresses.allocate(trx, {
+        serviceRowId: service.id,
+        billingServiceId: service.serviceId,
+        cluster: plan.cluster,
+        poolNames: plan.ipPools,
+      });
     }
   }
 
@@ -282,13 +323,22 @@ export class BillingEventService {
   private async checkGate(items: Delivery[]): Promise<Map<number, AppError>> {
     const refused = new Map<number, AppError>();
     const gate = this.d.gate;
-    const creates = items.flatMap((item, index) => (item.event.type === 'service.create' ? [{ index, item, productId: item.event.data.product_id }] : []));
+    const creates = items.flatMap((item, index) =>
+      item.event.type === 'service.create' ? [{ index, item, productId: item.event.data.product_id }] : [],
+    );
     if (!gate || creates.length === 0) return refused;
     const previous = await this.d.deliveries.findMany(creates.map((c) => c.item.webhookId));
     const fresh = creates.filter((c) => !previous.has(c.item.webhookId));
     const existing = await this.d.services.findManyByServiceId(fresh.map((c) => c.item.event.data.service_id));
     const orders = fresh.filter((c) => !existing.has(c.item.event.data.service_id));
-    const plans = new Map((await this.d.plans.findMany(orders.map((o) => o.productId), [])).map((p) => [p.productId, p]));
+    const plans = new Map(
+      (
+        await this.d.plans.findMany(
+          orders.map((o) => o.productId),
+          [],
+        )
+      ).map((p) => [p.productId, p]),
+    );
     // Without a plan the transaction refuses the order (unknown_product); there is nothing to gate.
     const gated = orders.flatMap((o) => {
       const plan = plans.get(o.productId);

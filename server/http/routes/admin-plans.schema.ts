@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { type CreditTier, type FailoverGateMode, HA_PRIORITY_LEVELS, type OsOption, type PlanInput } from '../../domain/plan';
 import { isValidTimeZone } from '../../domain/zoned-time';
 import type { PlanPatch } from '../../services/plans';
+import { BILLING_PRODUCT_ID, BILLING_PRODUCT_ID_RULE } from '../../domain/billing-ids';
 
 // Names as oVirt accepts them are free text, but control characters never belong in one.
 const noControlChars = (max: number) =>
@@ -19,7 +20,7 @@ const noControlChars = (max: number) =>
 
 /** WHMCS product ids are integers; other panels use short strings. Both are kept as strings. */
 const productId = z.union([
-  z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or . _ : -'),
+  z.string().regex(BILLING_PRODUCT_ID, BILLING_PRODUCT_ID_RULE),
   z.number().int('must be a whole number').min(0, 'must not be negative').transform(String),
 ]);
 
@@ -45,12 +46,7 @@ const timeZone = z
 
 const failoverGate = z.enum(['enforce', 'warn'], { message: 'must be enforce or warn' });
 
-const diskGib = z
-  .number()
-  .int('must be a whole number')
-  .min(1, 'must be 1-65536')
-  .max(65_536, 'must be 1-65536')
-  .nullable();
+const diskGib = z.number().int('must be a whole number').min(1, 'must be 1-65536').max(65_536, 'must be 1-65536').nullable();
 
 /** OS keys travel in orders and WHMCS option values: short, safe characters. */
 const osOption = z
@@ -77,16 +73,10 @@ const fields = {
   template: noControlChars(255),
   cluster: noControlChars(255),
   vcpus: z.number().int('must be a whole number').min(1, 'must be 1-256').max(256, 'must be 1-256'),
-  memory_mib: z
-    .number()
-    .int('must be a whole number')
-    .min(256, 'must be at least 256')
-    .max(4_194_304, 'must be at most 4194304 (4 TiB)'),
+  memory_mib: z.number().int('must be a whole number').min(256, 'must be at least 256').max(4_194_304, 'must be at most 4194304 (4 TiB)'),
 };
 
-const haCreate = z
-  .object({ enabled: z.boolean(), priority: haPriority.default(HA_PRIORITY_LEVELS.medium) })
-  .strict();
+const haCreate = z.object({ enabled: z.boolean(), priority: haPriority.default(HA_PRIORITY_LEVELS.medium) }).strict();
 const slaCreate = z
   .object({
     target_percent: percent,
@@ -195,7 +185,10 @@ export const planPatchBody = z
   .transform(toPlanFields);
 
 export const planIdParams = z.object({
-  id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a plan id (a positive whole number)').transform(Number),
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'must be a plan id (a positive whole number)')
+    .transform(Number),
 });
 
 export const planListQuery = z.object({ product_id: z.string().max(64).optional() }).strict();

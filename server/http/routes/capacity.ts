@@ -8,15 +8,21 @@ import { ServiceUnavailableError } from '../../errors';
 import type { CapacityService } from '../../services/capacity';
 import { parseOrThrow } from '../middleware/validate';
 import { presentHeadroom, presentReadiness, presentWhatIf } from '../presenters/capacity';
+import { BILLING_PRODUCT_ID, BILLING_PRODUCT_ID_RULE } from '../../domain/billing-ids';
 
-const productQuery = z.object({ product_id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be a billing product id') }).strict();
+const productQuery = z.object({ product_id: z.string().regex(BILLING_PRODUCT_ID, BILLING_PRODUCT_ID_RULE) }).strict();
 const clusterParams = z.object({ cluster: z.string().min(1).max(255) });
 const whatIfQuery = z
   .object({
     hosts: z
       .string()
       .min(1, 'name at least one host')
-      .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().max(255)).min(1, 'name at least one host').max(16, 'at most 16 hosts')),
   })
   .strict();

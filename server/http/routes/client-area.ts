@@ -16,8 +16,9 @@ import { cookieSpec, readCookies } from '../middleware/cookies';
 import { presentClientServiceList, presentClientServicePage } from '../presenters/client-area';
 import { presentClientMaintenance } from '../presenters/client-maintenance';
 import { type ClientVpsDeps, clientVpsActionsRouter, clientVpsView } from './client-vps-actions';
+import { BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../../domain/billing-ids';
 
-const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/) });
+const serviceParams = z.object({ service_id: z.string().regex(BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE) });
 
 export interface ClientAreaDeps {
   sso: ClientSso;
@@ -34,7 +35,10 @@ export interface ClientAreaDeps {
 }
 
 function invalid(res: Response, status: number, message: string): void {
-  res.status(status).set('Cache-Control', 'no-store').render('client/link-invalid', { title: 'Please open this page again from your client area', message });
+  res
+    .status(status)
+    .set('Cache-Control', 'no-store')
+    .render('client/link-invalid', { title: 'Please open this page again from your client area', message });
 }
 
 export function clientAreaRouter(d: ClientAreaDeps): Router {
@@ -51,7 +55,11 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const grant = await d.sso.redeem(token);
     if (!grant) {
-      invalid(res, 410, 'This sign-in link was already used or has expired. Open your VPS again from the client area of your billing panel.');
+      invalid(
+        res,
+        410,
+        'This sign-in link was already used or has expired. Open your VPS again from the client area of your billing panel.',
+      );
       return;
     }
     res.cookie(cookie.name, await d.sessions.start(grant.clientId), {
@@ -90,8 +98,20 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     const vps = await d.services.get(parsed.data.service_id);
     const upcoming = d.maintenance ? await d.maintenance.upcomingForService(parsed.data.service_id) : [];
     const done = typeof req.query.done === 'string' ? req.query.done : undefined;
-    const controls = d.vps ? await clientVpsView(d.vps, { serviceId: parsed.data.service_id, clientId, csrf: session.csrfToken, done, timeZone: report.plan.timeZone }) : {};
-    res.render('client/service', { ...presentClientServicePage(report, vps), maintenance: presentClientMaintenance(upcoming, report.plan.timeZone, report.generatedAt), ...controls });
+    const controls = d.vps
+      ? await clientVpsView(d.vps, {
+          serviceId: parsed.data.service_id,
+          clientId,
+          csrf: session.csrfToken,
+          done,
+          timeZone: report.plan.timeZone,
+        })
+      : {};
+    res.render('client/service', {
+      ...presentClientServicePage(report, vps),
+      maintenance: presentClientMaintenance(upcoming, report.plan.timeZone, report.generatedAt),
+      ...controls,
+    });
   });
 
   router.post('/logout', async (req, res) => {

@@ -20,9 +20,16 @@ import type { VpsAccess } from '../../services/vps-access';
 import { clientSessionOf } from '../middleware/client-session';
 import { formBody } from '../middleware/json-body';
 import { parseOrThrow } from '../middleware/validate';
-import { presentActionRefused, presentClientActionLog, presentClientActions, presentReinstallPage, presentStopConfirmation } from '../presenters/client-vps-actions';
+import {
+  presentActionRefused,
+  presentClientActionLog,
+  presentClientActions,
+  presentReinstallPage,
+  presentStopConfirmation,
+} from '../presenters/client-vps-actions';
 import { presentUsagePanel, usageUnavailable } from '../presenters/client-vps-usage';
 import { powerBody, reinstallBody } from './service-actions.schema';
+import { BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../../domain/billing-ids';
 
 /** What the client area needs for a VPS's controls; without it the page shows none (no engine configured, say). */
 export interface ClientVpsDeps {
@@ -34,7 +41,7 @@ export interface ClientVpsDeps {
   plans: PlansRepository;
 }
 
-const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/) });
+const serviceParams = z.object({ service_id: z.string().regex(BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE) });
 /** The customer's own actions shown under the buttons. */
 const LOG_SHOWN = 15;
 /** Statuses whose refusal is told on a result page; the rest (404, 401, 500) take the usual error path. */
@@ -55,12 +62,16 @@ function formField(req: Request, name: string): string | undefined {
  * comes from the engine through a short cache with a deadline (services/usage-reads.ts); when it cannot be had, the
  * panel says so and the rest of the page still shows.
  */
-export async function clientVpsView(d: ClientVpsDeps, input: { serviceId: string; clientId: string; csrf: string; done?: string; timeZone: string }) {
+export async function clientVpsView(
+  d: ClientVpsDeps,
+  input: { serviceId: string; clientId: string; csrf: string; done?: string; timeZone: string },
+) {
   const actor = customer(input.clientId);
   const [log, usage] = await Promise.all([
     d.actions.log(input.serviceId, 100),
     d.usage.read(input.serviceId, actor).then(presentUsagePanel, (err: unknown) => {
-      if (err instanceof AppError && err.code === 'service_provisioning') return usageUnavailable('Your VPS has no virtual machine yet, so there is no usage to show.');
+      if (err instanceof AppError && err.code === 'service_provisioning')
+        return usageUnavailable('Your VPS has no virtual machine yet, so there is no usage to show.');
       if (err instanceof AppError && err.code === 'no_engine') return undefined;
       if (err instanceof AppError && err.status !== 404) return usageUnavailable();
       throw err;
@@ -87,13 +98,18 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
   async function signedIn(req: Request, res: Response): Promise<{ clientId: string; csrf: string; serviceId: string } | undefined> {
     const session = await clientSessionOf(req, d.sessions, d.cookieName);
     if (!session) {
-      res.status(401).render('client/link-invalid', { title: 'Please open this page again from your client area', message: 'Your session has ended. Open your VPS again from the client area of your billing panel.' });
+      res.status(401).render('client/link-invalid', {
+        title: 'Please open this page again from your client area',
+        message: 'Your session has ended. Open your VPS again from the client area of your billing panel.',
+      });
       return undefined;
     }
     if (req.method === 'POST') {
       const given = formField(req, '_csrf') ?? '';
       if (!given || !sameSecret(given, session.csrfToken)) {
-        throw new ForbiddenError('This form has expired or did not come from this page (CSRF check failed). Open your VPS again and try once more; nothing was done.');
+        throw new ForbiddenError(
+          'This form has expired or did not come from this page (CSRF check failed). Open your VPS again and try once more; nothing was done.',
+        );
       }
     }
     const parsed = serviceParams.safeParse(req.params);
@@ -113,7 +129,12 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
     if (!(err instanceof AppError) || !TOLD.has(err.status)) throw err;
     const retryAfter = err instanceof TooManyRequestsError ? err.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
-    res.status(err.status).render('client/action-result', presentActionRefused({ serviceId, action, status: err.status, message: err.message, retryAfterSeconds: retryAfter }));
+    res
+      .status(err.status)
+      .render(
+        'client/action-result',
+        presentActionRefused({ serviceId, action, status: err.status, message: err.message, retryAfterSeconds: retryAfter }),
+      );
   }
 
   const back = (serviceId: string, done: string) => `/client/services/${encodeURIComponent(serviceId)}?done=${done}#vps-actions-title`;
@@ -164,7 +185,16 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
     const who = await signedIn(req, res);
     if (!who) return;
     const { service, plan, heading } = await ownService(who.serviceId, who.clientId);
-    res.render('client/reinstall', presentReinstallPage({ serviceId: who.serviceId, heading, csrf: who.csrf, osOptions: plan?.osOptions ?? [], currentOs: service.osKey }));
+    res.render(
+      'client/reinstall',
+      presentReinstallPage({
+        serviceId: who.serviceId,
+        heading,
+        csrf: who.csrf,
+        osOptions: plan?.osOptions ?? [],
+        currentOs: service.osKey,
+      }),
+    );
   });
 
   router.post('/reinstall', async (req, res) => {
@@ -173,19 +203,36 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
     const { service, plan, heading } = await ownService(who.serviceId, who.clientId);
     const os = formField(req, 'os') || undefined;
     const page = (status: number, extra: { error?: string; problems?: string[] }) =>
-      res.status(status).render('client/reinstall', presentReinstallPage({ serviceId: who.serviceId, heading, csrf: who.csrf, osOptions: plan?.osOptions ?? [], currentOs: service.osKey, chosenOs: os, ...extra }));
+      res.status(status).render(
+        'client/reinstall',
+        presentReinstallPage({
+          serviceId: who.serviceId,
+          heading,
+          csrf: who.csrf,
+          osOptions: plan?.osOptions ?? [],
+          currentOs: service.osKey,
+          chosenOs: os,
+          ...extra,
+        }),
+      );
     if (formField(req, 'confirm') !== 'yes') {
       page(400, { error: 'Tick the box to confirm that everything on the disk may be erased; nothing was done.' });
       return;
     }
     const password = formField(req, 'password') || undefined;
-    const keys = (formField(req, 'ssh_keys') ?? '').split(/\r?\n/).map((k) => k.trim()).filter(Boolean);
+    const keys = (formField(req, 'ssh_keys') ?? '')
+      .split(/\r?\n/)
+      .map((k) => k.trim())
+      .filter(Boolean);
     let body;
     try {
       body = parseOrThrow(reinstallBody, { os, password, ssh_keys: keys.length ? keys : undefined });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      page(400, { error: 'Please correct these and try again; nothing was done.', problems: err.problems.map((p) => `${fieldName(p.field)}: ${p.message}`) });
+      page(400, {
+        error: 'Please correct these and try again; nothing was done.',
+        problems: err.problems.map((p) => `${fieldName(p.field)}: ${p.message}`),
+      });
       return;
     }
     try {

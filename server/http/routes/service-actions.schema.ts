@@ -2,9 +2,15 @@
 import { z } from 'zod';
 import { normalizeSshKey, sshKeyProblem } from '../../domain/ssh-key';
 import { POWER_ACTIONS } from '../../domain/service-action';
+import { BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../../domain/billing-ids';
 
-export const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'must be a billing service id') });
-export const actionParams = serviceParams.extend({ action_id: z.string().regex(/^\d{1,12}$/, 'must be an action id').transform(Number) });
+export const serviceParams = z.object({ service_id: z.string().regex(BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE) });
+export const actionParams = serviceParams.extend({
+  action_id: z
+    .string()
+    .regex(/^\d{1,12}$/, 'must be an action id')
+    .transform(Number),
+});
 
 /**
  * Who the panel acts for: the panel itself (default), or a customer or an admin of the panel, named as the panel
@@ -36,7 +42,10 @@ const sshKey = z
 
 export const reinstallBody = z
   .object({
-    os: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be an OS key of the plan, such as debian-12').optional(),
+    os: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be an OS key of the plan, such as debian-12')
+      .optional(),
     password: password.optional(),
     ssh_keys: z.array(sshKey).max(20, 'at most 20 keys').optional(),
     ...onBehalf,
@@ -45,9 +54,14 @@ export const reinstallBody = z
 
 /** `Idempotency-Key`: optional; visible ASCII, at most 255 characters (the IETF draft's key, kept per service for good). */
 export const idempotencyHeaders = z.object({
-  'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters').optional(),
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters')
+    .optional(),
 });
 
 export const consoleBody = z.object({ ...onBehalf }).strict();
 
-export const actionLogQuery = z.object({ limit: z.coerce.number().int().min(1, 'must be 1-500').max(500, 'must be 1-500').default(100) }).strict();
+export const actionLogQuery = z
+  .object({ limit: z.coerce.number().int().min(1, 'must be 1-500').max(500, 'must be 1-500').default(100) })
+  .strict();

@@ -12,11 +12,12 @@ import type { UptimeReports } from '../../services/uptime-reports';
 import { parseOrThrow } from '../middleware/validate';
 import { presentService, presentServiceList } from '../presenters/service';
 import { presentUptime } from '../presenters/uptime';
+import { BILLING_CLIENT_ID, BILLING_CLIENT_ID_RULE, BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../../domain/billing-ids';
 
-const params = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'must be a billing service id') });
+const params = z.object({ service_id: z.string().regex(BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE) });
 const ssoBody = z
   .object({
-    client_id: z.union([z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a billing client id'), z.number().int().min(0).transform(String)]),
+    client_id: z.union([z.string().regex(BILLING_CLIENT_ID, BILLING_CLIENT_ID_RULE), z.number().int().min(0).transform(String)]),
   })
   .strict();
 
@@ -28,7 +29,11 @@ const listQuery = z
       .refine((v) => v.split(',').every(isActualState), `must be one or more of ${ACTUAL_STATES.join(', ')}, comma-separated`)
       .transform((v) => [...new Set(v.split(',').filter(isActualState))])
       .optional(),
-    cursor: z.string().regex(/^\d{1,12}$/, 'must be the next_cursor of a previous page').transform(Number).optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,12}$/, 'must be the next_cursor of a previous page')
+      .transform(Number)
+      .optional(),
     limit: z.coerce.number().int().min(1, 'must be 1-1000').max(1000, 'must be 1-1000').default(100),
   })
   .strict();

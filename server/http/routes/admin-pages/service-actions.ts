@@ -13,8 +13,9 @@ import { signedInAdmin } from '../../middleware/admin-session';
 import { parseOrThrow } from '../../middleware/validate';
 import { presentAdminReinstallPage, presentAdminStopConfirmation } from '../../presenters/admin-service-actions';
 import { powerBody, reinstallBody } from '../service-actions.schema';
+import { BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../../../domain/billing-ids';
 
-const serviceParams = z.object({ service_id: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'must be a billing service id') });
+const serviceParams = z.object({ service_id: z.string().regex(BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE) });
 
 function admin(res: Response): Actor {
   return { kind: 'admin', name: signedInAdmin(res)?.email ?? 'admin' };
@@ -64,7 +65,10 @@ export function adminServiceActionPages(c: Container): Router {
   router.get('/:service_id/reinstall', async (req, res) => {
     const { service_id } = parseOrThrow(serviceParams, req.params);
     const { service: s, plan } = await service(service_id);
-    res.render('admin/service-reinstall', presentAdminReinstallPage({ serviceId: s.serviceId, hostname: s.hostname, osOptions: plan?.osOptions ?? [], currentOs: s.osKey }));
+    res.render(
+      'admin/service-reinstall',
+      presentAdminReinstallPage({ serviceId: s.serviceId, hostname: s.hostname, osOptions: plan?.osOptions ?? [], currentOs: s.osKey }),
+    );
   });
 
   router.post('/:service_id/reinstall', async (req, res) => {
@@ -72,7 +76,17 @@ export function adminServiceActionPages(c: Container): Router {
     const { service: s, plan } = await service(service_id);
     const os = field(req.body, 'os');
     if (field(req.body, 'confirm') !== 'yes') {
-      res.status(400).render('admin/service-reinstall', presentAdminReinstallPage({ serviceId: s.serviceId, hostname: s.hostname, osOptions: plan?.osOptions ?? [], currentOs: s.osKey, chosenOs: os, error: 'Tick the box to confirm that the disk is erased; nothing was done.' }));
+      res.status(400).render(
+        'admin/service-reinstall',
+        presentAdminReinstallPage({
+          serviceId: s.serviceId,
+          hostname: s.hostname,
+          osOptions: plan?.osOptions ?? [],
+          currentOs: s.osKey,
+          chosenOs: os,
+          error: 'Tick the box to confirm that the disk is erased; nothing was done.',
+        }),
+      );
       return;
     }
     const body = parseOrThrow(reinstallBody, { os });
