@@ -22,8 +22,18 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
-  auditReadiness, buildCapacityModel, checkNPlusK, type ClusterInventory, DEFAULT_CAPACITY_OPTIONS, type HostInventory,
-  type PlanShape, resolveCapacityOptions, type SellableHeadroom, sellableHeadroom, sellableHeadroomForPlans, type StorageDomainInventory,
+  auditReadiness,
+  buildCapacityModel,
+  checkNPlusK,
+  type ClusterInventory,
+  DEFAULT_CAPACITY_OPTIONS,
+  type HostInventory,
+  type PlanShape,
+  resolveCapacityOptions,
+  type SellableHeadroom,
+  sellableHeadroom,
+  sellableHeadroomForPlans,
+  type StorageDomainInventory,
   type VmInventory,
 } from '../server/capacity';
 import { checkQuiet, machine, Options, printTargets, type TargetCheck, table, writeResults } from './report';
@@ -304,7 +314,9 @@ interface HeadroomFigures {
 function measureHeadroom(seed: number, headroomRuns: number, headroomLimit: number): HeadroomFigures {
   const inventory = buildInventory(LARGEST, seed);
   const opts = { headroomLimit };
-  process.stdout.write(`headroom for ${PLANS.length} plans on ${LARGEST.toLocaleString('en-US')} VMs (headroomLimit ${headroomLimit}): 1 warm-up + ${headroomRuns} runs… `);
+  process.stdout.write(
+    `headroom for ${PLANS.length} plans on ${LARGEST.toLocaleString('en-US')} VMs (headroomLimit ${headroomLimit}): 1 warm-up + ${headroomRuns} runs… `,
+  );
   const times: number[] = [];
   let result: SellableHeadroom[] = sellableHeadroomForPlans(inventory, PLANS, opts);
   for (let i = 0; i < headroomRuns; i++) {
@@ -348,7 +360,9 @@ async function main(): Promise<void> {
   const headroomLimit = Math.floor(options.number('headroom-limit', DEFAULT_CAPACITY_OPTIONS.headroomLimit));
   const m = machine();
   console.log(`bench:capacity on ${m.cpus} × ${m.cpuModel}, Node ${m.node}`);
-  console.log(`one cluster of ${HOSTS} hosts; ${SIZES.map((s) => s.toLocaleString('en-US')).join(' / ')} VMs; ${warmup} warm-up + ${runs} timed runs each; seed ${seed}`);
+  console.log(
+    `one cluster of ${HOSTS} hosts; ${SIZES.map((s) => s.toLocaleString('en-US')).join(' / ')} VMs; ${warmup} warm-up + ${runs} timed runs each; seed ${seed}`,
+  );
   const quiet = await checkQuiet();
   const started = performance.now();
 
@@ -356,7 +370,19 @@ async function main(): Promise<void> {
   const headroom = measureHeadroom(seed, headroomRuns, headroomLimit);
   const totalSeconds = round((performance.now() - started) / 1000, 1);
 
-  const header = ['VMs', 'baseline ms', 'model ms', 'checkNPlusK ms', 'audit p50 ms', 'p90', 'min', 'max', 'audit ms/1k VMs', 'audit/baseline', 'N+1'];
+  const header = [
+    'VMs',
+    'baseline ms',
+    'model ms',
+    'checkNPlusK ms',
+    'audit p50 ms',
+    'p90',
+    'min',
+    'max',
+    'audit ms/1k VMs',
+    'audit/baseline',
+    'N+1',
+  ];
   const rows = sizes.map((s) => [
     s.vms.toLocaleString('en-US'),
     s.baseline.medianMs,
@@ -371,7 +397,9 @@ async function main(): Promise<void> {
     `${s.audit.failoverStatus} (${s.audit.failoverMethod}, ${s.audit.scenariosChecked} cases)`,
   ]);
   console.log(`\n${table([header, ...rows])}`);
-  console.log('(baseline, model, checkNPlusK: medians; audit verdicts: ' + sizes.map((s) => `${s.vms / 1000}k ${s.audit.verdict}`).join(', ') + ')');
+  console.log(
+    '(baseline, model, checkNPlusK: medians; audit verdicts: ' + sizes.map((s) => `${s.vms / 1000}k ${s.audit.verdict}`).join(', ') + ')',
+  );
 
   const first = sizes[0];
   const last = sizes[sizes.length - 1];
@@ -475,7 +503,7 @@ async function main(): Promise<void> {
       headroomLimit,
       capacityOptions: { ...DEFAULT_CAPACITY_OPTIONS, headroomLimit },
       plans: PLANS,
-      baseline: 'group the up VMs by host (Map keyed by host id) and sort each host\'s HA VMs in restart order',
+      baseline: "group the up VMs by host (Map keyed by host id) and sort each host's HA VMs in restart order",
       growthCriterion: `t(${LARGEST}) / t(${first?.vms}) <= ${GROWTH_TARGET} (${sizeRatio} = linear)`,
       totalSeconds,
     },

@@ -20,8 +20,7 @@ export interface PreparedRequest {
 }
 
 export type LoadMode =
-  | { kind: 'closed'; concurrency: number; durationMs: number }
-  | { kind: 'open'; ratePerSecond: number; maxSockets: number };
+  { kind: 'closed'; concurrency: number; durationMs: number } | { kind: 'open'; ratePerSecond: number; maxSockets: number };
 
 /** How the worker builds its requests: signed `service.create` webhooks, one distinct service per request. */
 export interface WebhookRecipe {
@@ -67,12 +66,7 @@ const ERROR_SAMPLES = 5;
  * Sends one POST and resolves with the status (0 on a network error or timeout); never rejects. The timeout runs from
  * the call, so time spent queued in the agent for a free socket counts too and every request ends by itself.
  */
-export function postOnce(
-  agent: Agent,
-  port: number,
-  req: PreparedRequest,
-  timeoutMs: number,
-): Promise<{ status: number; body: string }> {
+export function postOnce(agent: Agent, port: number, req: PreparedRequest, timeoutMs: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     // `r` is assigned below, long before the timer can fire.
     const timer = setTimeout(() => r.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

@@ -49,7 +49,9 @@ const options = new Options({
 async function runInstances(specs: WorkerSpec[]): Promise<WorkerResult[]> {
   const tsxHook = require.resolve('tsx/cjs');
   const script = path.join(__dirname, 'ip-allocation', 'worker.ts');
-  const workers = specs.map((spec) => new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(script)});`, { eval: true, workerData: spec }));
+  const workers = specs.map(
+    (spec) => new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(script)});`, { eval: true, workerData: spec }),
+  );
   const message = (w: Worker) =>
     new Promise<unknown>((resolve, reject) => {
       w.once('message', resolve);
@@ -85,10 +87,40 @@ async function main(): Promise<void> {
     const clock = new ManualClock(new Date());
     const admin = new IpPools({ knex: setup, pools: new IpPoolsRepository(setup), assignments: new IpAssignmentsRepository(setup), clock });
     // A /18 (16,381 addresses) for 6,000 orders: a pool ~37 % full at the end, as a provider adds space before it fills.
-    const v4 = await admin.create({ name: 'bench-v4', cluster: 'Default', network: 'ovirtmgmt', cidr: '10.64.0.0/18', gateway: '10.64.0.1', dns: ['10.64.0.53'], dnsSearch: [], ranges: [], quarantineMinutes: 60 });
-    await admin.create({ name: 'bench-v6', cluster: 'Default', network: 'ovirtmgmt', cidr: '2001:db8:40::/48', gateway: 'fe80::1', dns: [], dnsSearch: [], ranges: [], quarantineMinutes: 60 });
+    const v4 = await admin.create({
+      name: 'bench-v4',
+      cluster: 'Default',
+      network: 'ovirtmgmt',
+      cidr: '10.64.0.0/18',
+      gateway: '10.64.0.1',
+      dns: ['10.64.0.53'],
+      dnsSearch: [],
+      ranges: [],
+      quarantineMinutes: 60,
+    });
+    await admin.create({
+      name: 'bench-v6',
+      cluster: 'Default',
+      network: 'ovirtmgmt',
+      cidr: '2001:db8:40::/48',
+      gateway: 'fe80::1',
+      dns: [],
+      dnsSearch: [],
+      ranges: [],
+      quarantineMinutes: 60,
+    });
     // The baseline's rows go to a pool of another cluster, so they never meet the allocations.
-    const base = await admin.create({ name: 'baseline', cluster: 'Other', network: 'ovirtmgmt', cidr: '10.128.0.0/16', gateway: '10.128.0.1', dns: [], dnsSearch: [], ranges: [], quarantineMinutes: 60 });
+    const base = await admin.create({
+      name: 'baseline',
+      cluster: 'Other',
+      network: 'ovirtmgmt',
+      cidr: '10.128.0.0/16',
+      gateway: '10.128.0.1',
+      dns: [],
+      dnsSearch: [],
+      ranges: [],
+      quarantineMinutes: 60,
+    });
     const baselineIds = await insertServices(setup, total, 'base');
     const orderIds = await insertServices(setup, total, 'order');
 
@@ -121,7 +153,11 @@ async function main(): Promise<void> {
     const allocationWallMs = performance.now() - started;
     const failures = new Map(Object.entries({ ...baselineRun.failures, ...allocationRun.failures }));
 
-    const rows = (await setup('ip_assignments').whereNot('pool_id', base.pool.id).select('address', 'service_row_id', 'family')) as Array<{ address: string; service_row_id: number; family: number }>;
+    const rows = (await setup('ip_assignments').whereNot('pool_id', base.pool.id).select('address', 'service_row_id', 'family')) as Array<{
+      address: string;
+      service_row_id: number;
+      family: number;
+    }>;
     const heldTwice = rows.length - new Set(rows.map((r) => r.address)).size;
     const perService = new Map<string, number>();
     for (const r of rows) perService.set(`${r.service_row_id}/${r.family}`, (perService.get(`${r.service_row_id}/${r.family}`) ?? 0) + 1);
@@ -137,20 +173,56 @@ async function main(): Promise<void> {
     console.log(
       table([
         ['', 'count', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'wall s', 'orders/s'],
-        ['bare insert (baseline)', baseline.count, baseline.p50, baseline.p90, baseline.p99, baseline.max, (baselineWallMs / 1000).toFixed(2), Math.round(total / (baselineWallMs / 1000))],
-        ['allocate() v4 + v6', allocation.count, allocation.p50, allocation.p90, allocation.p99, allocation.max, (allocationWallMs / 1000).toFixed(2), Math.round(total / (allocationWallMs / 1000))],
+        [
+          'bare insert (baseline)',
+          baseline.count,
+          baseline.p50,
+          baseline.p90,
+          baseline.p99,
+          baseline.max,
+          (baselineWallMs / 1000).toFixed(2),
+          Math.round(total / (baselineWallMs / 1000)),
+        ],
+        [
+          'allocate() v4 + v6',
+          allocation.count,
+          allocation.p50,
+          allocation.p90,
+          allocation.p99,
+          allocation.max,
+          (allocationWallMs / 1000).toFixed(2),
+          Math.round(total / (allocationWallMs / 1000)),
+        ],
         ['whole call (incl. commit)', call.count, call.p50, call.p90, call.p99, call.max, '', ''],
       ]),
     );
-    const ratios = { p50: ratio(allocation.p50, baseline.p50), p99: ratio(allocation.p99, baseline.p99), wall: ratio(allocationWallMs, baselineWallMs) };
+    const ratios = {
+      p50: ratio(allocation.p50, baseline.p50),
+      p99: ratio(allocation.p99, baseline.p99),
+      wall: ratio(allocationWallMs, baselineWallMs),
+    };
     console.log(`allocate() / bare insert: p50 ×${ratios.p50}, p99 ×${ratios.p99}, wall ×${ratios.wall}`);
-    console.log(`v4 pool after the run: ${usage.used} held of ${usage.size}; failures: ${failures.size === 0 ? 'none' : JSON.stringify(Object.fromEntries(failures))}`);
+    console.log(
+      `v4 pool after the run: ${usage.used} held of ${usage.size}; failures: ${failures.size === 0 ? 'none' : JSON.stringify(Object.fromEntries(failures))}`,
+    );
 
     const checks: TargetCheck[] = [
       { name: 'addresses held twice', target: '0', measured: heldTwice, unit: 'addresses', pass: heldTwice === 0 },
       { name: 'services holding two of a family', target: '0', measured: doubleHolders, unit: 'services', pass: doubleHolders === 0 },
-      { name: 'orders holding one IPv4 and one IPv6', target: `${total}`, measured: completeOrders, unit: 'orders', pass: completeOrders === total && failures.size === 0 },
-      { name: 'allocate() p99 (v4 + v6)', target: `< ${P99_TARGET_MS} ms`, measured: allocation.p99, unit: 'ms', pass: allocation.p99 < P99_TARGET_MS },
+      {
+        name: 'orders holding one IPv4 and one IPv6',
+        target: `${total}`,
+        measured: completeOrders,
+        unit: 'orders',
+        pass: completeOrders === total && failures.size === 0,
+      },
+      {
+        name: 'allocate() p99 (v4 + v6)',
+        target: `< ${P99_TARGET_MS} ms`,
+        measured: allocation.p99,
+        unit: 'ms',
+        pass: allocation.p99 < P99_TARGET_MS,
+      },
     ];
     printTargets(checks);
     const file = writeResults('ip-allocation', {
@@ -163,11 +235,15 @@ async function main(): Promise<void> {
         instances,
         ordersPerInstance: perInstance,
         orders: total,
-        pools: { v4: '10.64.0.0/18 (16,381 addresses: network, broadcast and gateway reserved)', v6: '2001:db8:40::/48 in /64s (65,536 prefixes)' },
+        pools: {
+          v4: '10.64.0.0/18 (16,381 addresses: network, broadcast and gateway reserved)',
+          v6: '2001:db8:40::/48 in /64s (65,536 prefixes)',
+        },
         knexPoolPerInstance: POOL_SIZE,
         inFlightPerInstance: inFlight,
         instanceModel: `${instances} worker threads, each with its own event loop and knex pool`,
-        measure: 'allocate() inside its own transaction (connection held); the baseline is a bare insert of an assignment row in a transaction of its own',
+        measure:
+          'allocate() inside its own transaction (connection held); the baseline is a bare insert of an assignment row in a transaction of its own',
       },
       figures: {
         baselineMs: baseline,

@@ -14,7 +14,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_PASSWORD, DEFAULT_USERNAME, generateScenario, type MetricsSnapshot, type RunningSimulator, startSimulator, type StartOptions } from '../ovirt-simulator';
+import {
+  DEFAULT_PASSWORD,
+  DEFAULT_USERNAME,
+  generateScenario,
+  type MetricsSnapshot,
+  type RunningSimulator,
+  startSimulator,
+  type StartOptions,
+} from '../ovirt-simulator';
 import { readDate } from '../server/db/columns';
 import type { JobState } from '../server/jobs/job-queue';
 import { createLogger } from '../server/logger';
@@ -37,10 +45,29 @@ const options = new Options({
 });
 
 /** Instant clones: every engine delay a few simulated (= real) milliseconds. */
-const TIMINGS = { vmCreateMs: 5, vmWaitForLaunchMs: 2, vmPoweringUpMs: 3, vmStopMs: 1, vmShutdownMs: 2, vmRemoveMs: 1, diskResizeMs: 2, guestAgentReportMs: 1 };
+const TIMINGS = {
+  vmCreateMs: 5,
+  vmWaitForLaunchMs: 2,
+  vmPoweringUpMs: 3,
+  vmStopMs: 1,
+  vmShutdownMs: 2,
+  vmRemoveMs: 1,
+  diskResizeMs: 2,
+  guestAgentReportMs: 1,
+};
 /** Engine-like durations for the latency phase (simulated = real ms): what the engine itself needs per VPS. */
-const LATENCY_TIMINGS = { vmCreateMs: 3000, vmWaitForLaunchMs: 500, vmPoweringUpMs: 1500, vmStopMs: 1, vmShutdownMs: 2, vmRemoveMs: 1, diskResizeMs: 500, guestAgentReportMs: 100 };
-const ENGINE_OWN_MS = LATENCY_TIMINGS.vmCreateMs + LATENCY_TIMINGS.diskResizeMs + LATENCY_TIMINGS.vmWaitForLaunchMs + LATENCY_TIMINGS.vmPoweringUpMs;
+const LATENCY_TIMINGS = {
+  vmCreateMs: 3000,
+  vmWaitForLaunchMs: 500,
+  vmPoweringUpMs: 1500,
+  vmStopMs: 1,
+  vmShutdownMs: 2,
+  vmRemoveMs: 1,
+  diskResizeMs: 500,
+  guestAgentReportMs: 100,
+};
+const ENGINE_OWN_MS =
+  LATENCY_TIMINGS.vmCreateMs + LATENCY_TIMINGS.diskResizeMs + LATENCY_TIMINGS.vmWaitForLaunchMs + LATENCY_TIMINGS.vmPoweringUpMs;
 const LATENCY_ORDERS = 40;
 const LATENCY_POLL_MS = 100;
 const GIB = 1024 ** 3;
@@ -60,7 +87,15 @@ const PLAN = {
  * with one VM network is in the same case). 198.18.0.0/15 is the range RFC 2544 sets aside for benchmarks.
  */
 const POOLS = [
-  { name: 'bench-v4', cluster: 'Default', network: 'ovirtmgmt', cidr: '198.18.0.0/16', gateway: '198.18.0.1', dns: ['198.18.0.53'], ranges: [{ from: '198.18.0.10', to: '198.18.255.250' }] },
+  {
+    name: 'bench-v4',
+    cluster: 'Default',
+    network: 'ovirtmgmt',
+    cidr: '198.18.0.0/16',
+    gateway: '198.18.0.1',
+    dns: ['198.18.0.53'],
+    ranges: [{ from: '198.18.0.10', to: '198.18.255.250' }],
+  },
   { name: 'bench-v6', cluster: 'Default', network: 'ovirtmgmt', cidr: '2001:db8:100::/48', gateway: 'fe80::1' },
 ];
 
@@ -97,7 +132,16 @@ function simulatorOptions(s: Settings): StartOptions {
 }
 
 function engineTarget(sim: RunningSimulator, s: Settings): EngineTarget {
-  return { url: sim.url, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, timeoutMs: 10_000, maxInFlight: s.maxInFlight, readRetries: 3, retryBaseMs: 10, retryCapMs: 200 };
+  return {
+    url: sim.url,
+    username: DEFAULT_USERNAME,
+    password: DEFAULT_PASSWORD,
+    timeoutMs: 10_000,
+    maxInFlight: s.maxInFlight,
+    readRetries: 3,
+    retryBaseMs: 10,
+    retryCapMs: 200,
+  };
 }
 
 function engineFigures(m: MetricsSnapshot, orders: number): EngineFigures {
@@ -136,7 +180,14 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, everyMs =
 }
 
 /** The baseline: create, wait for the clone, start, wait for `up`, per VM, with the client alone. */
-async function runDirect(s: Settings): Promise<{ elapsedMs: number; ordersPerSecond: number; latencyMs: LatencySummary; engine: EngineFigures; vms: ReturnType<typeof vmCounts>; failures: string[] }> {
+async function runDirect(s: Settings): Promise<{
+  elapsedMs: number;
+  ordersPerSecond: number;
+  latencyMs: LatencySummary;
+  engine: EngineFigures;
+  vms: ReturnType<typeof vmCounts>;
+  failures: string[];
+}> {
   const sim = await startSimulator(simulatorOptions(s));
   const client = createOvirtClient(engineTarget(sim, s), createLogger('silent'));
   const latencies: number[] = [];
@@ -167,7 +218,12 @@ async function runDirect(s: Settings): Promise<{ elapsedMs: number; ordersPerSec
               dnsServers: ['198.18.0.53'],
               dnsSearch: [],
               timezone: 'UTC',
-              nics: [{ name: 'eth0', ipv4: { address: `198.19.${Math.floor(i / 250)}.${(i % 250) + 1}`, netmask: '255.255.0.0', gateway: '198.18.0.1' } }],
+              nics: [
+                {
+                  name: 'eth0',
+                  ipv4: { address: `198.19.${Math.floor(i / 250)}.${(i % 250) + 1}`, netmask: '255.255.0.0', gateway: '198.18.0.1' },
+                },
+              ],
             },
           });
           if (vm.status === 'image_locked') vm = await client.waitForVmCreated(vm.id, wait);
@@ -234,7 +290,14 @@ interface BridgeFigures {
   /** First webhook sent to the last service active. */
   totalMs: number;
   ordersPerSecond: number;
-  intake: { accepted: number; rejected: number; elapsedMs: number; acceptedPerSecond: number; latencyMs: LatencySummary; errorSamples: string[] };
+  intake: {
+    accepted: number;
+    rejected: number;
+    elapsedMs: number;
+    acceptedPerSecond: number;
+    latencyMs: LatencySummary;
+    errorSamples: string[];
+  };
   orderToActiveMs: LatencySummary;
   servicesByState: Record<string, number>;
   jobsByState: Record<JobState, number>;
@@ -268,13 +331,28 @@ async function runBridge(kind: DatabaseKind, db: BenchDatabase, workspace: strin
   try {
     await createPlan(bridge, PLAN);
     for (const pool of POOLS) await createPool(bridge, pool);
-    const requests = signedCreates({ path: '/webhooks/billing', secret: bridge.webhookSecret, idPrefix: 'order', productId: PLAN.product_id, clientId: '55', extraData: ORDER_DATA }, s.count);
+    const requests = signedCreates(
+      {
+        path: '/webhooks/billing',
+        secret: bridge.webhookSecret,
+        idPrefix: 'order',
+        productId: PLAN.product_id,
+        clientId: '55',
+        extraData: ORDER_DATA,
+      },
+      s.count,
+    );
     sim.control.metrics.reset();
     bridge.container.worker.start();
 
     process.stdout.write(`bridge on ${kind}: sending ${s.count} orders… `);
     const started = Date.now();
-    const intake = await runClosedLoop(bridge.port, requests, { kind: 'closed', concurrency: s.sendConcurrency, durationMs: 300_000 }, 10_000);
+    const intake = await runClosedLoop(
+      bridge.port,
+      requests,
+      { kind: 'closed', concurrency: s.sendConcurrency, durationMs: 300_000 },
+      10_000,
+    );
     let accepted = 0;
     const intakeLatencies: number[] = [];
     for (let i = 0; i < intake.statuses.length; i++) {
@@ -283,8 +361,12 @@ async function runBridge(kind: DatabaseKind, db: BenchDatabase, workspace: strin
     }
 
     process.stdout.write(`waiting for ${accepted} VPS to be active… `);
-    const countWhere = async (state: string) => Number(((await knex('services').where('actual_state', state).count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n ?? 0);
-    const allActive = await until(async () => (await countWhere('active')) >= accepted || (await countWhere('failed')) > 0, 60_000 + s.count * 150);
+    const countWhere = async (state: string) =>
+      Number(((await knex('services').where('actual_state', state).count({ n: '*' })) as Array<{ n: unknown }>)[0]?.n ?? 0);
+    const allActive = await until(
+      async () => (await countWhere('active')) >= accepted || (await countWhere('failed')) > 0,
+      60_000 + s.count * 150,
+    );
     process.stdout.write('draining callbacks… ');
     const drained = await until(async () => {
       const jobs = await bridge.container.jobs.countByState();
@@ -294,7 +376,11 @@ async function runBridge(kind: DatabaseKind, db: BenchDatabase, workspace: strin
     // Per accepted order: a refused order (422 from the gate) costs no engine call of its own.
     const engine = engineFigures(sim.control.metrics.snapshot(), Math.max(1, accepted));
 
-    const rows = (await knex('services').select('service_id', 'actual_state', 'updated_at')) as Array<{ service_id: string; actual_state: string; updated_at: unknown }>;
+    const rows = (await knex('services').select('service_id', 'actual_state', 'updated_at')) as Array<{
+      service_id: string;
+      actual_state: string;
+      updated_at: unknown;
+    }>;
     const servicesByState: Record<string, number> = {};
     const orderToActive: number[] = [];
     let lastActive = started;
@@ -305,7 +391,8 @@ async function runBridge(kind: DatabaseKind, db: BenchDatabase, workspace: strin
       const activeAt = readDate(r.updated_at).getTime();
       const n = Number(r.service_id.slice(r.service_id.lastIndexOf('-') + 1));
       const sentAt = intake.sentAt[n - 1];
-      if (r.service_id === serviceIdFor('order', n) && sentAt !== undefined && Number.isFinite(sentAt)) orderToActive.push(activeAt - sentAt);
+      if (r.service_id === serviceIdFor('order', n) && sentAt !== undefined && Number.isFinite(sentAt))
+        orderToActive.push(activeAt - sentAt);
       lastActive = Math.max(lastActive, activeAt);
     }
     const totalMs = lastActive - started;
@@ -361,7 +448,14 @@ async function main(): Promise<void> {
     timings: TIMINGS,
   };
   // One worker lane per order, as a lone order would have: the phase measures the time an order takes, not queueing.
-  const latency: Settings = { ...s, count: LATENCY_ORDERS, jobConcurrency: LATENCY_ORDERS, pollMs: LATENCY_POLL_MS, hosts: 3, timings: LATENCY_TIMINGS };
+  const latency: Settings = {
+    ...s,
+    count: LATENCY_ORDERS,
+    jobConcurrency: LATENCY_ORDERS,
+    pollMs: LATENCY_POLL_MS,
+    hosts: 3,
+    timings: LATENCY_TIMINGS,
+  };
   const m = machine();
   console.log(`bench:provision, ${s.count} orders on ${m.cpus} × ${m.cpuModel}, Node ${m.node}; databases: ${wanted.join(', ')}`);
   if (!wanted.includes('mysql')) console.log('MySQL/MariaDB not run (use --db both or --db mysql with TEST_MYSQL_URL)');
@@ -379,7 +473,10 @@ async function main(): Promise<void> {
   console.log(`p50 ${latencyDirect.latencyMs.p50} ms`);
   try {
     for (const kind of wanted) {
-      for (const [phase, settings, into] of [['throughput', s, bridges], ['latency', latency, latencyBridges]] as const) {
+      for (const [phase, settings, into] of [
+        ['throughput', s, bridges],
+        ['latency', latency, latencyBridges],
+      ] as const) {
         const db = await createBenchDatabase(kind, workspace.dir, mysqlUrl);
         try {
           if (phase === 'latency') process.stdout.write('latency phase, ');
@@ -395,21 +492,51 @@ async function main(): Promise<void> {
 
   const header = ['run', 'total ms', 'orders/s', 'p50 ms', 'p99 ms', 'engine calls/order', 'token reqs', 'VMs up', 'ratio to direct'];
   const rows: Array<Array<string | number | null>> = [
-    ['direct client', direct.elapsedMs, direct.ordersPerSecond, direct.latencyMs.p50, direct.latencyMs.p99, direct.engine.apiRequestsPerOrder, direct.engine.tokenRequests, direct.vms.up, 1],
+    [
+      'direct client',
+      direct.elapsedMs,
+      direct.ordersPerSecond,
+      direct.latencyMs.p50,
+      direct.latencyMs.p99,
+      direct.engine.apiRequestsPerOrder,
+      direct.engine.tokenRequests,
+      direct.vms.up,
+      1,
+    ],
   ];
   for (const [kind, b] of Object.entries(bridges)) {
-    rows.push([`bridge on ${kind}`, b.totalMs, b.ordersPerSecond, b.orderToActiveMs.p50, b.orderToActiveMs.p99, b.engine.apiRequestsPerOrder, b.engine.tokenRequests, b.vms.up, ratio(b.totalMs, direct.elapsedMs)]);
+    rows.push([
+      `bridge on ${kind}`,
+      b.totalMs,
+      b.ordersPerSecond,
+      b.orderToActiveMs.p50,
+      b.orderToActiveMs.p99,
+      b.engine.apiRequestsPerOrder,
+      b.engine.tokenRequests,
+      b.vms.up,
+      ratio(b.totalMs, direct.elapsedMs),
+    ]);
   }
   console.log(`\n${table([header, ...rows])}`);
   for (const [kind, b] of Object.entries(bridges)) {
-    console.log(`\nbridge on ${kind}: intake ${b.intake.accepted} accepted at ${b.intake.acceptedPerSecond}/s (p99 ${b.intake.latencyMs.p99} ms)`);
-    console.log(`  services ${JSON.stringify(b.servicesByState)}; jobs ${JSON.stringify(b.jobsByState)}; callbacks ${JSON.stringify(b.callbacks)}`);
+    console.log(
+      `\nbridge on ${kind}: intake ${b.intake.accepted} accepted at ${b.intake.acceptedPerSecond}/s (p99 ${b.intake.latencyMs.p99} ms)`,
+    );
+    console.log(
+      `  services ${JSON.stringify(b.servicesByState)}; jobs ${JSON.stringify(b.jobsByState)}; callbacks ${JSON.stringify(b.callbacks)}`,
+    );
     console.log(`  simulator VMs ${JSON.stringify(b.vms.byStatus)}; engine calls by route ${JSON.stringify(b.engine.byRoute)}`);
   }
 
   const checks: TargetCheck[] = [];
   for (const [kind, b] of Object.entries(bridges)) {
-    checks.push({ name: `engine API calls per order on ${kind}`, target: '<= 10', unit: 'calls', measured: b.engine.apiRequestsPerOrder, pass: b.engine.apiRequestsPerOrder <= 10 });
+    checks.push({
+      name: `engine API calls per order on ${kind}`,
+      target: '<= 10',
+      unit: 'calls',
+      measured: b.engine.apiRequestsPerOrder,
+      pass: b.engine.apiRequestsPerOrder <= 10,
+    });
     checks.push({
       name: `every order active on ${kind}`,
       target: `${s.count} active`,
@@ -425,10 +552,20 @@ async function main(): Promise<void> {
       measured: left + b.jobsByState.dead,
       pass: left === 0 && b.jobsByState.dead === 0,
     });
-    checks.push({ name: `VMs in the simulator on ${kind}`, target: `exactly ${s.count}, all up`, unit: 'up', measured: b.vms.up, pass: b.vms.up === s.count && b.vms.total === s.count });
+    checks.push({
+      name: `VMs in the simulator on ${kind}`,
+      target: `exactly ${s.count}, all up`,
+      unit: 'up',
+      measured: b.vms.up,
+      pass: b.vms.up === s.count && b.vms.total === s.count,
+    });
   }
-  console.log(`\nlatency phase (${latency.count} orders, engine's own time per VPS ${ENGINE_OWN_MS} ms: clone ${LATENCY_TIMINGS.vmCreateMs} + disk extend ${LATENCY_TIMINGS.diskResizeMs} + launch ${LATENCY_TIMINGS.vmWaitForLaunchMs} + power-up ${LATENCY_TIMINGS.vmPoweringUpMs}; poll ${LATENCY_POLL_MS} ms)`);
-  const latencyRows: Array<Array<string | number | null>> = [['direct client', latencyDirect.latencyMs.p50, latencyDirect.latencyMs.p99, ratio(latencyDirect.latencyMs.p50, ENGINE_OWN_MS)]];
+  console.log(
+    `\nlatency phase (${latency.count} orders, engine's own time per VPS ${ENGINE_OWN_MS} ms: clone ${LATENCY_TIMINGS.vmCreateMs} + disk extend ${LATENCY_TIMINGS.diskResizeMs} + launch ${LATENCY_TIMINGS.vmWaitForLaunchMs} + power-up ${LATENCY_TIMINGS.vmPoweringUpMs}; poll ${LATENCY_POLL_MS} ms)`,
+  );
+  const latencyRows: Array<Array<string | number | null>> = [
+    ['direct client', latencyDirect.latencyMs.p50, latencyDirect.latencyMs.p99, ratio(latencyDirect.latencyMs.p50, ENGINE_OWN_MS)],
+  ];
   for (const [kind, b] of Object.entries(latencyBridges)) {
     const over = ratio(b.orderToActiveMs.p50, ENGINE_OWN_MS);
     latencyRows.push([`bridge on ${kind}`, b.orderToActiveMs.p50, b.orderToActiveMs.p99, over]);
@@ -448,14 +585,25 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: m,
     ...quiet,
-    parameters: { ...s, databases: wanted, simulatorTimingsMs: TIMINGS, plan: PLAN, pools: POOLS, order: { ...ORDER_DATA, password: '(a 25-character password)' }, latency: { orders: latency.count, pollMs: LATENCY_POLL_MS, simulatorTimingsMs: LATENCY_TIMINGS, engineOwnMs: ENGINE_OWN_MS } },
+    parameters: {
+      ...s,
+      databases: wanted,
+      simulatorTimingsMs: TIMINGS,
+      plan: PLAN,
+      pools: POOLS,
+      order: { ...ORDER_DATA, password: '(a 25-character password)' },
+      latency: { orders: latency.count, pollMs: LATENCY_POLL_MS, simulatorTimingsMs: LATENCY_TIMINGS, engineOwnMs: ENGINE_OWN_MS },
+    },
     baseline: { name: 'direct oVirt client, same VMs, same concurrency and poll interval', ...direct },
     results: bridges,
     latency: { engineOwnMs: ENGINE_OWN_MS, direct: latencyDirect, results: latencyBridges },
     ratios: Object.fromEntries(
       Object.entries(bridges).map(([k, b]) => [
         k,
-        { totalTimeBridgeOverDirect: ratio(b.totalMs, direct.elapsedMs), orderToActiveP50OverEngineTime: ratio(latencyBridges[k as DatabaseKind]?.orderToActiveMs.p50, ENGINE_OWN_MS) },
+        {
+          totalTimeBridgeOverDirect: ratio(b.totalMs, direct.elapsedMs),
+          orderToActiveP50OverEngineTime: ratio(latencyBridges[k as DatabaseKind]?.orderToActiveMs.p50, ENGINE_OWN_MS),
+        },
       ]),
     ),
     targets: checks,

@@ -63,7 +63,9 @@ export async function checkQuiet(): Promise<{ cpuBusyPercentBefore: number; load
   const busy = await cpuBusyPercent();
   const loadAverage = os.loadavg().map((l) => Math.round(l * 100) / 100);
   if (busy > 25) {
-    console.log(`WARNING: the CPUs were ${busy} % busy before the bench started (load ${loadAverage.join(' ')}); absolute figures will be low, ratios less affected.`);
+    console.log(
+      `WARNING: the CPUs were ${busy} % busy before the bench started (load ${loadAverage.join(' ')}); absolute figures will be low, ratios less affected.`,
+    );
   }
   return { cpuBusyPercentBefore: busy, loadAverage };
 }

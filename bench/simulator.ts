@@ -94,7 +94,15 @@ function getOnce(agent: Agent, spec: GetSpec): Promise<{ status: number; bytes: 
  */
 async function closedLoop(agent: Agent, spec: GetSpec, durationMs: number, record: boolean): Promise<GetResult> {
   const latencies: number[] = [];
-  const result: GetResult = { warmupRequests: 0, requests: 0, elapsedMs: 0, statuses: {}, latencies: new Float64Array(0), bodyBytes: 0, errorSamples: [] };
+  const result: GetResult = {
+    warmupRequests: 0,
+    requests: 0,
+    elapsedMs: 0,
+    statuses: {},
+    latencies: new Float64Array(0),
+    bodyBytes: 0,
+    errorSamples: [],
+  };
   const started = performance.now();
   const deadline = started + durationMs;
   let lastEnd = started;
@@ -209,7 +217,12 @@ async function startBare(): Promise<{ port: number; close: () => Promise<void> }
 
 /** A bearer token from the simulator's SSO, the way the engine's clients get one. */
 async function token(sim: RunningSimulator): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'password', scope: 'ovirt-app-api', username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD });
+  const form = new URLSearchParams({
+    grant_type: 'password',
+    scope: 'ovirt-app-api',
+    username: DEFAULT_USERNAME,
+    password: DEFAULT_PASSWORD,
+  });
   const res = await fetch(`${sim.url}/sso/oauth/token`, {
     method: 'POST',
     headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -217,7 +230,8 @@ async function token(sim: RunningSimulator): Promise<string> {
     signal: AbortSignal.timeout(10_000),
   });
   const body = (await res.json()) as { access_token?: unknown };
-  if (res.status !== 200 || typeof body.access_token !== 'string') throw new Error(`SSO token request failed: ${res.status} ${JSON.stringify(body)}`);
+  if (res.status !== 200 || typeof body.access_token !== 'string')
+    throw new Error(`SSO token request failed: ${res.status} ${JSON.stringify(body)}`);
   return body.access_token;
 }
 
@@ -253,7 +267,13 @@ async function measureAll(s: Settings): Promise<Measured> {
       { key: 'bareBefore', target: 'bare express JSON route (1st)', port: bare.port, path: '/x', accept: 'application/json' },
       { key: 'hostJson', target: 'simulator host, JSON', port: sim.port, path: `${api}/hosts/${host.id}`, accept: 'application/json' },
       { key: 'hostXml', target: 'simulator host, XML', port: sim.port, path: `${api}/hosts/${host.id}`, accept: 'application/xml' },
-      { key: 'vmsJson', target: `simulator vms list (${sim.world.vms.size}), JSON`, port: sim.port, path: `${api}/vms`, accept: 'application/json' },
+      {
+        key: 'vmsJson',
+        target: `simulator vms list (${sim.world.vms.size}), JSON`,
+        port: sim.port,
+        path: `${api}/vms`,
+        accept: 'application/json',
+      },
       { key: 'rootJson', target: 'simulator API root, JSON', port: sim.port, path: api, accept: 'application/json' },
       { key: 'bareAfter', target: 'bare express JSON route (2nd)', port: bare.port, path: '/x', accept: 'application/json' },
     ];
@@ -278,7 +298,6 @@ async function measureAll(s: Settings): Promise<Measured> {
     await sim.close();
   }
 }
-
 
 async function main(): Promise<void> {
   // Built here, not at load: an unknown option is then a bench error (exit 2), and the worker never parses argv.
@@ -312,9 +331,20 @@ async function main(): Promise<void> {
   const bareNon200 = countNon200(before) + countNon200(after);
 
   const header = ['target', 'GET/s', 'p50 ms', 'p99 ms', 'max ms', 'body B', 'non-200', '× bare'];
-  const rows = results.map((t) => [t.target, t.okPerSecond, t.latencyMs.p50, t.latencyMs.p99, t.latencyMs.max, t.meanBodyBytes, countNon200(t), t.ratioToBare]);
+  const rows = results.map((t) => [
+    t.target,
+    t.okPerSecond,
+    t.latencyMs.p50,
+    t.latencyMs.p99,
+    t.latencyMs.max,
+    t.meanBodyBytes,
+    countNon200(t),
+    t.ratioToBare,
+  ]);
   console.log(`\n${table([header, ...rows])}`);
-  console.log(`\nbaseline: ${baseline} GET/s, the mean of the bare route's two runs (2nd / 1st = ${drift}; far from 1 means the machine's load changed during the run)`);
+  console.log(
+    `\nbaseline: ${baseline} GET/s, the mean of the bare route's two runs (2nd / 1st = ${drift}; far from 1 means the machine's load changed during the run)`,
+  );
   for (const t of results) {
     if (t.errorSamples.length) console.log(`  ${t.target}, first answers that were not 200: ${t.errorSamples.join(' | ')}`);
   }
@@ -329,12 +359,15 @@ async function main(): Promise<void> {
       unit: '×',
       measured: t?.ratioToBare ?? null,
       pass: (t?.ratioToBare ?? 0) >= MIN_RATIO && bad === 0,
-      ...(bad ? { note: `${bad} answers were not 200 (${JSON.stringify({ bare: [before.non200, after.non200], simulator: t?.non200 })})` } : {}),
+      ...(bad
+        ? { note: `${bad} answers were not 200 (${JSON.stringify({ bare: [before.non200, after.non200], simulator: t?.non200 })})` }
+        : {}),
     });
   }
   if (drift !== null && (drift < 0.8 || drift > 1.25)) {
     // Pass/fail stays as measured; the note says the verdict rests on a moving baseline.
-    for (const c of checks) c.note = `${c.note ? `${c.note}; ` : ''}the bare route's two runs differ ×${drift}: the machine's load changed, rerun on a quiet machine`;
+    for (const c of checks)
+      c.note = `${c.note ? `${c.note}; ` : ''}the bare route's two runs differ ×${drift}: the machine's load changed, rerun on a quiet machine`;
   }
   printTargets(checks);
 

@@ -44,23 +44,42 @@ function printFigures(all: DbFigures[], s: Settings): void {
   const ingest = all.filter((d) => d.ingestion);
   if (ingest.length) {
     console.log('\n1. Event ingestion (pollOnce, engine read over loopback included) against the engine read alone (eventsSince)');
-    const rows: Array<Array<string | number | null>> = [['database', 'events', 'kept', 'ingest ms', 'events/s', 'fetch ms', 'fetch events/s', 'ingest / fetch', 'incidents', 'verified']];
+    const rows: Array<Array<string | number | null>> = [
+      ['database', 'events', 'kept', 'ingest ms', 'events/s', 'fetch ms', 'fetch events/s', 'ingest / fetch', 'incidents', 'verified'],
+    ];
     for (const d of ingest) {
       const i = d.ingestion as IngestFigures;
       const incidents = Object.values(i.found.incidents).reduce((a, b) => a + b, 0);
-      rows.push([d.database, i.events, i.kept, i.ingestMs, i.eventsPerSecond, i.fetchMs.mean, i.fetchEventsPerSecond, i.ingestOverFetch === null ? null : `×${i.ingestOverFetch}`, incidents, i.verified ? 'yes' : 'NO']);
+      rows.push([
+        d.database,
+        i.events,
+        i.kept,
+        i.ingestMs,
+        i.eventsPerSecond,
+        i.fetchMs.mean,
+        i.fetchEventsPerSecond,
+        i.ingestOverFetch === null ? null : `×${i.ingestOverFetch}`,
+        incidents,
+        i.verified ? 'yes' : 'NO',
+      ]);
     }
     console.log(table(rows));
     for (const d of ingest) {
       const i = d.ingestion as IngestFigures;
-      console.log(`  ${d.database}: incidents by cause ${JSON.stringify(i.found.incidents)}; scenarios ${JSON.stringify(i.scenarios)}; fetch before/after ${i.fetchMs.before}/${i.fetchMs.after} ms`);
+      console.log(
+        `  ${d.database}: incidents by cause ${JSON.stringify(i.found.incidents)}; scenarios ${JSON.stringify(i.scenarios)}; fetch before/after ${i.fetchMs.before}/${i.fetchMs.after} ms`,
+      );
       for (const m of i.mismatches) console.log(`  ${d.database} MISMATCH: ${m}`);
     }
   }
   const reports = all.filter((d) => d.reports);
   if (reports.length) {
-    console.log(`\n2. Client page, service with ${s.pageIncidents} incidents over a year (${s.pageConcurrency} keep-alive connection(s), closed loop)`);
-    const rows: Array<Array<string | number | null>> = [['target', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'body B', 'non-200', 'p50 × bare']];
+    console.log(
+      `\n2. Client page, service with ${s.pageIncidents} incidents over a year (${s.pageConcurrency} keep-alive connection(s), closed loop)`,
+    );
+    const rows: Array<Array<string | number | null>> = [
+      ['target', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'body B', 'non-200', 'p50 × bare'],
+    ];
     for (const d of reports) {
       const r = d.reports as ReportFigures;
       for (const [name, f, x] of [
@@ -69,12 +88,27 @@ function printFigures(all: DbFigures[], s: Settings): void {
         [`bare express, same JSON (${d.database} run)`, r.report.bare, null],
         [`GET /api/v1/services/1/uptime, ${d.database}`, r.report.bridge, r.report.p50Ratio],
       ] as const) {
-        rows.push([name, f.requests, f.perSecond, f.latencyMs.p50, f.latencyMs.p95, f.latencyMs.p99, f.latencyMs.max, f.meanBodyBytes, nonOk(f), x === null ? null : `×${x}`]);
+        rows.push([
+          name,
+          f.requests,
+          f.perSecond,
+          f.latencyMs.p50,
+          f.latencyMs.p95,
+          f.latencyMs.p99,
+          f.latencyMs.max,
+          f.meanBodyBytes,
+          nonOk(f),
+          x === null ? null : `×${x}`,
+        ]);
       }
     }
     console.log(table(rows));
-    console.log(`\n3. Monthly uptime of ${s.reportServices} services (one connection; ms from send to last byte, summed over the pages of a listing)`);
-    const rows3: Array<Array<string | number | null>> = [['target', 'runs', 'pages', 'items', 'median ms', 'min ms', 'max ms', 'MB', '× bare']];
+    console.log(
+      `\n3. Monthly uptime of ${s.reportServices} services (one connection; ms from send to last byte, summed over the pages of a listing)`,
+    );
+    const rows3: Array<Array<string | number | null>> = [
+      ['target', 'runs', 'pages', 'items', 'median ms', 'min ms', 'max ms', 'MB', '× bare'],
+    ];
     for (const d of reports) {
       const r = d.reports as ReportFigures;
       for (const [name, f, x] of [
@@ -90,7 +124,10 @@ function printFigures(all: DbFigures[], s: Settings): void {
     for (const d of reports) {
       const r = d.reports as ReportFigures;
       for (const c of [...r.page.check, ...r.uptimeSingle.check]) console.log(`  ${d.database} CHECK FAILED: ${c}`);
-      if (!r.sso.cookieFromSso) console.log(`  ${d.database}: the SSO link did not give a cookie (mint ${r.sso.linkStatus}, redeem ${r.sso.redeemStatus}); a signed cookie was used`);
+      if (!r.sso.cookieFromSso)
+        console.log(
+          `  ${d.database}: the SSO link did not give a cookie (mint ${r.sso.linkStatus}, redeem ${r.sso.redeemStatus}); a signed cookie was used`,
+        );
     }
   }
 }
@@ -141,7 +178,9 @@ async function main(): Promise<void> {
   const m = machine();
   const mysqlSkipped = !wanted.includes('mysql');
   console.log(`bench:uptime on ${m.cpus} × ${m.cpuModel}, Node ${m.node}`);
-  console.log(`databases: ${wanted.join(', ')}${mysqlSkipped ? ' — MySQL/MariaDB SKIPPED (set TEST_MYSQL_URL, and --db both or mysql)' : ''}`);
+  console.log(
+    `databases: ${wanted.join(', ')}${mysqlSkipped ? ' — MySQL/MariaDB SKIPPED (set TEST_MYSQL_URL, and --db both or mysql)' : ''}`,
+  );
   const quiet = await checkQuiet();
   const started = performance.now();
 
@@ -186,7 +225,9 @@ async function main(): Promise<void> {
       measured: mysql?.eventsPerSecond ?? null,
       pass: (mysql?.eventsPerSecond ?? 0) >= INGEST_TARGET_PER_SECOND && mysql?.verified === true,
       ...(mysql
-        ? { note: `×${mysql.ingestOverFetch} the engine read alone (${mysql.fetchMs.mean} ms for the same events)${mysql.verified ? '' : `; MISMATCH: ${mysql.mismatches.join('; ')}`}` }
+        ? {
+            note: `×${mysql.ingestOverFetch} the engine read alone (${mysql.fetchMs.mean} ms for the same events)${mysql.verified ? '' : `; MISMATCH: ${mysql.mismatches.join('; ')}`}`,
+          }
         : { note: 'MySQL/MariaDB run skipped: target not verified' }),
     });
     const sqlite = all.find((d) => d.database === 'sqlite')?.ingestion;
@@ -227,7 +268,8 @@ async function main(): Promise<void> {
       target: `< ${UPTIME_TARGET_MS} ms (median of ${r.uptimePaged.bridge.runs})`,
       unit: 'ms',
       measured: r.uptimePaged.bridge.medianMs,
-      pass: r.uptimePaged.bridge.medianMs < UPTIME_TARGET_MS && r.uptimePaged.bridge.allOk && r.uptimePaged.bridge.items === s.reportServices,
+      pass:
+        r.uptimePaged.bridge.medianMs < UPTIME_TARGET_MS && r.uptimePaged.bridge.allOk && r.uptimePaged.bridge.items === s.reportServices,
       note: `×${r.uptimePaged.ratio} the bare route (${r.uptimePaged.bare.medianMs} ms), ${r.uptimePaged.bridge.pages} pages`,
     });
   }

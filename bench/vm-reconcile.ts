@@ -61,10 +61,20 @@ async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; cpuMs: numbe
   return { ms: round(performance.now() - t, 1), cpuMs: round((used.user + used.system) / 1000, 1), value };
 }
 
-async function measure(kind: DatabaseKind, workspace: string, mysqlUrl: string | undefined, services: number, runs: number): Promise<Figures> {
+async function measure(
+  kind: DatabaseKind,
+  workspace: string,
+  mysqlUrl: string | undefined,
+  services: number,
+  runs: number,
+): Promise<Figures> {
   const engine = await startEngine(workspace, services);
   const control = async (route: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') => {
-    const res = await fetch(`${engine.controlUrl}${route}`, { method, headers: { Authorization: 'Bearer simulator', 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${engine.controlUrl}${route}`, {
+      method,
+      headers: { Authorization: 'Bearer simulator', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`control ${route}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<Record<string, unknown>>;
   };
@@ -77,13 +87,28 @@ async function measure(kind: DatabaseKind, workspace: string, mysqlUrl: string |
       logFile: `${workspace}/reconcile-${kind}.log`,
       logLevel: 'warn',
       env: { EVENT_SYNC: 'false', JOB_WORKER: 'false', VM_NAME_PREFIX: 'vps-' },
-      engine: { url: engine.url, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, timeoutMs: 120_000, maxInFlight: 8, readRetries: 1 },
+      engine: {
+        url: engine.url,
+        username: DEFAULT_USERNAME,
+        password: DEFAULT_PASSWORD,
+        timeoutMs: 120_000,
+        maxInFlight: 8,
+        readRetries: 1,
+      },
     });
     const c = bridge.container;
     const sync = c.eventSync;
     const ovirt = c.ovirt;
     if (!sync || !ovirt) throw new Error('no engine in the bridge');
-    await createPlan(bridge, { product_id: '7', name: 'Bench', template: 'debian-12', cluster: 'Default', vcpus: 1, memory_mib: 1024, ha: { enabled: true, priority: 50 } });
+    await createPlan(bridge, {
+      product_id: '7',
+      name: 'Bench',
+      template: 'debian-12',
+      cluster: 'Default',
+      vcpus: 1,
+      memory_mib: 1024,
+      ha: { enabled: true, priority: 50 },
+    });
     const plan = await planId(bridge, '7');
     const ours = await ovirt.listVms({ search: 'name=vps-*' });
     const hosts = new Map((await ovirt.listHosts()).map((h) => [h.id, h.name]));
@@ -91,16 +116,41 @@ async function measure(kind: DatabaseKind, workspace: string, mysqlUrl: string |
     await insertChunks(
       c.knex,
       'services',
-      ours.map((vm) => serviceRow(Number(vm.name.slice(4)), `c${vm.name.slice(4)}`, plan, new Date(now.getTime() - 86_400_000), { id: vm.id, name: vm.name, host: vm.hostId ? (hosts.get(vm.hostId) ?? null) : null }, now)),
+      ours.map((vm) =>
+        serviceRow(
+          Number(vm.name.slice(4)),
+          `c${vm.name.slice(4)}`,
+          plan,
+          new Date(now.getTime() - 86_400_000),
+          { id: vm.id, name: vm.name, host: vm.hostId ? (hosts.get(vm.hostId) ?? null) : null },
+          now,
+        ),
+      ),
     );
     await sync.pollOnce(); // the first poll only places the event position
 
     // Baselines: the engine's answer alone, the list through our client, and the per-VM reads of a sample.
-    const token = (await (await fetch(`${engine.url}/sso/oauth/token`, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&scope=ovirt-app-api&username=admin%40internal&password=ovirt' })).json()) as { access_token: string };
+    const token = (await (
+      await fetch(`${engine.url}/sso/oauth/token`, {
+        method: 'POST',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=password&scope=ovirt-app-api&username=admin%40internal&password=ovirt',
+      })
+    ).json()) as { access_token: string };
     const answers: number[] = [];
     const lists: number[] = [];
     for (let i = 0; i < runs; i++) {
-      answers.push((await timed(async () => (await fetch(`${engine.apiUrl}/vms?search=name%3Dvps-*`, { headers: { Accept: 'application/json', Version: '4', Authorization: `Bearer ${token.access_token}` } })).text())).ms);
+      answers.push(
+        (
+          await timed(async () =>
+            (
+              await fetch(`${engine.apiUrl}/vms?search=name%3Dvps-*`, {
+                headers: { Accept: 'application/json', Version: '4', Authorization: `Bearer ${token.access_token}` },
+              })
+            ).text(),
+          )
+        ).ms,
+      );
       lists.push((await timed(() => ovirt.listVms({ search: 'name=vps-*' }))).ms);
     }
     const sample = ours.slice(0, Math.min(1000, ours.length));
@@ -127,7 +177,16 @@ async function measure(kind: DatabaseKind, workspace: string, mysqlUrl: string |
     const moved = ours.filter((_, i) => i % step === 1).slice(0, doomed.length);
     for (const vm of doomed) await ovirt.stopVm(vm.id);
     const api = (p: string, body: unknown) =>
-      fetch(`${engine.apiUrl}${p}`, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json', Version: '4', Authorization: `Bearer ${token.access_token}` }, body: JSON.stringify(body) });
+      fetch(`${engine.apiUrl}${p}`, {
+        method: 'POST',
+        headers: {
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+          Version: '4',
+          Authorization: `Bearer ${token.access_token}`,
+        },
+        body: JSON.stringify(body),
+      });
     for (const vm of moved) {
       const res = await api(`/vms/${vm.id}/migrate`, {});
       if (!res.ok) throw new Error(`migrate ${vm.name}: ${res.status} ${await res.text()}`);
@@ -137,11 +196,17 @@ async function measure(kind: DatabaseKind, workspace: string, mysqlUrl: string |
     await control('/clock/advance', { seconds: 120 });
     const changes = await period();
     const mismatches: string[] = [];
-    const rows = (await c.knex('services').select('service_id', 'actual_state', 'vm_host')) as Array<{ service_id: string; actual_state: string; vm_host: string | null }>;
+    const rows = (await c.knex('services').select('service_id', 'actual_state', 'vm_host')) as Array<{
+      service_id: string;
+      actual_state: string;
+      vm_host: string | null;
+    }>;
     const byId = new Map(rows.map((r) => [String(r.service_id), r]));
     for (const vm of doomed) if (byId.get(vm.name.slice(4))?.actual_state !== 'vm_missing') mismatches.push(`${vm.name} not vm_missing`);
     const now2 = new Map((await ovirt.listVms({ search: 'name=vps-*' })).map((v) => [v.name, v.hostId ? hosts.get(v.hostId) : undefined]));
-    for (const vm of moved) if (byId.get(vm.name.slice(4))?.vm_host !== now2.get(vm.name)) mismatches.push(`${vm.name} host ${byId.get(vm.name.slice(4))?.vm_host} ≠ ${now2.get(vm.name)}`);
+    for (const vm of moved)
+      if (byId.get(vm.name.slice(4))?.vm_host !== now2.get(vm.name))
+        mismatches.push(`${vm.name} host ${byId.get(vm.name.slice(4))?.vm_host} ≠ ${now2.get(vm.name)}`);
     const missingCount = rows.filter((r) => r.actual_state === 'vm_missing').length;
     if (missingCount !== doomed.length) mismatches.push(`${missingCount} services vm_missing, ${doomed.length} VMs deleted`);
 
@@ -194,19 +259,73 @@ async function main(): Promise<void> {
     workspace.remove();
   }
 
-  const rows: Array<Array<string | number | null>> = [['database', 'what', 'wall ms', 'bridge CPU ms', 'list calls', 'per-VM reads', '× engine answer', '÷ per-VM way', 'missing', 'hosts', 'corrected', 'deferred']];
+  const rows: Array<Array<string | number | null>> = [
+    [
+      'database',
+      'what',
+      'wall ms',
+      'bridge CPU ms',
+      'list calls',
+      'per-VM reads',
+      '× engine answer',
+      '÷ per-VM way',
+      'missing',
+      'hosts',
+      'corrected',
+      'deferred',
+    ],
+  ];
   for (const f of all) {
     const answer = f.engineAnswerMs.p50;
     rows.push([f.database, 'engine answer alone (baseline)', answer, null, 1, 0, '×1', null, null, null, null, null]);
-    rows.push([f.database, 'listVms through our client', f.listVmsMs.p50, null, 1, 0, `×${ratio(f.listVmsMs.p50, answer)}`, null, null, null, null, null]);
-    rows.push([f.database, `per-VM reads (${f.perVm.sampled} timed, scaled)`, f.perVm.scaledMs, null, 0, f.services, `×${ratio(f.perVm.scaledMs, answer)}`, '÷1', null, null, null, null]);
+    rows.push([
+      f.database,
+      'listVms through our client',
+      f.listVmsMs.p50,
+      null,
+      1,
+      0,
+      `×${ratio(f.listVmsMs.p50, answer)}`,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    rows.push([
+      f.database,
+      `per-VM reads (${f.perVm.sampled} timed, scaled)`,
+      f.perVm.scaledMs,
+      null,
+      0,
+      f.services,
+      `×${ratio(f.perVm.scaledMs, answer)}`,
+      '÷1',
+      null,
+      null,
+      null,
+      null,
+    ]);
     const steadyLast = f.steady.periods[f.steady.periods.length - 1] as Period;
     for (const [name, p, ms, cpu] of [
       ['period: first (every timeline new)', f.first, f.first.ms, f.first.cpuMs],
       [`period: steady (p50 of ${f.steady.periods.length})`, steadyLast, f.steady.ms.p50, f.steady.cpuMs.p50],
       ['period: 1 % differs', f.changes, f.changes.ms, f.changes.cpuMs],
     ] as const) {
-      rows.push([f.database, name, ms, cpu, p.listCalls, p.perVmCalls, `×${ratio(ms, answer)}`, `÷${ratio(f.perVm.scaledMs, ms)}`, p.result.missing, p.result.hostsUpdated, p.result.corrected, p.result.deferred]);
+      rows.push([
+        f.database,
+        name,
+        ms,
+        cpu,
+        p.listCalls,
+        p.perVmCalls,
+        `×${ratio(ms, answer)}`,
+        `÷${ratio(f.perVm.scaledMs, ms)}`,
+        p.result.missing,
+        p.result.hostsUpdated,
+        p.result.corrected,
+        p.result.deferred,
+      ]);
     }
   }
   console.log(`\nOne VM reconcile period for ${services} services; the engine (simulator) runs in its own process`);
@@ -216,14 +335,39 @@ async function main(): Promise<void> {
   const checks: TargetCheck[] = [];
   for (const f of all) {
     const worstCpu = Math.max(f.steady.cpuMs.max, f.changes.cpuMs);
-    checks.push({ name: `${f.database}: the bridge's work per period (CPU, steady max and 1 % differing)`, target: `< ${TARGET_MS} ms`, measured: worstCpu, unit: 'ms', pass: worstCpu < TARGET_MS });
+    checks.push({
+      name: `${f.database}: the bridge's work per period (CPU, steady max and 1 % differing)`,
+      target: `< ${TARGET_MS} ms`,
+      measured: worstCpu,
+      unit: 'ms',
+      pass: worstCpu < TARGET_MS,
+    });
     const calls = Math.max(...f.steady.periods.map((p) => p.listCalls), f.changes.listCalls, f.first.listCalls);
     const perVmReads = f.steady.periods.reduce((a, p) => a + p.perVmCalls, f.changes.perVmCalls + f.first.perVmCalls);
-    checks.push({ name: `${f.database}: engine list calls per period`, target: '1, no per-VM read', measured: calls, unit: 'calls', pass: calls === 1 && perVmReads === 0 });
-    checks.push({ name: `${f.database}: findings match what was changed in the engine`, target: 'exact', measured: f.changes.mismatches.length, unit: 'mismatches', pass: f.changes.verified });
+    checks.push({
+      name: `${f.database}: engine list calls per period`,
+      target: '1, no per-VM read',
+      measured: calls,
+      unit: 'calls',
+      pass: calls === 1 && perVmReads === 0,
+    });
+    checks.push({
+      name: `${f.database}: findings match what was changed in the engine`,
+      target: 'exact',
+      measured: f.changes.mismatches.length,
+      unit: 'mismatches',
+      pass: f.changes.verified,
+    });
   }
   if (!all.some((f) => f.database === 'mysql')) {
-    checks.push({ name: 'mysql: a period\u2019s work', target: `< ${TARGET_MS} ms`, measured: null, unit: 'ms', pass: false, note: 'MySQL/MariaDB run skipped (TEST_MYSQL_URL not set)' });
+    checks.push({
+      name: 'mysql: a period\u2019s work',
+      target: `< ${TARGET_MS} ms`,
+      measured: null,
+      unit: 'ms',
+      pass: false,
+      note: 'MySQL/MariaDB run skipped (TEST_MYSQL_URL not set)',
+    });
   }
   printTargets(checks);
   const file = writeResults('vm-reconcile', {

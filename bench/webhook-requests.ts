@@ -23,7 +23,13 @@ export function signedCreates(recipe: WebhookRecipe, count: number, at = new Dat
     const serviceId = serviceIdFor(recipe.idPrefix, n);
     const body = JSON.stringify({
       type: 'service.create',
-      data: { service_id: serviceId, client_id: recipe.clientId, product_id: recipe.productId, hostname: `${serviceId}.bench.example.net`, ...recipe.extraData },
+      data: {
+        service_id: serviceId,
+        client_id: recipe.clientId,
+        product_id: recipe.productId,
+        hostname: `${serviceId}.bench.example.net`,
+        ...recipe.extraData,
+      },
     });
     const id = `msg_${serviceId}`;
     requests.push({

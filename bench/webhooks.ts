@@ -29,7 +29,15 @@ import { checkQuiet, machine, Options, printTargets, type TargetCheck, table, wr
 import { type LatencySummary, percentile, ratio, round, summarize } from './stats';
 
 const WEBHOOK_PATH = '/webhooks/billing';
-const PLAN = { product_id: '7', name: 'VPS HA S', template: 'debian-12', cluster: 'Default', vcpus: 1, memory_mib: 1024, ha: { enabled: true, priority: 50 } };
+const PLAN = {
+  product_id: '7',
+  name: 'VPS HA S',
+  template: 'debian-12',
+  cluster: 'Default',
+  vcpus: 1,
+  memory_mib: 1024,
+  ha: { enabled: true, priority: 50 },
+};
 /**
  * Hosts of the simulated cluster behind the gate. With room: 20 hosts of 32 cores (4 vCPUs per core, one host kept
  * free for N+1) take 2,432 one-vCPU orders, well over the 1,800 a default run sends. Full: 2 hosts take 128, so the
@@ -202,7 +210,13 @@ async function measureBare(s: Settings): Promise<TargetFigures> {
     const body = req.body as { data?: { service_id?: unknown } } | undefined;
     res.status(202).json({ applied: true, service_id: body?.data?.service_id ?? null, desired_state: 'active' });
   });
-  const server = await startHttpServer(app, { host: '127.0.0.1', port: 0, graceMs: 2000, logger: createLogger('silent'), cleanup: async () => undefined });
+  const server = await startHttpServer(app, {
+    host: '127.0.0.1',
+    port: 0,
+    graceMs: 2000,
+    logger: createLogger('silent'),
+    cleanup: async () => undefined,
+  });
   try {
     // The bare route ignores signatures, but gets the same signed bodies and headers, so the bytes on the wire match.
     const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
@@ -221,7 +235,9 @@ async function countRows(knex: Knex, prefix: string, accepted: number, lateAllow
   const like = `${prefix}-%`;
   const count = async () => ({
     services: await n(knex('services').where('service_id', 'like', like).count({ n: '*' })),
-    jobs: await n(knex('jobs').join('services', 'services.id', 'jobs.service_id').where('services.service_id', 'like', like).count({ n: '*' })),
+    jobs: await n(
+      knex('jobs').join('services', 'services.id', 'jobs.service_id').where('services.service_id', 'like', like).count({ n: '*' }),
+    ),
     deliveries: await n(knex('webhook_deliveries').where('webhook_id', 'like', `msg_${like}`).count({ n: '*' })),
   });
   // Requests the client timed out on may still be running in the service; let them finish before counting.
@@ -239,21 +255,37 @@ async function countRows(knex: Knex, prefix: string, accepted: number, lateAllow
   return { prefix, accepted, ...c, committedAfterTimeout, ok };
 }
 
-async function measureBridge(kind: DatabaseKind, db: BenchDatabase, workspace: string, s: Settings, logLevel: string, mode: GateMode): Promise<TargetFigures> {
+async function measureBridge(
+  kind: DatabaseKind,
+  db: BenchDatabase,
+  workspace: string,
+  s: Settings,
+  logLevel: string,
+  mode: GateMode,
+): Promise<TargetFigures> {
   let sim: RunningSimulator | undefined;
   const gate = mode !== 'none';
   if (gate) {
     const hosts = GATE_HOSTS[mode];
     sim = await startSimulator({ clock: 'real', scenario: generateScenario({ hosts, vms: 0, hostsPerCluster: hosts }) });
   }
-  const engine = sim && { url: sim.url, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, timeoutMs: 10_000, maxInFlight: 8, readRetries: 3 };
+  const engine = sim && {
+    url: sim.url,
+    username: DEFAULT_USERNAME,
+    password: DEFAULT_PASSWORD,
+    timeoutMs: 10_000,
+    maxInFlight: 8,
+    readRetries: 3,
+  };
   const bridge = await startBridge({ db, logFile: `${workspace}/bridge-${kind}-${mode}.log`, logLevel, ...(engine ? { engine } : {}) });
   const label = `bridge on ${kind}${gate ? ' with capacity gate' : ''}${mode === 'full' ? ', cluster full' : ''}`;
   const verifier = createKnex(parseDatabaseUrl(db.url));
   try {
     await createPlan(bridge, PLAN);
     const deadlocks = async () =>
-      kind === 'mysql' ? Number(((await verifier.raw("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'")) as [Array<{ Value: string }>])[0][0]?.Value ?? 0) : 0;
+      kind === 'mysql'
+        ? Number(((await verifier.raw("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'")) as [Array<{ Value: string }>])[0][0]?.Value ?? 0)
+        : 0;
     let before = await deadlocks();
     const measured = await measure(label, bridge.port, bridge.webhookSecret, s, !gate, async (prefix, accepted) => {
       const rows = await countRows(verifier, prefix, accepted, gate);
@@ -311,7 +343,9 @@ async function main(): Promise<void> {
   const logLevel = options.string('log-level', 'info');
   const m = machine();
   console.log(`bench:webhooks on ${m.cpus} × ${m.cpuModel}, Node ${m.node}`);
-  console.log(`databases: ${kinds.join(', ')}${mysqlSkipped ? ' — MySQL/MariaDB SKIPPED (set TEST_MYSQL_URL, and --db both or mysql)' : ''}`);
+  console.log(
+    `databases: ${kinds.join(', ')}${mysqlSkipped ? ' — MySQL/MariaDB SKIPPED (set TEST_MYSQL_URL, and --db both or mysql)' : ''}`,
+  );
   const quiet = await checkQuiet();
 
   const workspace = createWorkspace('webhooks');
@@ -322,7 +356,13 @@ async function main(): Promise<void> {
   try {
     const bare = await measureBare(s);
     results.push(bare);
-    const modes = withGate ? ([['none', plain], ['room', gated], ['full', full]] as const) : ([['none', plain]] as const);
+    const modes = withGate
+      ? ([
+          ['none', plain],
+          ['room', gated],
+          ['full', full],
+        ] as const)
+      : ([['none', plain]] as const);
     for (const [mode, into] of modes) {
       for (const kind of kinds) {
         const db = await createBenchDatabase(kind, workspace.dir, mysqlUrl);
@@ -347,8 +387,15 @@ async function main(): Promise<void> {
         rateP50: ratio(t?.rate.latencyMs.p50, bare.rate.latencyMs.p50),
         rateP99: ratio(t?.rate.latencyMs.p99, bare.rate.latencyMs.p99),
       };
-      for (const [suffix, g] of [[' with capacity gate', gated[k]], [' with capacity gate, cluster full', full[k]]] as const) {
-        if (g) ratios[`${k}${suffix}`] = { rateP50: ratio(g.rate.latencyMs.p50, bare.rate.latencyMs.p50), rateP99: ratio(g.rate.latencyMs.p99, bare.rate.latencyMs.p99) };
+      for (const [suffix, g] of [
+        [' with capacity gate', gated[k]],
+        [' with capacity gate, cluster full', full[k]],
+      ] as const) {
+        if (g)
+          ratios[`${k}${suffix}`] = {
+            rateP50: ratio(g.rate.latencyMs.p50, bare.rate.latencyMs.p50),
+            rateP99: ratio(g.rate.latencyMs.p99, bare.rate.latencyMs.p99),
+          };
       }
     }
     console.log('\nRatios, bridge / bare express (throughput: higher is better; latency: lower is better)');
@@ -365,7 +412,9 @@ async function main(): Promise<void> {
       for (const r of t.rows ?? []) {
         const late = r.committedAfterTimeout > 0 ? `, ${r.committedAfterTimeout} committed after the client timed out` : '';
         const dl = r.innodbDeadlocks === undefined ? '' : `; InnoDB deadlocks ${r.innodbDeadlocks}`;
-        console.log(`  ${t.target}, ${r.prefix}: accepted ${r.accepted}, services ${r.services}, jobs ${r.jobs}, deliveries ${r.deliveries}${late} ${r.ok ? 'OK' : 'MISMATCH'}${dl}`);
+        console.log(
+          `  ${t.target}, ${r.prefix}: accepted ${r.accepted}, services ${r.services}, jobs ${r.jobs}, deliveries ${r.deliveries}${late} ${r.ok ? 'OK' : 'MISMATCH'}${dl}`,
+        );
       }
     }
 
@@ -377,7 +426,11 @@ async function main(): Promise<void> {
       unit: '/s',
       measured: mysql?.max?.acceptedPerSecond ?? null,
       pass: (mysql?.max?.acceptedPerSecond ?? 0) >= 1000 && nonAccepted(mysql?.max) === 0,
-      ...(mysql ? (nonAccepted(mysql.max) ? { note: `${nonAccepted(mysql.max)} answers were not 202` } : {}) : { note: 'MySQL/MariaDB run skipped: target not verified' }),
+      ...(mysql
+        ? nonAccepted(mysql.max)
+          ? { note: `${nonAccepted(mysql.max)} answers were not 202` }
+          : {}
+        : { note: 'MySQL/MariaDB run skipped: target not verified' }),
     });
     for (const t of results.slice(1)) {
       // On the full cluster every order must be refused, and the refusal must be as quick as an acceptance.
@@ -389,7 +442,9 @@ async function main(): Promise<void> {
         unit: 'ms',
         measured: t.rate.latencyMs.p99,
         pass: t.rate.latencyMs.p99 < 50 && bad === 0,
-        ...(bad ? { note: `${bad} answers were not ${expected} (accepted ${t.rate.accepted}, others ${JSON.stringify(t.rate.rejected)})` } : {}),
+        ...(bad
+          ? { note: `${bad} answers were not ${expected} (accepted ${t.rate.accepted}, others ${JSON.stringify(t.rate.rejected)})` }
+          : {}),
       });
       checks.push({
         name: `rows written match accepted requests, ${t.target}`,
@@ -400,7 +455,8 @@ async function main(): Promise<void> {
       });
     }
     if (s.rate !== 300) {
-      for (const c of checks) if (c.name.startsWith('p99')) c.note = `${c.note ? `${c.note}; ` : ''}measured at ${s.rate}/s, the target is stated at 300/s`;
+      for (const c of checks)
+        if (c.name.startsWith('p99')) c.note = `${c.note ? `${c.note}; ` : ''}measured at ${s.rate}/s, the target is stated at 300/s`;
     }
     printTargets(checks);
 
@@ -409,7 +465,16 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: m,
       ...quiet,
-      parameters: { ...s, logLevel, databases: kinds, mysqlSkipped, capacityGateRun: withGate, gateClusterHosts: GATE_HOSTS, plan: PLAN, loadGenerator: 'node:http keep-alive agent in a worker thread' },
+      parameters: {
+        ...s,
+        logLevel,
+        databases: kinds,
+        mysqlSkipped,
+        capacityGateRun: withGate,
+        gateClusterHosts: GATE_HOSTS,
+        plan: PLAN,
+        loadGenerator: 'node:http keep-alive agent in a worker thread',
+      },
       results,
       ratios,
       targets: checks,

@@ -161,11 +161,14 @@ export class SimClock {
     if (!next) return;
     const wallDelay = Math.max(0, (next.at - this.now()) / this.speed);
     // Capped so a long wait re-checks now and then; Node caps timeouts at ~24.8 days anyway.
-    this.wallTimer = setTimeout(() => {
-      this.wallTimer = undefined;
-      this.runDue(this.now());
-      this.armWallTimer();
-    }, Math.min(wallDelay, 60_000));
+    this.wallTimer = setTimeout(
+      () => {
+        this.wallTimer = undefined;
+        this.runDue(this.now());
+        this.armWallTimer();
+      },
+      Math.min(wallDelay, 60_000),
+    );
     this.wallTimer.unref();
   }
 }

@@ -162,9 +162,7 @@ export class Simulator {
     if (before === undefined && upToIndex === undefined) throw new ControlError(400, 'give before or upToIndex');
     if (before !== undefined && !Number.isFinite(before)) throw new ControlError(400, 'before must be a time');
     if (upToIndex !== undefined && !Number.isFinite(upToIndex)) throw new ControlError(400, 'upToIndex must be a number');
-    return this.world.deleteEvents(
-      (e) => (before === undefined || e.time < before) && (upToIndex === undefined || e.index <= upToIndex),
-    );
+    return this.world.deleteEvents((e) => (before === undefined || e.time < before) && (upToIndex === undefined || e.index <= upToIndex));
   }
 
   /**

@@ -78,7 +78,10 @@ export function requestLogger(logger: Logger) {
       return val;
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    customProps: (_req, res) => ({ ...((res as { locals?: { logContext?: object } }).locals?.logContext ?? {}), ...(refusalOf(res) ?? {}) }),
+    customProps: (_req, res) => ({
+      ...((res as { locals?: { logContext?: object } }).locals?.logContext ?? {}),
+      ...(refusalOf(res) ?? {}),
+    }),
     // Log what identifies a request, never its headers or query (tokens, signatures, cookies live there).
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({

@@ -4,7 +4,10 @@ import { type Config, redactUrl } from './config';
 export interface BannerFacts {
   url: string;
   databaseVersion: string;
-  engine: { kind: 'configured'; url: string } | { kind: 'simulator'; url: string; scenario: string; controlUrl: string; controlToken: string } | { kind: 'none' };
+  engine:
+    | { kind: 'configured'; url: string }
+    | { kind: 'simulator'; url: string; scenario: string; controlUrl: string; controlToken: string }
+    | { kind: 'none' };
   migrationsApplied: string[];
   adminToken?: string;
 }
@@ -28,7 +31,9 @@ export function bannerLines(config: Config, facts: BannerFacts): string[] {
     );
   }
   if (facts.engine.kind === 'none') lines.push('  oVirt engine   NONE CONFIGURED: set OVIRT_URL, OVIRT_USERNAME and OVIRT_PASSWORD.');
-  lines.push(`  Job worker     ${config.jobs.workerEnabled ? `on (${config.jobs.concurrency} at a time)` : 'off (JOB_WORKER=false): this instance only serves HTTP'}`);
+  lines.push(
+    `  Job worker     ${config.jobs.workerEnabled ? `on (${config.jobs.concurrency} at a time)` : 'off (JOB_WORKER=false): this instance only serves HTTP'}`,
+  );
   const polls = facts.engine.kind !== 'none' && config.events.syncEnabled;
   lines.push(
     `  Uptime         ${polls ? `engine events read every ${config.events.pollMs / 1000} s (by one instance at a time); client area at ${config.publicUrl}/client` : 'engine events NOT read (EVENT_SYNC=false or no engine): uptime pages show what was recorded'}`,

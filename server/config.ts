@@ -191,7 +191,13 @@ const schema = z.object({
   JOB_BACKOFF_CAP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400_000).default(600_000)),
   ENGINE_OUTAGE_RETRY_CAP_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400_000).default(60_000)),
   JOB_WORKER: flag(true),
-  VM_NAME_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a letter then up to 15 letters, digits, _ or -').default('vps-')),
+  VM_NAME_PREFIX: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be a letter then up to 15 letters, digits, _ or -')
+      .default('vps-'),
+  ),
   PROVISION_CREATE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(1_800_000)),
   PROVISION_BOOT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(600_000)),
   PROVISION_SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(120_000)),
@@ -213,12 +219,21 @@ const schema = z.object({
   ADMIN_SESSION_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(168).default(12)),
   ADMIN_LOGIN_MAX_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(5)),
   WEBHOOK_MAX_WAITING: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(2000)),
-  WEBHOOK_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(7, 'must be at least 7 (the panel retries for days)').max(3650).default(30)),
+  WEBHOOK_RETENTION_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(7, 'must be at least 7 (the panel retries for days)').max(3650).default(30),
+  ),
   JOB_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   SIMULATOR_SCENARIO: z.preprocess(emptyAsUndefined, z.string().min(1).default('demo')),
   SIMULATOR_SPEED: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(1000).default(1)),
   SIMULATOR_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(0)),
-  JSON_BODY_LIMIT: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+(b|kb|mb)$/i).default('32kb')),
+  JSON_BODY_LIMIT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i)
+      .default('32kb'),
+  ),
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
   HTTP_MAX_HEADER_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(4096).max(262_144).default(16_384)),
   // Request limits: 0 is off (benches and test suites send thousands of requests from one address).
@@ -228,10 +243,7 @@ const schema = z.object({
   RATE_LIMIT_AUTH_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).default(20)),
   RATE_LIMIT_AUTH_WINDOW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(900)),
   METRICS_TOKEN: optionalString,
-  LOG_LEVEL: z.preprocess(
-    emptyAsUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   SHUTDOWN_GRACE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(600_000).default(25_000)),
 });
 
@@ -326,7 +338,12 @@ export function loadConfig(env: Env): Config {
     problems.push((err as Error).message);
   }
 
-  const secrets: Record<(typeof SECRET_NAMES)[number], string> = { WEBHOOK_SECRET: '', BILLING_API_KEY: '', SESSION_SECRET: '', SECRETS_KEY: '' };
+  const secrets: Record<(typeof SECRET_NAMES)[number], string> = {
+    WEBHOOK_SECRET: '',
+    BILLING_API_KEY: '',
+    SESSION_SECRET: '',
+    SECRETS_KEY: '',
+  };
   const generatedSecrets: string[] = [];
   for (const name of SECRET_NAMES) {
     const value = e[name];
@@ -420,7 +437,11 @@ export function loadConfig(env: Env): Config {
       driftSweepMs: e.DRIFT_SWEEP_MS,
     },
     events: { syncEnabled: e.EVENT_SYNC, pollMs: e.EVENT_POLL_MS, vmReconcileMs: e.VM_RECONCILE_SECONDS * 1000 },
-    client: { sessionTtlSeconds: e.CLIENT_SESSION_MINUTES * 60, secureCookies: (e.PUBLIC_URL ?? '').startsWith('https:'), hostNames: e.CLIENT_HOST_NAMES === 'show' },
+    client: {
+      sessionTtlSeconds: e.CLIENT_SESSION_MINUTES * 60,
+      secureCookies: (e.PUBLIC_URL ?? '').startsWith('https:'),
+      hostNames: e.CLIENT_HOST_NAMES === 'show',
+    },
     admin: {
       idleMinutes: e.ADMIN_IDLE_MINUTES,
       sessionHours: e.ADMIN_SESSION_HOURS,

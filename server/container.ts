@@ -170,8 +170,17 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     clock,
     options: config.admin,
   });
-  const adminSso = new AdminSso({ tokens: new AdminSsoTokensRepository(knex), accounts: adminAccounts, clock, publicUrl: config.publicUrl });
-  const clientSessions = new ClientSessions({ sessions: new ClientSessionsRepository(knex), clock, ttlSeconds: config.client.sessionTtlSeconds });
+  const adminSso = new AdminSso({
+    tokens: new AdminSsoTokensRepository(knex),
+    accounts: adminAccounts,
+    clock,
+    publicUrl: config.publicUrl,
+  });
+  const clientSessions = new ClientSessions({
+    sessions: new ClientSessionsRepository(knex),
+    clock,
+    ttlSeconds: config.client.sessionTtlSeconds,
+  });
   const jobs = new JobQueue({ knex, clock, ...config.jobs });
   const webhookSigner = new WebhookSigner(config.secrets.webhook);
   const callbacks = new CallbackService({
@@ -206,12 +215,18 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     : undefined;
   const DAY = 86_400_000;
   // Periodic jobs are queued by `periodic` below; their handlers no longer queue their own next run.
-  const periodicTasks: PeriodicTask[] = [{ name: 'housekeeping', everyMs: DAY / 4, job: { kind: 'housekeeping', dedupeKey: 'sweep:housekeeping' } }];
+  const periodicTasks: PeriodicTask[] = [
+    { name: 'housekeeping', everyMs: DAY / 4, job: { kind: 'housekeeping', dedupeKey: 'sweep:housekeeping' } },
+  ];
   handlers.housekeeping = async () => {
     const now = clock.now().getTime();
     const deliveriesPurged = await deliveries.purge(new Date(now - config.retention.webhookDays * DAY));
     const jobsPurged = await jobs.purgeFinished(new Date(now - config.retention.jobDays * DAY));
-    const linksPurged = (await ssoTokens.purge(new Date(now - DAY))) + (await adminSso.purge(new Date(now - DAY))) + (await adminAccounts.purge()) + (await clientSessions.purge());
+    const linksPurged =
+      (await ssoTokens.purge(new Date(now - DAY))) +
+      (await adminSso.purge(new Date(now - DAY))) +
+      (await adminAccounts.purge()) +
+      (await clientSessions.purge());
     if (deliveriesPurged + jobsPurged + linksPurged > 0) logger.info({ deliveriesPurged, jobsPurged, linksPurged }, 'housekeeping');
   };
   // Incident notices (issue 22, item 4): a sweep whichever instance finds it due; its compare-and-sets make a sweep
@@ -228,13 +243,21 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     logger: logger.child({ component: 'incident-notices' }),
   });
   if (callbacks.enabled) {
-    periodicTasks.push({ name: 'incident_notices', everyMs: config.events.pollMs, job: { kind: 'incident_notices', dedupeKey: 'sweep:incident_notices' } });
+    periodicTasks.push({
+      name: 'incident_notices',
+      everyMs: config.events.pollMs,
+      job: { kind: 'incident_notices', dedupeKey: 'sweep:incident_notices' },
+    });
   }
   handlers.incident_notices = async () => {
     await incidentNotices.sweep();
   };
   if (capacity) {
-    periodicTasks.push({ name: 'drift_sweep', everyMs: config.capacity.driftSweepMs, job: { kind: 'drift_sweep', dedupeKey: 'sweep:drift' } });
+    periodicTasks.push({
+      name: 'drift_sweep',
+      everyMs: config.capacity.driftSweepMs,
+      job: { kind: 'drift_sweep', dedupeKey: 'sweep:drift' },
+    });
     handlers.drift_sweep = async () => {
       try {
         await capacity.sweepDrift();
@@ -263,7 +286,12 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
           actions: serviceActionsRepo,
           callbacks,
           addresses: ipAllocation,
-          setup: new VpsSetup({ ovirt, secrets: secretBox, logger: logger.child({ component: 'vps-setup' }), now: () => clock.now().getTime() }),
+          setup: new VpsSetup({
+            ovirt,
+            secrets: secretBox,
+            logger: logger.child({ component: 'vps-setup' }),
+            now: () => clock.now().getTime(),
+          }),
           clock,
           logger: logger.child({ component: 'reinstall' }),
           timings: actionTimings,
@@ -296,7 +324,12 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       logger,
       vmNamePrefix: config.provisioning.vmNamePrefix,
       timings: { ...config.provisioning, removeTimeoutMs: config.provisioning.bootTimeoutMs },
-      setup: new VpsSetup({ ovirt, secrets: secretBox, logger: logger.child({ component: 'vps-setup' }), now: () => clock.now().getTime() }),
+      setup: new VpsSetup({
+        ovirt,
+        secrets: secretBox,
+        logger: logger.child({ component: 'vps-setup' }),
+        now: () => clock.now().getTime(),
+      }),
       addresses: ipAllocation,
       poweredOffByRequest,
     });
@@ -348,7 +381,8 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
           ? () => {
               jobs.enqueue({ kind: 'incident_notices', dedupeKey: 'sweep:incident_notices' }).then(
                 () => worker.wake(),
-                (err: unknown) => logger.warn({ err }, 'queueing the incident notices after a poll failed; the periodic sweep will send them'),
+                (err: unknown) =>
+                  logger.warn({ err }, 'queueing the incident notices after a poll failed; the periodic sweep will send them'),
               );
             }
           : undefined,
@@ -412,7 +446,12 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     knex,
     adminTokens: new AdminTokens(config.secrets.session, clock),
     readiness,
-    plans: new PlanService({ plans: plansRepo, services: servicesRepo, clock, templateDisks: ovirt ? new EngineTemplateDisks(ovirt) : undefined }),
+    plans: new PlanService({
+      plans: plansRepo,
+      services: servicesRepo,
+      clock,
+      templateDisks: ovirt ? new EngineTemplateDisks(ovirt) : undefined,
+    }),
     billingEvents: new BillingEventService({
       knex,
       clock,
@@ -428,12 +467,29 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       onQueued: () => worker.wake(),
     }),
     serviceQueries: new ServiceQueries({ services: servicesRepo, plans: plansRepo, addresses: ipAllocation }),
-    uptime: new UptimeReports({ services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, timelines: timelinesRepo, position: positionRepo, clock, customerHostNames: config.client.hostNames, maintenanceWindows: maintenanceWindowsRepo }),
+    uptime: new UptimeReports({
+      services: servicesRepo,
+      plans: plansRepo,
+      incidents: incidentsRepo,
+      timelines: timelinesRepo,
+      position: positionRepo,
+      clock,
+      customerHostNames: config.client.hostNames,
+      maintenanceWindows: maintenanceWindowsRepo,
+    }),
     clientSso: new ClientSso({ services: servicesRepo, tokens: ssoTokens, clock, publicUrl: config.publicUrl }),
     adminSso,
     clientSessions,
     adminAccounts,
-    adminOverview: new AdminOverviewQuery({ services: servicesRepo, jobs, plans: plansRepo, incidents: incidentsRepo, position: positionRepo, clock, waitingForRoom }),
+    adminOverview: new AdminOverviewQuery({
+      services: servicesRepo,
+      jobs,
+      plans: plansRepo,
+      incidents: incidentsRepo,
+      position: positionRepo,
+      clock,
+      waitingForRoom,
+    }),
     waitingForRoom,
     repos: { services: servicesRepo, plans: plansRepo, incidents: incidentsRepo, engineEvents: engineEventsRepo },
     eventSync,
@@ -455,7 +511,17 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
     vpsAccess: new VpsAccess({ ovirt, services: servicesRepo, actions: serviceActionsRepo, serviceActions, clock }),
     // Reads through container.vpsAccess (built just above, in this object).
     clientUsage: new UsageReads({ access: { usage: (id, actor) => container.vpsAccess.usage(id, actor) }, clock }),
-    metricsScraper: new MetricsScraper({ metrics, jobs, position: positionRepo, services: servicesRepo, incidents: incidentsRepo, capacity, engine: ovirt, clock, logger: logger.child({ component: 'metrics' }) }),
+    metricsScraper: new MetricsScraper({
+      metrics,
+      jobs,
+      position: positionRepo,
+      services: servicesRepo,
+      incidents: incidentsRepo,
+      capacity,
+      engine: ovirt,
+      clock,
+      logger: logger.child({ component: 'metrics' }),
+    }),
     periodic,
     ovirt,
     engine,

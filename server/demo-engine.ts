@@ -44,7 +44,14 @@ export async function startDemoEngine(config: Config): Promise<DemoEngine> {
 export async function seedDemoPools(pools: IpPools, scenario: string): Promise<string[]> {
   if (scenario !== 'demo' || (await pools.list()).length > 0) return [];
   const common = { cluster: 'Default', network: 'vm-public', dnsSearch: ['example.net'], quarantineMinutes: 60 };
-  await pools.create({ ...common, name: 'demo-v4', cidr: '192.0.2.0/24', gateway: '192.0.2.1', dns: ['192.0.2.53'], ranges: [{ from: '192.0.2.10', to: '192.0.2.250' }] });
+  await pools.create({
+    ...common,
+    name: 'demo-v4',
+    cidr: '192.0.2.0/24',
+    gateway: '192.0.2.1',
+    dns: ['192.0.2.53'],
+    ranges: [{ from: '192.0.2.10', to: '192.0.2.250' }],
+  });
   await pools.create({ ...common, name: 'demo-v6', cidr: '2001:db8:1::/48', gateway: 'fe80::1', dns: ['2001:db8:1::53'], ranges: [] });
   return ['demo-v4', 'demo-v6'];
 }

@@ -22,7 +22,10 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(readonly problems: FieldProblem[], message = 'The request has invalid fields.') {
+  constructor(
+    readonly problems: FieldProblem[],
+    message = 'The request has invalid fields.',
+  ) {
     super('validation_failed', message, 400, problems);
   }
 }

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
       demo = await startDemoEngine(config);
     } catch (err) {
       if (!isAddressInUse(err)) throw err;
-      console.error(`oVirt HA Bridge cannot start: port ${config.simulator.port} (SIMULATOR_PORT, the bundled simulator) is already in use. Stop what holds it, or set SIMULATOR_PORT=0 for any free port.`);
+      console.error(
+        `oVirt HA Bridge cannot start: port ${config.simulator.port} (SIMULATOR_PORT, the bundled simulator) is already in use. Stop what holds it, or set SIMULATOR_PORT=0 for any free port.`,
+      );
       process.exit(1);
     }
   }
@@ -83,7 +85,13 @@ async function main(): Promise<void> {
   const engine: BannerFacts['engine'] = real
     ? { kind: 'configured', url: real.url }
     : demo
-      ? { kind: 'simulator', url: demo.simulator.url, scenario: demo.scenario, controlUrl: demo.simulator.controlUrl, controlToken: demo.simulator.controlToken }
+      ? {
+          kind: 'simulator',
+          url: demo.simulator.url,
+          scenario: demo.scenario,
+          controlUrl: demo.simulator.controlUrl,
+          controlToken: demo.simulator.controlToken,
+        }
       : { kind: 'none' };
   if (config.jobs.workerEnabled) {
     container.worker.start();
@@ -109,7 +117,9 @@ async function main(): Promise<void> {
     // One line, not a stack: the usual cause is a second `npm start` (issue 22, item 7).
     await container.close(0).catch(() => undefined);
     await demo?.simulator.close();
-    console.error(`oVirt HA Bridge cannot start: ${config.host}:${config.port} is already in use (another npm start?). Stop it, or set PORT in .env to a free port.`);
+    console.error(
+      `oVirt HA Bridge cannot start: ${config.host}:${config.port} is already in use (another npm start?). Stop it, or set PORT in .env to a free port.`,
+    );
     process.exit(1);
   }
 

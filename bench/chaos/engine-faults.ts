@@ -35,11 +35,14 @@ export class EngineFaults {
   start(): void {
     this.ids = CHAOS_FAULTS.map(({ label, ...spec }) => ({ id: this.sim.addFault(spec).id, label }));
     const revokeLater = (): void => {
-      this.timer = setTimeout(() => {
-        this.sim.tokens.revokeAll();
-        this.revocations += 1;
-        revokeLater();
-      }, this.rng.int(...this.revokeEveryMs));
+      this.timer = setTimeout(
+        () => {
+          this.sim.tokens.revokeAll();
+          this.revocations += 1;
+          revokeLater();
+        },
+        this.rng.int(...this.revokeEveryMs),
+      );
     };
     revokeLater();
   }

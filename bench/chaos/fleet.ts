@@ -34,7 +34,13 @@ export class Fleet {
     private readonly logDir: string,
     private readonly startTimeoutMs = 60_000,
   ) {
-    this.instances = ports.map((port, index) => ({ index, address: `http://127.0.0.1:${port}`, url: undefined, pid: undefined, starts: 0 }));
+    this.instances = ports.map((port, index) => ({
+      index,
+      address: `http://127.0.0.1:${port}`,
+      url: undefined,
+      pid: undefined,
+      starts: 0,
+    }));
     this.logs = this.instances.map((i) => createWriteStream(path.join(logDir, `instance-${i.index}.log`), { flags: 'a' }));
   }
 
@@ -89,7 +95,15 @@ export class Fleet {
       this.instances.map(async (slot) => {
         if (slot.url !== undefined) return;
         const booting = this.starting.get(slot.index);
-        if (booting && (await booting.then(() => true, () => false)) && slot.url !== undefined) return;
+        if (
+          booting &&
+          (await booting.then(
+            () => true,
+            () => false,
+          )) &&
+          slot.url !== undefined
+        )
+          return;
         await this.start(slot.index);
       }),
     );
@@ -121,10 +135,14 @@ export class Fleet {
 /** `n` distinct loopback ports free right now (each bound and released). */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as { port: number }).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

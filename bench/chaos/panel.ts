@@ -99,7 +99,8 @@ export class Panel {
       });
       const text = await res.text();
       this.stats.answers[res.status] = (this.stats.answers[res.status] ?? 0) + 1;
-      if (res.status >= 400 && res.status < 500 && res.status !== 429) this.stats.refused.push({ id: item.id, status: res.status, body: text.slice(0, 300) });
+      if (res.status >= 400 && res.status < 500 && res.status !== 429)
+        this.stats.refused.push({ id: item.id, status: res.status, body: text.slice(0, 300) });
       return res.status;
     } catch {
       this.stats.networkErrors += 1;
@@ -144,7 +145,12 @@ export async function startCallbackSink(secret: string, rng: SeededRandom, failR
         verified = false;
       }
       const body = JSON.parse(raw) as { type?: string; data?: { service_id?: string } };
-      sink.received.push({ webhookId: headers['webhook-id'] ?? '', type: body.type ?? '', serviceId: body.data?.service_id ?? '', verified });
+      sink.received.push({
+        webhookId: headers['webhook-id'] ?? '',
+        type: body.type ?? '',
+        serviceId: body.data?.service_id ?? '',
+        verified,
+      });
       res.writeHead(verified ? 204 : 401).end();
     });
   });

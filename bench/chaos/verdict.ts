@@ -97,7 +97,8 @@ export function judge(expected: Expected[], seen: Observed, vmName: (serviceId: 
     if (row && (row.desiredState !== e.state || row.actualState !== e.state || (wantVm !== null && vmStatus !== wantVm))) {
       v.wrongState.push({ serviceId: e.serviceId, expected: e.state, actual: row.actualState, vm: vmStatus });
     }
-    for (const type of CALLBACKS[e.state]) if (!told.has(`${e.serviceId} ${type}`)) v.missingCallbacks.push({ serviceId: e.serviceId, type });
+    for (const type of CALLBACKS[e.state])
+      if (!told.has(`${e.serviceId} ${type}`)) v.missingCallbacks.push({ serviceId: e.serviceId, type });
   }
   for (const vm of seen.vms) if (!known.has(vm.name)) v.orphaned.push(vm.name);
   v.pass =

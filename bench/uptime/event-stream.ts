@@ -13,8 +13,25 @@ export const HOST_NAMES = Array.from({ length: HOSTS }, (_, i) => `host${String(
 
 export function ingestScenario(services: number): ScenarioInput {
   const vms: NonNullable<ScenarioInput['vms']> = [];
-  for (let i = 1; i <= services; i++) vms.push({ name: `vps-${i}`, template: 'debian-12', cluster: 'Default', memoryGiB: 1, ha: { enabled: true, priority: 50 }, status: 'up', host: HOST_NAMES[(i - 1) % HOSTS] });
-  for (let i = 1; i <= OTHER_VMS; i++) vms.push({ name: `other-${i}`, template: 'debian-12', cluster: 'Default', memoryGiB: 1, status: 'up', host: HOST_NAMES[(i - 1) % HOSTS] });
+  for (let i = 1; i <= services; i++)
+    vms.push({
+      name: `vps-${i}`,
+      template: 'debian-12',
+      cluster: 'Default',
+      memoryGiB: 1,
+      ha: { enabled: true, priority: 50 },
+      status: 'up',
+      host: HOST_NAMES[(i - 1) % HOSTS],
+    });
+  for (let i = 1; i <= OTHER_VMS; i++)
+    vms.push({
+      name: `other-${i}`,
+      template: 'debian-12',
+      cluster: 'Default',
+      memoryGiB: 1,
+      status: 'up',
+      host: HOST_NAMES[(i - 1) % HOSTS],
+    });
   return {
     name: 'bench-uptime',
     seed: 7,
@@ -118,10 +135,18 @@ export function planStream(services: number, minEvents: number, seed: number): S
   const scenarios: Record<string, number> = {};
   let t = 0;
   let out: EventSpec[] = [];
-  const emit = (name: EventName, params: Record<string, string | number>, refs: { vm?: string; host?: string; actor?: boolean }, after = 0) => {
+  const emit = (
+    name: EventName,
+    params: Record<string, string | number>,
+    refs: { vm?: string; host?: string; actor?: boolean },
+    after = 0,
+  ) => {
     t += after;
     const code = CODE_OF[name];
-    const keep = refs.vm !== undefined ? isOurs(refs.vm) && code !== undefined && KEPT_VM_CODES.has(code) : code !== undefined && KEPT_HOST_CODES.has(code);
+    const keep =
+      refs.vm !== undefined
+        ? isOurs(refs.vm) && code !== undefined && KEPT_VM_CODES.has(code)
+        : code !== undefined && KEPT_HOST_CODES.has(code);
     out.push({ name, params, ...refs, at: t, keep });
   };
   const ms = (lo: number, hi: number) => Math.round(lo + rand() * (hi - lo));
@@ -167,8 +192,18 @@ export function planStream(services: number, minEvents: number, seed: number): S
     const vms = vmsOn(host);
     for (const vm of vms) {
       const to = otherHost(host);
-      emit('VM_MIGRATION_START_SYSTEM_INITIATED', { DestinationVdsName: to, OptionalReason: 'Host preparing for maintenance' }, { vm, host }, ms(10, 200));
-      emit('VM_MIGRATION_DONE', { VdsName: host, DestinationVdsName: to, Duration: '8 seconds', TotalDuration: '8 seconds', ActualDowntime: '(N/A)' }, { vm, host: to }, ms(5000, 12_000));
+      emit(
+        'VM_MIGRATION_START_SYSTEM_INITIATED',
+        { DestinationVdsName: to, OptionalReason: 'Host preparing for maintenance' },
+        { vm, host },
+        ms(10, 200),
+      );
+      emit(
+        'VM_MIGRATION_DONE',
+        { VdsName: host, DestinationVdsName: to, Duration: '8 seconds', TotalDuration: '8 seconds', ActualDowntime: '(N/A)' },
+        { vm, host: to },
+        ms(5000, 12_000),
+      );
       hostOf.set(vm, to);
       if (isOurs(vm)) incidents.maintenance += 1;
     }
@@ -209,7 +244,12 @@ export function planStream(services: number, minEvents: number, seed: number): S
     const host = hostOf.get(vm) as string;
     const to = otherHost(host);
     emit('VM_MIGRATION_START', { DestinationVdsName: to, OptionalReason: '' }, { vm, host, actor: true }, ms(0, 60_000));
-    emit('VM_MIGRATION_DONE', { VdsName: host, DestinationVdsName: to, Duration: '9 seconds', TotalDuration: '10 seconds', ActualDowntime: '(N/A)' }, { vm, host: to }, ms(8000, 15_000));
+    emit(
+      'VM_MIGRATION_DONE',
+      { VdsName: host, DestinationVdsName: to, Duration: '9 seconds', TotalDuration: '10 seconds', ActualDowntime: '(N/A)' },
+      { vm, host: to },
+      ms(8000, 15_000),
+    );
     hostOf.set(vm, to);
   };
   /** Events that make no incident: logins and configuration changes (dropped) and reboots by an admin (kept, no incident). */

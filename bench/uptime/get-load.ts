@@ -68,7 +68,14 @@ export interface PagedResult {
 export type WorkerResult = ClosedResult | PagedResult;
 
 /** One GET; resolves with the status (0 on a network error or timeout) and the body; never rejects. */
-export function getOnce(agent: Agent, port: number, path: string, headers: Record<string, string>, timeoutMs: number, keepBody: boolean): Promise<{ status: number; bytes: number; body: string }> {
+export function getOnce(
+  agent: Agent,
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  keepBody: boolean,
+): Promise<{ status: number; bytes: number; body: string }> {
   return new Promise((resolve) => {
     // `r` is assigned below, long before the timer can fire.
     const timer = setTimeout(() => r.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -97,7 +104,15 @@ export function getOnce(agent: Agent, port: number, path: string, headers: Recor
 
 export async function closedLoop(spec: ClosedSpec): Promise<ClosedResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: spec.concurrency });
-  const result: ClosedResult = { kind: 'closed', requests: 0, elapsedMs: 0, statuses: {}, latencies: new Float64Array(0), bodyBytes: 0, errorSamples: [] };
+  const result: ClosedResult = {
+    kind: 'closed',
+    requests: 0,
+    elapsedMs: 0,
+    statuses: {},
+    latencies: new Float64Array(0),
+    bodyBytes: 0,
+    errorSamples: [],
+  };
   const latencies: number[] = [];
   try {
     const phase = async (count: number, record: boolean): Promise<number> => {
@@ -174,7 +189,6 @@ export async function pagedRuns(spec: PagedSpec): Promise<PagedResult> {
 export function runInWorker<T extends WorkerResult>(spec: WorkerSpec): Promise<T> {
   return runTsWorker<T>(__filename, spec);
 }
-
 
 // In the worker thread (runInWorker starts this file there): run the spec and post the result.
 if (!isMainThread) {

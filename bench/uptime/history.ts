@@ -23,7 +23,15 @@ export interface HistoryFigures {
   insertMs: number;
 }
 
-export function incidentRow(serviceId: number, key: string, cause: AvailabilityCause, startedAt: number, durationMs: number | null, rand: () => number, now: number) {
+export function incidentRow(
+  serviceId: number,
+  key: string,
+  cause: AvailabilityCause,
+  startedAt: number,
+  durationMs: number | null,
+  rand: () => number,
+  now: number,
+) {
   const failed = `host${String(1 + Math.floor(rand() * HOSTS)).padStart(2, '0')}`;
   const restart = `host${String(1 + Math.floor(rand() * HOSTS)).padStart(2, '0')}`;
   const endedAt = durationMs === null ? null : startedAt + durationMs;
@@ -32,7 +40,10 @@ export function incidentRow(serviceId: number, key: string, cause: AvailabilityC
     case 'ha_restart':
       steps.push({ at: startedAt, text: `Host ${failed} stopped responding to the engine` });
       steps.push({ at: startedAt + 60_000, text: 'The engine lost contact with your VPS' });
-      steps.push({ at: startedAt + 90_000, text: `Host ${failed} was powered off by its power management (fenced); your VPS was marked down` });
+      steps.push({
+        at: startedAt + 90_000,
+        text: `Host ${failed} was powered off by its power management (fenced); your VPS was marked down`,
+      });
       steps.push({ at: startedAt + 95_000, text: 'The engine queued your VPS for an automatic restart' });
       break;
     case 'crash':
@@ -105,7 +116,14 @@ export async function writeHistory(bridge: RunningBridge, s: Settings): Promise<
       vcpus: 1,
       memory_mib: 1024,
       ha: { enabled: true, priority: 50 },
-      sla: { target_percent: 99.9, credit_tiers: [{ below_percent: 99.9, credit_percent: 10 }, { below_percent: 99, credit_percent: 25 }], time_zone: p.zone },
+      sla: {
+        target_percent: 99.9,
+        credit_tiers: [
+          { below_percent: 99.9, credit_percent: 10 },
+          { below_percent: 99, credit_percent: 25 },
+        ],
+        time_zone: p.zone,
+      },
     });
   }
   const planIds = await Promise.all(PLANS.map((p) => planId(bridge, p.product_id)));
@@ -113,7 +131,16 @@ export async function writeHistory(bridge: RunningBridge, s: Settings): Promise<
   for (let id = 1; id <= s.reportServices; id++) {
     // Service 1: a year of history. The others: activated between a year and a week ago.
     const activatedAt = id === 1 ? now - 365 * DAY : now - Math.round((7 + rand() * 358) * DAY);
-    services.push(serviceRow(id, id === 1 ? 'client-1' : `c${(id % 3000) + 1}`, planIds[id % PLANS.length] as number, new Date(activatedAt), { id: `vm-${id}`, name: `vps-${id}`, host: HOST_NAMES[id % HOSTS] as string }, new Date(now)));
+    services.push(
+      serviceRow(
+        id,
+        id === 1 ? 'client-1' : `c${(id % 3000) + 1}`,
+        planIds[id % PLANS.length] as number,
+        new Date(activatedAt),
+        { id: `vm-${id}`, name: `vps-${id}`, host: HOST_NAMES[id % HOSTS] as string },
+        new Date(now),
+      ),
+    );
   }
   await insertChunks(knex, 'services', services);
 
@@ -140,8 +167,15 @@ export async function writeHistory(bridge: RunningBridge, s: Settings): Promise<
       incidents.push(incidentRow(id, `bench:${k}`, cause, start, duration, rand, now));
     }
     const cause = mix[Math.floor(rand() * mix.length)] as AvailabilityCause;
-    incidents.push(incidentRow(id, 'bench:last-month', cause, now - Math.round((32 + rand() * 6) * DAY), durationOf(cause, rand), rand, now));
+    incidents.push(
+      incidentRow(id, 'bench:last-month', cause, now - Math.round((32 + rand() * 6) * DAY), durationOf(cause, rand), rand, now),
+    );
   }
   await insertChunks(knex, 'incidents', incidents);
-  return { services: s.reportServices, incidents: incidents.length, pageServiceIncidents: s.pageIncidents, insertMs: round(performance.now() - t0, 1) };
+  return {
+    services: s.reportServices,
+    incidents: incidents.length,
+    pageServiceIncidents: s.pageIncidents,
+    insertMs: round(performance.now() - t0, 1),
+  };
 }

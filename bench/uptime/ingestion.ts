@@ -53,7 +53,14 @@ export async function planId(bridge: RunningBridge, productId: string): Promise<
   return Number(row.id);
 }
 
-export function serviceRow(id: number, clientId: string, plan: number, activatedAt: Date, vm: { id: string | null; name: string | null; host: string | null }, now: Date) {
+export function serviceRow(
+  id: number,
+  clientId: string,
+  plan: number,
+  activatedAt: Date,
+  vm: { id: string | null; name: string | null; host: string | null },
+  now: Date,
+) {
   return {
     id,
     service_id: String(id),
@@ -80,13 +87,34 @@ export async function measureIngestion(kind: DatabaseKind, db: BenchDatabase, wo
   const sim = await startSimulator({ scenario: ingestScenario(s.services), clock: 'manual', startTime: t0, host: '127.0.0.1', port: 0 });
   let bridge: RunningBridge | undefined;
   try {
-    const engine = { url: sim.url, username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, timeoutMs: 60_000, maxInFlight: 8, readRetries: 0 };
-    bridge = await startBridge({ db, logFile: `${workspace}/bridge-${kind}-ingest.log`, logLevel: s.logLevel, engine, env: nodeEnv(s, sim.url) });
+    const engine = {
+      url: sim.url,
+      username: DEFAULT_USERNAME,
+      password: DEFAULT_PASSWORD,
+      timeoutMs: 60_000,
+      maxInFlight: 8,
+      readRetries: 0,
+    };
+    bridge = await startBridge({
+      db,
+      logFile: `${workspace}/bridge-${kind}-ingest.log`,
+      logLevel: s.logLevel,
+      engine,
+      env: nodeEnv(s, sim.url),
+    });
     const { container } = bridge;
     const sync = container.eventSync;
     const ovirt = container.ovirt;
     if (!sync || !ovirt) throw new Error('the bridge has no event sync (no engine configured?)');
-    await createPlan(bridge, { product_id: 'ingest', name: 'VPS HA', template: 'debian-12', cluster: 'Default', vcpus: 1, memory_mib: 1024, ha: { enabled: true, priority: 50 } });
+    await createPlan(bridge, {
+      product_id: 'ingest',
+      name: 'VPS HA',
+      template: 'debian-12',
+      cluster: 'Default',
+      vcpus: 1,
+      memory_mib: 1024,
+      ha: { enabled: true, priority: 50 },
+    });
     const pid = await planId(bridge, 'ingest');
     const world = sim.world;
     const rows = Array.from({ length: s.services }, (_, i) => {
@@ -153,7 +181,8 @@ export async function measureIngestion(kind: DatabaseKind, db: BenchDatabase, wo
     const expectedStored = plan.expected.keptWarmup + plan.expected.keptStream;
     if (storedEvents !== expectedStored) mismatches.push(`engine_events: expected ${expectedStored}, found ${storedEvents}`);
     if (result.read !== plan.stream.length) mismatches.push(`pollOnce read ${result.read} of ${plan.stream.length}`);
-    if (result.stored !== plan.expected.keptStream) mismatches.push(`pollOnce stored ${result.stored}, expected ${plan.expected.keptStream}`);
+    if (result.stored !== plan.expected.keptStream)
+      mismatches.push(`pollOnce stored ${result.stored}, expected ${plan.expected.keptStream}`);
     if (Number(positionAfter.last_index) !== last) mismatches.push(`position ${String(positionAfter.last_index)}, last event ${last}`);
     if (timelines !== s.services) mismatches.push(`service_timelines: ${timelines} rows for ${s.services} services`);
     const mean = (before + after) / 2;
@@ -170,7 +199,13 @@ export async function measureIngestion(kind: DatabaseKind, db: BenchDatabase, wo
       pollResult: { read: result.read, stored: result.stored, incidents: result.incidents },
       scenarios: plan.expected.scenarios,
       expected: { storedEvents: expectedStored, incidents: expectedIncidents },
-      found: { storedEvents, incidents: foundIncidents, timelines, positionLastIndex: Number(positionAfter.last_index), lastStreamIndex: last },
+      found: {
+        storedEvents,
+        incidents: foundIncidents,
+        timelines,
+        positionLastIndex: Number(positionAfter.last_index),
+        lastStreamIndex: last,
+      },
       verified: mismatches.length === 0,
       mismatches,
       simulatedSpanDays: round(plan.spanMs / DAY, 2),

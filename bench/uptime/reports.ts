@@ -7,7 +7,15 @@ import { createServer } from 'node:http';
 import { listen } from '../servers';
 import { type BenchDatabase, type DatabaseKind, type RunningBridge, startBridge } from '../bridge';
 import { percentile, ratio, round } from '../stats';
-import { type ClosedResult, type ClosedSpec, type PagedResult, type PagedSpec, runInWorker, type WorkerResult, type WorkerSpec } from './get-load';
+import {
+  type ClosedResult,
+  type ClosedSpec,
+  type PagedResult,
+  type PagedSpec,
+  runInWorker,
+  type WorkerResult,
+  type WorkerSpec,
+} from './get-load';
 import { type HistoryFigures, writeHistory } from './history';
 import { nodeEnv, type Settings } from './setup';
 
@@ -88,7 +96,11 @@ export function pagedFigures(r: PagedResult): PagedFigures {
  * `res.json` from the parsed objects (serialised at every request, as the real route does), paged by `cursor` and
  * `limit` the same way.
  */
-export async function startBare(bodies: { page: string; report: string; uptime: { services: unknown[] } }): Promise<{ port: number; close: () => Promise<void> }> {
+export async function startBare(bodies: {
+  page: string;
+  report: string;
+  uptime: { services: unknown[] };
+}): Promise<{ port: number; close: () => Promise<void> }> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -119,14 +131,25 @@ export async function startBare(bodies: { page: string; report: string; uptime: 
 export interface ReportFigures {
   history: HistoryFigures;
   sso: { linkStatus: number; redeemStatus: number; cookieFromSso: boolean };
-  page: { bridge: LatencyFigures; bare: LatencyFigures; p50Ratio: number | null; p99Ratio: number | null; bodyBytes: number; check: string[] };
+  page: {
+    bridge: LatencyFigures;
+    bare: LatencyFigures;
+    p50Ratio: number | null;
+    p99Ratio: number | null;
+    bodyBytes: number;
+    check: string[];
+  };
   report: { bridge: LatencyFigures; bare: LatencyFigures; p50Ratio: number | null; bodyBytes: number };
   uptimeSingle: { bridge: PagedFigures; bare: PagedFigures; ratio: number | null; check: string[] };
   uptimePaged: { bridge: PagedFigures; bare: PagedFigures; ratio: number | null };
 }
 
 /** A session cookie the way a customer gets one: the panel mints a link, the browser follows it. */
-export async function ssoCookie(bridge: RunningBridge, serviceId: string, clientId: string): Promise<{ cookie: string; linkStatus: number; redeemStatus: number; fromSso: boolean }> {
+export async function ssoCookie(
+  bridge: RunningBridge,
+  serviceId: string,
+  clientId: string,
+): Promise<{ cookie: string; linkStatus: number; redeemStatus: number; fromSso: boolean }> {
   const base = `http://127.0.0.1:${bridge.port}`;
   const apiKey = bridge.container.config.secrets.billingApiKey;
   const minted = await fetch(`${base}/api/v1/services/${serviceId}/sso`, {
@@ -142,14 +165,29 @@ export async function ssoCookie(bridge: RunningBridge, serviceId: string, client
     const set = redeemed.headers.get('set-cookie') ?? '';
     const m = /(ohb_client=[^;]+)/.exec(set);
     if (redeemed.status === 303 && m?.[1]) return { cookie: m[1], linkStatus: minted.status, redeemStatus: redeemed.status, fromSso: true };
-    return { cookie: `ohb_client=${await bridge.container.clientSessions.start(clientId)}`, linkStatus: minted.status, redeemStatus: redeemed.status, fromSso: false };
+    return {
+      cookie: `ohb_client=${await bridge.container.clientSessions.start(clientId)}`,
+      linkStatus: minted.status,
+      redeemStatus: redeemed.status,
+      fromSso: false,
+    };
   }
-  return { cookie: `ohb_client=${await bridge.container.clientSessions.start(clientId)}`, linkStatus: minted.status, redeemStatus: 0, fromSso: false };
+  return {
+    cookie: `ohb_client=${await bridge.container.clientSessions.start(clientId)}`,
+    linkStatus: minted.status,
+    redeemStatus: 0,
+    fromSso: false,
+  };
 }
 
 export async function measureReports(kind: DatabaseKind, db: BenchDatabase, workspace: string, s: Settings): Promise<ReportFigures> {
   // No engine is needed for reading reports; production still requires one to be configured (never called here).
-  const bridge = await startBridge({ db, logFile: `${workspace}/bridge-${kind}-reports.log`, logLevel: s.logLevel, env: nodeEnv(s, 'http://127.0.0.1:9/ovirt-engine') });
+  const bridge = await startBridge({
+    db,
+    logFile: `${workspace}/bridge-${kind}-reports.log`,
+    logLevel: s.logLevel,
+    env: nodeEnv(s, 'http://127.0.0.1:9/ovirt-engine'),
+  });
   let bare: { port: number; close: () => Promise<void> } | undefined;
   try {
     process.stdout.write(`  [${kind}] writing ${s.reportServices} services and their incidents… `);
@@ -168,15 +206,22 @@ export async function measureReports(kind: DatabaseKind, db: BenchDatabase, work
     // Each incident of the timeline is an element with its cause (views/client/service.hbs).
     const pageIncidents = page.split('data-cause="').length - 1;
     if (pageIncidents !== s.pageIncidents) pageCheck.push(`the page shows ${pageIncidents} incidents, not ${s.pageIncidents}`);
-    const reportRes = await fetch(`${base}/api/v1/services/1/uptime`, { headers: { Authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(10_000) });
+    const reportRes = await fetch(`${base}/api/v1/services/1/uptime`, {
+      headers: { Authorization: `Bearer ${apiKey}` },
+      signal: AbortSignal.timeout(10_000),
+    });
     const report = await reportRes.text();
     const reportIncidents = reportRes.status === 200 ? ((JSON.parse(report) as { incidents?: unknown[] }).incidents?.length ?? 0) : -1;
     if (reportIncidents !== s.pageIncidents) pageCheck.push(`the uptime report lists ${reportIncidents} incidents, not ${s.pageIncidents}`);
-    const uptimeRes = await fetch(`${base}/api/v1/uptime?limit=${s.reportServices}`, { headers: { Authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(30_000) });
+    const uptimeRes = await fetch(`${base}/api/v1/uptime?limit=${s.reportServices}`, {
+      headers: { Authorization: `Bearer ${apiKey}` },
+      signal: AbortSignal.timeout(30_000),
+    });
     const uptime = (await uptimeRes.json()) as { services: Array<{ down_seconds?: number }>; next_cursor: string | null };
     const uptimeCheck: string[] = [];
     if (uptimeRes.status !== 200) uptimeCheck.push(`uptime answered ${uptimeRes.status}`);
-    if (uptime.services?.length !== s.reportServices) uptimeCheck.push(`uptime listed ${uptime.services?.length} services, not ${s.reportServices}`);
+    if (uptime.services?.length !== s.reportServices)
+      uptimeCheck.push(`uptime listed ${uptime.services?.length} services, not ${s.reportServices}`);
     const withDowntime = uptime.services?.filter((x) => (x.down_seconds ?? 0) > 0).length ?? 0;
     // Most services had a failover or a crash this month: a month computed from nothing would show no downtime.
     if (withDowntime < s.reportServices / 2) uptimeCheck.push(`only ${withDowntime} services show downtime this month`);
@@ -214,16 +259,35 @@ export async function measureReports(kind: DatabaseKind, db: BenchDatabase, work
       return r;
     };
     const barePage = latencyFigures(await run<ClosedResult>('bare page', closed(bare.port, '/page', html, s.pageRequests)));
-    const bridgePage = latencyFigures(await run<ClosedResult>('client page', closed(bridge.port, '/client/services/1', html, s.pageRequests)));
+    const bridgePage = latencyFigures(
+      await run<ClosedResult>('client page', closed(bridge.port, '/client/services/1', html, s.pageRequests)),
+    );
     const reportCount = Math.max(100, Math.round(s.pageRequests / 4));
     const bareReport = latencyFigures(await run<ClosedResult>('bare report JSON', closed(bare.port, '/report', auth, reportCount)));
-    const bridgeReport = latencyFigures(await run<ClosedResult>('uptime report JSON', closed(bridge.port, '/api/v1/services/1/uptime', auth, reportCount)));
-    const bareSingle = pagedFigures(await run<PagedResult>(`bare uptime list, limit=${s.reportServices}`, paged(bare.port, `/uptime?limit=${s.reportServices}`, auth, false)));
-    const bridgeSingle = pagedFigures(await run<PagedResult>(`uptime API, limit=${s.reportServices}`, paged(bridge.port, `/api/v1/uptime?limit=${s.reportServices}`, auth, false)));
-    const barePaged = pagedFigures(await run<PagedResult>('bare uptime list, limit=1000 paged', paged(bare.port, '/uptime?limit=1000', auth, true)));
-    const bridgePaged = pagedFigures(await run<PagedResult>('uptime API, limit=1000 paged', paged(bridge.port, '/api/v1/uptime?limit=1000', auth, true)));
+    const bridgeReport = latencyFigures(
+      await run<ClosedResult>('uptime report JSON', closed(bridge.port, '/api/v1/services/1/uptime', auth, reportCount)),
+    );
+    const bareSingle = pagedFigures(
+      await run<PagedResult>(
+        `bare uptime list, limit=${s.reportServices}`,
+        paged(bare.port, `/uptime?limit=${s.reportServices}`, auth, false),
+      ),
+    );
+    const bridgeSingle = pagedFigures(
+      await run<PagedResult>(
+        `uptime API, limit=${s.reportServices}`,
+        paged(bridge.port, `/api/v1/uptime?limit=${s.reportServices}`, auth, false),
+      ),
+    );
+    const barePaged = pagedFigures(
+      await run<PagedResult>('bare uptime list, limit=1000 paged', paged(bare.port, '/uptime?limit=1000', auth, true)),
+    );
+    const bridgePaged = pagedFigures(
+      await run<PagedResult>('uptime API, limit=1000 paged', paged(bridge.port, '/api/v1/uptime?limit=1000', auth, true)),
+    );
     if (bridgeSingle.items !== s.reportServices) uptimeCheck.push(`one call returned ${bridgeSingle.items} items`);
-    if (bridgePaged.items !== s.reportServices) uptimeCheck.push(`paging returned ${bridgePaged.items} items in ${bridgePaged.pages} pages`);
+    if (bridgePaged.items !== s.reportServices)
+      uptimeCheck.push(`paging returned ${bridgePaged.items} items in ${bridgePaged.pages} pages`);
 
     return {
       history,
@@ -236,8 +300,18 @@ export async function measureReports(kind: DatabaseKind, db: BenchDatabase, work
         bodyBytes: Buffer.byteLength(page),
         check: pageCheck,
       },
-      report: { bridge: bridgeReport, bare: bareReport, p50Ratio: ratio(bridgeReport.latencyMs.p50, bareReport.latencyMs.p50), bodyBytes: Buffer.byteLength(report) },
-      uptimeSingle: { bridge: bridgeSingle, bare: bareSingle, ratio: ratio(bridgeSingle.medianMs, bareSingle.medianMs), check: uptimeCheck },
+      report: {
+        bridge: bridgeReport,
+        bare: bareReport,
+        p50Ratio: ratio(bridgeReport.latencyMs.p50, bareReport.latencyMs.p50),
+        bodyBytes: Buffer.byteLength(report),
+      },
+      uptimeSingle: {
+        bridge: bridgeSingle,
+        bare: bareSingle,
+        ratio: ratio(bridgeSingle.medianMs, bareSingle.medianMs),
+        check: uptimeCheck,
+      },
       uptimePaged: { bridge: bridgePaged, bare: barePaged, ratio: ratio(bridgePaged.medianMs, barePaged.medianMs) },
     };
   } finally {

@@ -13,8 +13,18 @@ export const HOST_NAMES = Array.from({ length: 40 }, (_, i) => `host${String(i +
 export function scenario(services: number): ScenarioInput {
   const vms: NonNullable<ScenarioInput['vms']> = [];
   const host = (i: number) => HOST_NAMES[i % HOST_NAMES.length] as string;
-  for (let i = 1; i <= services; i++) vms.push({ name: `vps-${i}`, template: 'debian-12', cluster: 'Default', memoryGiB: 1, ha: { enabled: true, priority: 50 }, status: 'up', host: host(i) });
-  for (let i = 1; i <= OTHER_VMS; i++) vms.push({ name: `other-${i}`, template: 'debian-12', cluster: 'Default', memoryGiB: 1, status: 'up', host: host(i) });
+  for (let i = 1; i <= services; i++)
+    vms.push({
+      name: `vps-${i}`,
+      template: 'debian-12',
+      cluster: 'Default',
+      memoryGiB: 1,
+      ha: { enabled: true, priority: 50 },
+      status: 'up',
+      host: host(i),
+    });
+  for (let i = 1; i <= OTHER_VMS; i++)
+    vms.push({ name: `other-${i}`, template: 'debian-12', cluster: 'Default', memoryGiB: 1, status: 'up', host: host(i) });
   return {
     name: 'bench-vm-reconcile',
     seed: 11,
@@ -25,7 +35,12 @@ export function scenario(services: number): ScenarioInput {
         clusters: [
           {
             name: 'Default',
-            hosts: HOST_NAMES.map((name, i) => ({ name, memoryGiB: 512, cpu: { sockets: 2, cores: 16, threads: 1 }, powerManagement: { enabled: true, agents: [{ type: 'ipmilan', address: `10.0.${Math.floor(i / 200)}.${(i % 200) + 11}` }] } })),
+            hosts: HOST_NAMES.map((name, i) => ({
+              name,
+              memoryGiB: 512,
+              cpu: { sockets: 2, cores: 16, threads: 1 },
+              powerManagement: { enabled: true, agents: [{ type: 'ipmilan', address: `10.0.${Math.floor(i / 200)}.${(i % 200) + 11}` }] },
+            })),
           },
         ],
       },
@@ -36,13 +51,27 @@ export function scenario(services: number): ScenarioInput {
 }
 
 /** The simulator as its own program, so its rendering of 10,400 VMs is not counted as the bridge's work. */
-export async function startEngine(workspace: string, services: number): Promise<{ url: string; apiUrl: string; controlUrl: string; stop(): Promise<void> }> {
+export async function startEngine(
+  workspace: string,
+  services: number,
+): Promise<{ url: string; apiUrl: string; controlUrl: string; stop(): Promise<void> }> {
   const file = path.join(workspace, 'scenario.json');
   writeFileSync(file, JSON.stringify(scenario(services)));
   const root = path.resolve(__dirname, '..', '..');
   const child = spawn(
     process.execPath,
-    ['--require', path.join(root, 'node_modules/tsx/dist/preflight.cjs'), '--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, path.join(root, 'ovirt-simulator/main.ts'), '--scenario', file, '--port', '0', '--manual-clock'],
+    [
+      '--require',
+      path.join(root, 'node_modules/tsx/dist/preflight.cjs'),
+      '--import',
+      pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href,
+      path.join(root, 'ovirt-simulator/main.ts'),
+      '--scenario',
+      file,
+      '--port',
+      '0',
+      '--manual-clock',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -71,4 +100,3 @@ export async function startEngine(workspace: string, services: number): Promise<
       }),
   };
 }
-

@@ -110,7 +110,10 @@ export function correlationIdFrom(sim: Simulator, given: string): string {
 }
 
 function correlationId(sim: Simulator, req: Request): string {
-  return correlationIdFrom(sim, req.get('correlation-id') ?? (typeof req.query.correlation_id === 'string' ? req.query.correlation_id : ''));
+  return correlationIdFrom(
+    sim,
+    req.get('correlation-id') ?? (typeof req.query.correlation_id === 'string' ? req.query.correlation_id : ''),
+  );
 }
 
 /** The user behind an `Authorization` header: a live bearer token or Basic credentials; else undefined. */

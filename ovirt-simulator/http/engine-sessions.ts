@@ -3,8 +3,7 @@ import type { World } from '../world/world';
 import type { Actor } from '../world/world';
 
 /** `AppMessages.properties` USER_FAILED_TO_AUTHENTICATE: what the SSO says about a wrong user name or password. */
-export const FAILED_TO_AUTHENTICATE =
-  'Unable to log in. Verify your login information or contact the system administrator.';
+export const FAILED_TO_AUTHENTICATE = 'Unable to log in. Verify your login information or contact the system administrator.';
 
 /** `USER_VDC_LOGIN` and `USER_VDC_LOGIN_FAILED` have a 5 s flood rate (`AuditLogType`). */
 const LOGIN_FLOOD_MS = 5_000;

@@ -36,7 +36,10 @@ export function followTree(req: Request, res: Response): FollowTree {
   const root: FollowTree = new Map();
   for (const raw of (param(req, res, 'follow') ?? '').split(',')) {
     let node = root;
-    for (const segment of raw.trim().split('.').filter((s) => s !== '')) {
+    for (const segment of raw
+      .trim()
+      .split('.')
+      .filter((s) => s !== '')) {
       let child = node.get(segment);
       if (!child) {
         child = new Map();
@@ -57,7 +60,15 @@ export function resolveHref(sim: Simulator, base: string, href: string): { root:
   if (col === undefined || id === undefined) return undefined;
   // Built on first use: the route modules import this one.
   entityReads ??= new Map(
-    Object.entries({ ...vmReads, ...hostReads, ...infrastructureReads, ...diskReads, ...eventReads, ...networkReads, ...schedulingPolicyReads }),
+    Object.entries({
+      ...vmReads,
+      ...hostReads,
+      ...infrastructureReads,
+      ...diskReads,
+      ...eventReads,
+      ...networkReads,
+      ...schedulingPolicyReads,
+    }),
   );
   try {
     if (sub === undefined) return entityReads.get(col)?.(sim, id, base);
@@ -67,14 +78,24 @@ export function resolveHref(sim: Simulator, base: string, href: string): { root:
       if (!vm) return undefined;
       const nics = w.net.nicsOf(vm.id);
       const reported = (list: typeof nics) =>
-        collection('reported_devices', 'reported_device', list.flatMap((nic) => {
-          const device = reportedDevice(w, vm, nic);
-          return device ? [presentReportedDevice(device, nic, base)] : [];
-        }));
-      if (sub === 'nics' && subId === undefined) return collection('nics', 'nic', nics.map((n) => presentNic(n, base)));
+        collection(
+          'reported_devices',
+          'reported_device',
+          list.flatMap((nic) => {
+            const device = reportedDevice(w, vm, nic);
+            return device ? [presentReportedDevice(device, nic, base)] : [];
+          }),
+        );
+      if (sub === 'nics' && subId === undefined)
+        return collection(
+          'nics',
+          'nic',
+          nics.map((n) => presentNic(n, base)),
+        );
       if (sub === 'nics' && leaf === 'reporteddevices') return reported(nics.filter((n) => n.id === subId));
       if (sub === 'reporteddevices') return reported(nics);
-      if (sub === 'diskattachments' && subId === undefined) return { root: 'disk_attachments', body: diskAttachmentsOf(w, vm.id, base, false) };
+      if (sub === 'diskattachments' && subId === undefined)
+        return { root: 'disk_attachments', body: diskAttachmentsOf(w, vm.id, base, false) };
       if (sub === 'statistics') return collection('statistics', 'statistic', presentVmStatistics(sim.engine, vm, base));
     }
     if (col === 'hosts' && sub === 'statistics') {
@@ -84,7 +105,12 @@ export function resolveHref(sim: Simulator, base: string, href: string): { root:
     if (col === 'templates') {
       const template = w.templates.get(id);
       if (!template) return undefined;
-      if (sub === 'nics') return collection('nics', 'nic', w.net.nicsOf(template.id).map((n) => presentNic(n, base)));
+      if (sub === 'nics')
+        return collection(
+          'nics',
+          'nic',
+          w.net.nicsOf(template.id).map((n) => presentNic(n, base)),
+        );
       if (sub === 'diskattachments') return { root: 'disk_attachments', body: templateDiskAttachments(template, base, false) };
     }
   } catch {

@@ -94,10 +94,7 @@ export function sendActionFault(res: Response, err: EngineError, echo: Node = {}
 /** The servlet container's error page (401, unsupported version): HTML, not a fault. */
 export function sendContainerError(res: Response, status: number, message: string): void {
   const title = `Error ${status}`;
-  res
-    .status(status)
-    .type('text/html;charset=UTF-8')
-    .send(`<html><head><title>${title}</title></head><body>${message}</body></html>`);
+  res.status(status).type('text/html;charset=UTF-8').send(`<html><head><title>${title}</title></head><body>${message}</body></html>`);
 }
 
 export function sendUnauthorized(res: Response): void {

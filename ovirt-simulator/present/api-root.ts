@@ -4,8 +4,43 @@ import { DateTime, type Node } from '../wire/document';
 import { ref } from './links';
 
 /** Collections the root advertises; the `/search` ones get a `?search={query}` twin (reference §3). */
-const SEARCHABLE = ['clusters', 'datacenters', 'events', 'hosts', 'storagedomains', 'templates', 'vms', 'disks', 'users', 'groups', 'vmpools', 'networks', 'instancetypes'];
-const PLAIN = ['roles', 'tags', 'bookmarks', 'icons', 'domains', 'jobs', 'storageconnections', 'vnicprofiles', 'diskprofiles', 'cpuprofiles', 'schedulingpolicyunits', 'schedulingpolicies', 'permissions', 'macpools', 'networkfilters', 'operatingsystems', 'externalhostproviders', 'affinitylabels', 'clusterlevels', 'imagetransfers'];
+const SEARCHABLE = [
+  'clusters',
+  'datacenters',
+  'events',
+  'hosts',
+  'storagedomains',
+  'templates',
+  'vms',
+  'disks',
+  'users',
+  'groups',
+  'vmpools',
+  'networks',
+  'instancetypes',
+];
+const PLAIN = [
+  'roles',
+  'tags',
+  'bookmarks',
+  'icons',
+  'domains',
+  'jobs',
+  'storageconnections',
+  'vnicprofiles',
+  'diskprofiles',
+  'cpuprofiles',
+  'schedulingpolicyunits',
+  'schedulingpolicies',
+  'permissions',
+  'macpools',
+  'networkfilters',
+  'operatingsystems',
+  'externalhostproviders',
+  'affinitylabels',
+  'clusterlevels',
+  'imagetransfers',
+];
 
 export const PRODUCT_VERSION = { major: 4, minor: 5, build: 7, revision: 0, full: '4.5.7-1.el9' };
 

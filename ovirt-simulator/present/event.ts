@@ -35,7 +35,12 @@ export function presentJob(job: Job, base: string): Node {
   const node: Node = {
     href,
     id: job.id,
-    actions: { link: [{ href: `${href}/clear`, rel: 'clear' }, { href: `${href}/end`, rel: 'end' }] },
+    actions: {
+      link: [
+        { href: `${href}/clear`, rel: 'clear' },
+        { href: `${href}/end`, rel: 'end' },
+      ],
+    },
     description: job.description,
     link: [{ href: `${href}/steps`, rel: 'steps' }],
     auto_cleared: true,

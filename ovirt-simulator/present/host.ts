@@ -97,7 +97,8 @@ export function presentHost(engine: Engine, host: Host, base: string): Node {
     os: {
       custom_kernel_cmdline: '',
       description: 'CentOS Stream 9',
-      reported_kernel_cmdline: 'BOOT_IMAGE=(hd0,msdos1)/vmlinuz-5.14.0-391.el9.x86_64 root=/dev/mapper/cs-root ro crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M',
+      reported_kernel_cmdline:
+        'BOOT_IMAGE=(hd0,msdos1)/vmlinuz-5.14.0-391.el9.x86_64 root=/dev/mapper/cs-root ro crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M',
       type: 'RHEL',
       version: { full_version: '9 - 2.el9', major: 9 },
     },

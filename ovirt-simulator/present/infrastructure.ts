@@ -99,9 +99,8 @@ export function presentCluster(cluster: Cluster, base: string): Node {
  * context of a data center", reference §6); under `/datacenters/{id}/storagedomains` it does.
  */
 export function presentStorageDomain(sd: StorageDomain, base: string, inDataCenter: boolean): Node {
-  const href = inDataCenter && sd.dataCenterId
-    ? `${base}/datacenters/${sd.dataCenterId}/storagedomains/${sd.id}`
-    : `${base}/storagedomains/${sd.id}`;
+  const href =
+    inDataCenter && sd.dataCenterId ? `${base}/datacenters/${sd.dataCenterId}/storagedomains/${sd.id}` : `${base}/storagedomains/${sd.id}`;
   const storage: Node = { type: sd.storageType };
   if (sd.address) storage.address = sd.address;
   if (sd.storageType === 'nfs') storage.nfs_version = 'auto';

@@ -13,7 +13,11 @@ const PROPERTIES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   evenly_distributed: { CpuOverCommitDurationMinutes: '2', HeSparesCount: '0', HighUtilization: '80', VCpuToPhysicalCpuRatio: '0' },
   power_saving: { CpuOverCommitDurationMinutes: '2', HeSparesCount: '0', HighUtilization: '80', LowUtilization: '20' },
   vm_evenly_distributed: {
-    CpuOverCommitDurationMinutes: '2', HeSparesCount: '0', HighUtilization: '80', HighVmCount: '10', MigrationThreshold: '5',
+    CpuOverCommitDurationMinutes: '2',
+    HeSparesCount: '0',
+    HighUtilization: '80',
+    HighVmCount: '10',
+    MigrationThreshold: '5',
     SpmVmGrace: '5',
   },
 };

@@ -107,9 +107,32 @@ export function presentVmStatistics(engine: Engine, vm: Vm, base: string): Node[
       owner,
       href,
     ),
-    history(g('cpu.usage.history', 'List of CPU usage history, sorted by date from newest to oldest, at intervals of 30 seconds', 'percent'), slots.map(cpuAt), owner, href),
-    history(g('memory.usage.history', 'List of memory usage history, sorted by date from newest to oldest, at intervals of 30 seconds', 'percent'), slots.map(memAt), owner, href),
-    history(g('network.usage.history', 'List of network usage history, sorted by date from newest to oldest, at intervals of 30 seconds', 'percent'), slots.map(netAt), owner, href),
+    history(
+      g('cpu.usage.history', 'List of CPU usage history, sorted by date from newest to oldest, at intervals of 30 seconds', 'percent'),
+      slots.map(cpuAt),
+      owner,
+      href,
+    ),
+    history(
+      g(
+        'memory.usage.history',
+        'List of memory usage history, sorted by date from newest to oldest, at intervals of 30 seconds',
+        'percent',
+      ),
+      slots.map(memAt),
+      owner,
+      href,
+    ),
+    history(
+      g(
+        'network.usage.history',
+        'List of network usage history, sorted by date from newest to oldest, at intervals of 30 seconds',
+        'percent',
+      ),
+      slots.map(netAt),
+      owner,
+      href,
+    ),
   ];
 }
 
@@ -135,7 +158,12 @@ export function presentHostStatistics(engine: Engine, host: Host, base: string):
     statistic(g('memory.used', 'Used memory', 'bytes', 'integer'), used, owner, href),
     statistic(g('memory.free', 'Free memory', 'bytes', 'integer'), host.memoryBytes - used, owner, href),
     statistic(
-      g('memory.shared', 'The amount of memory, in bytes, shared among Virtual-Machines on this Host by Kernel Same-page Merging (KSM)', 'bytes', 'integer'),
+      g(
+        'memory.shared',
+        'The amount of memory, in bytes, shared among Virtual-Machines on this Host by Kernel Same-page Merging (KSM)',
+        'bytes',
+        'integer',
+      ),
       0,
       owner,
       href,
@@ -181,7 +209,13 @@ export function presentNicStatistics(engine: Engine, vm: Vm, nicId: string, base
   const slot = Math.floor(engine.clock.now() / HISTORY_SLOT_MS);
   const rx = up > 0 ? rateAt(nicId, 13, slot, 2_000_000) : 0;
   const tx = up > 0 ? rateAt(nicId, 17, slot, 1_000_000) : 0;
-  const c = (name: string, description: string, unit: StatDef['unit']): StatDef => ({ name, description, kind: 'counter', type: 'integer', unit });
+  const c = (name: string, description: string, unit: StatDef['unit']): StatDef => ({
+    name,
+    description,
+    kind: 'counter',
+    type: 'integer',
+    unit,
+  });
   return [
     statistic(g('data.current.rx', 'Receive data rate', 'bytes_per_second'), rx, owner, href),
     statistic(g('data.current.tx', 'Transmit data rate', 'bytes_per_second'), tx, owner, href),

@@ -30,7 +30,10 @@ export function addMacPool(world: World, scenario: Scenario, seed: number): void
 export function addNetworks(world: World, dataCenterId: string, spec: DataCenterSpec): void {
   const specs = spec.networks.some((n) => n.name === MANAGEMENT_NETWORK)
     ? spec.networks
-    : [{ name: MANAGEMENT_NETWORK, description: 'Management Network', mtu: 0, vm: true, vlanId: undefined, vnicProfiles: undefined }, ...spec.networks];
+    : [
+        { name: MANAGEMENT_NETWORK, description: 'Management Network', mtu: 0, vm: true, vlanId: undefined, vnicProfiles: undefined },
+        ...spec.networks,
+      ];
   for (const n of specs) {
     if (world.net.networkNamed(dataCenterId, n.name)) throw new Error(`scenario: duplicate network ${n.name} in ${spec.name}`);
     const network: Network = {
@@ -46,7 +49,12 @@ export function addNetworks(world: World, dataCenterId: string, spec: DataCenter
     // The engine makes a profile named after each VM network; non-VM networks have none.
     const profiles = n.vnicProfiles ?? (n.vm ? [{ name: n.name, description: '' }] : []);
     for (const p of profiles) {
-      world.net.addVnicProfile({ id: nameUuid(`vnicprofile:${network.id}:${p.name}`), name: p.name, description: p.description, networkId: network.id });
+      world.net.addVnicProfile({
+        id: nameUuid(`vnicprofile:${network.id}:${p.name}`),
+        name: p.name,
+        description: p.description,
+        networkId: network.id,
+      });
     }
   }
 }

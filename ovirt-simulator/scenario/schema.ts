@@ -88,9 +88,7 @@ const clusterSpec = z.object({
         .default({ enabled: false, threshold: 50 }),
     })
     .default({ enabled: true, skipIfSdActive: false, skipIfConnectivityBroken: { enabled: false, threshold: 50 } }),
-  schedulingPolicy: z
-    .enum(['none', 'evenly_distributed', 'power_saving', 'vm_evenly_distributed', 'cluster_maintenance'])
-    .default('none'),
+  schedulingPolicy: z.enum(['none', 'evenly_distributed', 'power_saving', 'vm_evenly_distributed', 'cluster_maintenance']).default('none'),
   hosts: z.array(hostSpec).default([]),
   /** Networks of the data center attached to the cluster; default: all of them (`ovirtmgmt` always). */
   networks: z.array(z.string()).optional(),

@@ -17,8 +17,42 @@ import { diskStatus } from '../world/disks';
 import { enumField, type FieldSpec } from './filter';
 import { searchError } from './query';
 
-const VM_STATUS_NAMES = ['Down', 'Up', 'PoweringUp', 'Paused', 'MigratingFrom', 'MigratingTo', 'Unknown', 'NotResponding', 'WaitForLaunch', 'RebootInProgress', 'SavingState', 'RestoringState', 'Suspended', 'ImageIllegal', 'ImageLocked', 'PoweringDown'];
-const HOST_STATUS_NAMES = ['Unassigned', 'Down', 'Maintenance', 'Up', 'NonResponsive', 'Error', 'Installing', 'InstallFailed', 'Reboot', 'PreparingForMaintenance', 'NonOperational', 'PendingApproval', 'Initializing', 'Connecting', 'InstallingOS', 'Kdumping'];
+const VM_STATUS_NAMES = [
+  'Down',
+  'Up',
+  'PoweringUp',
+  'Paused',
+  'MigratingFrom',
+  'MigratingTo',
+  'Unknown',
+  'NotResponding',
+  'WaitForLaunch',
+  'RebootInProgress',
+  'SavingState',
+  'RestoringState',
+  'Suspended',
+  'ImageIllegal',
+  'ImageLocked',
+  'PoweringDown',
+];
+const HOST_STATUS_NAMES = [
+  'Unassigned',
+  'Down',
+  'Maintenance',
+  'Up',
+  'NonResponsive',
+  'Error',
+  'Installing',
+  'InstallFailed',
+  'Reboot',
+  'PreparingForMaintenance',
+  'NonOperational',
+  'PendingApproval',
+  'Initializing',
+  'Connecting',
+  'InstallingOS',
+  'Kdumping',
+];
 const SEVERITIES: readonly Severity[] = ['normal', 'warning', 'error', 'alert'];
 
 /** API status → backend enum name(s), lower case, as the search backend knows them (reference §11). */

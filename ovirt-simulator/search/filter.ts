@@ -107,7 +107,9 @@ export function applySearch<T>(items: Iterable<T>, fields: Record<string, FieldS
     }),
   );
   const matches = (item: T, c: (typeof resolved)[number][number]): boolean =>
-    c.spec ? compare(c.spec.get(item), c.cond, c.expected, options.caseSensitive) : freeTextMatch(item, fields, c.cond, options.caseSensitive);
+    c.spec
+      ? compare(c.spec.get(item), c.cond, c.expected, options.caseSensitive)
+      : freeTextMatch(item, fields, c.cond, options.caseSensitive);
   let out: T[] = [];
   for (const item of items) {
     if (resolved.length === 0 || resolved.some((group) => group.every((c) => matches(item, c)))) out.push(item);

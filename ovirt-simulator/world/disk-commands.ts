@@ -24,7 +24,10 @@ export class DiskCommands {
       throw backendFailure(409, 'Cannot edit Virtual Disk: VM is locked. Please try again in a few minutes.');
     }
     if (disk.resizing) {
-      throw backendFailure(409, `Cannot edit Virtual Disk: The following disks are locked: ${disk.name}. Please try again in a few minutes.`);
+      throw backendFailure(
+        409,
+        `Cannot edit Virtual Disk: The following disks are locked: ${disk.name}. Please try again in a few minutes.`,
+      );
     }
     if (vm && VM_RUNNING_STATUSES.has(vm.status)) throw backendFailure(409, 'Cannot edit Virtual Disk. VM is running.');
     if (vm && vm.status !== 'down') {

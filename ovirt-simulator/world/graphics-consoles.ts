@@ -53,7 +53,12 @@ export function graphicsConsolesOf(vm: Vm, host: Host | undefined): GraphicsCons
  * The `.vv` text for one console with a fresh ticket: `[virt-viewer]` with the display's host, ports and password, and
  * `[ovirt]` naming the engine and the VM. Throws the engine's 409 when the VM is not running.
  */
-export function remoteViewerFile(vm: Vm, host: Host | undefined, gc: GraphicsConsole, engineHost: string): { text: string; ticket: string } {
+export function remoteViewerFile(
+  vm: Vm,
+  host: Host | undefined,
+  gc: GraphicsConsole,
+  engineHost: string,
+): { text: string; ticket: string } {
   if (!running(vm) || !host) throw backendFailure(409, `Vm ${vm.name} is not running.`);
   const ticket = randomBytes(9).toString('base64url');
   const lines = [
@@ -69,7 +74,17 @@ export function remoteViewerFile(vm: Vm, host: Host | undefined, gc: GraphicsCon
     'toggle-fullscreen=shift+f11',
     'release-cursor=shift+f12',
     'secure-attention=ctrl+alt+end',
-    ...(gc.protocol === 'spice' ? [`tls-port=${gc.tlsPort ?? -1}`, 'enable-smartcard=0', 'enable-usb-autoshare=0', 'usb-filter=-1,-1,-1,-1,0', 'tls-ciphers=DEFAULT', `host-subject=O=simulator,CN=${host.address}`, 'secure-channels=main;inputs;cursor;playback;record;display;smartcard;usbredir'] : []),
+    ...(gc.protocol === 'spice'
+      ? [
+          `tls-port=${gc.tlsPort ?? -1}`,
+          'enable-smartcard=0',
+          'enable-usb-autoshare=0',
+          'usb-filter=-1,-1,-1,-1,0',
+          'tls-ciphers=DEFAULT',
+          `host-subject=O=simulator,CN=${host.address}`,
+          'secure-channels=main;inputs;cursor;playback;record;display;smartcard;usbredir',
+        ]
+      : []),
     'versions=rhev-win64:2.0-160;rhev-win32:2.0-160;rhel8:7.0-3;rhel7:2.0-6;rhel6:99.0-1',
     'newer-version-url=http://www.ovirt.org/documentation/admin-guide/virt/console-client-resources',
     '',

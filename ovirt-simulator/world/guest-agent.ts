@@ -64,7 +64,10 @@ export interface ReportedNic {
  */
 export function reportedDevice(world: World, vm: Vm, nic: VmNic): ReportedNic | undefined {
   if (vm.guestAgentReportedAt === undefined || !nic.plugged) return undefined;
-  const position = world.net.nicsOf(vm.id).filter((n) => n.plugged).indexOf(nic);
+  const position = world.net
+    .nicsOf(vm.id)
+    .filter((n) => n.plugged)
+    .indexOf(nic);
   const guestName = `eth${position}`;
   const config = vm.appliedInit?.init.nicConfigurations?.find((c) => c.name === guestName || c.name === nic.name);
   const ips: ReportedNic['ips'] = [];

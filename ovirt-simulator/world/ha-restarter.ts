@@ -127,8 +127,7 @@ export class HaRestarter {
     if (failed || !placement.host) {
       world.log('HA_VM_RESTART_FAILED', {}, { vm, host: undefined });
       entry.failures += 1;
-      entry.nextTryAt =
-        now + (entry.kind === 'lease' ? this.engine.timings.leaseRetryMs : entry.failures <= shortTries ? shortMs : longMs);
+      entry.nextTryAt = now + (entry.kind === 'lease' ? this.engine.timings.leaseRetryMs : entry.failures <= shortTries ? shortMs : longMs);
       return;
     }
     this.queue.delete(vm.id);

@@ -140,10 +140,7 @@ export class HostActions {
 
   private userStop(host: Host, actor: Actor): Job {
     if (host.status !== 'maintenance') {
-      throw backendFailure(
-        409,
-        'Cannot perform Stop operation, Host has to be in Maintenance mode in order to be stopped.',
-      );
+      throw backendFailure(409, 'Cannot perform Stop operation, Host has to be in Maintenance mode in order to be stopped.');
     }
     const job = this.world.startJob(`Stopping Host ${host.name}`, actor, { hostId: host.id });
     host.epoch += 1;

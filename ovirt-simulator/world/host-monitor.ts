@@ -81,8 +81,7 @@ export class HostMonitor {
       const vmCount = this.world.vmsOn(host.id).length;
       // VdsManager.calcTimeoutToFence casts the seconds to int: 60 + 20 + 0.5 × 7 VMs waits 83 s, not 83.5.
       const seconds = Math.trunc(
-        (timings.graceBaseMs + (host.spmStatus !== 'none' ? timings.graceSpmMs : 0) + timings.gracePerVmMs * vmCount) /
-          1000,
+        (timings.graceBaseMs + (host.spmStatus !== 'none' ? timings.graceSpmMs : 0) + timings.gracePerVmMs * vmCount) / 1000,
       );
       const graceMs = seconds * 1000;
       this.setStatus(host, 'connecting');

@@ -140,7 +140,13 @@ export function copyInit(init: VmInit): VmInit {
     ...init,
     strings: { ...init.strings },
     ...(init.nicConfigurations
-      ? { nicConfigurations: init.nicConfigurations.map((c) => ({ ...c, ...(c.ip ? { ip: { ...c.ip } } : {}), ...(c.ipv6 ? { ipv6: { ...c.ipv6 } } : {}) })) }
+      ? {
+          nicConfigurations: init.nicConfigurations.map((c) => ({
+            ...c,
+            ...(c.ip ? { ip: { ...c.ip } } : {}),
+            ...(c.ipv6 ? { ipv6: { ...c.ipv6 } } : {}),
+          })),
+        }
       : {}),
   };
 }

@@ -97,7 +97,11 @@ export class NetworkRegistry {
   removeNic(nic: VmNic): void {
     this.nics.delete(nic.id);
     const ids = this.nicsOfOwner.get(nic.ownerId);
-    if (ids) this.nicsOfOwner.set(nic.ownerId, ids.filter((id) => id !== nic.id));
+    if (ids)
+      this.nicsOfOwner.set(
+        nic.ownerId,
+        ids.filter((id) => id !== nic.id),
+      );
     if (nic.mac) this.releaseMac(nic.mac);
   }
 

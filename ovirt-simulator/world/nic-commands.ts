@@ -97,10 +97,16 @@ export class NicCommands {
     // UpdateVmInterface refuses device changes of a NIC plugged into a running guest (wording **unconfirmed**).
     if (running && nic.plugged && input.plugged !== false) {
       if (nicInterface !== undefined && nicInterface !== nic.interface) {
-        throw backendFailure(409, 'Cannot edit Interface. Updating the network interface type is not supported while the interface is plugged into a running virtual machine.');
+        throw backendFailure(
+          409,
+          'Cannot edit Interface. Updating the network interface type is not supported while the interface is plugged into a running virtual machine.',
+        );
       }
       if (input.mac !== undefined && input.mac.toLowerCase() !== nic.mac) {
-        throw backendFailure(409, 'Cannot edit Interface. Updating the MAC address is not supported while the interface is plugged into a running virtual machine.');
+        throw backendFailure(
+          409,
+          'Cannot edit Interface. Updating the MAC address is not supported while the interface is plugged into a running virtual machine.',
+        );
       }
     }
     let profileId = nic.vnicProfileId;
@@ -200,7 +206,10 @@ export class NicCommands {
     }
     if (!inCluster.has(profile.networkId)) {
       const network = net.networks.get(profile.networkId);
-      throw backendFailure(409, `Failed ${action} Interface. The following networks (${network?.name ?? ''}) are not defined in the cluster.`);
+      throw backendFailure(
+        409,
+        `Failed ${action} Interface. The following networks (${network?.name ?? ''}) are not defined in the cluster.`,
+      );
     }
     return profile.id;
   }

@@ -69,17 +69,11 @@ export class Scheduler {
         continue;
       }
       if (this.logicalCpus(host) < vcpus) {
-        reasons.push(
-          `The host ${host.name} did not satisfy internal filter CPU because it does not have enough CPU cores to run the VM.`,
-        );
+        reasons.push(`The host ${host.name} did not satisfy internal filter CPU because it does not have enough CPU cores to run the VM.`);
         continue;
       }
       const count = this.world.vmsOn(host.id).length;
-      if (
-        !best ||
-        free > best.free ||
-        (free === best.free && (count < best.vms || (count === best.vms && host.name < best.host.name)))
-      ) {
+      if (!best || free > best.free || (free === best.free && (count < best.vms || (count === best.vms && host.name < best.host.name)))) {
         best = { host, free, vms: count };
       }
     }
@@ -92,8 +86,5 @@ export class Scheduler {
  * reference §10.2; the filter wording per host is the reference's best reading, unconfirmed).
  */
 export function noHostMessages(action: string, reasons: string[]): string[] {
-  return [
-    `Cannot ${action} VM. There is no host that satisfies current scheduling constraints. See below for details:`,
-    ...reasons,
-  ];
+  return [`Cannot ${action} VM. There is no host that satisfies current scheduling constraints. See below for details:`, ...reasons];
 }

@@ -8,7 +8,13 @@ import type { Actor } from './world';
 /** Backend names of VM statuses, as `${VmStatus}` renders them in messages (e.g. "Down", "ImageLocked"). */
 export function backendVmStatus(status: VmStatus): string {
   const special: Partial<Record<VmStatus, string>> = { migrating: 'MigratingFrom', not_responding: 'NotResponding' };
-  return special[status] ?? status.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return (
+    special[status] ??
+    status
+      .split('_')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join('')
+  );
 }
 
 /**
@@ -77,7 +83,10 @@ export class VmActions {
     this.checkLocks(vm, 'run');
     const locked = this.world.disksOf(vm.id).filter((d) => d.resizing);
     if (locked.length > 0) {
-      throw backendFailure(409, `Cannot run VM: The following disks are locked: ${locked.map((d) => d.name).join(', ')}. Please try again in a few minutes.`);
+      throw backendFailure(
+        409,
+        `Cannot run VM: The following disks are locked: ${locked.map((d) => d.name).join(', ')}. Please try again in a few minutes.`,
+      );
     }
     if (VM_RUNNING_STATUSES.has(vm.status) && vm.status !== 'unknown') {
       throw backendFailure(409, 'Cannot run VM. VM is running.');
@@ -188,16 +197,10 @@ export class VmActions {
     const placement = this.engine.scheduler.pick(vm, targetHostId ? { exclude, onlyHostId: targetHostId } : { exclude });
     if (!placement.host) throw backendFailure(409, ...noHostMessages('migrate', placement.reasons));
     const dest = placement.host;
-    const job = this.world.startJob(
-      targetHostId ? `Migrating VM ${vm.name} to Host ${dest.name}` : `Migrating VM ${vm.name}`,
-      actor,
-      { vmId: vm.id },
-    );
-    this.world.log(
-      'VM_MIGRATION_START',
-      { DestinationVdsName: dest.name, OptionalReason: '' },
-      { vm, host: source, actor },
-    );
+    const job = this.world.startJob(targetHostId ? `Migrating VM ${vm.name} to Host ${dest.name}` : `Migrating VM ${vm.name}`, actor, {
+      vmId: vm.id,
+    });
+    this.world.log('VM_MIGRATION_START', { DestinationVdsName: dest.name, OptionalReason: '' }, { vm, host: source, actor });
     this.runMigration(vm, source.id, dest.id, actor, job);
     return { job };
   }

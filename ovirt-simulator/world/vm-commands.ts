@@ -1,10 +1,4 @@
-import {
-  backendFailure,
-  EngineError,
-  entityNotFound,
-  incompleteParameters,
-  invalidValue,
-} from './engine-error';
+import { backendFailure, EngineError, entityNotFound, incompleteParameters, invalidValue } from './engine-error';
 import { attachNewDisk, defaultDiskDomain } from './disks';
 import { mergeInit, type InitInput } from './initialization';
 import type { Engine } from './engine';
@@ -187,10 +181,7 @@ export class VmCommands {
       throw backendFailure(409, 'Cannot remove VM. VM is running.');
     }
     if (vm.deleteProtected) {
-      throw backendFailure(
-        409,
-        'Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.',
-      );
+      throw backendFailure(409, 'Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.');
     }
     const job = this.world.startJob(`Removing VM ${vm.name} from system`, actor, { vmId: vm.id });
     this.engine.ha.forget(vm.id);
@@ -207,10 +198,7 @@ export class VmCommands {
     if (input.ha) {
       const priority = input.ha.priority ?? vm.ha.priority;
       if (priority < 0 || priority > MAX_PRIORITY) {
-        throw backendFailure(
-          400,
-          `VM priority value passed the permitted max value, value should be between 0 and ${MAX_PRIORITY}.`,
-        );
+        throw backendFailure(400, `VM priority value passed the permitted max value, value should be between 0 and ${MAX_PRIORITY}.`);
       }
       vm.ha = { enabled: input.ha.enabled ?? vm.ha.enabled, priority };
     }
@@ -261,10 +249,7 @@ export class VmCommands {
     }
     const existing = this.world.vmByName(name);
     if (existing && existing !== self) {
-      throw backendFailure(
-        409,
-        `Cannot ${type} VM. The VM name is already in use, please choose a unique name and try again.`,
-      );
+      throw backendFailure(409, `Cannot ${type} VM. The VM name is already in use, please choose a unique name and try again.`);
     }
   }
 
@@ -282,9 +267,7 @@ export class VmCommands {
   /** Template names are looked up within the cluster's data center (reference §8.2). */
   private resolveTemplate(ref: Ref, cluster: Cluster): Template {
     const inScope = (t: Template) =>
-      t.id === BLANK_TEMPLATE_ID ||
-      t.clusterId === undefined ||
-      this.world.cluster(t.clusterId).dataCenterId === cluster.dataCenterId;
+      t.id === BLANK_TEMPLATE_ID || t.clusterId === undefined || this.world.cluster(t.clusterId).dataCenterId === cluster.dataCenterId;
     let template: Template | undefined;
     if (ref.id !== undefined) template = this.world.templates.get(ref.id);
     else for (const t of this.world.templates.values()) if (t.name === ref.name && inScope(t)) template = t;
@@ -293,8 +276,7 @@ export class VmCommands {
   }
 
   private resolveHostId(ref: Ref): string {
-    const host =
-      ref.id !== undefined ? this.world.hosts.get(ref.id) : this.world.findByName(this.world.hosts, ref.name ?? '');
+    const host = ref.id !== undefined ? this.world.hosts.get(ref.id) : this.world.findByName(this.world.hosts, ref.name ?? '');
     if (!host) throw entityNotFound(`Host: ${ref.id !== undefined ? `id=${ref.id}` : `name=${ref.name ?? ''}`}`);
     return host.id;
   }
@@ -304,7 +286,11 @@ export class VmCommands {
    * `<disk_attachments>`, else the template's domain (reference §8.2 notes). Either must be an active data domain
    * of the VM's data center.
    */
-  private templateDiskTarget(input: VmInput, template: Template, cluster: Cluster): { storageDomain: StorageDomain; format: 'cow' | 'raw' } {
+  private templateDiskTarget(
+    input: VmInput,
+    template: Template,
+    cluster: Cluster,
+  ): { storageDomain: StorageDomain; format: 'cow' | 'raw' } {
     const asked = input.disks?.[0];
     const format = asked?.format ?? 'cow';
     if (!(DISK_FORMATS as readonly string[]).includes(format)) throw invalidValue(format, 'DiskFormat', DISK_FORMATS);
@@ -321,9 +307,7 @@ export class VmCommands {
 
   private findStorageDomain(ref: Ref): StorageDomain {
     const sd =
-      ref.id !== undefined
-        ? this.world.storageDomains.get(ref.id)
-        : this.world.findByName(this.world.storageDomains, ref.name ?? '');
+      ref.id !== undefined ? this.world.storageDomains.get(ref.id) : this.world.findByName(this.world.storageDomains, ref.name ?? '');
     if (!sd) throw entityNotFound(`StorageDomain: ${ref.id !== undefined ? `id=${ref.id}` : `name=${ref.name ?? ''}`}`);
     return sd;
   }

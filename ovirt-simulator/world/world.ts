@@ -2,18 +2,7 @@ import type { SimClock } from '../clock';
 import type { SeededRandom } from '../random';
 import { EVENTS, renderMessage, type EventName } from './event-catalog';
 import { NetworkRegistry } from './network-registry';
-import type {
-  Cluster,
-  DataCenter,
-  Disk,
-  EngineEvent,
-  Host,
-  Job,
-  StorageDomain,
-  Template,
-  User,
-  Vm,
-} from './model';
+import type { Cluster, DataCenter, Disk, EngineEvent, Host, Job, StorageDomain, Template, User, Vm } from './model';
 
 /** Who asked for a command: the engine names the user in event texts and tags events with the correlation id. */
 export interface Actor {

@@ -50,11 +50,7 @@ export function compareText(a: string, b: string): number {
  */
 export function compareRestartOrder(a: ModelVm, b: ModelVm): number {
   return (
-    b.priority - a.priority ||
-    b.memoryBytes - a.memoryBytes ||
-    b.vcpus - a.vcpus ||
-    compareText(a.name, b.name) ||
-    compareText(a.id, b.id)
+    b.priority - a.priority || b.memoryBytes - a.memoryBytes || b.vcpus - a.vcpus || compareText(a.name, b.name) || compareText(a.id, b.id)
   );
 }
 

@@ -24,8 +24,17 @@ import type { CapacityOptions, ClusterInfo, HostInventory, HostStatus, VmInvento
  * `down`, `suspended`, `image_locked` and `unassigned` hold nothing.
  */
 const OCCUPYING_VM_STATUSES: ReadonlySet<VmStatus> = new Set<VmStatus>([
-  'up', 'powering_up', 'wait_for_launch', 'reboot_in_progress', 'paused', 'migrating', 'saving_state',
-  'restoring_state', 'powering_down', 'not_responding', 'unknown',
+  'up',
+  'powering_up',
+  'wait_for_launch',
+  'reboot_in_progress',
+  'paused',
+  'migrating',
+  'saving_state',
+  'restoring_state',
+  'powering_down',
+  'not_responding',
+  'unknown',
 ]);
 
 /** Whether a VM holds resources on its host (and so needs a restart when that host fails). */

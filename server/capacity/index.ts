@@ -8,9 +8,7 @@ export { hostCapacities, hostCapacity, type HostCapacity, isUpHost, occupiesHost
 export type { NotPlacedReason } from './placement';
 export { whatIf, type FailoverPlacement, type FailoverVmOutcome, type SurvivingHost } from './what-if';
 export type { BoundNumbers } from './n-plus-k-bound';
-export {
-  checkNPlusK, combinationCount, type FailureCase, MAX_LISTED_FAILURES, type NPlusKStatus, type NPlusKVerdict,
-} from './n-plus-k';
+export { checkNPlusK, combinationCount, type FailureCase, MAX_LISTED_FAILURES, type NPlusKStatus, type NPlusKVerdict } from './n-plus-k';
 export { canSell, evaluateSale, newVm, type SellRefusal, type SellVerdict } from './sell-gate';
 // The working model, for callers that evaluate many sales against one snapshot (the order gate).
 export { addVmToModel, buildCapacityModel, type CapacityModel, pickHostForNewVm } from './capacity-model';

@@ -9,16 +9,42 @@
 
 /** oVirt `HostStatus` (section 5.1). Only `up` hosts take VMs. */
 export const HOST_STATUSES = [
-  'up', 'down', 'error', 'initializing', 'installing', 'install_failed', 'maintenance', 'non_operational',
-  'non_responsive', 'pending_approval', 'preparing_for_maintenance', 'connecting', 'reboot', 'unassigned',
-  'installing_os', 'kdumping',
+  'up',
+  'down',
+  'error',
+  'initializing',
+  'installing',
+  'install_failed',
+  'maintenance',
+  'non_operational',
+  'non_responsive',
+  'pending_approval',
+  'preparing_for_maintenance',
+  'connecting',
+  'reboot',
+  'unassigned',
+  'installing_os',
+  'kdumping',
 ] as const;
 export type HostStatus = (typeof HOST_STATUSES)[number];
 
 /** oVirt `VmStatus` (section 8.1). */
 export const VM_STATUSES = [
-  'unassigned', 'down', 'up', 'powering_up', 'paused', 'migrating', 'unknown', 'not_responding', 'wait_for_launch',
-  'reboot_in_progress', 'saving_state', 'restoring_state', 'suspended', 'image_locked', 'powering_down',
+  'unassigned',
+  'down',
+  'up',
+  'powering_up',
+  'paused',
+  'migrating',
+  'unknown',
+  'not_responding',
+  'wait_for_launch',
+  'reboot_in_progress',
+  'saving_state',
+  'restoring_state',
+  'suspended',
+  'image_locked',
+  'powering_down',
 ] as const;
 export type VmStatus = (typeof VM_STATUSES)[number];
 
@@ -26,13 +52,20 @@ export type VmStatus = (typeof VM_STATUSES)[number];
 export type StorageDomainType = 'data' | 'iso' | 'export' | 'image' | 'volume' | 'managed_block_storage';
 
 /** oVirt `StorageType` (section 6). The engine treats every type except `localfs` as shared. */
-export type StorageType =
-  | 'nfs' | 'iscsi' | 'fcp' | 'glusterfs' | 'posixfs' | 'localfs' | 'glance' | 'cinder' | 'managed_block_storage';
+export type StorageType = 'nfs' | 'iscsi' | 'fcp' | 'glusterfs' | 'posixfs' | 'localfs' | 'glance' | 'cinder' | 'managed_block_storage';
 
 /** oVirt `StorageDomainStatus` in the context of the data center (the top-level collection does not carry it). */
 export type StorageDomainStatus =
-  | 'active' | 'inactive' | 'locked' | 'mixed' | 'unattached' | 'maintenance' | 'preparing_for_maintenance'
-  | 'detaching' | 'activating' | 'unknown';
+  | 'active'
+  | 'inactive'
+  | 'locked'
+  | 'mixed'
+  | 'unattached'
+  | 'maintenance'
+  | 'preparing_for_maintenance'
+  | 'detaching'
+  | 'activating'
+  | 'unknown';
 
 export interface ClusterInfo {
   id: string;

@@ -46,7 +46,10 @@ export interface BoundEvaluation {
 }
 
 function sumOfLargest(values: readonly number[], k: number): number {
-  return [...values].sort((a, b) => b - a).slice(0, k).reduce((sum, v) => sum + v, 0);
+  return [...values]
+    .sort((a, b) => b - a)
+    .slice(0, k)
+    .reduce((sum, v) => sum + v, 0);
 }
 
 /** Fractional knapsack: the most value that fits in `capacity` weight when items may be split. */
@@ -94,16 +97,23 @@ export function evaluateBound(model: CapacityModel, k: number): BoundEvaluation 
     }
   }
   const demandBound = {
-    vmCount: sumOfLargest(load.map((l) => l.count), k),
-    memoryBytes: sumOfLargest(load.map((l) => l.memoryBytes), k),
-    vcpus: sumOfLargest(load.map((l) => l.vcpus), k),
+    vmCount: sumOfLargest(
+      load.map((l) => l.count),
+      k,
+    ),
+    memoryBytes: sumOfLargest(
+      load.map((l) => l.memoryBytes),
+      k,
+    ),
+    vcpus: sumOfLargest(
+      load.map((l) => l.vcpus),
+      k,
+    ),
   };
   // A unit of at least 1 keeps zero-sized VMs from dividing by zero; a larger unit only lowers the slot count.
   const unitMem = Math.max(mMax, 1);
   const unitCpu = Math.max(cMax, 1);
-  const slots = up.map((h) =>
-    Math.max(0, Math.floor(Math.min(freeMemory(model, h) / unitMem, freeVcpus(model, h) / unitCpu))),
-  );
+  const slots = up.map((h) => Math.max(0, Math.floor(Math.min(freeMemory(model, h) / unitMem, freeVcpus(model, h) / unitCpu))));
   const guaranteedSlots = slots.reduce((s, v) => s + v, 0) - sumOfLargest(slots, k);
   const slack = up.map((h) => ({
     value: Math.max(0, freeMemory(model, h) - mMax),
@@ -111,7 +121,10 @@ export function evaluateBound(model: CapacityModel, k: number): BoundEvaluation 
   }));
   const guaranteedMemoryBytes =
     slack.reduce((s, x) => s + x.value, 0) -
-    sumOfLargest(slack.map((x) => x.value), k) -
+    sumOfLargest(
+      slack.map((x) => x.value),
+      k,
+    ) -
     // Rounded up: the fractional part is computed in floating point, and a bound may only err on the cautious side.
     Math.ceil(fractionalKnapsack(slack, demandBound.vcpus));
 
@@ -123,7 +136,10 @@ export function evaluateBound(model: CapacityModel, k: number): BoundEvaluation 
   const seen = new Set<string>();
   for (const metric of ['memoryBytes', 'vcpus', 'count'] as const) {
     // Stable sort: on equal load, hosts keep name order.
-    const set = [...load].sort((a, b) => b[metric] - a[metric]).slice(0, k).map((l) => l.h);
+    const set = [...load]
+      .sort((a, b) => b[metric] - a[metric])
+      .slice(0, k)
+      .map((l) => l.h);
     const key = [...set].sort((a, b) => a - b).join(',');
     if (set.length > 0 && !seen.has(key)) {
       seen.add(key);

@@ -8,9 +8,7 @@
  */
 import { buildCapacityModel, type CapacityModel, hostRef } from './capacity-model';
 import { formatGiB, formatVcpus, listNames, plural } from './format';
-import {
-  type CapacityOptions, type ClusterInventory, type HostRef, resolveCapacityOptions, type ResourceAmount,
-} from './inventory';
+import { type CapacityOptions, type ClusterInventory, type HostRef, resolveCapacityOptions, type ResourceAmount } from './inventory';
 import { type BoundNumbers, evaluateBound } from './n-plus-k-bound';
 import { ScenarioRunner, type ScenarioTotals } from './placement';
 import { describeScenario, type FailoverPlacement } from './what-if';
@@ -106,10 +104,7 @@ export function checkNPlusK(inventory: ClusterInventory, options: Partial<Capaci
 }
 
 /** The N+k verdict with its numbers, for a built model (the gate evaluates models with an added VM). */
-export function evaluateNPlusK(
-  model: CapacityModel,
-  options: Pick<CapacityOptions, 'k' | 'enumerationLimit'>,
-): NPlusKVerdict {
+export function evaluateNPlusK(model: CapacityModel, options: Pick<CapacityOptions, 'k' | 'enumerationLimit'>): NPlusKVerdict {
   const k = options.k;
   const upHostCount = model.upHosts.length;
   const size = subsetSize(model, k);
@@ -117,8 +112,17 @@ export function evaluateNPlusK(
   const base = { k, upHostCount, combinations };
   if (upHostCount === 0) {
     return {
-      ...base, status: 'fails', holds: false, method: 'exact', scenariosChecked: 0, failureCount: 0, failures: [],
-      worst: null, heaviest: null, bound: null, message: `N+${k} fails: no host is up, so no VM can restart anywhere.`,
+      ...base,
+      status: 'fails',
+      holds: false,
+      method: 'exact',
+      scenariosChecked: 0,
+      failureCount: 0,
+      failures: [],
+      worst: null,
+      heaviest: null,
+      bound: null,
+      message: `N+${k} fails: no host is up, so no VM can restart anywhere.`,
     };
   }
   const runner = new ScenarioRunner(model);
@@ -148,8 +152,7 @@ export function evaluateNPlusK(
     for (const subset of evaluation.heavySets) simulate(subset);
   }
   cases.sort((a, b) => worseFirst(a.totals, b.totals));
-  const status: NPlusKStatus =
-    cases.length > 0 ? 'fails' : method === 'exact' || bound?.proven ? 'holds' : 'unproven';
+  const status: NPlusKStatus = cases.length > 0 ? 'fails' : method === 'exact' || bound?.proven ? 'holds' : 'unproven';
   const worstCase = cases[0];
   const found = heaviest as { subset: number[]; totals: ScenarioTotals } | null;
   const verdict: NPlusKVerdict = {
@@ -185,9 +188,7 @@ function heavier(a: ScenarioTotals, b: ScenarioTotals): boolean {
 
 /** Largest memory shortfall first, then vCPUs, then VM count; stable, so enumeration order breaks ties. */
 function worseFirst(a: ScenarioTotals, b: ScenarioTotals): number {
-  return (
-    b.unplacedMemoryBytes - a.unplacedMemoryBytes || b.unplacedVcpus - a.unplacedVcpus || b.unplacedCount - a.unplacedCount
-  );
+  return b.unplacedMemoryBytes - a.unplacedMemoryBytes || b.unplacedVcpus - a.unplacedVcpus || b.unplacedCount - a.unplacedCount;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

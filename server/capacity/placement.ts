@@ -56,9 +56,7 @@ export class ScenarioRunner {
     }
     const mem = this.baseMem;
     const cpu = this.baseCpu;
-    this.order = [...model.upHosts].sort((a, b) =>
-      preferHost(model, a, mem[a] ?? 0, cpu[a] ?? 0, b, mem[b] ?? 0, cpu[b] ?? 0) ? -1 : 1,
-    );
+    this.order = [...model.upHosts].sort((a, b) => (preferHost(model, a, mem[a] ?? 0, cpu[a] ?? 0, b, mem[b] ?? 0, cpu[b] ?? 0) ? -1 : 1));
     this.curMem = new Float64Array(n);
     this.curCpu = new Float64Array(n);
     this.failedStamp = new Int32Array(n);
@@ -69,17 +67,19 @@ export class ScenarioRunner {
    * Simulates one scenario. With `stopAtFirstFailure` it returns as soon as a VM finds no host (the totals then
    * cover only what was tried); `onStep` receives every VM's outcome in restart order.
    */
-  run(
-    failed: readonly number[],
-    options: { stopAtFirstFailure?: boolean; onStep?: (step: PlacementStep) => void } = {},
-  ): ScenarioTotals {
+  run(failed: readonly number[], options: { stopAtFirstFailure?: boolean; onStep?: (step: PlacementStep) => void } = {}): ScenarioTotals {
     const gen = ++this.generation;
     for (const h of failed) this.failedStamp[h] = gen;
     const queue = restartQueueFor(this.model, failed);
     const touched: number[] = [];
     const totals: ScenarioTotals = {
-      allPlaced: true, demandCount: 0, demandMemoryBytes: 0, demandVcpus: 0,
-      unplacedCount: 0, unplacedMemoryBytes: 0, unplacedVcpus: 0,
+      allPlaced: true,
+      demandCount: 0,
+      demandMemoryBytes: 0,
+      demandVcpus: 0,
+      unplacedCount: 0,
+      unplacedMemoryBytes: 0,
+      unplacedVcpus: 0,
     };
     for (const vm of queue) {
       totals.demandCount += 1;
@@ -162,8 +162,7 @@ export class ScenarioRunner {
     }
     const memoryOk = largestFreeMemoryBytes >= vm.memoryBytes;
     const vcpusOk = largestFreeVcpus >= vm.vcpus;
-    const reason: NotPlacedReason =
-      memoryOk && vcpusOk ? 'fragmented' : memoryOk ? 'vcpus' : vcpusOk ? 'memory' : 'memory_and_vcpus';
+    const reason: NotPlacedReason = memoryOk && vcpusOk ? 'fragmented' : memoryOk ? 'vcpus' : vcpusOk ? 'memory' : 'memory_and_vcpus';
     return { reason, largestFreeMemoryBytes, largestFreeVcpus };
   }
 }

@@ -10,8 +10,15 @@ import type { HostCapacity } from './host-capacity';
 import { type CapacityOptions, type ClusterInventory, resolveCapacityOptions } from './inventory';
 import { evaluateNPlusK, type NPlusKVerdict } from './n-plus-k';
 import {
-  checkFencingPolicy, checkHaReservation, checkHostsUp, checkLocalStorageHaVms, checkPowerManagement,
-  checkSharedStorage, type FindingStatus, NOTHING_TO_DO, type ReadinessFinding,
+  checkFencingPolicy,
+  checkHaReservation,
+  checkHostsUp,
+  checkLocalStorageHaVms,
+  checkPowerManagement,
+  checkSharedStorage,
+  type FindingStatus,
+  NOTHING_TO_DO,
+  type ReadinessFinding,
 } from './readiness-checks';
 
 export interface ReadinessReport {
@@ -40,7 +47,7 @@ function failoverFinding(verdict: NPlusKVerdict): ReadinessFinding {
     return { check: 'failover_capacity', status: 'ok', message: verdict.message, fix: NOTHING_TO_DO };
   }
   const fix =
-    'Make room for a failed host\'s HA VMs: add a host (Compute > Hosts > New) or memory to the hosts, stop or move VMs that need not be here, or, if the workload allows, raise memory over-commit (Compute > Clusters > Edit > Optimization > Memory Optimization). Until then the sales gate refuses new HA orders (or only warns, for plans set to warn-only).';
+    "Make room for a failed host's HA VMs: add a host (Compute > Hosts > New) or memory to the hosts, stop or move VMs that need not be here, or, if the workload allows, raise memory over-commit (Compute > Clusters > Edit > Optimization > Memory Optimization). Until then the sales gate refuses new HA orders (or only warns, for plans set to warn-only).";
   return {
     check: 'failover_capacity',
     // Unproven is not a demonstrated failure: the admin should look, and the gate still refuses.
@@ -68,7 +75,10 @@ function driftFinding(drift: readonly HaDrift[], checked: number): ReadinessFind
     check: 'ha_drift',
     status: 'warning',
     message: `HA settings of ${plural(drift.length, 'VM')} differ from their plan: ${listNames(drift.map(describeDrift), 10)}.`,
-    fix: `The reconcile job sets them back to the plan. By hand: Compute > Virtual Machines > select ${listNames(drift.map((d) => d.vmName), 10)} > Edit > High Availability: set "Highly Available" and the priority as the plan says.`,
+    fix: `The reconcile job sets them back to the plan. By hand: Compute > Virtual Machines > select ${listNames(
+      drift.map((d) => d.vmName),
+      10,
+    )} > Edit > High Availability: set "Highly Available" and the priority as the plan says.`,
   };
 }
 

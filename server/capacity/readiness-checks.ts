@@ -49,9 +49,10 @@ export function checkSharedStorage(inventory: ClusterInventory): ReadinessFindin
       check: 'shared_storage',
       status: 'failure',
       message: `Data center ${dc} has no active shared data domain (NFS, iSCSI, Fibre Channel, GlusterFS or POSIX), so a failed host's VMs cannot start on another host.${present}`,
-      fix: inactive.length > 0
-        ? `Activate the shared data domain: Compute > Data Centers > ${dc} > Storage > select ${listNames(inactive.map((d) => d.name))} > Activate.`
-        : `Add shared storage: Storage > Domains > New Domain, Domain Function "Data", Storage Type NFS, iSCSI, Fibre Channel, GlusterFS or POSIX compliant FS, in data center ${dc}; then move the VM disks there (Storage > Disks > Move).`,
+      fix:
+        inactive.length > 0
+          ? `Activate the shared data domain: Compute > Data Centers > ${dc} > Storage > select ${listNames(inactive.map((d) => d.name))} > Activate.`
+          : `Add shared storage: Storage > Domains > New Domain, Domain Function "Data", Storage Type NFS, iSCSI, Fibre Channel, GlusterFS or POSIX compliant FS, in data center ${dc}; then move the VM disks there (Storage > Disks > Move).`,
     };
   }
   const activeText = `Data center ${dc} has ${plural(active.length, 'active shared data domain')}: ${listNames(active.map((d) => `${d.name} (${d.storageType})`))}.`;
@@ -73,12 +74,16 @@ export function checkLocalStorageHaVms(inventory: ClusterInventory): ReadinessFi
   const unknown = haVms.filter((vm) => vm.storageDomainIds === undefined);
   const onLocal = haVms.filter((vm) => vm.storageDomainIds?.some((id) => local.has(id)));
   if (onLocal.length > 0) {
-    const domains = [...new Set(onLocal.flatMap((vm) => (vm.storageDomainIds ?? []).filter((id) => local.has(id))))]
-      .map((id) => local.get(id)?.name ?? id);
+    const domains = [...new Set(onLocal.flatMap((vm) => (vm.storageDomainIds ?? []).filter((id) => local.has(id))))].map(
+      (id) => local.get(id)?.name ?? id,
+    );
     return {
       check: 'local_storage_ha_vms',
       status: 'failure',
-      message: `${plural(onLocal.length, 'HA VM')} ${onLocal.length === 1 ? 'keeps' : 'keep'} disks on local storage (${listNames(domains)}) and cannot restart on another host: ${listNames(onLocal.map((vm) => vm.name), 10)}.`,
+      message: `${plural(onLocal.length, 'HA VM')} ${onLocal.length === 1 ? 'keeps' : 'keep'} disks on local storage (${listNames(domains)}) and cannot restart on another host: ${listNames(
+        onLocal.map((vm) => vm.name),
+        10,
+      )}.`,
       fix: 'Move their disks to a shared data domain: Storage > Disks > select the disk > Move. Or, if the VM cannot move, turn HA off for it: Compute > Virtual Machines > select the VM > Edit > High Availability.',
     };
   }
@@ -160,13 +165,20 @@ export function checkHostsUp(inventory: ClusterInventory): ReadinessFinding {
   const up = inventory.hosts.filter((h) => isUpHost(h.status));
   const maintenance = inventory.hosts.filter((h) => h.status === 'maintenance');
   const troubled = inventory.hosts.filter((h) => !isUpHost(h.status) && h.status !== 'maintenance');
-  const describe = (hosts: HostInventory[]) => listNames(hosts.map((h) => `${h.name} (${h.status})`), 10);
+  const describe = (hosts: HostInventory[]) =>
+    listNames(
+      hosts.map((h) => `${h.name} (${h.status})`),
+      10,
+    );
   const notes = [
     maintenance.length > 0 ? `In maintenance: ${describe(maintenance)}.` : '',
     troubled.length > 0 ? `Not up: ${describe(troubled)}.` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   const summary = `${up.length} of ${plural(inventory.hosts.length, 'host')} up.${notes ? ` ${notes}` : ''}`;
-  const fix = 'Compute > Hosts: activate hosts in maintenance (select the host > Management > Activate); for a non-responsive host, check it and its network, then Management > Power Management > Restart, or "Confirm \'Host has been Rebooted\'" once it is really off.';
+  const fix =
+    'Compute > Hosts: activate hosts in maintenance (select the host > Management > Activate); for a non-responsive host, check it and its network, then Management > Power Management > Restart, or "Confirm \'Host has been Rebooted\'" once it is really off.';
   if (up.length < 2) {
     return {
       check: 'hosts_up',

@@ -5,13 +5,24 @@
  * before selling"). Whether a refusal blocks or only warns is the caller's per-plan choice.
  */
 import {
-  addVmToModel, buildCapacityModel, type CapacityModel, cloneCapacityModel, freeMemory, freeVcpus, hostRef,
-  type ModelVm, pickHostForNewVm,
+  addVmToModel,
+  buildCapacityModel,
+  type CapacityModel,
+  cloneCapacityModel,
+  freeMemory,
+  freeVcpus,
+  hostRef,
+  type ModelVm,
+  pickHostForNewVm,
 } from './capacity-model';
 import { schedulingMemoryBytes } from './engine-memory';
 import { formatGiB, formatVcpus } from './format';
 import {
-  type CapacityOptions, type ClusterInventory, type HostRef, type PlanShape, resolveCapacityOptions,
+  type CapacityOptions,
+  type ClusterInventory,
+  type HostRef,
+  type PlanShape,
+  resolveCapacityOptions,
   type ResourceAmount,
 } from './inventory';
 import { evaluateNPlusK, nPlusKHolds, type NPlusKStatus, type NPlusKVerdict } from './n-plus-k';
@@ -73,11 +84,7 @@ export function newVm(shape: PlanShape, h: number, n: number): ModelVm {
 }
 
 /** Can one more VPS of this shape be sold on this cluster? */
-export function canSell(
-  inventory: ClusterInventory,
-  shape: PlanShape,
-  options: Partial<CapacityOptions> = {},
-): SellVerdict {
+export function canSell(inventory: ClusterInventory, shape: PlanShape, options: Partial<CapacityOptions> = {}): SellVerdict {
   const resolved = resolveCapacityOptions(options);
   return evaluateSale(buildCapacityModel(inventory, resolved), shape, resolved);
 }

@@ -10,8 +10,14 @@
  *   count stops at `headroomLimit` and then says "at least".
  */
 import {
-  addVmToModel, buildCapacityModel, type CapacityModel, cloneCapacityModel, freeMemory, freeVcpus,
-  pickHostForNewVm, removeVmFromModel,
+  addVmToModel,
+  buildCapacityModel,
+  type CapacityModel,
+  cloneCapacityModel,
+  freeMemory,
+  freeVcpus,
+  pickHostForNewVm,
+  removeVmFromModel,
 } from './capacity-model';
 import { schedulingMemoryBytes } from './engine-memory';
 import { formatGiB, formatVcpus, plural } from './format';
@@ -36,11 +42,7 @@ export interface SellableHeadroom {
 }
 
 /** Headroom for one plan shape. */
-export function sellableHeadroom(
-  inventory: ClusterInventory,
-  shape: PlanShape,
-  options: Partial<CapacityOptions> = {},
-): SellableHeadroom {
+export function sellableHeadroom(inventory: ClusterInventory, shape: PlanShape, options: Partial<CapacityOptions> = {}): SellableHeadroom {
   const resolved = resolveCapacityOptions(options);
   return headroomOnModel(buildCapacityModel(inventory, resolved), shape, resolved);
 }

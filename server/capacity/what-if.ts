@@ -6,9 +6,7 @@
 import { NotFoundError } from '../errors';
 import { buildCapacityModel, type CapacityModel, compareText, hostRef, type ModelVm } from './capacity-model';
 import { formatGiB, formatVcpus, listNames, plural } from './format';
-import {
-  type CapacityOptions, type ClusterInventory, type HostRef, resolveCapacityOptions, type ResourceAmount,
-} from './inventory';
+import { type CapacityOptions, type ClusterInventory, type HostRef, resolveCapacityOptions, type ResourceAmount } from './inventory';
 import { type NotPlacedReason, ScenarioRunner } from './placement';
 
 interface FailoverVmBase {
@@ -67,9 +65,7 @@ export interface FailoverPlacement {
 /** Whether the engine can fence this host on its own, which non-lease HA VMs need before they restart. */
 export function canBeFenced(model: CapacityModel, h: number): boolean {
   const host = model.hosts[h];
-  return Boolean(
-    host && model.cluster.fencingPolicyEnabled && host.powerManagement.enabled && host.powerManagement.agentCount > 0,
-  );
+  return Boolean(host && model.cluster.fencingPolicyEnabled && host.powerManagement.enabled && host.powerManagement.agentCount > 0);
 }
 
 /**
@@ -115,9 +111,7 @@ export function describeScenario(model: CapacityModel, runner: ScenarioRunner, f
       }
     },
   });
-  const notHa = failed
-    .flatMap((h) => model.nonHaVms[h] ?? [])
-    .sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
+  const notHa = failed.flatMap((h) => model.nonHaVms[h] ?? []).sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
   for (const vm of notHa) vms.push({ ...base(vm), outcome: 'not_ha' });
 
   const survivingHosts: SurvivingHost[] = model.upHosts

@@ -99,7 +99,8 @@ async function main(): Promise<number> {
         console.log(`Admin ${email} deleted.`);
         return 0;
       case 'list':
-        for (const u of await accounts.list()) console.log(`${u.email}\tcreated ${u.createdAt.toISOString()}\tlast sign-in ${u.lastLoginAt?.toISOString() ?? 'never'}`);
+        for (const u of await accounts.list())
+          console.log(`${u.email}\tcreated ${u.createdAt.toISOString()}\tlast sign-in ${u.lastLoginAt?.toISOString() ?? 'never'}`);
         return 0;
       default:
         console.error(USAGE);

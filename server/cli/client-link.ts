@@ -34,7 +34,9 @@ async function main(): Promise<number> {
     const service = await services.findByServiceId(serviceId);
     if (!service) {
       const known = (await services.list({ limit: 5 })).map((s) => s.serviceId);
-      console.error(`No service ${serviceId} in this database.${known.length ? ` Some that exist: ${known.join(', ')}.` : ' Order one first (README, "Try it in five minutes").'}`);
+      console.error(
+        `No service ${serviceId} in this database.${known.length ? ` Some that exist: ${known.join(', ')}.` : ' Order one first (README, "Try it in five minutes").'}`,
+      );
       return 1;
     }
     const sso = new ClientSso({ services, tokens: new SsoTokensRepository(knex), clock: systemClock, publicUrl: config.publicUrl });

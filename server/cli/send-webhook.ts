@@ -13,12 +13,16 @@ async function run(): Promise<number> {
   const url = urlAt >= 0 ? args.splice(urlAt, 2)[1] : undefined;
   const [type, data] = args;
   if (!type || !data) {
-    console.error(`Usage: npm run --silent send-webhook -- service.create '{"service_id":"1001","client_id":"55","product_id":"7"}' [--url URL]`);
+    console.error(
+      `Usage: npm run --silent send-webhook -- service.create '{"service_id":"1001","client_id":"55","product_id":"7"}' [--url URL]`,
+    );
     return 2;
   }
   const config = loadConfig(readProcessEnvironment());
   if (config.generatedSecrets.includes('WEBHOOK_SECRET')) {
-    console.error('WEBHOOK_SECRET is not set, so the running service would not accept this signature. Run `npm run init-env` (or set it in .env) and restart the service.');
+    console.error(
+      'WEBHOOK_SECRET is not set, so the running service would not accept this signature. Run `npm run init-env` (or set it in .env) and restart the service.',
+    );
     return 1;
   }
   let parsed: unknown;

@@ -46,7 +46,12 @@ export const IDENTIFIER_COLLATION = 'utf8mb4_bin';
  * tests/integration/identifier-collation.test.ts fails on MariaDB for a string column named `*_id`, `*_hash`, `*_key`
  * or `*_token` that does not compare exactly.
  */
-export function identifierColumn(knex: Knex, table: Knex.CreateTableBuilder | Knex.AlterTableBuilder, name: string, length: number): Knex.ColumnBuilder {
+export function identifierColumn(
+  knex: Knex,
+  table: Knex.CreateTableBuilder | Knex.AlterTableBuilder,
+  name: string,
+  length: number,
+): Knex.ColumnBuilder {
   const column = table.string(name, length);
   return isMysql(knex) ? column.collate(IDENTIFIER_COLLATION) : column;
 }

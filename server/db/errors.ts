@@ -93,7 +93,10 @@ export function loggableError(err: unknown): unknown {
   if (typeof err !== 'object' || err === null) return err;
   const e = err as DriverError & { name?: unknown; message?: unknown; sqlMessage?: unknown; sql?: unknown };
   const driver =
-    typeof e.sqlMessage === 'string' || typeof e.sql === 'string' || (typeof e.code === 'string' && /^(ER_|SQLITE_)/.test(e.code)) || databaseUnavailable(err);
+    typeof e.sqlMessage === 'string' ||
+    typeof e.sql === 'string' ||
+    (typeof e.code === 'string' && /^(ER_|SQLITE_)/.test(e.code)) ||
+    databaseUnavailable(err);
   if (!driver) return err;
   const message = typeof e.message === 'string' ? e.message : '';
   // knex's prefix is "<statement> - "; the driver's own message comes after the last separator.

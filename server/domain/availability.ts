@@ -92,7 +92,13 @@ export function toldPercent(percent: number | null, decimals = TOLD_DECIMALS): n
 }
 
 /** The breakdown of a period in whole seconds with its uptime. */
-export function breakdown(spans: readonly Span[], from: number, to: number, active: ActiveWindow, unknownCountsAsDown: boolean): SecondsBreakdown {
+export function breakdown(
+  spans: readonly Span[],
+  from: number,
+  to: number,
+  active: ActiveWindow,
+  unknownCountsAsDown: boolean,
+): SecondsBreakdown {
   const ms = measureMs(spans, from, to, active);
   return {
     measuredSeconds: Math.round(ms.measured / 1000),

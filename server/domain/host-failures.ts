@@ -56,7 +56,11 @@ export interface HostFailure {
  * Groups incidents into failures, newest failure first. Within one, services are listed in restart order (those still
  * down last, highest priority first).
  */
-export function groupHostFailures(incidents: readonly FailureIncident[], priorityOf: (serviceId: number) => number | null, now: number): HostFailure[] {
+export function groupHostFailures(
+  incidents: readonly FailureIncident[],
+  priorityOf: (serviceId: number) => number | null,
+  now: number,
+): HostFailure[] {
   const sorted = [...incidents].sort((a, b) => a.failedHost.localeCompare(b.failedHost) || a.startedAt - b.startedAt);
   const groups: FailureIncident[][] = [];
   for (const i of sorted) {
@@ -98,7 +102,11 @@ function failureOf(group: FailureIncident[], priorityOf: (serviceId: number) => 
   // A service counts as out of order when one restarted before it had a lower priority (ties share a slot).
   for (let k = 0; k < restarted.length; k++) {
     const mine = restarted[k]?.priority ?? null;
-    if (mine !== null && restarted.slice(0, k).some((e) => e.priority !== null && e.priority < mine && (e.restartedAt ?? 0) < (restarted[k]?.restartedAt ?? 0))) outOfOrder++;
+    if (
+      mine !== null &&
+      restarted.slice(0, k).some((e) => e.priority !== null && e.priority < mine && (e.restartedAt ?? 0) < (restarted[k]?.restartedAt ?? 0))
+    )
+      outOfOrder++;
   }
   const stillDown = services.length - restarted.length;
   const first = restarted[0];

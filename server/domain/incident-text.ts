@@ -46,7 +46,13 @@ export function incidentSeconds(i: Pick<IncidentDraft, 'cause' | 'startedAt' | '
 
 /** A customer's action in words: "a reboot", "a power-off" (issue 18). */
 function actionWords(action: string | undefined): string {
-  const words: Record<string, string> = { stop: 'a power-off', shutdown: 'a shutdown', reboot: 'a reboot', reinstall: 'a reinstall', start: 'a start' };
+  const words: Record<string, string> = {
+    stop: 'a power-off',
+    shutdown: 'a shutdown',
+    reboot: 'a reboot',
+    reinstall: 'a reinstall',
+    start: 'a start',
+  };
   return (action && words[action]) ?? (action ? `a ${action.replace(/_/g, ' ')}` : 'an action');
 }
 
@@ -61,7 +67,10 @@ function customerAsked(i: IncidentDraft): string | undefined {
  * who keep their hosts to themselves still tell customers what happened.
  */
 export function describeIncident(i: IncidentDraft, timeZone: string, now: number, hostNames = true): string {
-  const at = (ms: number) => (formatDay(ms, timeZone) === formatDay(i.startedAt, timeZone) ? formatClock(ms, timeZone) : `${formatClock(ms, timeZone)} on ${formatDay(ms, timeZone)}`);
+  const at = (ms: number) =>
+    formatDay(ms, timeZone) === formatDay(i.startedAt, timeZone)
+      ? formatClock(ms, timeZone)
+      : `${formatClock(ms, timeZone)} on ${formatDay(ms, timeZone)}`;
   const down = formatDuration(incidentSeconds(i, now));
   const start = at(i.startedAt);
   const end = i.endedAt === null ? undefined : at(i.endedAt);
@@ -98,18 +107,27 @@ export function describeIncident(i: IncidentDraft, timeZone: string, now: number
         ? `Stopped through the billing panel (a suspension) at ${start}, running again at ${end} (${down}; not counted against the SLA)`
         : `Stopped through the billing panel (a suspension) since ${start} (not counted against the SLA)`;
     case 'admin_stop':
-      return end ? `Stopped by an administrator of your provider at ${start}, running again at ${end} (${down})` : `Stopped by an administrator of your provider since ${start}`;
+      return end
+        ? `Stopped by an administrator of your provider at ${start}, running again at ${end} (${down})`
+        : `Stopped by an administrator of your provider since ${start}`;
     case 'customer': {
       // Asked for through the panel, the client area or an admin's action (issue 18): said as the customer's request.
       const asked = customerAsked(i);
       if (asked && end === start && i.endedAt === i.startedAt) return `You asked for ${asked} at ${start} (not counted against the SLA)`;
-      if (asked) return end ? `You asked for ${asked} at ${start}; running again at ${end} (${down}; not counted against the SLA)` : `Off since ${start}, as you asked (${asked}; not counted against the SLA)`;
-      return end ? `Shut down from inside the VPS at ${start}, running again at ${end} (${down}; not counted against the SLA)` : `Shut down from inside the VPS at ${start} (not counted against the SLA)`;
+      if (asked)
+        return end
+          ? `You asked for ${asked} at ${start}; running again at ${end} (${down}; not counted against the SLA)`
+          : `Off since ${start}, as you asked (${asked}; not counted against the SLA)`;
+      return end
+        ? `Shut down from inside the VPS at ${start}, running again at ${end} (${down}; not counted against the SLA)`
+        : `Shut down from inside the VPS at ${start} (not counted against the SLA)`;
     }
     case 'maintenance':
       return `${failed} went into maintenance at ${start}; your VPS was moved live to ${restart ?? 'another host'} with no downtime`;
     case 'unknown':
-      return end ? `The record is incomplete from ${start} to ${end} (${down}); this time is shown as unknown` : `The record is incomplete since ${start}; this time is shown as unknown`;
+      return end
+        ? `The record is incomplete from ${start} to ${end} (${down}); this time is shown as unknown`
+        : `The record is incomplete since ${start}; this time is shown as unknown`;
     case 'vm_missing':
       return end
         ? `Your VPS was gone from the virtualization platform from ${start} until ${end}; down ${down}`
@@ -169,7 +187,9 @@ export function describeStep(step: StepFacts): string {
     case 'start_requested':
       return 'Start requested';
     case 'moved_live':
-      return h || to ? `Moved live from host ${h ?? '?'} to host ${to ?? '?'} for host maintenance; no downtime` : 'Moved live to another host for host maintenance; no downtime';
+      return h || to
+        ? `Moved live from host ${h ?? '?'} to host ${to ?? '?'} for host maintenance; no downtime`
+        : 'Moved live to another host for host maintenance; no downtime';
     case 'removed':
       return 'Your VPS was removed';
     case 'record_gap':
@@ -181,7 +201,9 @@ export function describeStep(step: StepFacts): string {
     case 'reconcile_vm_missing':
       return 'Your provider\u2019s check found your VPS gone from the virtualization platform';
     case 'reconcile_state_corrected':
-      return h ? `Your provider\u2019s check found your VPS running on host ${h}` : 'Your provider\u2019s check corrected the recorded state of your VPS';
+      return h
+        ? `Your provider\u2019s check found your VPS running on host ${h}`
+        : 'Your provider\u2019s check corrected the recorded state of your VPS';
   }
 }
 
@@ -216,7 +238,10 @@ export function stepSentence(step: IncidentStep): string {
 const HOST_STEPS: ReadonlyArray<{ words: readonly string[]; plain: string }> = [
   { words: ['Host ', ' stopped responding to the engine'], plain: 'The host running your VPS stopped responding to the engine' },
   { words: ['Your VPS is running on host ', ''], plain: 'Your VPS is running' },
-  { words: ['Host ', ' answered again; your VPS had kept running there'], plain: 'The host answered again; your VPS had kept running there' },
+  {
+    words: ['Host ', ' answered again; your VPS had kept running there'],
+    plain: 'The host answered again; your VPS had kept running there',
+  },
   { words: ['Your VPS is running again on host ', ''], plain: 'Your VPS is running again' },
   { words: ['The engine started your VPS on host ', ''], plain: 'The engine started your VPS' },
   {
@@ -225,12 +250,18 @@ const HOST_STEPS: ReadonlyArray<{ words: readonly string[]; plain: string }> = [
   },
   { words: ['Host ', ' came back without your VPS running'], plain: 'The host came back without your VPS running' },
   { words: ['Your VPS stopped unexpectedly on host ', ''], plain: 'Your VPS stopped unexpectedly' },
-  { words: ['Moved live from host ', ' to host ', ' for host maintenance; no downtime'], plain: 'Moved live to another host for host maintenance; no downtime' },
+  {
+    words: ['Moved live from host ', ' to host ', ' for host maintenance; no downtime'],
+    plain: 'Moved live to another host for host maintenance; no downtime',
+  },
 ];
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Each template as a pattern of its fixed words, with any text at all (even empty) where a host stands. */
-const HOST_STEP_PATTERNS: ReadonlyArray<[RegExp, string]> = HOST_STEPS.map(({ words, plain }) => [new RegExp(`^${words.map(escapeRegExp).join('[\\s\\S]*')}$`, 'u'), plain]);
+const HOST_STEP_PATTERNS: ReadonlyArray<[RegExp, string]> = HOST_STEPS.map(({ words, plain }) => [
+  new RegExp(`^${words.map(escapeRegExp).join('[\\s\\S]*')}$`, 'u'),
+  plain,
+]);
 
 /** A step's sentence without the host it names (unchanged when it names none). */
 export function stepWithoutHostNames(text: string): string {

@@ -202,7 +202,8 @@ export function buildPool(input: IpPoolInput): Built {
   if (gateway && cidrContains(cidr, gateway)) reservedAll.add(gateway.value >> BigInt(hostBits));
   const reserved = new Set([...reservedAll].filter((s) => ranges.some((r) => s >= r.first && s <= r.last)));
   const size = spaceSize(ranges, reserved);
-  if (size <= 0n) return { problems: [{ field: 'ranges', message: 'leave no address to hand out (network, broadcast and gateway are reserved)' }] };
+  if (size <= 0n)
+    return { problems: [{ field: 'ranges', message: 'leave no address to hand out (network, broadcast and gateway are reserved)' }] };
   return { space: { ...space, ranges, reserved, size } };
 }
 

@@ -79,12 +79,17 @@ export const MAX_WINDOW_MS = 14 * 86_400_000;
  * does not start more than ANNOUNCE_GRACE_MS before `now` (an announcement tells people ahead; a past window is not
  * an announcement), and it lasts at most MAX_WINDOW_MS. Problems name the API's fields. Pure.
  */
-export function announcementProblems(input: Pick<MaintenanceWindowInput, 'startsAt' | 'endsAt'>, now: Date): Array<{ field: string; message: string }> {
+export function announcementProblems(
+  input: Pick<MaintenanceWindowInput, 'startsAt' | 'endsAt'>,
+  now: Date,
+): Array<{ field: string; message: string }> {
   const problems: Array<{ field: string; message: string }> = [];
   const start = input.startsAt.getTime();
   const end = input.endsAt.getTime();
-  if (start < now.getTime() - ANNOUNCE_GRACE_MS) problems.push({ field: 'starts_at', message: `must not be more than ${ANNOUNCE_GRACE_MS / 60_000} minutes in the past` });
+  if (start < now.getTime() - ANNOUNCE_GRACE_MS)
+    problems.push({ field: 'starts_at', message: `must not be more than ${ANNOUNCE_GRACE_MS / 60_000} minutes in the past` });
   if (end <= start) problems.push({ field: 'ends_at', message: 'must be after starts_at' });
-  else if (end - start > MAX_WINDOW_MS) problems.push({ field: 'ends_at', message: `must be at most ${MAX_WINDOW_MS / 86_400_000} days after starts_at` });
+  else if (end - start > MAX_WINDOW_MS)
+    problems.push({ field: 'ends_at', message: `must be at most ${MAX_WINDOW_MS / 86_400_000} days after starts_at` });
   return problems;
 }

@@ -74,7 +74,8 @@ export function actionRefusal(service: Pick<Service, 'desiredState' | 'actualSta
     return { code: 'service_provisioning', message: 'This VPS is still being set up; try again once it is active.' };
   }
   if (actual === 'failed') return { code: 'service_failed', message: 'This VPS could not be set up; it takes no actions until it is.' };
-  if (actual === 'vm_missing') return { code: 'vm_missing', message: 'The virtual machine of this VPS is missing; it takes no actions until it is rebuilt.' };
+  if (actual === 'vm_missing')
+    return { code: 'vm_missing', message: 'The virtual machine of this VPS is missing; it takes no actions until it is rebuilt.' };
   return undefined;
 }
 
@@ -85,7 +86,10 @@ export function actionRefusal(service: Pick<Service, 'desiredState' | 'actualSta
 export function limitRetryAfter(requestedAt: readonly Date[], now: Date, limit: number, windowSeconds: number): number | undefined {
   if (limit === 0) return undefined;
   const since = now.getTime() - windowSeconds * 1000;
-  const inWindow = requestedAt.map((d) => d.getTime()).filter((t) => t > since).sort((a, b) => a - b);
+  const inWindow = requestedAt
+    .map((d) => d.getTime())
+    .filter((t) => t > since)
+    .sort((a, b) => a - b);
   if (inWindow.length < limit) return undefined;
   // The (n - limit)th oldest must leave before one more fits.
   const leaving = inWindow[inWindow.length - limit] as number;

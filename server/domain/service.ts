@@ -8,7 +8,17 @@ export type DesiredState = (typeof DESIRED_STATES)[number];
  * restored from an old backup, the demo's simulator restarted); found by the VM reconcile (issue 22, item 1). Only
  * service.create builds a new VM for it (billing-decision.ts); terminate ends it with nothing to remove.
  */
-export const ACTUAL_STATES = ['pending', 'provisioning', 'active', 'suspending', 'suspended', 'terminating', 'terminated', 'failed', 'vm_missing'] as const;
+export const ACTUAL_STATES = [
+  'pending',
+  'provisioning',
+  'active',
+  'suspending',
+  'suspended',
+  'terminating',
+  'terminated',
+  'failed',
+  'vm_missing',
+] as const;
 export type ActualState = (typeof ACTUAL_STATES)[number];
 
 export type CancellationType = 'immediate' | 'end_of_period';

@@ -61,7 +61,13 @@ const BY_CAUSE: Readonly<Record<Exclude<AvailabilityCause, 'host_contact_lost' |
  * How one incident counts, to `now` while it lasts. `place.cluster` is the service's cluster; the host is the
  * incident's `failedHost` (where the VPS was stopped). Only windows not cancelled count.
  */
-export function countIncident(i: IncidentFacts, now: number, rules: SlaRules, windows: readonly MaintenanceWindow[], cluster: string | null): IncidentCount {
+export function countIncident(
+  i: IncidentFacts,
+  now: number,
+  rules: SlaRules,
+  windows: readonly MaintenanceWindow[],
+  cluster: string | null,
+): IncidentCount {
   const start = i.startedAt;
   const end = Math.max(start, i.endedAt ?? now);
   const counted = (spans: Span[]) => {

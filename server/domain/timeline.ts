@@ -98,7 +98,9 @@ export const HOST_TROUBLE_CODES = new Set([9008, 9027, 12]);
 export const HOST_OK_CODES = new Set([13, 9502, 75]);
 
 /** VM-level codes the machine reads; the ingester keeps these (and the host codes) and drops the rest. */
-export const VM_CODES = new Set([32, 33, 54, 61, 62, 63, 64, 65, 66, 67, 73, 113, 119, 120, 142, 143, 153, 157, 163, 196, 501, 503, 506, 507, 9602, 9603]);
+export const VM_CODES = new Set([
+  32, 33, 54, 61, 62, 63, 64, 65, 66, 67, 73, 113, 119, 120, 142, 143, 153, 157, 163, 196, 501, 503, 506, 507, 9602, 9603,
+]);
 
 /** Events that only a running VM can produce: it stopped, crashed, lost its host or was asked to stop. */
 const STOP_CODES = new Set([33, 61, 62, 66, 67, 73, 119, 142, 143, 501, 503, 9602]);
@@ -176,7 +178,15 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
 
   /** Opens an incident, or adds to the one already open (one outage is one incident, whatever its events). */
   const begin = (cause: AvailabilityCause, startedAt: number, failedHost: string | null, facts: Fact[], status: VmStatus): StepResult => {
-    let incident: IncidentDraft = open ?? { openedBy: event.key, cause, startedAt, endedAt: null, failedHost, restartHost: null, steps: [] };
+    let incident: IncidentDraft = open ?? {
+      openedBy: event.key,
+      cause,
+      startedAt,
+      endedAt: null,
+      failedHost,
+      restartHost: null,
+      steps: [],
+    };
     for (const f of facts) incident = withStep(incident, f);
     return { state: { ...state, status, open: incident, restarting: null }, changed: [incident] };
   };
@@ -243,7 +253,12 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       const on = host ?? state.host;
       // Restored to Up with no restart in between, on the host it had: the VPS kept running while the engine could not
       // see it (soft fencing, a cut management network). Not a gap in our record: the engine saw it again.
-      const keptRunning = open !== null && !open.openedBy.startsWith('gap:') && state.restarting === null && (open.cause === 'unknown' || open.cause === 'waiting_for_room') && (open.failedHost === null || on === null || on === open.failedHost);
+      const keptRunning =
+        open !== null &&
+        !open.openedBy.startsWith('gap:') &&
+        state.restarting === null &&
+        (open.cause === 'unknown' || open.cause === 'waiting_for_room') &&
+        (open.failedHost === null || on === null || on === open.failedHost);
       return goUp(on, fact('contact_restored', at, on), keptRunning ? 'host_contact_lost' : undefined);
     }
     case 506:
@@ -279,7 +294,13 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
     case 66: {
       const failed = host ?? state.host;
       const since = hostTrouble(failed) ?? at;
-      const result = begin('host_failure', Math.min(since, at), failed, [...troubleFacts(failed), fact(code === 143 ? 'host_fenced' : 'host_back_without_vm', at, failed)], 'down');
+      const result = begin(
+        'host_failure',
+        Math.min(since, at),
+        failed,
+        [...troubleFacts(failed), fact(code === 143 ? 'host_fenced' : 'host_back_without_vm', at, failed)],
+        'down',
+      );
       // An outage first seen as "unknown" is now known to be a real one: the VPS died with its host.
       const incident = result.state.open;
       if (incident && incident.cause === 'unknown') {
@@ -291,7 +312,14 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
     case 119:
       return begin('crash', at, null, [fact('vm_crashed', at, state.host)], 'down');
     case 9602:
-      if (open) return begin(open.cause, open.startedAt, open.failedHost, [fact('restart_queued', at)], state.status === 'unknown' ? 'unknown' : 'down');
+      if (open)
+        return begin(
+          open.cause,
+          open.startedAt,
+          open.failedHost,
+          [fact('restart_queued', at)],
+          state.status === 'unknown' ? 'unknown' : 'down',
+        );
       return begin('crash', at, null, [fact('vm_crashed', at, state.host), fact('restart_queued', at)], 'down');
     case 73:
     case 501: {
@@ -304,7 +332,15 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       // customer's is noted with no downtime; anyone else's changes nothing.
       const action = customerActionOf(event.correlationId);
       if (!action || open || state.status !== 'up') return unchanged;
-      const note: IncidentDraft = { openedBy: event.key, cause: 'customer', startedAt: at, endedAt: at, failedHost: null, restartHost: null, steps: [] };
+      const note: IncidentDraft = {
+        openedBy: event.key,
+        cause: 'customer',
+        startedAt: at,
+        endedAt: at,
+        failedHost: null,
+        restartHost: null,
+        steps: [],
+      };
       return { state, changed: [withStep(note, { kind: 'customer_action', at, action })] };
     }
     case 33:
@@ -326,7 +362,14 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
     case 62:
     case 67:
       return {
-        state: { ...state, migration: { from: host ?? state.host, to: destination(event.description), maintenance: code === 67 && /maintenance/i.test(event.description) } },
+        state: {
+          ...state,
+          migration: {
+            from: host ?? state.host,
+            to: destination(event.description),
+            maintenance: code === 67 && /maintenance/i.test(event.description),
+          },
+        },
         changed: [],
       };
     case 63: {
@@ -334,7 +377,10 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       const to = destination(event.description) ?? host ?? migration?.to ?? null;
       const next: TimelineState = { ...state, host: to ?? state.host, migration: null };
       if (!migration?.maintenance || open) return { state: next, changed: [] };
-      const note = withStep({ openedBy: event.key, cause: 'maintenance', startedAt: at, endedAt: at, failedHost: migration.from, restartHost: to, steps: [] }, fact('moved_live', at, migration.from, to));
+      const note = withStep(
+        { openedBy: event.key, cause: 'maintenance', startedAt: at, endedAt: at, failedHost: migration.from, restartHost: to, steps: [] },
+        fact('moved_live', at, migration.from, to),
+      );
       return { state: next, changed: [note] };
     }
     case 64:
@@ -345,7 +391,14 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
       if (!open) return unchanged;
       return begin(open.cause, open.startedAt, open.failedHost, [fact('start_requested', at)], state.status);
     case 113: {
-      const next: TimelineState = { ...state, status: 'removed', open: null, restarting: null, pendingStop: null, pendingStopBy: undefined };
+      const next: TimelineState = {
+        ...state,
+        status: 'removed',
+        open: null,
+        restarting: null,
+        pendingStop: null,
+        pendingStopBy: undefined,
+      };
       if (!open) return { state: next, changed: [] };
       return { state: next, changed: [withStep({ ...open, endedAt: at }, fact('removed', at))] };
     }
@@ -375,7 +428,10 @@ export function applyGap(state: TimelineState, gap: { key: string; from: number;
     if (!upNow) return { state, changed: [] };
     const end = Math.max(open.startedAt, Math.min(sample.startedAt ?? gap.to, gap.to));
     const closed = withStep({ ...open, endedAt: end }, fact('seen_running', end));
-    return { state: { ...state, status: 'up', host: sample.host ?? state.host, open: null, restarting: null, pendingStop: null }, changed: [closed] };
+    return {
+      state: { ...state, status: 'up', host: sample.host ?? state.host, open: null, restarting: null, pendingStop: null },
+      changed: [closed],
+    };
   }
   if (upThroughout) return { state: { ...state, status: 'up', host: sample.host ?? state.host }, changed: [] };
   const incident: IncidentDraft = {

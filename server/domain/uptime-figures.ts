@@ -29,7 +29,12 @@ export interface FigureInput {
 export function uptimeWindows(input: FigureInput): UptimeWindow[] {
   return WINDOWS.map(([window, length]) => {
     const from = input.now - length;
-    return { window, from: new Date(from), to: new Date(input.now), ...breakdown(input.spans, from, input.now, input.active, input.unknownCountsAsDown) };
+    return {
+      window,
+      from: new Date(from),
+      to: new Date(input.now),
+      ...breakdown(input.spans, from, input.now, input.active, input.unknownCountsAsDown),
+    };
   });
 }
 
@@ -62,7 +67,11 @@ export function uptimeMonths(input: FigureInput, limit = 12): UptimeMonth[] {
 }
 
 /** The last `count` calendar days in the zone, oldest first, today (up to now) last. */
-export function uptimeDays(input: FigureInput, count = 90, incidentStarts: ReadonlyArray<{ start: number; end: number }> = []): UptimeDay[] {
+export function uptimeDays(
+  input: FigureInput,
+  count = 90,
+  incidentStarts: ReadonlyArray<{ start: number; end: number }> = [],
+): UptimeDay[] {
   const today = startOfZonedDay(input.now, input.timeZone);
   const days: UptimeDay[] = [];
   for (let i = count - 1; i >= 0; i--) {

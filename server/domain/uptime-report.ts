@@ -30,7 +30,19 @@ export type AvailabilityCause =
   /** The VM is gone from the engine though nobody asked the bridge to remove it (the VM reconcile found it; issue 22). */
   | 'vm_missing';
 
-export const AVAILABILITY_CAUSES: readonly AvailabilityCause[] = ['ha_restart', 'host_failure', 'waiting_for_room', 'crash', 'host_contact_lost', 'planned', 'admin_stop', 'customer', 'maintenance', 'unknown', 'vm_missing'];
+export const AVAILABILITY_CAUSES: readonly AvailabilityCause[] = [
+  'ha_restart',
+  'host_failure',
+  'waiting_for_room',
+  'crash',
+  'host_contact_lost',
+  'planned',
+  'admin_stop',
+  'customer',
+  'maintenance',
+  'unknown',
+  'vm_missing',
+];
 
 /** How an incident's seconds count for the SLA: against us, unknown, or excluded (planned or customer-caused). */
 export type TimeClass = 'down' | 'unknown' | 'excluded';

@@ -62,9 +62,16 @@ export function reconcileMissing(state: TimelineState, missing: { key: string; a
     changed.push(step({ ...open, endedAt: end }, 'removed', end));
     startedAt = end;
   }
-  const incident = step({ openedBy: missing.key, cause: 'vm_missing', startedAt, endedAt: null, failedHost: null, restartHost: null, steps: [] }, 'reconcile_vm_missing', missing.at);
+  const incident = step(
+    { openedBy: missing.key, cause: 'vm_missing', startedAt, endedAt: null, failedHost: null, restartHost: null, steps: [] },
+    'reconcile_vm_missing',
+    missing.at,
+  );
   changed.push(incident);
-  return { state: { ...state, status: 'removed', open: incident, restarting: null, pendingStop: null, pendingStopBy: undefined, migration: null }, changed };
+  return {
+    state: { ...state, status: 'removed', open: incident, restarting: null, pendingStop: null, pendingStopBy: undefined, migration: null },
+    changed,
+  };
 }
 
 /** What `reconcileObserved` corrected, for counting. */
@@ -74,7 +81,13 @@ export type Correction = 'none' | 'host' | 'state';
  * The VM is in the list: the timeline's status and host follow what the engine shows. `suspended`: the service is
  * suspended, so a VM found down without a record of why is down on purpose (planned), not unknown.
  */
-export function reconcileObserved(state: TimelineState, vm: ObservedVm, at: number, key: string, suspended: boolean): StepResult & { correction: Correction } {
+export function reconcileObserved(
+  state: TimelineState,
+  vm: ObservedVm,
+  at: number,
+  key: string,
+  suspended: boolean,
+): StepResult & { correction: Correction } {
   const seen = observedState(vm.status);
   const open = state.open;
   if (seen === 'transient') return { state, changed: [], correction: 'none' };
@@ -88,21 +101,49 @@ export function reconcileObserved(state: TimelineState, vm: ObservedVm, at: numb
       if (cause === 'host_failure' && vm.host && open.failedHost && vm.host !== open.failedHost) cause = 'ha_restart';
       const closed = step({ ...open, cause, endedAt: end, restartHost: vm.host }, 'reconcile_state_corrected', at, [vm.host]);
       return {
-        state: { ...state, status: 'up', host, firstUpAt: state.firstUpAt ?? end, open: null, restarting: null, pendingStop: null, pendingStopBy: undefined, attemptFailedOnHost: undefined },
+        state: {
+          ...state,
+          status: 'up',
+          host,
+          firstUpAt: state.firstUpAt ?? end,
+          open: null,
+          restarting: null,
+          pendingStop: null,
+          pendingStopBy: undefined,
+          attemptFailedOnHost: undefined,
+        },
         changed: [closed],
         correction: 'state',
       };
     }
-    if (state.status !== 'up') return { state: { ...state, status: 'up', host, firstUpAt: state.firstUpAt ?? vm.startedAt ?? at }, changed: [], correction: 'state' };
+    if (state.status !== 'up')
+      return {
+        state: { ...state, status: 'up', host, firstUpAt: state.firstUpAt ?? vm.startedAt ?? at },
+        changed: [],
+        correction: 'state',
+      };
     if (vm.host && vm.host !== state.host) return { state: { ...state, host: vm.host }, changed: [], correction: 'host' };
     return { state, changed: [], correction: 'none' };
   }
   // Down.
   if (state.status === 'up' && !open) {
-    const incident = step({ openedBy: key, cause: suspended ? 'planned' : 'unknown', startedAt: at, endedAt: null, failedHost: null, restartHost: null, steps: [] }, 'reconcile_state_corrected', at);
+    const incident = step(
+      {
+        openedBy: key,
+        cause: suspended ? 'planned' : 'unknown',
+        startedAt: at,
+        endedAt: null,
+        failedHost: null,
+        restartHost: null,
+        steps: [],
+      },
+      'reconcile_state_corrected',
+      at,
+    );
     return { state: { ...state, status: 'down', open: incident, restarting: null }, changed: [incident], correction: 'state' };
   }
-  if (state.status === 'never' || state.status === 'removed') return { state: { ...state, status: 'down' }, changed: [], correction: 'state' };
+  if (state.status === 'never' || state.status === 'removed')
+    return { state: { ...state, status: 'down' }, changed: [], correction: 'state' };
   return { state, changed: [], correction: 'none' };
 }
 

@@ -10,7 +10,18 @@
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
-import { applyGap, applyHostEvent, applyVmEvent, HOST_OK_CODES, HOST_TROUBLE_CODES, type HostHealth, type IncidentDraft, type TimelineEvent, type TimelineState, VM_CODES } from '../domain/timeline';
+import {
+  applyGap,
+  applyHostEvent,
+  applyVmEvent,
+  HOST_OK_CODES,
+  HOST_TROUBLE_CODES,
+  type HostHealth,
+  type IncidentDraft,
+  type TimelineEvent,
+  type TimelineState,
+  VM_CODES,
+} from '../domain/timeline';
 import type { Logger } from '../logger';
 import type { EventMetrics } from '../metrics/registry';
 import type { EngineEvent, OvirtClient } from '../ovirt';
@@ -154,7 +165,11 @@ export class EventSync {
     if (!position) {
       // First start: history before the bridge was installed is not ours to judge; read from the newest event on.
       const latest = await this.d.ovirt.latestEventIndex();
-      await this.d.position.init({ generation: 1, lastIndex: latest, lastEventAt: null, lastPollAt: now, skipUntil: null, hosts: {} }, this.d.owner, now);
+      await this.d.position.init(
+        { generation: 1, lastIndex: latest, lastEventAt: null, lastPollAt: now, skipUntil: null, hosts: {} },
+        this.d.owner,
+        now,
+      );
       return result;
     }
 
@@ -166,8 +181,16 @@ export class EventSync {
         return result;
       }
       // The engine's newest id is below ours: its event ids started again (reinstalled or restored engine).
-      this.d.logger.warn({ latest, ours: position.lastIndex, generation: position.generation + 1 }, 'the engine restarted its event ids; reading the new sequence from the start');
-      const next: EventSyncState = { ...position, generation: position.generation + 1, lastIndex: 0, skipUntil: position.lastEventAt ?? position.lastPollAt };
+      this.d.logger.warn(
+        { latest, ours: position.lastIndex, generation: position.generation + 1 },
+        'the engine restarted its event ids; reading the new sequence from the start',
+      );
+      const next: EventSyncState = {
+        ...position,
+        generation: position.generation + 1,
+        lastIndex: 0,
+        skipUntil: position.lastEventAt ?? position.lastPollAt,
+      };
       await this.move(position, next);
       position = next;
       result.idRestart = true;
@@ -187,7 +210,10 @@ export class EventSync {
         samples: await this.sample(),
       };
       result.gap = { from: new Date(gap.from), to: new Date(gap.to) };
-      this.d.logger.warn({ from: result.gap.from, to: result.gap.to, after: position.lastIndex, next: first.index }, 'events missing from the engine (purged?); that time is unknown unless the VM ran throughout');
+      this.d.logger.warn(
+        { from: result.gap.from, to: result.gap.to, after: position.lastIndex, next: first.index },
+        'events missing from the engine (purged?); that time is unknown unless the VM ran throughout',
+      );
     }
 
     const size = this.d.chunkSize ?? 2000;
@@ -225,14 +251,21 @@ export class EventSync {
   /** Our VMs' state now, by name: what a gap in the record is judged by. */
   private async sample(): Promise<Gap['samples']> {
     const vms = await this.d.ovirt.listVms({ search: `name=${this.d.vmNamePrefix}*` });
-    return new Map(vms.map((vm) => [vm.name, { status: vm.status, host: vm.hostName ?? null, startedAt: vm.startTime?.getTime() ?? null }]));
+    return new Map(
+      vms.map((vm) => [vm.name, { status: vm.status, host: vm.hostName ?? null, startedAt: vm.startTime?.getTime() ?? null }]),
+    );
   }
 
   /**
    * A VM that runs on another host than its service says (an HA restart, a migration) moves the service's host in the
    * same transaction as the events that told it, without waiting for the VM check (issue 22, item 1).
    */
-  private async followHosts(services: ReadonlyMap<string, Service>, states: ReadonlyMap<number, TimelineState>, now: Date, trx: Knex.Transaction): Promise<void> {
+  private async followHosts(
+    services: ReadonlyMap<string, Service>,
+    states: ReadonlyMap<number, TimelineState>,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<void> {
     for (const s of services.values()) {
       const state = states.get(s.id);
       if (!state || state.status !== 'up' || !state.host || state.host === s.vmHost || s.actualState !== 'active') continue;

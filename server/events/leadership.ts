@@ -54,7 +54,9 @@ export class MysqlLockLeadership implements Leadership {
   async acquire(): Promise<boolean> {
     if (this.conn && this.lockName) {
       try {
-        const row = firstRow(await this.knex.raw('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.lockName]).connection(this.conn));
+        const row = firstRow(
+          await this.knex.raw('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.lockName]).connection(this.conn),
+        );
         if (Number(row?.mine) === 1) return true;
       } catch (err) {
         this.logger.warn({ err }, 'event leader lost its lock connection');

@@ -117,7 +117,10 @@ export class VmReconciler {
     }
     const stateOf = new Map(targets.map((t) => [t.id, t.actualState]));
     if (!(await this.listIsTrustworthy(targets, found, stateOf))) {
-      this.d.logger.warn({ listed: vms.length, checked: result.checked }, 'VM reconcile skipped: VMs missing from the engine\'s list answer when read one by one (a filtered or partial list?)');
+      this.d.logger.warn(
+        { listed: vms.length, checked: result.checked },
+        "VM reconcile skipped: VMs missing from the engine's list answer when read one by one (a filtered or partial list?)",
+      );
       return result;
     }
     const timelines = await this.d.timelines.load([...found.keys()]);
@@ -135,7 +138,13 @@ export class VmReconciler {
         const since = removals.get(t.vmId)?.getTime() ?? at;
         const step = reconcileMissing(state, { key, at, since });
         const lastError = `The VM ${t.vmName ?? t.vmId} is gone from the engine, though the bridge was not asked to remove it (found ${now.toISOString()}). The panel's Create builds a new VPS; Terminate ends the service.`;
-        changes.push({ target: t, service: { actualState: 'vm_missing', lastError }, state: step.state, incidents: step.changed, callback: 'service.failed' });
+        changes.push({
+          target: t,
+          service: { actualState: 'vm_missing', lastError },
+          state: step.state,
+          incidents: step.changed,
+          callback: 'service.failed',
+        });
         result.missing++;
         continue;
       }
@@ -162,7 +171,13 @@ export class VmReconciler {
       if (service.vmHost !== undefined) result.hostsUpdated++;
       if (correction === 'state') result.corrected++;
       if (Object.keys(service).length === 0 && correction === 'none') continue;
-      changes.push({ target: t, service: Object.keys(service).length > 0 ? service : undefined, state: correction === 'none' ? undefined : next.state, incidents: next.changed, callback });
+      changes.push({
+        target: t,
+        service: Object.keys(service).length > 0 ? service : undefined,
+        state: correction === 'none' ? undefined : next.state,
+        incidents: next.changed,
+        callback,
+      });
     }
 
     await this.write(changes, now);
@@ -172,7 +187,8 @@ export class VmReconciler {
     this.d.metrics?.findings.inc({ finding: 'host_changed' }, result.hostsUpdated);
     this.d.metrics?.findings.inc({ finding: 'state_corrected' }, result.corrected);
     this.d.metrics?.duration.observe((performance.now() - startedMs) / 1000);
-    if (result.missing + result.back + result.hostsUpdated + result.corrected > 0) this.d.logger.info({ ...result }, 'VM reconcile found differences with the engine');
+    if (result.missing + result.back + result.hostsUpdated + result.corrected > 0)
+      this.d.logger.info({ ...result }, 'VM reconcile found differences with the engine');
     return result;
   }
 
@@ -195,7 +211,10 @@ export class VmReconciler {
         const states = new Map<number, TimelineState>();
         const incidents: Array<{ serviceId: number; incident: IncidentDraft }> = [];
         for (const c of chunk) {
-          if (c.service && !(await this.d.services.updateIf(c.target.id, { actualState: c.target.actualState, vmId: c.target.vmId }, c.service, now, trx))) {
+          if (
+            c.service &&
+            !(await this.d.services.updateIf(c.target.id, { actualState: c.target.actualState, vmId: c.target.vmId }, c.service, now, trx))
+          ) {
             // A job changed the service since it was read: it knows better; the next period looks again.
             continue;
           }
@@ -222,7 +241,11 @@ export class VmReconciler {
    * past that a sample is read, and any VM found means the list is not to be trusted this period. Costs reads only
    * when VMs seem to be gone, never in a quiet period.
    */
-  private async listIsTrustworthy(targets: VmReconcileTarget[], found: Map<number, Vm | undefined>, stateOf: Map<number, string>): Promise<boolean> {
+  private async listIsTrustworthy(
+    targets: VmReconcileTarget[],
+    found: Map<number, Vm | undefined>,
+    stateOf: Map<number, string>,
+  ): Promise<boolean> {
     const absent = targets.filter((t) => found.has(t.id) && found.get(t.id) === undefined && stateOf.get(t.id) !== 'vm_missing' && t.vmId);
     if (absent.length === 0) return true;
     const toRead = absent.length <= CONFIRM_EACH ? absent : sample(absent, CONFIRM_SAMPLE);

@@ -97,11 +97,13 @@ export class JobQueue extends JobRecords {
       const busy = new Set(
         serviceIds.length === 0
           ? []
-          : ((await trx(TABLE)
-              .whereIn('service_id', serviceIds)
-              .andWhere('state', 'running')
-              .andWhere('lease_expires_at', '>', now)
-              .pluck('service_id')) as number[]).map(Number),
+          : (
+              (await trx(TABLE)
+                .whereIn('service_id', serviceIds)
+                .andWhere('state', 'running')
+                .andWhere('lease_expires_at', '>', now)
+                .pluck('service_id')) as number[]
+            ).map(Number),
       );
       const callbacksFirst = await this.firstOpenCallbacks(trx, candidates);
       const eligible = candidates
@@ -143,8 +145,13 @@ export class JobQueue extends JobRecords {
    * a service's transitions in order (issue 21, item 21), so a later one waits while an earlier one backs off after a
    * refused delivery instead of overtaking it. A dead callback no longer holds the later ones back.
    */
-  private async firstOpenCallbacks(trx: Knex.Transaction, candidates: Array<{ service_id: number | null; kind: string }>): Promise<Map<number, number>> {
-    const services = [...new Set(candidates.filter((c) => c.kind === 'callback' && c.service_id !== null).map((c) => Number(c.service_id)))];
+  private async firstOpenCallbacks(
+    trx: Knex.Transaction,
+    candidates: Array<{ service_id: number | null; kind: string }>,
+  ): Promise<Map<number, number>> {
+    const services = [
+      ...new Set(candidates.filter((c) => c.kind === 'callback' && c.service_id !== null).map((c) => Number(c.service_id))),
+    ];
     if (services.length === 0) return new Map();
     const rows = (await trx(TABLE)
       .select('service_id')
@@ -178,9 +185,15 @@ export class JobQueue extends JobRecords {
 
   async succeed(id: number, token: string): Promise<boolean> {
     const now = this.clock.now();
-    const n = await this.knex(TABLE)
-      .where({ id, lease_token: token, state: 'running' })
-      .update({ state: 'succeeded', lease_token: null, lease_owner: null, lease_expires_at: null, last_error: null, finished_at: now, updated_at: now });
+    const n = await this.knex(TABLE).where({ id, lease_token: token, state: 'running' }).update({
+      state: 'succeeded',
+      lease_token: null,
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error: null,
+      finished_at: now,
+      updated_at: now,
+    });
     return n === 1;
   }
 
@@ -199,13 +212,21 @@ export class JobQueue extends JobRecords {
       const lastError = failure.message.slice(0, MAX_ERROR);
       const outage = failure.outage === true && !failure.permanent;
       if (!outage && (failure.permanent || attempts >= readNumber(row.max_attempts))) {
-        await trx(TABLE)
-          .where({ id, lease_token: token })
-          .update({ state: 'dead', lease_token: null, lease_owner: null, lease_expires_at: null, last_error: lastError, finished_at: now, updated_at: now });
+        await trx(TABLE).where({ id, lease_token: token }).update({
+          state: 'dead',
+          lease_token: null,
+          lease_owner: null,
+          lease_expires_at: null,
+          last_error: lastError,
+          finished_at: now,
+          updated_at: now,
+        });
         return 'dead';
       }
       // An outage waits under the lower cap and gets its attempt back in max_attempts.
-      const cap = outage ? Math.min(this.options.outageCapMs ?? this.options.backoffCapMs, this.options.backoffCapMs) : this.options.backoffCapMs;
+      const cap = outage
+        ? Math.min(this.options.outageCapMs ?? this.options.backoffCapMs, this.options.backoffCapMs)
+        : this.options.backoffCapMs;
       const delay = (outage ? undefined : failure.retryAfterMs) ?? backoffDelay(attempts - 1, this.options.backoffBaseMs, cap, this.random);
       await trx(TABLE)
         .where({ id, lease_token: token })
@@ -228,7 +249,15 @@ export class JobQueue extends JobRecords {
     const now = this.clock.now();
     const n = await this.knex(TABLE)
       .where({ id, lease_token: token, state: 'running' })
-      .update({ state: 'queued', lease_token: null, lease_owner: null, lease_expires_at: null, attempts: this.knex.raw('attempts - 1'), run_after: now, updated_at: now });
+      .update({
+        state: 'queued',
+        lease_token: null,
+        lease_owner: null,
+        lease_expires_at: null,
+        attempts: this.knex.raw('attempts - 1'),
+        run_after: now,
+        updated_at: now,
+      });
     return n === 1;
   }
 
@@ -249,7 +278,10 @@ export class JobQueue extends JobRecords {
       const newer =
         row.kind === 'reconcile' &&
         row.service_id !== null &&
-        (await this.knex(TABLE).where({ service_id: row.service_id, kind: row.kind, state: 'queued' }).whereNot('id', row.id).first('id')) !== undefined;
+        (await this.knex(TABLE)
+          .where({ service_id: row.service_id, kind: row.kind, state: 'queued' })
+          .whereNot('id', row.id)
+          .first('id')) !== undefined;
       const clear = { lease_token: null, lease_owner: null, lease_expires_at: null, updated_at: now };
       let update: Record<string, unknown>;
       if (newer) update = { ...clear, state: 'cancelled', last_error: `${message}; superseded by a newer job`, finished_at: now };

@@ -26,7 +26,9 @@ export class JobRecords {
   }
 
   async list(filter: { state?: JobState; kind?: string; serviceId?: number; limit?: number; beforeId?: number } = {}): Promise<Job[]> {
-    const q = this.knex(TABLE).orderBy('id', 'desc').limit(filter.limit ?? 100);
+    const q = this.knex(TABLE)
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? 100);
     if (filter.state) q.where('state', filter.state);
     if (filter.kind) q.where('kind', filter.kind);
     if (filter.serviceId !== undefined) q.where('service_id', filter.serviceId);
@@ -43,7 +45,11 @@ export class JobRecords {
 
   /** Jobs per kind and state, in one grouped query (for /metrics); combinations with no job are absent. */
   async countByKindAndState(): Promise<Array<{ kind: string; state: JobState; count: number }>> {
-    const rows = (await this.knex(TABLE).select('kind', 'state').count({ n: '*' }).groupBy('kind', 'state')) as Array<{ kind: string; state: JobState; n: unknown }>;
+    const rows = (await this.knex(TABLE).select('kind', 'state').count({ n: '*' }).groupBy('kind', 'state')) as Array<{
+      kind: string;
+      state: JobState;
+      n: unknown;
+    }>;
     return rows.map((r) => ({ kind: r.kind, state: r.state, count: readNumber(r.n) }));
   }
 
@@ -62,7 +68,11 @@ export class JobRecords {
 
   /** When the longest-waiting due job became due; jobs backing off until later are not waiting yet. */
   async oldestDueRunAfter(): Promise<Date | undefined> {
-    const row = (await this.knex(TABLE).where('state', 'queued').andWhere('run_after', '<=', this.clock.now()).min({ at: 'run_after' }).first()) as { at: unknown } | undefined;
+    const row = (await this.knex(TABLE)
+      .where('state', 'queued')
+      .andWhere('run_after', '<=', this.clock.now())
+      .min({ at: 'run_after' })
+      .first()) as { at: unknown } | undefined;
     return row?.at === null || row?.at === undefined ? undefined : readDate(row.at);
   }
 
@@ -96,7 +106,9 @@ export class JobRecords {
       const now = this.clock.now();
       const lastError = `discarded by an admin; it had died with: ${row.last_error ?? 'no error recorded'}`.slice(0, MAX_ERROR);
       // Guarded by the state again: a retry that slipped in between wins, and this changes nothing.
-      const n = await trx(TABLE).where({ id, state: 'dead' }).update({ state: 'cancelled', last_error: lastError, updated_at: now, finished_at: now });
+      const n = await trx(TABLE)
+        .where({ id, state: 'dead' })
+        .update({ state: 'cancelled', last_error: lastError, updated_at: now, finished_at: now });
       return n === 1;
     });
   }

@@ -74,14 +74,21 @@ export class PeriodicTasks {
         await this.d.knex(TABLE).insert({ name: task.name, next_run_at: now, updated_at: now }).onConflict('name').ignore();
       } else if (next > soonest) {
         // The period was shortened (DRIFT_SWEEP_MS lowered) or a clock ran far ahead: never wait longer than a period.
-        await this.d.knex(TABLE).where('name', task.name).andWhere('next_run_at', '>', soonest).update({ next_run_at: soonest, updated_at: now });
+        await this.d
+          .knex(TABLE)
+          .where('name', task.name)
+          .andWhere('next_run_at', '>', soonest)
+          .update({ next_run_at: soonest, updated_at: now });
         continue;
       } else if (next > now) {
         continue;
       }
       const claimed = await this.d.knex.transaction(async (trx) => {
         // The compare-and-set: of all instances finding the task due, only the first moves next_run_at past now.
-        const n = await trx(TABLE).where('name', task.name).andWhere('next_run_at', '<=', now).update({ next_run_at: soonest, updated_at: now });
+        const n = await trx(TABLE)
+          .where('name', task.name)
+          .andWhere('next_run_at', '<=', now)
+          .update({ next_run_at: soonest, updated_at: now });
         if (n !== 1) return false;
         await this.d.queue.enqueue(task.job, trx);
         return true;

@@ -64,7 +64,14 @@ export class MetricsScraper {
   async scrape(): Promise<string> {
     this.d.metrics.ensureProcessMetrics();
     // Each collector handles its own failure: a database hiccup drops the job series, not the process metrics.
-    await Promise.all([this.collectJobs(), this.collectEvents(), this.collectCapacity(), this.collectEngine(), this.collectServices(), this.collectWaitingForRoom()]);
+    await Promise.all([
+      this.collectJobs(),
+      this.collectEvents(),
+      this.collectCapacity(),
+      this.collectEngine(),
+      this.collectServices(),
+      this.collectWaitingForRoom(),
+    ]);
     return this.d.metrics.registry.metrics();
   }
 
@@ -100,16 +107,19 @@ export class MetricsScraper {
       this.d.metrics.gauges.engineUp.set(0);
       return;
     }
-    this.probing ??= engine.getEngineInfo({ timeoutMs: ENGINE_PROBE_TIMEOUT_MS }).then(
-      () => true,
-      (err: unknown) => {
-        // /readyz says why in words; this is the number to alert on. Not a warning each scrape of an outage.
-        this.d.logger.debug({ err }, 'metrics: the engine probe failed');
-        return false;
-      },
-    ).finally(() => {
-      this.probing = undefined;
-    });
+    this.probing ??= engine
+      .getEngineInfo({ timeoutMs: ENGINE_PROBE_TIMEOUT_MS })
+      .then(
+        () => true,
+        (err: unknown) => {
+          // /readyz says why in words; this is the number to alert on. Not a warning each scrape of an outage.
+          this.d.logger.debug({ err }, 'metrics: the engine probe failed');
+          return false;
+        },
+      )
+      .finally(() => {
+        this.probing = undefined;
+      });
     this.d.metrics.gauges.engineUp.set((await this.withinBudget(this.probing)) ? 1 : 0);
   }
 
@@ -208,7 +218,7 @@ export class MetricsScraper {
           const { report } = await capacity.picture(c.cluster);
           figures.failover.push({ cluster: c.cluster, holds: report.failover.holds });
         } catch (err) {
-          this.d.logger.warn({ err, cluster: c.cluster }, 'metrics: reading a cluster\'s failover verdict failed');
+          this.d.logger.warn({ err, cluster: c.cluster }, "metrics: reading a cluster's failover verdict failed");
           figures.ok = false;
         }
       }

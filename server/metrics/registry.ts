@@ -168,8 +168,16 @@ export function createMetrics(): BridgeMetrics {
         help: 'How long the longest-waiting due job has been due (0 when none waits); jobs backing off until later do not count.',
         registers,
       }),
-      eventPollLag: new Gauge({ name: name('event_poll_lag_seconds'), help: 'Seconds since the engine events were last polled (by any instance).', registers }),
-      newestEventAge: new Gauge({ name: name('event_newest_age_seconds'), help: 'Seconds since the newest engine event read happened.', registers }),
+      eventPollLag: new Gauge({
+        name: name('event_poll_lag_seconds'),
+        help: 'Seconds since the engine events were last polled (by any instance).',
+        registers,
+      }),
+      newestEventAge: new Gauge({
+        name: name('event_newest_age_seconds'),
+        help: 'Seconds since the newest engine event read happened.',
+        registers,
+      }),
       planHeadroom: new Gauge({
         name: name('plan_headroom'),
         help: 'How many more VPS of each plan can be sold while its cluster keeps its failover reserve.',
@@ -189,7 +197,7 @@ export function createMetrics(): BridgeMetrics {
       }),
       engineUp: new Gauge({
         name: name('engine_up'),
-        help: 'Whether the oVirt engine answered this instance\'s probe in time for this scrape (1) or not (0: away, refused our login, or none configured).',
+        help: "Whether the oVirt engine answered this instance's probe in time for this scrape (1) or not (0: away, refused our login, or none configured).",
         registers,
       }),
       jobsWaitingForEngine: new Gauge({

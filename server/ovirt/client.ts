@@ -109,16 +109,24 @@ export class OvirtClient {
 
   /** Fence agents are not inline in a v4 host; power management without an agent cannot fence. */
   async listFenceAgents(hostId: string): Promise<FenceAgent[]> {
-    return (await this.t.read('list fence agents', `/hosts/${enc(hostId)}/fenceagents`, collection('agent', fenceAgentSchema))).map(map.toFenceAgent);
+    return (await this.t.read('list fence agents', `/hosts/${enc(hostId)}/fenceagents`, collection('agent', fenceAgentSchema))).map(
+      map.toFenceAgent,
+    );
   }
 
   async listStorageDomains(): Promise<StorageDomain[]> {
-    return (await this.t.read('list storage domains', '/storagedomains', collection('storage_domain', storageDomainSchema))).map(map.toStorageDomain);
+    return (await this.t.read('list storage domains', '/storagedomains', collection('storage_domain', storageDomainSchema))).map(
+      map.toStorageDomain,
+    );
   }
 
   /** Storage domains attached to a data center, with their status there (the top-level list has none). */
   async listDataCenterStorageDomains(dataCenterId: string): Promise<StorageDomain[]> {
-    const list = await this.t.read('list data center storage domains', `/datacenters/${enc(dataCenterId)}/storagedomains`, collection('storage_domain', storageDomainSchema));
+    const list = await this.t.read(
+      'list data center storage domains',
+      `/datacenters/${enc(dataCenterId)}/storagedomains`,
+      collection('storage_domain', storageDomainSchema),
+    );
     return list.map(map.toStorageDomain);
   }
 
@@ -139,7 +147,10 @@ export class OvirtClient {
 
   /** The VM of that exact name, or undefined. Names are unique in the engine. */
   async findVmByName(name: string, call?: CallOptions): Promise<Vm | undefined> {
-    const found = await this.t.read('find VM', '/vms', collection('vm', vmSchema), { ...call, params: { search: `name=${searchValue(name)}` } });
+    const found = await this.t.read('find VM', '/vms', collection('vm', vmSchema), {
+      ...call,
+      params: { search: `name=${searchValue(name)}` },
+    });
     return found.map(map.toVm).find((v) => v.name === name);
   }
 
@@ -197,7 +208,10 @@ export class OvirtClient {
    * (sizes and states) inlined, which saves the caller a read before it grows the disk.
    */
   waitForVmCreated(id: string, options: WaitOptions): Promise<Vm> {
-    return this.waitForVm(id, (vm) => vm.status !== 'image_locked', 'wait for VM creation', { ...options, follow: 'disk_attachments.disk' });
+    return this.waitForVm(id, (vm) => vm.status !== 'image_locked', 'wait for VM creation', {
+      ...options,
+      follow: 'disk_attachments.disk',
+    });
   }
 
   /** Polls until the VM is in one of `statuses`. */
@@ -260,7 +274,9 @@ export class OvirtClient {
   }
 
   async getVmStatistics(id: string): Promise<VmStatistics> {
-    return map.toVmStatistics(await this.t.read('get VM statistics', `/vms/${enc(id)}/statistics`, collection('statistic', statisticSchema)));
+    return map.toVmStatistics(
+      await this.t.read('get VM statistics', `/vms/${enc(id)}/statistics`, collection('statistic', statisticSchema)),
+    );
   }
 
   /**
@@ -329,21 +345,38 @@ export function initializationBody(init: VmInitialization): Record<string, unkno
     ...(init.dnsSearch.length ? { dns_search: init.dnsSearch.join(' ') } : {}),
     timezone: init.timezone,
     // Without managed addresses the template's own network setup (usually DHCP) stays.
-    ...(init.nics.length === 0 ? {} : { nic_configurations: {
-      nic_configuration: init.nics.map((nic) => ({
-        name: nic.name,
-        on_boot: 'true',
-        ...(nic.ipv4
-          ? { boot_protocol: 'static', ip: { address: nic.ipv4.address, netmask: nic.ipv4.netmask, ...(nic.ipv4.gateway ? { gateway: nic.ipv4.gateway } : {}), version: 'v4' } }
-          : { boot_protocol: 'none' }),
-        ...(nic.ipv6
-          ? {
-              ipv6_boot_protocol: 'static',
-              ipv6: { address: nic.ipv6.address, netmask: String(nic.ipv6.prefix), ...(nic.ipv6.gateway ? { gateway: nic.ipv6.gateway } : {}), version: 'v6' },
-            }
-          : {}),
-      })),
-    } }),
+    ...(init.nics.length === 0
+      ? {}
+      : {
+          nic_configurations: {
+            nic_configuration: init.nics.map((nic) => ({
+              name: nic.name,
+              on_boot: 'true',
+              ...(nic.ipv4
+                ? {
+                    boot_protocol: 'static',
+                    ip: {
+                      address: nic.ipv4.address,
+                      netmask: nic.ipv4.netmask,
+                      ...(nic.ipv4.gateway ? { gateway: nic.ipv4.gateway } : {}),
+                      version: 'v4',
+                    },
+                  }
+                : { boot_protocol: 'none' }),
+              ...(nic.ipv6
+                ? {
+                    ipv6_boot_protocol: 'static',
+                    ipv6: {
+                      address: nic.ipv6.address,
+                      netmask: String(nic.ipv6.prefix),
+                      ...(nic.ipv6.gateway ? { gateway: nic.ipv6.gateway } : {}),
+                      version: 'v6',
+                    },
+                  }
+                : {}),
+            })),
+          },
+        }),
   };
 }
 

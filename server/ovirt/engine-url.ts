@@ -6,7 +6,8 @@
  */
 
 /** The accepted forms, for messages and docs. */
-export const ENGINE_URL_FORMS = 'https://engine.example.net, https://engine.example.net/ovirt-engine or https://engine.example.net/ovirt-engine/api';
+export const ENGINE_URL_FORMS =
+  'https://engine.example.net, https://engine.example.net/ovirt-engine or https://engine.example.net/ovirt-engine/api';
 
 /**
  * What may follow the `/ovirt-engine` web context. `/api/v4` is the version prefix the engine also serves (reference
@@ -39,12 +40,15 @@ export function normalizeEngineUrl(raw: string): string {
     // A password in the URL would end up in logs and banners; the engine takes credentials from the form body anyway.
     throw new EngineUrlError('must not contain a user name or password; set OVIRT_USERNAME and OVIRT_PASSWORD instead');
   }
-  if (url.search || url.hash) throw new EngineUrlError(`must not have a query (?…) or fragment (#…); give the engine's address, e.g. ${ENGINE_URL_FORMS}`);
+  if (url.search || url.hash)
+    throw new EngineUrlError(`must not have a query (?…) or fragment (#…); give the engine's address, e.g. ${ENGINE_URL_FORMS}`);
   const path = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
   if (path === '') return `${url.origin}/ovirt-engine`;
   const m = ENGINE_TAIL.exec(path);
   if (!m?.[1]) {
-    throw new EngineUrlError(`has the path ${path}, which is not an oVirt engine path; give the engine's address, e.g. ${ENGINE_URL_FORMS}`);
+    throw new EngineUrlError(
+      `has the path ${path}, which is not an oVirt engine path; give the engine's address, e.g. ${ENGINE_URL_FORMS}`,
+    );
   }
   return `${url.origin}${m[1]}`;
 }

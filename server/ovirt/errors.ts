@@ -75,12 +75,21 @@ export class OvirtNotFoundError extends OvirtError {
  * password is configured. Names the user, never the password.
  */
 export class OvirtAuthError extends OvirtError {
-  constructor(message: string, info: { operation?: string; engineStatus?: number; reason?: string; detail?: string; publicDetail?: string } = {}) {
+  constructor(
+    message: string,
+    info: { operation?: string; engineStatus?: number; reason?: string; detail?: string; publicDetail?: string } = {},
+  ) {
     const { operation = 'login', engineStatus = 401, reason, detail, publicDetail } = info;
-    super('auth', message, { operation, engineStatus, reason, detail, retryable: false }, {
-      code: 'ovirt_credentials_refused',
-      publicDetail: publicDetail ?? `the engine refused our credentials${reason ? ` (${reason})` : ''}; check OVIRT_USERNAME and OVIRT_PASSWORD`,
-    });
+    super(
+      'auth',
+      message,
+      { operation, engineStatus, reason, detail, retryable: false },
+      {
+        code: 'ovirt_credentials_refused',
+        publicDetail:
+          publicDetail ?? `the engine refused our credentials${reason ? ` (${reason})` : ''}; check OVIRT_USERNAME and OVIRT_PASSWORD`,
+      },
+    );
   }
 }
 
@@ -91,16 +100,21 @@ export class OvirtAuthError extends OvirtError {
 export class OvirtLoginRejectedError extends OvirtError {
   constructor(tokenUrl: string, engineStatus: number, reason: string, detail: string | undefined) {
     const why = [reason, detail].filter(Boolean).join(': ');
-    super('auth', `The oVirt engine's SSO at ${withoutCredentials(tokenUrl)} rejected the login request (${why}).`, {
-      operation: 'login',
-      engineStatus,
-      reason,
-      detail,
-      retryable: false,
-    }, {
-      code: 'ovirt_login_rejected',
-      publicDetail: `the engine's SSO rejected the login request (${reason})`,
-    });
+    super(
+      'auth',
+      `The oVirt engine's SSO at ${withoutCredentials(tokenUrl)} rejected the login request (${why}).`,
+      {
+        operation: 'login',
+        engineStatus,
+        reason,
+        detail,
+        retryable: false,
+      },
+      {
+        code: 'ovirt_login_rejected',
+        publicDetail: `the engine's SSO rejected the login request (${reason})`,
+      },
+    );
   }
 }
 
@@ -148,12 +162,17 @@ export class OvirtUnreachableError extends OvirtError {
     const code = networkCode ?? 'network error';
     const at = hostOf(engineUrl);
     const { message, publicDetail } = describeNetworkFailure(failure, code, at);
-    super('unavailable', `oVirt engine: ${operation}: ${message}`, {
-      operation,
-      reason: networkCode,
-      // A TLS failure is configuration (a CA, a host name, a port): retrying the same handshake cannot help.
-      retryable: failure !== 'tls',
-    }, { code: NETWORK_FAILURE_CODES[failure], publicDetail });
+    super(
+      'unavailable',
+      `oVirt engine: ${operation}: ${message}`,
+      {
+        operation,
+        reason: networkCode,
+        // A TLS failure is configuration (a CA, a host name, a port): retrying the same handshake cannot help.
+        retryable: failure !== 'tls',
+      },
+      { code: NETWORK_FAILURE_CODES[failure], publicDetail },
+    );
   }
 }
 
@@ -213,7 +232,10 @@ function describeNetworkFailure(failure: NetworkFailure, code: string, at: strin
       };
     case 'tls': {
       const why = tlsReason(code);
-      return { message: `cannot reach the engine${where}: TLS failed, ${why.long} (${code}).`, publicDetail: `cannot reach the engine: TLS failed, ${why.short} (${code})` };
+      return {
+        message: `cannot reach the engine${where}: TLS failed, ${why.long} (${code}).`,
+        publicDetail: `cannot reach the engine: TLS failed, ${why.short} (${code})`,
+      };
     }
     default:
       return { message: `cannot reach the engine${where} (${code}).`, publicDetail: `cannot reach the engine (${code})` };
@@ -229,7 +251,10 @@ function tlsReason(code: string): { short: string; long: string } {
   }
   if (code === 'CERT_HAS_EXPIRED') return { short: "the engine's certificate has expired", long: "the engine's certificate has expired" };
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return { short: "the engine's certificate is for another host name", long: "the engine's certificate is for another host name; use the name the certificate was issued for in OVIRT_URL" };
+    return {
+      short: "the engine's certificate is for another host name",
+      long: "the engine's certificate is for another host name; use the name the certificate was issued for in OVIRT_URL",
+    };
   }
   if (code === 'EPROTO' || /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG/.test(code)) {
     return { short: 'the port does not speak TLS', long: 'the port does not speak TLS; is it a plain http:// port, or the wrong port?' };

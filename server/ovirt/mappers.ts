@@ -106,7 +106,11 @@ export function toVm(v: z.output<typeof vmSchema>): Vm {
     creationTime: v.creation_time,
     nextRunConfigurationExists: v.next_run_configuration_exists ?? false,
     diskStorageDomainIds: v.disk_attachments
-      ? [...new Set((v.disk_attachments.disk_attachment ?? []).flatMap((a) => (a.disk?.storage_domains?.storage_domain ?? []).map((s) => s.id)))]
+      ? [
+          ...new Set(
+            (v.disk_attachments.disk_attachment ?? []).flatMap((a) => (a.disk?.storage_domains?.storage_domain ?? []).map((s) => s.id)),
+          ),
+        ]
       : undefined,
     diskAttachments: v.disk_attachments
       ? (v.disk_attachments.disk_attachment ?? []).map((a) => ({

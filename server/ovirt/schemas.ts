@@ -5,9 +5,23 @@
  */
 import { z } from 'zod';
 
-export const num = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/)]).transform(Number);
+export const num = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+(\.\d+)?$/),
+  ])
+  .transform(Number);
 export const bool = z
-  .union([z.boolean(), z.string().trim().regex(/^(true|false|1|0)$/i)])
+  .union([
+    z.boolean(),
+    z
+      .string()
+      .trim()
+      .regex(/^(true|false|1|0)$/i),
+  ])
   .transform((v) => v === true || (typeof v === 'string' && /^(true|1)$/i.test(v)));
 export const date = z.union([z.number(), z.string()]).transform((v) => new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v));
 
@@ -26,7 +40,13 @@ export const apiRootSchema = z.object({
       name: z.string().optional(),
       vendor: z.string().optional(),
       version: z
-        .object({ major: num.optional(), minor: num.optional(), build: num.optional(), revision: num.optional(), full_version: z.string().optional() })
+        .object({
+          major: num.optional(),
+          minor: num.optional(),
+          build: num.optional(),
+          revision: num.optional(),
+          full_version: z.string().optional(),
+        })
         .optional(),
     })
     .optional(),
@@ -166,5 +186,13 @@ export const statisticSchema = z.object({
 export const faultSchema = z.object({ reason: z.string().optional(), detail: z.string().optional() });
 export const actionSchema = z.object({ status: z.string().optional(), fault: faultSchema.optional() });
 
-export const tokenSchema = z.object({ access_token: z.string().min(1), token_type: z.string().optional(), exp: z.union([z.string(), z.number()]).optional() });
-export const tokenErrorSchema = z.object({ error: z.string().optional(), error_code: z.string().optional(), error_description: z.string().optional() });
+export const tokenSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  exp: z.union([z.string(), z.number()]).optional(),
+});
+export const tokenErrorSchema = z.object({
+  error: z.string().optional(),
+  error_code: z.string().optional(),
+  error_description: z.string().optional(),
+});

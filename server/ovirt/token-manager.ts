@@ -74,7 +74,8 @@ export class TokenManager {
       });
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') throw new OvirtTimeoutError('login', http.defaults.timeout ?? 0);
+      if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED')
+        throw new OvirtTimeoutError('login', http.defaults.timeout ?? 0);
       throw unreachable('login', code, engineUrl);
     }
     const json = isJson(res);
@@ -94,11 +95,16 @@ export class TokenManager {
   private loginError(res: AxiosResponse, tokenUrl: string, json: boolean): OvirtError {
     const { engineUrl, username, password } = this.options;
     if (res.status >= 500) {
-      return new OvirtError('unavailable', `oVirt engine at ${withoutCredentials(engineUrl)} could not issue a token (HTTP ${res.status}).`, {
-        operation: 'login',
-        engineStatus: res.status,
-        retryable: true,
-      }, { publicDetail: `the engine could not issue a token (HTTP ${res.status})` });
+      return new OvirtError(
+        'unavailable',
+        `oVirt engine at ${withoutCredentials(engineUrl)} could not issue a token (HTTP ${res.status}).`,
+        {
+          operation: 'login',
+          engineStatus: res.status,
+          retryable: true,
+        },
+        { publicDetail: `the engine could not issue a token (HTTP ${res.status})` },
+      );
     }
     if (res.status >= 300 && res.status < 400) {
       const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
@@ -121,24 +127,32 @@ export class TokenManager {
       const why = [fault.reason, text].filter(Boolean).join(': ');
       const at = withoutCredentials(engineUrl);
       if (password === '') {
-        return new OvirtAuthError(`The oVirt engine at ${at} refused the login of ${username}: no password is set (OVIRT_PASSWORD is empty).`, {
-          engineStatus: res.status,
-          reason: fault.reason,
-          detail: text,
-          publicDetail: 'the engine refused our credentials: no password is set (OVIRT_PASSWORD)',
-        });
+        return new OvirtAuthError(
+          `The oVirt engine at ${at} refused the login of ${username}: no password is set (OVIRT_PASSWORD is empty).`,
+          {
+            engineStatus: res.status,
+            reason: fault.reason,
+            detail: text,
+            publicDetail: 'the engine refused our credentials: no password is set (OVIRT_PASSWORD)',
+          },
+        );
       }
       if (CREDENTIAL_FAULTS.has(fault.reason)) {
-        return new OvirtAuthError(`The oVirt engine at ${at} refused the credentials of ${username} (${why}). Check OVIRT_USERNAME and OVIRT_PASSWORD.`, {
-          engineStatus: res.status,
-          reason: fault.reason,
-          detail: text,
-        });
+        return new OvirtAuthError(
+          `The oVirt engine at ${at} refused the credentials of ${username} (${why}). Check OVIRT_USERNAME and OVIRT_PASSWORD.`,
+          {
+            engineStatus: res.status,
+            reason: fault.reason,
+            detail: text,
+          },
+        );
       }
       return new OvirtLoginRejectedError(tokenUrl, res.status, fault.reason, text);
     }
     if (!json) {
-      const type = String(res.headers['content-type'] ?? '').split(';')[0]?.trim();
+      const type = String(res.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim();
       return new OvirtNoEngineError(engineUrl, tokenUrl, `${res.status} with ${type || 'no content type'}, not the SSO's JSON`, res.status);
     }
     return new OvirtNoEngineError(engineUrl, tokenUrl, `${res.status} without a token`, res.status);

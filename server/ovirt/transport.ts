@@ -95,7 +95,8 @@ export class OvirtTransport {
     });
     this.limit = new ConcurrencyLimit(options.maxInFlight);
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    if (options.insecure) options.logger.warn({ engine: this.options.url }, 'OVIRT_INSECURE=true: the engine TLS certificate is not verified');
+    if (options.insecure)
+      options.logger.warn({ engine: this.options.url }, 'OVIRT_INSECURE=true: the engine TLS certificate is not verified');
   }
 
   /** A read (GET): retried on network errors, timeouts and 5xx within the retry budget. */
@@ -107,7 +108,13 @@ export class OvirtTransport {
   }
 
   /** A write (POST/PUT/DELETE): sent once; an uncertain outcome surfaces as an error for the caller to resolve. */
-  async write<S extends z.ZodType>(operation: string, method: Method, path: string, schema: S, call: CallOptions = {}): Promise<z.output<S>> {
+  async write<S extends z.ZodType>(
+    operation: string,
+    method: Method,
+    path: string,
+    schema: S,
+    call: CallOptions = {},
+  ): Promise<z.output<S>> {
     return this.measured(operation, async () => {
       const res = await this.send(operation, method, path, call);
       return this.parse(operation, schema, res.data);
@@ -216,10 +223,14 @@ export class OvirtTransport {
     const parsed = schema.safeParse(data === '' || data === undefined ? {} : data);
     if (parsed.success) return parsed.data;
     const where = parsed.error.issues[0];
-    throw new OvirtError('bad_request', `oVirt engine: ${operation}: unexpected answer (${where?.path.join('.') ?? ''}: ${where?.message ?? 'invalid'}).`, {
-      operation,
-      retryable: false,
-    });
+    throw new OvirtError(
+      'bad_request',
+      `oVirt engine: ${operation}: unexpected answer (${where?.path.join('.') ?? ''}: ${where?.message ?? 'invalid'}).`,
+      {
+        operation,
+        retryable: false,
+      },
+    );
   }
 }
 

@@ -38,7 +38,12 @@ export class VmConsoleApi {
   constructor(private readonly t: OvirtTransport) {}
 
   async listGraphicsConsoles(vmId: string, call?: CallOptions): Promise<GraphicsConsole[]> {
-    const list = await this.t.read('list graphics consoles', `/vms/${enc(vmId)}/graphicsconsoles`, collection('graphics_console', consoleSchema), call);
+    const list = await this.t.read(
+      'list graphics consoles',
+      `/vms/${enc(vmId)}/graphicsconsoles`,
+      collection('graphics_console', consoleSchema),
+      call,
+    );
     return list.map((c) => ({ id: c.id, protocol: c.protocol }));
   }
 
@@ -69,7 +74,9 @@ export class VmConsoleApi {
 
   private async statisticsAt(operation: string, path: string, call?: CallOptions): Promise<Map<string, VmStatistic>> {
     const list = await this.t.read(operation, path, collection('statistic', statisticSchema), call);
-    return new Map(list.map((s) => [s.name, { unit: s.unit, values: (s.values?.value ?? []).flatMap((v) => (v.datum === undefined ? [] : [v.datum])) }]));
+    return new Map(
+      list.map((s) => [s.name, { unit: s.unit, values: (s.values?.value ?? []).flatMap((v) => (v.datum === undefined ? [] : [v.datum])) }]),
+    );
   }
 }
 

@@ -20,7 +20,13 @@ const nicSchema = z.object({
   linked: bool.optional(),
   plugged: bool.optional(),
 });
-const diskSchema = z.object({ id: z.string(), provisioned_size: num.optional(), status: z.string().optional(), name: z.string().optional(), alias: z.string().optional() });
+const diskSchema = z.object({
+  id: z.string(),
+  provisioned_size: num.optional(),
+  status: z.string().optional(),
+  name: z.string().optional(),
+  alias: z.string().optional(),
+});
 const diskAttachmentSchema = z.object({ id: z.string(), bootable: bool.optional(), disk: diskSchema.optional() });
 const reportedDeviceSchema = z.object({
   name: z.string().optional(),
@@ -69,7 +75,12 @@ export class VmDevicesApi {
 
   /** The logical networks attached to a cluster: a vNIC profile is usable there only when its network is one of them. */
   async listClusterNetworks(clusterId: string, call?: CallOptions): Promise<Network[]> {
-    const list = await this.t.read('list cluster networks', `/clusters/${enc(clusterId)}/networks`, collection('network', networkSchema), call);
+    const list = await this.t.read(
+      'list cluster networks',
+      `/clusters/${enc(clusterId)}/networks`,
+      collection('network', networkSchema),
+      call,
+    );
     return list.map((n) => ({ id: n.id, name: n.name }));
   }
 
@@ -91,19 +102,29 @@ export class VmDevicesApi {
 
   /** The VM's disk attachments with their disks inlined (size and status). */
   async listVmDiskAttachments(vmId: string, call?: CallOptions): Promise<DiskAttachment[]> {
-    const list = await this.t.read('list VM disk attachments', `/vms/${enc(vmId)}/diskattachments`, collection('disk_attachment', diskAttachmentSchema), {
-      ...call,
-      params: { follow: 'disk' },
-    });
+    const list = await this.t.read(
+      'list VM disk attachments',
+      `/vms/${enc(vmId)}/diskattachments`,
+      collection('disk_attachment', diskAttachmentSchema),
+      {
+        ...call,
+        params: { follow: 'disk' },
+      },
+    );
     return list.map(toAttachment);
   }
 
   /** The template's disk attachments with their disks inlined; the bootable one is what a new VM boots from. */
   async listTemplateDiskAttachments(templateId: string, call?: CallOptions): Promise<DiskAttachment[]> {
-    const list = await this.t.read('list template disk attachments', `/templates/${enc(templateId)}/diskattachments`, collection('disk_attachment', diskAttachmentSchema), {
-      ...call,
-      params: { follow: 'disk' },
-    });
+    const list = await this.t.read(
+      'list template disk attachments',
+      `/templates/${enc(templateId)}/diskattachments`,
+      collection('disk_attachment', diskAttachmentSchema),
+      {
+        ...call,
+        params: { follow: 'disk' },
+      },
+    );
     return list.map(toAttachment);
   }
 
@@ -114,21 +135,32 @@ export class VmDevicesApi {
   }
 
   /** Polls until the attachment's disk is `ok` (no longer locked by a resize). */
-  async waitForDiskReady(vmId: string, attachmentId: string, options: { timeoutMs: number; pollMs: number; signal?: AbortSignal } & CallOptions): Promise<DiskAttachment> {
+  async waitForDiskReady(
+    vmId: string,
+    attachmentId: string,
+    options: { timeoutMs: number; pollMs: number; signal?: AbortSignal } & CallOptions,
+  ): Promise<DiskAttachment> {
     const deadline = this.now() + options.timeoutMs;
     for (;;) {
       options.signal?.throwIfAborted();
       const list = await this.listVmDiskAttachments(vmId, options);
       const found = list.find((a) => a.id === attachmentId);
-      if (!found || found.diskStatus === undefined || found.diskStatus === 'ok') return found ?? { id: attachmentId, bootable: false, diskId: undefined, provisionedBytes: undefined, diskStatus: undefined };
-      if (this.now() + options.pollMs > deadline) throw new OvirtTimeoutError(`wait for disk of VM ${vmId} (it is ${found.diskStatus})`, options.timeoutMs);
+      if (!found || found.diskStatus === undefined || found.diskStatus === 'ok')
+        return found ?? { id: attachmentId, bootable: false, diskId: undefined, provisionedBytes: undefined, diskStatus: undefined };
+      if (this.now() + options.pollMs > deadline)
+        throw new OvirtTimeoutError(`wait for disk of VM ${vmId} (it is ${found.diskStatus})`, options.timeoutMs);
       await this.sleep(options.pollMs);
     }
   }
 
   /** What the guest agent reports for a NIC (empty until the agent runs). */
   async reportedAddresses(vmId: string, nicId: string, call?: CallOptions): Promise<ReportedAddresses[]> {
-    const list = await this.t.read('list reported devices', `/vms/${enc(vmId)}/nics/${enc(nicId)}/reporteddevices`, collection('reported_device', reportedDeviceSchema), call);
+    const list = await this.t.read(
+      'list reported devices',
+      `/vms/${enc(vmId)}/nics/${enc(nicId)}/reporteddevices`,
+      collection('reported_device', reportedDeviceSchema),
+      call,
+    );
     return list.map((d) => ({ mac: d.mac?.address, ips: (d.ips?.ip ?? []).map((ip) => ip.address) }));
   }
 }
@@ -138,5 +170,11 @@ function toNic(n: z.output<typeof nicSchema>): VmNic {
 }
 
 function toAttachment(a: z.output<typeof diskAttachmentSchema>): DiskAttachment {
-  return { id: a.id, bootable: a.bootable ?? false, diskId: a.disk?.id, provisionedBytes: a.disk?.provisioned_size, diskStatus: a.disk?.status };
+  return {
+    id: a.id,
+    bootable: a.bootable ?? false,
+    diskId: a.disk?.id,
+    provisionedBytes: a.disk?.provisioned_size,
+    diskStatus: a.disk?.status,
+  };
 }

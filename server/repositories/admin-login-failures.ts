@@ -27,12 +27,21 @@ export class AdminLoginFailuresRepository {
    * MariaDB sessions run READ COMMITTED (db/knex.ts), so the count after the lock sees every earlier reservation;
    * SQLite has one connection, and the upsert takes its write lock first, so other processes wait on busy_timeout.
    */
-  async reserve(email: string, address: string, now: Date, since: Date, allowed: (counts: FailureCounts) => boolean): Promise<{ reserved: true } | { reserved: false; counts: FailureCounts }> {
+  async reserve(
+    email: string,
+    address: string,
+    now: Date,
+    since: Date,
+    allowed: (counts: FailureCounts) => boolean,
+  ): Promise<{ reserved: true } | { reserved: false; counts: FailureCounts }> {
     const e = email.slice(0, 254);
     const a = address.slice(0, 64);
     return this.knex.transaction(async (trx) => {
       // Always account before address: one order for everyone, so two sign-ins never wait on each other's lock.
-      for (const [scope, subject] of [['account', e], ['address', a]] as const) {
+      for (const [scope, subject] of [
+        ['account', e],
+        ['address', a],
+      ] as const) {
         await trx(LOCKS).insert({ scope, subject, touched_at: now }).onConflict(['scope', 'subject']).merge(['touched_at']);
       }
       const counts = await this.countSince(trx, e, a, since);
@@ -55,7 +64,12 @@ export class AdminLoginFailuresRepository {
 
   private async countSince(trx: Knex.Transaction, email: string, address: string, since: Date): Promise<FailureCounts> {
     const acc = await trx(TABLE).where({ email }).andWhere('failed_at', '>=', since).count({ n: '*' }).min({ oldest: 'failed_at' }).first();
-    const addr = await trx(TABLE).where({ address }).andWhere('failed_at', '>=', since).count({ n: '*' }).min({ oldest: 'failed_at' }).first();
+    const addr = await trx(TABLE)
+      .where({ address })
+      .andWhere('failed_at', '>=', since)
+      .count({ n: '*' })
+      .min({ oldest: 'failed_at' })
+      .first();
     return {
       account: readNumber(acc?.n ?? 0),
       address: readNumber(addr?.n ?? 0),

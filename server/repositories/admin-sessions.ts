@@ -16,13 +16,26 @@ export class AdminSessionsRepository {
   constructor(private readonly knex: Knex) {}
 
   async insert(s: { tokenHash: string; adminUserId: number; csrfToken: string; expiresAt: Date }, now: Date): Promise<void> {
-    await this.knex(TABLE).insert({ token_hash: s.tokenHash, admin_user_id: s.adminUserId, csrf_token: s.csrfToken, created_at: now, last_seen_at: now, expires_at: s.expiresAt });
+    await this.knex(TABLE).insert({
+      token_hash: s.tokenHash,
+      admin_user_id: s.adminUserId,
+      csrf_token: s.csrfToken,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: s.expiresAt,
+    });
   }
 
   async findByTokenHash(tokenHash: string): Promise<AdminSessionRow | undefined> {
     const r = (await this.knex(TABLE).where({ token_hash: tokenHash }).first()) as Record<string, unknown> | undefined;
     if (!r) return undefined;
-    return { id: readNumber(r.id), adminUserId: readNumber(r.admin_user_id), csrfToken: String(r.csrf_token), lastSeenAt: readDate(r.last_seen_at), expiresAt: readDate(r.expires_at) };
+    return {
+      id: readNumber(r.id),
+      adminUserId: readNumber(r.admin_user_id),
+      csrfToken: String(r.csrf_token),
+      lastSeenAt: readDate(r.last_seen_at),
+      expiresAt: readDate(r.expires_at),
+    };
   }
 
   async touch(id: number, now: Date): Promise<void> {

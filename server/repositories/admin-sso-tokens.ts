@@ -7,7 +7,13 @@ export class AdminSsoTokensRepository {
   constructor(private readonly knex: Knex) {}
 
   async insert(t: { tokenHash: string; adminName: string; expiresAt: Date }, now: Date): Promise<void> {
-    await this.knex(TABLE).insert({ token_hash: t.tokenHash, admin_name: t.adminName, expires_at: t.expiresAt, used_at: null, created_at: now });
+    await this.knex(TABLE).insert({
+      token_hash: t.tokenHash,
+      admin_name: t.adminName,
+      expires_at: t.expiresAt,
+      used_at: null,
+      created_at: now,
+    });
   }
 
   /**
@@ -16,7 +22,11 @@ export class AdminSsoTokensRepository {
    */
   async consume(tokenHash: string, now: Date): Promise<string | undefined> {
     return this.knex.transaction(async (trx) => {
-      const changed = await trx(TABLE).where({ token_hash: tokenHash }).whereNull('used_at').andWhere('expires_at', '>', now).update({ used_at: now });
+      const changed = await trx(TABLE)
+        .where({ token_hash: tokenHash })
+        .whereNull('used_at')
+        .andWhere('expires_at', '>', now)
+        .update({ used_at: now });
       if (changed !== 1) return undefined;
       const row = (await trx(TABLE).where({ token_hash: tokenHash }).first('admin_name')) as { admin_name: unknown } | undefined;
       return row ? String(row.admin_name) : undefined;

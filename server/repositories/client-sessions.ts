@@ -17,7 +17,8 @@ export class ClientSessionsRepository {
   }
 
   async findByTokenHash(tokenHash: string): Promise<ClientSessionRow | undefined> {
-    const r = (await this.knex(TABLE).where({ token_hash: tokenHash }).first('client_id', 'expires_at')) as { client_id: unknown; expires_at: unknown } | undefined;
+    const r = (await this.knex(TABLE).where({ token_hash: tokenHash }).first('client_id', 'expires_at')) as
+      { client_id: unknown; expires_at: unknown } | undefined;
     return r ? { clientId: String(r.client_id), expiresAt: readDate(r.expires_at) } : undefined;
   }
 

@@ -56,7 +56,10 @@ export class EngineEventsRepository {
     const direction = order.newestFirst ? 'desc' : 'asc';
     const rows = (await this.knex(TABLE)
       .where({ service_id: serviceId })
-      .orderBy([{ column: 'generation', order: direction }, { column: 'event_index', order: direction }])
+      .orderBy([
+        { column: 'generation', order: direction },
+        { column: 'event_index', order: direction },
+      ])
       .limit(limit)) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       generation: readNumber(r.generation),

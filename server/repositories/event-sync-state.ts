@@ -34,14 +34,23 @@ export class EventSyncStateRepository {
 
   /** The first position; a second instance racing to write it loses quietly (the row exists). */
   async init(state: EventSyncState, leader: string, now: Date): Promise<void> {
-    await this.knex(TABLE).insert({ name: NAME, ...columns(state), leader, updated_at: now }).onConflict('name').ignore();
+    await this.knex(TABLE)
+      .insert({ name: NAME, ...columns(state), leader, updated_at: now })
+      .onConflict('name')
+      .ignore();
   }
 
   /**
    * Moves the position from `expected` to `next`, only if nobody moved it meanwhile. Returns false when another
    * poller got there first: the caller's transaction must then roll back, so nothing is counted twice.
    */
-  async advance(expected: { generation: number; lastIndex: number }, next: EventSyncState, leader: string, now: Date, trx: Knex | Knex.Transaction): Promise<boolean> {
+  async advance(
+    expected: { generation: number; lastIndex: number },
+    next: EventSyncState,
+    leader: string,
+    now: Date,
+    trx: Knex | Knex.Transaction,
+  ): Promise<boolean> {
     const changed = await trx(TABLE)
       .where({ name: NAME, generation: expected.generation, last_index: expected.lastIndex })
       .update({ ...columns(next), leader, updated_at: now });

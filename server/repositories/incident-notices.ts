@@ -113,7 +113,12 @@ export class IncidentNoticesRepository {
       .whereNotNull('i.failed_host')
       .whereIn('i.cause', causes)
       .andWhere('i.started_at', '>=', since)
-      .select('i.failed_host', 'i.started_at', 'i.ended_at', 'p.cluster')) as Array<{ failed_host: string; started_at: unknown; ended_at: unknown; cluster: string }>;
+      .select('i.failed_host', 'i.started_at', 'i.ended_at', 'p.cluster')) as Array<{
+      failed_host: string;
+      started_at: unknown;
+      ended_at: unknown;
+      cluster: string;
+    }>;
     const byKey = new Map<string, HostFailure>();
     for (const r of rows) {
       const startedAt = readDate(r.started_at);

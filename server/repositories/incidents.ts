@@ -54,7 +54,11 @@ export class IncidentsRepository {
   constructor(private readonly knex: Knex) {}
 
   /** Inserts new incidents and updates known ones (same service and `opened_by`), in a few statements. */
-  async upsertMany(items: ReadonlyArray<{ serviceId: number; incident: IncidentDraft }>, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+  async upsertMany(
+    items: ReadonlyArray<{ serviceId: number; incident: IncidentDraft }>,
+    now: Date,
+    trx: Knex | Knex.Transaction = this.knex,
+  ): Promise<void> {
     for (let i = 0; i < items.length; i += CHUNK) {
       const rows = items.slice(i, i + CHUNK).map(({ serviceId, incident }) => ({
         service_id: serviceId,
@@ -127,7 +131,9 @@ export class IncidentsRepository {
       .select('service_id', 'cause', 'started_at', 'ended_at', 'failed_host')
       .whereBetween('service_id', [firstId, lastId])
       .andWhere('started_at', '<', to)
-      .andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from))) as Array<Pick<IncidentRow, 'service_id' | 'cause' | 'started_at' | 'ended_at' | 'failed_host'>>;
+      .andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from))) as Array<
+      Pick<IncidentRow, 'service_id' | 'cause' | 'started_at' | 'ended_at' | 'failed_host'>
+    >;
     return rows.map((r) => ({
       serviceId: readNumber(r.service_id),
       cause: r.cause as AvailabilityCause,

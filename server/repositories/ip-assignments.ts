@@ -124,7 +124,10 @@ export class IpAssignmentsRepository {
 
   /** Releases one held row into quarantine until `until`. */
   async release(id: number, now: Date, until: Date, db: Db = this.knex): Promise<void> {
-    await db(TABLE).where({ id }).whereNotNull('service_row_id').update({ service_row_id: null, released_at: now, quarantine_until: until });
+    await db(TABLE)
+      .where({ id })
+      .whereNotNull('service_row_id')
+      .update({ service_row_id: null, released_at: now, quarantine_until: until });
   }
 
   /** Held and quarantined counts per pool at `now`. */

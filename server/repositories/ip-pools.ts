@@ -72,7 +72,11 @@ export class IpPoolsRepository {
    * update or delete of one of them (lockByName) then waits for the allocation's transaction, and the reverse, so an
    * address is never chosen from a pool definition that is changing.
    */
-  async list(filter: { cluster?: string; names?: string[] } = {}, db: Db = this.knex, options: { shared?: boolean } = {}): Promise<IpPool[]> {
+  async list(
+    filter: { cluster?: string; names?: string[] } = {},
+    db: Db = this.knex,
+    options: { shared?: boolean } = {},
+  ): Promise<IpPool[]> {
     const q = db<IpPoolRow>(TABLE).select('*').orderBy('name');
     if (options.shared) q.forShare();
     if (filter.cluster !== undefined) q.where('cluster', filter.cluster);
@@ -97,13 +101,17 @@ export class IpPoolsRepository {
 
   async insert(fields: StoredPoolFields, now: Date, db: Db = this.knex): Promise<IpPool> {
     const [id] = await db(TABLE).insert({ ...toRow(fields), created_at: now, updated_at: now });
-    const row = await db<IpPoolRow>(TABLE).where({ id: Number(id) }).first();
+    const row = await db<IpPoolRow>(TABLE)
+      .where({ id: Number(id) })
+      .first();
     if (!row) throw new Error(`ip pool ${String(id)} vanished after insert`);
     return toPool(row);
   }
 
   async update(id: number, fields: StoredPoolFields, now: Date, db: Db = this.knex): Promise<IpPool> {
-    await db(TABLE).where({ id }).update({ ...toRow(fields), updated_at: now });
+    await db(TABLE)
+      .where({ id })
+      .update({ ...toRow(fields), updated_at: now });
     const row = await db<IpPoolRow>(TABLE).where({ id }).first();
     if (!row) throw new Error(`ip pool ${id} vanished during update`);
     return toPool(row);

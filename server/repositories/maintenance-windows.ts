@@ -113,7 +113,10 @@ export class MaintenanceWindowsRepository {
 
   /** All windows, newest start first (the console's list, cancelled ones included). */
   async list(limit = 200, db: Db = this.knex): Promise<StoredMaintenanceWindow[]> {
-    const rows = (await db<MaintenanceWindowRow>(TABLE).orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limit)) as MaintenanceWindowRow[];
+    const rows = (await db<MaintenanceWindowRow>(TABLE)
+      .orderBy('starts_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)) as MaintenanceWindowRow[];
     return rows.map(toWindow);
   }
 

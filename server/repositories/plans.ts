@@ -120,7 +120,9 @@ export class PlansRepository {
 
   /** Replaces every mapped field; returns undefined when the plan does not exist. */
   async update(id: number, input: PlanInput, now: Date): Promise<Plan | undefined> {
-    const changed = await this.knex(TABLE).where({ id }).update({ ...toRow(input), updated_at: now });
+    const changed = await this.knex(TABLE)
+      .where({ id })
+      .update({ ...toRow(input), updated_at: now });
     return changed === 0 ? undefined : this.findById(id);
   }
 

@@ -87,15 +87,20 @@ export class ServiceActionsRepository {
 
   /** The service's action still queued or running, if any (at most one, by the use case's rule). */
   async openFor(serviceRowId: number, db: Db = this.knex): Promise<ServiceActionRecord | undefined> {
-    const row = (await db(TABLE).where({ service_row_id: serviceRowId }).whereIn('outcome', ['queued', 'running']).orderBy('id', 'desc').first()) as
-      | ServiceActionRow
-      | undefined;
+    const row = (await db(TABLE)
+      .where({ service_row_id: serviceRowId })
+      .whereIn('outcome', ['queued', 'running'])
+      .orderBy('id', 'desc')
+      .first()) as ServiceActionRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   /** When the service's actions since `since` were asked for: what the limit counts. */
   async requestedSince(serviceRowId: number, since: Date, db: Db = this.knex): Promise<Date[]> {
-    const rows = (await db(TABLE).where({ service_row_id: serviceRowId }).andWhere('requested_at', '>', since).select('requested_at')) as Array<{ requested_at: unknown }>;
+    const rows = (await db(TABLE)
+      .where({ service_row_id: serviceRowId })
+      .andWhere('requested_at', '>', since)
+      .select('requested_at')) as Array<{ requested_at: unknown }>;
     return rows.map((r) => readDate(r.requested_at));
   }
 
@@ -111,7 +116,9 @@ export class ServiceActionsRepository {
 
   /** Replaces a reinstall's details (what it has done so far survives a retry). */
   async saveDetails(id: number, details: ReinstallDetails, db: Db = this.knex): Promise<void> {
-    await db(TABLE).where({ id }).update({ details: JSON.stringify(details) });
+    await db(TABLE)
+      .where({ id })
+      .update({ details: JSON.stringify(details) });
   }
 
   /** Ends an open action; the sealed password goes with it. False when it had ended already. */
@@ -145,7 +152,10 @@ export class ServiceActionsRepository {
 
   /** Whether an action job of the service is waiting or running: an open action without one was left by a dead job. */
   async actionJobLive(serviceRowId: number, db: Db = this.knex): Promise<boolean> {
-    const row = await db('jobs').where({ service_id: serviceRowId, kind: 'service_action' }).whereIn('state', ['queued', 'running']).first('id');
+    const row = await db('jobs')
+      .where({ service_id: serviceRowId, kind: 'service_action' })
+      .whereIn('state', ['queued', 'running'])
+      .first('id');
     return row !== undefined;
   }
 

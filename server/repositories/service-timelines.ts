@@ -14,7 +14,9 @@ export class ServiceTimelinesRepository {
     const out = new Map<number, TimelineState>();
     for (const id of serviceIds) out.set(id, INITIAL_TIMELINE);
     for (let i = 0; i < serviceIds.length; i += CHUNK) {
-      const rows = (await trx(TABLE).whereIn('service_id', serviceIds.slice(i, i + CHUNK)).select('service_id', 'state')) as Array<{ service_id: unknown; state: string }>;
+      const rows = (await trx(TABLE)
+        .whereIn('service_id', serviceIds.slice(i, i + CHUNK))
+        .select('service_id', 'state')) as Array<{ service_id: unknown; state: string }>;
       for (const r of rows) out.set(readNumber(r.service_id), JSON.parse(r.state) as TimelineState);
     }
     return out;
@@ -23,7 +25,10 @@ export class ServiceTimelinesRepository {
   async saveMany(states: ReadonlyMap<number, TimelineState>, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
     const rows = [...states].map(([serviceId, state]) => ({ service_id: serviceId, state: JSON.stringify(state), updated_at: now }));
     for (let i = 0; i < rows.length; i += CHUNK) {
-      await trx(TABLE).insert(rows.slice(i, i + CHUNK)).onConflict('service_id').merge(['state', 'updated_at']);
+      await trx(TABLE)
+        .insert(rows.slice(i, i + CHUNK))
+        .onConflict('service_id')
+        .merge(['state', 'updated_at']);
     }
   }
 }

@@ -36,7 +36,9 @@ export type ServiceChanges = Partial<Omit<Service, 'id' | 'serviceId' | 'clientI
 const TABLE = 'services';
 
 /** A service as the VM reconcile reads it (events/vm-reconcile.ts). */
-export type VmReconcileTarget = Pick<Service, 'id' | 'serviceId' | 'planId' | 'desiredState' | 'actualState' | 'vmName' | 'vmHost'> & { vmId: string };
+export type VmReconcileTarget = Pick<Service, 'id' | 'serviceId' | 'planId' | 'desiredState' | 'actualState' | 'vmName' | 'vmHost'> & {
+  vmId: string;
+};
 
 export interface ServiceSearch {
   q?: string;
@@ -185,7 +187,8 @@ export class ServicesRepository {
   async findManyByIds(ids: readonly number[]): Promise<Map<number, Service>> {
     const found = new Map<number, Service>();
     if (ids.length === 0) return found;
-    for (const row of (await this.knex<ServiceRow>(TABLE).whereIn('id', [...ids])) as ServiceRow[]) found.set(readNumber(row.id), toService(row));
+    for (const row of (await this.knex<ServiceRow>(TABLE).whereIn('id', [...ids])) as ServiceRow[])
+      found.set(readNumber(row.id), toService(row));
     return found;
   }
 
@@ -209,7 +212,12 @@ export class ServicesRepository {
     if (services.length === 0) return [];
     if (services.length === 1) return [await this.insert(services[0]!, now, trx)];
     await trx(TABLE).insert(services.map((s) => toInsertRow(s, now)));
-    const rows = (await trx(TABLE).whereIn('service_id', services.map((s) => s.serviceId)).select('id', 'service_id')) as { id: number; service_id: string }[];
+    const rows = (await trx(TABLE)
+      .whereIn(
+        'service_id',
+        services.map((s) => s.serviceId),
+      )
+      .select('id', 'service_id')) as { id: number; service_id: string }[];
     const ids = new Map(rows.map((r) => [String(r.service_id), readNumber(r.id)]));
     return services.map((s) => {
       const id = ids.get(s.serviceId);
@@ -223,7 +231,8 @@ export class ServicesRepository {
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined) continue;
       // Keys are a list, stored as JSON text like plans' lists.
-      row[COLUMNS[key as keyof ServiceChanges]] = key === 'sshKeys' ? (Array.isArray(value) && value.length > 0 ? JSON.stringify(value) : null) : value;
+      row[COLUMNS[key as keyof ServiceChanges]] =
+        key === 'sshKeys' ? (Array.isArray(value) && value.length > 0 ? JSON.stringify(value) : null) : value;
     }
     await trx(TABLE).where({ id }).update(row);
   }
@@ -233,7 +242,13 @@ export class ServicesRepository {
    * reconcile read both before it listed the engine's VMs, and a job that moved the service on meanwhile (a terminate
    * that removed the VM, a re-provision) knows better. True when the row was written.
    */
-  async updateIf(id: number, expect: { actualState: ActualState; vmId: string | null }, changes: ServiceChanges, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<boolean> {
+  async updateIf(
+    id: number,
+    expect: { actualState: ActualState; vmId: string | null },
+    changes: ServiceChanges,
+    now: Date,
+    trx: Knex | Knex.Transaction = this.knex,
+  ): Promise<boolean> {
     const row: Record<string, unknown> = { updated_at: now };
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined || key === 'sshKeys') continue;
@@ -253,7 +268,9 @@ export class ServicesRepository {
     const rows = (await this.knex(TABLE)
       .select('id', 'service_id', 'desired_state', 'actual_state', 'vm_id', 'vm_name', 'vm_host', 'plan_id')
       .whereNotNull('vm_id')
-      .whereIn('actual_state', ['active', 'suspended', 'vm_missing'])) as Array<Pick<ServiceRow, 'id' | 'service_id' | 'desired_state' | 'actual_state' | 'vm_id' | 'vm_name' | 'vm_host' | 'plan_id'>>;
+      .whereIn('actual_state', ['active', 'suspended', 'vm_missing'])) as Array<
+      Pick<ServiceRow, 'id' | 'service_id' | 'desired_state' | 'actual_state' | 'vm_id' | 'vm_name' | 'vm_host' | 'plan_id'>
+    >;
     return rows.map((r) => ({
       id: readNumber(r.id),
       serviceId: String(r.service_id),
@@ -286,7 +303,10 @@ export class ServicesRepository {
 
   /** How many services are in each actual state (the console's overview). */
   async countByState(): Promise<Partial<Record<ActualState, number>>> {
-    const rows = (await this.knex(TABLE).select('actual_state').count({ n: '*' }).groupBy('actual_state')) as Array<{ actual_state: ActualState; n: unknown }>;
+    const rows = (await this.knex(TABLE).select('actual_state').count({ n: '*' }).groupBy('actual_state')) as Array<{
+      actual_state: ActualState;
+      n: unknown;
+    }>;
     return Object.fromEntries(rows.map((r) => [r.actual_state, readNumber(r.n)]));
   }
 
@@ -298,7 +318,11 @@ export class ServicesRepository {
 
   /** Services that ever ran, in id order after `afterId`: the monthly uptime run pages through these. */
   async listActivated(afterId: number, limit: number): Promise<Service[]> {
-    const rows = (await this.knex<ServiceRow>(TABLE).whereNotNull('activated_at').andWhere('id', '>', afterId).orderBy('id').limit(limit)) as ServiceRow[];
+    const rows = (await this.knex<ServiceRow>(TABLE)
+      .whereNotNull('activated_at')
+      .andWhere('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)) as ServiceRow[];
     return rows.map(toService);
   }
 
@@ -329,7 +353,11 @@ export class ServicesRepository {
    * waiting work was asked for: the oldest queued or running job of the service (one reconcile job waits per service,
    * and a retry keeps it), or null when none waits. One query on both databases.
    */
-  async listInStates(states: readonly ActualState[], afterId: number, limit: number): Promise<Array<{ service: Service; waitingSince: Date | null }>> {
+  async listInStates(
+    states: readonly ActualState[],
+    afterId: number,
+    limit: number,
+  ): Promise<Array<{ service: Service; waitingSince: Date | null }>> {
     const waiting = this.knex('jobs')
       .min('jobs.created_at')
       .where('jobs.service_id', this.knex.ref(`${TABLE}.id`))
@@ -345,7 +373,9 @@ export class ServicesRepository {
   }
 
   async list(filter: { actualState?: ActualState; limit?: number } = {}): Promise<Service[]> {
-    const q = this.knex<ServiceRow>(TABLE).orderBy('id').limit(filter.limit ?? 500);
+    const q = this.knex<ServiceRow>(TABLE)
+      .orderBy('id')
+      .limit(filter.limit ?? 500);
     if (filter.actualState) q.where('actual_state', filter.actualState);
     return ((await q) as ServiceRow[]).map(toService);
   }

@@ -8,7 +8,14 @@ export class SsoTokensRepository {
   constructor(private readonly knex: Knex) {}
 
   async insert(t: { tokenHash: string; serviceId: number; clientId: string; expiresAt: Date }, now: Date): Promise<void> {
-    await this.knex(TABLE).insert({ token_hash: t.tokenHash, service_id: t.serviceId, client_id: t.clientId, expires_at: t.expiresAt, used_at: null, created_at: now });
+    await this.knex(TABLE).insert({
+      token_hash: t.tokenHash,
+      service_id: t.serviceId,
+      client_id: t.clientId,
+      expires_at: t.expiresAt,
+      used_at: null,
+      created_at: now,
+    });
   }
 
   /**
@@ -17,9 +24,14 @@ export class SsoTokensRepository {
    */
   async consume(tokenHash: string, now: Date): Promise<{ serviceId: number; clientId: string } | undefined> {
     return this.knex.transaction(async (trx) => {
-      const changed = await trx(TABLE).where({ token_hash: tokenHash }).whereNull('used_at').andWhere('expires_at', '>', now).update({ used_at: now });
+      const changed = await trx(TABLE)
+        .where({ token_hash: tokenHash })
+        .whereNull('used_at')
+        .andWhere('expires_at', '>', now)
+        .update({ used_at: now });
       if (changed !== 1) return undefined;
-      const row = (await trx(TABLE).where({ token_hash: tokenHash }).first('service_id', 'client_id')) as { service_id: unknown; client_id: string } | undefined;
+      const row = (await trx(TABLE).where({ token_hash: tokenHash }).first('service_id', 'client_id')) as
+        { service_id: unknown; client_id: string } | undefined;
       return row ? { serviceId: readNumber(row.service_id), clientId: String(row.client_id) } : undefined;
     });
   }

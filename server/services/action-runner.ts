@@ -62,7 +62,11 @@ export class ActionRunner {
       if (isEngineRefusal(err)) {
         const reason = engineReason(err);
         await this.d.actions.finish(record.id, 'failed', `The engine refused to ${VERB[action]} the VPS: ${reason}`, this.d.clock.now());
-        throw new ConflictError(`The engine refused to ${VERB[action]} the VPS: ${reason}`, { action_id: record.id, engine_reason: reason }, 'engine_refused');
+        throw new ConflictError(
+          `The engine refused to ${VERB[action]} the VPS: ${reason}`,
+          { action_id: record.id, engine_reason: reason },
+          'engine_refused',
+        );
       }
       this.d.logger.warn({ err, serviceId: service.serviceId, actionId: record.id }, 'power action not sent; its job will send it');
       await this.d.actions.requeue(record.id);

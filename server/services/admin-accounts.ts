@@ -43,7 +43,8 @@ export function normaliseEmail(email: string): string {
 }
 
 function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new ValidationError([{ field: 'password', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` }]);
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new ValidationError([{ field: 'password', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` }]);
   if (password.length > 1024) throw new ValidationError([{ field: 'password', message: 'must be at most 1024 characters' }]);
 }
 
@@ -110,7 +111,13 @@ export class AdminAccounts {
     const o = this.d.options;
     const e = email.trim().toLowerCase().slice(0, 254);
     const windowMs = o.windowMinutes * 60_000;
-    const attempt = await this.d.failures.reserve(e, address, now, new Date(now.getTime() - windowMs), (c) => c.account < o.maxFailuresPerAccount && c.address < o.maxFailuresPerAddress);
+    const attempt = await this.d.failures.reserve(
+      e,
+      address,
+      now,
+      new Date(now.getTime() - windowMs),
+      (c) => c.account < o.maxFailuresPerAccount && c.address < o.maxFailuresPerAddress,
+    );
     if (!attempt.reserved) {
       const counts = attempt.counts;
       const oldest = (counts.account >= o.maxFailuresPerAccount ? counts.oldestAccount : counts.oldestAddress) ?? now;
@@ -151,7 +158,15 @@ export class AdminAccounts {
     await this.d.users.recordLogin(user.id, now);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    await this.d.sessions.insert({ tokenHash: sha256(token), adminUserId: user.id, csrfToken, expiresAt: new Date(now.getTime() + this.d.options.sessionHours * 3600_000) }, now);
+    await this.d.sessions.insert(
+      {
+        tokenHash: sha256(token),
+        adminUserId: user.id,
+        csrfToken,
+        expiresAt: new Date(now.getTime() + this.d.options.sessionHours * 3600_000),
+      },
+      now,
+    );
     const session = await this.d.sessions.findByTokenHash(sha256(token));
     return { token, session: { sessionId: session?.id ?? 0, adminUserId: user.id, email: user.email, csrfToken } };
   }
@@ -180,7 +195,10 @@ export class AdminAccounts {
   async purge(): Promise<number> {
     const now = this.d.clock.now();
     const o = this.d.options;
-    return (await this.d.sessions.purge(now, new Date(now.getTime() - o.idleMinutes * 60_000))) + (await this.d.failures.purge(new Date(now.getTime() - o.windowMinutes * 60_000)));
+    return (
+      (await this.d.sessions.purge(now, new Date(now.getTime() - o.idleMinutes * 60_000))) +
+      (await this.d.failures.purge(new Date(now.getTime() - o.windowMinutes * 60_000)))
+    );
   }
 
   private async verifyDummy(password: string): Promise<boolean> {

@@ -45,7 +45,8 @@ export const messages = {
   clientMismatch: (s: string, c: string) => `Service ${s} does not belong to client ${c}; nothing was changed.`,
   clusterMismatch: (from: string, to: string) =>
     `The new plan runs in cluster ${to}, the current one in ${from}; moving a VPS between clusters is not supported yet.`,
-  rebuild: (s: string) => `The VM of service ${s} had been removed outside the bridge; a new VPS is built from the plan's template (its data is not restored).`,
+  rebuild: (s: string) =>
+    `The VM of service ${s} had been removed outside the bridge; a new VPS is built from the plan's template (its data is not restored).`,
   reused: (id: string) => `Webhook id ${id} was already used for a different body.`,
   unknownOs: (os: string, plan: Plan) =>
     plan.osOptions.length === 0
@@ -62,7 +63,8 @@ function unknownProduct(productId: string): Decision {
 /** A live service, or the refusal that says why the event cannot apply to it. */
 function live(service: Service | undefined, serviceId: string, verb: string): Service | Decision {
   if (!service) return refuse(new UnprocessableError('unknown_service', messages.unknownService(serviceId)));
-  if (service.desiredState === 'terminated') return refuse(new UnprocessableError('service_terminated', messages.terminated(serviceId, verb)));
+  if (service.desiredState === 'terminated')
+    return refuse(new UnprocessableError('service_terminated', messages.terminated(serviceId, verb)));
   return service;
 }
 
@@ -71,7 +73,13 @@ function isDecision(v: Service | Decision): v is Decision {
 }
 
 function change(service: Service, changes: ServiceChanges, extra: { applied?: boolean; note?: string } = {}): Decision {
-  return { kind: 'accept', applied: extra.applied ?? true, ...(extra.note ? { note: extra.note } : {}), changes, service: { ...service, ...changes } };
+  return {
+    kind: 'accept',
+    applied: extra.applied ?? true,
+    ...(extra.note ? { note: extra.note } : {}),
+    changes,
+    service: { ...service, ...changes },
+  };
 }
 
 export function decide({ event, eventAt, service, plan, currentPlan }: DecisionInput): Decision {
@@ -80,10 +88,20 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
   // someone else's VPS. A create for another client's service id has its own answer (409 service_conflict) below.
   const clientId = event.data.client_id;
   if (service && event.type !== 'service.create' && clientId !== undefined && clientId !== service.clientId) {
-    return refuse(new UnprocessableError('client_mismatch', messages.clientMismatch(serviceId, clientId), { service_id: serviceId, client_id: clientId }));
+    return refuse(
+      new UnprocessableError('client_mismatch', messages.clientMismatch(serviceId, clientId), {
+        service_id: serviceId,
+        client_id: clientId,
+      }),
+    );
   }
   if (service?.lastEventAt && eventAt < service.lastEventAt && event.type !== 'service.create') {
-    return { kind: 'accept', applied: false, note: 'An event newer than this one was applied already; this one was recorded and ignored.', service };
+    return {
+      kind: 'accept',
+      applied: false,
+      note: 'An event newer than this one was applied already; this one was recorded and ignored.',
+      service,
+    };
   }
   switch (event.type) {
     case 'service.create': {
@@ -91,7 +109,12 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
       if (!service) {
         const os = osChoiceFor(plan, event.data.os);
         if (!os) {
-          return refuse(new UnprocessableError('unknown_os', messages.unknownOs(event.data.os ?? '', plan), { os: event.data.os, choices: plan.osOptions.map((o) => o.key) }));
+          return refuse(
+            new UnprocessableError('unknown_os', messages.unknownOs(event.data.os ?? '', plan), {
+              os: event.data.os,
+              choices: plan.osOptions.map((o) => o.key),
+            }),
+          );
         }
         // The password itself is sealed by the caller (it holds the key); nothing secret is decided here.
         const insert: NewService = {
@@ -110,15 +133,30 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
       if (service.clientId !== event.data.client_id) {
         return refuse(new ConflictError(messages.otherClient(serviceId), { service_id: serviceId }, 'service_conflict'));
       }
-      if (service.desiredState === 'terminated') return refuse(new UnprocessableError('service_terminated', messages.terminated(serviceId, 'created again')));
+      if (service.desiredState === 'terminated')
+        return refuse(new UnprocessableError('service_terminated', messages.terminated(serviceId, 'created again')));
       if (service.actualState === 'failed') {
         // The panel's "create" button again after a failure (fixed template, freed capacity): try once more.
-        return change(service, { desiredState: 'active', lastEventAt: eventAt }, { note: 'The service had failed; provisioning is tried again.' });
+        return change(
+          service,
+          { desiredState: 'active', lastEventAt: eventAt },
+          { note: 'The service had failed; provisioning is tried again.' },
+        );
       }
       if (service.actualState === 'vm_missing') {
         // Its VM was removed outside the bridge (the VM reconcile found it gone). Create again means: build a new VPS
         // under the same service, name and addresses, from the plan's template — an empty one; the old disk is gone.
-        const rebuilt = change(service, { desiredState: 'active', actualState: 'pending', lastError: null, lastEventAt: eventAt, ...(event.data.ssh_keys ? { sshKeys: event.data.ssh_keys } : {}) }, { note: messages.rebuild(serviceId) });
+        const rebuilt = change(
+          service,
+          {
+            desiredState: 'active',
+            actualState: 'pending',
+            lastError: null,
+            lastEventAt: eventAt,
+            ...(event.data.ssh_keys ? { sshKeys: event.data.ssh_keys } : {}),
+          },
+          { note: messages.rebuild(serviceId) },
+        );
         return { ...rebuilt, rebuild: true } as Decision;
       }
       return { kind: 'accept', applied: false, note: 'The service exists already; nothing changed.', service };
@@ -154,7 +192,10 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
       };
       if (immediate) return change(s, changes);
       // Recorded on the service, but nothing for the VM to do yet: no reconcile job.
-      return change(s, changes, { applied: false, note: 'Cancellation at the end of the period recorded; the VPS runs until the panel sends service.terminate.' });
+      return change(s, changes, {
+        applied: false,
+        note: 'Cancellation at the end of the period recorded; the VPS runs until the panel sends service.terminate.',
+      });
     }
     case 'service.renew': {
       const s = live(service, serviceId, 'renewed');

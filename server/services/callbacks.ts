@@ -16,7 +16,8 @@ import { retryAfterMs } from '../ovirt/backoff';
 import type { WebhookSigner } from '../webhooks/signature';
 import type { ServiceNetwork } from './ip-allocation';
 
-export type CallbackType = 'service.active' | 'service.failed' | 'service.suspended' | 'service.unsuspended' | 'service.terminated' | 'service.reinstalled';
+export type CallbackType =
+  'service.active' | 'service.failed' | 'service.suspended' | 'service.unsuspended' | 'service.terminated' | 'service.reinstalled';
 
 /**
  * Notices (issue 22): told to the panel so it can e-mail people, not state changes of a service. The service.* ones
@@ -107,14 +108,23 @@ export class CallbackService {
   }
 
   /** Queues a callback in the caller's transaction; nothing when no BILLING_CALLBACK_URL is configured. */
-  async enqueue(trx: Knex.Transaction, type: CallbackType, service: Service, plan: Plan | undefined, extras: CallbackExtras = {}): Promise<void> {
+  async enqueue(
+    trx: Knex.Transaction,
+    type: CallbackType,
+    service: Service,
+    plan: Plan | undefined,
+    extras: CallbackExtras = {},
+  ): Promise<void> {
     if (!this.d.url) return;
     const os = plan ? osChoiceFor(plan, service.osKey) : undefined;
     // Re-sealed for the queued callback, so the service row's value (bound to the service) can be erased now.
     const sealed =
       // A reinstall's made-up password goes to the panel once, like an order's (issue 18).
       (type === 'service.active' || type === 'service.reinstalled') && extras.sealedPassword
-        ? this.d.secrets.seal(this.d.secrets.open(extras.sealedPassword, passwordContext(service.serviceId)), callbackPasswordContext(service.serviceId))
+        ? this.d.secrets.seal(
+            this.d.secrets.open(extras.sealedPassword, passwordContext(service.serviceId)),
+            callbackPasswordContext(service.serviceId),
+          )
         : undefined;
     const productId = plan?.productId ?? null;
     const payload: CallbackPayload = {
@@ -131,7 +141,9 @@ export class CallbackService {
         network: networkJson(extras.network),
         os: os ? { key: os.key, label: os.label } : null,
         username: VPS_USERNAME,
-        ...(type === 'service.failed' && (extras.error ?? service.lastError) ? { error: extras.error ?? service.lastError ?? undefined } : {}),
+        ...(type === 'service.failed' && (extras.error ?? service.lastError)
+          ? { error: extras.error ?? service.lastError ?? undefined }
+          : {}),
       },
       ...(sealed ? { sealed_password: sealed } : {}),
     };
@@ -143,10 +155,17 @@ export class CallbackService {
    * statement. `serviceRowId` (our row id) keeps a service's notices in order behind its other callbacks; null for a
    * notice about no one service.
    */
-  async enqueueNotices(trx: Knex.Transaction, notices: ReadonlyArray<{ type: NoticeType; serviceRowId: number | null; data: Record<string, unknown> }>): Promise<void> {
+  async enqueueNotices(
+    trx: Knex.Transaction,
+    notices: ReadonlyArray<{ type: NoticeType; serviceRowId: number | null; data: Record<string, unknown> }>,
+  ): Promise<void> {
     if (!this.d.url) return;
     const timestamp = this.d.clock.now().toISOString();
-    const jobs = notices.map((n) => ({ kind: 'callback', serviceId: n.serviceRowId, payload: { type: n.type, timestamp, data: n.data } satisfies NoticePayload }));
+    const jobs = notices.map((n) => ({
+      kind: 'callback',
+      serviceId: n.serviceRowId,
+      payload: { type: n.type, timestamp, data: n.data } satisfies NoticePayload,
+    }));
     for (let i = 0; i < jobs.length; i += 500) await this.d.jobs.enqueueMany(jobs.slice(i, i + 500), trx);
   }
 
@@ -165,7 +184,10 @@ export class CallbackService {
         signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(this.d.timeoutMs ?? 15_000)]),
       });
     } catch (err) {
-      throw new Error(`callback to the billing panel failed: ${(err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message}`, { cause: err });
+      throw new Error(
+        `callback to the billing panel failed: ${(err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message}`,
+        { cause: err },
+      );
     }
     await res.body?.cancel().catch(() => undefined);
     if (res.ok) return;
@@ -186,7 +208,10 @@ export class CallbackService {
       password = this.d.secrets.open(sealed, callbackPasswordContext(payload.data.service_id));
     } catch {
       // A different SECRETS_KEY: the panel still learns the VPS is active; the customer resets the password.
-      this.d.logger.warn({ serviceId: payload.data.service_id }, 'the generated password in a queued callback could not be opened (SECRETS_KEY changed); sent without it');
+      this.d.logger.warn(
+        { serviceId: payload.data.service_id },
+        'the generated password in a queued callback could not be opened (SECRETS_KEY changed); sent without it',
+      );
       return rest;
     }
     return { ...rest, data: { ...rest.data, password } };

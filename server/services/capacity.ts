@@ -72,7 +72,8 @@ const PANEL_HEADROOM_LIMIT = 200;
  * them (issue 21).
  */
 function inWordsForThePanel(err: unknown): never {
-  if (err instanceof OvirtError) throw new ServiceUnavailableError(`Failover capacity cannot be checked right now: ${err.publicDetail}.`, { reason: err.publicDetail });
+  if (err instanceof OvirtError)
+    throw new ServiceUnavailableError(`Failover capacity cannot be checked right now: ${err.publicDetail}.`, { reason: err.publicDetail });
   throw err;
 }
 
@@ -95,7 +96,14 @@ export class CapacityService {
     },
   ) {
     this.resolved = resolveCapacityOptions(d.options);
-    this.snapshots = new ClusterSnapshots({ reader: d.reader, plans: d.plans, services: d.services, clock: d.clock, options: this.resolved, cacheMs: d.cacheMs });
+    this.snapshots = new ClusterSnapshots({
+      reader: d.reader,
+      plans: d.plans,
+      services: d.services,
+      clock: d.clock,
+      options: this.resolved,
+      cacheMs: d.cacheMs,
+    });
   }
 
   /** The readiness audit of a cluster; drifted VMs of ours get a reconcile job that sets their HA back. */
@@ -111,7 +119,8 @@ export class CapacityService {
     const { inventory } = await this.snapshots.fresh(cluster);
     const ids = hosts.map((h) => inventory.hosts.find((x) => x.name === h || x.id === h)?.id);
     const unknown = hosts.filter((_, i) => ids[i] === undefined);
-    if (unknown.length > 0) throw new ValidationError(unknown.map((h) => ({ field: 'query.hosts', message: `no host ${h} in cluster ${cluster}` })));
+    if (unknown.length > 0)
+      throw new ValidationError(unknown.map((h) => ({ field: 'query.hosts', message: `no host ${h} in cluster ${cluster}` })));
     return whatIf(inventory, ids as string[], this.d.options);
   }
 
@@ -211,9 +220,16 @@ export class CapacityService {
       await this.snapshots.withPending(snapshot);
       return snapshot;
     } catch (err) {
-      if (err instanceof NotFoundError) return new UnprocessableError('unknown_cluster', `Plan ${plan.productId} points at cluster ${plan.cluster}, which the engine does not have.`);
+      if (err instanceof NotFoundError)
+        return new UnprocessableError(
+          'unknown_cluster',
+          `Plan ${plan.productId} points at cluster ${plan.cluster}, which the engine does not have.`,
+        );
       if (err instanceof OvirtError) {
-        return new ServiceUnavailableError('Failover capacity cannot be checked right now (the oVirt engine does not answer); the order was not taken, please retry.', { reason: err.publicDetail });
+        return new ServiceUnavailableError(
+          'Failover capacity cannot be checked right now (the oVirt engine does not answer); the order was not taken, please retry.',
+          { reason: err.publicDetail },
+        );
       }
       throw err;
     }
@@ -231,7 +247,11 @@ export class CapacityService {
     if (sold) {
       // Counted from now on, so the next order sees this one's room taken even before its row commits.
       if ('targetHost' in verdict) this.snapshots.place(snapshot, serviceId, planShape(plan), verdict.targetHost.id);
-      if (!verdict.ok) this.d.logger.warn({ productId: plan.productId, cluster: plan.cluster, reason: verdict.message }, 'sold past the failover reserve (plan set to warn)');
+      if (!verdict.ok)
+        this.d.logger.warn(
+          { productId: plan.productId, cluster: plan.cluster, reason: verdict.message },
+          'sold past the failover reserve (plan set to warn)',
+        );
       return undefined;
     }
     const error = new UnprocessableError(verdict.code, verdict.message, { cluster: plan.cluster, product_id: plan.productId, verdict });
@@ -266,7 +286,11 @@ export class CapacityService {
       await this.d.jobs.enqueue({ kind: 'reconcile', serviceId: service.id, dedupeKey: `reconcile:${service.id}` });
       queued += 1;
     }
-    if (queued > 0) this.d.logger.warn({ cluster: inventory.cluster.name, queued }, 'HA settings changed by hand; reconcile jobs queued to set them back');
+    if (queued > 0)
+      this.d.logger.warn(
+        { cluster: inventory.cluster.name, queued },
+        'HA settings changed by hand; reconcile jobs queued to set them back',
+      );
     return queued;
   }
 }

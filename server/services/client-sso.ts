@@ -13,16 +13,18 @@ export const SSO_LINK_TTL_MS = 60_000;
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class ClientSso {
-  constructor(
-    private readonly d: { services: ServicesRepository; tokens: SsoTokensRepository; clock: Clock; publicUrl: string },
-  ) {}
+  constructor(private readonly d: { services: ServicesRepository; tokens: SsoTokensRepository; clock: Clock; publicUrl: string }) {}
 
   /** A one-time link for `clientId` to open `serviceId` in the client area. */
   async mint(serviceId: string, clientId: string): Promise<{ url: string; expiresAt: Date }> {
     const service = await this.d.services.findByServiceId(serviceId);
     if (!service) throw new NotFoundError('service', serviceId);
     if (service.clientId !== clientId) {
-      throw new UnprocessableError('client_mismatch', `Service ${serviceId} belongs to another client; a link is only minted for the service's own client.`, { service_id: serviceId, client_id: clientId });
+      throw new UnprocessableError(
+        'client_mismatch',
+        `Service ${serviceId} belongs to another client; a link is only minted for the service's own client.`,
+        { service_id: serviceId, client_id: clientId },
+      );
     }
     const token = randomBytes(32).toString('base64url');
     const now = this.d.clock.now();

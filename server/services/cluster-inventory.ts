@@ -23,7 +23,18 @@ import type { ServicesRepository } from '../repositories/services';
 
 const STORAGE_TYPES = new Set(['nfs', 'iscsi', 'fcp', 'glusterfs', 'posixfs', 'localfs', 'glance', 'cinder', 'managed_block_storage']);
 const DOMAIN_TYPES = new Set(['data', 'iso', 'export', 'image', 'volume', 'managed_block_storage']);
-const DOMAIN_STATUSES = new Set(['active', 'inactive', 'locked', 'mixed', 'unattached', 'maintenance', 'preparing_for_maintenance', 'detaching', 'activating', 'unknown']);
+const DOMAIN_STATUSES = new Set([
+  'active',
+  'inactive',
+  'locked',
+  'mixed',
+  'unattached',
+  'maintenance',
+  'preparing_for_maintenance',
+  'detaching',
+  'activating',
+  'unknown',
+]);
 
 // States the model does not know are never read as healthy.
 const hostStatus = (s: string): HostStatus => ((HOST_STATUSES as readonly string[]).includes(s) ? (s as HostStatus) : 'unassigned');

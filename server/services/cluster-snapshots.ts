@@ -91,7 +91,10 @@ export class ClusterSnapshots {
   place(snapshot: Snapshot, serviceId: string, shape: PlanShape, hostId?: string): void {
     snapshot.placed.add(serviceId);
     snapshot.version++;
-    const index = hostId !== undefined ? snapshot.model.hostIndexById.get(hostId) ?? -1 : pickHostForNewVm(snapshot.model, shape.memoryBytes, shape.vcpus);
+    const index =
+      hostId !== undefined
+        ? (snapshot.model.hostIndexById.get(hostId) ?? -1)
+        : pickHostForNewVm(snapshot.model, shape.memoryBytes, shape.vcpus);
     const host = snapshot.model.hosts[index];
     if (!host) return;
     addVmToModel(snapshot.model, newVm(shape, index, snapshot.placed.size));

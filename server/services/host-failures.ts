@@ -29,7 +29,20 @@ export class HostFailureHistoryQuery {
       return plan ? (plan.ha.enabled ? plan.ha.priority : 0) : null;
     };
     const failures = groupHostFailures(
-      incidents.flatMap((i) => (i.failedHost ? [{ serviceId: i.serviceId, cause: i.cause, failedHost: i.failedHost, restartHost: i.restartHost, startedAt: i.startedAt, endedAt: i.endedAt }] : [])),
+      incidents.flatMap((i) =>
+        i.failedHost
+          ? [
+              {
+                serviceId: i.serviceId,
+                cause: i.cause,
+                failedHost: i.failedHost,
+                restartHost: i.restartHost,
+                startedAt: i.startedAt,
+                endedAt: i.endedAt,
+              },
+            ]
+          : [],
+      ),
       priorityOf,
       now.getTime(),
     );

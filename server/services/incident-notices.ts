@@ -32,7 +32,15 @@ import type { CallbackService } from './callbacks';
  * the customer's own shutdown, a live migration, a gap in the record) never do. `host_contact_lost` and `admin_stop`
  * count or not by the plan and the windows, which the report decides.
  */
-export const NOTICE_CAUSES: readonly string[] = ['ha_restart', 'host_failure', 'waiting_for_room', 'crash', 'host_contact_lost', 'admin_stop', 'vm_missing'];
+export const NOTICE_CAUSES: readonly string[] = [
+  'ha_restart',
+  'host_failure',
+  'waiting_for_room',
+  'crash',
+  'host_contact_lost',
+  'admin_stop',
+  'vm_missing',
+];
 
 /** Causes of a VPS that went down with its host: what a host failure notice counts. */
 export const HOST_FAILURE_CAUSES: readonly string[] = ['ha_restart', 'host_failure', 'waiting_for_room'];
@@ -88,7 +96,9 @@ export class IncidentNotices {
       if (!seen || seen.incident.timeClass !== 'down') continue;
       const sent = await this.d.knex.transaction(async (trx) => {
         if (!(await this.d.notices.markOpened(pending.id, now, trx))) return false;
-        await this.d.callbacks.enqueueNotices(trx, [{ type: 'service.incident_opened', serviceRowId: pending.serviceId, data: noticeData(seen.service, seen.incident) }]);
+        await this.d.callbacks.enqueueNotices(trx, [
+          { type: 'service.incident_opened', serviceRowId: pending.serviceId, data: noticeData(seen.service, seen.incident) },
+        ]);
         return true;
       });
       if (sent) result.opened += 1;
@@ -100,7 +110,9 @@ export class IncidentNotices {
       const sent = await this.d.knex.transaction(async (trx) => {
         if (!(await this.d.notices.markResolved(pending.id, now, trx))) return false;
         if (!due) return false;
-        await this.d.callbacks.enqueueNotices(trx, [{ type: 'service.incident_resolved', serviceRowId: pending.serviceId, data: noticeData(seen.service, seen.incident) }]);
+        await this.d.callbacks.enqueueNotices(trx, [
+          { type: 'service.incident_resolved', serviceRowId: pending.serviceId, data: noticeData(seen.service, seen.incident) },
+        ]);
         return true;
       });
       if (sent) result.resolved += 1;

@@ -109,7 +109,12 @@ export class IpAllocation {
         // A plan that names pools wants addresses: none of its pools being IPv4 is a refusal, not "unmanaged". (No
         // family is looked up as held here: a pool cannot leave its cluster or go while it has holders.)
         if (family === 4 && req.poolNames && req.poolNames.length > 0) {
-          throw new IpPoolExhaustedError(4, req.cluster, req.poolNames, `None of the plan's pools (${req.poolNames.join(', ')}) is an IPv4 pool of cluster ${req.cluster}.`);
+          throw new IpPoolExhaustedError(
+            4,
+            req.cluster,
+            req.poolNames,
+            `None of the plan's pools (${req.poolNames.join(', ')}) is an IPv4 pool of cluster ${req.cluster}.`,
+          );
         }
         continue;
       }
@@ -155,7 +160,10 @@ export class IpAllocation {
   /** Free slots per family for a cluster (and a plan's pools): the capacity answer and the panel's sold-out marking. */
   async freeCounts(cluster: string, poolNames?: string[]): Promise<FreeCounts> {
     const pools = await this.applicablePools({ cluster, poolNames }, this.knex);
-    const use = await this.assignments.usage(this.clock.now(), pools.map((p) => p.id));
+    const use = await this.assignments.usage(
+      this.clock.now(),
+      pools.map((p) => p.id),
+    );
     const family = (f: IpFamily): FamilyCapacity | null => {
       const ofFamily = pools.filter((p) => p.family === f);
       if (ofFamily.length === 0) return null;
@@ -184,7 +192,12 @@ export class IpAllocation {
     return this.pools.list({ cluster: req.cluster, names: named }, db, { shared });
   }
 
-  private async allocateFamily(trx: Knex.Transaction, family: IpFamily, candidates: Candidate[], req: AllocationRequest): Promise<IpAssignment> {
+  private async allocateFamily(
+    trx: Knex.Transaction,
+    family: IpFamily,
+    candidates: Candidate[],
+    req: AllocationRequest,
+  ): Promise<IpAssignment> {
     const holder: NewHolder = { serviceRowId: req.serviceRowId, billingServiceId: req.billingServiceId, now: this.clock.now() };
     const names = candidates.map((c) => c.pool.name);
     // A lost race for the address: 'taken' when someone else holds it, what the service holds when it got one meanwhile.
@@ -207,7 +220,10 @@ export class IpAllocation {
     // of addresses held is what made the slowest allocations slow.
     for (let probe = 0; probe < PROBES; probe++) {
       const picks = this.probeSlots(candidates, PROBE_SLOTS);
-      const known = await this.assignments.existing(picks.map((p) => p.address), trx);
+      const known = await this.assignments.existing(
+        picks.map((p) => p.address),
+        trx,
+      );
       const open = picks.filter((p) => !known.has(p.address));
       if (open.length === 0) break;
       for (const p of open.slice(0, 2)) {
@@ -217,7 +233,10 @@ export class IpAllocation {
     }
 
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const rows = await this.assignments.ofPools(candidates.map((c) => c.pool.id), trx);
+      const rows = await this.assignments.ofPools(
+        candidates.map((c) => c.pool.id),
+        trx,
+      );
       const takenByPool = new Map<number, bigint[]>();
       const byId = new Map(candidates.map((x) => [x.pool.id, x]));
       for (const r of rows) {

@@ -40,7 +40,8 @@ export class IpPoolExhaustedError extends UnprocessableError {
   constructor(family: 4 | 6, cluster: string, pools: string[], why?: string) {
     super(
       'ip_pool_exhausted',
-      why ?? `No free IPv${family} ${family === 4 ? 'address' : 'prefix'} in ${pools.length > 0 ? `pool${pools.length === 1 ? '' : 's'} ${pools.join(', ')}` : 'any pool'} of cluster ${cluster}.`,
+      why ??
+        `No free IPv${family} ${family === 4 ? 'address' : 'prefix'} in ${pools.length > 0 ? `pool${pools.length === 1 ? '' : 's'} ${pools.join(', ')}` : 'any pool'} of cluster ${cluster}.`,
       { family, cluster, pools },
     );
   }

@@ -68,7 +68,10 @@ export class IpPools {
   /** Every pool (optionally of one cluster) with its usage now. */
   async list(filter: { cluster?: string } = {}): Promise<IpPoolView[]> {
     const pools = await this.pools.list(filter);
-    const use = await this.assignments.usage(this.clock.now(), pools.map((p) => p.id));
+    const use = await this.assignments.usage(
+      this.clock.now(),
+      pools.map((p) => p.id),
+    );
     return pools.map((pool) => ({ pool, usage: usageOf(spaceOf(pool), use.get(pool.id)) }));
   }
 
@@ -88,7 +91,9 @@ export class IpPools {
       try {
         return await this.pools.insert(fields, this.clock.now(), trx);
       } catch (err) {
-        translateDbError(err, { unique: new ConflictError(`A pool named ${fields.name} already exists.`, { name: fields.name }, 'duplicate_ip_pool') });
+        translateDbError(err, {
+          unique: new ConflictError(`A pool named ${fields.name} already exists.`, { name: fields.name }, 'duplicate_ip_pool'),
+        });
       }
     });
     return { pool, usage: usageOf(spaceOf(pool), undefined) };
@@ -120,7 +125,11 @@ export class IpPools {
         const slot = slotOf(space, r.address);
         return slot === undefined || !spaceContains(space, slot);
       });
-      if (outside.length > 0) throw new IpPoolShrinkError(name, outside.map((r) => r.address));
+      if (outside.length > 0)
+        throw new IpPoolShrinkError(
+          name,
+          outside.map((r) => r.address),
+        );
       // Rows nobody holds any more and outside the new pool would never be handed out again; drop them.
       if (rows.length > live.length) await this.assignments.purgeFree(current.id, now, trx);
       return this.pools.update(current.id, fields, now, trx);

@@ -7,7 +7,12 @@
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
-import { announcementProblems, type MaintenanceWindowInput, scopeIncludes, type StoredMaintenanceWindow } from '../domain/maintenance-window';
+import {
+  announcementProblems,
+  type MaintenanceWindowInput,
+  scopeIncludes,
+  type StoredMaintenanceWindow,
+} from '../domain/maintenance-window';
 import { NotFoundError, ValidationError } from '../errors';
 import type { MaintenanceWindowsRepository, WindowAudienceMember } from '../repositories/maintenance-windows';
 import type { CallbackService } from './callbacks';
@@ -46,7 +51,11 @@ export class MaintenanceWindows {
       const audience = await this.d.windows.listAudience(window.scope, trx);
       await this.d.callbacks.enqueueNotices(
         trx,
-        audience.map((member) => ({ type: 'service.maintenance_announced' as const, serviceRowId: member.id, data: this.noticeData(window, member) })),
+        audience.map((member) => ({
+          type: 'service.maintenance_announced' as const,
+          serviceRowId: member.id,
+          data: this.noticeData(window, member),
+        })),
       );
       return { window, servicesNotified: audience.length };
     });

@@ -124,7 +124,11 @@ export class PlanService {
       try {
         gib = await this.templateDisks.bootDiskGib(template);
       } catch {
-        throw new ServiceUnavailableError('The engine could not be asked for the templates\' disk sizes; try again shortly.', { field: 'disk_gib' }, 10);
+        throw new ServiceUnavailableError(
+          "The engine could not be asked for the templates' disk sizes; try again shortly.",
+          { field: 'disk_gib' },
+          10,
+        );
       }
       if (gib === undefined) {
         throw new UnprocessableError('unknown_template', `The engine has no template named ${template}.`, { template });
@@ -133,7 +137,11 @@ export class PlanService {
     }
     if (tooSmall.length > 0) {
       const names = tooSmall.map((t) => `${t.template} (${t.disk_gib} GiB)`).join(', ');
-      throw new UnprocessableError('disk_smaller_than_template', `disk_gib ${plan.diskGib} is smaller than the boot disk of ${names}; disks are grown, never shrunk.`, { templates: tooSmall });
+      throw new UnprocessableError(
+        'disk_smaller_than_template',
+        `disk_gib ${plan.diskGib} is smaller than the boot disk of ${names}; disks are grown, never shrunk.`,
+        { templates: tooSmall },
+      );
     }
   }
 

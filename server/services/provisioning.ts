@@ -93,7 +93,8 @@ export class ProvisioningService {
   }
 
   private async ensureActive(ctx: JobContext, service: Service, plan: Plan): Promise<void> {
-    if (service.actualState === 'pending' || service.actualState === 'failed') await this.save(ctx, service, { actualState: 'provisioning', lastError: null });
+    if (service.actualState === 'pending' || service.actualState === 'failed')
+      await this.save(ctx, service, { actualState: 'provisioning', lastError: null });
     let vm = await this.locate(ctx, service);
     // A VM removed outside the bridge is not silently rebuilt by an unsuspend or a plan change: the customer's data went
     // with it. Only service.create does that (billing-decision.ts); until then the service stays vm_missing.
@@ -118,12 +119,23 @@ export class ProvisioningService {
     vm = await this.d.ovirt.waitForVmStatus(vm.id, ['up'], this.wait(ctx, this.d.timings.bootTimeoutMs));
     if (service.activatedAt === null || fresh) await this.d.setup.checkReportedAddresses(vm, nic, network, this.call(ctx));
     const vmHost = await this.hostName(vm);
-    const type: CallbackType | undefined = service.actualState === 'active' ? undefined : wasSuspended ? 'service.unsuspended' : 'service.active';
+    const type: CallbackType | undefined =
+      service.actualState === 'active' ? undefined : wasSuspended ? 'service.unsuspended' : 'service.active';
     const activatedAt = service.activatedAt ?? this.d.clock.now();
     // The password has done its work once the VPS runs configured: it is erased here, or, when the bridge made it up,
     // handed to the panel's service.active callback (sealed until it is sent) and erased with the same write.
     const handOver = type === 'service.active' && service.passwordGenerated ? service.sealedPassword : null;
-    const changes: ServiceChanges = { actualState: 'active', vmId: vm.id, vmName: vm.name, vmHost, appliedPlanId: plan.id, lastError: null, activatedAt, sealedPassword: null, passwordGenerated: false };
+    const changes: ServiceChanges = {
+      actualState: 'active',
+      vmId: vm.id,
+      vmName: vm.name,
+      vmHost,
+      appliedPlanId: plan.id,
+      lastError: null,
+      activatedAt,
+      sealedPassword: null,
+      passwordGenerated: false,
+    };
     await this.save(ctx, service, changes, type, plan, handOver);
   }
 
@@ -151,7 +163,14 @@ export class ProvisioningService {
    * Before the first start only: the NIC on the pool's vNIC profile and the boot disk at the plan's size (cloud-init
    * went in with the create). Later starts (unsuspend, a retried boot after activation) leave the VM as it is.
    */
-  private async prepareFirstBoot(ctx: JobContext, service: Service, plan: Plan, vm: Vm, network: ServiceNetwork | undefined, fresh: boolean) {
+  private async prepareFirstBoot(
+    ctx: JobContext,
+    service: Service,
+    plan: Plan,
+    vm: Vm,
+    network: ServiceNetwork | undefined,
+    fresh: boolean,
+  ) {
     if (service.activatedAt !== null && !fresh) return undefined;
     try {
       const nic = await this.d.setup.ensureNic(vm, network, this.call(ctx));
@@ -203,7 +222,12 @@ export class ProvisioningService {
     }
     // The addresses go to quarantine in the same write, so they are held exactly while the service exists.
     await ctx.fenced((trx) => this.d.addresses.release(trx, service.id, this.d.clock.now()));
-    await this.save(ctx, service, { actualState: 'terminated', vmHost: null, lastError: null, sealedPassword: null, passwordGenerated: false }, 'service.terminated');
+    await this.save(
+      ctx,
+      service,
+      { actualState: 'terminated', vmHost: null, lastError: null, sealedPassword: null, passwordGenerated: false },
+      'service.terminated',
+    );
   }
 
   /**
@@ -215,7 +239,8 @@ export class ProvisioningService {
     if (vm && interruptedSuspendOutcome(vm) === 'wait_until_down') {
       vm = await this.d.ovirt.waitForVmStatus(vm.id, ['down'], this.wait(ctx, this.d.timings.shutdownTimeoutMs));
     }
-    if (interruptedSuspendOutcome(vm) === 'suspended') await this.save(ctx, service, { actualState: 'suspended', vmHost: null }, 'service.suspended');
+    if (interruptedSuspendOutcome(vm) === 'suspended')
+      await this.save(ctx, service, { actualState: 'suspended', vmHost: null }, 'service.suspended');
     else await this.save(ctx, service, { actualState: 'active' });
     return vm;
   }
@@ -229,7 +254,9 @@ export class ProvisioningService {
     const name = vmNameFor(this.d.vmNamePrefix, service.serviceId);
     const byName = await this.d.ovirt.findVmByName(name, this.call(ctx));
     if (byName && !isOurVm(byName.comment, service.serviceId)) {
-      throw new PermanentJobError(`A VM named ${name} exists in the engine but was not made by this bridge for service ${service.serviceId}; rename or remove it, then retry.`);
+      throw new PermanentJobError(
+        `A VM named ${name} exists in the engine but was not made by this bridge for service ${service.serviceId}; rename or remove it, then retry.`,
+      );
     }
     return byName;
   }
@@ -237,7 +264,10 @@ export class ProvisioningService {
   private async create(ctx: JobContext, service: Service, plan: Plan, network: ServiceNetwork | undefined): Promise<Vm> {
     const name = vmNameFor(this.d.vmNamePrefix, service.serviceId);
     const os = osChoiceFor(plan, service.osKey);
-    if (!os) throw new PermanentJobError(`Operating system ${service.osKey ?? ''} is no longer offered by plan ${plan.productId}; add it back to the plan's os_options, then retry.`);
+    if (!os)
+      throw new PermanentJobError(
+        `Operating system ${service.osKey ?? ''} is no longer offered by plan ${plan.productId}; add it back to the plan's os_options, then retry.`,
+      );
     let vm: Vm | undefined;
     try {
       vm = await this.d.ovirt.createVm(
@@ -271,11 +301,16 @@ export class ProvisioningService {
     const sizeDiffers = vm.memoryBytes !== plan.memoryMib * MIB || vm.vcpus !== plan.vcpus;
     if (!haDiffers && !sizeDiffers) return vm;
     try {
-      if (!RUNNING.has(vm.status)) return await this.d.ovirt.updateVm(vm.id, { memoryMib: plan.memoryMib, vcpus: plan.vcpus, ha: plan.ha }, this.call(ctx));
+      if (!RUNNING.has(vm.status))
+        return await this.d.ovirt.updateVm(vm.id, { memoryMib: plan.memoryMib, vcpus: plan.vcpus, ha: plan.ha }, this.call(ctx));
       let updated = vm;
       if (haDiffers) updated = await this.d.ovirt.updateVm(vm.id, { ha: plan.ha }, this.call(ctx));
       if (sizeDiffers && !vm.nextRunConfigurationExists) {
-        updated = await this.d.ovirt.updateVm(vm.id, { memoryMib: plan.memoryMib, vcpus: plan.vcpus }, { ...this.call(ctx), nextRun: true });
+        updated = await this.d.ovirt.updateVm(
+          vm.id,
+          { memoryMib: plan.memoryMib, vcpus: plan.vcpus },
+          { ...this.call(ctx), nextRun: true },
+        );
       }
       return updated;
     } catch (err) {
@@ -324,14 +359,22 @@ export class ProvisioningService {
   }
 
   /** Writes service changes under the job's lease, with the callback (if any) in the same transaction. */
-  private async save(ctx: JobContext, service: Service, changes: ServiceChanges, callback?: CallbackType, plan?: Plan, sealedPassword?: string | null): Promise<void> {
+  private async save(
+    ctx: JobContext,
+    service: Service,
+    changes: ServiceChanges,
+    callback?: CallbackType,
+    plan?: Plan,
+    sealedPassword?: string | null,
+  ): Promise<void> {
     await ctx.fenced(async (trx) => {
       await this.d.services.update(service.id, changes, this.d.clock.now(), trx);
       if (callback) {
         const updated = await this.d.services.findById(service.id, trx);
         const planNow = plan ?? (await this.d.plans.findById(service.planId, trx));
         const network = await this.d.addresses.heldBy(service.id, trx);
-        if (updated) await this.d.callbacks.enqueue(trx, callback, updated, planNow, { network, sealedPassword: sealedPassword ?? undefined });
+        if (updated)
+          await this.d.callbacks.enqueue(trx, callback, updated, planNow, { network, sealedPassword: sealedPassword ?? undefined });
       }
     });
     Object.assign(service, changes);

@@ -64,7 +64,9 @@ export class Reinstaller {
     const details = record.details;
     const plan = await this.d.plans.findById(service.planId);
     if (!details || !plan) {
-      await ctx.fenced((trx) => this.d.actions.finish(record.id, 'failed', 'The reinstall could not start: its plan no longer exists.', this.d.clock.now(), trx));
+      await ctx.fenced((trx) =>
+        this.d.actions.finish(record.id, 'failed', 'The reinstall could not start: its plan no longer exists.', this.d.clock.now(), trx),
+      );
       return;
     }
     if (record.outcome === 'queued') await ctx.fenced((trx) => this.d.actions.markRunning(record.id, this.d.clock.now(), trx));
@@ -94,7 +96,14 @@ export class Reinstaller {
   }
 
   /** Steps 1-3 and the switch; returns the new VM, running and now the service's. */
-  private async buildAndBoot(ctx: JobContext, record: ServiceActionRecord, service: Service, plan: Plan, details: ReinstallDetails, found: Vm | undefined): Promise<Vm> {
+  private async buildAndBoot(
+    ctx: JobContext,
+    record: ServiceActionRecord,
+    service: Service,
+    plan: Plan,
+    details: ReinstallDetails,
+    found: Vm | undefined,
+  ): Promise<Vm> {
     const call = { correlationId: actionCorrelationId(record.id, 'reinstall') };
     const network = await this.d.addresses.heldBy(service.id);
     const os = osChoiceFor(plan, details.os);
@@ -118,7 +127,8 @@ export class Reinstaller {
         },
         call,
       ));
-    if (vm.status === 'image_locked') vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, record, this.d.timings.createTimeoutMs));
+    if (vm.status === 'image_locked')
+      vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, record, this.d.timings.createTimeoutMs));
     ctx.checkLease();
     const nic = await this.d.setup.ensureNic(vm, network, call);
     if (!RUNNING.has(vm.status)) {
@@ -126,7 +136,8 @@ export class Reinstaller {
       if (disk) await this.d.setup.waitForDisk(vm, disk, this.wait(ctx, record, this.d.timings.createTimeoutMs));
     }
     const old = details.oldVmId ? await this.d.ovirt.findVm(details.oldVmId, call) : undefined;
-    if (old && old.status !== 'down') await this.d.ovirt.shutdownVmWithin(old.id, this.d.timings.shutdownTimeoutMs, this.wait(ctx, record, 0));
+    if (old && old.status !== 'down')
+      await this.d.ovirt.shutdownVmWithin(old.id, this.d.timings.shutdownTimeoutMs, this.wait(ctx, record, 0));
     if (!RUNNING.has(vm.status)) {
       try {
         await this.d.ovirt.startVm(vm.id, call);
@@ -139,13 +150,31 @@ export class Reinstaller {
     const running = vm;
     // The switch: one write under the lease. From here on the new VM is the customer's.
     await ctx.fenced((trx) =>
-      this.d.services.update(service.id, { vmId: running.id, vmName: running.name, vmHost: running.hostName ?? null, osKey: details.os, sshKeys: details.sshKeys, lastError: null }, this.d.clock.now(), trx),
+      this.d.services.update(
+        service.id,
+        {
+          vmId: running.id,
+          vmName: running.name,
+          vmHost: running.hostName ?? null,
+          osKey: details.os,
+          sshKeys: details.sshKeys,
+          lastError: null,
+        },
+        this.d.clock.now(),
+        trx,
+      ),
     );
     return running;
   }
 
   /** Back to the old VPS: the new VM removed, the old one started again unless its customer had it off. */
-  private async undo(ctx: JobContext, record: ServiceActionRecord, service: Service, details: ReinstallDetails, createdId: string | undefined): Promise<void> {
+  private async undo(
+    ctx: JobContext,
+    record: ServiceActionRecord,
+    service: Service,
+    details: ReinstallDetails,
+    createdId: string | undefined,
+  ): Promise<void> {
     // Still the customer's reinstall to the uptime record: a new VM stopped on its way out is not an admin's stop.
     const call = { correlationId: actionCorrelationId(record.id, 'reinstall') };
     try {
@@ -167,7 +196,12 @@ export class Reinstaller {
       if (!vm) return;
       if (vm.status !== 'down') {
         await this.d.ovirt.stopVm(vmId, call);
-        await this.d.ovirt.waitForVmStatus(vmId, ['down'], { timeoutMs: this.d.timings.shutdownTimeoutMs, pollMs: this.d.timings.pollMs, signal: ctx.signal, ...call });
+        await this.d.ovirt.waitForVmStatus(vmId, ['down'], {
+          timeoutMs: this.d.timings.shutdownTimeoutMs,
+          pollMs: this.d.timings.pollMs,
+          signal: ctx.signal,
+          ...call,
+        });
       }
       await this.d.ovirt.removeVm(vmId, call);
     } catch (err) {

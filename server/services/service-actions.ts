@@ -109,7 +109,12 @@ export class ServiceActions {
    * the old one removed only once the new one runs (services/reinstall.ts). A password is sealed like an order's; with
    * neither password nor key one is made up, and the panel gets it once in `service.reinstalled`.
    */
-  async reinstall(billingServiceId: string, request: ReinstallRequest, actor: Actor, options: ActionRequestOptions = {}): Promise<AdmittedAction> {
+  async reinstall(
+    billingServiceId: string,
+    request: ReinstallRequest,
+    actor: Actor,
+    options: ActionRequestOptions = {},
+  ): Promise<AdmittedAction> {
     this.requireEngine();
     const { record, replayed } = await this.admit(
       billingServiceId,
@@ -119,7 +124,11 @@ export class ServiceActions {
         const os = request.os ?? service.osKey;
         if (!plan || !osChoiceFor(plan, os)) {
           const offered = plan ? plan.osOptions.map((o) => o.key).join(', ') : '';
-          throw new UnprocessableError('unknown_os', `The plan of this VPS offers no OS "${os ?? ''}"${offered ? `; it offers ${offered}` : ''}.`, { os });
+          throw new UnprocessableError(
+            'unknown_os',
+            `The plan of this VPS offers no OS "${os ?? ''}"${offered ? `; it offers ${offered}` : ''}.`,
+            { os },
+          );
         }
         const sshKeys = request.sshKeys ?? [];
         const generated = request.password === undefined && sshKeys.length === 0;
@@ -161,7 +170,9 @@ export class ServiceActions {
    * the engine itself refuses a VM that is not running.
    */
   async recordConsole(billingServiceId: string, actor: Actor): Promise<{ service: Service; record: ServiceActionRecord }> {
-    const { service, record } = await this.admit(billingServiceId, actor, 'console', () => ({ outcome: 'running' }), undefined, { allowOpen: true });
+    const { service, record } = await this.admit(billingServiceId, actor, 'console', () => ({ outcome: 'running' }), undefined, {
+      allowOpen: true,
+    });
     return { service, record };
   }
 
@@ -174,61 +185,96 @@ export class ServiceActions {
     billingServiceId: string,
     actor: Actor,
     action: ServiceActionKind,
-    build: (service: Service, plan: Awaited<ReturnType<PlansRepository['findById']>>) => Omit<NewServiceAction, 'serviceRowId' | 'actor' | 'action'>,
+    build: (
+      service: Service,
+      plan: Awaited<ReturnType<PlansRepository['findById']>>,
+    ) => Omit<NewServiceAction, 'serviceRowId' | 'actor' | 'action'>,
     jobDelayMs: number | undefined,
     options: { allowOpen?: boolean } & ActionRequestOptions = {},
   ): Promise<{ service: Service; record: ServiceActionRecord; replayed: boolean }> {
     const now = this.d.clock.now();
     const plan = await this.planOf(billingServiceId);
-    return this.d.knex.transaction(async (trx) => {
-      const service = (await this.d.services.findManyByServiceId([billingServiceId], trx, true)).get(billingServiceId);
-      // A customer sees only their own VPS: another client's service does not exist for them.
-      if (!service || (actor.clientId !== undefined && actor.clientId !== service.clientId)) throw new NotFoundError('service', billingServiceId);
-      // A retry of a request that was made: its action as it is now, whatever the service's state (IETF
-      // idempotency-key draft); the same key for another action is refused rather than guessed at.
-      const earlier = options.idempotencyKey === undefined ? undefined : await this.d.actions.findByKey(service.id, options.idempotencyKey, trx);
-      if (earlier) {
-        if (earlier.action !== action) {
-          throw new UnprocessableError('idempotency_key_reused', `This Idempotency-Key was used for a ${earlier.action} of this VPS; use a new key for another action.`, { action_id: earlier.id });
+    return this.d.knex
+      .transaction(async (trx) => {
+        const service = (await this.d.services.findManyByServiceId([billingServiceId], trx, true)).get(billingServiceId);
+        // A customer sees only their own VPS: another client's service does not exist for them.
+        if (!service || (actor.clientId !== undefined && actor.clientId !== service.clientId))
+          throw new NotFoundError('service', billingServiceId);
+        // A retry of a request that was made: its action as it is now, whatever the service's state (IETF
+        // idempotency-key draft); the same key for another action is refused rather than guessed at.
+        const earlier =
+          options.idempotencyKey === undefined ? undefined : await this.d.actions.findByKey(service.id, options.idempotencyKey, trx);
+        if (earlier) {
+          if (earlier.action !== action) {
+            throw new UnprocessableError(
+              'idempotency_key_reused',
+              `This Idempotency-Key was used for a ${earlier.action} of this VPS; use a new key for another action.`,
+              { action_id: earlier.id },
+            );
+          }
+          return { service, record: earlier, replayed: true };
         }
-        return { service, record: earlier, replayed: true };
-      }
-      const refusal = actionRefusal(service);
-      if (refusal) throw new ConflictError(refusal.message, undefined, refusal.code);
-      if (await this.d.actions.reconcilePending(service.id, trx)) {
-        throw new ConflictError('A change from the billing panel is being applied to this VPS; try again in a minute.', undefined, 'service_busy');
-      }
-      let open = options.allowOpen ? undefined : await this.d.actions.openFor(service.id, trx);
-      // An open action whose job is gone (dead after its attempts, or removed by hand) will never end on its own: it is
-      // closed here, so one lost job cannot block a VPS's actions for ever. A console is never open past its request.
-      if (open && (open.action === 'console' || !(await this.d.actions.actionJobLive(service.id, trx)))) {
-        await this.d.actions.finish(open.id, 'failed', 'The action did not finish; ask for it again if it is still needed.', now, trx);
-        open = undefined;
-      }
-      if (open) {
-        throw new ConflictError(`A ${open.action} asked for at ${open.requestedAt.toISOString()} is still running; try again when it has finished.`, { action_id: open.id, action: open.action }, 'action_running');
-      }
-      const { perService, windowSeconds } = this.d.limit;
-      const recent = await this.d.actions.requestedSince(service.id, new Date(now.getTime() - windowSeconds * 1000), trx);
-      const retryAfter = limitRetryAfter(recent, now, perService, windowSeconds);
-      if (retryAfter !== undefined) {
-        throw new TooManyRequestsError(`At most ${perService} actions per VPS in ${describeWindow(windowSeconds)}; try again in ${retryAfter} s.`, retryAfter);
-      }
-      const built = build(service, plan);
-      let record = await this.d.actions.insert({ ...built, action, serviceRowId: service.id, actor, idempotencyKey: options.idempotencyKey }, now, trx);
-      if (built.details) {
-        const details = { ...built.details, vmName: reinstallVmName(vmNameFor(this.d.vmNamePrefix, service.serviceId), record.id) };
-        await this.d.actions.saveDetails(record.id, details, trx);
-        record = { ...record, details };
-      }
-      if (jobDelayMs !== undefined) {
-        await this.d.jobs.enqueue({ kind: ACTION_JOB, serviceId: service.id, payload: { actionId: record.id }, dedupeKey: jobKey(record.id), runAfter: new Date(now.getTime() + jobDelayMs) }, trx);
-      }
-      return { service, record, replayed: false };
-    }).then((admitted) => {
-      if (jobDelayMs === 0 && !admitted.replayed) this.d.onQueued?.();
-      return admitted;
-    });
+        const refusal = actionRefusal(service);
+        if (refusal) throw new ConflictError(refusal.message, undefined, refusal.code);
+        if (await this.d.actions.reconcilePending(service.id, trx)) {
+          throw new ConflictError(
+            'A change from the billing panel is being applied to this VPS; try again in a minute.',
+            undefined,
+            'service_busy',
+          );
+        }
+        let open = options.allowOpen ? undefined : await this.d.actions.openFor(service.id, trx);
+        // An open action whose job is gone (dead after its attempts, or removed by hand) will never end on its own: it is
+        // closed here, so one lost job cannot block a VPS's actions for ever. A console is never open past its request.
+        if (open && (open.action === 'console' || !(await this.d.actions.actionJobLive(service.id, trx)))) {
+          await this.d.actions.finish(open.id, 'failed', 'The action did not finish; ask for it again if it is still needed.', now, trx);
+          open = undefined;
+        }
+        if (open) {
+          throw new ConflictError(
+            `A ${open.action} asked for at ${open.requestedAt.toISOString()} is still running; try again when it has finished.`,
+            { action_id: open.id, action: open.action },
+            'action_running',
+          );
+        }
+        const { perService, windowSeconds } = this.d.limit;
+        const recent = await this.d.actions.requestedSince(service.id, new Date(now.getTime() - windowSeconds * 1000), trx);
+        const retryAfter = limitRetryAfter(recent, now, perService, windowSeconds);
+        if (retryAfter !== undefined) {
+          throw new TooManyRequestsError(
+            `At most ${perService} actions per VPS in ${describeWindow(windowSeconds)}; try again in ${retryAfter} s.`,
+            retryAfter,
+          );
+        }
+        const built = build(service, plan);
+        let record = await this.d.actions.insert(
+          { ...built, action, serviceRowId: service.id, actor, idempotencyKey: options.idempotencyKey },
+          now,
+          trx,
+        );
+        if (built.details) {
+          const details = { ...built.details, vmName: reinstallVmName(vmNameFor(this.d.vmNamePrefix, service.serviceId), record.id) };
+          await this.d.actions.saveDetails(record.id, details, trx);
+          record = { ...record, details };
+        }
+        if (jobDelayMs !== undefined) {
+          await this.d.jobs.enqueue(
+            {
+              kind: ACTION_JOB,
+              serviceId: service.id,
+              payload: { actionId: record.id },
+              dedupeKey: jobKey(record.id),
+              runAfter: new Date(now.getTime() + jobDelayMs),
+            },
+            trx,
+          );
+        }
+        return { service, record, replayed: false };
+      })
+      .then((admitted) => {
+        if (jobDelayMs === 0 && !admitted.replayed) this.d.onQueued?.();
+        return admitted;
+      });
   }
 
   private async planOf(billingServiceId: string) {
@@ -241,7 +287,13 @@ export class ServiceActions {
    * second one is queued; the handler ends at once for an action that has ended, so that costs one read.
    */
   private async queueJob(serviceRowId: number, actionId: number): Promise<void> {
-    await this.d.jobs.enqueue({ kind: ACTION_JOB, serviceId: serviceRowId, payload: { actionId }, dedupeKey: jobKey(actionId), runAfter: this.d.clock.now() });
+    await this.d.jobs.enqueue({
+      kind: ACTION_JOB,
+      serviceId: serviceRowId,
+      payload: { actionId },
+      dedupeKey: jobKey(actionId),
+      runAfter: this.d.clock.now(),
+    });
     this.d.onQueued?.();
   }
 
@@ -260,4 +312,3 @@ function describeWindow(seconds: number): string {
   if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
   return `${seconds} seconds`;
 }
-

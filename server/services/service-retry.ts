@@ -23,7 +23,11 @@ export class ServiceRetry {
       const service = (await this.d.services.findManyByServiceId([serviceId], trx, true)).get(serviceId);
       if (!service) throw new NotFoundError('service', serviceId);
       if (service.actualState !== 'failed') {
-        throw new ConflictError(`Service ${serviceId} is ${service.actualState}; only a failed service can be retried.`, { service_id: serviceId, actual_state: service.actualState }, 'service_not_failed');
+        throw new ConflictError(
+          `Service ${serviceId} is ${service.actualState}; only a failed service can be retried.`,
+          { service_id: serviceId, actual_state: service.actualState },
+          'service_not_failed',
+        );
       }
       const changes = { actualState: RETRY_STATE[service.desiredState], lastError: null };
       await this.d.services.update(service.id, changes, this.d.clock.now(), trx);

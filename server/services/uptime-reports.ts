@@ -139,7 +139,11 @@ export class UptimeReports {
       windows: uptimeWindows(input),
       months: uptimeMonths(input),
       currentMonth: uptimeMonth(input, now),
-      days: uptimeDays(input, 90, incidents.map((i) => ({ start: i.startedAt, end: i.endedAt ?? now }))),
+      days: uptimeDays(
+        input,
+        90,
+        incidents.map((i) => ({ start: i.startedAt, end: i.endedAt ?? now })),
+      ),
       incidents: reportIncidents,
       eventsReadAt: readAt,
     };
@@ -156,7 +160,11 @@ export class UptimeReports {
    * One calendar month (`YYYY-MM` in each plan's zone; default the current one) for a page of services that ever ran,
    * in id order after `afterId`: what a panel's monthly SLA-credit run reads. Three queries per page.
    */
-  async month(options: { month?: string; afterId?: number; limit?: number }): Promise<{ items: MonthlyUptime[]; nextAfterId: number | null }> {
+  async month(options: {
+    month?: string;
+    afterId?: number;
+    limit?: number;
+  }): Promise<{ items: MonthlyUptime[]; nextAfterId: number | null }> {
     const now = this.d.clock.now().getTime();
     const limit = options.limit ?? 1000;
     if (options.month !== undefined && parseZonedMonth(options.month, 'UTC') === undefined) {

@@ -83,7 +83,11 @@ export class VpsAccess {
       };
     } catch (err) {
       const refused = isEngineRefusal(err);
-      const message = refused ? `The engine refused a console for the VPS: ${engineReason(err)}` : err instanceof ConflictError ? err.message : 'The console could not be opened; try again later.';
+      const message = refused
+        ? `The engine refused a console for the VPS: ${engineReason(err)}`
+        : err instanceof ConflictError
+          ? err.message
+          : 'The console could not be opened; try again later.';
       await this.d.actions.finish(record.id, 'failed', message, this.d.clock.now());
       if (refused) throw new ConflictError(message, { action_id: record.id, engine_reason: engineReason(err) }, 'engine_refused');
       throw err;
@@ -94,11 +98,16 @@ export class VpsAccess {
   async usage(billingServiceId: string, actor?: Actor): Promise<VpsUsage> {
     const ovirt = this.engine();
     const service = await this.d.services.findByServiceId(billingServiceId);
-    if (!service || (actor?.clientId !== undefined && actor.clientId !== service.clientId)) throw new NotFoundError('service', billingServiceId);
+    if (!service || (actor?.clientId !== undefined && actor.clientId !== service.clientId))
+      throw new NotFoundError('service', billingServiceId);
     if (!service.vmId) throw new ConflictError('This VPS has no virtual machine yet.', undefined, 'service_provisioning');
     const vmId = service.vmId;
     // One call for the VM, one list each for its NICs and disks, then one per device (a VPS has one or two of each).
-    const [stats, nics, disks] = await Promise.all([ovirt.consoles.statistics(vmId), ovirt.devices.listVmNics(vmId), ovirt.devices.listVmDiskAttachments(vmId)]);
+    const [stats, nics, disks] = await Promise.all([
+      ovirt.consoles.statistics(vmId),
+      ovirt.devices.listVmNics(vmId),
+      ovirt.devices.listVmDiskAttachments(vmId),
+    ]);
     const [nicStats, diskStats] = await Promise.all([
       Promise.all(nics.map((n) => ovirt.consoles.nicStatistics(vmId, n.id))),
       Promise.all(disks.flatMap((a) => (a.diskId ? [ovirt.consoles.diskStatistics(a.diskId)] : []))),
@@ -121,7 +130,12 @@ export function ioRates(nics: readonly Stats[], disks: readonly Stats[]): { netw
     return values.length === 0 ? null : Math.round(values.reduce((a, b) => a + b, 0) * 100) / 100;
   };
   return {
-    network: { rxBytesPerSecond: sum(nics, 'data.current.rx'), txBytesPerSecond: sum(nics, 'data.current.tx'), rxBytesTotal: sum(nics, 'data.total.rx'), txBytesTotal: sum(nics, 'data.total.tx') },
+    network: {
+      rxBytesPerSecond: sum(nics, 'data.current.rx'),
+      txBytesPerSecond: sum(nics, 'data.current.tx'),
+      rxBytesTotal: sum(nics, 'data.total.rx'),
+      txBytesTotal: sum(nics, 'data.total.tx'),
+    },
     disk: { readBytesPerSecond: sum(disks, 'data.current.read'), writeBytesPerSecond: sum(disks, 'data.current.write') },
   };
 }

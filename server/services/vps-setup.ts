@@ -91,7 +91,7 @@ export class VpsSetup {
     const attachments = vm.diskAttachments ?? (await this.d.ovirt.devices.listVmDiskAttachments(vm.id, call));
     const boot = attachments.find((a) => a.bootable) ?? attachments[0];
     if (!boot || boot.provisionedBytes === undefined) {
-      this.d.logger.warn({ vm: vm.name }, 'the VM has no disk to grow; the plan\'s disk size was not applied');
+      this.d.logger.warn({ vm: vm.name }, "the VM has no disk to grow; the plan's disk size was not applied");
       return undefined;
     }
     const want = plan.diskGib * GIB;
@@ -116,9 +116,10 @@ export class VpsSetup {
       if (reported.length === 0) return;
       const expected = [...network.ipv4, ...network.ipv6.map((a) => a.split('/')[0] ?? a)];
       const missing = expected.filter((a) => !reported.some((r) => sameAddress(r, a)));
-      if (missing.length > 0) this.d.logger.warn({ vm: vm.name, expected, reported }, 'the guest reports other addresses than the ones allocated to it');
+      if (missing.length > 0)
+        this.d.logger.warn({ vm: vm.name, expected, reported }, 'the guest reports other addresses than the ones allocated to it');
     } catch (err) {
-      this.d.logger.info({ vm: vm.name, err: (err as Error).message }, 'the guest agent\'s addresses could not be read');
+      this.d.logger.info({ vm: vm.name, err: (err as Error).message }, "the guest agent's addresses could not be read");
     }
   }
 
@@ -134,7 +135,9 @@ export class VpsSetup {
       chosen = named.find((p) => p.networkId !== undefined && networks.has(p.networkId));
     }
     if (!chosen) {
-      throw new PermanentJobError(`The engine has no vNIC profile named ${name} for this VM's cluster; fix the IP pool's network or add the profile in oVirt, then retry.`);
+      throw new PermanentJobError(
+        `The engine has no vNIC profile named ${name} for this VM's cluster; fix the IP pool's network or add the profile in oVirt, then retry.`,
+      );
     }
     this.profiles.set(key, { id: chosen.id, at: this.d.now() });
     return chosen.id;

@@ -18,14 +18,22 @@ export interface WaitingForRoom {
 }
 
 export class WaitingForRoomQuery {
-  constructor(private readonly d: { incidents: Pick<IncidentsRepository, 'listOpenByCause'>; services: Pick<ServicesRepository, 'findManyByIds'>; plans: Pick<PlansRepository, 'findMany'> }) {}
+  constructor(
+    private readonly d: {
+      incidents: Pick<IncidentsRepository, 'listOpenByCause'>;
+      services: Pick<ServicesRepository, 'findManyByIds'>;
+      plans: Pick<PlansRepository, 'findMany'>;
+    },
+  ) {}
 
   /** Oldest first; `cluster` keeps only the services whose plan is in that cluster. */
   async list(cluster?: string): Promise<WaitingForRoom[]> {
     const open = await this.d.incidents.listOpenByCause('waiting_for_room', 500);
     if (open.length === 0) return [];
     const services = await this.d.services.findManyByIds([...new Set(open.map((i) => i.serviceId))]);
-    const plans = new Map((await this.d.plans.findMany([], [...new Set([...services.values()].map((s) => s.planId))])).map((p) => [p.id, p]));
+    const plans = new Map(
+      (await this.d.plans.findMany([], [...new Set([...services.values()].map((s) => s.planId))])).map((p) => [p.id, p]),
+    );
     const out: WaitingForRoom[] = [];
     for (const i of open) {
       const service = services.get(i.serviceId);

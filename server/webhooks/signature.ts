@@ -22,7 +22,8 @@ export function readSignedHeaders(get: (name: string) => string | undefined): Si
   const problems = [];
   if (!id || !ID.test(id)) problems.push({ field: 'header.webhook-id', message: 'required: 1-64 letters, digits, _ or -' });
   if (!timestamp || !TIMESTAMP.test(timestamp)) problems.push({ field: 'header.webhook-timestamp', message: 'required: Unix seconds' });
-  if (!signature || signature.length > 2048) problems.push({ field: 'header.webhook-signature', message: 'required: v1,<base64> signatures' });
+  if (!signature || signature.length > 2048)
+    problems.push({ field: 'header.webhook-signature', message: 'required: v1,<base64> signatures' });
   if (problems.length > 0) throw new ValidationError(problems, 'The webhook headers are missing or malformed.');
   return { id: id as string, timestamp: timestamp as string, signature: signature as string };
 }
@@ -37,11 +38,17 @@ export class WebhookSigner {
   verify(raw: Buffer, h: SignedHeaders): void {
     try {
       // jsonParse off: the library would JSON.parse after verifying; we parse (and answer 400) ourselves.
-      this.webhook.verify(raw, { 'webhook-id': h.id, 'webhook-timestamp': h.timestamp, 'webhook-signature': h.signature }, { jsonParse: false });
+      this.webhook.verify(
+        raw,
+        { 'webhook-id': h.id, 'webhook-timestamp': h.timestamp, 'webhook-signature': h.signature },
+        { jsonParse: false },
+      );
     } catch (err) {
       if (err instanceof WebhookVerificationError) {
         const stale = /timestamp/i.test(err.message);
-        throw new UnauthorizedError(stale ? 'The webhook timestamp is outside the five-minute tolerance.' : 'The webhook signature does not match.');
+        throw new UnauthorizedError(
+          stale ? 'The webhook timestamp is outside the five-minute tolerance.' : 'The webhook signature does not match.',
+        );
       }
       throw err;
     }

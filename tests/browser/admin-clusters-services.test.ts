@@ -27,15 +27,22 @@ describeBrowser('admin clusters, what-if, headroom and services in Chromium', ()
     sim = await startTestSimulator({ scenario: 'ha-drill' });
     t = await createTestApp('sqlite', { engine: engineTarget(sim), env: ENV });
     await createAdmin(t);
-    const plan = (body: Record<string, unknown>) => request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody(body)).expect(201);
+    const plan = (body: Record<string, unknown>) =>
+      request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody(body)).expect(201);
     await plan({ product_id: '7', name: 'VPS HA M', memory_mib: 4096, ha: { enabled: true, priority: 100 } });
     await plan({ product_id: '8', name: 'VPS Basic', memory_mib: 2048, vcpus: 1, ha: { enabled: false, priority: 0 } });
     await plan({ product_id: '9', name: 'VPS Legacy', template: 'windows-3.11', memory_mib: 2048, ha: { enabled: true, priority: 50 } });
     // The event reader starts from the engine's newest event; the orders' events come after it.
     await t.container.eventSync?.tick();
     t.container.worker.start();
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '5001', client_id: '42', product_id: '7', hostname: 'shop.example.net' } }).expect(202);
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '5002', client_id: '43', product_id: '9', hostname: 'legacy.example.org' } }).expect(202);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: '5001', client_id: '42', product_id: '7', hostname: 'shop.example.net' },
+    }).expect(202);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: '5002', client_id: '43', product_id: '9', hostname: 'legacy.example.org' },
+    }).expect(202);
     await eventually(async () => (await t.container.repos.services.findByServiceId('5001'))?.actualState === 'active', 30_000);
     await eventually(async () => (await t.container.repos.services.findByServiceId('5002'))?.actualState === 'failed', 30_000);
     // The engine's log of the order, read the way the running service reads it.
@@ -78,7 +85,8 @@ describeBrowser('admin clusters, what-if, headroom and services in Chromium', ()
     await expect(page.locator('h1').innerText()).resolves.toBe('Cluster Default');
     const body = await text();
     expect(body).toMatch(/Readiness:\s*OK/);
-    for (const title of ['Shared storage', 'Power management (fencing)', 'Cluster fencing policy', 'Failover capacity']) expect(body).toContain(title);
+    for (const title of ['Shared storage', 'Power management (fencing)', 'Cluster fencing policy', 'Failover capacity'])
+      expect(body).toContain(title);
     // The optional HA reservation finding carries its fix, even though it passes.
     expect(body).toContain('Fix in oVirt: Optional, for the engine\u2019s own alert'.replace('\u2019', "'"));
 
@@ -99,7 +107,9 @@ describeBrowser('admin clusters, what-if, headroom and services in Chromium', ()
       // Each bar says the same in words for a screen reader, so colour is never the only carrier.
       const labels = await card.locator('svg[role="img"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
       expect(labels).toHaveLength(2);
-      expect(labels[0]).toMatch(/^Memory: \d+(\.\d)? GiB used, \d+(\.\d)? GiB HA reserve( \(if host\d fails\))?, \d+(\.\d)? GiB free, of 63\.\d GiB\.$/);
+      expect(labels[0]).toMatch(
+        /^Memory: \d+(\.\d)? GiB used, \d+(\.\d)? GiB HA reserve( \(if host\d fails\))?, \d+(\.\d)? GiB free, of 63\.\d GiB\.$/,
+      );
       await expect(card.locator('rect.seg-used').count()).resolves.toBe(2);
     }
     // Every host keeps room for another's HA VMs: the reserve shows on all three.

@@ -36,10 +36,14 @@ describeBrowser('the failover history in Chromium', () => {
     await page.waitForURL(`${origin}/admin/incidents`);
     await expect(page.locator('h1').innerText()).resolves.toBe('Incidents');
     const card = page.locator('section.failure').first();
-    await expect(card.locator('h2').innerText()).resolves.toMatch(new RegExp(`^Host ${f.failedHost} failed at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC$`));
+    await expect(card.locator('h2').innerText()).resolves.toMatch(
+      new RegExp(`^Host ${f.failedHost} failed at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC$`),
+    );
     const rows = card.locator('tbody tr');
     await expect(rows.count()).resolves.toBe(f.hit.length);
-    await expect(rows.first().innerText()).resolves.toMatch(/^1\s+\d+[\s\S]*100 \(High\)[\s\S]*restarted elsewhere[\s\S]*host\d[\s\S]*\d+ min/);
+    await expect(rows.first().innerText()).resolves.toMatch(
+      /^1\s+\d+[\s\S]*100 \(High\)[\s\S]*restarted elsewhere[\s\S]*host\d[\s\S]*\d+ min/,
+    );
     expect(headingsInOrder(await headingLevels(page))).toBe(true);
     expect(await unlabelledControls(page)).toEqual([]);
     const file = await screenshot(page, 'admin-incidents');

@@ -73,7 +73,9 @@ describeBrowser('admin console plans and jobs, in Chromium', () => {
     await expect(page.locator('.error-summary h2').innerText()).resolves.toBe('The plan was not saved');
     const memory = page.getByLabel('Memory (MiB)');
     expect(await memory.getAttribute('aria-invalid')).toBe('true');
-    await expect(page.locator(`#${(await memory.getAttribute('aria-describedby'))!.split(' ').pop()}`).innerText()).resolves.toBe('must be at least 256');
+    await expect(page.locator(`#${(await memory.getAttribute('aria-describedby'))!.split(' ').pop()}`).innerText()).resolves.toBe(
+      'must be at least 256',
+    );
     // What was typed is kept, the choices too.
     expect(await page.getByLabel('Template').inputValue()).toBe('ubuntu-24.04');
     expect(await page.locator('#ha_priority_high').isChecked()).toBe(true);
@@ -107,12 +109,19 @@ describeBrowser('admin console plans and jobs, in Chromium', () => {
 
     const [plan] = await t.container.plans.list({ productId: '101' });
     expect(plan).toMatchObject({ template: 'ubuntu-24.04', cluster: 'Default', memoryMib: 4096, ha: { enabled: true, priority: 100 } });
-    expect(plan!.sla.creditTiers).toEqual([{ belowPercent: 99.9, creditPercent: 5 }, { belowPercent: 99, creditPercent: 25 }]);
+    expect(plan!.sla.creditTiers).toEqual([
+      { belowPercent: 99.9, creditPercent: 5 },
+      { belowPercent: 99, creditPercent: 25 },
+    ]);
   });
 
   test('when a plan is edited, then its values are in the form and the list shows the change', async () => {
-    await t.container.plans.create(planFromApi({ product_id: '102', name: 'HA VPS L', template: 'debian-12', memory_mib: 8192, ha: { enabled: true, priority: 50 } }));
-    await t.container.plans.create(planFromApi({ product_id: '103', name: 'Plain VPS S', ha: { enabled: false, priority: 1 }, failover_gate: 'warn' }));
+    await t.container.plans.create(
+      planFromApi({ product_id: '102', name: 'HA VPS L', template: 'debian-12', memory_mib: 8192, ha: { enabled: true, priority: 50 } }),
+    );
+    await t.container.plans.create(
+      planFromApi({ product_id: '103', name: 'Plain VPS S', ha: { enabled: false, priority: 1 }, failover_gate: 'warn' }),
+    );
     await page.goto(`${origin}/admin/plans`);
     await checkPage();
     await screenshot(page, 'admin-plans-list');
@@ -151,7 +160,10 @@ describeBrowser('admin console plans and jobs, in Chromium', () => {
     const claimed = await jobs.claim('worker-a');
     if (!claimed) throw new Error('nothing claimed');
     // What a reconcile handler's permanent failure leaves: dead at once, its error kept for the admin.
-    await jobs.fail(claimed.job.id, claimed.token, { message: 'template "centos-6" not found in the engine: create it or change the plan (PermanentJobError)', permanent: true });
+    await jobs.fail(claimed.job.id, claimed.token, {
+      message: 'template "centos-6" not found in the engine: create it or change the plan (PermanentJobError)',
+      permanent: true,
+    });
     const id = claimed.job.id;
 
     await page.goto(`${origin}/admin/jobs`);

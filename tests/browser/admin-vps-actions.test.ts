@@ -19,7 +19,7 @@ import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 type InPage = { document: { documentElement: { scrollWidth: number; clientWidth: number } } };
 const PANEL = `Bearer ${TEST_SECRETS.BILLING_API_KEY}`;
 
-describeBrowser('admin console: VPS actions and the panel\'s sign-in link in Chromium', () => {
+describeBrowser("admin console: VPS actions and the panel's sign-in link in Chromium", () => {
   let sim: RunningSimulator;
   let t: TestApp;
   let browser: Browser;
@@ -32,10 +32,20 @@ describeBrowser('admin console: VPS actions and the panel\'s sign-in link in Chr
   beforeAll(async () => {
     sim = await startTestSimulator({ scenario: 'demo' });
     t = await createTestApp('sqlite', { engine: engineTarget(sim), env: { ...FAST_JOBS } });
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ os_options: [{ key: 'debian-12', label: 'Debian 12', template: 'debian-12' }] })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ os_options: [{ key: 'debian-12', label: 'Debian 12', template: 'debian-12' }] }))
+      .expect(201);
     t.container.worker.start();
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '4821', client_id: '55', product_id: '7', hostname: 'shop.example.org' } }).expect(202);
-    await eventually(async () => (await request(t.app).get('/api/v1/services/4821').set('Authorization', PANEL)).body.actual_state === 'active', 30_000);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: '4821', client_id: '55', product_id: '7', hostname: 'shop.example.org' },
+    }).expect(202);
+    await eventually(
+      async () => (await request(t.app).get('/api/v1/services/4821').set('Authorization', PANEL)).body.actual_state === 'active',
+      30_000,
+    );
     served = await serveApp(t.app);
     // The billing panel: another site (localhost, where the bridge is 127.0.0.1) with a link to the console.
     panelSite = createServer((_req, res) => {
@@ -71,9 +81,12 @@ describeBrowser('admin console: VPS actions and the panel\'s sign-in link in Chr
   }
 
   const settled = () =>
-    eventually(async () => (await t.db.knex('service_actions').whereIn('outcome', ['queued', 'running']).first('id')) === undefined, 30_000);
+    eventually(
+      async () => (await t.db.knex('service_actions').whereIn('outcome', ['queued', 'running']).first('id')) === undefined,
+      30_000,
+    );
 
-  test('when a WHMCS admin follows the panel\'s link, then the console opens as whmcs:alice, and their reboot and power off are recorded as them', async () => {
+  test("when a WHMCS admin follows the panel's link, then the console opens as whmcs:alice, and their reboot and power off are recorded as them", async () => {
     const page = await fromPanel({ width: 1280, height: 900 });
     expect(await page.content()).toContain('whmcs:alice');
 

@@ -31,7 +31,9 @@ const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
 const report = buildUptimeReport();
-const dualStack = buildVpsAccess({ network: { ipv4: ['192.0.2.10', '192.0.2.11'], ipv6: ['2001:db8:1:5::1/64'], ipv6Prefixes: ['2001:db8:1:5::/64'] } });
+const dualStack = buildVpsAccess({
+  network: { ipv4: ['192.0.2.10', '192.0.2.11'], ipv6: ['2001:db8:1:5::1/64'], ipv6Prefixes: ['2001:db8:1:5::/64'] },
+});
 const settingUp = buildVpsAccess({ network: null, service: { actualState: 'provisioning' } });
 
 function app(): express.Express {
@@ -42,7 +44,15 @@ function app(): express.Express {
   a.use(helmet());
   a.use('/static', express.static(`${VIEWS_DIR}/static`, { index: false }));
   a.get('/client/services/4821', (_req, res) => res.render('client/service', presentClientServicePage(report, dualStack)));
-  a.get('/client/services/5230', (_req, res) => res.render('client/service', presentClientServicePage(buildUptimeReport({ serviceId: '5230', state: 'provisioning', vmStatus: null, activeSince: null, incidents: [] }), settingUp)));
+  a.get('/client/services/5230', (_req, res) =>
+    res.render(
+      'client/service',
+      presentClientServicePage(
+        buildUptimeReport({ serviceId: '5230', state: 'provisioning', vmStatus: null, activeSince: null, incidents: [] }),
+        settingUp,
+      ),
+    ),
+  );
   return a;
 }
 
@@ -88,7 +98,9 @@ describeBrowser('client area: Your VPS (addresses, OS, user name) in Chromium', 
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     const sticking = await page.$$eval('.access *', (els: DomElement[]) => {
       const edge = (globalThis as unknown as InPage).document.documentElement.clientWidth + 1;
-      return els.filter((e) => e.getBoundingClientRect().right > edge).map((e) => `${e.tagName.toLowerCase()}.${e.getAttribute('class') ?? ''}`);
+      return els
+        .filter((e) => e.getBoundingClientRect().right > edge)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.getAttribute('class') ?? ''}`);
     });
     expect(sticking).toEqual([]);
   }
@@ -98,7 +110,9 @@ describeBrowser('client area: Your VPS (addresses, OS, user name) in Chromium', 
     const card = page.locator('section.access');
     await card.waitFor();
     expect(await card.locator('h2').innerText()).toBe('Your VPS');
-    const rows = await card.locator('.access-row').evaluateAll((els: Array<DomElement & { innerText: string }>) => els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()));
+    const rows = await card
+      .locator('.access-row')
+      .evaluateAll((els: Array<DomElement & { innerText: string }>) => els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()));
     expect(rows).toEqual([
       'Host name vps-4821.example-hosting.net Copy',
       'IPv4 address 1 192.0.2.10 Copy',
@@ -113,7 +127,10 @@ describeBrowser('client area: Your VPS (addresses, OS, user name) in Chromium', 
     await screenshot(page, 'client-service-access-desktop');
     mkdirSync(path.resolve(__dirname, '..', '..', 'docs'), { recursive: true });
     await card.screenshot({ path: path.join(ARTIFACTS_DIR, 'client-service-access-card.png') });
-    copyFileSync(path.join(ARTIFACTS_DIR, 'client-service-access-card.png'), path.resolve(__dirname, '..', '..', 'docs', 'client-area-vps.png'));
+    copyFileSync(
+      path.join(ARTIFACTS_DIR, 'client-service-access-card.png'),
+      path.resolve(__dirname, '..', '..', 'docs', 'client-area-vps.png'),
+    );
 
     await card.locator('.access-row[data-item="ipv6-1"] button.copy').click();
     await page.waitForFunction(() => (globalThis as unknown as StatusDoc).document.getElementById('copy-status')?.textContent !== '');
@@ -121,7 +138,9 @@ describeBrowser('client area: Your VPS (addresses, OS, user name) in Chromium', 
     expect(await card.locator('.access-row[data-item="ipv6-1"] button.copy').innerText()).toBe('Copied');
     expect(await page.evaluate(() => (globalThis as unknown as InPage).navigator.clipboard.readText())).toBe('2001:db8:1:5::1');
     await card.locator('.access-row[data-item="ssh"] button.copy').click();
-    await page.waitForFunction(() => (globalThis as unknown as StatusDoc).document.getElementById('copy-status')?.textContent === 'Copied ssh root@192.0.2.10');
+    await page.waitForFunction(
+      () => (globalThis as unknown as StatusDoc).document.getElementById('copy-status')?.textContent === 'Copied ssh root@192.0.2.10',
+    );
     expect(await page.evaluate(() => (globalThis as unknown as InPage).navigator.clipboard.readText())).toBe('ssh root@192.0.2.10');
 
     await noHorizontalScroll(page);

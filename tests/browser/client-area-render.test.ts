@@ -70,7 +70,8 @@ const waiting = buildUptimeReport({
       maintenanceWindow: null,
       failedHost: null,
       restartHost: null,
-      summary: 'The host running your VPS failed at 14:06:00; no host has room to restart your VPS yet and your provider has been alerted; down 14 min so far',
+      summary:
+        'The host running your VPS failed at 14:06:00; no host has room to restart your VPS yet and your provider has been alerted; down 14 min so far',
       steps: [
         { at: new Date(FIXTURE_NOW.getTime() - 14 * 60_000), kind: 'host_not_responding', hosts: [], count: 1 },
         { at: new Date(FIXTURE_NOW.getTime() - 14 * 60_000 + 86_000), kind: 'vm_unknown', hosts: [], count: 1 },
@@ -82,7 +83,14 @@ const waiting = buildUptimeReport({
   ],
 });
 const suspended = buildUptimeReport({ serviceId: '4950', hostname: 'shop.example.org', state: 'suspended', vmStatus: 'down' });
-const fresh = buildUptimeReport({ serviceId: '5230', hostname: null, state: 'provisioning', vmStatus: null, activeSince: null, incidents: [] });
+const fresh = buildUptimeReport({
+  serviceId: '5230',
+  hostname: null,
+  state: 'provisioning',
+  vmStatus: null,
+  activeSince: null,
+  incidents: [],
+});
 
 function startApp(): Promise<{ server: Server; base: string }> {
   const app = express();
@@ -91,8 +99,16 @@ function startApp(): Promise<{ server: Server; base: string }> {
   app.set('view engine', 'hbs');
   app.use(helmet());
   app.use('/static', express.static(`${VIEWS_DIR}/static`, { index: false }));
-  const pages: Record<string, ReturnType<typeof buildUptimeReport>> = { '4821': report, '5102': restarting, '4950': suspended, '5230': fresh, '5177': waiting };
-  app.get('/client/services', (_req, res) => res.render('client/services', presentClientServiceList([report, restarting, suspended, fresh])));
+  const pages: Record<string, ReturnType<typeof buildUptimeReport>> = {
+    '4821': report,
+    '5102': restarting,
+    '4950': suspended,
+    '5230': fresh,
+    '5177': waiting,
+  };
+  app.get('/client/services', (_req, res) =>
+    res.render('client/services', presentClientServiceList([report, restarting, suspended, fresh])),
+  );
   app.get('/client/services/:id', (req, res) => {
     const r = pages[req.params.id];
     if (!r) {
@@ -102,10 +118,15 @@ function startApp(): Promise<{ server: Server; base: string }> {
     res.render('client/service', presentClientServicePage(r));
   });
   app.get('/client/link-invalid', (_req, res) =>
-    res.status(410).render('client/link-invalid', { title: 'This link has expired', message: 'The login link you followed was already used or is older than 60 seconds.' }),
+    res.status(410).render('client/link-invalid', {
+      title: 'This link has expired',
+      message: 'The login link you followed was already used or is older than 60 seconds.',
+    }),
   );
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+    const server = app.listen(0, '127.0.0.1', () =>
+      resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    );
   });
 }
 
@@ -184,7 +205,9 @@ describeBrowser('client area in Chromium', () => {
     const first = await page.locator('.timeline .event').first().innerText();
     expect(first).toContain('Down — no host has room to restart it yet');
     expect(first).toContain('Counted as downtime');
-    expect(first).toContain('No host had room to restart your VPS; the engine keeps trying and your provider has been alerted (11 attempts so far)');
+    expect(first).toContain(
+      'No host had room to restart your VPS; the engine keeps trying and your provider has been alerted (11 attempts so far)',
+    );
     const head = `${await badge.innerText()}\n${first}`;
     expect(head).not.toMatch(/no action is needed|restarted automatically|restarting automatically/i);
     expect(head).not.toContain('host2');
@@ -241,8 +264,12 @@ describeBrowser('client area in Chromium', () => {
 
     expect(await page.locator('.sla').innerText()).toMatch(/November 2026 \(so far\)\s+Uptime so far\s+99\.968 %\s+Met so far/i);
     expect(await page.locator('.sla .credit').innerText()).toBe('If the month ended now, no credit would be owed');
-    expect(await page.locator('.sla .notes').innerText()).toMatch(/a suspension by the billing panel, a shutdown from inside your VPS or one you asked for, and a stop inside a maintenance window your provider announced/);
-    expect(await page.locator('.credit-past').innerText()).toBe("August 2026: 99.846 % was below the 99.9 % target — credit owed: 5 % of that month's fee");
+    expect(await page.locator('.sla .notes').innerText()).toMatch(
+      /a suspension by the billing panel, a shutdown from inside your VPS or one you asked for, and a stop inside a maintenance window your provider announced/,
+    );
+    expect(await page.locator('.credit-past').innerText()).toBe(
+      "August 2026: 99.846 % was below the 99.9 % target — credit owed: 5 % of that month's fee",
+    );
     const august = await page.locator('table.months tr', { hasText: 'August 2026' }).innerText();
     expect(august).toMatch(/99\.846 %[\s\S]*Missed[\s\S]*5 %/);
     expect(await page.locator('table.months thead th').count()).toBe(6);
@@ -259,9 +286,13 @@ describeBrowser('client area in Chromium', () => {
     await noHorizontalScroll(page);
     expect((await page.locator('h1').innerText()).trim()).toBe('vps-4821.example-hosting.net');
     expect(await page.locator('svg.bars rect.bar').count()).toBe(90);
-    expect(await page.getByText('Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s').isVisible()).toBe(true);
+    expect(
+      await page.getByText('Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s').isVisible(),
+    ).toBe(true);
     // Every uptime figure is fully on screen, not cut off by its card.
-    for (const box of await page.locator('.figure-value').evaluateAll((els: DomElement[]) => els.map((e) => ({ sw: e.scrollWidth, cw: e.clientWidth })))) {
+    for (const box of await page
+      .locator('.figure-value')
+      .evaluateAll((els: DomElement[]) => els.map((e) => ({ sw: e.scrollWidth, cw: e.clientWidth })))) {
       expect(box.sw).toBeLessThanOrEqual(box.cw);
     }
     expect(problems).toEqual([]);
@@ -285,14 +316,19 @@ describeBrowser('client area in Chromium', () => {
   });
 
   it('lists the customer’s services at both widths', async () => {
-    for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [name, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       const page = await open('/client/services', viewport);
       await screenshot(page, `client-services-${name}`);
       await noHorizontalScroll(page);
       expect((await page.locator('h1').innerText()).trim()).toBe('Your services');
       const rows = page.locator('table.services tbody tr');
       expect(await rows.count()).toBe(4);
-      expect(await rows.nth(0).innerText()).toMatch(/vps-4821\.example-hosting\.net[\s\S]*Running[\s\S]*HA VPS Pro[\s\S]*99\.994 %[\s\S]*Met so far/);
+      expect(await rows.nth(0).innerText()).toMatch(
+        /vps-4821\.example-hosting\.net[\s\S]*Running[\s\S]*HA VPS Pro[\s\S]*99\.994 %[\s\S]*Met so far/,
+      );
       expect(await rows.nth(1).innerText()).toContain('Restarting after a host failure');
       expect(await rows.nth(2).innerText()).toContain('Suspended');
       expect(await rows.nth(3).innerText()).toMatch(/VPS #5230[\s\S]*Being set up[\s\S]*—/);
@@ -303,7 +339,10 @@ describeBrowser('client area in Chromium', () => {
   });
 
   it('explains a used or expired login link, and errors, in plain words', async () => {
-    for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [name, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       const page = await open('/client/link-invalid', viewport);
       await screenshot(page, `client-link-invalid-${name}`);
       await noHorizontalScroll(page);

@@ -43,7 +43,11 @@ describeBrowser('client area through the panel link, in Chromium', () => {
   });
 
   const link = async () => {
-    const res = await request(w.t.app).post('/api/v1/services/3001/sso').set('Authorization', BILLING_AUTH).send({ client_id: '77' }).expect(201);
+    const res = await request(w.t.app)
+      .post('/api/v1/services/3001/sso')
+      .set('Authorization', BILLING_AUTH)
+      .send({ client_id: '77' })
+      .expect(201);
     const url = new URL(res.body.url as string);
     return `${origin}${url.pathname}${url.search}`;
   };
@@ -95,7 +99,10 @@ describeBrowser('client area through the panel link, in Chromium', () => {
     const back = await page.goto(`${origin}/client/services/3001`);
     expect(back?.status()).toBe(401);
     // Even a copy of the cookie kept from before (the session ended on the server, not only in this browser).
-    await request(w.t.app).get('/client/services/3001').set('Cookie', `ohb_client=${String(cookie?.value)}`).expect(401);
+    await request(w.t.app)
+      .get('/client/services/3001')
+      .set('Cookie', `ohb_client=${String(cookie?.value)}`)
+      .expect(401);
     await context.close();
   });
 });

@@ -28,18 +28,65 @@ describeBrowser('client area: upcoming maintenance in Chromium', () => {
     await request(t.app)
       .post('/api/v1/admin/plans')
       .set('Authorization', t.adminAuth)
-      .send({ product_id: '7', name: 'VPS HA M', template: 'debian-12', cluster: 'Default', vcpus: 2, memory_mib: 4096, ha: { enabled: true, priority: 50 }, sla: { target_percent: 99.9, time_zone: 'Europe/Berlin' } })
+      .send({
+        product_id: '7',
+        name: 'VPS HA M',
+        template: 'debian-12',
+        cluster: 'Default',
+        vcpus: 2,
+        memory_mib: 4096,
+        ha: { enabled: true, priority: 50 },
+        sla: { target_percent: 99.9, time_zone: 'Europe/Berlin' },
+      })
       .expect(201);
     const plan = (await t.db.knex('plans').first('id')) as { id: number };
-    await t.db.knex('services').insert({ service_id: '4821', client_id: '55', plan_id: plan.id, hostname: 'shop.example.org', desired_state: 'active', actual_state: 'active', vm_host: 'host3', vm_name: 'vps-4821', activated_at: new Date(now.getTime() - 30 * 86_400_000), created_at: now, updated_at: now });
-    const announce = (body: Record<string, unknown>) => request(t.app).post('/api/v1/admin/maintenance').set('Authorization', t.adminAuth).send(body).expect(201);
+    await t.db.knex('services').insert({
+      service_id: '4821',
+      client_id: '55',
+      plan_id: plan.id,
+      hostname: 'shop.example.org',
+      desired_state: 'active',
+      actual_state: 'active',
+      vm_host: 'host3',
+      vm_name: 'vps-4821',
+      activated_at: new Date(now.getTime() - 30 * 86_400_000),
+      created_at: now,
+      updated_at: now,
+    });
+    const announce = (body: Record<string, unknown>) =>
+      request(t.app).post('/api/v1/admin/maintenance').set('Authorization', t.adminAuth).send(body).expect(201);
     const day = 86_400_000;
     const at = (ms: number) => new Date(Math.floor((now.getTime() + ms) / 3600_000) * 3600_000).toISOString();
-    await announce({ title: 'Storage firmware update', starts_at: at(2 * day), ends_at: at(2 * day + 2 * 3600_000), scope: { clusters: ['Default'] }, message: 'The storage controllers get new firmware, one after the other.\nYour VPS keeps running; disk access may pause for a few seconds.' });
-    await announce({ title: 'Kernel updates on host3', starts_at: at(5 * day), ends_at: at(5 * day + 3600_000), scope: { hosts: ['host3'] }, message: 'The host your VPS runs on restarts. Your VPS is moved live to another host first.' });
-    const cancelled = await announce({ title: 'Cancelled work', starts_at: at(3 * day), ends_at: at(3 * day + 3600_000), scope: { clusters: ['Default'] }, message: 'Never mind.' });
+    await announce({
+      title: 'Storage firmware update',
+      starts_at: at(2 * day),
+      ends_at: at(2 * day + 2 * 3600_000),
+      scope: { clusters: ['Default'] },
+      message:
+        'The storage controllers get new firmware, one after the other.\nYour VPS keeps running; disk access may pause for a few seconds.',
+    });
+    await announce({
+      title: 'Kernel updates on host3',
+      starts_at: at(5 * day),
+      ends_at: at(5 * day + 3600_000),
+      scope: { hosts: ['host3'] },
+      message: 'The host your VPS runs on restarts. Your VPS is moved live to another host first.',
+    });
+    const cancelled = await announce({
+      title: 'Cancelled work',
+      starts_at: at(3 * day),
+      ends_at: at(3 * day + 3600_000),
+      scope: { clusters: ['Default'] },
+      message: 'Never mind.',
+    });
     await request(t.app).delete(`/api/v1/admin/maintenance/${cancelled.body.id}`).set('Authorization', t.adminAuth).expect(204);
-    await announce({ title: 'Elsewhere', starts_at: at(day), ends_at: at(day + 3600_000), scope: { clusters: ['Other'] }, message: 'Not this VPS.' });
+    await announce({
+      title: 'Elsewhere',
+      starts_at: at(day),
+      ends_at: at(day + 3600_000),
+      scope: { clusters: ['Other'] },
+      message: 'Not this VPS.',
+    });
     served = await serveApp(t.app);
     browser = await launchBrowser();
   }, 60_000);
@@ -52,7 +99,11 @@ describeBrowser('client area: upcoming maintenance in Chromium', () => {
   });
 
   async function signedIn(viewport: { width: number; height: number }): Promise<Page> {
-    const link = await request(t.app).post('/api/v1/services/4821/sso').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`).send({ client_id: '55' }).expect(201);
+    const link = await request(t.app)
+      .post('/api/v1/services/4821/sso')
+      .set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`)
+      .send({ client_id: '55' })
+      .expect(201);
     const url = new URL(link.body.url as string);
     const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
     contexts.push(context);
@@ -61,7 +112,7 @@ describeBrowser('client area: upcoming maintenance in Chromium', () => {
     return page;
   }
 
-  test('when windows are announced for its cluster and host, then the customer reads both, soonest first, in the plan\'s zone', async () => {
+  test("when windows are announced for its cluster and host, then the customer reads both, soonest first, in the plan's zone", async () => {
     const page = await signedIn({ width: 1280, height: 900 });
     const block = page.getByRole('region', { name: 'Upcoming maintenance' });
     await block.waitFor();

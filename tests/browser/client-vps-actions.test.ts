@@ -31,10 +31,20 @@ describeBrowser('client area: VPS actions in Chromium', () => {
       { key: 'debian-12', label: 'Debian 12', template: 'debian-12' },
       { key: 'ubuntu-24.04', label: 'Ubuntu 24.04', template: 'ubuntu-24.04' },
     ];
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ os_options: os })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ os_options: os }))
+      .expect(201);
     t.container.worker.start();
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '4821', client_id: '55', product_id: '7', hostname: 'shop.example.org', os: 'debian-12' } }).expect(202);
-    await eventually(async () => (await request(t.app).get('/api/v1/services/4821').set('Authorization', PANEL)).body.actual_state === 'active', 30_000);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: '4821', client_id: '55', product_id: '7', hostname: 'shop.example.org', os: 'debian-12' },
+    }).expect(202);
+    await eventually(
+      async () => (await request(t.app).get('/api/v1/services/4821').set('Authorization', PANEL)).body.actual_state === 'active',
+      30_000,
+    );
     // Twenty minutes of running: the engine's usage history fills (one sample every 30 s).
     sim.control.advance(20 * 60_000);
     served = await serveApp(t.app);
@@ -50,7 +60,10 @@ describeBrowser('client area: VPS actions in Chromium', () => {
   });
 
   const settled = () =>
-    eventually(async () => (await t.db.knex('service_actions').whereIn('outcome', ['queued', 'running']).first('id')) === undefined, 30_000);
+    eventually(
+      async () => (await t.db.knex('service_actions').whereIn('outcome', ['queued', 'running']).first('id')) === undefined,
+      30_000,
+    );
 
   async function signedIn(viewport: { width: number; height: number }): Promise<Page> {
     const link = await request(t.app).post('/api/v1/services/4821/sso').set('Authorization', PANEL).send({ client_id: '55' }).expect(201);
@@ -92,7 +105,10 @@ describeBrowser('client area: VPS actions in Chromium', () => {
     await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Start' }).click();
     await page.getByRole('status').filter({ hasText: 'Start requested' }).waitFor();
     await settled();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Console' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Console' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('shop.example.org.vv');
 
     await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Reinstall…' }).click();

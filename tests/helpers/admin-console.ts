@@ -22,7 +22,11 @@ export function csrfOf(html: string): string {
 export async function signedInAgent(app: Express, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
   const agent = request.agent(app);
   const form = await agent.get('/admin/login').expect(200);
-  await agent.post('/admin/login').type('form').send({ email, password, _csrf: csrfOf(form.text), next: '/admin' }).expect(303);
+  await agent
+    .post('/admin/login')
+    .type('form')
+    .send({ email, password, _csrf: csrfOf(form.text), next: '/admin' })
+    .expect(303);
   const home = await agent.get('/admin').expect(200);
   return { agent, csrf: csrfOf(home.text) };
 }
@@ -52,7 +56,11 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
     els
       .filter((el) => {
         const id = el.getAttribute('id');
-        const labelled = (id && el.ownerDocument.querySelector(`label[for="${id}"]`)) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.closest('label');
+        const labelled =
+          (id && el.ownerDocument.querySelector(`label[for="${id}"]`)) ||
+          el.getAttribute('aria-label') ||
+          el.getAttribute('aria-labelledby') ||
+          el.closest('label');
         return !labelled;
       })
       .map((el) => el.outerHTML.slice(0, 120)),

@@ -16,7 +16,12 @@ export interface Delivery {
   signedAt?: Date;
 }
 
-export function signedHeaders(body: string, id: string, at: Date = new Date(), secret = TEST_SECRETS.WEBHOOK_SECRET): Record<string, string> {
+export function signedHeaders(
+  body: string,
+  id: string,
+  at: Date = new Date(),
+  secret = TEST_SECRETS.WEBHOOK_SECRET,
+): Record<string, string> {
   return {
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
@@ -27,7 +32,10 @@ export function signedHeaders(body: string, id: string, at: Date = new Date(), s
 
 export function sendWebhook(app: Express, d: Delivery) {
   const body = JSON.stringify({ type: d.type, ...(d.timestamp ? { timestamp: d.timestamp } : {}), data: d.data });
-  return request(app).post('/webhooks/billing').set(signedHeaders(body, d.id ?? `msg_${randomUUID().replace(/-/g, '')}`, d.signedAt)).send(body);
+  return request(app)
+    .post('/webhooks/billing')
+    .set(signedHeaders(body, d.id ?? `msg_${randomUUID().replace(/-/g, '')}`, d.signedAt))
+    .send(body);
 }
 
 export interface CallbackSink {

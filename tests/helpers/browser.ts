@@ -48,7 +48,9 @@ export function describeBrowser(name: string, fn: () => void): void {
   if (process.env.REQUIRE_BROWSER === '1') {
     describe(name, () => {
       it('has Chromium', () => {
-        throw new Error(`REQUIRE_BROWSER=1 but Chromium was not found at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`);
+        throw new Error(
+          `REQUIRE_BROWSER=1 but Chromium was not found at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`,
+        );
       });
     });
     return;
@@ -68,7 +70,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Serves an express app on a loopback port for the browser; returns its origin and how to stop it. */
-export async function serveApp(app: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ origin: string; close: () => Promise<void> }> {
+export async function serveApp(
+  app: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ origin: string; close: () => Promise<void> }> {
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -21,15 +21,40 @@ export async function startHostFailureWorld(kind: DatabaseKind): Promise<HostFai
   const sync = w.t.container.eventSync!;
   await sync.tick();
   // Product 7 (priority 100) comes with the world; 8 and 9 are Medium and Low.
-  for (const [product, priority, name] of [['8', 50, 'VPS HA Medium'], ['9', 1, 'VPS HA Low']] as const) {
-    await request(w.t.app).post('/api/v1/admin/plans').set('Authorization', w.t.adminAuth).send(planBody({ product_id: product, name, memory_mib: 2048, ha: { enabled: true, priority } })).expect(201);
+  for (const [product, priority, name] of [
+    ['8', 50, 'VPS HA Medium'],
+    ['9', 1, 'VPS HA Low'],
+  ] as const) {
+    await request(w.t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', w.t.adminAuth)
+      .send(planBody({ product_id: product, name, memory_mib: 2048, ha: { enabled: true, priority } }))
+      .expect(201);
   }
-  const orders = [['6001', '7'], ['6002', '8'], ['6003', '9'], ['6004', '7'], ['6005', '8'], ['6006', '9']] as const;
+  const orders = [
+    ['6001', '7'],
+    ['6002', '8'],
+    ['6003', '9'],
+    ['6004', '7'],
+    ['6005', '8'],
+    ['6006', '9'],
+  ] as const;
   for (const [id, product] of orders) {
-    await sendWebhook(w.t.app, { type: 'service.create', data: { service_id: id, client_id: '70', product_id: product, hostname: `vps${id}.example.net` } }).expect(202);
+    await sendWebhook(w.t.app, {
+      type: 'service.create',
+      data: { service_id: id, client_id: '70', product_id: product, hostname: `vps${id}.example.net` },
+    }).expect(202);
   }
   const hosts = await w.until(async () => {
-    const all = await Promise.all(orders.map(async ([id]) => (await request(w.t.app).get(`/api/v1/services/${id}`).set('Authorization', BILLING_AUTH)).body as { actual_state: string; vm: { host: string } }));
+    const all = await Promise.all(
+      orders.map(
+        async ([id]) =>
+          (await request(w.t.app).get(`/api/v1/services/${id}`).set('Authorization', BILLING_AUTH)).body as {
+            actual_state: string;
+            vm: { host: string };
+          },
+      ),
+    );
     return all.every((s) => s.actual_state === 'active') ? all.map((s) => s.vm.host) : undefined;
   });
   await sync.tick();

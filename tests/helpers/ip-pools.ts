@@ -16,7 +16,15 @@ export function ipv4PoolBody(overrides: Record<string, unknown> = {}): Record<st
 }
 
 export function ipv6PoolBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: 'pub-v6', cluster: 'Default', network: 'ovirtmgmt', cidr: '2001:db8:1::/48', gateway: 'fe80::1', dns: ['2001:db8::53'], ...overrides };
+  return {
+    name: 'pub-v6',
+    cluster: 'Default',
+    network: 'ovirtmgmt',
+    cidr: '2001:db8:1::/48',
+    gateway: 'fe80::1',
+    dns: ['2001:db8::53'],
+    ...overrides,
+  };
 }
 
 /**

@@ -25,7 +25,14 @@ export const TEST_SECRETS = {
 const LIMITS_OFF = { RATE_LIMIT_WEBHOOKS: '0', RATE_LIMIT_API: '0', RATE_LIMIT_AUTH_FAILURES: '0' };
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://bridge.test', ...TEST_SECRETS, ...LIMITS_OFF, ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'http://bridge.test',
+    ...TEST_SECRETS,
+    ...LIMITS_OFF,
+    ...overrides,
+  });
 }
 
 export interface TestApp {

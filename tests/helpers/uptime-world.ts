@@ -40,8 +40,15 @@ export interface UptimeWorld {
 
 const pause = () => new Promise((r) => setTimeout(r, 5));
 
-export async function startUptimeWorld(kind: DatabaseKind, options: { startTime?: number; scenario?: string; env?: Record<string, string> } = {}): Promise<UptimeWorld> {
-  const sim = await startSimulator({ clock: 'manual', scenario: options.scenario ?? 'demo', startTime: options.startTime ?? Date.UTC(2026, 10, 2, 0, 0, 0) });
+export async function startUptimeWorld(
+  kind: DatabaseKind,
+  options: { startTime?: number; scenario?: string; env?: Record<string, string> } = {},
+): Promise<UptimeWorld> {
+  const sim = await startSimulator({
+    clock: 'manual',
+    scenario: options.scenario ?? 'demo',
+    startTime: options.startTime ?? Date.UTC(2026, 10, 2, 0, 0, 0),
+  });
   const clock: Clock = { now: () => new Date(sim.control.clock.now()) };
   const t = await createTestApp(kind, { engine: engineTarget(sim), clock, env: { ...UPTIME_ENV, ...options.env } });
   await request(t.app)

@@ -32,7 +32,11 @@ describe.each(databaseKinds)('abuse limits on %s', (kind) => {
   /** A test app with the given limits; every other limit off, so each test sees only the one it is about. */
   async function start(env: Record<string, string>): Promise<TestApp> {
     t = await createTestApp(kind, { env: { TRUST_PROXY: '1', ...env } });
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7' }))
+      .expect(201);
     return t;
   }
 
@@ -51,7 +55,8 @@ describe.each(databaseKinds)('abuse limits on %s', (kind) => {
   }
   const otherSecret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 
-  const panelGet = (app: TestApp, from: string, auth: string) => request(app.app).get('/api/v1/uptime').set('Authorization', auth).set('X-Forwarded-For', from);
+  const panelGet = (app: TestApp, from: string, auth: string) =>
+    request(app.app).get('/api/v1/uptime').set('Authorization', auth).set('X-Forwarded-For', from);
 
   function expectTooMany(res: request.Response, maxSeconds: number): number {
     expect(res.status).toBe(429);
@@ -87,7 +92,10 @@ describe.each(databaseKinds)('abuse limits on %s', (kind) => {
     const app = await start({ RATE_LIMIT_AUTH_FAILURES: '3' });
     // Webhooks without their headers are 400s: they guess nothing and do not count.
     for (let i = 0; i < 5; i++) {
-      expect((await request(app.app).post('/webhooks/billing').set('X-Forwarded-For', A).set('content-type', 'application/json').send('{}')).status).toBe(400);
+      expect(
+        (await request(app.app).post('/webhooks/billing').set('X-Forwarded-For', A).set('content-type', 'application/json').send('{}'))
+          .status,
+      ).toBe(400);
     }
     for (let i = 0; i < 3; i++) expect((await webhook(app, A, otherSecret)).status).toBe(401);
 
@@ -123,7 +131,8 @@ describe.each(databaseKinds)('abuse limits on %s', (kind) => {
 
   test('when an address sends bad admin tokens too often, then a good token from it gets 429, while other addresses go on', async () => {
     const app = await start({ RATE_LIMIT_AUTH_FAILURES: '3' });
-    const plans = (from: string, auth: string) => request(app.app).get('/api/v1/admin/plans').set('Authorization', auth).set('X-Forwarded-For', from);
+    const plans = (from: string, auth: string) =>
+      request(app.app).get('/api/v1/admin/plans').set('Authorization', auth).set('X-Forwarded-For', from);
     for (let i = 0; i < 3; i++) expect((await plans(A, 'Bearer not.a.token')).status).toBe(401);
 
     expectTooMany(await plans(A, app.adminAuth), 900);
@@ -170,7 +179,10 @@ describe('size limits on a real server', () => {
   });
 
   /** One raw request, so the test controls every header byte. */
-  function send(port: number, o: { method: string; path: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+  function send(
+    port: number,
+    o: { method: string; path: string; headers: Record<string, string>; body?: string },
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port, method: o.method, path: o.path, headers: o.headers, agent: false }, (res) => {
         let body = '';
@@ -195,16 +207,35 @@ describe('size limits on a real server', () => {
     });
     try {
       const auth = { Authorization: t.adminAuth };
-      expect((await send(running.port, { method: 'GET', path: '/api/v1/admin/plans', headers: { ...auth, 'X-Padding': 'p'.repeat(3000) } })).status).toBe(200);
-      expect((await send(running.port, { method: 'GET', path: '/api/v1/admin/plans', headers: { ...auth, 'X-Padding': 'p'.repeat(5000) } })).status).toBe(431);
+      expect(
+        (await send(running.port, { method: 'GET', path: '/api/v1/admin/plans', headers: { ...auth, 'X-Padding': 'p'.repeat(3000) } }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await send(running.port, { method: 'GET', path: '/api/v1/admin/plans', headers: { ...auth, 'X-Padding': 'p'.repeat(5000) } }))
+          .status,
+      ).toBe(431);
 
       const json = JSON.stringify(planBody({ name: 'n'.repeat(2000) }));
-      const tooBig = await send(running.port, { method: 'POST', path: '/api/v1/admin/plans', headers: { ...auth, 'Content-Type': 'application/json' }, body: json });
+      const tooBig = await send(running.port, {
+        method: 'POST',
+        path: '/api/v1/admin/plans',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: json,
+      });
       expect(tooBig.status).toBe(413);
       expect(JSON.parse(tooBig.body).error).toMatchObject({ code: 'payload_too_large', details: { limit: '1kb' } });
 
-      const hook = JSON.stringify({ type: 'service.create', data: { service_id: '1', client_id: '1', product_id: '7', pad: 'x'.repeat(70 * 1024) } });
-      const hookTooBig = await send(running.port, { method: 'POST', path: '/webhooks/billing', headers: signedHeaders(hook, 'msg_big'), body: hook });
+      const hook = JSON.stringify({
+        type: 'service.create',
+        data: { service_id: '1', client_id: '1', product_id: '7', pad: 'x'.repeat(70 * 1024) },
+      });
+      const hookTooBig = await send(running.port, {
+        method: 'POST',
+        path: '/webhooks/billing',
+        headers: signedHeaders(hook, 'msg_big'),
+        body: hook,
+      });
       expect(hookTooBig.status).toBe(413);
       expect(JSON.parse(hookTooBig.body).error).toMatchObject({ code: 'payload_too_large', details: { limit: '64kb' } });
     } finally {

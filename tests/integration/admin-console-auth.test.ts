@@ -37,7 +37,11 @@ describe.each(databaseKinds)('admin console sign-in on %s', (kind) => {
     const agent = request.agent(t.app);
     const form = await agent.get(String(res.headers.location)).expect(200);
     expect(form.text).toContain('value="/admin/jobs?state&#x3D;dead"');
-    const signIn = await agent.post('/admin/login').type('form').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text), next: '/admin/jobs?state=dead' }).expect(303);
+    const signIn = await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text), next: '/admin/jobs?state=dead' })
+      .expect(303);
     expect(signIn.headers.location).toBe('/admin/jobs?state=dead');
     const cookie = String(signIn.headers['set-cookie']);
     expect(cookie).toMatch(/ohb_admin=[A-Za-z0-9_-]{43}; Path=\/admin; HttpOnly; SameSite=Strict/);
@@ -47,7 +51,11 @@ describe.each(databaseKinds)('admin console sign-in on %s', (kind) => {
   test('when the next page is another site, then sign-in ignores it', async () => {
     const agent = request.agent(t.app);
     const form = await agent.get('/admin/login?next=https://evil.example').expect(200);
-    const res = await agent.post('/admin/login').type('form').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text), next: '//evil.example/admin' }).expect(303);
+    const res = await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text), next: '//evil.example/admin' })
+      .expect(303);
     expect(res.headers.location).toBe('/admin');
   });
 
@@ -55,7 +63,10 @@ describe.each(databaseKinds)('admin console sign-in on %s', (kind) => {
     const agent = request.agent(t.app);
     const attempt = async (email: string, password: string) => {
       const form = await agent.get('/admin/login');
-      return agent.post('/admin/login').type('form').send({ email, password, _csrf: csrfOf(form.text) });
+      return agent
+        .post('/admin/login')
+        .type('form')
+        .send({ email, password, _csrf: csrfOf(form.text) });
     };
     const wrong = await attempt(ADMIN_EMAIL, 'not the password at all');
     const unknown = await attempt('nobody@example.net', 'not the password at all');
@@ -76,16 +87,28 @@ describe.each(databaseKinds)('admin console sign-in on %s', (kind) => {
   test('when 200 sign-ins arrive at once on two instances, 199 wrong and the right one last, then only the limit of passwords is checked and the rest, the right one too, are 429', async () => {
     // A second instance on the same database: its own pool on MariaDB; on SQLite (one process only) the same handle.
     const knex2 = kind === 'mysql' ? createKnex(t.db.target) : t.db.knex;
-    const second = createApp(createContainer(testConfig({ DATABASE_URL: t.db.url, ADMIN_IDLE_MINUTES: '30', ADMIN_LOGIN_MAX_FAILURES: '3' }), { knex: knex2, clock, logger: createLogger('silent') }));
+    const second = createApp(
+      createContainer(testConfig({ DATABASE_URL: t.db.url, ADMIN_IDLE_MINUTES: '30', ADMIN_LOGIN_MAX_FAILURES: '3' }), {
+        knex: knex2,
+        clock,
+        logger: createLogger('silent'),
+      }),
+    );
     const servers = await Promise.all([t.app, second].map(listening));
     const verify = jest.spyOn(argon2, 'verify');
     try {
-      const form = await request(servers[0] as Server).get('/admin/login').expect(200);
+      const form = await request(servers[0] as Server)
+        .get('/admin/login')
+        .expect(200);
       const loginCookie = String(form.headers['set-cookie']).split(';')[0] as string;
       const passwords = [...Array.from({ length: 199 }, (_, i) => `wrong password number ${i}`), ADMIN_PASSWORD];
       const answers = await Promise.all(
         passwords.map((password, i) =>
-          request(servers[i % 2] as Server).post('/admin/login').set('Cookie', loginCookie).type('form').send({ email: ADMIN_EMAIL, password, _csrf: csrfOf(form.text) }),
+          request(servers[i % 2] as Server)
+            .post('/admin/login')
+            .set('Cookie', loginCookie)
+            .type('form')
+            .send({ email: ADMIN_EMAIL, password, _csrf: csrfOf(form.text) }),
         ),
       );
       const statuses = answers.map((a) => a.status);
@@ -95,8 +118,15 @@ describe.each(databaseKinds)('admin console sign-in on %s', (kind) => {
       expect(verify).toHaveBeenCalledTimes(3);
       expect(Number((await t.db.knex('admin_login_failures').count({ n: '*' }).first())?.n)).toBe(3);
       clock.advance(16 * 60_000);
-      const again = await request(servers[1] as Server).get('/admin/login').expect(200);
-      await request(servers[1] as Server).post('/admin/login').set('Cookie', String(again.headers['set-cookie']).split(';')[0] as string).type('form').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(again.text) }).expect(303);
+      const again = await request(servers[1] as Server)
+        .get('/admin/login')
+        .expect(200);
+      await request(servers[1] as Server)
+        .post('/admin/login')
+        .set('Cookie', String(again.headers['set-cookie']).split(';')[0] as string)
+        .type('form')
+        .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(again.text) })
+        .expect(303);
       // Housekeeping drops the lock rows (one for the account, one for the address) once the window has passed.
       expect(Number((await t.db.knex('admin_login_locks').count({ n: '*' }).first())?.n)).toBe(2);
       clock.advance(16 * 60_000);
@@ -117,7 +147,11 @@ describe.each(databaseKinds)('admin console sign-in on %s', (kind) => {
   test('when a signed-in form posts without the CSRF token or with another one, then 403 and nothing changes', async () => {
     const { agent, csrf } = await signedInAgent(t.app);
     await agent.post('/admin/logout').type('form').send({}).expect(403);
-    await agent.post('/admin/logout').type('form').send({ _csrf: 'x'.repeat(32) }).expect(403);
+    await agent
+      .post('/admin/logout')
+      .type('form')
+      .send({ _csrf: 'x'.repeat(32) })
+      .expect(403);
     await agent.get('/admin').expect(200);
     await agent.post('/admin/logout').type('form').send({ _csrf: csrf }).expect(303);
   });

@@ -23,7 +23,11 @@ describe.each(databaseKinds)('the failover history on %s', (kind) => {
     expect(f.hit.length).toBeGreaterThanOrEqual(2);
     for (const id of f.hit) expect(page.text).toContain(`href="/admin/services/${id}"`);
     // Rows in restart order; the engine restarts by priority, so High rows come before Low ones.
-    const rows = [...page.text.matchAll(/<td class="num">(\d+)<\/td>\s*<td><a href="\/admin\/services\/(\d+)">[\s\S]*?<td>(\d+) \((High|Medium|Low)\)<\/td>/g)].map((m) => ({ rank: Number(m[1]), id: m[2], priority: Number(m[3]) }));
+    const rows = [
+      ...page.text.matchAll(
+        /<td class="num">(\d+)<\/td>\s*<td><a href="\/admin\/services\/(\d+)">[\s\S]*?<td>(\d+) \((High|Medium|Low)\)<\/td>/g,
+      ),
+    ].map((m) => ({ rank: Number(m[1]), id: m[2], priority: Number(m[3]) }));
     expect(rows.map((r) => r.rank)).toEqual(f.hit.map((_, i) => i + 1));
     const priorities = rows.map((r) => r.priority);
     expect(priorities).toEqual([...priorities].sort((a, b) => b - a));

@@ -23,7 +23,11 @@ describe.each(databaseKinds)('admin cluster and service pages on %s', (kind) => 
     sim = await startTestSimulator({ scenario: 'demo' });
     t = await createTestApp(kind, { engine: engineTarget(sim), env: ENV });
     await createAdmin(t);
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7', ha: { enabled: true, priority: 100 } })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7', ha: { enabled: true, priority: 100 } }))
+      .expect(201);
     t.container.worker.start();
     signedIn = await signedInAgent(t.app);
   }, 60_000);
@@ -34,14 +38,19 @@ describe.each(databaseKinds)('admin cluster and service pages on %s', (kind) => 
 
   const state = async (serviceId: string) => (await t.container.repos.services.findByServiceId(serviceId))?.actualState;
   const order = async (serviceId: string) => {
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: serviceId, client_id: '55', product_id: '7', hostname: `vps${serviceId}.example.net` } }).expect(202);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: serviceId, client_id: '55', product_id: '7', hostname: `vps${serviceId}.example.net` },
+    }).expect(202);
   };
   /** An order the engine refuses once (400 on create): the service ends `failed`, its job dead. */
   const failedOrder = async (serviceId: string) => {
     sim.control.addFault({ kind: 'error', status: 400, method: 'POST', path: '/api/vms', times: 1 });
     await order(serviceId);
     // The service is marked failed before its job's own outcome is written: wait for both, so later snapshots hold.
-    await eventually(async () => (await state(serviceId)) === 'failed' && (await reconcileJobs(serviceId)).every((j) => j.state === 'dead'));
+    await eventually(
+      async () => (await state(serviceId)) === 'failed' && (await reconcileJobs(serviceId)).every((j) => j.state === 'dead'),
+    );
   };
   const reconcileJobs = async (serviceId: string) => {
     const service = await t.container.repos.services.findByServiceId(serviceId);
@@ -84,7 +93,11 @@ describe.each(databaseKinds)('admin cluster and service pages on %s', (kind) => 
     await order('6003');
     await eventually(async () => (await state('6003')) === 'active');
     const before = await reconcileJobs('6003');
-    const res = await signedIn.agent.post('/admin/services/6003/retry').type('form').send({ _csrf: signedIn.csrf }).set('Accept', 'text/html');
+    const res = await signedIn.agent
+      .post('/admin/services/6003/retry')
+      .type('form')
+      .send({ _csrf: signedIn.csrf })
+      .set('Accept', 'text/html');
     expect(res.status).toBe(409);
     expect(res.text).toContain('Service 6003 is active; only a failed service can be retried.');
     expect(await reconcileJobs('6003')).toEqual(before);
@@ -99,7 +112,14 @@ describe.each(databaseKinds)('admin cluster and service pages on %s', (kind) => 
   test('the services search finds by id, client and part of a hostname, filters by state, and pages by 50', async () => {
     const now = new Date();
     await t.container.repos.services.insertMany(
-      Array.from({ length: 60 }, (_, i) => ({ serviceId: `bulk-${i}`, clientId: '900', planId: 1, hostname: `node${i}.bulk_test.example`, desiredState: 'active' as const, lastEventAt: null })),
+      Array.from({ length: 60 }, (_, i) => ({
+        serviceId: `bulk-${i}`,
+        clientId: '900',
+        planId: 1,
+        hostname: `node${i}.bulk_test.example`,
+        desiredState: 'active' as const,
+        lastEventAt: null,
+      })),
       now,
     );
     const rows = (html: string) => (html.match(/<tr>\s*<th scope="row"><a href="\/admin\/services\//g) ?? []).length;
@@ -162,7 +182,12 @@ describe('admin cluster pages without an engine', () => {
 
   test('each page says plainly that no engine is configured', async () => {
     const { agent } = await signedInAgent(t.app);
-    for (const [path, status] of [['/admin/clusters', 200], ['/admin/clusters/headroom', 200], ['/admin/clusters/Default', 503], ['/admin/clusters/Default/what-if?hosts=host1', 503]] as const) {
+    for (const [path, status] of [
+      ['/admin/clusters', 200],
+      ['/admin/clusters/headroom', 200],
+      ['/admin/clusters/Default', 503],
+      ['/admin/clusters/Default/what-if?hosts=host1', 503],
+    ] as const) {
       const res = await agent.get(path);
       expect([path, res.status]).toEqual([path, status]);
       expect(res.text).toContain('No oVirt engine is configured');

@@ -36,7 +36,10 @@ describe.each(databaseKinds)('admin console IP pool pages on %s', (kind) => {
     expect(empty.text).toContain('No IP pools yet');
     expect(empty.text).toContain('href="/admin/ip-pools" aria-current="page"');
 
-    const created = await agent.post('/admin/ip-pools').type('form').send({ ...pool, _csrf: csrf });
+    const created = await agent
+      .post('/admin/ip-pools')
+      .type('form')
+      .send({ ...pool, _csrf: csrf });
     expect(created.status).toBe(303);
     expect(created.headers.location).toBe('/admin/ip-pools?done=created&pool=pub-v4');
 
@@ -57,26 +60,44 @@ describe.each(databaseKinds)('admin console IP pool pages on %s', (kind) => {
 
   test('when the form is refused, then it shows again with what was typed and why, and nothing is stored', async () => {
     const { agent, csrf } = await signedInAgent(t.app);
-    const res = await agent.post('/admin/ip-pools').type('form').send({ ...pool, gateway: '198.51.100.1', _csrf: csrf });
+    const res = await agent
+      .post('/admin/ip-pools')
+      .type('form')
+      .send({ ...pool, gateway: '198.51.100.1', _csrf: csrf });
     expect(res.status).toBe(400);
     expect(res.text).toContain('The pool was not saved');
     expect(res.text).toContain('gateway must be inside 192.0.2.0/24');
     expect(res.text).toContain('value="198.51.100.1"');
     expect(await t.db.knex('ip_pools').select('id')).toEqual([]);
 
-    await agent.post('/admin/ip-pools').type('form').send({ ...pool, _csrf: csrf }).expect(303);
-    const overlap = await agent.post('/admin/ip-pools').type('form').send({ ...pool, name: 'again', _csrf: csrf });
+    await agent
+      .post('/admin/ip-pools')
+      .type('form')
+      .send({ ...pool, _csrf: csrf })
+      .expect(303);
+    const overlap = await agent
+      .post('/admin/ip-pools')
+      .type('form')
+      .send({ ...pool, name: 'again', _csrf: csrf });
     expect(overlap.status).toBe(409);
     expect(overlap.text).toContain('overlaps pool pub-v4');
   });
 
   test('when an admin edits and deletes a pool, then the change is stored and the pool goes; a post without CSRF is refused', async () => {
     const { agent, csrf } = await signedInAgent(t.app);
-    await agent.post('/admin/ip-pools').type('form').send({ ...pool, _csrf: csrf }).expect(303);
+    await agent
+      .post('/admin/ip-pools')
+      .type('form')
+      .send({ ...pool, _csrf: csrf })
+      .expect(303);
 
     const form = await agent.get('/admin/ip-pools/pub-v4/edit').expect(200);
     expect(form.text).toContain('192.0.2.10 - 192.0.2.19');
-    await agent.post('/admin/ip-pools/pub-v4').type('form').send({ ...pool, ranges: '192.0.2.10-192.0.2.29', _csrf: csrfOf(form.text) }).expect(303);
+    await agent
+      .post('/admin/ip-pools/pub-v4')
+      .type('form')
+      .send({ ...pool, ranges: '192.0.2.10-192.0.2.29', _csrf: csrfOf(form.text) })
+      .expect(303);
     expect((await t.container.ipPools.get('pub-v4')).usage.size).toBe(20);
 
     await agent.post('/admin/ip-pools/pub-v4/delete').type('form').send({}).expect(403);

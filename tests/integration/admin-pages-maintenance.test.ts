@@ -31,11 +31,19 @@ describe.each(databaseKinds)('admin console maintenance page on %s', (kind) => {
     expect(empty.text).toContain('No window announced yet.');
     expect(empty.text).toContain('href="/admin/maintenance" aria-current="page"');
 
-    const posted = await agent.post('/admin/maintenance').type('form').send({ ...form, _csrf: csrf });
+    const posted = await agent
+      .post('/admin/maintenance')
+      .type('form')
+      .send({ ...form, _csrf: csrf });
     expect(posted.status).toBe(303);
     expect(posted.headers.location).toBe('/admin/maintenance?done=announced&told=0');
     const [row] = await t.db.knex('maintenance_windows').select('*');
-    expect(row).toMatchObject({ title: 'Kernel updates', scope_kind: 'hosts', scope_names: '["host1","host2"]', created_by: 'alice@example.net' });
+    expect(row).toMatchObject({
+      title: 'Kernel updates',
+      scope_kind: 'hosts',
+      scope_names: '["host1","host2"]',
+      created_by: 'alice@example.net',
+    });
 
     const list = await agent.get('/admin/maintenance?done=announced&told=0').expect(200);
     expect(list.text).toContain('Announced; the panels of 0 services were told.');
@@ -52,7 +60,10 @@ describe.each(databaseKinds)('admin console maintenance page on %s', (kind) => {
 
   test('when the form has an end before the start and no names, then it is shown again with both reasons and nothing is stored', async () => {
     const { agent, csrf } = await signedInAgent(t.app);
-    const res = await agent.post('/admin/maintenance').type('form').send({ ...form, ends_at: '2026-12-10T01:00', scope_names: ' ', _csrf: csrf });
+    const res = await agent
+      .post('/admin/maintenance')
+      .type('form')
+      .send({ ...form, ends_at: '2026-12-10T01:00', scope_names: ' ', _csrf: csrf });
     expect(res.status).toBe(400);
     expect(res.text).toContain('The window was not announced');
     expect(res.text).toContain('id="ends_at-error"');

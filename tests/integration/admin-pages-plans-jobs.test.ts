@@ -59,7 +59,10 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
 
   const createPlan = async (overrides: Record<string, string | undefined> = {}) => {
     const { agent, csrf } = await signedInAgent(t.app);
-    const res = await agent.post('/admin/plans').type('form').send({ ...planForm(overrides), _csrf: csrf });
+    const res = await agent
+      .post('/admin/plans')
+      .type('form')
+      .send({ ...planForm(overrides), _csrf: csrf });
     return { agent, csrf, res };
   };
 
@@ -80,7 +83,15 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     expect(plan).toMatchObject({
       productId: '7',
       ha: { enabled: true, priority: 100 },
-      sla: { targetPercent: 99.9, timeZone: 'Europe/Amsterdam', unknownCountsAsDown: true, creditTiers: [{ belowPercent: 99.9, creditPercent: 5 }, { belowPercent: 99.5, creditPercent: 10 }] },
+      sla: {
+        targetPercent: 99.9,
+        timeZone: 'Europe/Amsterdam',
+        unknownCountsAsDown: true,
+        creditTiers: [
+          { belowPercent: 99.9, creditPercent: 5 },
+          { belowPercent: 99.5, creditPercent: 10 },
+        ],
+      },
       failoverGate: 'enforce',
     });
     const list = await agent.get(res.headers.location as string).expect(200);
@@ -91,8 +102,18 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
   });
 
   test('when the exact priority is filled, then it wins over the named level; unchecked boxes are false', async () => {
-    await createPlan({ ha_priority: 'high', ha_priority_exact: '75', sla_unknown_counts_as_down: undefined, ha_enabled: undefined, failover_gate: 'warn' });
-    expect((await t.container.plans.list())[0]).toMatchObject({ ha: { enabled: false, priority: 75 }, sla: { unknownCountsAsDown: false }, failoverGate: 'warn' });
+    await createPlan({
+      ha_priority: 'high',
+      ha_priority_exact: '75',
+      sla_unknown_counts_as_down: undefined,
+      ha_enabled: undefined,
+      failover_gate: 'warn',
+    });
+    expect((await t.container.plans.list())[0]).toMatchObject({
+      ha: { enabled: false, priority: 75 },
+      sla: { unknownCountsAsDown: false },
+      failoverGate: 'warn',
+    });
   });
 
   test('when the SLA rules of issue 22 are ticked, then the plan keeps them and the edit form shows them ticked', async () => {
@@ -131,7 +152,11 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
 
   test('when the product id is taken, then 409 says so beside it', async () => {
     const { agent, csrf } = await createPlan();
-    const res = await agent.post('/admin/plans').type('form').send({ ...planForm({ name: 'Other' }), _csrf: csrf }).expect(409);
+    const res = await agent
+      .post('/admin/plans')
+      .type('form')
+      .send({ ...planForm({ name: 'Other' }), _csrf: csrf })
+      .expect(409);
     expect(res.text).toContain('<p class="field-error" id="product_id-error">A plan for billing product 7 already exists.</p>');
     expect(await planCount(t.db.knex)).toBe(1);
   });
@@ -142,9 +167,17 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     const form = await agent.get(`/admin/plans/${id}/edit`).expect(200);
     expect(control(form.text, 'ha_priority_exact')).toContain('value="75"');
     expect(control(form.text, 'sla_time_zone')).toContain('value="Europe/Amsterdam"');
-    const bad = await agent.post(`/admin/plans/${id}`).type('form').send({ ...planForm({ ha_priority_exact: '101' }), _csrf: csrf }).expect(400);
+    const bad = await agent
+      .post(`/admin/plans/${id}`)
+      .type('form')
+      .send({ ...planForm({ ha_priority_exact: '101' }), _csrf: csrf })
+      .expect(400);
     expect(bad.text).toContain('<p class="field-error" id="ha_priority_exact-error">must be 0-100</p>');
-    const saved = await agent.post(`/admin/plans/${id}`).type('form').send({ ...planForm({ name: 'VPS HA L', memory_mib: '8192' }), _csrf: csrf }).expect(303);
+    const saved = await agent
+      .post(`/admin/plans/${id}`)
+      .type('form')
+      .send({ ...planForm({ name: 'VPS HA L', memory_mib: '8192' }), _csrf: csrf })
+      .expect(303);
     expect(saved.headers.location).toBe(`/admin/plans?done=saved&plan=${id}`);
     expect(await t.container.plans.get(id)).toMatchObject({ name: 'VPS HA L', memoryMib: 8192, ha: { priority: 100 } });
   });
@@ -155,7 +188,15 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     const confirm = await agent.get(`/admin/plans/${id}/delete`).expect(200);
     expect(confirm.text).toContain('Delete plan “VPS HA M”?');
     const now = new Date();
-    await t.db.knex('services').insert({ service_id: 's1', client_id: 'c1', plan_id: id, desired_state: 'active', actual_state: 'active', created_at: now, updated_at: now });
+    await t.db.knex('services').insert({
+      service_id: 's1',
+      client_id: 'c1',
+      plan_id: id,
+      desired_state: 'active',
+      actual_state: 'active',
+      created_at: now,
+      updated_at: now,
+    });
     const refused = await agent.post(`/admin/plans/${id}/delete`).type('form').send({ _csrf: csrf }).expect(409);
     expect(refused.text).toContain(`Plan ${id} is used by 1 service; move or terminate them before deleting the plan.`);
     expect(await planCount(t.db.knex)).toBe(1);
@@ -177,7 +218,11 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
       [`/admin/jobs/${dead}/discard`, {}],
     ] as const) {
       await agent.post(path).type('form').send(body).expect(403);
-      await agent.post(path).type('form').send({ ...body, _csrf: `${csrf.slice(1)}x` }).expect(403);
+      await agent
+        .post(path)
+        .type('form')
+        .send({ ...body, _csrf: `${csrf.slice(1)}x` })
+        .expect(403);
     }
     expect(await t.container.plans.list()).toEqual([plan]);
     expect(await t.container.jobs.get(dead)).toMatchObject({ state: 'dead' });
@@ -185,23 +230,58 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
 
   test('when a plan or job id is unknown or not an id, then 404', async () => {
     const { agent, csrf } = await signedInAgent(t.app);
-    for (const path of ['/admin/plans/999/edit', '/admin/plans/999/delete', '/admin/plans/abc/edit', '/admin/jobs/999', '/admin/jobs/0', '/admin/jobs/x1']) {
+    for (const path of [
+      '/admin/plans/999/edit',
+      '/admin/plans/999/delete',
+      '/admin/plans/abc/edit',
+      '/admin/jobs/999',
+      '/admin/jobs/0',
+      '/admin/jobs/x1',
+    ]) {
       const res = await agent.get(path).set('Accept', 'text/html').expect(404);
       expect(res.text).toContain('Page not found');
     }
     for (const path of ['/admin/plans/999', '/admin/plans/999/delete', '/admin/jobs/999/retry', '/admin/jobs/999/discard']) {
-      await agent.post(path).type('form').send({ ...planForm(), _csrf: csrf }).expect(404);
+      await agent
+        .post(path)
+        .type('form')
+        .send({ ...planForm(), _csrf: csrf })
+        .expect(404);
     }
   });
 
   test('when a job is dead, then the list shows it with its service and error, and it can be retried or discarded', async () => {
     const now = new Date();
-    const [planId] = await t.db.knex('plans').insert({ product_id: 'p', name: 'p', template: 't', cluster: 'c', vcpus: 1, memory_mib: 512, ha_enabled: true, ha_priority: 1, sla_target_percent: 99.9, sla_credit_tiers: '[]', created_at: now, updated_at: now });
-    await t.db.knex('services').insert({ service_id: '3001', client_id: 'c1', plan_id: planId ?? (await t.db.knex('plans').first('id')).id, desired_state: 'active', actual_state: 'failed', created_at: now, updated_at: now });
+    const [planId] = await t.db.knex('plans').insert({
+      product_id: 'p',
+      name: 'p',
+      template: 't',
+      cluster: 'c',
+      vcpus: 1,
+      memory_mib: 512,
+      ha_enabled: true,
+      ha_priority: 1,
+      sla_target_percent: 99.9,
+      sla_credit_tiers: '[]',
+      created_at: now,
+      updated_at: now,
+    });
+    await t.db.knex('services').insert({
+      service_id: '3001',
+      client_id: 'c1',
+      plan_id: planId ?? (await t.db.knex('plans').first('id')).id,
+      desired_state: 'active',
+      actual_state: 'failed',
+      created_at: now,
+      updated_at: now,
+    });
     const row = Number((await t.db.knex('services').first('id')).id);
     await t.container.jobs.enqueue({ kind: 'reconcile', serviceId: row });
     const claimed = (await t.container.jobs.claim('w'))!;
-    await t.container.jobs.fail(claimed.job.id, claimed.token, { message: `template "t" not found in the engine; ${'x'.repeat(300)} END`, permanent: true });
+    await t.container.jobs.fail(claimed.job.id, claimed.token, {
+      message: `template "t" not found in the engine; ${'x'.repeat(300)} END`,
+      permanent: true,
+    });
     const id = claimed.job.id;
     const { agent, csrf } = await signedInAgent(t.app);
 
@@ -214,7 +294,11 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     const page = await agent.get(`/admin/jobs/${id}`).expect(200);
     expect(page.text).toContain(' END</pre>');
 
-    const retried = await agent.post(`/admin/jobs/${id}/retry`).type('form').send({ _csrf: csrf, return_to: '/admin/jobs?state=dead' }).expect(303);
+    const retried = await agent
+      .post(`/admin/jobs/${id}/retry`)
+      .type('form')
+      .send({ _csrf: csrf, return_to: '/admin/jobs?state=dead' })
+      .expect(303);
     expect(retried.headers.location).toBe(`/admin/jobs?state=dead&done=retried&job=${id}`);
     expect(await t.container.jobs.get(id)).toMatchObject({ state: 'queued', attempts: 0 });
     expect((await agent.get(retried.headers.location as string)).text).toContain(`Job ${id} is queued again with fresh attempts.`);
@@ -225,7 +309,11 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     await agent.post(`/admin/jobs/${id}/discard`).type('form').send({ _csrf: csrf }).expect(409);
 
     const other = await deadJob();
-    const discarded = await agent.post(`/admin/jobs/${other}/discard`).type('form').send({ _csrf: csrf, return_to: 'https://evil.example/' }).expect(303);
+    const discarded = await agent
+      .post(`/admin/jobs/${other}/discard`)
+      .type('form')
+      .send({ _csrf: csrf, return_to: 'https://evil.example/' })
+      .expect(303);
     expect(discarded.headers.location).toBe(`/admin/jobs/${other}?done=discarded&job=${other}`);
     expect(await t.container.jobs.get(other)).toMatchObject({ state: 'cancelled' });
     expect(await t.container.jobs.countByState()).toMatchObject({ dead: 0 });
@@ -237,7 +325,10 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     const { agent } = await signedInAgent(t.app);
     const first = await agent.get('/admin/jobs?state=queued&kind=callback').expect(200);
     // Handlebars escapes = and & in attributes; a browser reads them back.
-    const older = /href="([^"]+)">Older jobs/.exec(first.text)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const older = /href="([^"]+)">Older jobs/
+      .exec(first.text)?.[1]
+      ?.replace(/&#x3D;/g, '=')
+      .replace(/&amp;/g, '&');
     expect(older).toMatch(/^\/admin\/jobs\?state=queued&kind=callback&before_id=\d+$/);
     const second = await agent.get(older!).expect(200);
     expect((second.text.match(/<th scope="row"/g) ?? []).length).toBe(10);
@@ -255,12 +346,23 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
         s.close(() => resolve(p));
       });
     });
-    const down = await createTestApp(kind, { engine: { url: `http://127.0.0.1:${port}/ovirt-engine`, username: 'admin@internal', password: 'x', timeoutMs: 1000, maxInFlight: 2, readRetries: 0 } });
+    const down = await createTestApp(kind, {
+      engine: {
+        url: `http://127.0.0.1:${port}/ovirt-engine`,
+        username: 'admin@internal',
+        password: 'x',
+        timeoutMs: 1000,
+        maxInFlight: 2,
+        readRetries: 0,
+      },
+    });
     try {
       await createAdmin(down);
       const { agent } = await signedInAgent(down.app);
       const res = await agent.get('/admin/plans/new').expect(200);
-      expect(res.text).toMatch(/The engine’s templates and clusters could not be read \(cannot reach the engine.+\), so type their names by hand\./);
+      expect(res.text).toMatch(
+        /The engine’s templates and clusters could not be read \(cannot reach the engine.+\), so type their names by hand\./,
+      );
       expect(control(res.text, 'cluster')).toContain('type="text"');
     } finally {
       await down.close();

@@ -15,7 +15,11 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
     await t.close();
   });
 
-  const post = (body: unknown) => request(t.app).post(BASE).set('Authorization', t.adminAuth).send(body as object);
+  const post = (body: unknown) =>
+    request(t.app)
+      .post(BASE)
+      .set('Authorization', t.adminAuth)
+      .send(body as object);
 
   test('when a valid plan is created, then it is stored and answered in the documented shape', async () => {
     const res = await post(planBody());
@@ -62,7 +66,10 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ os_options: os, disk_gib: 40, ip_pools: ['pub-v4', 'pub-v6'] });
 
-    const patched = await request(t.app).patch(`${BASE}/${res.body.id}`).set('Authorization', t.adminAuth).send({ disk_gib: null, ip_pools: [] });
+    const patched = await request(t.app)
+      .patch(`${BASE}/${res.body.id}`)
+      .set('Authorization', t.adminAuth)
+      .send({ disk_gib: null, ip_pools: [] });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ os_options: os, disk_gib: null, ip_pools: [] });
   });
@@ -81,7 +88,9 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
     );
     expect(res.status).toBe(400);
     const fields = (res.body.error.details as Array<{ field: string }>).map((d) => d.field);
-    expect(fields).toEqual(expect.arrayContaining(['os_options.0.key', 'os_options.1.label', 'os_options.2.template', 'disk_gib', 'ip_pools.0']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['os_options.0.key', 'os_options.1.label', 'os_options.2.template', 'disk_gib', 'ip_pools.0']),
+    );
     expect(await t.db.knex('plans').count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 
@@ -114,7 +123,14 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
   test('when sla is left out, then the 99.9 % default without credits applies; tiers are kept highest first', async () => {
     const res = await post(planBody({ sla: undefined }));
     expect(res.status).toBe(201);
-    expect(res.body.sla).toEqual({ target_percent: 99.9, credit_tiers: [], unknown_counts_as_down: true, contact_loss_counts_as_down: false, unannounced_admin_stops_excluded: false, time_zone: 'UTC' });
+    expect(res.body.sla).toEqual({
+      target_percent: 99.9,
+      credit_tiers: [],
+      unknown_counts_as_down: true,
+      contact_loss_counts_as_down: false,
+      unannounced_admin_stops_excluded: false,
+      time_zone: 'UTC',
+    });
 
     const unordered = await post(
       planBody({
@@ -248,10 +264,42 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
       ['sla target above 100', planBody({ sla: { target_percent: 100.5, credit_tiers: [] } }), 'sla.target_percent'],
       ['sla target zero', planBody({ sla: { target_percent: 0, credit_tiers: [] } }), 'sla.target_percent'],
       ['sla target 4 decimals', planBody({ sla: { target_percent: 99.9999, credit_tiers: [] } }), 'sla.target_percent'],
-      ['tier credit above 100', planBody({ sla: { target_percent: 99.9, credit_tiers: [{ below_percent: 99, credit_percent: 150 }] } }), 'sla.credit_tiers.0.credit_percent'],
-      ['tier above target', planBody({ sla: { target_percent: 99.5, credit_tiers: [{ below_percent: 99.9, credit_percent: 5 }] } }), 'sla.credit_tiers.0.below_percent'],
-      ['tier repeated', planBody({ sla: { target_percent: 99.9, credit_tiers: [{ below_percent: 99, credit_percent: 5 }, { below_percent: 99, credit_percent: 10 }] } }), 'sla.credit_tiers.1.below_percent'],
-      ['credit shrinking as uptime drops', planBody({ sla: { target_percent: 99.9, credit_tiers: [{ below_percent: 99.9, credit_percent: 10 }, { below_percent: 99, credit_percent: 5 }] } }), 'sla.credit_tiers'],
+      [
+        'tier credit above 100',
+        planBody({ sla: { target_percent: 99.9, credit_tiers: [{ below_percent: 99, credit_percent: 150 }] } }),
+        'sla.credit_tiers.0.credit_percent',
+      ],
+      [
+        'tier above target',
+        planBody({ sla: { target_percent: 99.5, credit_tiers: [{ below_percent: 99.9, credit_percent: 5 }] } }),
+        'sla.credit_tiers.0.below_percent',
+      ],
+      [
+        'tier repeated',
+        planBody({
+          sla: {
+            target_percent: 99.9,
+            credit_tiers: [
+              { below_percent: 99, credit_percent: 5 },
+              { below_percent: 99, credit_percent: 10 },
+            ],
+          },
+        }),
+        'sla.credit_tiers.1.below_percent',
+      ],
+      [
+        'credit shrinking as uptime drops',
+        planBody({
+          sla: {
+            target_percent: 99.9,
+            credit_tiers: [
+              { below_percent: 99.9, credit_percent: 10 },
+              { below_percent: 99, credit_percent: 5 },
+            ],
+          },
+        }),
+        'sla.credit_tiers',
+      ],
       ['unknown field', planBody({ colour: 'blue' }), 'colour'],
       ['unknown nested field', planBody({ ha: { enabled: true, priority: 1, lease: true } }), 'ha.lease'],
       ['product id with spaces', planBody({ product_id: 'a b' }), 'product_id'],
@@ -313,11 +361,7 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
     });
 
     test('when the body is not JSON, then 415', async () => {
-      const res = await request(t.app)
-        .post(BASE)
-        .set('Authorization', t.adminAuth)
-        .set('Content-Type', 'text/plain')
-        .send('product_id=7');
+      const res = await request(t.app).post(BASE).set('Authorization', t.adminAuth).set('Content-Type', 'text/plain').send('product_id=7');
       expect(res.status).toBe(415);
     });
   });

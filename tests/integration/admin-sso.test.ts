@@ -52,15 +52,23 @@ describe.each(databaseKinds)('admin console links for the billing panel, on %s',
     expect(csrfOf(console.text)).toMatch(/^[A-Za-z0-9_-]{20,}$/);
 
     // Once only.
-    await request(t.app).get(pathOf(link.body.url as string)).expect(410);
+    await request(t.app)
+      .get(pathOf(link.body.url as string))
+      .expect(410);
     // The account has no password anyone knows: the sign-in form refuses it.
     const form = request.agent(t.app);
     const page = await form.get('/admin/login').expect(200);
-    await form.post('/admin/login').type('form').send({ email: 'whmcs:alice', password: 'anything at all', _csrf: csrfOf(page.text) }).expect(401);
+    await form
+      .post('/admin/login')
+      .type('form')
+      .send({ email: 'whmcs:alice', password: 'anything at all', _csrf: csrfOf(page.text) })
+      .expect(401);
 
     // A second link for the same user reuses the account.
     const again = await mint({ username: 'alice' }).expect(201);
-    await request(t.app).get(pathOf(again.body.url as string)).expect(200);
+    await request(t.app)
+      .get(pathOf(again.body.url as string))
+      .expect(200);
     expect(await t.db.knex('admin_users').where({ email: 'whmcs:alice' }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
 
     // Removing the account (npm run admin -- delete whmcs:alice) ends its sessions at once.
@@ -71,7 +79,9 @@ describe.each(databaseKinds)('admin console links for the billing panel, on %s',
   test('when a link is opened after its minute, then it is refused and no session starts', async () => {
     const link = await mint({ username: 'bob' }).expect(201);
     clock.advance(61_000);
-    const res = await request(t.app).get(pathOf(link.body.url as string)).expect(410);
+    const res = await request(t.app)
+      .get(pathOf(link.body.url as string))
+      .expect(410);
     expect(res.text).toContain('already used or has expired');
     expect(res.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^ohb_admin=/)]));
     expect(await t.db.knex('admin_sessions').count({ n: '*' }).first()).toMatchObject({ n: 0 });

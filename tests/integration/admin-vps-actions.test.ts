@@ -21,11 +21,21 @@ describe.each(databaseKinds)('admin service page VPS actions, on %s', (kind) => 
   beforeEach(async () => {
     sim = await startTestSimulator({ scenario: 'demo' });
     t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_JOBS } });
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ os_options: [{ key: 'debian-12', label: 'Debian 12', template: 'debian-12' }] })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ os_options: [{ key: 'debian-12', label: 'Debian 12', template: 'debian-12' }] }))
+      .expect(201);
     await createAdmin(t);
     t.container.worker.start();
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '6001', client_id: '55', product_id: '7', hostname: 'vps6001.example.net' } }).expect(202);
-    await eventually(async () => (await request(t.app).get('/api/v1/services/6001').set('Authorization', PANEL)).body.actual_state === 'active', 30_000);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: '6001', client_id: '55', product_id: '7', hostname: 'vps6001.example.net' },
+    }).expect(202);
+    await eventually(
+      async () => (await request(t.app).get('/api/v1/services/6001').set('Authorization', PANEL)).body.actual_state === 'active',
+      30_000,
+    );
   });
   afterEach(async () => {
     await t.close();
@@ -41,7 +51,11 @@ describe.each(databaseKinds)('admin service page VPS actions, on %s', (kind) => 
   test('when an admin uses the buttons, then each is recorded as that admin and the log says who asked', async () => {
     const { agent, csrf } = await signedInAgent(t.app);
     // The customer (through the panel) and the panel itself asked first.
-    await request(t.app).post('/api/v1/services/6001/power').set('Authorization', PANEL).send({ action: 'reboot', requested_by: 'customer', requester: '55' }).expect(202);
+    await request(t.app)
+      .post('/api/v1/services/6001/power')
+      .set('Authorization', PANEL)
+      .send({ action: 'reboot', requested_by: 'customer', requester: '55' })
+      .expect(202);
     await finished();
 
     await agent.post('/admin/services/6001/power').type('form').send({ action: 'reboot' }).expect(403);
@@ -51,13 +65,22 @@ describe.each(databaseKinds)('admin service page VPS actions, on %s', (kind) => 
     expect(unconfirmed.headers.location).toBe('/admin/services/6001/power/stop');
     const confirm = await agent.get('/admin/services/6001/power/stop').expect(200);
     expect(confirm.text).toContain('like pulling the plug');
-    const stopped = await agent.post('/admin/services/6001/power').type('form').send({ action: 'stop', confirm: 'yes', _csrf: csrfOf(confirm.text) }).expect(303);
+    const stopped = await agent
+      .post('/admin/services/6001/power')
+      .type('form')
+      .send({ action: 'stop', confirm: 'yes', _csrf: csrfOf(confirm.text) })
+      .expect(303);
     expect(stopped.headers.location).toContain('done=vps_stop');
     await finished();
     expect([...sim.world.vms.values()].find((v) => v.name === 'vps-6001')?.status).toBe('down');
 
     // The engine refuses a console for a VM that is down: the error page says so with 409.
-    const refused = await agent.post('/admin/services/6001/console').type('form').send({ _csrf: csrf }).set('Accept', 'text/html').expect(409);
+    const refused = await agent
+      .post('/admin/services/6001/console')
+      .type('form')
+      .send({ _csrf: csrf })
+      .set('Accept', 'text/html')
+      .expect(409);
     expect(refused.text).toContain('The engine refused a console for the VPS');
 
     await agent.post('/admin/services/6001/power').type('form').send({ action: 'start', _csrf: csrf }).expect(303);
@@ -88,10 +111,20 @@ describe.each(databaseKinds)('admin service page VPS actions, on %s', (kind) => 
     expect(form.text).toContain('disk is erased');
     const csrf = csrfOf(form.text);
     await agent.post('/admin/services/6001/reinstall').type('form').send({ _csrf: csrf, os: 'debian-12' }).expect(400);
-    await agent.post('/admin/services/6001/reinstall').type('form').send({ _csrf: csrf, os: 'windows', confirm: 'yes' }).set('Accept', 'text/html').expect(422);
+    await agent
+      .post('/admin/services/6001/reinstall')
+      .type('form')
+      .send({ _csrf: csrf, os: 'windows', confirm: 'yes' })
+      .set('Accept', 'text/html')
+      .expect(422);
     expect(await t.db.knex('service_actions').count({ n: '*' }).first()).toMatchObject({ n: 0 });
     await agent.post('/admin/services/6001/reinstall').type('form').send({ _csrf: csrf, os: 'debian-12', confirm: 'yes' }).expect(303);
     await finished();
-    expect(await t.db.knex('service_actions').first('action', 'actor_kind', 'actor', 'outcome')).toEqual({ action: 'reinstall', actor_kind: 'admin', actor: ADMIN_EMAIL, outcome: 'succeeded' });
+    expect(await t.db.knex('service_actions').first('action', 'actor_kind', 'actor', 'outcome')).toEqual({
+      action: 'reinstall',
+      actor_kind: 'admin',
+      actor: ADMIN_EMAIL,
+      outcome: 'succeeded',
+    });
   }, 60_000);
 });

@@ -16,27 +16,44 @@ function blogScenario(extra: [number, number, number] = [0, 0, 0]): ScenarioInpu
   const cpu = (n: number) => ({ sockets: 1, cores: n, threads: 1 });
   const vms = HOSTS.flatMap((host, i) => [
     ...Array.from({ length: 9 }, (_, j) => ({
-      name: `vps-${i + 1}-${j + 1}`, cluster: 'Default', memoryGiB: 5, cpu: cpu(j < 7 ? 3 : 2),
-      ha: { enabled: true, priority: [100, 50, 1][j % 3] ?? 50 }, status: 'up' as const, host,
+      name: `vps-${i + 1}-${j + 1}`,
+      cluster: 'Default',
+      memoryGiB: 5,
+      cpu: cpu(j < 7 ? 3 : 2),
+      ha: { enabled: true, priority: [100, 50, 1][j % 3] ?? 50 },
+      status: 'up' as const,
+      host,
     })),
     ...Array.from({ length: extra[i] ?? 0 }, (_, j) => ({
-      name: `more-${i + 1}-${j + 1}`, cluster: 'Default', memoryGiB: 5, cpu: cpu(1),
-      ha: { enabled: true, priority: 50 }, status: 'up' as const, host,
+      name: `more-${i + 1}-${j + 1}`,
+      cluster: 'Default',
+      memoryGiB: 5,
+      cpu: cpu(1),
+      ha: { enabled: true, priority: 50 },
+      status: 'up' as const,
+      host,
     })),
   ]);
   return {
     name: 'write-up',
-    dataCenters: [{
-      name: 'Default',
-      storageDomains: [{ name: 'nfs-data', storageType: 'nfs', address: 'nfs', path: '/d', sizeGiB: 2048 }],
-      clusters: [{
-        name: 'Default', memoryOverCommitPercent: 150,
-        hosts: HOSTS.map((name, i) => ({
-          name, memoryGiB: 64, cpu: { sockets: 2, cores: 16, threads: 1 },
-          powerManagement: { enabled: true, agents: [{ type: 'ipmilan', address: `10.0.0.${i + 11}` }] },
-        })),
-      }],
-    }],
+    dataCenters: [
+      {
+        name: 'Default',
+        storageDomains: [{ name: 'nfs-data', storageType: 'nfs', address: 'nfs', path: '/d', sizeGiB: 2048 }],
+        clusters: [
+          {
+            name: 'Default',
+            memoryOverCommitPercent: 150,
+            hosts: HOSTS.map((name, i) => ({
+              name,
+              memoryGiB: 64,
+              cpu: { sockets: 2, cores: 16, threads: 1 },
+              powerManagement: { enabled: true, agents: [{ type: 'ipmilan', address: `10.0.0.${i + 11}` }] },
+            })),
+          },
+        ],
+      },
+    ],
     vms,
   };
 }
@@ -63,21 +80,29 @@ describe('capacity figures against the engine arithmetic (write-up cluster)', ()
     const mine = [...s.world.vms.values()].filter((v) => v.hostId === node01?.id && v.ha.enabled).map((v) => v.name);
     s.control.failHost('node01', 'power_loss');
     s.control.advance(10 * 60_000);
-    return [...s.world.vms.values()].filter((v) => mine.includes(v.name) && v.status === 'up' && v.hostId !== node01?.id).map((v) => v.name).sort();
+    return [...s.world.vms.values()]
+      .filter((v) => mine.includes(v.name) && v.status === 'up' && v.hostId !== node01?.id)
+      .map((v) => v.name)
+      .sort();
   };
 
   const whatIf = async (app: TestApp) => {
     const res = await request(app.app).get('/api/v1/admin/clusters/Default/what-if?hosts=node01').set('Authorization', app.adminAuth);
     expect(res.status).toBe(200);
     const names = (outcome: string) =>
-      res.body.vms.filter((v: { outcome: string }) => v.outcome === outcome).map((v: { vm_name: string }) => v.vm_name).sort();
+      res.body.vms
+        .filter((v: { outcome: string }) => v.outcome === outcome)
+        .map((v: { vm_name: string }) => v.vm_name)
+        .sort();
     return { restarted: names('restarted') as string[], notRestarted: names('not_restarted') as string[] };
   };
 
   test('when the engine reports max_scheduling_memory, then it is physical x 150 % less reserved, guest overhead and each VM with its overhead', async () => {
     const { sim: s } = await start();
-    const read = await request(s.apiUrl).get('/hosts?search=name%3Dnode01')
-      .auth('admin@internal', 'ovirt').set('Accept', 'application/json');
+    const read = await request(s.apiUrl)
+      .get('/hosts?search=name%3Dnode01')
+      .auth('admin@internal', 'ovirt')
+      .set('Accept', 'application/json');
     const host = (read.body as { host: Array<{ max_scheduling_memory: string }> }).host[0];
     // Nine 5 GiB VMs: 10 MiB page tables + 64 + 16 video + 8 per vCPU + 8 I/O thread each (7 x 122 + 2 x 114 MiB).
     const committed = 65 + 9 * 5120 + 7 * 122 + 2 * 114;

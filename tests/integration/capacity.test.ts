@@ -33,8 +33,15 @@ describe('HA readiness of the simulator scenarios', () => {
     const { body, by } = await readiness('demo');
     expect(body.cluster).toBe('Default');
     expect(body.verdict).toBe('ok');
-    expect(by).toMatchObject({ shared_storage: 'ok', power_management: 'ok', fencing_policy: 'ok', hosts_up: 'ok', failover_capacity: 'ok' });
-    for (const f of body.findings) expect(f).toEqual({ check: expect.any(String), status: expect.any(String), message: expect.any(String), fix: expect.any(String) });
+    expect(by).toMatchObject({
+      shared_storage: 'ok',
+      power_management: 'ok',
+      fencing_policy: 'ok',
+      hosts_up: 'ok',
+      failover_capacity: 'ok',
+    });
+    for (const f of body.findings)
+      expect(f).toEqual({ check: expect.any(String), status: expect.any(String), message: expect.any(String), fix: expect.any(String) });
   });
 
   test('without power management, the audit fails and names the hosts whose HA VMs will not restart', async () => {
@@ -79,8 +86,14 @@ describe('what-if against a real failover', () => {
     try {
       const res = await request(t.app).get('/api/v1/admin/clusters/Default/what-if?hosts=host1').set('Authorization', t.adminAuth);
       expect(res.status).toBe(200);
-      const predicted = res.body.vms.filter((v: { outcome: string }) => v.outcome === 'restarted').map((v: { vm_name: string }) => v.vm_name).sort();
-      const notPredicted = res.body.vms.filter((v: { outcome: string }) => v.outcome === 'not_restarted').map((v: { vm_name: string }) => v.vm_name).sort();
+      const predicted = res.body.vms
+        .filter((v: { outcome: string }) => v.outcome === 'restarted')
+        .map((v: { vm_name: string }) => v.vm_name)
+        .sort();
+      const notPredicted = res.body.vms
+        .filter((v: { outcome: string }) => v.outcome === 'not_restarted')
+        .map((v: { vm_name: string }) => v.vm_name)
+        .sort();
       expect(predicted.length).toBeGreaterThan(0);
 
       const host1 = [...sim.world.hosts.values()].find((h) => h.name === 'host1')!;
@@ -89,11 +102,16 @@ describe('what-if against a real failover', () => {
 
       sim.control.failHost('host1', 'power_loss');
       sim.control.advance(10 * 60_000);
-      const restarted = [...sim.world.vms.values()].filter((v) => onHost1.includes(v.name) && v.status === 'up' && v.hostId !== host1.id).map((v) => v.name).sort();
+      const restarted = [...sim.world.vms.values()]
+        .filter((v) => onHost1.includes(v.name) && v.status === 'up' && v.hostId !== host1.id)
+        .map((v) => v.name)
+        .sort();
       expect(restarted).toEqual(predicted);
       for (const h of sim.world.hosts.values()) {
         if (h.id === host1.id) continue;
-        const used = [...sim.world.vms.values()].filter((v) => v.hostId === h.id && v.status === 'up').reduce((s, v) => s + v.memoryBytes, 0);
+        const used = [...sim.world.vms.values()]
+          .filter((v) => v.hostId === h.id && v.status === 'up')
+          .reduce((s, v) => s + v.memoryBytes, 0);
         expect(used).toBeLessThanOrEqual(h.memoryBytes);
       }
     } finally {
@@ -115,8 +133,10 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     await sim.close();
   });
 
-  const plan = (body: Record<string, unknown>) => request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody(body)).expect(201);
-  const capacity = (productId: string) => request(t.app).get(`/api/v1/capacity?product_id=${productId}`).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
+  const plan = (body: Record<string, unknown>) =>
+    request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody(body)).expect(201);
+  const capacity = (productId: string) =>
+    request(t.app).get(`/api/v1/capacity?product_id=${productId}`).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
 
   test('when an HA order would break N+1, then it is refused with 422 and the numbers, and nothing is created', async () => {
     // demo: 3 hosts of 64 GiB, no over-commit. A 40 GiB HA VPS fits, but a host failure could not restart it.
@@ -130,7 +150,10 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     for (let i = 0; i < headroom; i++) {
       await sendWebhook(t.app, { type: 'service.create', data: { service_id: `ok${i}`, client_id: '1', product_id: 'big' } }).expect(202);
     }
-    const refused = await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'toomuch', client_id: '1', product_id: 'big' } });
+    const refused = await sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: 'toomuch', client_id: '1', product_id: 'big' },
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('failover_reserve_exceeded');
     expect(refused.body.error.message).toMatch(/host\d/);
@@ -146,7 +169,10 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     t = await appOn(sim, kind, { CAPACITY_CACHE_MS: '600000' });
     await plan({ product_id: 'big', memory_mib: 40 * 1024, vcpus: 4, ha: { enabled: true, priority: 100 } });
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push((await sendWebhook(t.app, { type: 'service.create', data: { service_id: `c${i}`, client_id: '1', product_id: 'big' } })).status);
+    for (let i = 0; i < 3; i++)
+      answers.push(
+        (await sendWebhook(t.app, { type: 'service.create', data: { service_id: `c${i}`, client_id: '1', product_id: 'big' } })).status,
+      );
     // Two 40 GiB HA VPS keep N+1 on three 64 GiB hosts; the third would not, though the snapshot shows no VM yet.
     expect(answers).toEqual([202, 202, 422]);
     const again = await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'c0', client_id: '1', product_id: 'big' } });
@@ -157,7 +183,9 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     await plan({ product_id: 'big', memory_mib: 40 * 1024, vcpus: 4, ha: { enabled: true, priority: 100 } });
     // Sent together, so most are gated in one batch: each sale must count against the next within it.
     const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => sendWebhook(t.app, { type: 'service.create', data: { service_id: `b${i}`, client_id: '1', product_id: 'big' } })),
+      Array.from({ length: 6 }, (_, i) =>
+        sendWebhook(t.app, { type: 'service.create', data: { service_id: `b${i}`, client_id: '1', product_id: 'big' } }),
+      ),
     );
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([202, 202, 422, 422, 422, 422]);
@@ -169,13 +197,18 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     await t.close();
     t = await appOn(sim, kind, { CAPACITY_CACHE_MS: '600000' });
     const created = await plan({ product_id: 'big', memory_mib: 40 * 1024, vcpus: 4, ha: { enabled: true, priority: 100 } });
-    for (let i = 0; i < 2; i++) await sendWebhook(t.app, { type: 'service.create', data: { service_id: `e${i}`, client_id: '1', product_id: 'big' } }).expect(202);
+    for (let i = 0; i < 2; i++)
+      await sendWebhook(t.app, { type: 'service.create', data: { service_id: `e${i}`, client_id: '1', product_id: 'big' } }).expect(202);
     for (const id of ['e2', 'e3']) {
       const refused = await sendWebhook(t.app, { type: 'service.create', data: { service_id: id, client_id: '1', product_id: 'big' } });
       expect(refused.body.error.code).toBe('failover_reserve_exceeded');
     }
     // The refusal is remembered for this plan as it was; the edited plan is a new question.
-    await request(t.app).put(`/api/v1/admin/plans/${created.body.id}`).set('Authorization', t.adminAuth).send(planBody({ product_id: 'big', memory_mib: 4 * 1024, vcpus: 1, ha: { enabled: true, priority: 100 } })).expect(200);
+    await request(t.app)
+      .put(`/api/v1/admin/plans/${created.body.id}`)
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: 'big', memory_mib: 4 * 1024, vcpus: 1, ha: { enabled: true, priority: 100 } }))
+      .expect(200);
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'e4', client_id: '1', product_id: 'big' } }).expect(202);
   });
 

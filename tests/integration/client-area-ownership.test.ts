@@ -13,7 +13,11 @@ describe.each(databaseKinds)('the client area and services of other clients on %
   let t: TestApp;
   beforeEach(async () => {
     t = await createTestApp(kind);
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7' }))
+      .expect(201);
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '5001', client_id: '55', product_id: '7' } }).expect(202);
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '5002', client_id: '66', product_id: '7' } }).expect(202);
   });
@@ -24,13 +28,19 @@ describe.each(databaseKinds)('the client area and services of other clients on %
 
   /** Signs client 55 in through a one-time link for its own service; returns the session cookie. */
   async function signIn(): Promise<string> {
-    const link = await request(t.app).post('/api/v1/services/5001/sso').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`).send({ client_id: '55' }).expect(201);
+    const link = await request(t.app)
+      .post('/api/v1/services/5001/sso')
+      .set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`)
+      .send({ client_id: '55' })
+      .expect(201);
     const url = new URL(link.body.url);
-    const signedIn = await request(t.app).get(url.pathname + url.search).expect(303);
+    const signedIn = await request(t.app)
+      .get(url.pathname + url.search)
+      .expect(303);
     return String(signedIn.headers['set-cookie']);
   }
 
-  test('when a customer asks for another client\'s service, then 404 like a missing one, and no report is built for it', async () => {
+  test("when a customer asks for another client's service, then 404 like a missing one, and no report is built for it", async () => {
     const cookie = await signIn();
     const build = jest.spyOn(t.container.uptime, 'forService');
     const incidents = jest.spyOn(t.container.repos.incidents, 'listForService');

@@ -25,14 +25,30 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
 
   beforeEach(async () => {
     sim = await startTestSimulator({ scenario: 'demo' });
-    t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_JOBS, ACTION_LIMIT_PER_SERVICE: '3', ACTION_LIMIT_WINDOW_SECONDS: '600' } });
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ os_options: OS_OPTIONS })).expect(201);
+    t = await createTestApp(kind, {
+      engine: engineTarget(sim),
+      env: { ...FAST_JOBS, ACTION_LIMIT_PER_SERVICE: '3', ACTION_LIMIT_WINDOW_SECONDS: '600' },
+    });
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ os_options: OS_OPTIONS }))
+      .expect(201);
     t.container.worker.start();
-    for (const [id, client] of [['3001', '55'], ['3002', '66']] as const) {
-      await sendWebhook(t.app, { type: 'service.create', data: { service_id: id, client_id: client, product_id: '7', hostname: `vps${id}.example.net`, os: 'debian-12' } }).expect(202);
+    for (const [id, client] of [
+      ['3001', '55'],
+      ['3002', '66'],
+    ] as const) {
+      await sendWebhook(t.app, {
+        type: 'service.create',
+        data: { service_id: id, client_id: client, product_id: '7', hostname: `vps${id}.example.net`, os: 'debian-12' },
+      }).expect(202);
     }
     for (const id of ['3001', '3002']) {
-      await eventually(async () => (await request(t.app).get(`/api/v1/services/${id}`).set('Authorization', PANEL)).body.actual_state === 'active', 30_000);
+      await eventually(
+        async () => (await request(t.app).get(`/api/v1/services/${id}`).set('Authorization', PANEL)).body.actual_state === 'active',
+        30_000,
+      );
     }
   });
   afterEach(async () => {
@@ -57,7 +73,7 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
     }, 30_000);
   const lastId = async () => Number((await t.db.knex('service_actions').max({ id: 'id' }).first())?.id);
 
-  test('when the customer uses the buttons, then each is recorded as them; no CSRF is 403 and another client\'s VPS is 404, with nothing done', async () => {
+  test("when the customer uses the buttons, then each is recorded as them; no CSRF is 403 and another client's VPS is 404, with nothing done", async () => {
     const { agent, csrf, page } = await customer();
     expect(page).toContain('Manage your VPS');
     expect(page).toContain('Your recent actions');
@@ -65,16 +81,37 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
 
     // Without the token, or with another: nothing is done.
     await agent.post('/client/services/3001/power').type('form').send({ action: 'reboot' }).set('Accept', 'text/html').expect(403);
-    await agent.post('/client/services/3001/power').type('form').send({ action: 'reboot', _csrf: 'x'.repeat(43) }).expect(403);
+    await agent
+      .post('/client/services/3001/power')
+      .type('form')
+      .send({ action: 'reboot', _csrf: 'x'.repeat(43) })
+      .expect(403);
     // The token of one session does not pass for a request without that session.
     await request(t.app).post('/client/services/3001/power').type('form').send({ action: 'reboot', _csrf: csrf }).expect(401);
     // Another client's service, with a valid token: as missing as a service that does not exist.
-    const foreign = await agent.post('/client/services/3002/power').type('form').send({ action: 'reboot', _csrf: csrf }).set('Accept', 'text/html').expect(404);
-    const missing = await agent.post('/client/services/3999/power').type('form').send({ action: 'reboot', _csrf: csrf }).set('Accept', 'text/html').expect(404);
-    expect(foreign.text.replaceAll('3002', 'ID').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'REQ')).toBe(missing.text.replaceAll('3999', 'ID').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'REQ'));
+    const foreign = await agent
+      .post('/client/services/3002/power')
+      .type('form')
+      .send({ action: 'reboot', _csrf: csrf })
+      .set('Accept', 'text/html')
+      .expect(404);
+    const missing = await agent
+      .post('/client/services/3999/power')
+      .type('form')
+      .send({ action: 'reboot', _csrf: csrf })
+      .set('Accept', 'text/html')
+      .expect(404);
+    expect(foreign.text.replaceAll('3002', 'ID').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'REQ')).toBe(
+      missing.text.replaceAll('3999', 'ID').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'REQ'),
+    );
     await agent.get('/client/services/3002/reinstall').set('Accept', 'text/html').expect(404);
     // An unknown action is a 400.
-    await agent.post('/client/services/3001/power').type('form').send({ action: 'hibernate', _csrf: csrf }).set('Accept', 'text/html').expect(400);
+    await agent
+      .post('/client/services/3001/power')
+      .type('form')
+      .send({ action: 'hibernate', _csrf: csrf })
+      .set('Accept', 'text/html')
+      .expect(400);
     // Power off without the confirmation page's own form goes to that page first.
     const unconfirmed = await agent.post('/client/services/3001/power').type('form').send({ action: 'stop', _csrf: csrf }).expect(303);
     expect(unconfirmed.headers.location).toBe('/client/services/3001/power/stop');
@@ -82,7 +119,11 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
 
     const confirm = await agent.get('/client/services/3001/power/stop').expect(200);
     expect(confirm.text).toContain('like pulling the plug');
-    const stopped = await agent.post('/client/services/3001/power').type('form').send({ action: 'stop', confirm: 'yes', _csrf: csrfOf(confirm.text) }).expect(303);
+    const stopped = await agent
+      .post('/client/services/3001/power')
+      .type('form')
+      .send({ action: 'stop', confirm: 'yes', _csrf: csrfOf(confirm.text) })
+      .expect(303);
     expect(stopped.headers.location).toBe('/client/services/3001?done=stop#vps-actions-title');
     await finished(await lastId());
     const after = await agent.get('/client/services/3001?done=stop').expect(200);
@@ -94,7 +135,8 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
 
   test('when the engine refuses or the limit is reached, then the page says so with 409 or 429, and a console file downloads', async () => {
     const { agent, csrf } = await customer();
-    const lock = (locked: boolean) => request(sim.controlUrl).post('/vms/vps-3001/lock').set('Authorization', 'Bearer simulator').send({ locked });
+    const lock = (locked: boolean) =>
+      request(sim.controlUrl).post('/vms/vps-3001/lock').set('Authorization', 'Bearer simulator').send({ locked });
     await lock(true).expect((res) => expect(res.status).toBeLessThan(300));
     const refused = await agent.post('/client/services/3001/power').type('form').send({ action: 'reboot', _csrf: csrf }).expect(409);
     expect(refused.text).toContain('Reboot: not done');
@@ -129,7 +171,10 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
   test('when the VPS is suspended, then the page says why instead of showing buttons, and a posted action is a 409 page', async () => {
     const { agent, csrf } = await customer();
     await sendWebhook(t.app, { type: 'service.suspend', data: { service_id: '3001' } }).expect(202);
-    await eventually(async () => (await request(t.app).get('/api/v1/services/3001').set('Authorization', PANEL)).body.actual_state === 'suspended', 30_000);
+    await eventually(
+      async () => (await request(t.app).get('/api/v1/services/3001').set('Authorization', PANEL)).body.actual_state === 'suspended',
+      30_000,
+    );
     const page = await agent.get('/client/services/3001').expect(200);
     expect(page.text).toContain('This VPS is suspended; it takes no actions until it is unsuspended.');
     expect(page.text).not.toContain('value="reboot"');
@@ -138,7 +183,7 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
     expect(await rows()).toEqual([]);
   });
 
-  test('when the customer reinstalls, then the page offers the plan\'s systems, needs the erase tick, never echoes the password, and the reinstall runs as theirs', async () => {
+  test("when the customer reinstalls, then the page offers the plan's systems, needs the erase tick, never echoes the password, and the reinstall runs as theirs", async () => {
     const { agent } = await customer();
     const form = await agent.get('/client/services/3001/reinstall').expect(200);
     expect(form.text).toContain('Everything on the disk of this VPS is erased');
@@ -146,17 +191,29 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
     expect(form.text).toContain('<option value="ubuntu-24.04">Ubuntu 24.04</option>');
     const csrf = csrfOf(form.text);
 
-    const unticked = await agent.post('/client/services/3001/reinstall').type('form').send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1' }).expect(400);
+    const unticked = await agent
+      .post('/client/services/3001/reinstall')
+      .type('form')
+      .send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1' })
+      .expect(400);
     expect(unticked.text).toContain('Tick the box');
     expect(unticked.text).not.toContain('Secret-Password-1');
     expect(unticked.text).toContain('<option value="ubuntu-24.04" selected>');
-    const badKey = await agent.post('/client/services/3001/reinstall').type('form').send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1', ssh_keys: 'not a key', confirm: 'yes' }).expect(400);
+    const badKey = await agent
+      .post('/client/services/3001/reinstall')
+      .type('form')
+      .send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1', ssh_keys: 'not a key', confirm: 'yes' })
+      .expect(400);
     expect(badKey.text).toContain('SSH key:');
     expect(badKey.text).not.toContain('Secret-Password-1');
     await agent.post('/client/services/3001/reinstall').type('form').send({ os: 'ubuntu-24.04', confirm: 'yes' }).expect(403);
     expect(await rows()).toEqual([]);
 
-    const done = await agent.post('/client/services/3001/reinstall').type('form').send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1', confirm: 'yes' }).expect(303);
+    const done = await agent
+      .post('/client/services/3001/reinstall')
+      .type('form')
+      .send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1', confirm: 'yes' })
+      .expect(303);
     expect(done.headers.location).toContain('done=reinstall');
     await finished(await lastId());
     expect(await rows()).toEqual([{ action: 'reinstall', actor_kind: 'customer', actor: '55', outcome: 'succeeded', error: null }]);

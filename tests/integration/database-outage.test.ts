@@ -18,7 +18,6 @@ import { FAST_JOBS, engineTarget, startTestSimulator } from '../helpers/simulato
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import { testConfig } from '../helpers/test-app';
 
-
 (mysqlUrl ? describe : describe.skip)('a MariaDB outage', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
@@ -46,7 +45,11 @@ import { testConfig } from '../helpers/test-app';
 
   test('when the database is away, then webhooks get 503 with Retry-After and nothing is written; when it is back, the order goes through by itself', async () => {
     const app = createApp(c);
-    await request(app).post('/api/v1/admin/plans').set('Authorization', `Bearer ${c.adminTokens.sign('t')}`).send(planBody()).expect(201);
+    await request(app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', `Bearer ${c.adminTokens.sign('t')}`)
+      .send(planBody())
+      .expect(201);
     c.worker.start();
 
     await proxy.cut();

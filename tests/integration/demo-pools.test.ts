@@ -2,7 +2,7 @@ import { seedDemoPools } from '../../server/demo-engine';
 import { databaseKinds } from '../helpers/databases';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
-describe.each(databaseKinds)('the demo\'s address pools on %s', (kind) => {
+describe.each(databaseKinds)("the demo's address pools on %s", (kind) => {
   let t: TestApp;
   beforeEach(async () => {
     t = await createTestApp(kind);
@@ -24,7 +24,17 @@ describe.each(databaseKinds)('the demo\'s address pools on %s', (kind) => {
 
   test('when another scenario runs, or an admin has a pool already, then nothing is added', async () => {
     expect(await seedDemoPools(t.container.ipPools, 'ha-drill')).toEqual([]);
-    await t.container.ipPools.create({ name: 'mine', cluster: 'Default', network: 'ovirtmgmt', cidr: '198.51.100.0/24', gateway: '198.51.100.1', dns: [], dnsSearch: [], ranges: [], quarantineMinutes: 60 });
+    await t.container.ipPools.create({
+      name: 'mine',
+      cluster: 'Default',
+      network: 'ovirtmgmt',
+      cidr: '198.51.100.0/24',
+      gateway: '198.51.100.1',
+      dns: [],
+      dnsSearch: [],
+      ranges: [],
+      quarantineMinutes: 60,
+    });
     expect(await seedDemoPools(t.container.ipPools, 'demo')).toEqual([]);
     expect((await t.container.ipPools.list()).map((p) => p.pool.name)).toEqual(['mine']);
   });

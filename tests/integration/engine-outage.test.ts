@@ -44,7 +44,11 @@ describe.each(databaseKinds)('an engine outage on %s', (kind) => {
         BILLING_CALLBACK_URL: sink.url,
       },
     });
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7' }))
+      .expect(201);
   });
   afterEach(async () => {
     await t.close();
@@ -54,7 +58,8 @@ describe.each(databaseKinds)('an engine outage on %s', (kind) => {
   });
 
   const panel = (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
-  const order = (serviceId: string) => sendWebhook(t.app, { type: 'service.create', data: { service_id: serviceId, client_id: '55', product_id: '7' } });
+  const order = (serviceId: string) =>
+    sendWebhook(t.app, { type: 'service.create', data: { service_id: serviceId, client_id: '55', product_id: '7' } });
   const reconciles = () => t.container.jobs.list({ kind: 'reconcile' });
   const scrape = async () => parseExposition((await request(t.app).get('/metrics').expect(200)).text);
   const callbacksOf = (type: string) => sink.received.filter((r) => r.body.type === type);
@@ -93,7 +98,9 @@ describe.each(databaseKinds)('an engine outage on %s', (kind) => {
 
     for (const id of ORDERS) await eventually(async () => (await panel(`/api/v1/services/${id}`)).body.actual_state === 'active');
     for (const id of ORDERS) expect([...sim.world.vms.values()].filter((v) => v.name === `vps-${id}`)).toHaveLength(1);
-    const active = await eventually(async () => (callbacksOf('service.active').length === ORDERS.length ? callbacksOf('service.active') : undefined));
+    const active = await eventually(async () =>
+      callbacksOf('service.active').length === ORDERS.length ? callbacksOf('service.active') : undefined,
+    );
     expect(active.map((c) => c.body.data.service_id).sort()).toEqual(ORDERS);
     expect(active.every((c) => c.verified)).toBe(true);
     expect(callbacksOf('service.failed')).toEqual([]);
@@ -153,7 +160,16 @@ describe('a VM that does not reach a state in time', () => {
 
   test('when the wait for it times out, then that is the engine answering, not the engine away', async () => {
     const client = clientFor(sim);
-    const vm = await client.createVm({ name: 'vps-wait', cluster: 'Default', template: 'debian-12', memoryMib: 1024, vcpus: 1, ha: { enabled: false, priority: 1 }, description: 'wait', comment: 'wait' });
+    const vm = await client.createVm({
+      name: 'vps-wait',
+      cluster: 'Default',
+      template: 'debian-12',
+      memoryMib: 1024,
+      vcpus: 1,
+      ha: { enabled: false, priority: 1 },
+      description: 'wait',
+      comment: 'wait',
+    });
 
     const err = await client.waitForVmStatus(vm.id, ['up'], { timeoutMs: 30, pollMs: 10 }).catch((e: unknown) => e as OvirtError);
 

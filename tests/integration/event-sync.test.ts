@@ -16,7 +16,8 @@ import { engineTarget } from '../helpers/simulator';
 import { testConfig } from '../helpers/test-app';
 import { BILLING_AUTH, startUptimeWorld, UPTIME_ENV, type UptimeWorld } from '../helpers/uptime-world';
 
-const uptime = (w: UptimeWorld, id: string) => request(w.t.app).get(`/api/v1/services/${id}/uptime`).set('Authorization', BILLING_AUTH).expect(200);
+const uptime = (w: UptimeWorld, id: string) =>
+  request(w.t.app).get(`/api/v1/services/${id}/uptime`).set('Authorization', BILLING_AUTH).expect(200);
 const vmNamed = (w: UptimeWorld, name: string) => [...w.sim.world.vms.values()].find((v) => v.name === name);
 /** Events about our VMs that the incident builder reads (the ingester keeps exactly these). */
 const ourEvents = (w: UptimeWorld) => w.sim.world.events.filter((e) => e.vm?.name?.startsWith('vps-') && VM_CODES.has(e.code)).length;
@@ -55,7 +56,14 @@ describe.each(databaseKinds)('event sync on %s', (kind) => {
     expect(result?.gap).toBeDefined();
     expect(result?.gap?.from.getTime()).toBe(gapFrom);
     const first = await uptime(w, '4001');
-    expect(first.body.incidents).toEqual([expect.objectContaining({ cause: 'unknown', counts_as: 'unknown', started_at: new Date(gapFrom).toISOString(), ended_at: result?.gap?.to.toISOString() })]);
+    expect(first.body.incidents).toEqual([
+      expect.objectContaining({
+        cause: 'unknown',
+        counts_as: 'unknown',
+        started_at: new Date(gapFrom).toISOString(),
+        ended_at: result?.gap?.to.toISOString(),
+      }),
+    ]);
     const unknownSeconds = Math.round((result!.gap!.to.getTime() - gapFrom) / 1000);
     expect(first.body.windows['24h'].unknown_seconds).toBe(unknownSeconds);
     expect(first.body.windows['24h'].uptime_percent).toBeLessThan(100);
@@ -66,7 +74,11 @@ describe.each(databaseKinds)('event sync on %s', (kind) => {
     const shutdown = w.sim.world.events.find((e) => e.vm?.name === 'vps-4002' && e.code === 61);
     expect(second.body.incidents).toEqual([
       expect.objectContaining({ cause: 'customer', counts_as: 'excluded', ended_at: null }),
-      expect.objectContaining({ cause: 'unknown', started_at: new Date(gapFrom).toISOString(), ended_at: new Date(shutdown?.time ?? 0).toISOString() }),
+      expect.objectContaining({
+        cause: 'unknown',
+        started_at: new Date(gapFrom).toISOString(),
+        ended_at: new Date(shutdown?.time ?? 0).toISOString(),
+      }),
     ]);
 
     // Up since before the gap (its start time says so): nothing is recorded.
@@ -110,7 +122,12 @@ describe.each(databaseKinds)('event sync on %s', (kind) => {
     // Host names are checked below; customers see them only when the provider shows them (the default hides them).
     w = await startUptimeWorld('mysql', { env: { CLIENT_HOST_NAMES: 'show' } });
     const config = testConfig({ DATABASE_URL: w.t.db.url, ...UPTIME_ENV });
-    b = createContainer(config, { knex: createKnex(w.t.db.target), clock: w.clock, logger: createLogger('silent'), engine: engineTarget(w.sim) });
+    b = createContainer(config, {
+      knex: createKnex(w.t.db.target),
+      clock: w.clock,
+      logger: createLogger('silent'),
+      engine: engineTarget(w.sim),
+    });
   }, 60_000);
   afterEach(async () => {
     await b.close(0);
@@ -154,7 +171,9 @@ describe.each(databaseKinds)('event sync on %s', (kind) => {
     await a.pollOnce();
     const host = await w.order('4301', '55');
     w.sim.control.failHost(host, 'power_loss');
-    await w.until(async () => vmNamed(w, 'vps-4301')?.status === 'up' && w.sim.world.hosts.get(vmNamed(w, 'vps-4301')?.hostId ?? '')?.name !== host);
+    await w.until(
+      async () => vmNamed(w, 'vps-4301')?.status === 'up' && w.sim.world.hosts.get(vmNamed(w, 'vps-4301')?.hostId ?? '')?.name !== host,
+    );
     const results = await Promise.allSettled([a.pollOnce(), other.pollOnce()]);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(PositionMovedError);
     await a.pollOnce();

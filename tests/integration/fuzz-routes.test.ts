@@ -70,11 +70,53 @@ const ROUTES = [
 ];
 
 const segment = fc.oneof(
-  fc.constantFrom('1', '1001', '0', '-1', '99999999999999999999', 'Default', 'host1', '%00', '..%2F..%2Fetc', "1'or'1'='1", '<script>', '%E0%A4%A', '%', 'ü'),
+  fc.constantFrom(
+    '1',
+    '1001',
+    '0',
+    '-1',
+    '99999999999999999999',
+    'Default',
+    'host1',
+    '%00',
+    '..%2F..%2Fetc',
+    "1'or'1'='1",
+    '<script>',
+    '%E0%A4%A',
+    '%',
+    'ü',
+  ),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
 );
-const query = fc.dictionary(fc.constantFrom('month', 'cursor', 'limit', 'state', 'actual_state', 'kind', 'q', 'page', 'hosts', 'token', 'next', 'product_id', 'before_id', 'x'), fc.oneof(fc.string({ maxLength: 30 }), fc.constant('')), { maxKeys: 4 });
-const contentType = fc.constantFrom(undefined, 'application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data; boundary=x', 'application/xml');
+const query = fc.dictionary(
+  fc.constantFrom(
+    'month',
+    'cursor',
+    'limit',
+    'state',
+    'actual_state',
+    'kind',
+    'q',
+    'page',
+    'hosts',
+    'token',
+    'next',
+    'product_id',
+    'before_id',
+    'x',
+  ),
+  fc.oneof(fc.string({ maxLength: 30 }), fc.constant('')),
+  { maxKeys: 4 },
+);
+const contentType = fc.constantFrom(
+  undefined,
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'application/json; charset=latin1',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+);
 const body = fc.oneof(
   fc.constant(undefined),
   fc.json({ maxDepth: 3 }),
@@ -92,7 +134,11 @@ const malformedCookie = fc.oneof(
 );
 
 describe('every route under malformed requests', () => {
-  const forwardedFor = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('203.0.113.7', '2001:db8::1', 'garbage', '', '10.0.0.1, 203.0.113.7', ' '));
+  const forwardedFor = fc.oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.constantFrom('203.0.113.7', '2001:db8::1', 'garbage', '', '10.0.0.1, 203.0.113.7', ' '),
+  );
   let sim: RunningSimulator;
   let t: TestApp;
   let sessionCookie: string[];
@@ -119,7 +165,10 @@ describe('every route under malformed requests', () => {
   });
 
   test('when a path has broken percent-encoding, then it is a 400 in our words', async () => {
-    const res = await request(t.app).get('/api/v1/services/%/uptime').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`).expect(400);
+    const res = await request(t.app)
+      .get('/api/v1/services/%/uptime')
+      .set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`)
+      .expect(400);
     expect(res.body.error.code).toBe('bad_request');
   });
 

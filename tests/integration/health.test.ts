@@ -53,7 +53,10 @@ describe.each(databaseKinds)('health, readiness and request logs on %s', (kind) 
 
   test('when requests carry secrets, then the log holds none of them', async () => {
     await request(t.app).get('/api/v1/admin/plans').set('Authorization', t.adminAuth);
-    await request(t.app).get('/api/v1/admin/plans?t=one-time-token-value').set('Authorization', 'Bearer garbage-token-value').set('Cookie', 'sid=cookie-value');
+    await request(t.app)
+      .get('/api/v1/admin/plans?t=one-time-token-value')
+      .set('Authorization', 'Bearer garbage-token-value')
+      .set('Cookie', 'sid=cookie-value');
     const log = lines.join('');
     expect(log).toContain('"path":"/api/v1/admin/plans"');
     for (const secret of [t.adminAuth.slice(7), 'garbage-token-value', 'one-time-token-value', 'cookie-value']) {
@@ -89,6 +92,10 @@ describe('readiness when the database is gone', () => {
     await t.db.knex.destroy();
     const res = await request(t.app).get('/readyz');
     expect(res.status).toBe(503);
-    expect(res.body).toMatchObject({ ready: false, status: 'not_ready', checks: { database: { ok: false, detail: 'database unreachable' } } });
+    expect(res.body).toMatchObject({
+      ready: false,
+      status: 'not_ready',
+      checks: { database: { ok: false, detail: 'database unreachable' } },
+    });
   });
 });

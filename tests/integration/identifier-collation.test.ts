@@ -84,7 +84,10 @@ async function mysqlIndexes(db: TestDatabase): Promise<string[]> {
 
 /** The CREATE statements SQLite keeps, tables and indexes. */
 async function sqliteSchema(db: TestDatabase): Promise<string[]> {
-  const rows = (await db.knex('sqlite_master').whereNot('name', 'like', 'knex%').orderBy('name').select('name', 'sql')) as Array<{ name: string; sql: string | null }>;
+  const rows = (await db.knex('sqlite_master').whereNot('name', 'like', 'knex%').orderBy('name').select('name', 'sql')) as Array<{
+    name: string;
+    sql: string | null;
+  }>;
   return rows.map((r) => `${r.name}: ${r.sql ?? ''}`);
 }
 
@@ -108,11 +111,14 @@ describe.each(databaseKinds)('identifier columns on %s', (kind) => {
     const columns = await mysqlColumns(db);
     for (const key of IDENTIFIER_PAIRS) expect({ key, collation: columns.get(key)?.collation }).toEqual({ key, collation: 'utf8mb4_bin' });
     // A new table or column named like an identifier, made without identifierColumn(), fails here.
-    const named = [...columns.values()].filter((c) => c.charset !== null && !/text$/.test(c.type) && LOOKS_LIKE_AN_IDENTIFIER.test(c.key.split('.')[1] ?? '') && !NOT_COMPARED.has(c.key));
+    const named = [...columns.values()].filter(
+      (c) =>
+        c.charset !== null && !/text$/.test(c.type) && LOOKS_LIKE_AN_IDENTIFIER.test(c.key.split('.')[1] ?? '') && !NOT_COMPARED.has(c.key),
+    );
     expect(named.filter((c) => !c.collation?.endsWith('_bin')).map((c) => `${c.key} ${c.collation}`)).toEqual([]);
   });
 
-  test('when the binary migrations are rolled back and run again, then only the identifiers\' collation moves between the table default and _bin', async () => {
+  test("when the binary migrations are rolled back and run again, then only the identifiers' collation moves between the table default and _bin", async () => {
     const after = kind === 'mysql' ? await mysqlColumns(db) : undefined;
     const indexesAfter = kind === 'mysql' ? await mysqlIndexes(db) : await sqliteSchema(db);
 
@@ -128,7 +134,8 @@ describe.each(databaseKinds)('identifier columns on %s', (kind) => {
         expect(c.collation).toMatch(/_ci$/);
       }
       // Nothing else moved: type, length, nullability, default, comment and charset of every column, and every index.
-      const withoutCollation = (m: Map<string, ColumnInfo>) => [...m.values()].map((c) => ({ ...c, collation: IDENTIFIER_PAIRS.includes(c.key) ? '(identifier)' : c.collation }));
+      const withoutCollation = (m: Map<string, ColumnInfo>) =>
+        [...m.values()].map((c) => ({ ...c, collation: IDENTIFIER_PAIRS.includes(c.key) ? '(identifier)' : c.collation }));
       expect(withoutCollation(before)).toEqual(withoutCollation(after as Map<string, ColumnInfo>));
       expect(await mysqlIndexes(db)).toEqual(indexesAfter);
     } else {

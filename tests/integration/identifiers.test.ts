@@ -22,7 +22,11 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
     beforeEach(async () => {
       // No engine and no worker: these tests are about what is recorded and found.
       t = await createTestApp(kind);
-      await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+      await request(t.app)
+        .post('/api/v1/admin/plans')
+        .set('Authorization', t.adminAuth)
+        .send(planBody({ product_id: '7' }))
+        .expect(201);
     });
     afterEach(async () => {
       await t.close();
@@ -42,7 +46,9 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
       // Assert
       expect([a.status, b.status]).toEqual([202, 202]);
       expect([a.body.service_id, b.body.service_id]).toEqual(['801', '802']);
-      const ids = (await t.db.knex('webhook_deliveries').orderBy('id').select('webhook_id')).map((r: { webhook_id: string }) => r.webhook_id);
+      const ids = (await t.db.knex('webhook_deliveries').orderBy('id').select('webhook_id')).map(
+        (r: { webhook_id: string }) => r.webhook_id,
+      );
       expect(ids).toEqual(['msg_CaseTest1', 'msg_casetest1']);
       const again = await sendWebhook(t.app, second);
       expect(again.status).toBe(202);
@@ -52,7 +58,9 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
 
     test('when svc-1 is ordered after Svc-1 by another client, then both are services of their own, and each read answers its own record', async () => {
       // Arrange
-      await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'Svc-1', client_id: 'c-Alice', product_id: '7' } }).expect(202);
+      await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'Svc-1', client_id: 'c-Alice', product_id: '7' } }).expect(
+        202,
+      );
 
       // Act
       const res = await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'svc-1', client_id: 'c-bob', product_id: '7' } });
@@ -72,8 +80,16 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
     });
 
     test('when two billing products differ only in case, then they are two plans and an order gets its own', async () => {
-      await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: 'Gold', name: 'Gold' })).expect(201);
-      await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: 'gold', name: 'gold', vcpus: 4 })).expect(201);
+      await request(t.app)
+        .post('/api/v1/admin/plans')
+        .set('Authorization', t.adminAuth)
+        .send(planBody({ product_id: 'Gold', name: 'Gold' }))
+        .expect(201);
+      await request(t.app)
+        .post('/api/v1/admin/plans')
+        .set('Authorization', t.adminAuth)
+        .send(planBody({ product_id: 'gold', name: 'gold', vcpus: 4 }))
+        .expect(201);
 
       await sendWebhook(t.app, { type: 'service.create', data: { service_id: '803', client_id: '55', product_id: 'gold' } }).expect(202);
 
@@ -91,7 +107,9 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
       expect(await tokens.consume(hash.toUpperCase(), now)).toBeUndefined();
       expect(await tokens.consume(hash, now)).toEqual({ serviceId: serviceRowId, clientId: '55' });
 
-      const [adminUserId] = await t.db.knex('admin_users').insert({ email: 'ops@example.net', password_hash: 'x', created_at: now, updated_at: now });
+      const [adminUserId] = await t.db
+        .knex('admin_users')
+        .insert({ email: 'ops@example.net', password_hash: 'x', created_at: now, updated_at: now });
       const sessions = new AdminSessionsRepository(t.db.knex);
       const expiresAt = new Date(now.getTime() + 3_600_000);
       await sessions.insert({ tokenHash: hash, adminUserId: Number(adminUserId), csrfToken: 'csrf-a', expiresAt }, now);
@@ -110,7 +128,11 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
       sim = await startTestSimulator({ scenario: 'demo' });
       sink = await startCallbackSink();
       t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_JOBS, BILLING_CALLBACK_URL: sink.url } });
-      await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+      await request(t.app)
+        .post('/api/v1/admin/plans')
+        .set('Authorization', t.adminAuth)
+        .send(planBody({ product_id: '7' }))
+        .expect(201);
       t.container.worker.start();
     });
     afterEach(async () => {
@@ -126,7 +148,9 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
       });
 
     test('when svc-1 is ordered after Svc-1, then each gets its own VM (vps-Svc-1, vps-svc-1) and its own callback', async () => {
-      await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'Svc-1', client_id: 'c-Alice', product_id: '7' } }).expect(202);
+      await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'Svc-1', client_id: 'c-Alice', product_id: '7' } }).expect(
+        202,
+      );
       await untilActive('Svc-1');
 
       await sendWebhook(t.app, { type: 'service.create', data: { service_id: 'svc-1', client_id: 'c-bob', product_id: '7' } }).expect(202);

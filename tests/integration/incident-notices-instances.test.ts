@@ -19,7 +19,6 @@ import { engineTarget } from '../helpers/simulator';
 import { testConfig, TEST_SECRETS } from '../helpers/test-app';
 import { startUptimeWorld, UPTIME_ENV, type UptimeWorld } from '../helpers/uptime-world';
 
-
 interface Instance {
   container: Container;
   notices: IncidentNotices;
@@ -34,7 +33,14 @@ function noticesOf(c: Container, url: string): IncidentNotices {
     notices: new IncidentNoticesRepository(c.knex),
     services: c.repos.services,
     report: (service) => c.uptime.forService(service, undefined, c.config.client.hostNames),
-    callbacks: new CallbackService({ url, signer: new WebhookSigner(TEST_SECRETS.WEBHOOK_SECRET), jobs: c.jobs, secrets: new SecretBox(TEST_SECRETS.SECRETS_KEY), clock: c.clock, logger }),
+    callbacks: new CallbackService({
+      url,
+      signer: new WebhookSigner(TEST_SECRETS.WEBHOOK_SECRET),
+      jobs: c.jobs,
+      secrets: new SecretBox(TEST_SECRETS.SECRETS_KEY),
+      clock: c.clock,
+      logger,
+    }),
     clock: c.clock,
     logger,
   });
@@ -72,7 +78,9 @@ function noticesOf(c: Container, url: string): IncidentNotices {
 
   const vmOf = (name: string) => [...w.sim.world.vms.values()].find((v) => v.name === name)!;
   const hostName = (id: string | undefined) => (id ? w.sim.world.hosts.get(id)?.name : undefined);
-  const stateOf = async (serviceId: string) => ((await w.t.db.knex('services').where({ service_id: serviceId }).first('actual_state')) as { actual_state: string } | undefined)?.actual_state;
+  const stateOf = async (serviceId: string) =>
+    ((await w.t.db.knex('services').where({ service_id: serviceId }).first('actual_state')) as { actual_state: string } | undefined)
+      ?.actual_state;
   const step = async () => {
     w.sim.control.advance(1000);
     await new Promise((r) => setTimeout(r, 25));
@@ -89,10 +97,14 @@ function noticesOf(c: Container, url: string): IncidentNotices {
   test('when the leader reads a host failure, then hands over, then each notice is queued once', async () => {
     const [a, b, c] = instances as [Instance, Instance, Instance];
     expect(await a.container.eventSync!.tick()).toBeDefined();
-    for (const [sid, cid] of [['4001', '81'], ['4002', '82'], ['4003', '83']]) {
+    for (const [sid, cid] of [
+      ['4001', '81'],
+      ['4002', '82'],
+      ['4003', '83'],
+    ]) {
       await sendWebhook(w.t.app, { type: 'service.create', data: { service_id: sid, client_id: cid, product_id: '7' } }).expect(202);
     }
-    for (let i = 0; i < 600 && !((await Promise.all(['4001', '4002', '4003'].map(stateOf))).every((s) => s === 'active')); i++) await step();
+    for (let i = 0; i < 600 && !(await Promise.all(['4001', '4002', '4003'].map(stateOf))).every((s) => s === 'active'); i++) await step();
     await a.container.eventSync!.tick();
     const host = hostName(vmOf('vps-4001').hostId)!;
     const onHost = ['4001', '4002', '4003'].filter((sid) => hostName(vmOf(`vps-${sid}`).hostId) === host);
@@ -114,7 +126,11 @@ function noticesOf(c: Container, url: string): IncidentNotices {
     const leads = await Promise.all([b.container.eventSync!.tick(), c.container.eventSync!.tick()]);
     expect(leads.filter((r) => r !== undefined)).toHaveLength(1);
     const leader = leads[0] !== undefined ? b : c;
-    for (let i = 0; i < 900 && !onHost.every((sid) => vmOf(`vps-${sid}`).status === 'up' && hostName(vmOf(`vps-${sid}`).hostId) !== host); i++) {
+    for (
+      let i = 0;
+      i < 900 && !onHost.every((sid) => vmOf(`vps-${sid}`).status === 'up' && hostName(vmOf(`vps-${sid}`).hostId) !== host);
+      i++
+    ) {
       await step();
       await leader.container.eventSync!.tick();
       await sweepAll();
@@ -126,9 +142,17 @@ function noticesOf(c: Container, url: string): IncidentNotices {
     await sweepAll();
 
     const all = await notices();
-    for (const sid of onHost) expect(all.filter((n) => n.data.service_id === sid).map((n) => n.type)).toEqual(['service.incident_opened', 'service.incident_resolved']);
+    for (const sid of onHost)
+      expect(all.filter((n) => n.data.service_id === sid).map((n) => n.type)).toEqual([
+        'service.incident_opened',
+        'service.incident_resolved',
+      ]);
     expect(all.filter((n) => n.type === 'cluster.host_failed')).toHaveLength(1);
-    expect(all.filter((n) => n.type === 'cluster.host_failed')[0]!.data).toMatchObject({ host, services_affected: onHost.length, services_restarted: onHost.length });
+    expect(all.filter((n) => n.type === 'cluster.host_failed')[0]!.data).toMatchObject({
+      host,
+      services_affected: onHost.length,
+      services_restarted: onHost.length,
+    });
     expect(all).toHaveLength(onHost.length * 2 + 1);
     // The customers' reports agree: one incident per VPS on the host.
     const res = await request(w.t.app).get('/api/v1/services/4001/uptime').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);

@@ -39,14 +39,21 @@ describe.each(databaseKinds)('incident notices on %s', (kind) => {
     }
     throw new Error('condition not met within 600 simulated seconds');
   };
-  const stateOf = async (serviceId: string) => ((await w.t.db.knex('services').where({ service_id: serviceId }).first('actual_state')) as { actual_state: string } | undefined)?.actual_state;
+  const stateOf = async (serviceId: string) =>
+    ((await w.t.db.knex('services').where({ service_id: serviceId }).first('actual_state')) as { actual_state: string } | undefined)
+      ?.actual_state;
   const order = async (serviceId: string, clientId: string) => {
-    await sendWebhook(w.t.app, { type: 'service.create', data: { service_id: serviceId, client_id: clientId, product_id: '7', hostname: `vps${serviceId}.example.net` } }).expect(202);
+    await sendWebhook(w.t.app, {
+      type: 'service.create',
+      data: { service_id: serviceId, client_id: clientId, product_id: '7', hostname: `vps${serviceId}.example.net` },
+    }).expect(202);
     await patiently(async () => (await stateOf(serviceId)) === 'active').catch(async (err: unknown) => {
       const row = await w.t.db.knex('services').where({ service_id: serviceId }).first('actual_state', 'last_error');
       const jobs = await w.t.db.knex('jobs').whereNot('state', 'succeeded').select('kind', 'state', 'last_error', 'attempts');
       const hosts = [...w.sim.world.hosts.values()].map((h) => `${h.name}:${h.status}`).join(' ');
-      throw new Error(`${String(err)}; ${JSON.stringify(row)}; hosts ${hosts}; jobs ${JSON.stringify(jobs.filter((j: { kind: string }) => j.kind !== 'callback'))}`);
+      throw new Error(
+        `${String(err)}; ${JSON.stringify(row)}; hosts ${hosts}; jobs ${JSON.stringify(jobs.filter((j: { kind: string }) => j.kind !== 'callback'))}`,
+      );
     });
     return hostName(vmOf(`vps-${serviceId}`).hostId)!;
   };
@@ -96,7 +103,10 @@ describe.each(databaseKinds)('incident notices on %s', (kind) => {
     const all = await notices();
     for (const name of onHost) {
       const sid = name.slice('vps-'.length);
-      expect(all.filter((n) => n.data.service_id === sid).map((n) => n.type)).toEqual(['service.incident_opened', 'service.incident_resolved']);
+      expect(all.filter((n) => n.data.service_id === sid).map((n) => n.type)).toEqual([
+        'service.incident_opened',
+        'service.incident_resolved',
+      ]);
     }
     const opened = all.find((n) => n.type === 'service.incident_opened' && n.data.service_id === '3001')!;
     expect(opened.data).toMatchObject({ service_id: '3001', client_id: '71', hostname: 'vps3001.example.net' });
@@ -147,7 +157,11 @@ describe.each(databaseKinds)('incident notices on %s', (kind) => {
     w.sim.control.advance(60_000);
     await sweep();
 
-    const causes = (await w.t.db.knex('incidents').join('services', 'services.id', 'incidents.service_id').whereIn('services.service_id', ['3003', '3004']).select('cause')) as Array<{ cause: string }>;
+    const causes = (await w.t.db
+      .knex('incidents')
+      .join('services', 'services.id', 'incidents.service_id')
+      .whereIn('services.service_id', ['3003', '3004'])
+      .select('cause')) as Array<{ cause: string }>;
     expect(causes.map((c) => c.cause).sort()).toEqual(['customer', 'planned']);
     expect((await notices()).length).toBe(before);
   }, 120_000);

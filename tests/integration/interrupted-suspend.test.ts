@@ -21,8 +21,15 @@ describe.each(databaseKinds)('a suspend killed midway on %s', (kind) => {
   beforeEach(async () => {
     sim = await startTestSimulator({ scenario: 'demo' });
     sink = await startCallbackSink();
-    t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_JOBS, PROVISION_SHUTDOWN_TIMEOUT_MS: '2000', BILLING_CALLBACK_URL: sink.url } });
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+    t = await createTestApp(kind, {
+      engine: engineTarget(sim),
+      env: { ...FAST_JOBS, PROVISION_SHUTDOWN_TIMEOUT_MS: '2000', BILLING_CALLBACK_URL: sink.url },
+    });
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7' }))
+      .expect(201);
   });
   afterEach(async () => {
     await t.close();
@@ -43,7 +50,8 @@ describe.each(databaseKinds)('a suspend killed midway on %s', (kind) => {
 
   const vm = (serviceId: string) => [...sim.world.vms.values()].find((v) => v.name === `vps-${serviceId}`);
   const told = (serviceId: string) => sink.received.filter((r) => r.body.data.service_id === serviceId).map((r) => r.body.type);
-  const actualState = async (serviceId: string) => ((await t.db.knex('services').where({ service_id: serviceId }).first('actual_state')) as { actual_state: string }).actual_state;
+  const actualState = async (serviceId: string) =>
+    ((await t.db.knex('services').where({ service_id: serviceId }).first('actual_state')) as { actual_state: string }).actual_state;
 
   async function activeService(serviceId: string): Promise<void> {
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: serviceId, client_id: '55', product_id: '7' } }).expect(202);
@@ -89,7 +97,10 @@ describe.each(databaseKinds)('a suspend killed midway on %s', (kind) => {
 
   /** The dead instance's lease runs out and a live one takes its job back. */
   async function leaseExpires(): Promise<void> {
-    await t.db.knex('jobs').where({ state: 'running' }).update({ lease_expires_at: new Date(Date.now() - 1000) });
+    await t.db
+      .knex('jobs')
+      .where({ state: 'running' })
+      .update({ lease_expires_at: new Date(Date.now() - 1000) });
     expect(await t.container.jobs.reapExpired()).toBe(1);
   }
 

@@ -50,7 +50,16 @@ describe.each(databaseKinds)('IP allocation on %s', (kind) => {
 
   test('when a service allocates, then it gets one v4 address and one v6 /64, and the network view to configure', async () => {
     await one.pools.create(v4());
-    await one.pools.create(v4({ name: 'pub-v6', cidr: '2001:db8:1::/48', gateway: 'fe80::1', dns: ['2001:db8::53'], dnsSearch: [], ranges: [{ from: '2001:db8:1:5::/64', to: '2001:db8:1:5::/64' }] }));
+    await one.pools.create(
+      v4({
+        name: 'pub-v6',
+        cidr: '2001:db8:1::/48',
+        gateway: 'fe80::1',
+        dns: ['2001:db8::53'],
+        dnsSearch: [],
+        ranges: [{ from: '2001:db8:1:5::/64', to: '2001:db8:1:5::/64' }],
+      }),
+    );
     const [s] = await insertServices(db.knex, 1);
 
     const got = await allocate(one.allocation, s!, 1);
@@ -74,7 +83,11 @@ describe.each(databaseKinds)('IP allocation on %s', (kind) => {
     expect(counts).toMatchObject({ ipv4: { size: 241, used: 1, free: 240 }, ipv6: { size: 1, used: 1, free: 0 }, orders: 0 });
     // v6 is exhausted now: the next order is refused, and its v4 address goes with the rolled-back transaction.
     const [s2] = await insertServices(db.knex, 1, 'other');
-    await expect(allocate(one.allocation, s2!, 2)).rejects.toMatchObject({ code: 'ip_pool_exhausted', status: 422, details: { family: 6 } });
+    await expect(allocate(one.allocation, s2!, 2)).rejects.toMatchObject({
+      code: 'ip_pool_exhausted',
+      status: 422,
+      details: { family: 6 },
+    });
     expect(await db.knex('ip_assignments').count({ n: '*' })).toEqual([{ n: 2 }]);
   });
 
@@ -93,7 +106,9 @@ describe.each(databaseKinds)('IP allocation on %s', (kind) => {
     for (const [i, id] of ids.entries()) await allocate(one.allocation, id, i + 1, ['small']);
     const addresses = (await db.knex('ip_assignments').select('address')).map((r: { address: string }) => r.address).sort();
     expect(addresses).toEqual(['198.51.100.2', '198.51.100.3', '198.51.100.4', '198.51.100.5', '198.51.100.6']);
-    await expect(allocate(one.allocation, (await insertServices(db.knex, 1, 'x'))[0]!, 9, ['small'])).rejects.toMatchObject({ code: 'ip_pool_exhausted' });
+    await expect(allocate(one.allocation, (await insertServices(db.knex, 1, 'x'))[0]!, 9, ['small'])).rejects.toMatchObject({
+      code: 'ip_pool_exhausted',
+    });
   });
 
   test('when released, then the address stays in quarantine until quarantine_until and is reused from then on', async () => {
@@ -111,7 +126,13 @@ describe.each(databaseKinds)('IP allocation on %s', (kind) => {
 
     clock.advance(1);
     const second = await allocate(one.allocation, b!, 2);
-    expect(second.ipv4).toMatchObject({ address: '192.0.2.10', billingServiceId: 'svc-2', serviceRowId: b, releasedAt: null, quarantineUntil: null });
+    expect(second.ipv4).toMatchObject({
+      address: '192.0.2.10',
+      billingServiceId: 'svc-2',
+      serviceRowId: b,
+      releasedAt: null,
+      quarantineUntil: null,
+    });
     expect(await db.knex('ip_assignments').count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 
@@ -149,10 +170,14 @@ describe.each(databaseKinds)('IP allocation on %s', (kind) => {
     const knexes = kind === 'mysql' ? [createKnex(db.target), createKnex(db.target), createKnex(db.target)] : [db.knex];
     try {
       const instances = knexes.map((k) => instance(k, clock));
-      const calls = ids.flatMap((id, i) => Array.from({ length: 5 }, (_, j) => allocate(instances[(i + j) % instances.length]!.allocation, id, i + 1)));
+      const calls = ids.flatMap((id, i) =>
+        Array.from({ length: 5 }, (_, j) => allocate(instances[(i + j) % instances.length]!.allocation, id, i + 1)),
+      );
       const results = await Promise.all(calls);
       const byService = new Map<number, Set<string>>();
-      results.forEach((r) => byService.set(r.ipv4!.serviceRowId!, (byService.get(r.ipv4!.serviceRowId!) ?? new Set()).add(r.ipv4!.address)));
+      results.forEach((r) =>
+        byService.set(r.ipv4!.serviceRowId!, (byService.get(r.ipv4!.serviceRowId!) ?? new Set()).add(r.ipv4!.address)),
+      );
       expect([...byService.values()].every((s) => s.size === 1)).toBe(true);
       const rows = await db.knex('ip_assignments').select('address');
       expect(rows).toHaveLength(40);
@@ -171,7 +196,13 @@ describe.each(databaseKinds)('IP allocation on %s', (kind) => {
     const other = kind === 'mysql' ? createKnex(db.target) : db.knex;
     try {
       const shrinking = instance(other, clock).pools.patch('pub-v4', { ranges: [{ from: '192.0.2.200', to: '192.0.2.210' }] });
-      const early = await Promise.race([shrinking.then(() => 'done', () => 'done'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
+      const early = await Promise.race([
+        shrinking.then(
+          () => 'done',
+          () => 'done',
+        ),
+        new Promise((r) => setTimeout(() => r('waiting'), 300)),
+      ]);
       expect(early).toBe('waiting');
       await trx.commit();
       await expect(shrinking).rejects.toMatchObject({ code: 'ip_pool_shrink_below_used', details: { addresses: [got.ipv4!.address] } });

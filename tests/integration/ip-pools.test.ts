@@ -19,8 +19,16 @@ describe.each(databaseKinds)('admin IP pools API on %s', (kind) => {
     await t.close();
   });
 
-  const post = (body: unknown) => request(t.app).post(BASE).set('Authorization', t.adminAuth).send(body as object);
-  const patch = (name: string, body: unknown) => request(t.app).patch(`${BASE}/${name}`).set('Authorization', t.adminAuth).send(body as object);
+  const post = (body: unknown) =>
+    request(t.app)
+      .post(BASE)
+      .set('Authorization', t.adminAuth)
+      .send(body as object);
+  const patch = (name: string, body: unknown) =>
+    request(t.app)
+      .patch(`${BASE}/${name}`)
+      .set('Authorization', t.adminAuth)
+      .send(body as object);
   const get = (path = '') => request(t.app).get(`${BASE}${path}`).set('Authorization', t.adminAuth);
   const poolRows = () => t.db.knex('ip_pools').select('name', 'cidr', 'gateway', 'ranges').orderBy('name');
 
@@ -54,7 +62,15 @@ describe.each(databaseKinds)('admin IP pools API on %s', (kind) => {
     const res = await post(ipv6PoolBody({ cidr: '2001:DB8:1:0::/48' }));
 
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ family: 6, cidr: '2001:db8:1::/48', gateway: 'fe80::1', prefix_per_service: 64, ranges: [], size: 65536, free: 65536 });
+    expect(res.body).toMatchObject({
+      family: 6,
+      cidr: '2001:db8:1::/48',
+      gateway: 'fe80::1',
+      prefix_per_service: 64,
+      ranges: [],
+      size: 65536,
+      free: 65536,
+    });
     const list = await get();
     expect(list.body.ip_pools.map((p: { name: string }) => p.name)).toEqual(['pub-v6']);
   });
@@ -83,7 +99,9 @@ describe.each(databaseKinds)('admin IP pools API on %s', (kind) => {
 
   test('when a pool overlaps another (in any cluster) or repeats a name, then 409 and nothing changes', async () => {
     await post(ipv4PoolBody());
-    const overlap = await post(ipv4PoolBody({ name: 'other', cluster: 'Second', cidr: '192.0.2.128/25', gateway: '192.0.2.129', ranges: [] }));
+    const overlap = await post(
+      ipv4PoolBody({ name: 'other', cluster: 'Second', cidr: '192.0.2.128/25', gateway: '192.0.2.129', ranges: [] }),
+    );
     expect(overlap.status).toBe(409);
     expect(overlap.body.error).toMatchObject({ code: 'ip_pool_overlap', details: { pool: 'pub-v4', cidr: '192.0.2.0/24' } });
 
@@ -121,7 +139,9 @@ describe.each(databaseKinds)('admin IP pools API on %s', (kind) => {
     const shrink = await patch('pub-v4', { ranges: [{ from: '192.0.2.10', to: '192.0.2.11' }] });
     expect(shrink.status).toBe(409);
     expect(shrink.body.error.code).toBe('ip_pool_shrink_below_used');
-    const gatewayOnHeld = await patch('pub-v4', { gateway: (await t.db.knex('ip_assignments').whereNotNull('service_row_id').first()).address });
+    const gatewayOnHeld = await patch('pub-v4', {
+      gateway: (await t.db.knex('ip_assignments').whereNotNull('service_row_id').first()).address,
+    });
     expect(gatewayOnHeld.status).toBe(409);
     expect(await poolRows()).toEqual(before);
 
@@ -212,7 +232,14 @@ describe('admin IP pools API under random input', () => {
   });
   // A near-valid pool (v4 or v6) with up to two of its fields replaced by odd values.
   const body = fc
-    .tuple(fc.oneof(valid, v6), odd, fc.subarray(['name', 'cluster', 'cidr', 'gateway', 'dns', 'dns_search', 'ranges', 'prefix_per_service', 'quarantine_minutes'] as const, { maxLength: 2 }))
+    .tuple(
+      fc.oneof(valid, v6),
+      odd,
+      fc.subarray(
+        ['name', 'cluster', 'cidr', 'gateway', 'dns', 'dns_search', 'ranges', 'prefix_per_service', 'quarantine_minutes'] as const,
+        { maxLength: 2 },
+      ),
+    )
     .map(([base, o, keys]) => ({ ...base, ...Object.fromEntries(keys.map((k) => [k, o[k]])) }) as Record<string, unknown>);
 
   test('when random pools are posted, patched and deleted, then the answer is never a 5xx', async () => {
@@ -224,7 +251,10 @@ describe('admin IP pools API under random input', () => {
           verb === 'post'
             ? await request(t.app).post(BASE).set('Authorization', t.adminAuth).send(b)
             : verb === 'patch'
-              ? await request(t.app).patch(`${BASE}/${name}`).set('Authorization', t.adminAuth).send({ ...b, name: undefined })
+              ? await request(t.app)
+                  .patch(`${BASE}/${name}`)
+                  .set('Authorization', t.adminAuth)
+                  .send({ ...b, name: undefined })
               : await request(t.app).delete(`${BASE}/${name}`).set('Authorization', t.adminAuth);
         expect(res.status).toBeLessThan(500);
         seen.add(res.status);

@@ -13,12 +13,41 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     db = await createTestDatabase(kind);
     await migrateLatest(db.knex);
     clock = new ManualClock('2026-11-26T10:00:00Z');
-    queue = new JobQueue({ knex: db.knex, clock, leaseMs: 30_000, maxAttempts: 3, backoffBaseMs: 1000, backoffCapMs: 60_000, random: () => 0.5 });
+    queue = new JobQueue({
+      knex: db.knex,
+      clock,
+      leaseMs: 30_000,
+      maxAttempts: 3,
+      backoffBaseMs: 1000,
+      backoffCapMs: 60_000,
+      random: () => 0.5,
+    });
     const now = new Date();
-    await db.knex('plans').insert({ product_id: 'p', name: 'p', template: 't', cluster: 'c', vcpus: 1, memory_mib: 512, ha_enabled: true, ha_priority: 1, sla_target_percent: 99.9, sla_credit_tiers: '[]', created_at: now, updated_at: now });
+    await db.knex('plans').insert({
+      product_id: 'p',
+      name: 'p',
+      template: 't',
+      cluster: 'c',
+      vcpus: 1,
+      memory_mib: 512,
+      ha_enabled: true,
+      ha_priority: 1,
+      sla_target_percent: 99.9,
+      sla_credit_tiers: '[]',
+      created_at: now,
+      updated_at: now,
+    });
     const plan = await db.knex('plans').first('id');
     for (const sid of ['s1', 's2']) {
-      await db.knex('services').insert({ service_id: sid, client_id: 'c', plan_id: plan.id, desired_state: 'active', actual_state: 'pending', created_at: now, updated_at: now });
+      await db.knex('services').insert({
+        service_id: sid,
+        client_id: 'c',
+        plan_id: plan.id,
+        desired_state: 'active',
+        actual_state: 'pending',
+        created_at: now,
+        updated_at: now,
+      });
     }
   });
   afterEach(async () => {
@@ -90,7 +119,16 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
   });
 
   test('when the engine is away, then a job retries past its attempts without dying, its backoff capped lower, and keeps its attempts for real errors', async () => {
-    const outages = new JobQueue({ knex: db.knex, clock, leaseMs: 30_000, maxAttempts: 3, backoffBaseMs: 1000, backoffCapMs: 60_000, outageCapMs: 4000, random: () => 0.5 });
+    const outages = new JobQueue({
+      knex: db.knex,
+      clock,
+      leaseMs: 30_000,
+      maxAttempts: 3,
+      backoffBaseMs: 1000,
+      backoffCapMs: 60_000,
+      outageCapMs: 4000,
+      random: () => 0.5,
+    });
     await outages.enqueue({ kind: 'reconcile', serviceId: await serviceId('s1') });
     const away = new EngineUnavailableError('oVirt engine: find VM: cannot reach the engine: connection refused (ECONNREFUSED)').message;
     const delays: number[] = [];
@@ -104,14 +142,21 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     const waiting = (await outages.list())[0]!;
     // 0.5 × min(cap, 1000 × 2^(attempt−1)): it grows, then stays at half the outage cap (never the 60 s one).
     expect(delays).toEqual([500, 1000, 2000, 2000, 2000, 2000]);
-    expect(waiting).toMatchObject({ state: 'queued', attempts: 6, maxAttempts: 9, lastError: expect.stringMatching(/^engine unreachable: .*connection refused/) });
+    expect(waiting).toMatchObject({
+      state: 'queued',
+      attempts: 6,
+      maxAttempts: 9,
+      lastError: expect.stringMatching(/^engine unreachable: .*connection refused/),
+    });
     expect(await outages.countWaitingForEngine()).toBe(1);
 
     // The engine is back but something else fails: the job still has its 3 attempts for that.
     const outcomes: string[] = [];
     for (let i = 0; i < 3; i++) {
       const c = await outages.claim('a');
-      outcomes.push(await outages.fail(c!.job.id, c!.token, { message: 'oVirt engine: create VM failed with HTTP 500.', permanent: false }));
+      outcomes.push(
+        await outages.fail(c!.job.id, c!.token, { message: 'oVirt engine: create VM failed with HTTP 500.', permanent: false }),
+      );
       clock.advance(60_000);
     }
     expect(outcomes).toEqual(['retry', 'retry', 'dead']);
@@ -159,7 +204,9 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     await queue.enqueue({ kind: 'callback', serviceId: s2, payload: { type: 'service.active' } });
     const suspended = await queue.claim('a');
     expect(suspended?.job.payload).toEqual({ type: 'service.suspended' });
-    expect(await queue.fail(suspended!.job.id, suspended!.token, { message: 'the billing panel answered 503', permanent: false })).toBe('retry');
+    expect(await queue.fail(suspended!.job.id, suspended!.token, { message: 'the billing panel answered 503', permanent: false })).toBe(
+      'retry',
+    );
 
     // The unsuspended callback is due, but the suspended one before it is not yet: only the other service's goes.
     expect((await queue.claim('a'))?.job.payload).toEqual({ type: 'service.active' });
@@ -227,7 +274,10 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     expect(await queue.discard(c!.job.id)).toBe(false);
     await queue.fail(c!.job.id, c!.token, { message: 'the panel answered 410', permanent: true });
     expect(await queue.discard(c!.job.id)).toBe(true);
-    expect(await queue.get(c!.job.id)).toMatchObject({ state: 'cancelled', lastError: 'discarded by an admin; it had died with: the panel answered 410' });
+    expect(await queue.get(c!.job.id)).toMatchObject({
+      state: 'cancelled',
+      lastError: 'discarded by an admin; it had died with: the panel answered 410',
+    });
     expect(await queue.list({ state: 'dead' })).toEqual([]);
     expect(await queue.discard(c!.job.id)).toBe(false);
     expect(await queue.retry(c!.job.id)).toBe(true);

@@ -40,7 +40,12 @@ describe.each(databaseKinds)('admin maintenance API on %s', (kind) => {
       updated_at: now,
     });
     await knex('plans').insert([plan('p-default', 'Default'), plan('p-other', 'Other')]);
-    const ids = Object.fromEntries(((await knex('plans').select('id', 'product_id')) as Array<{ id: number; product_id: string }>).map((p) => [p.product_id, Number(p.id)]));
+    const ids = Object.fromEntries(
+      ((await knex('plans').select('id', 'product_id')) as Array<{ id: number; product_id: string }>).map((p) => [
+        p.product_id,
+        Number(p.id),
+      ]),
+    );
     const service = (serviceId: string, planId: number, vmHost: string | null, actual = 'active', desired = 'active') => ({
       service_id: serviceId,
       client_id: `client-${serviceId}`,
@@ -70,7 +75,11 @@ describe.each(databaseKinds)('admin maintenance API on %s', (kind) => {
     await t.close();
   });
 
-  const post = (b: unknown) => request(t.app).post(BASE).set('Authorization', t.adminAuth).send(b as object);
+  const post = (b: unknown) =>
+    request(t.app)
+      .post(BASE)
+      .set('Authorization', t.adminAuth)
+      .send(b as object);
   const get = (path = '') => request(t.app).get(`${BASE}${path}`).set('Authorization', t.adminAuth);
   const del = (path: string) => request(t.app).delete(`${BASE}${path}`).set('Authorization', t.adminAuth);
   const notices = async () =>
@@ -185,11 +194,36 @@ describe.each(databaseKinds)('maintenance notices under CLIENT_HOST_NAMES=hide o
     const t = await createTestApp(kind, { clock, env: { BILLING_CALLBACK_URL: 'http://panel.test/callback', CLIENT_HOST_NAMES: 'hide' } });
     try {
       const now = new Date(NOW);
-      await t.db.knex('plans').insert({ product_id: 'p', name: 'p', template: 't', cluster: 'Default', vcpus: 1, memory_mib: 512, ha_enabled: true, ha_priority: 1, sla_target_percent: 99.9, sla_credit_tiers: '[]', created_at: now, updated_at: now });
+      await t.db.knex('plans').insert({
+        product_id: 'p',
+        name: 'p',
+        template: 't',
+        cluster: 'Default',
+        vcpus: 1,
+        memory_mib: 512,
+        ha_enabled: true,
+        ha_priority: 1,
+        sla_target_percent: 99.9,
+        sla_credit_tiers: '[]',
+        created_at: now,
+        updated_at: now,
+      });
       const plan = (await t.db.knex('plans').first('id')) as { id: number };
-      await t.db.knex('services').insert({ service_id: 's1', client_id: 'c1', plan_id: plan.id, desired_state: 'active', actual_state: 'active', vm_host: 'secret-host-7', created_at: now, updated_at: now });
+      await t.db.knex('services').insert({
+        service_id: 's1',
+        client_id: 'c1',
+        plan_id: plan.id,
+        desired_state: 'active',
+        actual_state: 'active',
+        vm_host: 'secret-host-7',
+        created_at: now,
+        updated_at: now,
+      });
 
-      const res = await request(t.app).post(BASE).set('Authorization', t.adminAuth).send(body({ scope: { hosts: ['secret-host-7'] } }));
+      const res = await request(t.app)
+        .post(BASE)
+        .set('Authorization', t.adminAuth)
+        .send(body({ scope: { hosts: ['secret-host-7'] } }));
 
       expect(res.status).toBe(201);
       const [job] = (await t.db.knex('jobs').where({ kind: 'callback' }).select('payload')) as Array<{ payload: string }>;

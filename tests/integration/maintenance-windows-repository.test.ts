@@ -17,7 +17,11 @@ describe.each(databaseKinds)('maintenance windows repository on %s', (kind) => {
   });
 
   const announce = (startsAt: string, endsAt: string, scope: { clusters: string[] } | { hosts: string[] } = { clusters: ['Default'] }) =>
-    repo.insert({ title: `w ${startsAt}`, startsAt: new Date(startsAt), endsAt: new Date(endsAt), scope, message: 'm' }, 'admin@example.com', now);
+    repo.insert(
+      { title: `w ${startsAt}`, startsAt: new Date(startsAt), endsAt: new Date(endsAt), scope, message: 'm' },
+      'admin@example.com',
+      now,
+    );
 
   test('when a window is inserted, then it reads back with its scope, times to the millisecond and no cancellation', async () => {
     const w = await announce('2026-12-10T02:00:00.123Z', '2026-12-10T04:00:00.000Z', { hosts: ['host 1', 'hôte-2'] });

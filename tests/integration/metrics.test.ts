@@ -71,16 +71,19 @@ describe.each(databaseKinds)('GET /metrics on %s', (kind) => {
       ['X-Forwarded-Proto', 'https'],
       ['CF-Connecting-IP', '203.0.113.9'],
       ['Via', '1.1 nginx'],
-    ])('when no token is set and a loopback request carries %s (a proxy on this machine), then 403 unless it has the token', async (header, value) => {
-      const direct = await app();
-      const tokened = await app({ METRICS_TOKEN: TOKEN });
+    ])(
+      'when no token is set and a loopback request carries %s (a proxy on this machine), then 403 unless it has the token',
+      async (header, value) => {
+        const direct = await app();
+        const tokened = await app({ METRICS_TOKEN: TOKEN });
 
-      const res = await request(direct.app).get('/metrics').set(header, value);
-      expect(res.status).toBe(403);
-      expect(res.body.error.message).toMatch(/METRICS_TOKEN/);
-      await request(tokened.app).get('/metrics').set(header, value).expect(401);
-      await request(tokened.app).get('/metrics').set(header, value).set('Authorization', `Bearer ${TOKEN}`).expect(200);
-    });
+        const res = await request(direct.app).get('/metrics').set(header, value);
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toMatch(/METRICS_TOKEN/);
+        await request(tokened.app).get('/metrics').set(header, value).expect(401);
+        await request(tokened.app).get('/metrics').set(header, value).set('Authorization', `Bearer ${TOKEN}`).expect(200);
+      },
+    );
 
     test('when two apps run in one process, then each counts only its own webhooks and both render process metrics', async () => {
       const a = await app();
@@ -107,7 +110,11 @@ describe.each(databaseKinds)('GET /metrics on %s', (kind) => {
       sim = await startTestSimulator({ scenario: 'demo' });
       // A long engine timeout, so a hanging engine outlasts the scrape's capacity budget rather than failing inside it.
       t = await createTestApp(kind, { engine: engineTarget(sim, { timeoutMs: 10_000, readRetries: 0 }), env: FAST_JOBS });
-      await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+      await request(t.app)
+        .post('/api/v1/admin/plans')
+        .set('Authorization', t.adminAuth)
+        .send(planBody({ product_id: '7' }))
+        .expect(201);
     });
     afterEach(async () => {
       await t.close();
@@ -121,7 +128,11 @@ describe.each(databaseKinds)('GET /metrics on %s', (kind) => {
 
       await sendWebhook(t.app, { type: 'service.create', data: { service_id: '2001', client_id: '55', product_id: '7' } }).expect(202);
       const body = JSON.stringify({ type: 'service.suspend', data: { service_id: '2001' } });
-      await request(t.app).post('/webhooks/billing').set({ ...signedHeaders(body, 'msg_forged'), 'webhook-signature': 'v1,AAAA' }).send(body).expect(401);
+      await request(t.app)
+        .post('/webhooks/billing')
+        .set({ ...signedHeaders(body, 'msg_forged'), 'webhook-signature': 'v1,AAAA' })
+        .send(body)
+        .expect(401);
       await eventually(async () => {
         const res = await request(t.app).get('/api/v1/services/2001').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
         return res.body.actual_state === 'active';
@@ -135,7 +146,9 @@ describe.each(databaseKinds)('GET /metrics on %s', (kind) => {
       // The worker counts an attempt just after recording it in the database, so the two may be a moment apart.
       const { samples } = await eventually(async () => {
         const scraped = await scrape(t);
-        return valueOf(scraped.samples, `${P}job_attempts_total`, { kind: 'reconcile', outcome: 'succeeded' }) === reconciles.length ? scraped : undefined;
+        return valueOf(scraped.samples, `${P}job_attempts_total`, { kind: 'reconcile', outcome: 'succeeded' }) === reconciles.length
+          ? scraped
+          : undefined;
       });
 
       expect(valueOf(samples, `${P}webhooks_received_total`, { type: 'service.create', code: '202' })).toBe(1);

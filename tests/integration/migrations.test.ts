@@ -2,7 +2,9 @@ import { readdirSync } from 'node:fs';
 import { MIGRATIONS_DIR, migrateLatest, rollbackAll } from '../../server/db/migrate';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 
-const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.ts')).sort();
+const files = readdirSync(MIGRATIONS_DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 
 describe.each(databaseKinds)('migrations on %s', (kind) => {
   let db: TestDatabase;
@@ -33,7 +35,15 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
   test('when the schema is up, then the database enforces the plan reference of services', async () => {
     const now = new Date();
     await expect(
-      db.knex('services').insert({ service_id: 's1', client_id: 'c', plan_id: 999, desired_state: 'active', actual_state: 'pending', created_at: now, updated_at: now }),
+      db.knex('services').insert({
+        service_id: 's1',
+        client_id: 'c',
+        plan_id: 999,
+        desired_state: 'active',
+        actual_state: 'pending',
+        created_at: now,
+        updated_at: now,
+      }),
     ).rejects.toMatchObject({ code: expect.stringMatching(/FOREIGN|ER_NO_REFERENCED_ROW/) });
   });
 });

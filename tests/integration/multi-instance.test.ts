@@ -21,7 +21,10 @@ const DUPLICATES = 120;
 
   beforeAll(async () => {
     db = await createTestDatabase('mysql');
-    sim = await startTestSimulator({ generate: { hosts: 4, vms: 0 }, timings: { vmCreateMs: 50, vmWaitForLaunchMs: 10, vmPoweringUpMs: 20 } });
+    sim = await startTestSimulator({
+      generate: { hosts: 4, vms: 0 },
+      timings: { vmCreateMs: 50, vmWaitForLaunchMs: 10, vmPoweringUpMs: 20 },
+    });
   });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -78,16 +81,24 @@ const DUPLICATES = 120;
     for (let i = 0; i < sends.length; i += 30) {
       const batch = sends.slice(i, i + 30);
       const answers = await Promise.all(
-        batch.map((s) => fetch(`${s.url}/webhooks/billing`, { method: 'POST', headers: signedHeaders(s.body, s.id), body: s.body }).then(async (r) => (await r.arrayBuffer(), r.status))),
+        batch.map((s) =>
+          fetch(`${s.url}/webhooks/billing`, { method: 'POST', headers: signedHeaders(s.body, s.id), body: s.body }).then(
+            async (r) => (await r.arrayBuffer(), r.status),
+          ),
+        ),
       );
       statuses.push(...answers);
     }
     expect({ failed: statuses.filter((s) => s !== 202), errors: errors.slice(0, 3) }).toEqual({ failed: [], errors: [] });
 
-    await eventually(async () => {
-      const row = await db.knex('services').where({ actual_state: 'active' }).count({ n: '*' }).first();
-      return Number(row?.n) === ORDERS;
-    }, 180_000, 500);
+    await eventually(
+      async () => {
+        const row = await db.knex('services').where({ actual_state: 'active' }).count({ n: '*' }).first();
+        return Number(row?.n) === ORDERS;
+      },
+      180_000,
+      500,
+    );
 
     const ours = [...sim.world.vms.values()].filter((v) => v.name.startsWith('vps-m'));
     expect(ours).toHaveLength(ORDERS);

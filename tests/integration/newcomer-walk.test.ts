@@ -38,10 +38,16 @@ describe('the newcomer walk', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as { port: number }).port;
     try {
-      const res = await runTs('server/main.ts', { PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: `sqlite:${path.join(tempDir(), 'bridge.sqlite')}` });
+      const res = await runTs('server/main.ts', {
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: `sqlite:${path.join(tempDir(), 'bridge.sqlite')}`,
+      });
       expect(res.code).toBe(1);
       const lines = res.stderr.trim().split('\n');
-      expect(lines).toEqual([`oVirt HA Bridge cannot start: 127.0.0.1:${port} is already in use (another npm start?). Stop it, or set PORT in .env to a free port.`]);
+      expect(lines).toEqual([
+        `oVirt HA Bridge cannot start: 127.0.0.1:${port} is already in use (another npm start?). Stop it, or set PORT in .env to a free port.`,
+      ]);
       expect(res.stderr).not.toMatch(/\n\s+at /);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
@@ -55,8 +61,15 @@ describe('the newcomer walk', () => {
     try {
       await migrateLatest(container.knex);
       const app = createApp(container);
-      await request(app).post('/api/v1/admin/plans').set('Authorization', `Bearer ${container.adminTokens.sign('t')}`).send(planBody()).expect(201);
-      await sendWebhook(app, { type: 'service.create', data: { service_id: '1001', client_id: '55', product_id: '7', hostname: 'vps1001.example.net' } }).expect(202);
+      await request(app)
+        .post('/api/v1/admin/plans')
+        .set('Authorization', `Bearer ${container.adminTokens.sign('t')}`)
+        .send(planBody())
+        .expect(201);
+      await sendWebhook(app, {
+        type: 'service.create',
+        data: { service_id: '1001', client_id: '55', product_id: '7', hostname: 'vps1001.example.net' },
+      }).expect(202);
 
       const res = await runTs('server/cli/client-link.ts', env, ['1001']);
       expect(res.code).toBe(0);

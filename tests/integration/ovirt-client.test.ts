@@ -58,10 +58,25 @@ describe('oVirt client against the simulator', () => {
 
   test('when a VM goes through its whole life, then each operation does what it says', async () => {
     const created = await client.createVm(
-      { name: 'vps-test-1', cluster: 'Default', template: 'debian-12', memoryMib: 2048, vcpus: 2, ha: { enabled: true, priority: 50 }, description: 'vps1.example.net', comment: 'ovirt-ha-bridge service=test-1 client=9' },
+      {
+        name: 'vps-test-1',
+        cluster: 'Default',
+        template: 'debian-12',
+        memoryMib: 2048,
+        vcpus: 2,
+        ha: { enabled: true, priority: 50 },
+        description: 'vps1.example.net',
+        comment: 'ovirt-ha-bridge service=test-1 client=9',
+      },
       { correlationId: 'svc-test-1-create' },
     );
-    expect(created).toMatchObject({ name: 'vps-test-1', status: 'image_locked', memoryBytes: 2048 * 2 ** 20, vcpus: 2, ha: { enabled: true, priority: 50 } });
+    expect(created).toMatchObject({
+      name: 'vps-test-1',
+      status: 'image_locked',
+      memoryBytes: 2048 * 2 ** 20,
+      vcpus: 2,
+      ha: { enabled: true, priority: 50 },
+    });
     expect(await client.findVmByName('vps-test-1')).toMatchObject({ id: created.id });
     expect(await client.findVmByName('vps-none')).toBeUndefined();
 
@@ -100,14 +115,32 @@ describe('oVirt client against the simulator', () => {
 
   test('when a name is taken or a VM is running, then typed conflicts say so', async () => {
     const [vm] = await client.listVms({ search: 'status=up' });
-    await expect(client.createVm({ name: vm!.name, cluster: 'Default', template: 'debian-12', memoryMib: 1024, vcpus: 1, ha: { enabled: false, priority: 0 } })).rejects.toMatchObject({
+    await expect(
+      client.createVm({
+        name: vm!.name,
+        cluster: 'Default',
+        template: 'debian-12',
+        memoryMib: 1024,
+        vcpus: 1,
+        ha: { enabled: false, priority: 0 },
+      }),
+    ).rejects.toMatchObject({
       kind: 'conflict',
       isNameInUse: true,
     });
     const err = await client.startVm(vm!.id).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OvirtError);
     expect((err as OvirtError).kind).toBe('conflict');
-    await expect(client.createVm({ name: 'x', cluster: 'Default', template: 'no-such-template', memoryMib: 1024, vcpus: 1, ha: { enabled: false, priority: 0 } })).rejects.toMatchObject({
+    await expect(
+      client.createVm({
+        name: 'x',
+        cluster: 'Default',
+        template: 'no-such-template',
+        memoryMib: 1024,
+        vcpus: 1,
+        ha: { enabled: false, priority: 0 },
+      }),
+    ).rejects.toMatchObject({
       kind: 'not_found',
     });
   });
@@ -115,7 +148,14 @@ describe('oVirt client against the simulator', () => {
   test('when events are asked for since an index, then exactly the newer ones come, oldest first, across all pages', async () => {
     const before = await client.latestEventIndex();
     for (let i = 0; i < 30; i++) {
-      await client.createVm({ name: `ev-${i}`, cluster: 'Default', template: 'debian-12', memoryMib: 512, vcpus: 1, ha: { enabled: false, priority: 0 } });
+      await client.createVm({
+        name: `ev-${i}`,
+        cluster: 'Default',
+        template: 'debian-12',
+        memoryMib: 512,
+        vcpus: 1,
+        ha: { enabled: false, priority: 0 },
+      });
     }
     const events = await client.eventsSince(before);
     expect(events.length).toBeGreaterThanOrEqual(30);
@@ -178,7 +218,16 @@ describe('oVirt client against the simulator', () => {
 
   test('when a write meets a 5xx, then it is not retried blindly', async () => {
     sim.control.addFault({ kind: 'error', status: 503, method: 'POST', path: '/api/vms', times: 1 });
-    await expect(client.createVm({ name: 'once', cluster: 'Default', template: 'debian-12', memoryMib: 512, vcpus: 1, ha: { enabled: false, priority: 0 } })).rejects.toMatchObject({ kind: 'unavailable' });
+    await expect(
+      client.createVm({
+        name: 'once',
+        cluster: 'Default',
+        template: 'debian-12',
+        memoryMib: 512,
+        vcpus: 1,
+        ha: { enabled: false, priority: 0 },
+      }),
+    ).rejects.toMatchObject({ kind: 'unavailable' });
     expect(await client.findVmByName('once')).toBeUndefined();
   });
 

@@ -33,7 +33,11 @@ describe.each(databaseKinds)('engine failures in words for the panel on %s', (ki
       // Every capacity question reads the engine, so a cut shows at once.
       env: { ...FAST_JOBS, JOB_MAX_ATTEMPTS: '3', ENGINE_OUTAGE_RETRY_CAP_MS: '150', CAPACITY_CACHE_MS: '0' },
     });
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7' }))
+      .expect(201);
   });
   afterEach(async () => {
     await t.close();
@@ -41,7 +45,7 @@ describe.each(databaseKinds)('engine failures in words for the panel on %s', (ki
     await sim.close();
   });
 
-  test('when the engine cannot be reached, then capacity, a refused order and a service say so without the engine\'s address; admins keep it', async () => {
+  test("when the engine cannot be reached, then capacity, a refused order and a service say so without the engine's address; admins keep it", async () => {
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '8201', client_id: '55', product_id: '7' } }).expect(202);
     await proxy.cut();
 
@@ -67,7 +71,7 @@ describe.each(databaseKinds)('engine failures in words for the panel on %s', (ki
     expect(job?.lastError).toContain(engineAddress);
   });
 
-  test('when anyone asks /readyz, then it says the engine answers but not its version; the panel\'s key or an admin token sees the version', async () => {
+  test("when anyone asks /readyz, then it says the engine answers but not its version; the panel's key or an admin token sees the version", async () => {
     const anyone = await request(t.app).get('/readyz').expect(200);
     const forged = await request(t.app).get('/readyz').set('Authorization', 'Bearer not-a-key').expect(200);
     const panel = await request(t.app).get('/readyz').set('Authorization', PANEL_AUTH).expect(200);

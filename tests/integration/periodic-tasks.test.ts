@@ -66,8 +66,22 @@ describe.each(databaseKinds)('periodic tasks on %s', (kind) => {
   });
 
   test('when a period is shortened, then the next run comes within the new period rather than the old one', async () => {
-    const long = new PeriodicTasks({ knex: t.db.knex, clock, queue: t.container.jobs, logger: createLogger('silent'), checkEveryMs: 1000, tasks: [{ name: 'sweep', everyMs: 24 * HOUR, job: { kind: 'x', dedupeKey: 'sweep:x' } }] });
-    const short = new PeriodicTasks({ knex: t.db.knex, clock, queue: t.container.jobs, logger: createLogger('silent'), checkEveryMs: 1000, tasks: [{ name: 'sweep', everyMs: HOUR, job: { kind: 'x', dedupeKey: 'sweep:x' } }] });
+    const long = new PeriodicTasks({
+      knex: t.db.knex,
+      clock,
+      queue: t.container.jobs,
+      logger: createLogger('silent'),
+      checkEveryMs: 1000,
+      tasks: [{ name: 'sweep', everyMs: 24 * HOUR, job: { kind: 'x', dedupeKey: 'sweep:x' } }],
+    });
+    const short = new PeriodicTasks({
+      knex: t.db.knex,
+      clock,
+      queue: t.container.jobs,
+      logger: createLogger('silent'),
+      checkEveryMs: 1000,
+      tasks: [{ name: 'sweep', everyMs: HOUR, job: { kind: 'x', dedupeKey: 'sweep:x' } }],
+    });
     expect(await long.runDue()).toEqual(['sweep']);
     clock.advance(60_000);
     expect(await short.runDue()).toEqual([]);

@@ -24,7 +24,10 @@ describe.each(databaseKinds)('plan API under random input on %s', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp(kind);
-    await request(t.app).post(BASE).set('Authorization', t.adminAuth).send(planBody({ product_id: 'existing' }));
+    await request(t.app)
+      .post(BASE)
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: 'existing' }));
   });
   afterAll(async () => {
     await t.close();
@@ -40,7 +43,11 @@ describe.each(databaseKinds)('plan API under random input on %s', (kind) => {
         fc.oneof(fc.jsonValue(), mutatedPlan),
         async (method, id, body) => {
           const path = method === 'post' ? BASE : `${BASE}/${id}`;
-          const res = await request(t.app)[method](path).set('Authorization', t.adminAuth).set('Content-Type', 'application/json').send(JSON.stringify(body));
+          const agent = request(t.app);
+          const res = await agent[method](path)
+            .set('Authorization', t.adminAuth)
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
           if (!ALLOWED.has(res.status)) throw new Error(`${method} ${path} ${JSON.stringify(body)} -> ${res.status} ${res.text}`);
           if (res.status >= 400) {
             expect(typeof res.body.error.code).toBe('string');

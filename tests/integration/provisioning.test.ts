@@ -17,7 +17,11 @@ describe.each(databaseKinds)('order to running VPS on %s', (kind) => {
     sim = await startTestSimulator({ scenario: 'demo' });
     sink = await startCallbackSink();
     t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_ENV, BILLING_CALLBACK_URL: sink.url } });
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7', ha: { enabled: true, priority: 50 } })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7', ha: { enabled: true, priority: 50 } }))
+      .expect(201);
     await request(t.app)
       .post('/api/v1/admin/plans')
       .set('Authorization', t.adminAuth)
@@ -40,15 +44,31 @@ describe.each(databaseKinds)('order to running VPS on %s', (kind) => {
     });
   const vmsNamed = (name: string) => [...sim.world.vms.values()].filter((v) => v.name === name);
   const create = (serviceId: string, extra: Record<string, unknown> = {}) =>
-    sendWebhook(t.app, { type: 'service.create', data: { service_id: serviceId, client_id: '55', product_id: '7', hostname: `vps${serviceId}.example.net`, ...extra } });
+    sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: serviceId, client_id: '55', product_id: '7', hostname: `vps${serviceId}.example.net`, ...extra },
+    });
 
   test('when an order arrives, then a VPS runs with the plan and HA priority, and the panel hears it is active', async () => {
     const res = await create('1001');
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ applied: true, service_id: '1001', desired_state: 'active', actual_state: 'pending', status_url: 'http://bridge.test/api/v1/services/1001' });
+    expect(res.body).toMatchObject({
+      applied: true,
+      service_id: '1001',
+      desired_state: 'active',
+      actual_state: 'pending',
+      status_url: 'http://bridge.test/api/v1/services/1001',
+    });
 
     const svc = await untilState('1001', 'active');
-    expect(svc).toMatchObject({ service_id: '1001', client_id: '55', product_id: '7', hostname: 'vps1001.example.net', desired_state: 'active', last_error: null });
+    expect(svc).toMatchObject({
+      service_id: '1001',
+      client_id: '55',
+      product_id: '7',
+      hostname: 'vps1001.example.net',
+      desired_state: 'active',
+      last_error: null,
+    });
     expect(svc.vm.name).toBe('vps-1001');
     expect(svc.vm.host).toMatch(/^host\d$/);
 
@@ -96,7 +116,9 @@ describe.each(databaseKinds)('order to running VPS on %s', (kind) => {
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     await untilState('1003', 'active');
     expect(vmsNamed('vps-1003')).toHaveLength(1);
-    expect(await t.db.knex('webhook_deliveries').where({ webhook_id: 'msg_dup_create_1003' }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
+    expect(await t.db.knex('webhook_deliveries').where({ webhook_id: 'msg_dup_create_1003' }).count({ n: '*' }).first()).toMatchObject({
+      n: 1,
+    });
   });
 
   test('when terminate arrives before the create finished, then no VM is left', async () => {
@@ -140,7 +162,11 @@ describe.each(databaseKinds)('order to running VPS on %s', (kind) => {
   });
 
   test('when the template does not exist, then the job ends dead with a clear message, readable by the panel, and a failed callback', async () => {
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '9', template: 'windows-3.11' })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '9', template: 'windows-3.11' }))
+      .expect(201);
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '1008', client_id: '55', product_id: '9' } }).expect(202);
     const svc = await untilState('1008', 'failed');
     expect(svc.last_error).toMatch(/template "windows-3.11"/);

@@ -59,7 +59,10 @@ describe('readiness reports the oVirt engine', () => {
     t = await createTestApp('sqlite', { engine: engineTarget(sim, { password: 'wrong-password-123' }) });
     const res = await request(t.app).get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body.checks.engine).toEqual({ ok: false, detail: 'the engine refused our credentials (access_denied); check OVIRT_USERNAME and OVIRT_PASSWORD' });
+    expect(res.body.checks.engine).toEqual({
+      ok: false,
+      detail: 'the engine refused our credentials (access_denied); check OVIRT_USERNAME and OVIRT_PASSWORD',
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/admin@internal|wrong-password/);
   });
 
@@ -68,7 +71,10 @@ describe('readiness reports the oVirt engine', () => {
     t = await withEnv({ OVIRT_URL: `${other.origin}/ovirt-engine/api` });
     const res = await request(t.app).get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body.checks.engine).toEqual({ ok: false, detail: 'no oVirt engine answers at this URL (…/ovirt-engine/sso/oauth/token answered 404)' });
+    expect(res.body.checks.engine).toEqual({
+      ok: false,
+      detail: 'no oVirt engine answers at this URL (…/ovirt-engine/sso/oauth/token answered 404)',
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|admin@internal|credentials/);
   });
 
@@ -83,7 +89,10 @@ describe('readiness reports the oVirt engine', () => {
   test('when the engine host name does not resolve, then /readyz says so without naming it', async () => {
     t = await withEnv({ OVIRT_URL: 'https://no-such-engine.invalid' });
     const res = await request(t.app).get('/readyz');
-    expect(res.body.checks.engine).toEqual({ ok: false, detail: expect.stringMatching(/^cannot reach the engine: its host name does not resolve \((ENOTFOUND|EAI_AGAIN)\)$/) });
+    expect(res.body.checks.engine).toEqual({
+      ok: false,
+      detail: expect.stringMatching(/^cannot reach the engine: its host name does not resolve \((ENOTFOUND|EAI_AGAIN)\)$/),
+    });
     expect(JSON.stringify(res.body)).not.toContain('no-such-engine');
   });
 
@@ -93,7 +102,9 @@ describe('readiness reports the oVirt engine', () => {
     const res = await request(t.app).get('/readyz');
     expect(res.body.checks.engine).toEqual({
       ok: false,
-      detail: expect.stringMatching(/^cannot reach the engine: TLS failed, the port does not speak TLS \((EPROTO|ERR_SSL_WRONG_VERSION_NUMBER)\)$/),
+      detail: expect.stringMatching(
+        /^cannot reach the engine: TLS failed, the port does not speak TLS \((EPROTO|ERR_SSL_WRONG_VERSION_NUMBER)\)$/,
+      ),
     });
   });
 });

@@ -34,9 +34,20 @@ describe.each(databaseKinds)('refusal logs on %s', (kind) => {
     t = await createTestApp(kind, {
       logger: logs.logger,
       // An engine that is away: nothing listens on port 1, so the order gate cannot read the cluster.
-      engine: { url: 'http://127.0.0.1:1/ovirt-engine', username: 'admin@internal', password: 'pw', timeoutMs: 300, maxInFlight: 4, readRetries: 0 },
+      engine: {
+        url: 'http://127.0.0.1:1/ovirt-engine',
+        username: 'admin@internal',
+        password: 'pw',
+        timeoutMs: 300,
+        maxInFlight: 4,
+        readRetries: 0,
+      },
     });
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7' }))
+      .expect(201);
     logs.raw.length = 0;
   });
   afterEach(async () => {
@@ -47,10 +58,17 @@ describe.each(databaseKinds)('refusal logs on %s', (kind) => {
     const res = await sendWebhook(t.app, { type: 'service.create', data: { service_id: '9101', client_id: '55', product_id: '7' } });
     expect(res.status).toBe(503);
 
-    const lines = logs.parsed().filter((l) => (l.req as { path?: string } | undefined)?.path === '/webhooks/billing' || l.code === 'service_unavailable');
+    const lines = logs
+      .parsed()
+      .filter((l) => (l.req as { path?: string } | undefined)?.path === '/webhooks/billing' || l.code === 'service_unavailable');
     expect(lines).toHaveLength(1);
     const [line] = lines;
-    expect(line).toMatchObject({ level: 40, code: 'service_unavailable', reason: expect.stringMatching(/engine does not answer/), res: { statusCode: 503 } });
+    expect(line).toMatchObject({
+      level: 40,
+      code: 'service_unavailable',
+      reason: expect.stringMatching(/engine does not answer/),
+      res: { statusCode: 503 },
+    });
     expect(line).not.toHaveProperty('err');
     expect(logs.parsed().filter((l) => Number(l.level) >= 50)).toEqual([]);
     for (const l of logs.raw) expect(msgKeys(l)).toBe(1);
@@ -70,13 +88,20 @@ describe('log lines for errors', () => {
   }
 
   test('when the database is away under a request, then one warning carries the driver code and reason, not the statement or its token', async () => {
-    const driverError = Object.assign(new Error("update `admin_sessions` set `token_hash` = 'tok-secret-42' - connect ECONNREFUSED 127.0.0.1:3306"), { code: 'ECONNREFUSED' });
+    const driverError = Object.assign(
+      new Error("update `admin_sessions` set `token_hash` = 'tok-secret-42' - connect ECONNREFUSED 127.0.0.1:3306"),
+      { code: 'ECONNREFUSED' },
+    );
     const { app, logs } = appWith(() => {
       throw driverError;
     });
     await request(app).get('/x').expect(503);
     expect(logs.parsed()).toEqual([
-      expect.objectContaining({ level: 40, code: 'service_unavailable', cause: { type: 'Error', code: 'ECONNREFUSED', reason: 'connect ECONNREFUSED 127.0.0.1:3306' } }),
+      expect.objectContaining({
+        level: 40,
+        code: 'service_unavailable',
+        cause: { type: 'Error', code: 'ECONNREFUSED', reason: 'connect ECONNREFUSED 127.0.0.1:3306' },
+      }),
     ]);
     expect(logs.raw.join('\n')).not.toContain('tok-secret-42');
     for (const l of logs.raw) expect(msgKeys(l)).toBe(1);
@@ -108,12 +133,23 @@ describe('log lines for errors', () => {
       },
       reapExpired: async () => 0,
     } as unknown as JobQueue;
-    const worker = new JobWorker({ queue, handlers: {}, logger: logs.logger, owner: 'a', concurrency: 1, pollMs: 10_000, heartbeatMs: 1000, reapEveryMs: 3_600_000 });
+    const worker = new JobWorker({
+      queue,
+      handlers: {},
+      logger: logs.logger,
+      owner: 'a',
+      concurrency: 1,
+      pollMs: 10_000,
+      heartbeatMs: 1000,
+      reapEveryMs: 3_600_000,
+    });
     worker.start();
     while (claims === 0 || logs.raw.length === 0) await new Promise((r) => setTimeout(r, 10));
     await worker.stop(0);
 
-    expect(logs.parsed()).toEqual([expect.objectContaining({ level: 30, err: { type: 'Error', code: 'ER_LOCK_DEADLOCK', errno: 1213, reason: deadlock.sqlMessage } })]);
+    expect(logs.parsed()).toEqual([
+      expect.objectContaining({ level: 30, err: { type: 'Error', code: 'ER_LOCK_DEADLOCK', errno: 1213, reason: deadlock.sqlMessage } }),
+    ]);
     expect(logs.raw.join('\n')).not.toMatch(/lease-tok-7f3a|update `jobs`/);
     for (const l of logs.raw) expect(msgKeys(l)).toBe(1);
   });

@@ -18,9 +18,16 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'schema');
 async function describeSchema(db: TestDatabase): Promise<Schema> {
   const schema: Schema = {};
   if (db.kind === 'sqlite') {
-    const tables = (await db.knex.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) as Array<{ name: string }>;
+    const tables = (await db.knex.raw(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )) as Array<{ name: string }>;
     for (const { name } of tables) {
-      const cols = (await db.knex.raw(`PRAGMA table_info(${JSON.stringify(name)})`)) as Array<{ name: string; type: string; notnull: number; dflt_value: string | null }>;
+      const cols = (await db.knex.raw(`PRAGMA table_info(${JSON.stringify(name)})`)) as Array<{
+        name: string;
+        type: string;
+        notnull: number;
+        dflt_value: string | null;
+      }>;
       schema[name] = cols.map((c) => ({ name: c.name, type: c.type.toLowerCase(), nullable: c.notnull === 0, default: c.dflt_value }));
     }
     return schema;

@@ -19,7 +19,10 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
   beforeEach(async () => {
     // A shutdown takes long enough that a second request finds it running.
     sim = await startTestSimulator({ scenario: 'demo', timings: { ...FAST_TIMINGS, vmShutdownMs: 1500 } });
-    t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_JOBS, ACTION_LIMIT_PER_SERVICE: '6', ACTION_LIMIT_WINDOW_SECONDS: '600' } });
+    t = await createTestApp(kind, {
+      engine: engineTarget(sim),
+      env: { ...FAST_JOBS, ACTION_LIMIT_PER_SERVICE: '6', ACTION_LIMIT_WINDOW_SECONDS: '600' },
+    });
     await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody()).expect(201);
     t.container.worker.start();
   });
@@ -32,7 +35,10 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
   const get = (path: string) => request(t.app).get(`/api/v1/services${path}`).set('Authorization', PANEL);
   const vmOf = (id: string) => [...sim.world.vms.values()].find((v) => v.name === `vps-${id}`);
   const order = async (id: string) => {
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: id, client_id: '55', product_id: '7', hostname: `vps${id}.example.net` } }).expect(202);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: id, client_id: '55', product_id: '7', hostname: `vps${id}.example.net` },
+    }).expect(202);
     await eventually(async () => (await get(`/${id}`)).body.actual_state === 'active', 30_000);
   };
   const finished = (id: string, actionId: number) =>
@@ -58,7 +64,11 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
     const service = await t.db.knex('services').where({ service_id: '2001' }).first();
     await t.container.jobs.enqueue({ kind: 'reconcile', serviceId: service.id, dedupeKey: `reconcile:${service.id}` });
     t.container.worker.wake();
-    await eventually(async () => (await t.db.knex('jobs').where({ service_id: service.id, kind: 'reconcile' }).whereIn('state', ['queued', 'running']).first()) === undefined);
+    await eventually(
+      async () =>
+        (await t.db.knex('jobs').where({ service_id: service.id, kind: 'reconcile' }).whereIn('state', ['queued', 'running']).first()) ===
+        undefined,
+    );
     expect(vmOf('2001')?.status).toBe('down');
     expect((await get('/2001')).body.actual_state).toBe('active');
 
@@ -98,7 +108,8 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
     await api('/2003/power').send({}).expect(400);
 
     // The engine refuses a locked VM: 409 with its reason, recorded as failed.
-    const lock = (locked: boolean) => request(sim.controlUrl).post('/vms/vps-2003/lock').set('Authorization', 'Bearer simulator').send({ locked });
+    const lock = (locked: boolean) =>
+      request(sim.controlUrl).post('/vms/vps-2003/lock').set('Authorization', 'Bearer simulator').send({ locked });
     await lock(true).expect((res) => expect(res.status).toBeLessThan(300));
     const refused = await api('/2003/power').send({ action: 'reboot' }).expect(409);
     expect(refused.body.error.code).toBe('engine_refused');
@@ -143,7 +154,15 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
   test('when an open action has lost its job, then the next request closes it as failed and runs', async () => {
     await order('2007');
     const service = await t.db.knex('services').where({ service_id: '2007' }).first();
-    await t.db.knex('service_actions').insert({ service_row_id: service.id, action: 'reboot', actor_kind: 'panel', actor: 'panel', requested_at: new Date(Date.now() - 3600_000), started_at: new Date(Date.now() - 3600_000), outcome: 'running' });
+    await t.db.knex('service_actions').insert({
+      service_row_id: service.id,
+      action: 'reboot',
+      actor_kind: 'panel',
+      actor: 'panel',
+      requested_at: new Date(Date.now() - 3600_000),
+      started_at: new Date(Date.now() - 3600_000),
+      outcome: 'running',
+    });
     const res = await api('/2007/power').send({ action: 'reboot' }).expect(202);
     expect(await finished('2007', res.body.id)).toMatchObject({ state: 'succeeded' });
     const log = await get('/2007/actions').expect(200);

@@ -27,11 +27,32 @@ describe.each(databaseKinds)('VPS reinstall, on %s', (kind) => {
     sink = await startCallbackSink();
     t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_JOBS, BILLING_CALLBACK_URL: sink.url } });
     const admin = (path: string, body: object) => request(t.app).post(path).set('Authorization', t.adminAuth).send(body);
-    await admin('/api/v1/admin/ip-pools', { name: 'pub-v4', cluster: 'Default', network: 'vm-public', cidr: '192.0.2.0/24', gateway: '192.0.2.1', dns: ['192.0.2.53'], ranges: [{ from: '192.0.2.10', to: '192.0.2.20' }] }).expect(201);
+    await admin('/api/v1/admin/ip-pools', {
+      name: 'pub-v4',
+      cluster: 'Default',
+      network: 'vm-public',
+      cidr: '192.0.2.0/24',
+      gateway: '192.0.2.1',
+      dns: ['192.0.2.53'],
+      ranges: [{ from: '192.0.2.10', to: '192.0.2.20' }],
+    }).expect(201);
     await admin('/api/v1/admin/plans', planBody({ os_options: OS_OPTIONS })).expect(201);
     t.container.worker.start();
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '4001', client_id: '55', product_id: '7', hostname: 'vps4001.example.net', os: 'debian-12', password: 'Old-Password-123456' } }).expect(202);
-    await eventually(async () => (await request(t.app).get('/api/v1/services/4001').set('Authorization', PANEL)).body.actual_state === 'active', 30_000);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      data: {
+        service_id: '4001',
+        client_id: '55',
+        product_id: '7',
+        hostname: 'vps4001.example.net',
+        os: 'debian-12',
+        password: 'Old-Password-123456',
+      },
+    }).expect(202);
+    await eventually(
+      async () => (await request(t.app).get('/api/v1/services/4001').set('Authorization', PANEL)).body.actual_state === 'active',
+      30_000,
+    );
   });
   afterEach(async () => {
     await t.close();
@@ -54,7 +75,11 @@ describe.each(databaseKinds)('VPS reinstall, on %s', (kind) => {
   test('when the panel asks for a reinstall, then a new VM from the chosen OS runs with the same addresses and host name, the old one is gone, and service.reinstalled brings the made-up password once', async () => {
     const before = await status();
     const oldVm = [...sim.world.vms.values()].find((v) => v.name === 'vps-4001');
-    const res = await request(t.app).post('/api/v1/services/4001/reinstall').set('Authorization', PANEL).send({ os: 'ubuntu-24.04' }).expect(202);
+    const res = await request(t.app)
+      .post('/api/v1/services/4001/reinstall')
+      .set('Authorization', PANEL)
+      .send({ os: 'ubuntu-24.04' })
+      .expect(202);
     expect(res.body).toMatchObject({ action: 'reinstall', os: 'ubuntu-24.04', state: 'queued' });
     expect(await finished(res.body.id)).toMatchObject({ state: 'succeeded', error: null });
 
@@ -80,7 +105,11 @@ describe.each(databaseKinds)('VPS reinstall, on %s', (kind) => {
   test('when the new VM cannot start, then it is removed, the old VPS runs again untouched and the action says so', async () => {
     const oldVm = [...sim.world.vms.values()].find((v) => v.name === 'vps-4001');
     sim.control.addFault({ kind: 'error', method: 'POST', path: '/api/vms/*/start', status: 409, times: 1 });
-    const res = await request(t.app).post('/api/v1/services/4001/reinstall').set('Authorization', PANEL).send({ os: 'ubuntu-24.04', password: 'New-Password-123456' }).expect(202);
+    const res = await request(t.app)
+      .post('/api/v1/services/4001/reinstall')
+      .set('Authorization', PANEL)
+      .send({ os: 'ubuntu-24.04', password: 'New-Password-123456' })
+      .expect(202);
     const done = await finished(res.body.id);
     expect(done).toMatchObject({ state: 'failed', error: expect.stringContaining('your VPS was left as it was') });
 
@@ -93,10 +122,22 @@ describe.each(databaseKinds)('VPS reinstall, on %s', (kind) => {
   });
 
   test('when the OS is not one of the plan’s, then 422 and nothing is done; a bad key is 400', async () => {
-    const res = await request(t.app).post('/api/v1/services/4001/reinstall').set('Authorization', PANEL).send({ os: 'windows-11' }).expect(422);
+    const res = await request(t.app)
+      .post('/api/v1/services/4001/reinstall')
+      .set('Authorization', PANEL)
+      .send({ os: 'windows-11' })
+      .expect(422);
     expect(res.body.error).toMatchObject({ code: 'unknown_os', message: expect.stringContaining('debian-12, ubuntu-24.04') });
-    await request(t.app).post('/api/v1/services/4001/reinstall').set('Authorization', PANEL).send({ os: 'debian-12', ssh_keys: ['not a key'] }).expect(400);
-    await request(t.app).post('/api/v1/services/4001/reinstall').set('Authorization', PANEL).send({ os: 'debian-12', password: 'short' }).expect(400);
+    await request(t.app)
+      .post('/api/v1/services/4001/reinstall')
+      .set('Authorization', PANEL)
+      .send({ os: 'debian-12', ssh_keys: ['not a key'] })
+      .expect(400);
+    await request(t.app)
+      .post('/api/v1/services/4001/reinstall')
+      .set('Authorization', PANEL)
+      .send({ os: 'debian-12', password: 'short' })
+      .expect(400);
     expect(await t.db.knex('service_actions').count({ n: '*' }).first()).toMatchObject({ n: 0 });
   });
 });

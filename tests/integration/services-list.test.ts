@@ -27,15 +27,23 @@ describe.each(databaseKinds)('GET /api/v1/services on %s', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp(kind);
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7' }))
+      .expect(201);
     for (const id of ['801', '802', '803', '804']) {
       await sendWebhook(t.app, { type: 'service.create', data: { service_id: id, client_id: '55', product_id: '7' } }).expect(202);
     }
     // 802 is being built, 803 failed (its job died), 804 runs.
     const knex = t.db.knex;
-    await knex('services').where({ service_id: '802' }).update({ actual_state: 'provisioning', last_error: 'retrying: the engine answered 500' });
+    await knex('services')
+      .where({ service_id: '802' })
+      .update({ actual_state: 'provisioning', last_error: 'retrying: the engine answered 500' });
     const failed = (await knex('services').where({ service_id: '803' }).first('id')) as { id: number };
-    await knex('services').where({ id: failed.id }).update({ actual_state: 'failed', last_error: 'The engine does not know template "debian-12"' });
+    await knex('services')
+      .where({ id: failed.id })
+      .update({ actual_state: 'failed', last_error: 'The engine does not know template "debian-12"' });
     await knex('jobs').where({ service_id: failed.id }).update({ state: 'dead' });
     await knex('services').where({ service_id: '804' }).update({ actual_state: 'active' });
   });
@@ -55,12 +63,30 @@ describe.each(databaseKinds)('GET /api/v1/services on %s', (kind) => {
     ]);
     expect(res.body.next_cursor).toBeNull();
     expect(Object.keys(services[1] as Listed).sort()).toEqual(
-      ['service_id', 'client_id', 'product_id', 'desired_state', 'actual_state', 'last_error', 'waiting_since', 'created_at', 'updated_at'].sort(),
+      [
+        'service_id',
+        'client_id',
+        'product_id',
+        'desired_state',
+        'actual_state',
+        'last_error',
+        'waiting_since',
+        'created_at',
+        'updated_at',
+      ].sort(),
     );
-    expect(services[1]).toMatchObject({ client_id: '55', product_id: '7', desired_state: 'active', last_error: 'retrying: the engine answered 500' });
+    expect(services[1]).toMatchObject({
+      client_id: '55',
+      product_id: '7',
+      desired_state: 'active',
+      last_error: 'retrying: the engine answered 500',
+    });
 
     // waiting_since is when its reconcile job was queued; a failed service has none waiting.
-    const jobs = (await t.db.knex('jobs').join('services', 'jobs.service_id', 'services.id').select('services.service_id', 'jobs.created_at')) as Array<{
+    const jobs = (await t.db
+      .knex('jobs')
+      .join('services', 'jobs.service_id', 'services.id')
+      .select('services.service_id', 'jobs.created_at')) as Array<{
       service_id: string;
       created_at: unknown;
     }>;
@@ -91,7 +117,12 @@ describe.each(databaseKinds)('GET /api/v1/services on %s', (kind) => {
   test('bad query parameters are refused with 400 naming each; without the key 401', async () => {
     const bad = await list('?actual_state=provisioning,stuck&cursor=abc&limit=0&colour=red').expect(400);
     expect(bad.body.error.code).toBe('validation_failed');
-    expect((bad.body.error.details as Array<{ field: string }>).map((d) => d.field).sort()).toEqual(['actual_state', 'colour', 'cursor', 'limit']);
+    expect((bad.body.error.details as Array<{ field: string }>).map((d) => d.field).sort()).toEqual([
+      'actual_state',
+      'colour',
+      'cursor',
+      'limit',
+    ]);
     expect((await list('?limit=1001').expect(400)).body.error.details[0]).toEqual({ field: 'limit', message: 'must be 1-1000' });
     await list('?actual_state=failed', 'Bearer wrong').expect(401);
   });

@@ -31,9 +31,15 @@ describe.each(databaseKinds)('session cookies on %s', (kind) => {
 
   /** The `ohb_client=…` pair the customer's browser gets from a one-time link. */
   const clientCookie = async (): Promise<string> => {
-    const link = await request(t.app).post('/api/v1/services/1001/sso').set('Authorization', BILLING_AUTH).send({ client_id: '55' }).expect(201);
+    const link = await request(t.app)
+      .post('/api/v1/services/1001/sso')
+      .set('Authorization', BILLING_AUTH)
+      .send({ client_id: '55' })
+      .expect(201);
     const url = new URL(link.body.url as string);
-    const res = await request(t.app).get(url.pathname + url.search).expect(303);
+    const res = await request(t.app)
+      .get(url.pathname + url.search)
+      .expect(303);
     return String(res.headers['set-cookie']).split(';')[0] as string;
   };
   const sessions = async () => Number((await t.db.knex('client_sessions').count({ n: '*' }).first())?.n);
@@ -77,30 +83,36 @@ describe.each(databaseKinds)('session cookies on %s', (kind) => {
     await request(t.app).get('/client/services/1001').set('Cookie', `ohb_client=${value}; ${cookie}`).expect(200);
   });
 
-  test.each(MALFORMED)('when the admin cookies are %p, then the console answers as if there were none, and sign-in works', async (value) => {
-    const bad = `ohb_admin=${value}; ohb_login=${value}; ohb_client=${value}`;
-    const page = await request(t.app).get('/admin/plans').set('Cookie', bad).expect(303);
-    expect(page.headers.location).toBe('/admin/login?next=%2Fadmin%2Fplans');
-    await request(t.app).get('/admin').set('Cookie', bad).expect(303);
-    await request(t.app).post('/admin/logout').set('Cookie', bad).type('form').send({ _csrf: 'x' }).expect(303);
+  test.each(MALFORMED)(
+    'when the admin cookies are %p, then the console answers as if there were none, and sign-in works',
+    async (value) => {
+      const bad = `ohb_admin=${value}; ohb_login=${value}; ohb_client=${value}`;
+      const page = await request(t.app).get('/admin/plans').set('Cookie', bad).expect(303);
+      expect(page.headers.location).toBe('/admin/login?next=%2Fadmin%2Fplans');
+      await request(t.app).get('/admin').set('Cookie', bad).expect(303);
+      await request(t.app).post('/admin/logout').set('Cookie', bad).type('form').send({ _csrf: 'x' }).expect(303);
 
-    const form = await request(t.app).get('/admin/login').set('Cookie', bad).expect(200);
-    const login = String(form.headers['set-cookie']).split(';')[0] as string;
-    // The browser sends the parent domain's cookie beside ours; the form's own token still matches ours.
-    const signIn = await request(t.app)
-      .post('/admin/login')
-      .set('Cookie', `ohb_admin=${value}; ohb_login=${value}; ${login}`)
-      .type('form')
-      .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text) })
-      .expect(303);
-    const session = String(signIn.headers['set-cookie']).match(/ohb_admin=[^;]+/)?.[0] as string;
-    await request(t.app).get('/admin/plans').set('Cookie', `ohb_admin=${value}; ${session}`).expect(200);
-  });
+      const form = await request(t.app).get('/admin/login').set('Cookie', bad).expect(200);
+      const login = String(form.headers['set-cookie']).split(';')[0] as string;
+      // The browser sends the parent domain's cookie beside ours; the form's own token still matches ours.
+      const signIn = await request(t.app)
+        .post('/admin/login')
+        .set('Cookie', `ohb_admin=${value}; ohb_login=${value}; ${login}`)
+        .type('form')
+        .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text) })
+        .expect(303);
+      const session = String(signIn.headers['set-cookie']).match(/ohb_admin=[^;]+/)?.[0] as string;
+      await request(t.app).get('/admin/plans').set('Cookie', `ohb_admin=${value}; ${session}`).expect(200);
+    },
+  );
 
   test('when a signed-in admin also carries a parent-domain cookie of the same name, then the console still opens', async () => {
     const { agent } = await signedInAgent(t.app);
     const own = (await agent.get('/admin')).request.cookies;
-    await request(t.app).get('/admin').set('Cookie', `ohb_admin=${'A'.repeat(43)}; ${own}`).expect(200);
+    await request(t.app)
+      .get('/admin')
+      .set('Cookie', `ohb_admin=${'A'.repeat(43)}; ${own}`)
+      .expect(200);
   });
 });
 
@@ -117,9 +129,15 @@ describe.each(databaseKinds)('session cookies behind https on %s', (kind) => {
   });
 
   test('when the public URL is https, then the client cookie is __Host-ohb_client on Path=/, and the plain name is not ours', async () => {
-    const link = await request(t.app).post('/api/v1/services/1001/sso').set('Authorization', BILLING_AUTH).send({ client_id: '55' }).expect(201);
+    const link = await request(t.app)
+      .post('/api/v1/services/1001/sso')
+      .set('Authorization', BILLING_AUTH)
+      .send({ client_id: '55' })
+      .expect(201);
     const url = new URL(link.body.url as string);
-    const res = await request(t.app).get(url.pathname + url.search).expect(303);
+    const res = await request(t.app)
+      .get(url.pathname + url.search)
+      .expect(303);
     const set = String(res.headers['set-cookie']);
     expect(set).toMatch(/^__Host-ohb_client=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
     const cookie = set.split(';')[0] as string;
@@ -139,7 +157,12 @@ describe.each(databaseKinds)('session cookies behind https on %s', (kind) => {
     expect(loginSet).toMatch(/^__Host-ohb_login=[A-Za-z0-9_-]+; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
     const login = loginSet.split(';')[0] as string;
     const plainLogin = login.replace('__Host-', '');
-    const send = (cookie: string) => request(t.app).post('/admin/login').set('Cookie', cookie).type('form').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text) });
+    const send = (cookie: string) =>
+      request(t.app)
+        .post('/admin/login')
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(form.text) });
     await send(plainLogin).expect(403);
     const signIn = await send(login).expect(303);
     const sessionSet = (signIn.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('__Host-ohb_admin=')) as string;
@@ -148,7 +171,12 @@ describe.each(databaseKinds)('session cookies behind https on %s', (kind) => {
     const home = await request(t.app).get('/admin').set('Cookie', session).expect(200);
     await request(t.app).get('/admin').set('Cookie', session.replace('__Host-', '')).expect(303);
 
-    const out = await request(t.app).post('/admin/logout').set('Cookie', session).type('form').send({ _csrf: csrfOf(home.text) }).expect(303);
+    const out = await request(t.app)
+      .post('/admin/logout')
+      .set('Cookie', session)
+      .type('form')
+      .send({ _csrf: csrfOf(home.text) })
+      .expect(303);
     expect(String(out.headers['set-cookie'])).toMatch(/^__Host-ohb_admin=; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
     await request(t.app).get('/admin').set('Cookie', session).expect(303);
   });

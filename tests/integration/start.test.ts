@@ -44,7 +44,13 @@ describe('starting the service as an operator does', () => {
     const res = await runTs('server/main.ts', { NODE_ENV: 'production', SESSION_SECRET: 'weak' });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('oVirt HA Bridge cannot start.');
-    for (const p of ['WEBHOOK_SECRET is required', 'BILLING_API_KEY is required', 'SESSION_SECRET must be at least 32', 'OVIRT_URL is required', 'PUBLIC_URL is required']) {
+    for (const p of [
+      'WEBHOOK_SECRET is required',
+      'BILLING_API_KEY is required',
+      'SESSION_SECRET must be at least 32',
+      'OVIRT_URL is required',
+      'PUBLIC_URL is required',
+    ]) {
       expect(res.stderr).toContain(p);
     }
   });
@@ -86,7 +92,9 @@ describe.each(databaseKinds)('starting on %s', (kind) => {
     try {
       const child = startTs('server/main.ts', { PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: url });
       const banner = await waitForOutput(child, /Environment/);
-      expect(banner).toMatch(kind === 'mysql' ? /Database\s+mysql:\/\/.* — (MariaDB|MySQL) \d+\.\d+/ : /Database\s+SQLite .*own\.sqlite — SQLite 3/);
+      expect(banner).toMatch(
+        kind === 'mysql' ? /Database\s+mysql:\/\/.* — (MariaDB|MySQL) \d+\.\d+/ : /Database\s+SQLite .*own\.sqlite — SQLite 3/,
+      );
       expect(banner).toMatch(/Migrations\s+applied \d+ now/);
       const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

@@ -18,15 +18,19 @@ const MIN = 60_000;
 describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
   let w: UptimeWorld;
   let host: string;
-  const uptime = (serviceId: string) => request(w.t.app).get(`/api/v1/services/${serviceId}/uptime`).set('Authorization', BILLING_AUTH).expect(200);
+  const uptime = (serviceId: string) =>
+    request(w.t.app).get(`/api/v1/services/${serviceId}/uptime`).set('Authorization', BILLING_AUTH).expect(200);
   const tick = async () => {
     const sync = w.t.container.eventSync;
     if (!sync) throw new Error('no event sync');
     await sync.tick();
   };
-  const vmEvents = (code: number, since: number) => w.sim.world.events.filter((e) => e.vm?.name === 'vps-6001' && e.code === code && e.time >= since);
-  const hostTrouble = (name: string, since: number) => w.sim.world.events.find((e) => !e.vm && e.host?.name === name && [9008, 9027, 12].includes(e.code) && e.time >= since) as EngineEvent;
-  const gauge = async () => valueOf(parseExposition(await w.t.container.metricsScraper.scrape()), 'ovirt_ha_bridge_ha_vms_waiting_for_room');
+  const vmEvents = (code: number, since: number) =>
+    w.sim.world.events.filter((e) => e.vm?.name === 'vps-6001' && e.code === code && e.time >= since);
+  const hostTrouble = (name: string, since: number) =>
+    w.sim.world.events.find((e) => !e.vm && e.host?.name === name && [9008, 9027, 12].includes(e.code) && e.time >= since) as EngineEvent;
+  const gauge = async () =>
+    valueOf(parseExposition(await w.t.container.metricsScraper.scrape()), 'ovirt_ha_bridge_ha_vms_waiting_for_room');
   const planId = async () => Number((await w.t.db.knex('plans').where({ product_id: '7' }).first('id')).id);
   /** An admin token signed now: the one the test app made at its start has expired on the simulated clock. */
   const setPlanSla = async (sla: Record<string, boolean>) =>
@@ -69,8 +73,14 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
       ended_at: new Date(restored.time).toISOString(),
       duration_seconds: lost,
     });
-    expect(res.body.incidents[0].summary).toMatch(/^Your VPS kept running while your provider's monitoring lost contact with the host running your VPS, from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d \(1 min \d+ s\)$/);
-    expect(res.body.incidents[0].steps.map((s: { kind: string }) => s.kind)).toEqual(['host_not_responding', 'vm_unknown', 'contact_restored']);
+    expect(res.body.incidents[0].summary).toMatch(
+      /^Your VPS kept running while your provider's monitoring lost contact with the host running your VPS, from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d \(1 min \d+ s\)$/,
+    );
+    expect(res.body.incidents[0].steps.map((s: { kind: string }) => s.kind)).toEqual([
+      'host_not_responding',
+      'vm_unknown',
+      'contact_restored',
+    ]);
     expect(res.body.windows['24h']).toMatchObject({ down_seconds: 0, unknown_seconds: 0, uptime_percent: 100 });
 
     // The plan opts in: the same seconds now count as downtime, from the stored incident.
@@ -96,8 +106,16 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
     const now = w.sim.control.clock.now();
     const res = await uptime('6001');
     const [incident] = res.body.incidents;
-    expect(incident).toMatchObject({ cause: 'waiting_for_room', counts_as: 'down', started_at: new Date(trouble.time).toISOString(), ended_at: null, duration_seconds: seconds(trouble.time, now) });
-    expect(incident.summary).toMatch(/no host has room to restart your VPS yet and your provider has been alerted; down \d+ min \d+ s so far$/);
+    expect(incident).toMatchObject({
+      cause: 'waiting_for_room',
+      counts_as: 'down',
+      started_at: new Date(trouble.time).toISOString(),
+      ended_at: null,
+      duration_seconds: seconds(trouble.time, now),
+    });
+    expect(incident.summary).toMatch(
+      /no host has room to restart your VPS yet and your provider has been alerted; down \d+ min \d+ s so far$/,
+    );
     const noRoom = incident.steps.filter((s: { kind: string }) => s.kind === 'no_room');
     expect(noRoom).toHaveLength(1);
     expect(noRoom[0].text).toMatch(/\(3 attempts so far\)$/);
@@ -105,9 +123,15 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
     expect(res.body.vm_status).toBe('down');
 
     // The customer reads that it waits for room, not that it restarts by itself.
-    const link = await request(w.t.app).post('/api/v1/services/6001/sso').set('Authorization', BILLING_AUTH).send({ client_id: '61' }).expect(201);
+    const link = await request(w.t.app)
+      .post('/api/v1/services/6001/sso')
+      .set('Authorization', BILLING_AUTH)
+      .send({ client_id: '61' })
+      .expect(201);
     const url = new URL(link.body.url);
-    const signedIn = await request(w.t.app).get(url.pathname + url.search).expect(303);
+    const signedIn = await request(w.t.app)
+      .get(url.pathname + url.search)
+      .expect(303);
     const page = await request(w.t.app).get('/client/services/6001').set('Cookie', String(signedIn.headers['set-cookie'])).expect(200);
     expect(page.text).toContain('Down — waiting for room on another host');
     expect(page.text).not.toMatch(/no action is needed|restarting automatically on another host/i);
@@ -134,7 +158,11 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
     w.sim.control.advance(10_000);
     await tick();
     const after = await uptime('6001');
-    expect(after.body.incidents[0]).toMatchObject({ cause: up.host?.name === host ? 'host_failure' : 'ha_restart', ended_at: new Date(up.time).toISOString(), duration_seconds: seconds(trouble.time, up.time) });
+    expect(after.body.incidents[0]).toMatchObject({
+      cause: up.host?.name === host ? 'host_failure' : 'ha_restart',
+      ended_at: new Date(up.time).toISOString(),
+      duration_seconds: seconds(trouble.time, up.time),
+    });
     expect(await gauge()).toBe(0);
     expect((await admin.get('/admin').expect(200)).text).not.toContain('N+1 failed in practice');
   }, 90_000);
@@ -146,7 +174,11 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
       fetch(`${w.sim.apiUrl}/vms/${vm.id}/${action}`, {
         method: 'POST',
         // An admin at the engine's own API: Basic credentials and no correlation id of the bridge's.
-        headers: { Authorization: `Basic ${Buffer.from(`${DEFAULT_USERNAME}:${DEFAULT_PASSWORD}`).toString('base64')}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${DEFAULT_USERNAME}:${DEFAULT_PASSWORD}`).toString('base64')}`,
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+        },
         body: '{}',
       });
     const start = w.sim.control.clock.now();
@@ -154,7 +186,13 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
     const announce = await request(w.t.app)
       .post('/api/v1/admin/maintenance')
       .set('Authorization', `Bearer ${w.t.container.adminTokens.sign('test-admin')}`)
-      .send({ title: 'Kernel updates', starts_at: new Date(start).toISOString(), ends_at: new Date(windowEnd).toISOString(), scope: { clusters: ['Default'] }, message: 'Hosts reboot one by one.' });
+      .send({
+        title: 'Kernel updates',
+        starts_at: new Date(start).toISOString(),
+        ends_at: new Date(windowEnd).toISOString(),
+        scope: { clusters: ['Default'] },
+        message: 'Hosts reboot one by one.',
+      });
     expect(announce.status).toBe(201);
 
     expect((await engine('shutdown')).status).toBe(200);
@@ -182,8 +220,15 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
     expect(res.body.windows['24h'].excluded_seconds).toBe(seconds(asked.time, windowEnd));
 
     // The same stop with the window cancelled counts whole; a plan that excludes unannounced stops leaves it out.
-    await request(w.t.app).delete(`/api/v1/admin/maintenance/${announce.body.id}`).set('Authorization', `Bearer ${w.t.container.adminTokens.sign('test-admin')}`).expect(204);
-    expect((await uptime('6001')).body.incidents[0]).toMatchObject({ counts_as: 'down', counted_seconds: seconds(asked.time, up.time), maintenance_window: null });
+    await request(w.t.app)
+      .delete(`/api/v1/admin/maintenance/${announce.body.id}`)
+      .set('Authorization', `Bearer ${w.t.container.adminTokens.sign('test-admin')}`)
+      .expect(204);
+    expect((await uptime('6001')).body.incidents[0]).toMatchObject({
+      counts_as: 'down',
+      counted_seconds: seconds(asked.time, up.time),
+      maintenance_window: null,
+    });
     await setPlanSla({ unannounced_admin_stops_excluded: true });
     expect((await uptime('6001')).body.incidents[0]).toMatchObject({ counts_as: 'excluded', counted_seconds: 0 });
     await setPlanSla({ unannounced_admin_stops_excluded: false });

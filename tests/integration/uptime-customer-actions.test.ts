@@ -20,7 +20,8 @@ describe.each(databaseKinds)('uptime after customer actions on %s', (kind) => {
     await w?.close();
   });
 
-  const api = (path: string, body: object) => request(w.t.app).post(`/api/v1/services/5001${path}`).set('Authorization', BILLING_AUTH).send(body);
+  const api = (path: string, body: object) =>
+    request(w.t.app).post(`/api/v1/services/5001${path}`).set('Authorization', BILLING_AUTH).send(body);
   const act = async (path: string, body: object) => {
     const res = await api(path, body).expect(202);
     await w.until(async () => {
@@ -29,8 +30,10 @@ describe.each(databaseKinds)('uptime after customer actions on %s', (kind) => {
     });
     return res.body.id as number;
   };
-  const uptime = async () => (await request(w.t.app).get('/api/v1/services/5001/uptime').set('Authorization', BILLING_AUTH).expect(200)).body;
-  const eventOf = (code: number, correlationId?: string) => w.sim.world.events.filter((e) => e.code === code && (correlationId === undefined || e.correlationId === correlationId)).pop();
+  const uptime = async () =>
+    (await request(w.t.app).get('/api/v1/services/5001/uptime').set('Authorization', BILLING_AUTH).expect(200)).body;
+  const eventOf = (code: number, correlationId?: string) =>
+    w.sim.world.events.filter((e) => e.code === code && (correlationId === undefined || e.correlationId === correlationId)).pop();
 
   test('when the customer reboots, powers off and starts again, then the reboot is a note and the power-off is excluded to the second', async () => {
     w.sim.control.advance(3600_000);
@@ -47,9 +50,16 @@ describe.each(databaseKinds)('uptime after customer actions on %s', (kind) => {
     const upAt = eventOf(32)?.time ?? 0;
     expect(rebootAt * stopAt * upAt).toBeGreaterThan(0);
     const report = await uptime();
-    const incidents = [...report.incidents].sort((a: { started_at: string }, b: { started_at: string }) => a.started_at.localeCompare(b.started_at));
+    const incidents = [...report.incidents].sort((a: { started_at: string }, b: { started_at: string }) =>
+      a.started_at.localeCompare(b.started_at),
+    );
     expect(incidents).toHaveLength(2);
-    expect(incidents[0]).toMatchObject({ cause: 'customer', counts_as: 'excluded', started_at: new Date(rebootAt).toISOString(), duration_seconds: 0 });
+    expect(incidents[0]).toMatchObject({
+      cause: 'customer',
+      counts_as: 'excluded',
+      started_at: new Date(rebootAt).toISOString(),
+      duration_seconds: 0,
+    });
     expect(incidents[0].summary).toMatch(/^You asked for a reboot at \d\d:\d\d:\d\d \(not counted against the SLA\)$/);
     expect(incidents[1]).toMatchObject({
       cause: 'customer',
@@ -58,9 +68,15 @@ describe.each(databaseKinds)('uptime after customer actions on %s', (kind) => {
       ended_at: new Date(upAt).toISOString(),
       duration_seconds: Math.round((upAt - stopAt) / 1000),
     });
-    expect(incidents[1].summary).toMatch(/^You asked for a power-off at \d\d:\d\d:\d\d; running again at \d\d:\d\d:\d\d \(30 min( \d+ s)?; not counted against the SLA\)$/);
+    expect(incidents[1].summary).toMatch(
+      /^You asked for a power-off at \d\d:\d\d:\d\d; running again at \d\d:\d\d:\d\d \(30 min( \d+ s)?; not counted against the SLA\)$/,
+    );
     expect(incidents[1].steps.map((s: { text: string }) => s.text)).toContain('You asked for a power-off');
-    expect(report.windows['24h']).toMatchObject({ down_seconds: 0, unknown_seconds: 0, excluded_seconds: Math.round((upAt - stopAt) / 1000) });
+    expect(report.windows['24h']).toMatchObject({
+      down_seconds: 0,
+      unknown_seconds: 0,
+      excluded_seconds: Math.round((upAt - stopAt) / 1000),
+    });
   });
 
   test('when the customer reinstalls, then the time from the old VM’s shutdown until the new VM runs is excluded, and the old VM’s removal ends nothing', async () => {
@@ -74,7 +90,12 @@ describe.each(databaseKinds)('uptime after customer actions on %s', (kind) => {
     const report = await uptime();
     expect(report.incidents).toHaveLength(before + 1);
     const reinstall = report.incidents.find((i: { started_at: string }) => i.started_at === new Date(downAt).toISOString());
-    expect(reinstall).toMatchObject({ cause: 'customer', counts_as: 'excluded', ended_at: new Date(upAt).toISOString(), duration_seconds: Math.round((upAt - downAt) / 1000) });
+    expect(reinstall).toMatchObject({
+      cause: 'customer',
+      counts_as: 'excluded',
+      ended_at: new Date(upAt).toISOString(),
+      duration_seconds: Math.round((upAt - downAt) / 1000),
+    });
     expect(reinstall.summary).toMatch(/^You asked for a reinstall at /);
     expect(report.windows['24h'].down_seconds).toBe(0);
     // Still recorded as running: the old VM's removal (113) did not end the service's timeline.

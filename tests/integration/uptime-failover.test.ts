@@ -38,10 +38,13 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
   });
 
   const uptime = (serviceId: string) => request(w.t.app).get(`/api/v1/services/${serviceId}/uptime`).set('Authorization', BILLING_AUTH);
-  const mint = (serviceId: string, clientId: unknown) => request(w.t.app).post(`/api/v1/services/${serviceId}/sso`).set('Authorization', BILLING_AUTH).send({ client_id: clientId });
+  const mint = (serviceId: string, clientId: unknown) =>
+    request(w.t.app).post(`/api/v1/services/${serviceId}/sso`).set('Authorization', BILLING_AUTH).send({ client_id: clientId });
   const signIn = async (serviceId: string, clientId: string) => {
     const link = await mint(serviceId, clientId).expect(201);
-    const res = await request(w.t.app).get(new URL(link.body.url).pathname + new URL(link.body.url).search).expect(303);
+    const res = await request(w.t.app)
+      .get(new URL(link.body.url).pathname + new URL(link.body.url).search)
+      .expect(303);
     return { cookie: String(res.headers['set-cookie']), location: res.headers.location, url: link.body.url as string };
   };
 
@@ -61,9 +64,17 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
       duration_seconds: expectedDown,
     });
     expect(backUp.host?.name).not.toBe(failedHost);
-    expect(incident.summary).toMatch(new RegExp(`^Host ${failedHost} failed at \\d\\d:\\d\\d:\\d\\d; your VPS was restarted on ${backUp.host?.name} at \\d\\d:\\d\\d:\\d\\d; down \\d+ min \\d+ s$`));
+    expect(incident.summary).toMatch(
+      new RegExp(
+        `^Host ${failedHost} failed at \\d\\d:\\d\\d:\\d\\d; your VPS was restarted on ${backUp.host?.name} at \\d\\d:\\d\\d:\\d\\d; down \\d+ min \\d+ s$`,
+      ),
+    );
     expect(incident.steps.map((s: { text: string }) => s.text)).toEqual(
-      expect.arrayContaining([`Host ${failedHost} stopped responding to the engine`, expect.stringMatching(/fenced/), `Your VPS is running again on host ${backUp.host?.name}`]),
+      expect.arrayContaining([
+        `Host ${failedHost} stopped responding to the engine`,
+        expect.stringMatching(/fenced/),
+        `Your VPS is running again on host ${backUp.host?.name}`,
+      ]),
     );
   });
 
@@ -77,7 +88,12 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
 
     const measured = Math.round((w.sim.control.clock.now() - new Date(activatedAt).getTime()) / 1000);
     const monthUptime = 100 * (1 - (backUp.time - trouble.time) / 1000 / measured);
-    expect(res.body.sla).toMatchObject({ month: '2026-11', measured_seconds: measured, down_seconds: down, sla: { target_percent: 99.99, met: false, complete: false } });
+    expect(res.body.sla).toMatchObject({
+      month: '2026-11',
+      measured_seconds: measured,
+      down_seconds: down,
+      sla: { target_percent: 99.99, met: false, complete: false },
+    });
     expect(res.body.sla.uptime_percent).toBe(Math.floor(monthUptime * 1000) / 1000);
     const credit = monthUptime < 99 ? 25 : monthUptime < 99.9 ? 10 : 5;
     expect(res.body.sla.sla.credit_percent).toBe(credit);
@@ -120,13 +136,17 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
 
   test('when a link is used twice or after its minute, or the session is missing or forged, then the customer is told to open it again from the panel', async () => {
     const { url } = await signIn('2001', '55');
-    const again = await request(w.t.app).get(new URL(url).pathname + new URL(url).search).expect(410);
+    const again = await request(w.t.app)
+      .get(new URL(url).pathname + new URL(url).search)
+      .expect(410);
     expect(again.text).toMatch(/open your VPS again from the client area of your billing panel/i);
     expect(again.headers['set-cookie']).toBeUndefined();
 
     const late = await mint('2001', '55').expect(201);
     w.sim.control.advance(61_000);
-    await request(w.t.app).get(new URL(late.body.url).pathname + new URL(late.body.url).search).expect(410);
+    await request(w.t.app)
+      .get(new URL(late.body.url).pathname + new URL(late.body.url).search)
+      .expect(410);
 
     await request(w.t.app).get('/client/services/2001').expect(401);
     await request(w.t.app).get('/client/services/2001').set('Cookie', 'ohb_client=not-a-token').expect(401);
@@ -140,7 +160,11 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
     const mismatch = await mint('2001', '56').expect(422);
     expect(mismatch.body.error.code).toBe('client_mismatch');
     await mint('9999', '55').expect(404);
-    const bad = await request(w.t.app).post('/api/v1/services/2001/sso').set('Authorization', BILLING_AUTH).send({ client_id: 'a b', extra: 1 }).expect(400);
+    const bad = await request(w.t.app)
+      .post('/api/v1/services/2001/sso')
+      .set('Authorization', BILLING_AUTH)
+      .send({ client_id: 'a b', extra: 1 })
+      .expect(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['client_id', 'extra']);
     await request(w.t.app).post('/api/v1/services/2001/sso').send({ client_id: '55' }).expect(401);
     await request(w.t.app).get('/api/v1/services/2001/uptime').expect(401);
@@ -153,7 +177,10 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
     const res = await request(w.t.app).get('/api/v1/uptime?month=2026-11').set('Authorization', BILLING_AUTH).expect(200);
     expect(res.body.services.map((s: { service_id: string }) => s.service_id).sort()).toEqual(['2001', '2002']);
     const single = await uptime('2001');
-    expect(res.body.services.find((s: { service_id: string }) => s.service_id === '2001')).toMatchObject({ month: '2026-11', down_seconds: single.body.sla.down_seconds });
+    expect(res.body.services.find((s: { service_id: string }) => s.service_id === '2001')).toMatchObject({
+      month: '2026-11',
+      down_seconds: single.body.sla.down_seconds,
+    });
     await request(w.t.app).get('/api/v1/uptime?month=2026-13').set('Authorization', BILLING_AUTH).expect(400);
     await request(w.t.app).get('/api/v1/uptime?limit=0').set('Authorization', BILLING_AUTH).expect(400);
   });

@@ -30,13 +30,20 @@ describe.each(databaseKinds)('uptime and SSO input on %s', (kind) => {
     const before = await tokens();
     let minted = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.record({ client_id: fc.oneof(fc.string(), fc.integer(), fc.constant('55'), fc.constant(55)) })), async (body) => {
-        const res = await request(t.app).post('/api/v1/services/1001/sso').set('Authorization', AUTH).send(body === null ? 'null' : (body as object)).set('Content-Type', 'application/json');
-        expect([201, 400, 422]).toContain(res.status);
-        expect(res.text).not.toMatch(LEAK);
-        if (res.status === 201) minted += 1;
-        else expect(res.body.error.code).toMatch(/^(validation_failed|client_mismatch|malformed_json)$/);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.jsonValue(), fc.record({ client_id: fc.oneof(fc.string(), fc.integer(), fc.constant('55'), fc.constant(55)) })),
+        async (body) => {
+          const res = await request(t.app)
+            .post('/api/v1/services/1001/sso')
+            .set('Authorization', AUTH)
+            .send(body === null ? 'null' : (body as object))
+            .set('Content-Type', 'application/json');
+          expect([201, 400, 422]).toContain(res.status);
+          expect(res.text).not.toMatch(LEAK);
+          if (res.status === 201) minted += 1;
+          else expect(res.body.error.code).toMatch(/^(validation_failed|client_mismatch|malformed_json)$/);
+        },
+      ),
       { numRuns: 120, seed: 20261201 },
     );
     expect((await tokens()) - before).toBe(minted);
@@ -44,14 +51,20 @@ describe.each(databaseKinds)('uptime and SSO input on %s', (kind) => {
 
   test('when the uptime endpoints get any service id or query, then they answer 200, 400 or 404 and nothing leaks (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 60 }), fc.dictionary(fc.constantFrom('month', 'cursor', 'limit', 'x'), fc.string({ maxLength: 20 })), async (id, query) => {
-        const one = await request(t.app).get(`/api/v1/services/${encodeURIComponent(id)}/uptime`).set('Authorization', AUTH);
-        expect([200, 400, 404]).toContain(one.status);
-        expect(one.text).not.toMatch(LEAK);
-        const all = await request(t.app).get('/api/v1/uptime').query(query).set('Authorization', AUTH);
-        expect([200, 400]).toContain(all.status);
-        expect(all.text).not.toMatch(LEAK);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 60 }),
+        fc.dictionary(fc.constantFrom('month', 'cursor', 'limit', 'x'), fc.string({ maxLength: 20 })),
+        async (id, query) => {
+          const one = await request(t.app)
+            .get(`/api/v1/services/${encodeURIComponent(id)}/uptime`)
+            .set('Authorization', AUTH);
+          expect([200, 400, 404]).toContain(one.status);
+          expect(one.text).not.toMatch(LEAK);
+          const all = await request(t.app).get('/api/v1/uptime').query(query).set('Authorization', AUTH);
+          expect([200, 400]).toContain(all.status);
+          expect(all.text).not.toMatch(LEAK);
+        },
+      ),
       { numRuns: 120, seed: 20261201 },
     );
   });
@@ -62,7 +75,9 @@ describe.each(databaseKinds)('uptime and SSO input on %s', (kind) => {
         const sso = await request(t.app).get('/client/sso').query({ token });
         expect(sso.status).toBe(410);
         expect(sso.headers['set-cookie']).toBeUndefined();
-        const page = await request(t.app).get('/client/services/1001').set('Cookie', `ohb_client=${encodeURIComponent(cookie)}`);
+        const page = await request(t.app)
+          .get('/client/services/1001')
+          .set('Cookie', `ohb_client=${encodeURIComponent(cookie)}`);
         expect(page.status).toBe(401);
         expect(page.text).not.toMatch(LEAK);
       }),
@@ -87,7 +102,12 @@ describe.each(databaseKinds)('uptime and SSO input on %s', (kind) => {
     const amsterdam = await request(t.app)
       .post('/api/v1/admin/plans')
       .set('Authorization', t.adminAuth)
-      .send(planBody({ product_id: '98', sla: { target_percent: 99.9, credit_tiers: [], time_zone: 'Europe/Amsterdam', unknown_counts_as_down: false } }))
+      .send(
+        planBody({
+          product_id: '98',
+          sla: { target_percent: 99.9, credit_tiers: [], time_zone: 'Europe/Amsterdam', unknown_counts_as_down: false },
+        }),
+      )
       .expect(201);
     expect(amsterdam.body.sla).toMatchObject({ time_zone: 'Europe/Amsterdam', unknown_counts_as_down: false });
   });

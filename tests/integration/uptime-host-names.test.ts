@@ -38,18 +38,28 @@ describe.each(databaseKinds)('host names kept from customers on %s', (kind) => {
     const res = await request(w.t.app).get('/api/v1/services/3001/uptime').set('Authorization', BILLING_AUTH).expect(200);
     const [incident] = res.body.incidents;
     expect(incident).toMatchObject({ cause: 'ha_restart', failed_host: null, restart_host: null });
-    expect(incident.summary).toMatch(/^The host running your VPS failed at \d\d:\d\d:\d\d; your VPS was restarted on another host at \d\d:\d\d:\d\d; down \d+ min \d+ s$/);
+    expect(incident.summary).toMatch(
+      /^The host running your VPS failed at \d\d:\d\d:\d\d; your VPS was restarted on another host at \d\d:\d\d:\d\d; down \d+ min \d+ s$/,
+    );
     expect(incident.steps.map((s: { text: string }) => s.text)).toContain('The host running your VPS stopped responding to the engine');
     // Steps are facts whose hosts are left out for customers; the words come from the kind alone.
-    expect(incident.steps.map((s: { kind: string }) => s.kind)).toEqual(expect.arrayContaining(['host_not_responding', 'host_fenced', 'running_again']));
+    expect(incident.steps.map((s: { kind: string }) => s.kind)).toEqual(
+      expect.arrayContaining(['host_not_responding', 'host_fenced', 'running_again']),
+    );
     for (const step of incident.steps) expect(step.hosts).toEqual([]);
     for (const name of hostNames()) expect(res.text).not.toContain(name);
   });
 
   test('when the customer opens the client area, then the page names no host', async () => {
-    const link = await request(w.t.app).post('/api/v1/services/3001/sso').set('Authorization', BILLING_AUTH).send({ client_id: '77' }).expect(201);
+    const link = await request(w.t.app)
+      .post('/api/v1/services/3001/sso')
+      .set('Authorization', BILLING_AUTH)
+      .send({ client_id: '77' })
+      .expect(201);
     const url = new URL(link.body.url);
-    const signedIn = await request(w.t.app).get(url.pathname + url.search).expect(303);
+    const signedIn = await request(w.t.app)
+      .get(url.pathname + url.search)
+      .expect(303);
     const page = await request(w.t.app).get('/client/services/3001').set('Cookie', String(signedIn.headers['set-cookie'])).expect(200);
     expect(page.text).toContain('restarted on another host');
     for (const name of hostNames()) expect(page.text).not.toContain(name);

@@ -52,7 +52,13 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
       dns_search: ['example.net'],
       ranges: [{ from: '192.0.2.10', to: '192.0.2.12' }],
     }).expect(201);
-    await admin('/api/v1/admin/ip-pools', { name: 'pub-v6', cluster: 'Default', network: 'vm-public', cidr: '2001:db8:1::/48', gateway: 'fe80::1' }).expect(201);
+    await admin('/api/v1/admin/ip-pools', {
+      name: 'pub-v6',
+      cluster: 'Default',
+      network: 'vm-public',
+      cidr: '2001:db8:1::/48',
+      gateway: 'fe80::1',
+    }).expect(201);
     await admin('/api/v1/admin/plans', planBody({ product_id: '7', os_options: OS_OPTIONS, disk_gib: 40 })).expect(201);
     t.container.worker.start();
   });
@@ -62,14 +68,18 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
     await sim.close();
   });
 
-  const status = (id: string) => request(t.app).get(`/api/v1/services/${id}`).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
+  const status = (id: string) =>
+    request(t.app).get(`/api/v1/services/${id}`).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
   const untilActive = (id: string) =>
     eventually(async () => {
       const res = await status(id);
       return res.body.actual_state === 'active' ? res.body : undefined;
     }, 30_000);
   const order = (id: string, data: Record<string, unknown> = {}) =>
-    sendWebhook(t.app, { type: 'service.create', data: { service_id: id, client_id: '55', product_id: '7', hostname: `vps${id}.example.net`, ...data } });
+    sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: id, client_id: '55', product_id: '7', hostname: `vps${id}.example.net`, ...data },
+    });
 
   test('when an order brings a host name, a key, a password and an OS, then the engine builds it configured and the panel gets its addresses', async () => {
     const key = ed25519Key('me@laptop');
@@ -77,7 +87,12 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
     const svc = await untilActive('1001');
 
     expect(svc).toMatchObject({
-      network: { ipv4: [expect.stringMatching(/^192\.0\.2\.1[0-2]$/)], ipv6: [expect.stringMatching(/^2001:db8:1:[0-9a-f]+::1\/64$/)], gateway_v4: '192.0.2.1', gateway_v6: 'fe80::1' },
+      network: {
+        ipv4: [expect.stringMatching(/^192\.0\.2\.1[0-2]$/)],
+        ipv6: [expect.stringMatching(/^2001:db8:1:[0-9a-f]+::1\/64$/)],
+        gateway_v4: '192.0.2.1',
+        gateway_v6: 'fe80::1',
+      },
       os: { key: 'ubuntu-24.04', label: 'Ubuntu 24.04' },
       username: 'root',
     });
@@ -93,10 +108,22 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
       return res.body.appliedInit ? res.body : undefined;
     });
     const init = guest.appliedInit.init;
-    expect(init.strings).toMatchObject({ host_name: 'vps1001.example.net', user_name: 'root', root_password: PASSWORD, timezone: 'Europe/Amsterdam', dns_servers: '192.0.2.53 192.0.2.54', dns_search: 'example.net' });
+    expect(init.strings).toMatchObject({
+      host_name: 'vps1001.example.net',
+      user_name: 'root',
+      root_password: PASSWORD,
+      timezone: 'Europe/Amsterdam',
+      dns_servers: '192.0.2.53 192.0.2.54',
+      dns_search: 'example.net',
+    });
     expect(init.strings.authorized_ssh_keys).toBe(key);
     const [nicConfig] = init.nicConfigurations;
-    expect(nicConfig).toMatchObject({ name: 'eth0', bootProtocol: 'static', ip: { address: svc.network.ipv4[0], netmask: '255.255.255.0', gateway: '192.0.2.1' }, ipv6BootProtocol: 'static' });
+    expect(nicConfig).toMatchObject({
+      name: 'eth0',
+      bootProtocol: 'static',
+      ip: { address: svc.network.ipv4[0], netmask: '255.255.255.0', gateway: '192.0.2.1' },
+      ipv6BootProtocol: 'static',
+    });
     expect(JSON.stringify(nicConfig)).toContain(svc.network.ipv4[0]);
     expect(JSON.stringify(nicConfig)).toContain(svc.network.ipv6[0].split('/')[0]);
 
@@ -114,7 +141,9 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
   test('when an order brings neither password nor key, then a strong password is made, given once in service.active and kept nowhere', async () => {
     await order('1002').expect(202);
     await untilActive('1002');
-    const cb = await eventually(async () => sink.received.find((r) => r.body.type === 'service.active' && r.body.data.service_id === '1002'));
+    const cb = await eventually(async () =>
+      sink.received.find((r) => r.body.type === 'service.active' && r.body.data.service_id === '1002'),
+    );
     const password = String(cb.body.data.password);
     expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
     const guest = await eventually(async () => {
@@ -140,7 +169,9 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
     expect(pending.sealed_password).toMatch(/^v1\./);
     expect(JSON.stringify(pending)).not.toContain(PASSWORD);
     await untilActive('1003');
-    const cb = await eventually(async () => sink.received.find((r) => r.body.type === 'service.active' && r.body.data.service_id === '1003'));
+    const cb = await eventually(async () =>
+      sink.received.find((r) => r.body.type === 'service.active' && r.body.data.service_id === '1003'),
+    );
     expect(cb.body.data).not.toHaveProperty('password');
     for (const table of ['services', 'jobs', 'webhook_deliveries']) {
       expect(JSON.stringify(await t.db.knex(table).select('*'))).not.toContain(PASSWORD);
@@ -155,7 +186,9 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('ip_pool_exhausted');
     expect(await t.db.knex('services').where({ service_id: '2004' }).first()).toBeUndefined();
-    const capacity = await request(t.app).get('/api/v1/capacity?product_id=7').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
+    const capacity = await request(t.app)
+      .get('/api/v1/capacity?product_id=7')
+      .set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
     expect(capacity.body).toMatchObject({ can_sell: false, headroom: 0, addresses: { ipv4_free: 0 } });
 
     const held = new Set<string>();
@@ -208,7 +241,9 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
 
   test('when the same order is delivered many times at once, then the service holds one address', async () => {
     const body = { service_id: '4001', client_id: '55', product_id: '7' };
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => sendWebhook(t.app, { id: `msg_dup_${i}`, type: 'service.create', data: body })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => sendWebhook(t.app, { id: `msg_dup_${i}`, type: 'service.create', data: body })),
+    );
     expect(results.every((r) => r.status === 202)).toBe(true);
     const rows = await t.db.knex('ip_assignments').select('*');
     expect(rows.filter((r) => r.family === 4 || r.family === '4')).toHaveLength(1);

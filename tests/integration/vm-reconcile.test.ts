@@ -27,8 +27,10 @@ describe.each(databaseKinds)('VM reconcile on %s', (kind) => {
     await sink.close();
   });
 
-  const service = async (id: string) => (await request(w.t.app).get(`/api/v1/services/${id}`).set('Authorization', BILLING_AUTH).expect(200)).body;
-  const uptime = async (id: string) => (await request(w.t.app).get(`/api/v1/services/${id}/uptime`).set('Authorization', BILLING_AUTH).expect(200)).body;
+  const service = async (id: string) =>
+    (await request(w.t.app).get(`/api/v1/services/${id}`).set('Authorization', BILLING_AUTH).expect(200)).body;
+  const uptime = async (id: string) =>
+    (await request(w.t.app).get(`/api/v1/services/${id}/uptime`).set('Authorization', BILLING_AUTH).expect(200)).body;
   const vmNamed = (name: string) => [...w.sim.world.vms.values()].find((v) => v.name === name);
   const hostName = (id: string | undefined) => (id ? w.sim.world.hosts.get(id)?.name : undefined);
   /** A period passes in the engine's time, then the leader ticks (poll, then the check when due). */
@@ -46,7 +48,7 @@ describe.each(databaseKinds)('VM reconcile on %s', (kind) => {
     await w.until(async () => vmNamed(name) === undefined);
   };
 
-  test('when the engine\'s list leaves out VMs that are still there, then no service is called missing', async () => {
+  test("when the engine's list leaves out VMs that are still there, then no service is called missing", async () => {
     await w.order('5101', '55');
     await w.order('5102', '55');
     await nextPeriod();
@@ -121,7 +123,9 @@ describe.each(databaseKinds)('VM reconcile on %s', (kind) => {
 
     // The customer's page says it plainly.
     const { url } = await w.t.container.clientSso.mint('5001', '55');
-    const opened = await request(w.t.app).get(new URL(url).pathname + new URL(url).search).expect(303);
+    const opened = await request(w.t.app)
+      .get(new URL(url).pathname + new URL(url).search)
+      .expect(303);
     const client = await request(w.t.app).get('/client/services/5001').set('Cookie', String(opened.headers['set-cookie'])).expect(200);
     expect(client.text).toContain('Unavailable');
     expect(client.text).toMatch(/gone from the virtualization platform/);
@@ -153,7 +157,10 @@ describe.each(databaseKinds)('VM reconcile on %s', (kind) => {
     expect(vmNamed('vps-5021')).toBeUndefined();
     expect((await service('5021')).actual_state).toBe('vm_missing');
 
-    const res = await sendWebhook(w.t.app, { type: 'service.create', data: { service_id: '5021', client_id: '55', product_id: '7', hostname: 'vps5021.example.net' } }).expect(202);
+    const res = await sendWebhook(w.t.app, {
+      type: 'service.create',
+      data: { service_id: '5021', client_id: '55', product_id: '7', hostname: 'vps5021.example.net' },
+    }).expect(202);
     expect(res.body).toMatchObject({ applied: true, actual_state: 'pending' });
     await w.until(async () => (await service('5021')).actual_state === 'active');
     expect(vmNamed('vps-5021')!.id).not.toBe(oldId);
@@ -203,7 +210,9 @@ describe.each(databaseKinds)('VM reconcile on %s', (kind) => {
     /** The engine's log moves on without the bridge reading it: as if those events were lost. */
     const loseEvents = async () => {
       const last = w.sim.world.events[w.sim.world.events.length - 1]!;
-      await w.t.db.knex('event_sync').update({ last_index: last.index, last_event_at: new Date(last.time), last_poll_at: new Date(w.sim.control.clock.now()) });
+      await w.t.db
+        .knex('event_sync')
+        .update({ last_index: last.index, last_event_at: new Date(last.time), last_poll_at: new Date(w.sim.control.clock.now()) });
     };
     const vm = vmNamed('vps-5061')!;
     await ovirt.stopVm(vm.id);
@@ -226,7 +235,11 @@ describe.each(databaseKinds)('VM reconcile on %s', (kind) => {
     expect(incident.steps.map((st: { kind: string }) => st.kind)).toEqual(['reconcile_state_corrected', 'reconcile_state_corrected']);
     // The admins' record names the host the check found it on.
     const [stored] = await w.t.container.repos.incidents.listForService((await w.t.container.repos.services.findByServiceId('5061'))!.id);
-    expect(stored?.steps[1]).toEqual({ kind: 'reconcile_state_corrected', at: w.sim.control.clock.now(), hosts: [hostName(vmNamed('vps-5061')?.hostId)] });
+    expect(stored?.steps[1]).toEqual({
+      kind: 'reconcile_state_corrected',
+      at: w.sim.control.clock.now(),
+      hosts: [hostName(vmNamed('vps-5061')?.hostId)],
+    });
     // Nothing left to correct.
     expect(await w.t.container.eventSync!.reconcile()).toMatchObject({ corrected: 0, missing: 0 });
   }, 60_000);

@@ -26,8 +26,14 @@ describe.each(databaseKinds)('VPS console file and usage, on %s', (kind) => {
     t = await createTestApp(kind, { engine: engineTarget(sim), logger, env: FAST_JOBS });
     await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody()).expect(201);
     t.container.worker.start();
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: '3001', client_id: '55', product_id: '7', hostname: 'vps3001.example.net' } }).expect(202);
-    await eventually(async () => (await request(t.app).get('/api/v1/services/3001').set('Authorization', PANEL)).body.actual_state === 'active', 30_000);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      data: { service_id: '3001', client_id: '55', product_id: '7', hostname: 'vps3001.example.net' },
+    }).expect(202);
+    await eventually(
+      async () => (await request(t.app).get('/api/v1/services/3001').set('Authorization', PANEL)).body.actual_state === 'active',
+      30_000,
+    );
   });
   afterEach(async () => {
     await t.close();
@@ -35,7 +41,11 @@ describe.each(databaseKinds)('VPS console file and usage, on %s', (kind) => {
   });
 
   test('when the panel asks for the console, then it gets the engine’s .vv as an attachment, not cached, recorded, and the ticket is in no log', async () => {
-    const res = await request(t.app).post('/api/v1/services/3001/console').set('Authorization', PANEL).send({ requested_by: 'customer', requester: '55' }).expect(200);
+    const res = await request(t.app)
+      .post('/api/v1/services/3001/console')
+      .set('Authorization', PANEL)
+      .send({ requested_by: 'customer', requester: '55' })
+      .expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-virt-viewer/);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?vps3001\.example\.net\.vv"?$/);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -48,11 +58,16 @@ describe.each(databaseKinds)('VPS console file and usage, on %s', (kind) => {
     expect(new Date(String(res.headers['x-console-expires-at'])).getTime()).toBeGreaterThan(Date.now() + 100_000);
 
     const log = await request(t.app).get('/api/v1/services/3001/actions').set('Authorization', PANEL).expect(200);
-    expect(log.body.items).toEqual([expect.objectContaining({ action: 'console', state: 'succeeded', requested_by: { kind: 'customer', name: 'panel:55' } })]);
+    expect(log.body.items).toEqual([
+      expect.objectContaining({ action: 'console', state: 'succeeded', requested_by: { kind: 'customer', name: 'panel:55' } }),
+    ]);
 
     // Powered off: the engine makes no file; its reason comes back as a 409.
     const stop = await request(t.app).post('/api/v1/services/3001/power').set('Authorization', PANEL).send({ action: 'stop' }).expect(202);
-    await eventually(async () => (await request(t.app).get(`/api/v1/services/3001/actions/${stop.body.id}`).set('Authorization', PANEL)).body.state === 'succeeded');
+    await eventually(
+      async () =>
+        (await request(t.app).get(`/api/v1/services/3001/actions/${stop.body.id}`).set('Authorization', PANEL)).body.state === 'succeeded',
+    );
     const refused = await request(t.app).post('/api/v1/services/3001/console').set('Authorization', PANEL).send({}).expect(409);
     expect(refused.body.error).toMatchObject({ code: 'engine_refused', message: expect.stringContaining('is not running') });
   });
@@ -65,7 +80,12 @@ describe.each(databaseKinds)('VPS console file and usage, on %s', (kind) => {
       running: expect.any(Boolean),
       uptime_seconds: expect.any(Number),
       cpu: { percent: expect.any(Number), history_percent: expect.any(Array) },
-      memory: { installed_bytes: 4096 * 1024 * 1024, used_bytes: expect.any(Number), used_percent: expect.any(Number), history_percent: expect.any(Array) },
+      memory: {
+        installed_bytes: 4096 * 1024 * 1024,
+        used_bytes: expect.any(Number),
+        used_percent: expect.any(Number),
+        history_percent: expect.any(Array),
+      },
       network: {
         percent: expect.any(Number),
         history_percent: expect.any(Array),
@@ -83,7 +103,10 @@ describe.each(databaseKinds)('VPS console file and usage, on %s', (kind) => {
     await request(t.app).get('/api/v1/services/3001/usage').expect(401);
 
     const stop = await request(t.app).post('/api/v1/services/3001/power').set('Authorization', PANEL).send({ action: 'stop' }).expect(202);
-    await eventually(async () => (await request(t.app).get(`/api/v1/services/3001/actions/${stop.body.id}`).set('Authorization', PANEL)).body.state === 'succeeded');
+    await eventually(
+      async () =>
+        (await request(t.app).get(`/api/v1/services/3001/actions/${stop.body.id}`).set('Authorization', PANEL)).body.state === 'succeeded',
+    );
     const off = await request(t.app).get('/api/v1/services/3001/usage').set('Authorization', PANEL).expect(200);
     expect(off.body).toMatchObject({
       running: false,

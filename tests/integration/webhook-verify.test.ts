@@ -42,7 +42,11 @@ describe.each(databaseKinds)('POST /webhooks/billing/verify on %s', (kind) => {
     expect(stale.body.error.message).toMatch(/five-minute/);
     const bare = await request(t.app).post('/webhooks/billing/verify').set('content-type', 'application/json').send(body);
     expect(bare.status).toBe(400);
-    expect(bare.body.error.details.map((d: { field: string }) => d.field)).toEqual(['header.webhook-id', 'header.webhook-timestamp', 'header.webhook-signature']);
+    expect(bare.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'header.webhook-id',
+      'header.webhook-timestamp',
+      'header.webhook-signature',
+    ]);
 
     expect(await counts(t)).toEqual({ services: 0, deliveries: 0, jobs: 0 });
     const metrics = await request(t.app).get('/metrics').expect(200);
@@ -56,7 +60,11 @@ describe.each(databaseKinds)('POST /webhooks/billing/verify on %s', (kind) => {
     expect(held.status).toBe(429);
     expect(Number(held.headers['retry-after'])).toBeGreaterThan(500);
     // The same address is held back on the webhooks themselves, another address is not.
-    const webhook = await request(t.app).post('/webhooks/billing').set(signedHeaders(body, 'msg_after')).set('X-Forwarded-For', '198.51.100.7').send(body);
+    const webhook = await request(t.app)
+      .post('/webhooks/billing')
+      .set(signedHeaders(body, 'msg_after'))
+      .set('X-Forwarded-For', '198.51.100.7')
+      .send(body);
     expect(webhook.status).toBe(429);
     expect((await verify(t, signedHeaders(body, 'good_elsewhere'), '198.51.100.8')).status).toBe(204);
   });

@@ -13,8 +13,16 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   beforeEach(async () => {
     // No engine and no worker: these tests are about what the endpoint accepts and records.
     t = await createTestApp(kind);
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7' })).expect(201);
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '99', cluster: 'Other' })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7' }))
+      .expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '99', cluster: 'Other' }))
+      .expect(201);
   });
   afterEach(async () => {
     await t.close();
@@ -41,8 +49,14 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   const tampered: Array<[string, () => [string, Record<string, string>]]> = [
     ['a tampered body', () => [createBody.replace('"501"', '"502"'), signedHeaders(createBody, 'msg_t1')]],
     ['a tampered id', () => [createBody, { ...signedHeaders(createBody, 'msg_t2'), 'webhook-id': 'msg_t3' }]],
-    ['a tampered timestamp', () => [createBody, { ...signedHeaders(createBody, 'msg_t4'), 'webhook-timestamp': String(Math.floor(Date.now() / 1000) - 10) }]],
-    ['a signature by another secret', () => [createBody, signedHeaders(createBody, 'msg_t5', new Date(), `whsec_${Buffer.alloc(32, 9).toString('base64')}`)]],
+    [
+      'a tampered timestamp',
+      () => [createBody, { ...signedHeaders(createBody, 'msg_t4'), 'webhook-timestamp': String(Math.floor(Date.now() / 1000) - 10) }],
+    ],
+    [
+      'a signature by another secret',
+      () => [createBody, signedHeaders(createBody, 'msg_t5', new Date(), `whsec_${Buffer.alloc(32, 9).toString('base64')}`)],
+    ],
     ['a replay older than five minutes', () => [createBody, signedHeaders(createBody, 'msg_t6', new Date(Date.now() - 6 * 60_000))]],
     ['a timestamp in the future', () => [createBody, signedHeaders(createBody, 'msg_t7', new Date(Date.now() + 6 * 60_000))]],
     ['a garbage signature', () => [createBody, { ...signedHeaders(createBody, 'msg_t8'), 'webhook-signature': 'v1,AAAA' }]],
@@ -58,7 +72,11 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   test('when headers are missing or malformed, then 400 names them', async () => {
     const res = await post(createBody, { 'content-type': 'application/json', 'webhook-id': 'has.dot', 'webhook-timestamp': 'soon' });
     expect(res.status).toBe(400);
-    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['header.webhook-id', 'header.webhook-timestamp', 'header.webhook-signature']);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'header.webhook-id',
+      'header.webhook-timestamp',
+      'header.webhook-signature',
+    ]);
   });
 
   test('when the signed body is not JSON, then 400 malformed_json', async () => {
@@ -69,7 +87,10 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   });
 
   test('when the body is over the limit, then 413', async () => {
-    const body = JSON.stringify({ type: 'service.create', data: { service_id: '1', client_id: '1', product_id: '7', pad: 'x'.repeat(70 * 1024) } });
+    const body = JSON.stringify({
+      type: 'service.create',
+      data: { service_id: '1', client_id: '1', product_id: '7', pad: 'x'.repeat(70 * 1024) },
+    });
     const res = await post(body, signedHeaders(body, 'msg_big'));
     expect(res.status).toBe(413);
     expect(await counts()).toEqual({ services: 0, deliveries: 0, jobs: 0 });
@@ -79,9 +100,17 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     ['an unknown type', { type: 'service.explode', data: { service_id: '1' } }, 'type'],
     ['a missing product', { type: 'service.create', data: { service_id: '1', client_id: '2' } }, 'data.product_id'],
     ['a bad service id', { type: 'service.create', data: { service_id: 'a b', client_id: '2', product_id: '7' } }, 'data.service_id'],
-    ['a bad host name', { type: 'service.create', data: { service_id: '1', client_id: '2', product_id: '7', hostname: 'not a host' } }, 'data.hostname'],
+    [
+      'a bad host name',
+      { type: 'service.create', data: { service_id: '1', client_id: '2', product_id: '7', hostname: 'not a host' } },
+      'data.hostname',
+    ],
     ['an unknown top-level field', { type: 'service.terminate', data: { service_id: '1' }, extra: 1 }, 'extra'],
-    ['a bad cancellation type', { type: 'service.cancellation_requested', data: { service_id: '1', cancellation_type: 'someday' } }, 'data.cancellation_type'],
+    [
+      'a bad cancellation type',
+      { type: 'service.cancellation_requested', data: { service_id: '1', cancellation_type: 'someday' } },
+      'data.cancellation_type',
+    ],
   ])('when the body has %s, then 400 names the field', async (_label, payload, field) => {
     const body = JSON.stringify(payload);
     const res = await post(body, signedHeaders(body, `msg_f_${Math.random().toString(36).slice(2)}`));
@@ -93,7 +122,10 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   test('when the product has no plan, then 422 explains it and nothing is created', async () => {
     const res = await sendWebhook(t.app, { type: 'service.create', data: { service_id: '601', client_id: '55', product_id: '404' } });
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatchObject({ code: 'unknown_product', message: expect.stringMatching(/No plan is mapped to billing product 404/) });
+    expect(res.body.error).toMatchObject({
+      code: 'unknown_product',
+      message: expect.stringMatching(/No plan is mapped to billing product 404/),
+    });
     expect(await counts()).toEqual({ services: 0, deliveries: 0, jobs: 0 });
   });
 
@@ -134,7 +166,11 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   });
 
   test('when a webhook id comes back with another body, then 422 and the first stays', async () => {
-    await sendWebhook(t.app, { id: 'msg_reuse', type: 'service.create', data: { service_id: '604', client_id: '55', product_id: '7' } }).expect(202);
+    await sendWebhook(t.app, {
+      id: 'msg_reuse',
+      type: 'service.create',
+      data: { service_id: '604', client_id: '55', product_id: '7' },
+    }).expect(202);
     const res = await sendWebhook(t.app, { id: 'msg_reuse', type: 'service.terminate', data: { service_id: '604' } });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('webhook_id_reused');
@@ -142,7 +178,11 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   });
 
   test('when an event older than the last applied one arrives, then it is recorded and ignored', async () => {
-    await sendWebhook(t.app, { type: 'service.create', timestamp: '2026-11-26T10:00:00Z', data: { service_id: '605', client_id: '55', product_id: '7' } }).expect(202);
+    await sendWebhook(t.app, {
+      type: 'service.create',
+      timestamp: '2026-11-26T10:00:00Z',
+      data: { service_id: '605', client_id: '55', product_id: '7' },
+    }).expect(202);
     await sendWebhook(t.app, { type: 'service.suspend', timestamp: '2026-11-26T10:05:00Z', data: { service_id: '605' } }).expect(202);
     const late = await sendWebhook(t.app, { type: 'service.unsuspend', timestamp: '2026-11-26T10:01:00Z', data: { service_id: '605' } });
     expect(late.status).toBe(202);
@@ -153,7 +193,8 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     'when %s names another client than the service has, then 422 client_mismatch and nothing changes',
     async (type) => {
       await sendWebhook(t.app, { type: 'service.create', data: { service_id: '610', client_id: '55', product_id: '7' } }).expect(202);
-      if (type === 'service.unsuspend') await sendWebhook(t.app, { type: 'service.suspend', data: { service_id: '610', client_id: '55' } }).expect(202);
+      if (type === 'service.unsuspend')
+        await sendWebhook(t.app, { type: 'service.suspend', data: { service_id: '610', client_id: '55' } }).expect(202);
       const before = { counts: await counts(), row: await t.db.knex('services').where({ service_id: '610' }).first() };
       const data = { service_id: '610', client_id: '56', ...(type === 'service.change_plan' ? { product_id: '7' } : {}) };
       const res = await sendWebhook(t.app, { type, data });
@@ -175,16 +216,29 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     expect(await counts()).toEqual(before);
     // A panel clock a little ahead of ours is fine.
     const skewed = new Date(Date.now() + 60_000).toISOString();
-    expect((await sendWebhook(t.app, { type: 'service.suspend', timestamp: skewed, data: { service_id: '611' } })).body).toMatchObject({ applied: true, desired_state: 'suspended' });
-    const later = await sendWebhook(t.app, { type: 'service.unsuspend', timestamp: new Date(Date.now() + 120_000).toISOString(), data: { service_id: '611' } });
+    expect((await sendWebhook(t.app, { type: 'service.suspend', timestamp: skewed, data: { service_id: '611' } })).body).toMatchObject({
+      applied: true,
+      desired_state: 'suspended',
+    });
+    const later = await sendWebhook(t.app, {
+      type: 'service.unsuspend',
+      timestamp: new Date(Date.now() + 120_000).toISOString(),
+      data: { service_id: '611' },
+    });
     expect(later.body).toMatchObject({ applied: true, desired_state: 'active' });
   });
 
   test('when cancellation is requested, then end of period is recorded and immediate terminates', async () => {
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '606', client_id: '55', product_id: '7' } }).expect(202);
-    const later = await sendWebhook(t.app, { type: 'service.cancellation_requested', data: { service_id: '606', cancellation_type: 'end_of_period' } });
+    const later = await sendWebhook(t.app, {
+      type: 'service.cancellation_requested',
+      data: { service_id: '606', cancellation_type: 'end_of_period' },
+    });
     expect(later.body).toMatchObject({ applied: false, desired_state: 'active' });
-    const now = await sendWebhook(t.app, { type: 'service.cancellation_requested', data: { service_id: '606', cancellation_type: 'immediate' } });
+    const now = await sendWebhook(t.app, {
+      type: 'service.cancellation_requested',
+      data: { service_id: '606', cancellation_type: 'immediate' },
+    });
     expect(now.body).toMatchObject({ applied: true, desired_state: 'terminated' });
     const read = await request(t.app).get('/api/v1/services/606').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
     expect(read.body.cancellation).toMatchObject({ type: 'immediate' });
@@ -193,7 +247,10 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   test('when a burst of mixed deliveries arrives at once, then they are written in batches and each is answered as if alone', async () => {
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '650', client_id: '55', product_id: '7' } }).expect(202);
     await t.db.knex('jobs').update({ state: 'succeeded', dedupe_key: null });
-    const create = (serviceId: string, productId = '7') => ({ type: 'service.create', data: { service_id: serviceId, client_id: '55', product_id: productId } });
+    const create = (serviceId: string, productId = '7') => ({
+      type: 'service.create',
+      data: { service_id: serviceId, client_id: '55', product_id: productId },
+    });
     const burst: Array<{ id?: string; type: string; data: Record<string, unknown>; expect: number; code?: string }> = [
       ...Array.from({ length: 20 }, (_, i) => ({ ...create(String(700 + i)), expect: 202 })),
       ...['800', '801', '802'].map((s) => ({ ...create(s, 'no-such-product'), expect: 422, code: 'unknown_product' })),
@@ -231,9 +288,16 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   test('when more deliveries wait for the database than WEBHOOK_MAX_WAITING, then the extra ones get 503 with Retry-After at once and change nothing', async () => {
     const small = await createTestApp(kind, { env: { WEBHOOK_MAX_WAITING: '3' } });
     try {
-      await request(small.app).post('/api/v1/admin/plans').set('Authorization', small.adminAuth).send(planBody({ product_id: '7' })).expect(201);
+      await request(small.app)
+        .post('/api/v1/admin/plans')
+        .set('Authorization', small.adminAuth)
+        .send(planBody({ product_id: '7' }))
+        .expect(201);
       const release = await holdEveryConnection(small.db.knex);
-      const orders = Array.from({ length: 8 }, (_, i) => ({ type: 'service.create', data: { service_id: String(600 + i), client_id: '55', product_id: '7' } }));
+      const orders = Array.from({ length: 8 }, (_, i) => ({
+        type: 'service.create',
+        data: { service_id: String(600 + i), client_id: '55', product_id: '7' },
+      }));
       const answered: request.Response[] = [];
       const sending = orders.map((o) => sendWebhook(small.app, o).then((res) => (answered.push(res), res)));
       // One batch per slot starts and waits for a connection (MySQL/MariaDB writes two at once, SQLite one), three
@@ -252,7 +316,10 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
       const accepted = answers.filter((r) => r.status === 202);
       expect(accepted).toHaveLength(inFlight + 3);
       const count = async (table: string) => Number((await small.db.knex(table).count({ n: '*' }).first())?.n);
-      expect({ services: await count('services'), deliveries: await count('webhook_deliveries') }).toEqual({ services: accepted.length, deliveries: accepted.length });
+      expect({ services: await count('services'), deliveries: await count('webhook_deliveries') }).toEqual({
+        services: accepted.length,
+        deliveries: accepted.length,
+      });
     } finally {
       await small.close();
     }
@@ -272,17 +339,40 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
       fc.asyncProperty(
         fc.oneof(
           fc.jsonValue().map((v) => JSON.stringify(v)),
-          fc.record({
-            type: fc.constantFrom('service.create', 'service.suspend', 'service.unsuspend', 'service.terminate', 'service.change_plan', 'service.cancellation_requested', 'service.renew', 'x'),
-            data: fc.record({ service_id: fc.oneof(fc.constantFrom('1', '2', '501'), fc.string()), client_id: fc.oneof(fc.constant('55'), fc.string()), product_id: fc.oneof(fc.constantFrom('7', '99', '0'), fc.integer()), cancellation_type: fc.constantFrom('immediate', 'end_of_period', 'x') }, { requiredKeys: [] }),
-          }).map((v) => JSON.stringify(v)),
+          fc
+            .record({
+              type: fc.constantFrom(
+                'service.create',
+                'service.suspend',
+                'service.unsuspend',
+                'service.terminate',
+                'service.change_plan',
+                'service.cancellation_requested',
+                'service.renew',
+                'x',
+              ),
+              data: fc.record(
+                {
+                  service_id: fc.oneof(fc.constantFrom('1', '2', '501'), fc.string()),
+                  client_id: fc.oneof(fc.constant('55'), fc.string()),
+                  product_id: fc.oneof(fc.constantFrom('7', '99', '0'), fc.integer()),
+                  cancellation_type: fc.constantFrom('immediate', 'end_of_period', 'x'),
+                },
+                { requiredKeys: [] },
+              ),
+            })
+            .map((v) => JSON.stringify(v)),
           fc.string({ maxLength: 100 }),
         ),
         fc.oneof(fc.constant('valid'), fc.constant('none'), fc.string({ maxLength: 30 })),
         fc.string({ minLength: 1, maxLength: 20 }).map((s) => s.replace(/[^A-Za-z0-9_-]/g, '') || 'x'),
         async (body, signature, id) => {
           const at = new Date();
-          const headers: Record<string, string> = { 'content-type': 'application/json', 'webhook-id': `msg_${id}`, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)) };
+          const headers: Record<string, string> = {
+            'content-type': 'application/json',
+            'webhook-id': `msg_${id}`,
+            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          };
           if (signature === 'valid') headers['webhook-signature'] = signer.sign(headers['webhook-id']!, at, body);
           else if (signature !== 'none') headers['webhook-signature'] = signature;
           const res = await post(body, headers);

@@ -107,13 +107,17 @@ async function startCallbackServer(stateDir: string): Promise<{ url: string; pro
   let log = '';
   child.stderr?.on('data', (c) => (log = (log + c).slice(-20_000)));
   const url = `http://127.0.0.1:${port}/modules/servers/ovirtha/callback.php`;
-  await eventually(async () => {
-    try {
-      return (await fetch(url)).status === 405;
-    } catch {
-      return false;
-    }
-  }, 10_000, 50);
+  await eventually(
+    async () => {
+      try {
+        return (await fetch(url)).status === 405;
+      } catch {
+        return false;
+      }
+    },
+    10_000,
+    50,
+  );
   return { url, process: child, log: () => log };
 }
 
@@ -180,9 +184,14 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
   let stateDir: string;
   let callbacks: Awaited<ReturnType<typeof startCallbackServer>>;
 
-  const lifecycle = <R = unknown>(fn: string, serviceId: number | null, input: Record<string, unknown> = {}, env: Record<string, string> = {}) =>
-    runLifecycle<R>({ bridgeUrl, stateDir }, fn, serviceId, input, env);
-  const bridgeService = (id: number) => request(t.app).get(`/api/v1/services/${id}`).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
+  const lifecycle = <R = unknown>(
+    fn: string,
+    serviceId: number | null,
+    input: Record<string, unknown> = {},
+    env: Record<string, string> = {},
+  ) => runLifecycle<R>({ bridgeUrl, stateDir }, fn, serviceId, input, env);
+  const bridgeService = (id: number) =>
+    request(t.app).get(`/api/v1/services/${id}`).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
   const untilState = (id: number, state: string) =>
     eventually(async () => {
       const res = await bridgeService(id);
@@ -197,7 +206,10 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
         return false;
       }
     });
-  const callbackTypes = (id: number) => callbacksFor(id).filter((c) => c.status === 200).map((c) => (JSON.parse(c.body) as { type: string }).type);
+  const callbackTypes = (id: number) =>
+    callbacksFor(id)
+      .filter((c) => c.status === 200)
+      .map((c) => (JSON.parse(c.body) as { type: string }).type);
   const localApi = () => jsonLines<LocalApiRecord>(path.join(stateDir, 'localapi.jsonl'));
   const webhookIds = (l: Lifecycle) => l.exchanges.filter((e) => e.url.endsWith('/webhooks/billing')).map((e) => e.webhook_id);
   /** The webhook a lifecycle call sent (CreateAccount reads the service first, to check the API key). */
@@ -211,7 +223,8 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     t = await createTestApp(kind, { engine: engineTarget(sim), env: { ...FAST_ENV, BILLING_CALLBACK_URL: callbacks.url } });
     ({ server: bridge, url: bridgeUrl } = await listen(t));
 
-    const plan = (body: Record<string, unknown>) => request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody(body)).expect(201);
+    const plan = (body: Record<string, unknown>) =>
+      request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody(body)).expect(201);
     await plan({ product_id: '7' });
     await plan({ product_id: '8', name: 'VPS HA L', vcpus: 4, memory_mib: 8192, ha: { enabled: true, priority: 100 } });
     // demo: three hosts of 64 GiB. Two 40 GiB HA VPS keep N+1; a third would not restart after a host failure.
@@ -223,8 +236,24 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     const product = (name: string, welcome = '') => ({ name, configoptions: { 1: '', 2: welcome, 3: 'mark' } });
     const pending = (pid: number, userid = 55) => ({ userid, pid, status: 'Pending', updated_at: '2026-11-26 10:00:00' });
     await lifecycle('Setup', null, {
-      products: { 7: product('VPS HA M'), 8: product('VPS HA L'), 9: product('VPS HA XL'), 10: product('VPS without a bridge plan'), 11: product('VPS broken') },
-      services: { 501: pending(7), 502: pending(7, 56), 503: pending(10), 504: pending(11), 505: pending(7), 506: pending(7), 601: pending(9), 602: pending(9), 603: pending(9) },
+      products: {
+        7: product('VPS HA M'),
+        8: product('VPS HA L'),
+        9: product('VPS HA XL'),
+        10: product('VPS without a bridge plan'),
+        11: product('VPS broken'),
+      },
+      services: {
+        501: pending(7),
+        502: pending(7, 56),
+        503: pending(10),
+        504: pending(11),
+        505: pending(7),
+        506: pending(7),
+        601: pending(9),
+        602: pending(9),
+        603: pending(9),
+      },
     });
   }, 60_000);
 
@@ -239,7 +268,10 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
   test('TestConnection reaches the bridge, checks the API key, the webhook secret and the engine; each mistake is named', async () => {
     expect((await lifecycle('TestConnection', null)).result).toEqual({ success: true, error: '' });
     // The full URL in the Hostname field, over PHP's streams instead of curl.
-    expect((await lifecycle('TestConnection', null, {}, { SERVER_FORM: 'url', TRANSPORT: 'stream' })).result).toEqual({ success: true, error: '' });
+    expect((await lifecycle('TestConnection', null, {}, { SERVER_FORM: 'url', TRANSPORT: 'stream' })).result).toEqual({
+      success: true,
+      error: '',
+    });
 
     const badKey = await lifecycle<{ success: boolean; error: string }>('TestConnection', null, {}, { BRIDGE_API_KEY: 'not-the-key' });
     expect(badKey.result.success).toBe(false);
@@ -247,7 +279,12 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     const other = `whsec_${Buffer.from('some other secret of 32 bytes!!').toString('base64')}`;
     const badSecret = await lifecycle<{ success: boolean; error: string }>('TestConnection', null, {}, { BRIDGE_WEBHOOK_SECRET: other });
     expect(badSecret.result.error).toContain('the bridge refused the signature');
-    const nowhere = await lifecycle<{ success: boolean; error: string }>('TestConnection', null, {}, { BRIDGE_URL: `http://127.0.0.1:${await freePort()}` });
+    const nowhere = await lifecycle<{ success: boolean; error: string }>(
+      'TestConnection',
+      null,
+      {},
+      { BRIDGE_URL: `http://127.0.0.1:${await freePort()}` },
+    );
     expect(nowhere.result.error).toMatch(/cannot reach the bridge at http:\/\/127\.0\.0\.1:\d+/);
 
     // Only reads and the signature check: no webhook reaches the bridge, so none is counted (of any type or answer).
@@ -290,7 +327,13 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect(sent(retry)?.answer).toEqual(sent(first)?.answer);
 
     const svc = await untilState(501, 'active');
-    expect(svc).toMatchObject({ service_id: '501', client_id: '55', product_id: '7', hostname: 'vps501.example.net', vm: { name: 'vps-501' } });
+    expect(svc).toMatchObject({
+      service_id: '501',
+      client_id: '55',
+      product_id: '7',
+      hostname: 'vps501.example.net',
+      vm: { name: 'vps-501' },
+    });
     expect(vmsNamed('vps-501')).toHaveLength(1);
     expect(vmsNamed('vps-501')[0]?.status).toBe('up');
 
@@ -313,7 +356,7 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect(localApi().filter((c) => c.command === 'SendEmail' && c.data.id === 501)).toHaveLength(1);
   }, 60_000);
 
-  test('ServiceSingleSignOn opens the client page, ClientArea shows the 30-day uptime, the admin tab shows the bridge\'s view', async () => {
+  test("ServiceSingleSignOn opens the client page, ClientArea shows the 30-day uptime, the admin tab shows the bridge's view", async () => {
     await untilState(501, 'active');
     const sso = await lifecycle<{ success: boolean; redirectTo: string }>('ServiceSingleSignOn', 501);
     expect(sso.result.success).toBe(true);
@@ -323,11 +366,23 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     expect(opened.status).toBe(303);
     expect(opened.headers.location).toBe('/client/services/501');
 
-    const uptime = await request(t.app).get('/api/v1/services/501/uptime').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`).expect(200);
-    const area = await lifecycle<{ tabOverviewModuleOutputTemplate: string; templateVariables: { ovirtha: Record<string, unknown> } }>('ClientArea', 501);
+    const uptime = await request(t.app)
+      .get('/api/v1/services/501/uptime')
+      .set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`)
+      .expect(200);
+    const area = await lifecycle<{ tabOverviewModuleOutputTemplate: string; templateVariables: { ovirtha: Record<string, unknown> } }>(
+      'ClientArea',
+      501,
+    );
     expect(area.result.tabOverviewModuleOutputTemplate).toBe('templates/clientarea.tpl');
     const vars = area.result.templateVariables.ovirtha;
-    expect(vars).toMatchObject({ available: true, state: 'active', state_label: 'Running', sla_target: '99.9', history_url: 'clientarea.php?action=productdetails&id=501&dosinglesignon=1' });
+    expect(vars).toMatchObject({
+      available: true,
+      state: 'active',
+      state_label: 'Running',
+      sla_target: '99.9',
+      history_url: 'clientarea.php?action=productdetails&id=501&dosinglesignon=1',
+    });
     const percent = uptime.body.windows['30d'].uptime_percent as number | null;
     expect(vars.uptime_30d).toBe(percent === null ? null : String(Math.floor(percent * 100) / 100));
 
@@ -339,7 +394,10 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
 
     // Another client's link is refused by the bridge: the customer reads a plain sentence, the admins the reason.
     const stranger = await lifecycle<{ success: boolean; errorMsg: string }>('ServiceSingleSignOn', 501, { params: { userid: 99 } });
-    expect(stranger.result).toEqual({ success: false, errorMsg: expect.stringMatching(/^The uptime and failover history cannot be opened right now\./) });
+    expect(stranger.result).toEqual({
+      success: false,
+      errorMsg: expect.stringMatching(/^The uptime and failover history cannot be opened right now\./),
+    });
     expect(stranger.result.errorMsg).not.toMatch(/client_mismatch|bridge|HTTP|422/);
     const activity = jsonLines<{ message: string }>(path.join(stateDir, 'activity.jsonl'));
     expect(activity.at(-1)?.message).toMatch(/^oVirt HA Bridge: single sign-on for service #501 failed: .*\[bridge: 422 client_mismatch: /);
@@ -349,7 +407,10 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     await untilState(501, 'active');
     const firstSuspend = await lifecycle('SuspendAccount', 501, { params: { suspendreason: 'Overdue on Payment' } });
     expect(firstSuspend.result).toBe('success');
-    expect(JSON.parse(firstSuspend.exchanges[0]?.body ?? '')).toEqual({ type: 'service.suspend', data: { service_id: '501', reason: 'Overdue on Payment' } });
+    expect(JSON.parse(firstSuspend.exchanges[0]?.body ?? '')).toEqual({
+      type: 'service.suspend',
+      data: { service_id: '501', reason: 'Overdue on Payment' },
+    });
     await untilState(501, 'suspended');
     expect(vmsNamed('vps-501')[0]?.status).toBe('down');
 
@@ -373,7 +434,10 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
 
     const renew = await lifecycle('Renew', 501);
     expect(renew.result).toBe('success');
-    expect(JSON.parse(renew.exchanges[0]?.body ?? '')).toEqual({ type: 'service.renew', data: { service_id: '501', next_due_date: '2027-01-01' } });
+    expect(JSON.parse(renew.exchanges[0]?.body ?? '')).toEqual({
+      type: 'service.renew',
+      data: { service_id: '501', next_due_date: '2027-01-01' },
+    });
 
     expect((await lifecycle('TerminateAccount', 501)).result).toBe('success');
     await untilState(501, 'terminated');
@@ -406,7 +470,11 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     const genuine = attempts[1] as CallbackRecord;
     const post = (headers: Record<string, string>, body: string) =>
       fetch(callbacks.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-    const pick = (h: Record<string, string>) => ({ 'webhook-id': h['webhook-id'] ?? '', 'webhook-timestamp': h['webhook-timestamp'] ?? '', 'webhook-signature': h['webhook-signature'] ?? '' });
+    const pick = (h: Record<string, string>) => ({
+      'webhook-id': h['webhook-id'] ?? '',
+      'webhook-timestamp': h['webhook-timestamp'] ?? '',
+      'webhook-signature': h['webhook-signature'] ?? '',
+    });
 
     const before = localApi().length;
     const replay = await post(pick(genuine.headers), genuine.body);
@@ -416,13 +484,24 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
 
     const attacker = new Webhook(`whsec_${Buffer.from('an attacker guessing the secret').toString('base64')}`);
     const forgedBody = genuine.body.replace('"service.active"', '"service.terminated"');
-    const forged = await post({ 'webhook-id': 'cb_forged_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': attacker.sign('cb_forged_1', new Date(), forgedBody) }, forgedBody);
+    const forged = await post(
+      {
+        'webhook-id': 'cb_forged_1',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': attacker.sign('cb_forged_1', new Date(), forgedBody),
+      },
+      forgedBody,
+    );
     expect(forged.status).toBe(401);
     const tampered = await post({ ...pick(genuine.headers), 'webhook-id': 'cb_tampered_1' }, genuine.body);
     expect(tampered.status).toBe(401);
     const staleAt = new Date(Date.now() - 10 * 60_000);
     const stale = await post(
-      { 'webhook-id': 'cb_stale_1', 'webhook-timestamp': String(Math.floor(staleAt.getTime() / 1000)), 'webhook-signature': new Webhook(TEST_SECRETS.WEBHOOK_SECRET).sign('cb_stale_1', staleAt, forgedBody) },
+      {
+        'webhook-id': 'cb_stale_1',
+        'webhook-timestamp': String(Math.floor(staleAt.getTime() / 1000)),
+        'webhook-signature': new Webhook(TEST_SECRETS.WEBHOOK_SECRET).sign('cb_stale_1', staleAt, forgedBody),
+      },
       forgedBody,
     );
     expect(stale.status).toBe(401);
@@ -450,8 +529,12 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     // Play a build that hangs: the bridge has 506 provisioning with its job waiting (a test's write, as if the
     // worker had died mid-build). Half an hour later the cron finds it; 504's failure reached WHMCS by its callback.
     const row = (await t.db.knex('services').where({ service_id: '506' }).first('id')) as { id: number };
-    await t.db.knex('services').where({ id: row.id }).update({ actual_state: 'provisioning', last_error: 'retrying: the engine answered 500' });
-    const mails = () => localApi().filter((c) => c.command === 'SendAdminEmail' && String(c.data.customsubject).includes('stuck or failed'));
+    await t.db
+      .knex('services')
+      .where({ id: row.id })
+      .update({ actual_state: 'provisioning', last_error: 'retrying: the engine answered 500' });
+    const mails = () =>
+      localApi().filter((c) => c.command === 'SendAdminEmail' && String(c.data.customsubject).includes('stuck or failed'));
 
     const early = await lifecycle<string[]>('Cron', null);
     expect(early.result).toEqual([]);
@@ -459,7 +542,11 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
       'GET /api/v1/services?actual_state=pending%2Cprovisioning%2Cfailed&limit=200 200',
     ]);
     const later = await lifecycle<string[]>('Cron', null, {}, { NOW_OFFSET: String(31 * 60) });
-    expect(later.result).toEqual([expect.stringMatching(/^service #506 \(client #55, product 7\): its VPS is still provisioning after 3\d minutes \(bridge: retrying: the engine answered 500\)/)]);
+    expect(later.result).toEqual([
+      expect.stringMatching(
+        /^service #506 \(client #55, product 7\): its VPS is still provisioning after 3\d minutes \(bridge: retrying: the engine answered 500\)/,
+      ),
+    ]);
     expect(mails()).toHaveLength(1);
     expect(String(mails()[0]?.data.custommessage)).not.toContain('#504');
     expect((await lifecycle<string[]>('Cron', null, {}, { NOW_OFFSET: String(40 * 60) })).result).toEqual([]);
@@ -471,11 +558,15 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     await untilState(506, 'terminated');
   }, 60_000);
 
-  test('capacity in the shop and in the product settings; refused orders come back in an admin\'s words', async () => {
+  test("capacity in the shop and in the product settings; refused orders come back in an admin's words", async () => {
     const settings = await lifecycle<Record<string, { Description: string }>>('ConfigOptions', null, { params: { pid: 7 } });
-    expect(settings.result['Bridge product id']?.Description).toMatch(/The bridge has a plan for product 7 and can sell it: (at least )?\d+ more fit\./);
+    expect(settings.result['Bridge product id']?.Description).toMatch(
+      /The bridge has a plan for product 7 and can sell it: (at least )?\d+ more fit\./,
+    );
     const unmapped = await lifecycle<Record<string, { Description: string }>>('ConfigOptions', null, { params: { pid: 10 } });
-    expect(unmapped.result['Bridge product id']?.Description).toContain('No bridge plan is mapped to product 10: create one in the bridge admin console');
+    expect(unmapped.result['Bridge product id']?.Description).toContain(
+      'No bridge plan is mapped to product 10: create one in the bridge admin console',
+    );
 
     const noPlan = await lifecycle('CreateAccount', 503);
     expect(noPlan.result).toContain('no bridge plan is mapped to this product (create one in the bridge admin console)');
@@ -504,7 +595,7 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
   }, 90_000);
 });
 
-d.each(databaseKinds)('the WHMCS module locked out by the bridge\'s abuse limits on %s', (kind) => {
+d.each(databaseKinds)("the WHMCS module locked out by the bridge's abuse limits on %s", (kind) => {
   let t: TestApp;
   let bridge: Server;
   let at: { bridgeUrl: string; stateDir: string };
@@ -516,7 +607,10 @@ d.each(databaseKinds)('the WHMCS module locked out by the bridge\'s abuse limits
     const { server, url } = await listen(t);
     bridge = server;
     at = { bridgeUrl: url, stateDir: mkdtempSync(path.join(tmpdir(), 'obh-whmcs-')) };
-    await runLifecycle(at, 'Setup', null, { products: { 7: { name: 'VPS HA M' } }, services: { 701: { userid: 55, pid: 7, status: 'Pending' } } });
+    await runLifecycle(at, 'Setup', null, {
+      products: { 7: { name: 'VPS HA M' } },
+      services: { 701: { userid: 55, pid: 7, status: 'Pending' } },
+    });
   }, 60_000);
   afterAll(async () => {
     await new Promise((r) => (bridge ? bridge.close(r) : r(undefined)));
@@ -531,7 +625,9 @@ d.each(databaseKinds)('the WHMCS module locked out by the bridge\'s abuse limits
     }
     const held = await runLifecycle<string>(at, 'CreateAccount', 701);
     expect(held.exchanges.map((e) => e.status)).toEqual([429]);
-    expect(held.result).toMatch(/^oVirt HA Bridge: the bridge is holding back requests from this WHMCS server .*then retry in 1[45] minutes \[bridge: 429 too_many_requests: /);
+    expect(held.result).toMatch(
+      /^oVirt HA Bridge: the bridge is holding back requests from this WHMCS server .*then retry in 1[45] minutes \[bridge: 429 too_many_requests: /,
+    );
     expect(held.result).not.toContain('a few minutes');
   }, 60_000);
 });
@@ -550,7 +646,10 @@ d.each(databaseKinds)('the WHMCS client area after a host failure on %s', (kind)
     const { server, url } = await listen(w.t);
     bridge = server;
     at = { bridgeUrl: url, stateDir: mkdtempSync(path.join(tmpdir(), 'obh-whmcs-')) };
-    await runLifecycle(at, 'Setup', null, { products: { 7: { name: 'VPS HA M' } }, services: { 2001: { userid: 55, pid: 7, status: 'Active' } } });
+    await runLifecycle(at, 'Setup', null, {
+      products: { 7: { name: 'VPS HA M' } },
+      services: { 2001: { userid: 55, pid: 7, status: 'Active' } },
+    });
     const sync = w.t.container.eventSync;
     if (!sync) throw new Error('no event sync');
     await sync.tick();
@@ -576,7 +675,12 @@ d.each(databaseKinds)('the WHMCS client area after a host failure on %s', (kind)
 
     const area = await runLifecycle<{ templateVariables: { ovirtha: Record<string, unknown> } }>(at, 'ClientArea', 2001);
     const vars = area.result.templateVariables.ovirtha;
-    expect(vars).toMatchObject({ available: true, state: 'active', state_label: 'Running', uptime_30d: String(Math.floor(percent * 100) / 100) });
+    expect(vars).toMatchObject({
+      available: true,
+      state: 'active',
+      state_label: 'Running',
+      uptime_30d: String(Math.floor(percent * 100) / 100),
+    });
     expect(vars.last_incident).toEqual({
       cause: 'Host failure, restarted on another host',
       summary: incident?.summary,
@@ -625,7 +729,9 @@ d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster wit
       const res = await request(sim.controlUrl).get(`/vms/${vmName}/guest`).set('Authorization', 'Bearer simulator');
       return res.body.appliedInit ? (res.body.appliedInit.init as { strings: Record<string, string> }) : undefined;
     });
-  const stateOf = (id: number) => (JSON.parse(readFileSync(path.join(at.stateDir, 'state.json'), 'utf8')) as { services: Record<string, Record<string, unknown>> }).services[String(id)];
+  const stateOf = (id: number) =>
+    (JSON.parse(readFileSync(path.join(at.stateDir, 'state.json'), 'utf8')) as { services: Record<string, Record<string, unknown>> })
+      .services[String(id)];
 
   beforeAll(async () => {
     needPhp();
@@ -637,8 +743,22 @@ d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster wit
     bridge = server;
     at = { bridgeUrl: url, stateDir };
     const admin = (p: string, body: object) => request(t.app).post(p).set('Authorization', t.adminAuth).send(body).expect(201);
-    await admin('/api/v1/admin/ip-pools', { name: 'pub-v4', cluster: 'Default', network: 'vm-public', cidr: '192.0.2.0/24', gateway: '192.0.2.1', dns: ['192.0.2.53'], ranges: [{ from: '192.0.2.10', to: '192.0.2.20' }] });
-    await admin('/api/v1/admin/ip-pools', { name: 'pub-v6', cluster: 'Default', network: 'vm-public', cidr: '2001:db8:1::/48', gateway: 'fe80::1' });
+    await admin('/api/v1/admin/ip-pools', {
+      name: 'pub-v4',
+      cluster: 'Default',
+      network: 'vm-public',
+      cidr: '192.0.2.0/24',
+      gateway: '192.0.2.1',
+      dns: ['192.0.2.53'],
+      ranges: [{ from: '192.0.2.10', to: '192.0.2.20' }],
+    });
+    await admin('/api/v1/admin/ip-pools', {
+      name: 'pub-v6',
+      cluster: 'Default',
+      network: 'vm-public',
+      cidr: '2001:db8:1::/48',
+      gateway: 'fe80::1',
+    });
     await admin(
       '/api/v1/admin/plans',
       planBody({
@@ -651,7 +771,10 @@ d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster wit
     );
     t.container.worker.start();
     const pending = { userid: 55, pid: 7, status: 'Pending', updated_at: '2026-11-26 10:00:00' };
-    await runLifecycle(at, 'Setup', null, { products: { 7: { name: 'VPS HA M', configoptions: { 1: '', 2: '', 3: 'mark' } } }, services: { 701: pending, 702: pending, 703: pending } });
+    await runLifecycle(at, 'Setup', null, {
+      products: { 7: { name: 'VPS HA M', configoptions: { 1: '', 2: '', 3: 'mark' } } },
+      services: { 701: pending, 702: pending, 703: pending },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -666,26 +789,46 @@ d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster wit
     // As WHMCS passes them: the custom field's text area (one key a line) and the configurable option's raw value
     // (sub-option "ubuntu-24.04|Ubuntu 24.04").
     const create = await runLifecycle<string>(at, 'CreateAccount', 701, {
-      params: { customfields: { 'SSH Public Keys': `${key}\r\n\r\n# old laptop, gone\r\n` }, configoptions: { 'Operating System': 'ubuntu-24.04' } },
+      params: {
+        customfields: { 'SSH Public Keys': `${key}\r\n\r\n# old laptop, gone\r\n` },
+        configoptions: { 'Operating System': 'ubuntu-24.04' },
+      },
     });
     expect(create.result).toBe('success');
     const webhook = create.exchanges.find((e) => e.url.endsWith('/webhooks/billing'));
     expect(webhook?.status).toBe(202);
     expect(JSON.parse(webhook?.body ?? '')).toEqual({
       type: 'service.create',
-      data: { service_id: '701', client_id: '55', product_id: '7', hostname: 'vps701.example.net', password: 'Gen3r4tedPw', ssh_keys: [key], os: 'ubuntu-24.04' },
+      data: {
+        service_id: '701',
+        client_id: '55',
+        product_id: '7',
+        hostname: 'vps701.example.net',
+        password: 'Gen3r4tedPw',
+        ssh_keys: [key],
+        os: 'ubuntu-24.04',
+      },
     });
     expect(webhook?.webhook_id).not.toContain('Gen3r4tedPw');
 
     const svc = await untilActive(701);
-    expect(svc).toMatchObject({ os: { key: 'ubuntu-24.04', label: 'Ubuntu 24.04' }, username: 'root', network: { ipv4: [expect.stringMatching(/^192\.0\.2\.(1\d|20)$/)], ipv6: [expect.stringMatching(/^2001:db8:1:[0-9a-f]+::1\/64$/)] } });
+    expect(svc).toMatchObject({
+      os: { key: 'ubuntu-24.04', label: 'Ubuntu 24.04' },
+      username: 'root',
+      network: { ipv4: [expect.stringMatching(/^192\.0\.2\.(1\d|20)$/)], ipv6: [expect.stringMatching(/^2001:db8:1:[0-9a-f]+::1\/64$/)] },
+    });
     const ipv4 = String(svc.network.ipv4[0]);
     const ipv6 = String(svc.network.ipv6[0]);
     // On the engine: the chosen OS's template, root's key and WHMCS's password by cloud-init.
     const vm = [...sim.world.vms.values()].find((v) => v.name === 'vps-701');
     expect(vm && sim.world.templates.get(vm.templateId)?.name).toBe('ubuntu-24.04');
     const init = await guestInit('vps-701');
-    expect(init.strings).toMatchObject({ host_name: 'vps701.example.net', user_name: 'root', root_password: 'Gen3r4tedPw', authorized_ssh_keys: key });
+    expect(init.strings).toMatchObject({
+      host_name: 'vps701.example.net',
+      user_name: 'root',
+      root_password: 'Gen3r4tedPw',
+      authorized_ssh_keys: key,
+    });
 
     // callback.php wrote the addresses and the user name into the service, before the welcome email quoting them.
     await activeDone(701);
@@ -698,7 +841,13 @@ d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster wit
 
     // The module's box on WHMCS's service page.
     const area = await runLifecycle<{ templateVariables: { ovirtha: Record<string, unknown> } }>(at, 'ClientArea', 701);
-    expect(area.result.templateVariables.ovirtha.vps).toEqual({ hostname: 'vps701.example.net', os: 'Ubuntu 24.04', username: 'root', ipv4: [ipv4], ipv6: [ipv6] });
+    expect(area.result.templateVariables.ovirtha.vps).toEqual({
+      hostname: 'vps701.example.net',
+      os: 'Ubuntu 24.04',
+      username: 'root',
+      ipv4: [ipv4],
+      ipv6: [ipv6],
+    });
     expect(JSON.stringify(area.result.templateVariables)).not.toContain(svc.vm.host);
 
     // The bridge's client area, reached through WHMCS's single sign-on.
@@ -708,7 +857,8 @@ d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster wit
     await browser.get(`${link.pathname}${link.search}`).expect(303);
     const page = await browser.get('/client/services/701').expect(200);
     expect(page.text).toContain('Your VPS');
-    for (const shown of ['vps701.example.net', ipv4, ipv6.split('/')[0], 'Ubuntu 24.04', `ssh root@${ipv4}`]) expect(page.text).toContain(`>${shown}</code>`);
+    for (const shown of ['vps701.example.net', ipv4, ipv6.split('/')[0], 'Ubuntu 24.04', `ssh root@${ipv4}`])
+      expect(page.text).toContain(`>${shown}</code>`);
     expect(page.text).not.toContain('Gen3r4tedPw');
     expect(page.text).not.toContain(`>${svc.vm.host}<`);
   }, 90_000);
@@ -728,9 +878,13 @@ d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster wit
   }, 90_000);
 
   test('a bad key, or an Operating System option without key|Label values, fails Create with what to fix', async () => {
-    const badKey = await runLifecycle<string>(at, 'CreateAccount', 703, { params: { customfields: { 'SSH Public Keys': `${key}\nssh-rsa not-a-key me@desk` } } });
+    const badKey = await runLifecycle<string>(at, 'CreateAccount', 703, {
+      params: { customfields: { 'SSH Public Keys': `${key}\nssh-rsa not-a-key me@desk` } },
+    });
     expect(badKey.result).toMatch(/^oVirt HA Bridge: the bridge refused the request as invalid \(.*data\.ssh_keys\.1/);
-    const label = await runLifecycle<string>(at, 'CreateAccount', 703, { params: { configoptions: { 'Operating System': 'Ubuntu 24.04' } } });
+    const label = await runLifecycle<string>(at, 'CreateAccount', 703, {
+      params: { configoptions: { 'Operating System': 'Ubuntu 24.04' } },
+    });
     expect(label.result).toContain('is no OS key of the bridge plan: name each sub-option key|Label');
     expect(label.exchanges).toEqual([]);
     const unknown = await runLifecycle<string>(at, 'CreateAccount', 703, { params: { configoptions: { 'Operating System': 'arch' } } });

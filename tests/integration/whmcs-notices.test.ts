@@ -91,9 +91,33 @@ d.each(databaseKinds)('WHMCS module: the bridge notices on %s', (kind) => {
     php = await startCallbackServer(stateDir);
     t = await createTestApp(kind, { env: { ...FAST_JOBS, BILLING_CALLBACK_URL: php.url } });
     const now = new Date();
-    await t.db.knex('plans').insert({ product_id: '7', name: 'VPS HA M', template: 'debian-12', cluster: 'Default', vcpus: 1, memory_mib: 1024, ha_enabled: true, ha_priority: 50, sla_target_percent: 99.9, sla_credit_tiers: '[]', created_at: now, updated_at: now });
+    await t.db.knex('plans').insert({
+      product_id: '7',
+      name: 'VPS HA M',
+      template: 'debian-12',
+      cluster: 'Default',
+      vcpus: 1,
+      memory_mib: 1024,
+      ha_enabled: true,
+      ha_priority: 50,
+      sla_target_percent: 99.9,
+      sla_credit_tiers: '[]',
+      created_at: now,
+      updated_at: now,
+    });
     const plan = (await t.db.knex('plans').first('id')) as { id: number };
-    const service = (id: string, client: string) => ({ service_id: id, client_id: client, plan_id: plan.id, hostname: `vps${id}.example.net`, desired_state: 'active', actual_state: 'active', vm_host: 'host7', activated_at: new Date(now.getTime() - 86_400_000), created_at: now, updated_at: now });
+    const service = (id: string, client: string) => ({
+      service_id: id,
+      client_id: client,
+      plan_id: plan.id,
+      hostname: `vps${id}.example.net`,
+      desired_state: 'active',
+      actual_state: 'active',
+      vm_host: 'host7',
+      activated_at: new Date(now.getTime() - 86_400_000),
+      created_at: now,
+      updated_at: now,
+    });
     await t.db.knex('services').insert([service('1001', '55'), service('1002', '56')]);
     t.container.worker.start();
   }, 60_000);
@@ -103,12 +127,18 @@ d.each(databaseKinds)('WHMCS module: the bridge notices on %s', (kind) => {
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 
-  test('when a window is announced, then WHMCS installs the template and e-mails the live service\'s client, not the cancelled one\'s', async () => {
+  test("when a window is announced, then WHMCS installs the template and e-mails the live service's client, not the cancelled one's", async () => {
     const startsAt = new Date(Date.now() + 86_400_000);
     const res = await request(t.app)
       .post('/api/v1/admin/maintenance')
       .set('Authorization', t.adminAuth)
-      .send({ title: 'Storage firmware', starts_at: startsAt.toISOString(), ends_at: new Date(startsAt.getTime() + 7200_000).toISOString(), scope: { hosts: ['host7'] }, message: 'Controllers restart one at a time.' })
+      .send({
+        title: 'Storage firmware',
+        starts_at: startsAt.toISOString(),
+        ends_at: new Date(startsAt.getTime() + 7200_000).toISOString(),
+        scope: { hosts: ['host7'] },
+        message: 'Controllers restart one at a time.',
+      })
       .expect(201);
     expect(res.body.services_notified).toBe(2);
 
@@ -120,7 +150,10 @@ d.each(databaseKinds)('WHMCS module: the bridge notices on %s', (kind) => {
     const emails = localApi().filter((r) => r.command === 'SendEmail');
     expect(emails).toHaveLength(1);
     expect(emails[0]!.data).toMatchObject({ messagename: 'oVirt HA Bridge: Maintenance Announced', id: 1001 });
-    expect(customVars(emails[0]!)).toMatchObject({ maintenance_title: 'Storage firmware', maintenance_message: 'Controllers restart one at a time.' });
+    expect(customVars(emails[0]!)).toMatchObject({
+      maintenance_title: 'Storage firmware',
+      maintenance_message: 'Controllers restart one at a time.',
+    });
     expect(JSON.parse(readFileSync(path.join(stateDir, 'templates.json'), 'utf8'))).toEqual([
       'oVirt HA Bridge: Maintenance Announced',
       'oVirt HA Bridge: Outage Started',
@@ -147,12 +180,18 @@ d.each(databaseKinds)('WHMCS module: the bridge notices on %s', (kind) => {
     for (let i = 0; i < 2; i++) {
       await t.container.jobs.enqueue({ kind: 'incident_notices' });
       t.container.worker.wake();
-      await eventually(async () => !(await t.db.knex('jobs').where({ kind: 'incident_notices' }).whereIn('state', ['queued', 'running']).first('id')));
+      await eventually(
+        async () => !(await t.db.knex('jobs').where({ kind: 'incident_notices' }).whereIn('state', ['queued', 'running']).first('id')),
+      );
     }
 
     await eventually(async () => callbackStatuses().some(([type]) => type === 'cluster.host_failed'), 15_000);
     await eventually(async () => callbackStatuses().filter(([type]) => type === 'service.incident_resolved').length === 2, 15_000);
-    expect(callbackStatuses().filter(([type]) => type.startsWith('service.incident_') || type === 'cluster.host_failed').sort()).toEqual([
+    expect(
+      callbackStatuses()
+        .filter(([type]) => type.startsWith('service.incident_') || type === 'cluster.host_failed')
+        .sort(),
+    ).toEqual([
       ['cluster.host_failed', 200],
       ['service.incident_resolved', 200],
       ['service.incident_resolved', 200],

@@ -28,7 +28,12 @@ const PANEL = `Bearer ${TEST_SECRETS.BILLING_API_KEY}`;
 const hasPhp = spawnSync(PHP, ['-v'], { stdio: 'ignore' }).status === 0;
 const hasCurl = hasPhp && spawnSync(PHP, ['-r', 'exit(function_exists("curl_init") ? 0 : 1);'], { stdio: 'ignore' }).status === 0;
 const requirePhp = process.env.REQUIRE_PHP === '1';
-if (!hasPhp) console.log(requirePhp ? `php not found (looked for ${PHP}) and REQUIRE_PHP=1: the suite FAILS` : 'php not found: the WHMCS VPS actions suite is SKIPPED');
+if (!hasPhp)
+  console.log(
+    requirePhp
+      ? `php not found (looked for ${PHP}) and REQUIRE_PHP=1: the suite FAILS`
+      : 'php not found: the WHMCS VPS actions suite is SKIPPED',
+  );
 // Through a variable: the repository's checks reject skipped suites written out literally.
 const d = hasPhp || requirePhp ? describe : describe.skip;
 
@@ -37,7 +42,7 @@ interface Lifecycle<R> {
   exchanges: Array<{ method: string; url: string; body: string | null; status?: number }>;
 }
 
-d.each(databaseKinds)('the WHMCS module\'s VPS actions against the bridge on %s', (kind) => {
+d.each(databaseKinds)("the WHMCS module's VPS actions against the bridge on %s", (kind) => {
   let sim: RunningSimulator;
   let t: TestApp;
   let bridge: Server;
@@ -73,7 +78,10 @@ d.each(databaseKinds)('the WHMCS module\'s VPS actions against the bridge on %s'
   const vm = () => [...sim.world.vms.values()].find((v) => v.name.startsWith('vps-701'));
   const actions = () => t.db.knex('service_actions').orderBy('id').select('action', 'actor_kind', 'actor', 'outcome', 'error');
   const settled = () =>
-    eventually(async () => (await t.db.knex('service_actions').whereIn('outcome', ['queued', 'running']).first('id')) === undefined, 30_000);
+    eventually(
+      async () => (await t.db.knex('service_actions').whereIn('outcome', ['queued', 'running']).first('id')) === undefined,
+      30_000,
+    );
 
   beforeAll(async () => {
     sim = await startTestSimulator({ scenario: 'demo' });
@@ -86,15 +94,30 @@ d.each(databaseKinds)('the WHMCS module\'s VPS actions against the bridge on %s'
       { key: 'debian-12', label: 'Debian 12', template: 'debian-12' },
       { key: 'ubuntu-24.04', label: 'Ubuntu 24.04', template: 'ubuntu-24.04' },
     ];
-    await request(t.app).post('/api/v1/admin/plans').set('Authorization', t.adminAuth).send(planBody({ product_id: '7', os_options: os })).expect(201);
+    await request(t.app)
+      .post('/api/v1/admin/plans')
+      .set('Authorization', t.adminAuth)
+      .send(planBody({ product_id: '7', os_options: os }))
+      .expect(201);
     t.container.worker.start();
     await lifecycle('Setup', {
-      products: { 7: { name: 'VPS HA M', configoptions: { 1: '', 2: '', 3: 'mark' }, os_options: ['debian-12|Debian 12', 'ubuntu-24.04|Ubuntu 24.04'] } },
+      products: {
+        7: {
+          name: 'VPS HA M',
+          configoptions: { 1: '', 2: '', 3: 'mark' },
+          os_options: ['debian-12|Debian 12', 'ubuntu-24.04|Ubuntu 24.04'],
+        },
+      },
       services: { 701: { userid: 55, pid: 7, status: 'Pending', updated_at: '2026-12-06 04:00:00' } },
       admins: { 3: 'jane' },
     });
-    expect((await lifecycle<string>('CreateAccount', { params: { configoptions: { 'Operating System': 'debian-12' } } })).result).toBe('success');
-    await eventually(async () => (await request(t.app).get('/api/v1/services/701').set('Authorization', PANEL)).body.actual_state === 'active', 30_000);
+    expect((await lifecycle<string>('CreateAccount', { params: { configoptions: { 'Operating System': 'debian-12' } } })).result).toBe(
+      'success',
+    );
+    await eventually(
+      async () => (await request(t.app).get('/api/v1/services/701').set('Authorization', PANEL)).body.actual_state === 'active',
+      30_000,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -104,7 +127,7 @@ d.each(databaseKinds)('the WHMCS module\'s VPS actions against the bridge on %s'
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 
-  test('power: a customer\'s Reboot and confirmed Power off, a staff member\'s Start, each recorded as who asked', async () => {
+  test("power: a customer's Reboot and confirmed Power off, a staff member's Start, each recorded as who asked", async () => {
     expect((await lifecycle<string>('reboot')).result).toBe('success');
     await settled();
     // Power off without the box's tick sends nothing.
@@ -131,18 +154,23 @@ d.each(databaseKinds)('the WHMCS module\'s VPS actions against the bridge on %s'
     ]);
   }, 60_000);
 
-  test('console: the .vv comes through console.php for the client\'s own VPS only', async () => {
-    const file = await lifecycle<{ status: number; headers: Record<string, string>; body: string }>('Console', { post: { id: '701' }, session: { uid: 55 } });
+  test("console: the .vv comes through console.php for the client's own VPS only", async () => {
+    const file = await lifecycle<{ status: number; headers: Record<string, string>; body: string }>('Console', {
+      post: { id: '701' },
+      session: { uid: 55 },
+    });
     expect(file.result.status).toBe(200);
     expect(file.result.headers['Content-Type']).toBe('application/x-virt-viewer');
     expect(file.result.headers['Content-Disposition']).toBe('attachment; filename="vps701.example.net.vv"');
     expect(file.result.body).toContain('[virt-viewer]');
     expect((await lifecycle<{ status: number }>('Console', { post: { id: '701' }, session: { uid: 56 } })).result.status).toBe(404);
-    expect((await lifecycle<{ status: number }>('Console', { post: { id: '701' }, session: { uid: 55 }, token_valid: false })).result.status).toBe(403);
+    expect(
+      (await lifecycle<{ status: number }>('Console', { post: { id: '701' }, session: { uid: 55 }, token_valid: false })).result.status,
+    ).toBe(403);
     await settled();
   }, 60_000);
 
-  test('reinstall: the customer picks an OS from the product\'s Operating System option, with the erase tick', async () => {
+  test("reinstall: the customer picks an OS from the product's Operating System option, with the erase tick", async () => {
     expect((await lifecycle<string>('reinstall', { post: { ovirtha_os: 'ubuntu-24.04' } })).result).toMatch(/^To reinstall/);
     expect((await lifecycle<string>('reinstall', { post: { ovirtha_os: 'ubuntu-24.04', ovirtha_confirm: 'yes' } })).result).toBe('success');
     await settled();
@@ -152,7 +180,7 @@ d.each(databaseKinds)('the WHMCS module\'s VPS actions against the bridge on %s'
     expect(vm()?.status).toBe('up');
   }, 60_000);
 
-  test('AdminSingleSignOn: the signed-in WHMCS admin lands in the bridge\'s console as whmcs:<username>', async () => {
+  test("AdminSingleSignOn: the signed-in WHMCS admin lands in the bridge's console as whmcs:<username>", async () => {
     const sso = await lifecycle<{ success: boolean; redirectTo: string }>('AdminSingleSignOn', { area: 'admin', session: { adminid: 3 } });
     expect(sso.result.success).toBe(true);
     const link = new URL(sso.result.redirectTo);

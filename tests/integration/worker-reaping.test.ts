@@ -90,7 +90,10 @@ describe.each(databaseKinds)('taking back expired leases on %s', (kind) => {
     // runs out half a second later, after this instance's start-up reap and before the tick.
     clock.set('2026-11-26T10:59:58.500Z');
     const id = await orphan();
-    await db.knex('jobs').where({ id }).update({ lease_expires_at: new Date(clock.now().getTime() + 500) });
+    await db
+      .knex('jobs')
+      .where({ id })
+      .update({ lease_expires_at: new Date(clock.now().getTime() + 500) });
     startWorker();
     clock.advance(1000);
 

@@ -83,10 +83,17 @@ describe('the chaos verdict', () => {
   test('when a transition was never called back, or a callback was unsigned or a failure, then it fails', () => {
     const missing = healthy();
     missing.callbacks = missing.callbacks.filter((c) => c.type !== 'service.suspended');
-    expect(judge(expected, missing, name)).toMatchObject({ pass: false, missingCallbacks: [{ serviceId: 's1', type: 'service.suspended' }] });
+    expect(judge(expected, missing, name)).toMatchObject({
+      pass: false,
+      missingCallbacks: [{ serviceId: 's1', type: 'service.suspended' }],
+    });
     const forged = healthy();
     forged.callbacks = forged.callbacks.map((c) => (c.type === 'service.terminated' ? { ...c, verified: false } : c));
-    expect(judge(expected, forged, name)).toMatchObject({ pass: false, unverifiedCallbacks: 1, missingCallbacks: [{ serviceId: 's0', type: 'service.terminated' }] });
+    expect(judge(expected, forged, name)).toMatchObject({
+      pass: false,
+      unverifiedCallbacks: 1,
+      missingCallbacks: [{ serviceId: 's0', type: 'service.terminated' }],
+    });
     const failure = healthy();
     failure.callbacks.push({ serviceId: 's2', type: 'service.failed', verified: true });
     expect(judge(expected, failure, name)).toMatchObject({ pass: false, failedCallbacks: 1 });

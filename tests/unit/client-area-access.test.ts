@@ -25,7 +25,9 @@ describe('presentVpsAccess', () => {
   });
 
   it('when only IPv6 is held, then ssh goes to the bare IPv6 address', () => {
-    const box = presentVpsAccess(buildVpsAccess({ network: { ipv4: [], ipv6: ['2001:db8:1:9::1/64'], ipv6Prefixes: ['2001:db8:1:9::/64'] } }));
+    const box = presentVpsAccess(
+      buildVpsAccess({ network: { ipv4: [], ipv6: ['2001:db8:1:9::1/64'], ipv6Prefixes: ['2001:db8:1:9::/64'] } }),
+    );
     expect(box.items.find((i) => i.id === 'ssh')?.value).toBe('ssh root@2001:db8:1:9::1');
   });
 

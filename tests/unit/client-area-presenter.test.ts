@@ -141,7 +141,9 @@ describe('90-day bars', () => {
   it('stripes any day with unknown time, unless an outage below target must show', () => {
     expect(dayClass(day({ unknownSeconds: 60 }), target, FIXTURE_ACTIVE_SINCE)).toBe('bar-unknown');
     expect(dayClass(day({ uptimePercent: 99.95, downSeconds: 40, unknownSeconds: 60 }), target, FIXTURE_ACTIVE_SINCE)).toBe('bar-unknown');
-    expect(dayClass(day({ uptimePercent: null, measuredSeconds: 60, unknownSeconds: 60 }), target, FIXTURE_ACTIVE_SINCE)).toBe('bar-unknown');
+    expect(dayClass(day({ uptimePercent: null, measuredSeconds: 60, unknownSeconds: 60 }), target, FIXTURE_ACTIVE_SINCE)).toBe(
+      'bar-unknown',
+    );
     expect(dayClass(day({ uptimePercent: 90, downSeconds: 8640, unknownSeconds: 60 }), target, FIXTURE_ACTIVE_SINCE)).toBe('bar-down');
   });
 
@@ -154,12 +156,20 @@ describe('90-day bars', () => {
   });
 
   it('writes a tooltip a person reads at a glance', () => {
-    expect(dayTooltip(day({ uptimePercent: 99.8229, downSeconds: 153, incidents: 1 }), FIXTURE_ACTIVE_SINCE)).toBe('3 Nov 2026 — 99.82 % · down 2 min 33 s · 1 incident');
+    expect(dayTooltip(day({ uptimePercent: 99.8229, downSeconds: 153, incidents: 1 }), FIXTURE_ACTIVE_SINCE)).toBe(
+      '3 Nov 2026 — 99.82 % · down 2 min 33 s · 1 incident',
+    );
     expect(dayTooltip(day(), FIXTURE_ACTIVE_SINCE)).toBe('3 Nov 2026 — 100 % · no downtime');
     expect(dayTooltip(day(), FIXTURE_ACTIVE_SINCE, true)).toBe('3 Nov 2026 (today) — 100 % · no downtime');
-    expect(dayTooltip(day({ unknownSeconds: 2832, incidents: 1 }), FIXTURE_ACTIVE_SINCE)).toBe('3 Nov 2026 — 100 % · unknown 47 min 12 s · 1 incident');
-    expect(dayTooltip(day({ excludedSeconds: 1351, incidents: 2 }), FIXTURE_ACTIVE_SINCE)).toBe('3 Nov 2026 — 100 % · planned 22 min 31 s (not counted) · 2 incidents');
-    expect(dayTooltip(day({ uptimePercent: null, excludedSeconds: 86_400, incidents: 1 }), FIXTURE_ACTIVE_SINCE)).toBe('3 Nov 2026 — planned downtime, not counted (1 d) · 1 incident');
+    expect(dayTooltip(day({ unknownSeconds: 2832, incidents: 1 }), FIXTURE_ACTIVE_SINCE)).toBe(
+      '3 Nov 2026 — 100 % · unknown 47 min 12 s · 1 incident',
+    );
+    expect(dayTooltip(day({ excludedSeconds: 1351, incidents: 2 }), FIXTURE_ACTIVE_SINCE)).toBe(
+      '3 Nov 2026 — 100 % · planned 22 min 31 s (not counted) · 2 incidents',
+    );
+    expect(dayTooltip(day({ uptimePercent: null, excludedSeconds: 86_400, incidents: 1 }), FIXTURE_ACTIVE_SINCE)).toBe(
+      '3 Nov 2026 — planned downtime, not counted (1 d) · 1 incident',
+    );
     expect(dayTooltip(day(), null)).toBe('3 Nov 2026 — not active yet');
   });
 
@@ -197,7 +207,14 @@ describe('90-day bars', () => {
   it('lists the days that were not clean, newest first', () => {
     const { chart } = presentClientServicePage(buildUptimeReport());
     expect(chart.problemDays.map((d) => d.date)).toEqual(['2026-11-03', '2026-09-29', '2026-09-14', '2026-08-17']);
-    expect(chart.problemDays[0]).toEqual({ date: '2026-11-03', dateText: '3 Nov 2026', uptime: '99.82 %', down: '2 min 33 s', unknown: '—', incidents: 1 });
+    expect(chart.problemDays[0]).toEqual({
+      date: '2026-11-03',
+      dateText: '3 Nov 2026',
+      uptime: '99.82 %',
+      down: '2 min 33 s',
+      unknown: '—',
+      incidents: 1,
+    });
   });
 });
 
@@ -238,7 +255,9 @@ describe('state badge', () => {
     };
     const page = presentClientServicePage(buildUptimeReport({ vmStatus: 'down', incidents: [waiting, ...FIXTURE_INCIDENTS] }));
     expect(page.badge).toMatchObject({ text: 'Down — waiting for room on another host', tone: 'bad' });
-    expect(page.badge.detail).toMatch(/^The server your VPS ran on failed, and no other server has room to start it yet\. Your provider has been alerted/);
+    expect(page.badge.detail).toMatch(
+      /^The server your VPS ran on failed, and no other server has room to start it yet\. Your provider has been alerted/,
+    );
     expect(page.incidents[0]).toMatchObject({ causeLabel: 'Down — no host has room to restart it yet', countsText: 'Counted as downtime' });
     expect(page.incidents[0]?.steps.map((s) => s.text)).toEqual([
       'The host running your VPS was powered off by its power management (fenced); your VPS was marked down',
@@ -249,14 +268,31 @@ describe('state badge', () => {
   });
 
   it('tells an admin stop inside an announced window, and a VPS that kept running while its host was out of contact', () => {
-    const stop: Incident = { ...openHa, cause: 'admin_stop', timeClass: 'excluded', countedSeconds: 0, maintenanceWindow: { title: 'Kernel updates', message: 'Hosts reboot one by one.' } };
+    const stop: Incident = {
+      ...openHa,
+      cause: 'admin_stop',
+      timeClass: 'excluded',
+      countedSeconds: 0,
+      maintenanceWindow: { title: 'Kernel updates', message: 'Hosts reboot one by one.' },
+    };
     const page = presentClientServicePage(buildUptimeReport({ vmStatus: 'down', incidents: [stop] }));
     expect(page.badge).toMatchObject({ text: 'Stopped for announced maintenance', detail: 'Kernel updates. Hosts reboot one by one.' });
     expect(page.incidents[0]?.countsText).toBe('Announced maintenance — not counted against the SLA');
-    const lost: Incident = { ...openHa, cause: 'host_contact_lost', timeClass: 'up', countedSeconds: 0, endedAt: new Date(openHa.startedAt.getTime() + 91_000), durationSeconds: 91 };
+    const lost: Incident = {
+      ...openHa,
+      cause: 'host_contact_lost',
+      timeClass: 'up',
+      countedSeconds: 0,
+      endedAt: new Date(openHa.startedAt.getTime() + 91_000),
+      durationSeconds: 91,
+    };
     const kept = presentClientServicePage(buildUptimeReport({ incidents: [lost] }));
     expect(kept.badge.text).toBe('Running');
-    expect(kept.incidents[0]).toMatchObject({ causeLabel: 'Kept running — the monitoring lost contact with its host', countsText: 'Not downtime — your VPS kept running', countsTone: 'ok' });
+    expect(kept.incidents[0]).toMatchObject({
+      causeLabel: 'Kept running — the monitoring lost contact with its host',
+      countsText: 'Not downtime — your VPS kept running',
+      countsTone: 'ok',
+    });
   });
 
   it.each([
@@ -298,11 +334,18 @@ describe('incident timeline', () => {
       countsText: 'Counted as downtime',
       summary: 'Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s',
     });
-    expect(page.incidents[0]?.steps[0]).toEqual({ timeText: '03:12:04', iso: '2026-11-03T03:12:04.000Z', text: 'Host host2 stopped responding' });
+    expect(page.incidents[0]?.steps[0]).toEqual({
+      timeText: '03:12:04',
+      iso: '2026-11-03T03:12:04.000Z',
+      text: 'Host host2 stopped responding',
+    });
   });
 
   it('says how each kind of time counts', () => {
-    expect(page.incidents.find((i) => i.cause === 'maintenance')).toMatchObject({ durationText: '0 s', countsText: 'Not counted against the SLA' });
+    expect(page.incidents.find((i) => i.cause === 'maintenance')).toMatchObject({
+      durationText: '0 s',
+      countsText: 'Not counted against the SLA',
+    });
     expect(page.incidents.find((i) => i.cause === 'unknown')?.countsText).toBe('Left out of the SLA calculation');
     const strict = presentClientServicePage(buildUptimeReport({ unknownCountsAsDown: true }));
     expect(strict.incidents.find((i) => i.cause === 'unknown')?.countsText).toBe('Counted as downtime (in your favour)');
@@ -328,22 +371,37 @@ describe('uptime figures', () => {
   it('never says "no downtime" beside a figure below 100 %, even for less than a second or unknown time that counts (property)', () => {
     const base = buildUptimeReport();
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 86_400_000 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 5000 }), fc.boolean(), (measuredMs, downMs, unknownMs, strict) => {
-        const measured = 86_400 - Math.round(measuredMs / 1000) % 3600;
-        const down = downMs / 1000;
-        const unknown = unknownMs / 1000;
-        const baseSeconds = measured - (strict ? 0 : unknown);
-        const uptime = baseSeconds > 0 ? (100 * (baseSeconds - down - (strict ? unknown : 0))) / baseSeconds : null;
-        const w24 = { ...base.windows[0]!, measuredSeconds: measured, downSeconds: Math.round(down), unknownSeconds: Math.round(unknown), uptimePercent: uptime };
-        const report = { ...base, plan: { ...base.plan, unknownCountsAsDown: strict }, windows: [w24, ...base.windows.slice(1)] };
-        const card = presentClientServicePage(report).figures[0]!;
-        if (card.value !== '100 %') expect(card.downText).not.toBe('no downtime');
-        if (card.downText === 'no downtime') expect(card.value).toBe('100 %');
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 86_400_000 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.boolean(),
+        (measuredMs, downMs, unknownMs, strict) => {
+          const measured = 86_400 - (Math.round(measuredMs / 1000) % 3600);
+          const down = downMs / 1000;
+          const unknown = unknownMs / 1000;
+          const baseSeconds = measured - (strict ? 0 : unknown);
+          const uptime = baseSeconds > 0 ? (100 * (baseSeconds - down - (strict ? unknown : 0))) / baseSeconds : null;
+          const w24 = {
+            ...base.windows[0]!,
+            measuredSeconds: measured,
+            downSeconds: Math.round(down),
+            unknownSeconds: Math.round(unknown),
+            uptimePercent: uptime,
+          };
+          const report = { ...base, plan: { ...base.plan, unknownCountsAsDown: strict }, windows: [w24, ...base.windows.slice(1)] };
+          const card = presentClientServicePage(report).figures[0]!;
+          if (card.value !== '100 %') expect(card.downText).not.toBe('no downtime');
+          if (card.downText === 'no downtime') expect(card.value).toBe('100 %');
+        },
+      ),
       { numRuns: 500, seed: 2026126 },
     );
     const tiny = { ...base.windows[0]!, downSeconds: 0, unknownSeconds: 0, uptimePercent: 99.9995 };
-    expect(presentClientServicePage({ ...base, windows: [tiny, ...base.windows.slice(1)] }).figures[0]).toMatchObject({ value: '99.999 %', downText: 'down less than 1 s' });
+    expect(presentClientServicePage({ ...base, windows: [tiny, ...base.windows.slice(1)] }).figures[0]).toMatchObject({
+      value: '99.999 %',
+      downText: 'down less than 1 s',
+    });
   });
 
   it('shows a dash and a note before the VPS ever ran, and "since" for a window it only partly covers', () => {
@@ -375,12 +433,26 @@ describe('SLA and credit', () => {
     );
     expect(sla.adminStopNote).toBe('A stop by your provider\u2019s administrator outside an announced window counts as downtime.');
     expect(sla.contactLossNote).toMatch(/keeps running, that is not downtime/);
-    expect(sla.inProgressNote).toBe('November 2026 is not over: the uptime and downtime are the figures so far, and no credit is owed until the month ends.');
+    expect(sla.inProgressNote).toBe(
+      'November 2026 is not over: the uptime and downtime are the figures so far, and no credit is owed until the month ends.',
+    );
     expect(sla.unknownNote).toMatch(/left out of the calculation/);
   });
 
   it('counts unknown time as downtime when the plan says so', () => {
-    const report = buildUptimeReport({ unknownCountsAsDown: true, incidents: [...FIXTURE_INCIDENTS, { ...FIXTURE_INCIDENTS[5]!, id: 60, startedAt: new Date('2026-11-04T10:00:00Z'), endedAt: new Date('2026-11-04T10:10:00Z'), durationSeconds: 600 }] });
+    const report = buildUptimeReport({
+      unknownCountsAsDown: true,
+      incidents: [
+        ...FIXTURE_INCIDENTS,
+        {
+          ...FIXTURE_INCIDENTS[5]!,
+          id: 60,
+          startedAt: new Date('2026-11-04T10:00:00Z'),
+          endedAt: new Date('2026-11-04T10:10:00Z'),
+          durationSeconds: 600,
+        },
+      ],
+    });
     const { sla } = presentClientServicePage(report);
     expect(sla.unknownText).toBe('10 min');
     expect(sla.downtimeText).toBe('12 min 33 s');
@@ -390,7 +462,9 @@ describe('SLA and credit', () => {
   it('writes the credit line for a missed month, finished or still running', () => {
     expect(creditText(month())).toBe("Credit owed: 5 % of this month's fee");
     expect(creditText(month({ sla: { complete: false } }))).toBe("If the month ended now, the credit would be 5 % of this month's fee");
-    expect(creditText(month({ sla: { complete: false, met: true, creditPercent: 0 } }))).toBe('If the month ended now, no credit would be owed');
+    expect(creditText(month({ sla: { complete: false, met: true, creditPercent: 0 } }))).toBe(
+      'If the month ended now, no credit would be owed',
+    );
     expect(creditText(month({ sla: { met: true, creditPercent: 0 } }))).toBe('No credit owed');
     expect(creditText(month({ sla: { creditPercent: 2.5 } }))).toBe("Credit owed: 2.5 % of this month's fee");
   });
@@ -425,14 +499,27 @@ describe('SLA and credit', () => {
 
 describe('page frame', () => {
   it('titles the page by hostname, or by service id without one', () => {
-    expect(presentClientServicePage(buildUptimeReport())).toMatchObject({ heading: 'vps-4821.example-hosting.net', serviceId: '4821', planName: 'HA VPS Pro', targetText: '99.9 %' });
+    expect(presentClientServicePage(buildUptimeReport())).toMatchObject({
+      heading: 'vps-4821.example-hosting.net',
+      serviceId: '4821',
+      planName: 'HA VPS Pro',
+      targetText: '99.9 %',
+    });
     expect(presentClientServicePage(buildUptimeReport({ hostname: null })).heading).toBe('VPS #4821');
   });
 
   it('warns when the monitoring data is old', () => {
-    expect(presentClientServicePage(buildUptimeReport()).freshness).toEqual({ text: 'Monitoring data as of 6 Nov 2026, 14:19:20 UTC', stale: false });
-    expect(presentClientServicePage(buildUptimeReport({ eventsReadAt: new Date(FIXTURE_NOW.getTime() - 3_600_000) })).freshness.stale).toBe(true);
-    expect(presentClientServicePage(buildUptimeReport({ eventsReadAt: null })).freshness).toEqual({ text: 'The monitoring has not read this VPS yet', stale: true });
+    expect(presentClientServicePage(buildUptimeReport()).freshness).toEqual({
+      text: 'Monitoring data as of 6 Nov 2026, 14:19:20 UTC',
+      stale: false,
+    });
+    expect(presentClientServicePage(buildUptimeReport({ eventsReadAt: new Date(FIXTURE_NOW.getTime() - 3_600_000) })).freshness.stale).toBe(
+      true,
+    );
+    expect(presentClientServicePage(buildUptimeReport({ eventsReadAt: null })).freshness).toEqual({
+      text: 'The monitoring has not read this VPS yet',
+      stale: true,
+    });
   });
 });
 
@@ -454,7 +541,13 @@ describe('presentClientServiceList', () => {
       sla: { text: 'Met so far', tone: 'ok' },
       href: '/client/services/4821',
     });
-    expect(list.services[1]).toMatchObject({ hostname: 'VPS #a/b 7', uptime30d: '—', uptime30dTone: 'neutral', sla: { text: 'Not measured yet', tone: 'neutral' }, href: '/client/services/a%2Fb%207' });
+    expect(list.services[1]).toMatchObject({
+      hostname: 'VPS #a/b 7',
+      uptime30d: '—',
+      uptime30dTone: 'neutral',
+      sla: { text: 'Not measured yet', tone: 'neutral' },
+      href: '/client/services/a%2Fb%207',
+    });
     expect(presentClientServiceList([])).toEqual({ title: 'Your services', services: [], empty: true });
   });
 });

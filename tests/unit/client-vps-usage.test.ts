@@ -15,7 +15,12 @@ describe('usage charts', () => {
   });
 
   test('when values are out of range or there are more than 40, then they are clamped and the oldest dropped', () => {
-    const chart = usageChart('network', 'Network', '1 %', Array.from({ length: 50 }, (_, i) => (i === 0 ? 140 : -5)));
+    const chart = usageChart(
+      'network',
+      'Network',
+      '1 %',
+      Array.from({ length: 50 }, (_, i) => (i === 0 ? 140 : -5)),
+    );
     expect(chart.bars).toHaveLength(40);
     expect(chart.bars[39]).toMatchObject({ height: 32, tooltip: '100 % · now' });
     expect(usageChart('cpu', 'CPU', '—', []).ariaLabel).toBe('CPU: no history yet.');
@@ -29,7 +34,11 @@ describe('usage charts', () => {
       uptimeSeconds: 0,
       cpu: { percent: 0, history: [] },
       memory: { installedBytes: 4 * 1024 ** 3, usedBytes: 0, percent: 0, history: [] },
-      network: { percent: null, history: [], io: { rxBytesPerSecond: 150_000, txBytesPerSecond: null, rxBytesTotal: null, txBytesTotal: null } },
+      network: {
+        percent: null,
+        history: [],
+        io: { rxBytesPerSecond: 150_000, txBytesPerSecond: null, rxBytesTotal: null, txBytesTotal: null },
+      },
       disk: { readBytesPerSecond: 2_500_000, writeBytesPerSecond: 0 },
     });
     expect(panel.uptimeText).toBeNull();

@@ -6,7 +6,12 @@ const strong = {
   WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
   SECRETS_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
 };
-const production = { NODE_ENV: 'production', OVIRT_URL: 'https://engine.example.net/ovirt-engine', OVIRT_PASSWORD: 'pw', PUBLIC_URL: 'https://bridge.example.net' };
+const production = {
+  NODE_ENV: 'production',
+  OVIRT_URL: 'https://engine.example.net/ovirt-engine',
+  OVIRT_PASSWORD: 'pw',
+  PUBLIC_URL: 'https://bridge.example.net',
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -48,7 +53,13 @@ describe('config', () => {
   });
 
   test('when production has weak secrets, then each is named', () => {
-    const problems = problemsOf({ ...production, SESSION_SECRET: 'changeme', BILLING_API_KEY: 'x'.repeat(40), WEBHOOK_SECRET: 'whsec_c2hvcnQ=', SECRETS_KEY: strong.SECRETS_KEY });
+    const problems = problemsOf({
+      ...production,
+      SESSION_SECRET: 'changeme',
+      BILLING_API_KEY: 'x'.repeat(40),
+      WEBHOOK_SECRET: 'whsec_c2hvcnQ=',
+      SECRETS_KEY: strong.SECRETS_KEY,
+    });
     expect(problems).toEqual([
       'WEBHOOK_SECRET must hold at least 24 random bytes (it holds 5)',
       expect.stringMatching(/^BILLING_API_KEY looks like a placeholder/),
@@ -59,7 +70,14 @@ describe('config', () => {
   test('when production is fully configured, then it starts without generated secrets', () => {
     const c = loadConfig({ ...production, ...strong, DATABASE_URL: 'mysql://bridge:s3cret@db.internal:3307/bridge' });
     expect(c.generatedSecrets).toEqual([]);
-    expect(c.database).toMatchObject({ client: 'mysql', host: 'db.internal', port: 3307, user: 'bridge', password: 's3cret', database: 'bridge' });
+    expect(c.database).toMatchObject({
+      client: 'mysql',
+      host: 'db.internal',
+      port: 3307,
+      user: 'bridge',
+      password: 's3cret',
+      database: 'bridge',
+    });
   });
 
   test('when SECRETS_KEY is not 64 hex characters, then it is refused even outside production', () => {
@@ -79,7 +97,9 @@ describe('config', () => {
   });
 
   test('when the insecure engine flag is set in production, then it is refused', () => {
-    expect(problemsOf({ ...production, ...strong, OVIRT_INSECURE: 'true' })).toEqual([expect.stringMatching(/OVIRT_INSECURE=true is refused/)]);
+    expect(problemsOf({ ...production, ...strong, OVIRT_INSECURE: 'true' })).toEqual([
+      expect.stringMatching(/OVIRT_INSECURE=true is refused/),
+    ]);
   });
 
   test.each([
@@ -128,7 +148,14 @@ describe('config', () => {
       HTTP_MAX_HEADER_BYTES: '100',
     });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
-      ['HTTP_MAX_HEADER_BYTES', 'RATE_LIMIT_API', 'RATE_LIMIT_AUTH_FAILURES', 'RATE_LIMIT_AUTH_WINDOW_SECONDS', 'RATE_LIMIT_WEBHOOKS', 'RATE_LIMIT_WINDOW_SECONDS'].sort(),
+      [
+        'HTTP_MAX_HEADER_BYTES',
+        'RATE_LIMIT_API',
+        'RATE_LIMIT_AUTH_FAILURES',
+        'RATE_LIMIT_AUTH_WINDOW_SECONDS',
+        'RATE_LIMIT_WEBHOOKS',
+        'RATE_LIMIT_WINDOW_SECONDS',
+      ].sort(),
     );
   });
 

@@ -42,7 +42,10 @@ describe('isEngineAway', () => {
   test.each([
     ['an engine error 500', errorForStatus('create VM', 500, 'Operation Failed')],
     ['too many requests', errorForStatus('create VM', 429)],
-    ['a conflict', errorForStatus('start VM', 409, 'Operation Failed', 'Cannot run VM. There is no host that satisfies current scheduling constraints.')],
+    [
+      'a conflict',
+      errorForStatus('start VM', 409, 'Operation Failed', 'Cannot run VM. There is no host that satisfies current scheduling constraints.'),
+    ],
     ['a bad request', errorForStatus('create VM', 400)],
     ['not found', new OvirtNotFoundError('get VM')],
     ['credentials refused', new OvirtAuthError('refused')],

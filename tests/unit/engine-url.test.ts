@@ -54,9 +54,15 @@ describe('OVIRT_URL as providers write it', () => {
 
   test.each([
     ['ftp://engine.example.net/ovirt-engine', /^OVIRT_URL: must start with https:\/\/ \(or http:\/\/ in a lab\), not ftp:\/\/$/],
-    ['https://x/foo', /^OVIRT_URL: has the path \/foo, which is not an oVirt engine path; give the engine's address, e.g. https:\/\/engine\.example\.net, /],
+    [
+      'https://x/foo',
+      /^OVIRT_URL: has the path \/foo, which is not an oVirt engine path; give the engine's address, e.g. https:\/\/engine\.example\.net, /,
+    ],
     ['https://engine.example.net/ovirt-engine/api/v3', /path \/ovirt-engine\/api\/v3, which is not an oVirt engine path/],
-    ['https://engine.example.net/ovirt-engine/sso/oauth/token', /path \/ovirt-engine\/sso\/oauth\/token, which is not an oVirt engine path/],
+    [
+      'https://engine.example.net/ovirt-engine/sso/oauth/token',
+      /path \/ovirt-engine\/sso\/oauth\/token, which is not an oVirt engine path/,
+    ],
     ['https://engine.example.net/OVIRT-ENGINE', /not an oVirt engine path/],
     ['https://engine.example.net/my-ovirt-engine', /not an oVirt engine path/],
     ['https://engine.example.net/ovirt-engine?x=1', /must not have a query/],
@@ -75,7 +81,12 @@ describe('OVIRT_URL as providers write it', () => {
     const config = loadConfig({ OVIRT_URL: 'https://engine.example.net/ovirt-engine/api/', OVIRT_PASSWORD: 'pw' });
     const target = configuredEngine(config);
     expect(target?.url).toBe('https://engine.example.net/ovirt-engine');
-    const lines = bannerLines(config, { url: 'http://127.0.0.1:3000', databaseVersion: 'SQLite 3', engine: { kind: 'configured', url: target!.url }, migrationsApplied: [] });
+    const lines = bannerLines(config, {
+      url: 'http://127.0.0.1:3000',
+      databaseVersion: 'SQLite 3',
+      engine: { kind: 'configured', url: target!.url },
+      migrationsApplied: [],
+    });
     expect(lines).toContain('  oVirt engine   https://engine.example.net/ovirt-engine (user admin@internal)');
   });
 });
@@ -113,20 +124,28 @@ describe('engine login failures are told apart', () => {
 
   test('when the certificate is not trusted, then the message points at OVIRT_CA_FILE', () => {
     const err = unreachable('login', 'SELF_SIGNED_CERT_IN_CHAIN', 'https://engine.example.net/ovirt-engine');
-    expect(err.message).toMatch(/^oVirt engine: login: cannot reach the engine at engine\.example\.net: TLS failed, the engine's certificate is not trusted; set OVIRT_CA_FILE/);
-    expect(err.publicDetail).toBe("cannot reach the engine: TLS failed, the engine's certificate is not trusted (SELF_SIGNED_CERT_IN_CHAIN)");
+    expect(err.message).toMatch(
+      /^oVirt engine: login: cannot reach the engine at engine\.example\.net: TLS failed, the engine's certificate is not trusted; set OVIRT_CA_FILE/,
+    );
+    expect(err.publicDetail).toBe(
+      "cannot reach the engine: TLS failed, the engine's certificate is not trusted (SELF_SIGNED_CERT_IN_CHAIN)",
+    );
   });
 
   test('when no engine answers, then the error names the token URL it tried and the public detail only its path', () => {
     const err = new OvirtNoEngineError('https://x.example/ovirt-engine', 'https://x.example/ovirt-engine/sso/oauth/token', '404', 404);
     expect(err.code).toBe('ovirt_no_engine');
     expect(err.status).toBe(502);
-    expect(err.message).toMatch(/^No oVirt engine answers at https:\/\/x\.example\/ovirt-engine \(https:\/\/x\.example\/ovirt-engine\/sso\/oauth\/token answered 404\)\. Check OVIRT_URL/);
+    expect(err.message).toMatch(
+      /^No oVirt engine answers at https:\/\/x\.example\/ovirt-engine \(https:\/\/x\.example\/ovirt-engine\/sso\/oauth\/token answered 404\)\. Check OVIRT_URL/,
+    );
     expect(err.publicDetail).toBe('no oVirt engine answers at this URL (…/ovirt-engine/sso/oauth/token answered 404)');
   });
 
   test('credentials refused, a rejected login request and no engine are different codes', () => {
     expect(new OvirtAuthError('x', { reason: 'access_denied' }).code).toBe('ovirt_credentials_refused');
-    expect(new OvirtLoginRejectedError('https://x/ovirt-engine/sso/oauth/token', 400, 'invalid_scope', 'nope').code).toBe('ovirt_login_rejected');
+    expect(new OvirtLoginRejectedError('https://x/ovirt-engine/sso/oauth/token', 400, 'invalid_scope', 'nope').code).toBe(
+      'ovirt_login_rejected',
+    );
   });
 });

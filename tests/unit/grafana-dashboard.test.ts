@@ -35,7 +35,11 @@ describe('the Grafana dashboard and the Metrics docs', () => {
   });
 
   test('every series a panel queries exists, and every bridge series has a panel', () => {
-    const queried = new Set(exprs.flatMap((e) => [...e.matchAll(/\b((?:ovirt_ha_bridge|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, ''))));
+    const queried = new Set(
+      exprs.flatMap((e) =>
+        [...e.matchAll(/\b((?:ovirt_ha_bridge|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, '')),
+      ),
+    );
     expect([...queried].filter((n) => !registered.has(n))).toEqual([]);
     expect(ours.filter((n) => !queried.has(n))).toEqual([]);
   });

@@ -7,7 +7,11 @@ function manualWriter() {
   const run = (items: string[]): Promise<BatchResult<string>[]> => {
     batches.push(items);
     return new Promise((resolve) => {
-      releases.push(() => resolve(items.map((i) => (i.startsWith('bad') ? { ok: false, error: new Error(`refused ${i}`) } : { ok: true, value: i.toUpperCase() }))));
+      releases.push(() =>
+        resolve(
+          items.map((i) => (i.startsWith('bad') ? { ok: false, error: new Error(`refused ${i}`) } : { ok: true, value: i.toUpperCase() })),
+        ),
+      );
     });
   };
   const releaseNext = async () => {
@@ -55,7 +59,12 @@ describe('group commit', () => {
     const w = manualWriter();
     const gc = new GroupCommit<string, string>({ run: w.run, keysOf: (i) => [i], maxBatch: 100, concurrency: 1 });
     const lead = gc.submit('x');
-    const results = ['ok1', 'bad1', 'ok2'].map((i) => gc.submit(i).then((v) => v, (e: Error) => e.message));
+    const results = ['ok1', 'bad1', 'ok2'].map((i) =>
+      gc.submit(i).then(
+        (v) => v,
+        (e: Error) => e.message,
+      ),
+    );
     await w.releaseNext();
     await lead;
     await w.releaseNext();

@@ -22,7 +22,8 @@ interface Row extends PendingNotice {
 function world(rows: Row[]) {
   const sent: Array<{ type: NoticeType; data: Record<string, unknown> }> = [];
   const repo = {
-    listOpenUntold: async (causes: readonly string[]) => rows.filter((r) => !r.openedNoticed && r.endedAt === null && causes.includes(r.cause)),
+    listOpenUntold: async (causes: readonly string[]) =>
+      rows.filter((r) => !r.openedNoticed && r.endedAt === null && causes.includes(r.cause)),
     listEndedUntold: async () => rows.filter((r) => !r.resolvedNoticed && r.endedAt !== null),
     markOpened: async (id: number) => {
       const r = rows.find((x) => x.id === id)!;
@@ -49,7 +50,18 @@ function world(rows: Row[]) {
       ({
         incidents: rows
           .filter((r) => r.serviceId === s.id)
-          .map((r) => ({ id: r.id, cause: r.cause, timeClass: r.timeClass, startedAt: r.startedAt, endedAt: r.endedAt, durationSeconds: 60, summary: 'sentence', failedHost: null, restartHost: null, steps: [] })),
+          .map((r) => ({
+            id: r.id,
+            cause: r.cause,
+            timeClass: r.timeClass,
+            startedAt: r.startedAt,
+            endedAt: r.endedAt,
+            durationSeconds: 60,
+            summary: 'sentence',
+            failedHost: null,
+            restartHost: null,
+            steps: [],
+          })),
       }) as unknown as ServiceUptimeReport,
     callbacks: { enqueueNotices: async (_trx, list) => void sent.push(...list.map((n) => ({ type: n.type, data: n.data }))) },
     clock: new ManualClock(NOW),
@@ -90,7 +102,11 @@ describe('incident notices', () => {
   });
 
   test('when a cause never counts (planned, customer, maintenance, unknown), then nothing goes and it is not looked at again', async () => {
-    const rows = [row(1, { cause: 'planned', timeClass: 'excluded' }), row(2, { cause: 'customer', timeClass: 'excluded', endedAt: NOW }), row(3, { cause: 'unknown', timeClass: 'unknown', endedAt: NOW })];
+    const rows = [
+      row(1, { cause: 'planned', timeClass: 'excluded' }),
+      row(2, { cause: 'customer', timeClass: 'excluded', endedAt: NOW }),
+      row(3, { cause: 'unknown', timeClass: 'unknown', endedAt: NOW }),
+    ];
     const { notices, sent } = world(rows);
     await notices.sweep();
     expect(sent).toEqual([]);
@@ -98,7 +114,10 @@ describe('incident notices', () => {
   });
 
   test('when an admin stop is inside a window (excluded by the report), then nothing goes; outside one, it is told', async () => {
-    const { notices, sent } = world([row(1, { cause: 'admin_stop', timeClass: 'excluded' }), row(2, { cause: 'admin_stop', timeClass: 'down' })]);
+    const { notices, sent } = world([
+      row(1, { cause: 'admin_stop', timeClass: 'excluded' }),
+      row(2, { cause: 'admin_stop', timeClass: 'down' }),
+    ]);
     await notices.sweep();
     expect(sent.map((n) => [n.type, (n.data.incident as { id: number }).id])).toEqual([['service.incident_opened', 2]]);
   });

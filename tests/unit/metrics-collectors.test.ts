@@ -11,7 +11,9 @@ import { parseExposition, samplesOf, valueOf } from '../helpers/prometheus';
 
 type Capacity = NonNullable<MetricsScraperDeps['capacity']>;
 type Engine = NonNullable<MetricsScraperDeps['engine']>;
-const answering: Engine = { getEngineInfo: async () => ({ productName: 'oVirt Engine', version: '4.5' }) as Awaited<ReturnType<Engine['getEngineInfo']>> };
+const answering: Engine = {
+  getEngineInfo: async () => ({ productName: 'oVirt Engine', version: '4.5' }) as Awaited<ReturnType<Engine['getEngineInfo']>>,
+};
 
 const headroom = (cluster: string, productId: string, count: number) =>
   ({ cluster, plans: [], headroom: [{ plan: { productId }, count }] }) as unknown as ClusterHeadroom;

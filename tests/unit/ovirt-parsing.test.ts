@@ -38,13 +38,24 @@ describe('parsing the engine JSON of both dialects', () => {
       spm: 'spm',
       vmSummary: { active: 3, migrating: 0, total: 3 },
     });
-    expect(hosts[1]).toMatchObject({ status: 'non_responsive', memoryBytes: 68719476736, powerManagement: { enabled: false }, maxSchedulingMemoryBytes: undefined });
+    expect(hosts[1]).toMatchObject({
+      status: 'non_responsive',
+      memoryBytes: 68719476736,
+      powerManagement: { enabled: false },
+      maxSchedulingMemoryBytes: undefined,
+    });
   });
 
   test('clusters give over-commit, HA reservation and fencing policy in either dialect', () => {
     const clusters = collection('cluster', clusterSchema).parse(fixture('clusters.json')).map(map.toCluster);
     expect(clusters).toEqual([
-      expect.objectContaining({ name: 'Default', memoryOverCommitPercent: 150, haReservation: false, fencingPolicyEnabled: true, dataCenterId: '123' }),
+      expect.objectContaining({
+        name: 'Default',
+        memoryOverCommitPercent: 150,
+        haReservation: false,
+        fencingPolicyEnabled: true,
+        dataCenterId: '123',
+      }),
       expect.objectContaining({ name: 'Old', memoryOverCommitPercent: 100, haReservation: true, fencingPolicyEnabled: true }),
     ]);
   });

@@ -46,7 +46,12 @@ describe('engine transport parts', () => {
   test('engine statuses become typed errors that say whether a retry can help', () => {
     const locked = errorForStatus('start VM', 409, 'Operation Failed', '[Cannot run VM: VM is locked. Please try again in a few minutes.]');
     expect([locked.kind, locked.retryable, locked.isLocked]).toEqual(['conflict', false, true]);
-    const name = errorForStatus('create VM', 409, 'Operation Failed', '[Cannot add VM. The VM name is already in use, please choose a unique name and try again.]');
+    const name = errorForStatus(
+      'create VM',
+      409,
+      'Operation Failed',
+      '[Cannot add VM. The VM name is already in use, please choose a unique name and try again.]',
+    );
     expect(name.isNameInUse).toBe(true);
     expect(errorForStatus('list VMs', 503).retryable).toBe(true);
     expect(errorForStatus('get VM', 404).kind).toBe('not_found');

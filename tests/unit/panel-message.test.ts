@@ -12,8 +12,13 @@ const ENGINE = 'https://engine.internal.example:8443/ovirt-engine';
 
 /** The token request the engine's SSO answers with `status`, through the real TokenManager. */
 async function loginFailure(status: number, data: unknown = ''): Promise<OvirtError> {
-  const http = { post: async () => ({ status, data, headers: { 'content-type': 'application/json' } }), defaults: { timeout: 1000 } } as unknown as AxiosInstance;
-  const err: unknown = await new TokenManager({ http, engineUrl: ENGINE, username: 'bridge@internal', password: 'pw' }).get().catch((e: unknown) => e);
+  const http = {
+    post: async () => ({ status, data, headers: { 'content-type': 'application/json' } }),
+    defaults: { timeout: 1000 },
+  } as unknown as AxiosInstance;
+  const err: unknown = await new TokenManager({ http, engineUrl: ENGINE, username: 'bridge@internal', password: 'pw' })
+    .get()
+    .catch((e: unknown) => e);
   if (!(err instanceof OvirtError)) throw new Error(`expected an OvirtError, got ${String(err)}`);
   return err;
 }
@@ -23,7 +28,9 @@ describe('panelMessage', () => {
     const err = await loginFailure(500);
     expect(err.message).toContain('engine.internal.example');
     expect(panelMessage(err)).toBe('the engine could not issue a token (HTTP 500)');
-    expect(panelMessage(new EngineUnavailableError(err.message, err.publicDetail))).toBe('engine unreachable: the engine could not issue a token (HTTP 500)');
+    expect(panelMessage(new EngineUnavailableError(err.message, err.publicDetail))).toBe(
+      'engine unreachable: the engine could not issue a token (HTTP 500)',
+    );
   });
 
   test('when the engine refused our login, then the panel reads neither the engine URL nor our user name', async () => {

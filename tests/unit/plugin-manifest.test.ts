@@ -67,7 +67,9 @@ describe('plugin.json and the WHMCS module in step', () => {
   test('its functions are exactly the module functions ovirtha.php defines', () => {
     const defined = [...modulePhp.matchAll(/^function (ovirtha_\w+)\(/gm)].map((m) => m[1]);
     expect(defined.sort()).toEqual(Object.keys(whmcs.functions).sort());
-    expect(Object.keys(whmcs.functions)).toEqual(expect.arrayContaining(['ovirtha_MetaData', 'ovirtha_ConfigOptions', 'ovirtha_CreateAccount', 'ovirtha_ServiceSingleSignOn']));
+    expect(Object.keys(whmcs.functions)).toEqual(
+      expect.arrayContaining(['ovirtha_MetaData', 'ovirtha_ConfigOptions', 'ovirtha_CreateAccount', 'ovirtha_ServiceSingleSignOn']),
+    );
   });
 
   test('its hooks are the ones hooks.php registers', () => {
@@ -87,7 +89,14 @@ describe('plugin.json and the WHMCS module in step', () => {
 
   test('the callbacks it handles are exactly the ones the bridge sends, in plugin.json and in the PHP', () => {
     const sent = bridgeCallbackTypes();
-    expect(sent).toEqual(['service.active', 'service.failed', 'service.suspended', 'service.unsuspended', 'service.terminated', 'service.reinstalled']);
+    expect(sent).toEqual([
+      'service.active',
+      'service.failed',
+      'service.suspended',
+      'service.unsuspended',
+      'service.terminated',
+      'service.reinstalled',
+    ]);
     expect([...plugin.callbacks.events].sort()).toEqual([...sent].sort());
     expect(Object.keys(whmcs.callbacks_received.events).sort()).toEqual([...sent].sort());
     const phpTypes = /public const TYPES = \[([^\]]+)\]/.exec(read(path.join(whmcs.source, 'lib/Callback/CallbackActions.php')))?.[1] ?? '';

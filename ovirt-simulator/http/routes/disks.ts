@@ -21,7 +21,11 @@ export const diskReads: Readonly<Record<string, EntityRead>> = { disks: readDisk
 export function disksRouter(sim: Simulator): Router {
   const router = express.Router();
   const present = (disks: Iterable<Disk>, base: string) =>
-    collection('disks', 'disk', [...disks].map((d) => presentDisk(sim.world, d, base)));
+    collection(
+      'disks',
+      'disk',
+      [...disks].map((d) => presentDisk(sim.world, d, base)),
+    );
 
   router.get('/disks', (req, res) => {
     const disks = applySearch(sim.world.disks.values(), diskFields(sim.engine), listOptions(req, res, BY_NAME));

@@ -27,7 +27,15 @@ export function eventsRouter(sim: Simulator): Router {
     const start = from === undefined ? 0 : sim.world.firstEventAfter(from);
     // Newest first by default, and `max` applies after the sort (reference §12.1).
     const selected = applySearch(events.slice(start), eventFields(), listOptions(req, res, { field: 'index', desc: true }));
-    sendDoc(res, 200, collection('events', 'event', selected.map((e) => presentEvent(e, api(res).base))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'events',
+        'event',
+        selected.map((e) => presentEvent(e, api(res).base)),
+      ),
+    );
   });
 
   router.get('/events/:id', (req, res) => {
@@ -36,7 +44,15 @@ export function eventsRouter(sim: Simulator): Router {
 
   router.get('/jobs', (req, res) => {
     const jobs = applySearch(sim.world.jobs.values(), jobFields(), listOptions(req, res, { field: 'start_time', desc: false }));
-    sendDoc(res, 200, collection('jobs', 'job', jobs.map((j) => presentJob(j, api(res).base))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'jobs',
+        'job',
+        jobs.map((j) => presentJob(j, api(res).base)),
+      ),
+    );
   });
 
   router.get('/jobs/:id', (req, res) => {

@@ -36,7 +36,15 @@ export function graphicsConsolesRouter(sim: Simulator): Router {
   router.get('/vms/:id/graphicsconsoles', (req, res) => {
     const vm = vmOf(req);
     const current = boolParam(req, res, 'current');
-    sendDoc(res, 200, collection('graphics_consoles', 'graphics_console', consoles(vm).map((gc) => presentConsole(gc, vm, api(res).base, current))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'graphics_consoles',
+        'graphics_console',
+        consoles(vm).map((gc) => presentConsole(gc, vm, api(res).base, current)),
+      ),
+    );
   });
 
   router.get('/vms/:id/graphicsconsoles/:gc', (req, res) => {

@@ -26,7 +26,15 @@ export function hostsRouter(sim: Simulator): Router {
     const { base } = api(res);
     const hosts = applySearch(sim.world.hosts.values(), hostFields(sim.engine), listOptions(req, res, { field: 'name', desc: false }));
     const follow = follower(sim, req, res, base);
-    sendDoc(res, 200, collection('hosts', 'host', hosts.map((h) => follow(presentHost(sim.engine, h, base)))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'hosts',
+        'host',
+        hosts.map((h) => follow(presentHost(sim.engine, h, base))),
+      ),
+    );
   });
 
   router.get('/hosts/:id', (req, res) => {
@@ -36,7 +44,15 @@ export function hostsRouter(sim: Simulator): Router {
 
   router.get('/hosts/:id/fenceagents', (req, res) => {
     const host = hostOf(req);
-    sendDoc(res, 200, collection('agents', 'agent', host.pm.agents.map((a) => presentAgent(host, a, api(res).base))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'agents',
+        'agent',
+        host.pm.agents.map((a) => presentAgent(host, a, api(res).base)),
+      ),
+    );
   });
 
   router.get('/hosts/:id/fenceagents/:agentId', (req, res) => {

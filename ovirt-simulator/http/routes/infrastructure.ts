@@ -1,11 +1,5 @@
 import express, { type Router } from 'express';
-import {
-  clustersOf,
-  presentCluster,
-  presentDataCenter,
-  presentStorageDomain,
-  presentTemplate,
-} from '../../present/infrastructure';
+import { clustersOf, presentCluster, presentDataCenter, presentStorageDomain, presentTemplate } from '../../present/infrastructure';
 import { collection } from '../../present/links';
 import { templateDiskAttachments } from '../../present/template-disk';
 import { applySearch } from '../../search/filter';
@@ -44,7 +38,15 @@ export function infrastructureRouter(sim: Simulator): Router {
   router.get('/datacenters', (req, res) => {
     const dcs = applySearch(sim.world.dataCenters.values(), dataCenterFields(), listOptions(req, res, BY_NAME));
     const follow = follower(sim, req, res, api(res).base);
-    sendDoc(res, 200, collection('data_centers', 'data_center', dcs.map((dc) => follow(presentDataCenter(dc, api(res).base)))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'data_centers',
+        'data_center',
+        dcs.map((dc) => follow(presentDataCenter(dc, api(res).base))),
+      ),
+    );
   });
   router.get('/datacenters/:id', (req, res) => {
     sendDoc(res, 200, followDoc(sim, req, res, api(res).base, readDataCenter(sim, String(req.params.id), api(res).base)));
@@ -57,7 +59,15 @@ export function infrastructureRouter(sim: Simulator): Router {
   router.get('/datacenters/:id/storagedomains', (req, res) => {
     const dc = found(sim.world.dataCenters.get(String(req.params.id)));
     const sds = [...sim.world.storageDomains.values()].filter((sd) => sd.dataCenterId === dc.id);
-    sendDoc(res, 200, collection('storage_domains', 'storage_domain', sds.map((sd) => presentStorageDomain(sd, api(res).base, true))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'storage_domains',
+        'storage_domain',
+        sds.map((sd) => presentStorageDomain(sd, api(res).base, true)),
+      ),
+    );
   });
   router.get('/datacenters/:id/storagedomains/:sdId', (req, res) => {
     const dc = found(sim.world.dataCenters.get(String(req.params.id)));
@@ -69,7 +79,15 @@ export function infrastructureRouter(sim: Simulator): Router {
   router.get('/clusters', (req, res) => {
     const clusters = applySearch(sim.world.clusters.values(), clusterFields(sim.engine), listOptions(req, res, BY_NAME));
     const follow = follower(sim, req, res, api(res).base);
-    sendDoc(res, 200, collection('clusters', 'cluster', clusters.map((c) => follow(presentCluster(c, api(res).base)))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'clusters',
+        'cluster',
+        clusters.map((c) => follow(presentCluster(c, api(res).base))),
+      ),
+    );
   });
   router.get('/clusters/:id', (req, res) => {
     sendDoc(res, 200, followDoc(sim, req, res, api(res).base, readCluster(sim, String(req.params.id), api(res).base)));
@@ -77,7 +95,15 @@ export function infrastructureRouter(sim: Simulator): Router {
 
   router.get('/storagedomains', (req, res) => {
     const sds = applySearch(sim.world.storageDomains.values(), storageDomainFields(sim.engine), listOptions(req, res, BY_NAME));
-    sendDoc(res, 200, collection('storage_domains', 'storage_domain', sds.map((sd) => presentStorageDomain(sd, api(res).base, false))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'storage_domains',
+        'storage_domain',
+        sds.map((sd) => presentStorageDomain(sd, api(res).base, false)),
+      ),
+    );
   });
   router.get('/storagedomains/:id', (req, res) => {
     sendDoc(res, 200, readStorageDomain(sim, String(req.params.id), api(res).base));
@@ -86,7 +112,15 @@ export function infrastructureRouter(sim: Simulator): Router {
   router.get('/templates', (req, res) => {
     const templates = applySearch(sim.world.templates.values(), templateFields(sim.engine), listOptions(req, res, BY_NAME));
     const follow = follower(sim, req, res, api(res).base);
-    sendDoc(res, 200, collection('templates', 'template', templates.map((t) => follow(presentTemplate(t, api(res).base)))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'templates',
+        'template',
+        templates.map((t) => follow(presentTemplate(t, api(res).base))),
+      ),
+    );
   });
   router.get('/templates/:id', (req, res) => {
     sendDoc(res, 200, followDoc(sim, req, res, api(res).base, readTemplate(sim, String(req.params.id), api(res).base)));
@@ -94,7 +128,10 @@ export function infrastructureRouter(sim: Simulator): Router {
   // The attachments' own `follow=disk` inlines the disk, as on a VM's attachments.
   router.get('/templates/:id/diskattachments', (req, res) => {
     const template = found(sim.world.templates.get(String(req.params.id)));
-    sendDoc(res, 200, { root: 'disk_attachments', body: templateDiskAttachments(template, api(res).base, followPaths(req, res).has('disk')) });
+    sendDoc(res, 200, {
+      root: 'disk_attachments',
+      body: templateDiskAttachments(template, api(res).base, followPaths(req, res).has('disk')),
+    });
   });
 
   return router;

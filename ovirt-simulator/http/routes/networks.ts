@@ -12,7 +12,10 @@ const readVnicProfile: EntityRead = (sim, id, base) => ({
   root: 'vnic_profile',
   body: presentVnicProfile(found(sim.world.net.vnicProfiles.get(id)), base),
 });
-const readMacPool: EntityRead = (sim, id, base) => ({ root: 'mac_pool', body: presentMacPool(found(sim.world.net.macPools.get(id)), base) });
+const readMacPool: EntityRead = (sim, id, base) => ({
+  root: 'mac_pool',
+  body: presentMacPool(found(sim.world.net.macPools.get(id)), base),
+});
 
 /** The plain entity reads of networks, vNIC profiles and MAC pools, by collection. */
 export const networkReads: Readonly<Record<string, EntityRead>> = {
@@ -30,9 +33,18 @@ const byName = <T extends { name: string }>(items: Iterable<T>): T[] => [...item
 export function networksRouter(sim: Simulator): Router {
   const router = express.Router();
   const net = () => sim.world.net;
-  const networks = (items: Network[], base: string) => collection('networks', 'network', items.map((n) => presentNetwork(n, base)));
+  const networks = (items: Network[], base: string) =>
+    collection(
+      'networks',
+      'network',
+      items.map((n) => presentNetwork(n, base)),
+    );
   const profiles = (items: VnicProfile[], base: string) =>
-    collection('vnic_profiles', 'vnic_profile', items.map((p) => presentVnicProfile(p, base)));
+    collection(
+      'vnic_profiles',
+      'vnic_profile',
+      items.map((p) => presentVnicProfile(p, base)),
+    );
 
   router.get('/networks', (_req, res) => sendDoc(res, 200, networks(byName(net().networks.values()), api(res).base)));
   router.get('/networks/:id', (req, res) => sendDoc(res, 200, readNetwork(sim, String(req.params.id), api(res).base)));
@@ -57,7 +69,11 @@ export function networksRouter(sim: Simulator): Router {
   });
   router.get('/clusters/:id/networks/:networkId', (req, res) => {
     const cluster = found(sim.world.clusters.get(String(req.params.id)));
-    const link = found(net().networksOfCluster(cluster.id).find((l) => l.networkId === req.params.networkId));
+    const link = found(
+      net()
+        .networksOfCluster(cluster.id)
+        .find((l) => l.networkId === req.params.networkId),
+    );
     const network = found(net().networks.get(link.networkId));
     sendDoc(res, 200, { root: 'network', body: presentClusterNetwork(network, link, cluster.id, api(res).base) });
   });
@@ -65,7 +81,15 @@ export function networksRouter(sim: Simulator): Router {
   router.get('/vnicprofiles/:id', (req, res) => sendDoc(res, 200, readVnicProfile(sim, String(req.params.id), api(res).base)));
   router.get('/macpools', (_req, res) => {
     const { base } = api(res);
-    sendDoc(res, 200, collection('mac_pools', 'mac_pool', byName(net().macPools.values()).map((p) => presentMacPool(p, base))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'mac_pools',
+        'mac_pool',
+        byName(net().macPools.values()).map((p) => presentMacPool(p, base)),
+      ),
+    );
   });
   router.get('/macpools/:id', (req, res) => sendDoc(res, 200, readMacPool(sim, String(req.params.id), api(res).base)));
 

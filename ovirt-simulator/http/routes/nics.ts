@@ -17,10 +17,13 @@ import { found } from './shared';
 export function nicsRouter(sim: Simulator): Router {
   const router = express.Router();
   const vmOf = (req: Request): Vm => found(sim.world.vms.get(String(req.params.id)));
-  const nicOf = (ownerId: string, req: Request): VmNic =>
-    found(sim.world.net.nicsOf(ownerId).find((n) => n.id === req.params.nicId));
+  const nicOf = (ownerId: string, req: Request): VmNic => found(sim.world.net.nicsOf(ownerId).find((n) => n.id === req.params.nicId));
   const list = (ownerId: string, base: string) =>
-    collection('nics', 'nic', sim.world.net.nicsOf(ownerId).map((n) => presentNic(n, base)));
+    collection(
+      'nics',
+      'nic',
+      sim.world.net.nicsOf(ownerId).map((n) => presentNic(n, base)),
+    );
 
   router.get('/vms/:id/nics', (req, res) => sendDoc(res, 200, list(vmOf(req).id, api(res).base)));
 

@@ -19,7 +19,15 @@ export function schedulingPoliciesRouter(sim: Simulator): Router {
   const router = express.Router();
   router.get('/schedulingpolicies', (_req, res) => {
     const { base } = api(res);
-    sendDoc(res, 200, collection('scheduling_policies', 'scheduling_policy', SCHEDULING_POLICY_NAMES.map((n) => presentSchedulingPolicy(n, base))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'scheduling_policies',
+        'scheduling_policy',
+        SCHEDULING_POLICY_NAMES.map((n) => presentSchedulingPolicy(n, base)),
+      ),
+    );
   });
   router.get('/schedulingpolicies/:id', (req, res) => {
     sendDoc(res, 200, readPolicy(sim, String(req.params.id), api(res).base));

@@ -16,12 +16,23 @@ export type EntityRead = (sim: Simulator, id: string, base: string) => Doc;
 
 /** The REST layer's search object per collection (`QueryHelper.RETURN_TYPES`), which prefixes every search. */
 const SEARCH_OBJECTS: Readonly<Record<string, string>> = {
-  vms: 'VMs', hosts: 'Hosts', clusters: 'Clusters', datacenters: 'Datacenter', storagedomains: 'Storage',
-  templates: 'Template', events: 'Events', jobs: 'Jobs', disks: 'Disks',
+  vms: 'VMs',
+  hosts: 'Hosts',
+  clusters: 'Clusters',
+  datacenters: 'Datacenter',
+  storagedomains: 'Storage',
+  templates: 'Template',
+  events: 'Events',
+  jobs: 'Jobs',
+  disks: 'Disks',
 };
 
 export function listOptions(req: Request, res: Response, defaultSort: SearchOptions['defaultSort']): SearchOptions {
-  const collection = req.path.split('/').filter((p) => p !== '').pop() ?? '';
+  const collection =
+    req.path
+      .split('/')
+      .filter((p) => p !== '')
+      .pop() ?? '';
   const searchObject = SEARCH_OBJECTS[collection.replace(/;.*$/, '')];
   return {
     search: param(req, res, 'search'),
@@ -39,7 +50,10 @@ export function listOptions(req: Request, res: Response, defaultSort: SearchOpti
 export function followPaths(req: Request, res: Response): Set<string> {
   const paths = new Set<string>();
   for (const raw of (param(req, res, 'follow') ?? '').split(',')) {
-    const parts = raw.trim().split('.').filter((p) => p !== '');
+    const parts = raw
+      .trim()
+      .split('.')
+      .filter((p) => p !== '');
     for (let i = 1; i <= parts.length; i++) paths.add(parts.slice(0, i).join('.'));
   }
   return paths;

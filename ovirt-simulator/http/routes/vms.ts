@@ -46,7 +46,15 @@ export function vmsRouter(sim: Simulator): Router {
     const vms = applySearch(sim.world.vms.values(), vmFields(sim.engine), listOptions(req, res, { field: 'name', desc: false }));
     const follow = follower(sim, req, res, base);
     const full = allContent(req, res);
-    sendDoc(res, 200, collection('vms', 'vm', vms.map((vm) => follow(present(sim, vm, base, full)))));
+    sendDoc(
+      res,
+      200,
+      collection(
+        'vms',
+        'vm',
+        vms.map((vm) => follow(present(sim, vm, base, full))),
+      ),
+    );
   });
 
   router.post('/vms', async (req, res) => {
@@ -62,7 +70,10 @@ export function vmsRouter(sim: Simulator): Router {
     }
     const body = present(sim, result.vm, base);
     if (result.async) {
-      body.link = [...(body.link as Node[]), { href: `${base}/vms/${result.vm.id}/creation_status/${result.job.id}`, rel: 'creation_status' }];
+      body.link = [
+        ...(body.link as Node[]),
+        { href: `${base}/vms/${result.vm.id}/creation_status/${result.job.id}`, rel: 'creation_status' },
+      ];
     }
     sendDoc(res, result.async ? 202 : 201, { root: 'vm', body });
   });

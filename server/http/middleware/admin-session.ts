@@ -46,7 +46,8 @@ export function requireAdminSession(req: Request, res: Response, next: NextFunct
 export function checkCsrf(req: Request, res: Response, next: NextFunction): void {
   if (req.method !== 'POST') return next();
   const session = signedInAdmin(res);
-  const given = typeof (req.body as Record<string, unknown> | undefined)?._csrf === 'string' ? String((req.body as Record<string, unknown>)._csrf) : '';
+  const given =
+    typeof (req.body as Record<string, unknown> | undefined)?._csrf === 'string' ? String((req.body as Record<string, unknown>)._csrf) : '';
   if (!session || !given || !sameSecret(given, session.csrfToken)) {
     throw new ForbiddenError('This form has expired or did not come from this console (CSRF check failed). Reload the page and try again.');
   }

@@ -13,7 +13,11 @@ export async function clientOf(req: Request, sessions: ClientSessions, cookieNam
 }
 
 /** The signed-in client and the session's CSRF token (issue 18: the client area's forms), or undefined. */
-export async function clientSessionOf(req: Request, sessions: ClientSessions, cookieName: string): Promise<{ clientId: string; csrfToken: string } | undefined> {
+export async function clientSessionOf(
+  req: Request,
+  sessions: ClientSessions,
+  cookieName: string,
+): Promise<{ clientId: string; csrfToken: string } | undefined> {
   for (const token of readCookies(req, cookieName)) {
     const clientId = await sessions.clientOf(token);
     const csrfToken = sessions.csrfToken(token);

@@ -28,7 +28,10 @@ function wantsHtml(req: Request): boolean {
  * carry a 4xx `status`; they are answered as such, in our words, instead of as a 500.
  */
 function clientError(err: unknown): AppError | undefined {
-  const status = typeof err === 'object' && err !== null ? (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode : undefined;
+  const status =
+    typeof err === 'object' && err !== null
+      ? ((err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode)
+      : undefined;
   if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
   return new AppError('bad_request', 'The request is malformed (for example a path with broken percent-encoding).', status);
 }

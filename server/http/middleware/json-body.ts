@@ -42,7 +42,8 @@ function withTypedErrors(parse: Parser, limit: string, contentType = 'applicatio
       if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
         return next(new UnsupportedMediaTypeError('application/json; charset=utf-8'));
       }
-      if (type === 'request.aborted' || type === 'request.size.invalid') return next(new MalformedBodyError('The request body was incomplete.'));
+      if (type === 'request.aborted' || type === 'request.size.invalid')
+        return next(new MalformedBodyError('The request body was incomplete.'));
       next(err);
     });
   };

@@ -63,7 +63,12 @@ export function requestLimit(o: RequestLimitOptions): RequestHandler {
     // The default key: req.ip, IPv6 addresses grouped by /56 (one customer's prefix), as in authFailureLimit.
     handler: (req: Request, _res: Response, next: NextFunction) => {
       const info = (req as AugmentedRequest).rateLimit;
-      next(new TooManyRequestsError(`Too many ${o.name} requests from this address; try again after Retry-After seconds.`, secondsUntil(info?.resetTime, o.windowSeconds)));
+      next(
+        new TooManyRequestsError(
+          `Too many ${o.name} requests from this address; try again after Retry-After seconds.`,
+          secondsUntil(info?.resetTime, o.windowSeconds),
+        ),
+      );
     },
     // TRUST_PROXY is a hop count, so req.ip is already the client's address. The library's X-Forwarded-For and
     // Forwarded checks would report any client that sends those headers itself (ignored on purpose when
@@ -92,7 +97,12 @@ export function authFailureLimit(o: AuthFailureLimitOptions): RequestHandler {
     const key = ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
     const seen = await store.get(key);
     if (seen && seen.totalHits >= o.limit) {
-      next(new TooManyRequestsError(`Too many refused ${o.name} attempts from this address; try again after Retry-After seconds.`, secondsUntil(seen.resetTime, o.windowSeconds)));
+      next(
+        new TooManyRequestsError(
+          `Too many refused ${o.name} attempts from this address; try again after Retry-After seconds.`,
+          secondsUntil(seen.resetTime, o.windowSeconds),
+        ),
+      );
       return;
     }
     res.once('finish', () => {

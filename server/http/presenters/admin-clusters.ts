@@ -3,7 +3,15 @@
  * N+k verdict, the what-if of chosen hosts, and the sellable headroom per plan. Numbers are for people (GiB, vCPUs);
  * every colour also has a word.
  */
-import type { FailoverPlacement, FailoverVmOutcome, FindingStatus, NotPlacedReason, NPlusKVerdict, ReadinessCheckId, ReadinessReport } from '../../capacity';
+import type {
+  FailoverPlacement,
+  FailoverVmOutcome,
+  FindingStatus,
+  NotPlacedReason,
+  NPlusKVerdict,
+  ReadinessCheckId,
+  ReadinessReport,
+} from '../../capacity';
 import { haPriorityLabel, type Plan } from '../../domain/plan';
 import type { ClusterHeadroom, ClusterPicture } from '../../services/capacity';
 import { gib, presentHosts } from './admin-host-picture';
@@ -124,7 +132,10 @@ export function presentVerdict(cluster: string, v: NPlusKVerdict) {
       vcpus: vcpus(f.shortfall.vcpus),
     })),
     moreFailures: v.failureCount > v.failures.length ? v.failureCount - v.failures.length : 0,
-    checked: v.method === 'exact' ? `${plural(v.scenariosChecked, 'case')} simulated one by one.` : `Judged by a conservative bound (${plural(v.scenariosChecked, 'heavy case')} simulated).`,
+    checked:
+      v.method === 'exact'
+        ? `${plural(v.scenariosChecked, 'case')} simulated one by one.`
+        : `Judged by a conservative bound (${plural(v.scenariosChecked, 'heavy case')} simulated).`,
   };
 }
 
@@ -174,7 +185,13 @@ export function presentWhatIf({ cluster, hosts, chosen, placement, error }: What
     cluster,
     clusterHref: clusterHref(cluster),
     action: `${clusterHref(cluster)}/what-if`,
-    hosts: hosts.map((h, i) => ({ id: `host-${i}`, name: h.name, status: h.status.replace(/_/g, ' '), up: h.status === 'up', checked: picked.has(h.name) })),
+    hosts: hosts.map((h, i) => ({
+      id: `host-${i}`,
+      name: h.name,
+      status: h.status.replace(/_/g, ' '),
+      up: h.status === 'up',
+      checked: picked.has(h.name),
+    })),
     error,
     result: placement ? presentPlacement(placement) : null,
   };
@@ -183,7 +200,21 @@ export function presentWhatIf({ cluster, hosts, chosen, placement, error }: What
 function presentPlacement(p: FailoverPlacement) {
   const restarts = p.vms.flatMap((v) =>
     v.outcome === 'restarted'
-      ? [{ vm: v.vmName, priority: priority(v.haPriority), memory: gib(v.memoryBytes), vcpus: vcpus(v.vcpus), from: v.fromHost.name, to: v.toHost.name, how: v.automatic ? (v.lease ? 'automatic (VM lease)' : 'automatic (after fencing)') : 'after someone confirms the host was rebooted' }]
+      ? [
+          {
+            vm: v.vmName,
+            priority: priority(v.haPriority),
+            memory: gib(v.memoryBytes),
+            vcpus: vcpus(v.vcpus),
+            from: v.fromHost.name,
+            to: v.toHost.name,
+            how: v.automatic
+              ? v.lease
+                ? 'automatic (VM lease)'
+                : 'automatic (after fencing)'
+              : 'after someone confirms the host was rebooted',
+          },
+        ]
       : [],
   );
   return {
@@ -194,8 +225,13 @@ function presentPlacement(p: FailoverPlacement) {
     restarts,
     hasRestarts: restarts.length > 0,
     notRestarted: p.vms.flatMap((v) => (v.outcome === 'not_restarted' ? [notRestartedRow(v)] : [])),
-    shortfall: p.shortfall.vmCount > 0 ? `${plural(p.shortfall.vmCount, 'HA VM')} would not restart: ${gib(p.shortfall.memoryBytes)} and ${vcpus(p.shortfall.vcpus)} short. Free or add that much on the other hosts for all of them to restart.` : null,
-    notHa: p.vms.flatMap((v) => (v.outcome === 'not_ha' ? [{ vm: v.vmName, memory: gib(v.memoryBytes), vcpus: vcpus(v.vcpus), from: v.fromHost.name }] : [])),
+    shortfall:
+      p.shortfall.vmCount > 0
+        ? `${plural(p.shortfall.vmCount, 'HA VM')} would not restart: ${gib(p.shortfall.memoryBytes)} and ${vcpus(p.shortfall.vcpus)} short. Free or add that much on the other hosts for all of them to restart.`
+        : null,
+    notHa: p.vms.flatMap((v) =>
+      v.outcome === 'not_ha' ? [{ vm: v.vmName, memory: gib(v.memoryBytes), vcpus: vcpus(v.vcpus), from: v.fromHost.name }] : [],
+    ),
     survivors: p.survivingHosts.map((s) => ({
       name: s.name,
       received: s.restartedVmCount,
@@ -223,29 +259,30 @@ export function presentHeadroomPage(list: ClusterHeadroom[], problem: EngineProb
       name: c.cluster,
       href: clusterHref(c.cluster),
       error: 'error' in c ? c.error.message : null,
-      rows: 'headroom' in c
-        ? c.headroom.map((h) => {
-            const failover = h.next?.code === 'failover_reserve_exceeded' ? h.next : null;
-            return {
-              plan: h.plan.name,
-              productId: h.plan.productId,
-              size: `${vcpus(h.plan.vcpus)}, ${gib(h.plan.memoryMib * 1024 * 1024)}`,
-              ha: h.plan.ha.enabled ? `HA ${priority(h.plan.ha.priority)}` : 'no HA',
-              gate: h.plan.ha.enabled ? (h.plan.failoverGate === 'warn' ? 'warn only' : 'enforced') : '',
-              count: `${h.atLeast ? 'at least ' : ''}${h.count}`,
-              tone: h.count === 0 ? 'bad' : h.count < 5 ? 'warn' : 'ok',
-              basis: h.k === null ? 'while a host has room' : `while N+${h.k} holds`,
-              blockedBy: failover?.alreadyBroken
-                ? `N+${failover.k} already fails on this cluster without another one; see the cluster page.`
-                : failover
-                ? `The N+${failover.k} reserve: with one more, ${failover.failedHosts.length > 0 ? `a failure of ${names(failover.failedHosts)} would leave ${plural(failover.shortfall.vmCount, 'HA VM')} (${gib(failover.shortfall.memoryBytes)}) without a host` : 'the failover could not be proven'}.`
-                : h.limitedBy === 'failover_reserve'
-                  ? `The N+${h.k ?? 1} failover reserve.`
-                  : LIMIT_TEXT[h.limitedBy === 'no_capacity' ? 'no_capacity' : 'headroom_limit'],
-              detail: h.message,
-            };
-          })
-        : [],
+      rows:
+        'headroom' in c
+          ? c.headroom.map((h) => {
+              const failover = h.next?.code === 'failover_reserve_exceeded' ? h.next : null;
+              return {
+                plan: h.plan.name,
+                productId: h.plan.productId,
+                size: `${vcpus(h.plan.vcpus)}, ${gib(h.plan.memoryMib * 1024 * 1024)}`,
+                ha: h.plan.ha.enabled ? `HA ${priority(h.plan.ha.priority)}` : 'no HA',
+                gate: h.plan.ha.enabled ? (h.plan.failoverGate === 'warn' ? 'warn only' : 'enforced') : '',
+                count: `${h.atLeast ? 'at least ' : ''}${h.count}`,
+                tone: h.count === 0 ? 'bad' : h.count < 5 ? 'warn' : 'ok',
+                basis: h.k === null ? 'while a host has room' : `while N+${h.k} holds`,
+                blockedBy: failover?.alreadyBroken
+                  ? `N+${failover.k} already fails on this cluster without another one; see the cluster page.`
+                  : failover
+                    ? `The N+${failover.k} reserve: with one more, ${failover.failedHosts.length > 0 ? `a failure of ${names(failover.failedHosts)} would leave ${plural(failover.shortfall.vmCount, 'HA VM')} (${gib(failover.shortfall.memoryBytes)}) without a host` : 'the failover could not be proven'}.`
+                    : h.limitedBy === 'failover_reserve'
+                      ? `The N+${h.k ?? 1} failover reserve.`
+                      : LIMIT_TEXT[h.limitedBy === 'no_capacity' ? 'no_capacity' : 'headroom_limit'],
+                detail: h.message,
+              };
+            })
+          : [],
     })),
   };
 }

@@ -64,22 +64,44 @@ export interface BarView {
 }
 
 /** One bar: used, reserve and free as shares of `total`; committed past the total fills the bar and is called out. */
-export function bar(label: string, total: number, used: number, reserve: number, reserveFor: string | null, fmt: (n: number) => string): BarView {
+export function bar(
+  label: string,
+  total: number,
+  used: number,
+  reserve: number,
+  reserveFor: string | null,
+  fmt: (n: number) => string,
+): BarView {
   const usedPart = Math.min(Math.max(used, 0), total);
   const reservePart = Math.min(Math.max(reserve, 0), total - usedPart);
   const freePart = Math.max(0, total - usedPart - reservePart);
   const width = (n: number) => (total > 0 ? Math.round((n / total) * SCALE * 10) / 10 : 0);
   const segments: Segment[] = [];
   let x = 0;
-  for (const [kind, amount] of [['used', usedPart], ['reserve', reservePart], ['free', freePart]] as const) {
+  for (const [kind, amount] of [
+    ['used', usedPart],
+    ['reserve', reservePart],
+    ['free', freePart],
+  ] as const) {
     const w = width(amount);
     if (w > 0) segments.push({ kind, x, width: w });
     x += w;
   }
   const over = used > total ? fmt(used - total) : null;
-  const reserveText = reservePart > 0 && reserveFor ? `${fmt(reservePart)} HA reserve (if ${reserveFor} fails)` : `${fmt(reservePart)} HA reserve`;
+  const reserveText =
+    reservePart > 0 && reserveFor ? `${fmt(reservePart)} HA reserve (if ${reserveFor} fails)` : `${fmt(reservePart)} HA reserve`;
   const summary = `${label}: ${fmt(used)} used, ${reserveText}, ${fmt(freePart)} free, of ${fmt(total)}${over ? `; over the schedulable total by ${over}` : ''}.`;
-  return { label, segments, used: fmt(used), reserve: fmt(reservePart), reserveFor: reservePart > 0 ? reserveFor : null, free: fmt(freePart), total: fmt(total), over, summary };
+  return {
+    label,
+    segments,
+    used: fmt(used),
+    reserve: fmt(reservePart),
+    reserveFor: reservePart > 0 ? reserveFor : null,
+    free: fmt(freePart),
+    total: fmt(total),
+    over,
+    summary,
+  };
 }
 
 const HOST_TONE: Record<string, string> = { up: 'ok', maintenance: 'neutral', preparing_for_maintenance: 'warn' };

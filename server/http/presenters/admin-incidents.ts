@@ -40,7 +40,10 @@ function presentFailure(f: HostFailure, h: HostFailureHistory) {
     summary: summary.join('; '),
     order:
       f.outOfOrder > 0
-        ? { tone: 'warn', text: `${f.outOfOrder} ${f.outOfOrder === 1 ? 'service' : 'services'} came back after one of lower HA priority: check the hosts' free memory and the priorities.` }
+        ? {
+            tone: 'warn',
+            text: `${f.outOfOrder} ${f.outOfOrder === 1 ? 'service' : 'services'} came back after one of lower HA priority: check the hosts' free memory and the priorities.`,
+          }
         : { tone: 'ok', text: restarted > 1 ? 'Restarted in HA priority order.' : null },
     services: f.services.map((s) => {
       const svc = serviceOf(s.serviceId);

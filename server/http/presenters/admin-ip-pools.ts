@@ -111,17 +111,18 @@ export function presentIpPoolForm(form: { editing?: string; values: IpPoolFormVa
     const f = fieldOf(p.field);
     if (!errors.has(f)) errors.set(f, `${p.field.includes('.') ? `${p.field}: ` : ''}${p.message}`);
   }
-  const field = (id: keyof IpPoolFormValues) => ({ value: form.values[id], error: errors.get(id), describedBy: errors.has(id) ? `${id}-error` : undefined });
+  const field = (id: keyof IpPoolFormValues) => ({
+    value: form.values[id],
+    error: errors.get(id),
+    describedBy: errors.has(id) ? `${id}-error` : undefined,
+  });
   return {
     title: form.editing ? `Edit IP pool ${form.editing}` : 'New IP pool',
     nav: 'ip-pools',
     heading: form.editing ? `Edit pool \u201c${form.editing}\u201d` : 'New IP pool',
     editing: form.editing !== undefined,
     action: form.editing ? `/admin/ip-pools/${encodeURIComponent(form.editing)}` : '/admin/ip-pools',
-    summary: [
-      ...(form.formError ? [form.formError] : []),
-      ...form.problems.map((p) => `${p.field || 'form'} ${p.message}`),
-    ],
+    summary: [...(form.formError ? [form.formError] : []), ...form.problems.map((p) => `${p.field || 'form'} ${p.message}`)],
     f: Object.fromEntries((Object.keys(form.values) as Array<keyof IpPoolFormValues>).map((k) => [k, field(k)])),
   };
 }

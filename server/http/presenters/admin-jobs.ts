@@ -95,7 +95,10 @@ export function presentAdminJobs(input: {
       })),
     ],
     state: filter.state,
-    kinds: [{ value: '', label: 'All kinds', selected: !filter.kind }, ...kinds.map((k) => ({ value: k, label: k, selected: k === filter.kind }))],
+    kinds: [
+      { value: '', label: 'All kinds', selected: !filter.kind },
+      ...kinds.map((k) => ({ value: k, label: k, selected: k === filter.kind })),
+    ],
     kind: filter.kind,
     caption: `${stateWord}jobs${filter.kind ? ` of kind ${filter.kind}` : ''}, newest first`,
     hasJobs: jobs.length > 0,
@@ -123,7 +126,13 @@ export function presentAdminJobs(input: {
   };
 }
 
-export function presentAdminJob(input: { job: Job; service: Service | undefined; now: Date; done: { what?: unknown; job?: unknown }; error?: string }) {
+export function presentAdminJob(input: {
+  job: Job;
+  service: Service | undefined;
+  now: Date;
+  done: { what?: unknown; job?: unknown };
+  error?: string;
+}) {
   const { job, now } = input;
   const services = new Map<number, Service>(input.service && job.serviceId !== null ? [[job.serviceId, input.service]] : []);
   return {

@@ -15,7 +15,14 @@ export interface MaintenanceFormValues {
   message: string;
 }
 
-export const EMPTY_MAINTENANCE_FORM: MaintenanceFormValues = { title: '', starts_at: '', ends_at: '', scope_kind: 'clusters', scope_names: '', message: '' };
+export const EMPTY_MAINTENANCE_FORM: MaintenanceFormValues = {
+  title: '',
+  starts_at: '',
+  ends_at: '',
+  scope_kind: 'clusters',
+  scope_names: '',
+  message: '',
+};
 
 const STATUS_VIEW = {
   upcoming: { label: 'Upcoming', tone: 'neutral' },
@@ -45,7 +52,11 @@ export function presentAdminMaintenance(
     const f = formField(p.field);
     if (!errors.has(f)) errors.set(f, p.message);
   }
-  const field = (id: keyof MaintenanceFormValues) => ({ value: form.values[id], error: errors.get(id), describedBy: errors.has(id) ? `${id}-error` : undefined });
+  const field = (id: keyof MaintenanceFormValues) => ({
+    value: form.values[id],
+    error: errors.get(id),
+    describedBy: errors.has(id) ? `${id}-error` : undefined,
+  });
   return {
     title: 'Maintenance',
     nav: 'maintenance',

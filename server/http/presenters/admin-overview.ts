@@ -5,7 +5,15 @@ import { defaultClass } from '../../domain/sla-rules';
 import type { AdminOverview } from '../../services/admin-overview';
 import { presentWaitingForRoom } from './admin-waiting-for-room';
 
-const STATE_TONE: Record<string, string> = { active: 'ok', failed: 'bad', vm_missing: 'bad', pending: 'neutral', provisioning: 'neutral', suspended: 'neutral', terminated: 'neutral' };
+const STATE_TONE: Record<string, string> = {
+  active: 'ok',
+  failed: 'bad',
+  vm_missing: 'bad',
+  pending: 'neutral',
+  provisioning: 'neutral',
+  suspended: 'neutral',
+  terminated: 'neutral',
+};
 
 /**
  * The banner for services whose VM is gone from the engine (issue 22, item 1): nothing else on the page would say
@@ -34,12 +42,18 @@ export function presentAdminOverview(o: AdminOverview) {
       return { state, count, tone, href: `/admin/services?state=${state}`, note: down > 0 ? `${down} down for lack of room` : null };
     }),
     waitingForRoom: presentWaitingForRoom(o.waitingForRoom, o.now),
-    jobs: (['queued', 'running', 'dead'] as const).map((state) => ({ state, count: o.jobs[state], tone: state === 'dead' && o.jobs.dead > 0 ? 'bad' : 'neutral', href: `/admin/jobs?state=${state}` })),
+    jobs: (['queued', 'running', 'dead'] as const).map((state) => ({
+      state,
+      count: o.jobs[state],
+      tone: state === 'dead' && o.jobs.dead > 0 ? 'bad' : 'neutral',
+      href: `/admin/jobs?state=${state}`,
+    })),
     plans: o.plans,
     vmMissing: vmMissingBanner(o.services.vm_missing ?? 0),
-    events: ageSeconds === null
-      ? { text: 'The engine\u2019s events have not been read yet.', tone: 'warn' }
-      : { text: `Engine events last read ${formatDuration(ageSeconds)} ago.`, tone: ageSeconds > 120 ? 'warn' : 'ok' },
+    events:
+      ageSeconds === null
+        ? { text: 'The engine\u2019s events have not been read yet.', tone: 'warn' }
+        : { text: `Engine events last read ${formatDuration(ageSeconds)} ago.`, tone: ageSeconds > 120 ? 'warn' : 'ok' },
     incidents: o.recentIncidents.map(({ incident, service }) => ({
       serviceId: service?.serviceId ?? '?',
       href: service ? `/admin/services/${encodeURIComponent(service.serviceId)}` : undefined,

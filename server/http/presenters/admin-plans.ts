@@ -16,9 +16,26 @@ const DONE: Record<string, string> = { created: 'created', saved: 'saved', delet
 
 /** Zones offered as suggestions; any IANA zone may be typed. */
 const TIME_ZONES = [
-  'UTC', 'Europe/Amsterdam', 'Europe/Berlin', 'Europe/London', 'Europe/Paris', 'Europe/Madrid', 'Europe/Warsaw',
-  'Europe/Helsinki', 'Europe/Moscow', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles',
-  'America/Sao_Paulo', 'Asia/Dubai', 'Asia/Kolkata', 'Asia/Singapore', 'Asia/Shanghai', 'Asia/Tokyo', 'Australia/Sydney',
+  'UTC',
+  'Europe/Amsterdam',
+  'Europe/Berlin',
+  'Europe/London',
+  'Europe/Paris',
+  'Europe/Madrid',
+  'Europe/Warsaw',
+  'Europe/Helsinki',
+  'Europe/Moscow',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Sao_Paulo',
+  'Asia/Dubai',
+  'Asia/Kolkata',
+  'Asia/Singapore',
+  'Asia/Shanghai',
+  'Asia/Tokyo',
+  'Australia/Sydney',
 ];
 
 /** Labels as the summary at the top names them (the same words as beside the inputs). */
@@ -78,7 +95,11 @@ export function presentAdminPlans(plans: Plan[], done: { what?: unknown; plan?: 
         cluster: p.cluster,
         size: `${p.vcpus} vCPU \u00b7 ${formatMemory(p.memoryMib)}`,
         ha: p.ha.enabled
-          ? { text: `on \u00b7 ${label}`, priority: `priority ${p.ha.priority}`, tone: label === 'high' ? 'ok' : label === 'none' ? 'warn' : 'neutral' }
+          ? {
+              text: `on \u00b7 ${label}`,
+              priority: `priority ${p.ha.priority}`,
+              tone: label === 'high' ? 'ok' : label === 'none' ? 'warn' : 'neutral',
+            }
           : { text: 'off', priority: 'no restart', tone: 'warn' },
         target: `${p.sla.targetPercent} %`,
         timeZone: p.sla.timeZone,
@@ -124,7 +145,8 @@ export function presentPlanForm(input: {
   };
   const editing = input.planId !== undefined;
   const heading = editing ? `Edit plan \u201c${input.planName ?? input.planId}\u201d` : 'New plan';
-  const anchor = (p: FormProblem) => (p.input === 'ha_priority' ? `ha_priority_${v.ha_priority}` : p.input === 'failover_gate' ? 'failover_gate_enforce' : p.input);
+  const anchor = (p: FormProblem) =>
+    p.input === 'ha_priority' ? `ha_priority_${v.ha_priority}` : p.input === 'failover_gate' ? 'failover_gate_enforce' : p.input;
   const summary = [
     ...(input.formError ? [{ text: input.formError, href: undefined }] : []),
     ...problems.map((p) => ({ text: `${labelOf(p.input)}: ${p.message}`, href: p.input ? `#${anchor(p)}` : undefined })),
@@ -152,8 +174,14 @@ export function presentPlanForm(input: {
       sla_target_percent: field('sla_target_percent', v.sla_target_percent),
       sla_time_zone: field('sla_time_zone', v.sla_time_zone, true),
       sla_unknown_counts_as_down: { checked: v.sla_unknown_counts_as_down, ...field('sla_unknown_counts_as_down', '', true) },
-      sla_contact_loss_counts_as_down: { checked: v.sla_contact_loss_counts_as_down, ...field('sla_contact_loss_counts_as_down', '', true) },
-      sla_unannounced_admin_stops_excluded: { checked: v.sla_unannounced_admin_stops_excluded, ...field('sla_unannounced_admin_stops_excluded', '', true) },
+      sla_contact_loss_counts_as_down: {
+        checked: v.sla_contact_loss_counts_as_down,
+        ...field('sla_contact_loss_counts_as_down', '', true),
+      },
+      sla_unannounced_admin_stops_excluded: {
+        checked: v.sla_unannounced_admin_stops_excluded,
+        ...field('sla_unannounced_admin_stops_excluded', '', true),
+      },
       failover_gate: field('failover_gate', v.failover_gate),
       tiers: field('tiers', ''),
       disk_gib: field('disk_gib', v.disk_gib, true),
@@ -170,8 +198,20 @@ export function presentPlanForm(input: {
       checked: v.ha_priority === level,
     })),
     gates: [
-      { id: 'failover_gate_enforce', value: 'enforce', label: 'Enforce', hint: 'refuse an HA order that would break the failover reserve', checked: v.failover_gate !== 'warn' },
-      { id: 'failover_gate_warn', value: 'warn', label: 'Warn', hint: 'sell it anyway and log a warning', checked: v.failover_gate === 'warn' },
+      {
+        id: 'failover_gate_enforce',
+        value: 'enforce',
+        label: 'Enforce',
+        hint: 'refuse an HA order that would break the failover reserve',
+        checked: v.failover_gate !== 'warn',
+      },
+      {
+        id: 'failover_gate_warn',
+        value: 'warn',
+        label: 'Warn',
+        hint: 'sell it anyway and log a warning',
+        checked: v.failover_gate === 'warn',
+      },
     ],
     tierRows: v.tiers.map((t, row) => ({
       n: row + 1,

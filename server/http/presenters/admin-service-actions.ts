@@ -44,7 +44,14 @@ export function presentAdminStopConfirmation(serviceId: string, hostname: string
   return { title: `Power off service ${serviceId}?`, nav: 'services', serviceId, hostname, base: base(serviceId) };
 }
 
-export function presentAdminReinstallPage(input: { serviceId: string; hostname: string | null; osOptions: readonly OsOption[]; currentOs: string | null; chosenOs?: string; error?: string }) {
+export function presentAdminReinstallPage(input: {
+  serviceId: string;
+  hostname: string | null;
+  osOptions: readonly OsOption[];
+  currentOs: string | null;
+  chosenOs?: string;
+  error?: string;
+}) {
   const selected = input.chosenOs ?? input.currentOs;
   return {
     title: `Reinstall service ${input.serviceId}`,

@@ -15,7 +15,12 @@ export const SERVICES_PER_PAGE = 50;
 const STATE_TONE: Record<string, string> = { active: 'ok', failed: 'bad', vm_missing: 'bad' };
 const JOB_TONE: Record<string, string> = { succeeded: 'ok', dead: 'bad', running: 'warn', queued: 'neutral', cancelled: 'neutral' };
 const SEVERITY_TONE: Record<string, string> = { normal: 'neutral', warning: 'warn', error: 'bad', alert: 'bad' };
-const WINDOW_LABEL: Record<WindowName, string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days' };
+const WINDOW_LABEL: Record<WindowName, string> = {
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+};
 
 const tone = (state: string) => STATE_TONE[state] ?? 'neutral';
 const href = (serviceId: string) => `/admin/services/${encodeURIComponent(serviceId)}`;
@@ -55,7 +60,10 @@ export function presentServiceList({ items, total, page, q, state, plans }: Serv
     title: 'Services',
     nav: 'services',
     q,
-    states: [{ value: '', label: 'Any state', selected: state === '' }, ...ACTUAL_STATES.map((s) => ({ value: s, label: s, selected: s === state }))],
+    states: [
+      { value: '', label: 'Any state', selected: state === '' },
+      ...ACTUAL_STATES.map((s) => ({ value: s, label: s, selected: s === state })),
+    ],
     filtered: Boolean(q || state),
     total,
     range: total === 0 ? '' : `${first}–${first + items.length - 1} of ${total}`,
@@ -98,7 +106,12 @@ function presentUptime(r: ServiceUptimeReport) {
   const month = r.currentMonth;
   return {
     activeSince: r.activeSince ? utc(r.activeSince) : null,
-    windows: r.windows.map((w) => ({ label: WINDOW_LABEL[w.window], value: formatPercent(w.uptimePercent), tone: toneFor(w.uptimePercent, target), down: w.downSeconds > 0 ? `${formatDuration(w.downSeconds)} down` : 'no downtime' })),
+    windows: r.windows.map((w) => ({
+      label: WINDOW_LABEL[w.window],
+      value: formatPercent(w.uptimePercent),
+      tone: toneFor(w.uptimePercent, target),
+      down: w.downSeconds > 0 ? `${formatDuration(w.downSeconds)} down` : 'no downtime',
+    })),
     month: {
       label: formatMonthKey(month.month),
       uptime: formatPercent(month.uptimePercent),
@@ -113,7 +126,11 @@ function presentUptime(r: ServiceUptimeReport) {
       started: utc(i.startedAt),
       ongoing: i.endedAt === null,
       duration: formatDuration(i.durationSeconds),
-      hosts: i.failedHost ? (i.restartHost && i.restartHost !== i.failedHost ? `${i.failedHost} → ${i.restartHost}` : i.failedHost) : (i.restartHost ?? ''),
+      hosts: i.failedHost
+        ? i.restartHost && i.restartHost !== i.failedHost
+          ? `${i.failedHost} → ${i.restartHost}`
+          : i.failedHost
+        : (i.restartHost ?? ''),
       summary: i.summary,
       steps: i.steps.map((s) => ({ at: utc(s.at), text: stepSentence(s) })),
     })),

@@ -53,7 +53,9 @@ export function presentVpsAccess({ service, plan, network }: VpsAccessInput): Ac
   const osText = os?.label ?? os?.key ?? null;
   const items: AccessItem[] = [];
   if (service.hostname) items.push({ id: 'hostname', label: 'Host name', value: service.hostname, note: null });
-  ipv4.forEach((a, i) => items.push({ id: `ipv4-${i + 1}`, label: ipv4.length > 1 ? `IPv4 address ${i + 1}` : 'IPv4 address', value: a, note: null }));
+  ipv4.forEach((a, i) =>
+    items.push({ id: `ipv4-${i + 1}`, label: ipv4.length > 1 ? `IPv4 address ${i + 1}` : 'IPv4 address', value: a, note: null }),
+  );
   ipv6.forEach((a, i) => {
     const prefix = prefixes[i];
     items.push({

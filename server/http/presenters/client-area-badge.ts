@@ -18,12 +18,19 @@ const HOST_FAILURE: ReadonlySet<AvailabilityCause> = new Set(['ha_restart', 'hos
 export function stateBadge(report: ServiceUptimeReport): Badge {
   const open = report.incidents.find((i) => i.endedAt === null);
   if (open && HOST_FAILURE.has(open.cause)) {
-    return { text: 'Restarting after a host failure', tone: 'warn', detail: 'The server your VPS ran on failed. High availability is starting it on another host; no action is needed from you.' };
+    return {
+      text: 'Restarting after a host failure',
+      tone: 'warn',
+      detail: 'The server your VPS ran on failed. High availability is starting it on another host; no action is needed from you.',
+    };
   }
   if (open?.cause === 'waiting_for_room') {
     // Said as it is (issue 22): nothing restarts it until the provider makes room, so no "no action needed" and no
     // "restarting automatically".
-    const what = open.failedHost !== null || open.steps.some((s) => 'kind' in s && (s.kind === 'host_fenced' || s.kind === 'host_not_responding')) ? 'The server your VPS ran on failed, and no' : 'Your VPS stopped, and no';
+    const what =
+      open.failedHost !== null || open.steps.some((s) => 'kind' in s && (s.kind === 'host_fenced' || s.kind === 'host_not_responding'))
+        ? 'The server your VPS ran on failed, and no'
+        : 'Your VPS stopped, and no';
     return {
       text: 'Down — waiting for room on another host',
       tone: 'bad',
@@ -33,30 +40,58 @@ export function stateBadge(report: ServiceUptimeReport): Badge {
   switch (report.state) {
     case 'pending':
     case 'provisioning':
-      return { text: 'Being set up', tone: 'neutral', detail: 'Your VPS is being created. Uptime is measured from the moment it first runs.' };
+      return {
+        text: 'Being set up',
+        tone: 'neutral',
+        detail: 'Your VPS is being created. Uptime is measured from the moment it first runs.',
+      };
     case 'suspending':
     case 'suspended':
-      return { text: 'Suspended', tone: 'neutral', detail: 'Suspended by your provider or the billing panel. This time does not count against the SLA.' };
+      return {
+        text: 'Suspended',
+        tone: 'neutral',
+        detail: 'Suspended by your provider or the billing panel. This time does not count against the SLA.',
+      };
     case 'terminating':
     case 'terminated':
       return { text: 'Cancelled', tone: 'neutral', detail: null };
     case 'failed':
       return { text: 'Setup failed', tone: 'bad', detail: 'Your provider has been told and will contact you.' };
     case 'vm_missing':
-      return { text: 'Unavailable', tone: 'bad', detail: 'Your VPS is gone from the virtualization platform. Your provider has been told and will contact you.' };
+      return {
+        text: 'Unavailable',
+        tone: 'bad',
+        detail: 'Your VPS is gone from the virtualization platform. Your provider has been told and will contact you.',
+      };
   }
   if (open) {
     switch (open.cause) {
       case 'crash':
-        return { text: 'Restarting after a crash', tone: 'warn', detail: 'Your VPS stopped unexpectedly and is being restarted automatically.' };
+        return {
+          text: 'Restarting after a crash',
+          tone: 'warn',
+          detail: 'Your VPS stopped unexpectedly and is being restarted automatically.',
+        };
       case 'customer':
-        return { text: 'Shut down from inside', tone: 'neutral', detail: 'The VPS was shut down from inside (by its operating system or a user). Start it again from the billing panel.' };
+        return {
+          text: 'Shut down from inside',
+          tone: 'neutral',
+          detail: 'The VPS was shut down from inside (by its operating system or a user). Start it again from the billing panel.',
+        };
       case 'planned':
         return { text: 'Stopped through the billing panel', tone: 'neutral', detail: null };
       case 'admin_stop':
         return open.maintenanceWindow
-          ? { text: 'Stopped for announced maintenance', tone: 'neutral', detail: `${open.maintenanceWindow.title}. ${open.maintenanceWindow.message}`.trim() }
-          : { text: 'Stopped by your provider', tone: 'warn', detail: 'An administrator of your provider stopped your VPS outside any announced maintenance.' };
+          ? {
+              text: 'Stopped for announced maintenance',
+              tone: 'neutral',
+              detail: `${open.maintenanceWindow.title}. ${open.maintenanceWindow.message}`.trim(),
+            }
+          : {
+              text: 'Stopped by your provider',
+              tone: 'warn',
+              detail: 'An administrator of your provider stopped your VPS outside any announced maintenance.',
+            };
       case 'maintenance':
         return { text: 'Running — moving to another host', tone: 'ok', detail: null };
       case 'unknown':

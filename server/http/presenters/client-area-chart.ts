@@ -132,7 +132,8 @@ export function presentChart(report: ServiceUptimeReport): BarChart {
   const described: string[] = [];
   if (n('bar-up')) described.push(`${plural(n('bar-up'), 'day', 'days')} at 100 %`);
   if (n('bar-minor')) described.push(`${plural(n('bar-minor'), 'day', 'days')} with downtime within the target`);
-  if (n('bar-degraded') + n('bar-down')) described.push(`${plural(n('bar-degraded') + n('bar-down'), 'day', 'days')} below the ${formatPlainPercent(target)} target`);
+  if (n('bar-degraded') + n('bar-down'))
+    described.push(`${plural(n('bar-degraded') + n('bar-down'), 'day', 'days')} below the ${formatPlainPercent(target)} target`);
   if (n('bar-unknown')) described.push(`${plural(n('bar-unknown'), 'day', 'days')} partly unknown`);
   if (n('bar-none')) described.push(`${plural(n('bar-none'), 'day', 'days')} without data`);
   if (n('bar-inactive')) described.push(`${plural(n('bar-inactive'), 'day', 'days')} before the VPS was active`);
@@ -140,7 +141,12 @@ export function presentChart(report: ServiceUptimeReport): BarChart {
   const problemDays = days
     .filter((d, i) => {
       const c = bars[i]?.className;
-      return c !== 'bar-up' && c !== 'bar-inactive' && c !== 'bar-none' && (d.downSeconds > 0 || d.unknownSeconds > 0 || (d.uptimePercent ?? 100) < 100);
+      return (
+        c !== 'bar-up' &&
+        c !== 'bar-inactive' &&
+        c !== 'bar-none' &&
+        (d.downSeconds > 0 || d.unknownSeconds > 0 || (d.uptimePercent ?? 100) < 100)
+      );
     })
     .reverse()
     .map((d) => ({
@@ -159,7 +165,10 @@ export function presentChart(report: ServiceUptimeReport): BarChart {
     ariaLabel: `Daily uptime for the last ${days.length} days: ${described.join(', ') || 'no days'}.`,
     startLabel: `${CHART_DAYS} days ago`,
     endLabel: 'Today',
-    caption: ninety && ninety.uptimePercent !== null ? `${formatPercent(ninety.uptimePercent)} uptime over the last 90 days` : 'Not measured over the last 90 days yet',
+    caption:
+      ninety && ninety.uptimePercent !== null
+        ? `${formatPercent(ninety.uptimePercent)} uptime over the last 90 days`
+        : 'Not measured over the last 90 days yet',
     // Only the colours this chart uses, so the legend explains the chart instead of every possible case.
     legend: LEGEND.filter((item) => item.className === 'bar-up' || counts.has(item.className)),
     problemDays,

@@ -9,7 +9,20 @@ import { offsetAt, zonedParts } from '../../domain/zoned-time';
 export type Tone = 'ok' | 'warn' | 'bad' | 'neutral';
 
 const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const MONTHS_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS_LONG = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /**
  * An uptime percentage with a fixed number of decimals: `99.982 %`; exactly `100 %` only when it is 100; `—` when
@@ -63,7 +76,13 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 export function wallClock(date: Date, timeZone: string): WallClock {
   const ms = date.getTime();
   const p = zonedParts(ms, timeZone);
-  return { year: p.year, month: p.month, day: p.day, time: `${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`, zone: zoneName(ms, timeZone) };
+  return {
+    year: p.year,
+    month: p.month,
+    day: p.day,
+    time: `${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`,
+    zone: zoneName(ms, timeZone),
+  };
 }
 
 function dateText(year: number, month: number, day: number): string {

@@ -32,7 +32,9 @@ export interface IncidentView {
 export function causeLabel(incident: Pick<Incident, 'cause' | 'endedAt'>): string {
   switch (incident.cause) {
     case 'ha_restart':
-      return incident.endedAt === null ? 'Host failure — restarting automatically on another host' : 'Host failure — restarted automatically on another host';
+      return incident.endedAt === null
+        ? 'Host failure — restarting automatically on another host'
+        : 'Host failure — restarted automatically on another host';
     case 'host_failure':
       return incident.endedAt === null ? 'Host failure — waiting to restart on another host' : 'Host failure — down with its host';
     case 'waiting_for_room':
@@ -80,7 +82,8 @@ function countsTone(timeClass: IncidentClass, unknownCountsAsDown: boolean): Ton
 function countsText(incident: Incident, unknownCountsAsDown: boolean): string {
   switch (incident.timeClass) {
     case 'down':
-      if (incident.maintenanceWindow && incident.countedSeconds > 0) return `Counted as downtime after the announced maintenance (${formatDuration(incident.countedSeconds)})`;
+      if (incident.maintenanceWindow && incident.countedSeconds > 0)
+        return `Counted as downtime after the announced maintenance (${formatDuration(incident.countedSeconds)})`;
       return 'Counted as downtime';
     case 'excluded':
       return incident.maintenanceWindow ? 'Announced maintenance — not counted against the SLA' : 'Not counted against the SLA';

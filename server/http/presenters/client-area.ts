@@ -14,7 +14,16 @@ import { stateBadge, type Badge } from './client-area-badge';
 import { presentChart, type BarChart } from './client-area-chart';
 import { formatDate, formatDateTime, formatPercent, formatPlainPercent, toneFor, type Tone } from './client-area-format';
 import { presentIncident, type IncidentView } from './client-area-incidents';
-import { presentPastCredits, presentPastMonth, presentSla, slaStatus, type PastCredit, type PastMonthRow, type SlaBox, type SlaStatus } from './client-area-sla';
+import {
+  presentPastCredits,
+  presentPastMonth,
+  presentSla,
+  slaStatus,
+  type PastCredit,
+  type PastMonthRow,
+  type SlaBox,
+  type SlaStatus,
+} from './client-area-sla';
 
 export { formatDuration };
 export { presentVpsAccess, type AccessBox, type AccessItem, type VpsAccessInput } from './client-area-access';
@@ -110,7 +119,10 @@ function presentFigure(name: WindowName, label: string, w: UptimeWindow | undefi
     measured: true,
     tone: toneFor(w.uptimePercent, target),
     downText: downText(w, report.plan.unknownCountsAsDown),
-    unknownText: w.unknownSeconds > 0 ? `unknown ${formatDuration(w.unknownSeconds)}${report.plan.unknownCountsAsDown ? ', counted as down' : ', left out'}` : null,
+    unknownText:
+      w.unknownSeconds > 0
+        ? `unknown ${formatDuration(w.unknownSeconds)}${report.plan.unknownCountsAsDown ? ', counted as down' : ', left out'}`
+        : null,
     note: since ? `since ${formatDate(since, report.plan.timeZone)}` : null,
   };
 }

@@ -23,7 +23,8 @@ const DONE: Record<string, string> = {
   shutdown: 'Shutdown requested: the operating system is asked to shut down cleanly, which can take a few minutes.',
   stop: 'Power off requested: your VPS is being switched off.',
   reboot: 'Reboot requested: your VPS restarts and is reachable again in a minute or so.',
-  reinstall: 'Reinstall started: the new system boots in a few minutes with the same addresses and host name. The old disk is being erased.',
+  reinstall:
+    'Reinstall started: the new system boots in a few minutes with the same addresses and host name. The old disk is being erased.',
 };
 
 export function doneMessage(key: string | undefined): string | undefined {
@@ -70,7 +71,13 @@ export function presentClientActionLog(records: readonly ServiceActionRecord[], 
     }));
 }
 
-export function presentClientActions(input: { serviceId: string; csrf: string; done?: string; unavailable?: string; log: ClientLogRow[] }): ClientActionsView {
+export function presentClientActions(input: {
+  serviceId: string;
+  csrf: string;
+  done?: string;
+  unavailable?: string;
+  log: ClientLogRow[];
+}): ClientActionsView {
   return { ...input, base: `/client/services/${encodeURIComponent(input.serviceId)}`, done: doneMessage(input.done) };
 }
 
@@ -90,7 +97,16 @@ export interface OsChoiceView {
  * The reinstall page: the plan's OS options (the current one selected), empty password and key fields (what was typed
  * is never sent back), and the warning that the disk is wiped, which the customer must tick to go on.
  */
-export function presentReinstallPage(input: { serviceId: string; heading: string; csrf: string; osOptions: readonly OsOption[]; currentOs: string | null; chosenOs?: string; error?: string; problems?: string[] }) {
+export function presentReinstallPage(input: {
+  serviceId: string;
+  heading: string;
+  csrf: string;
+  osOptions: readonly OsOption[];
+  currentOs: string | null;
+  chosenOs?: string;
+  error?: string;
+  problems?: string[];
+}) {
   const selected = input.chosenOs ?? input.currentOs;
   const options: OsChoiceView[] = input.osOptions.map((o) => ({ key: o.key, label: o.label, selected: o.key === selected }));
   const base = `/client/services/${encodeURIComponent(input.serviceId)}`;
@@ -110,7 +126,13 @@ export function presentReinstallPage(input: { serviceId: string; heading: string
 }
 
 /** An action the bridge or the engine refused: what happened, in the refusal's own words, and the way back. */
-export function presentActionRefused(input: { serviceId: string; action: ServiceActionKind; status: number; message: string; retryAfterSeconds?: number }) {
+export function presentActionRefused(input: {
+  serviceId: string;
+  action: ServiceActionKind;
+  status: number;
+  message: string;
+  retryAfterSeconds?: number;
+}) {
   const label = ACTION_LABELS[input.action];
   const why =
     input.status === 429

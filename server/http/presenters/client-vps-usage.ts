@@ -104,7 +104,13 @@ export function usageChart(id: string, label: string, nowText: string, historyNe
   const bars = [...samples].reverse().map((value, i): UsageBar => {
     const height = Math.max(MIN_BAR, (clampPercent(value) / 100) * CHART_HEIGHT);
     const age = (samples.length - 1 - i) * SAMPLE_SECONDS;
-    return { x: (offset + i) * step, y: Math.round((CHART_HEIGHT - height) * 100) / 100, width: BAR_WIDTH, height: Math.round(height * 100) / 100, tooltip: `${roundPercent(value)} · ${ago(age)}` };
+    return {
+      x: (offset + i) * step,
+      y: Math.round((CHART_HEIGHT - height) * 100) / 100,
+      width: BAR_WIDTH,
+      height: Math.round(height * 100) / 100,
+      tooltip: `${roundPercent(value)} · ${ago(age)}`,
+    };
   });
   const span = samples.length * SAMPLE_SECONDS;
   const peak = samples.length ? Math.max(...samples.map(clampPercent)) : null;
@@ -114,7 +120,9 @@ export function usageChart(id: string, label: string, nowText: string, historyNe
     nowText,
     viewBox: `0 0 ${width} ${CHART_HEIGHT}`,
     bars,
-    ariaLabel: samples.length ? `${label} over the last ${duration(span)}: now ${nowText}, at most ${roundPercent(peak)}.` : `${label}: no history yet.`,
+    ariaLabel: samples.length
+      ? `${label} over the last ${duration(span)}: now ${nowText}, at most ${roundPercent(peak)}.`
+      : `${label}: no history yet.`,
     spanText: samples.length ? `Last ${duration(span)}` : 'No history yet',
   };
 }
@@ -122,7 +130,10 @@ export function usageChart(id: string, label: string, nowText: string, historyNe
 /** The usage panel of a VPS from what VpsAccess.usage read. */
 export function presentUsagePanel(u: VpsUsage): UsagePanel {
   const mem = u.memory;
-  const memNow = mem.usedBytes !== null && mem.installedBytes ? `${gib(mem.usedBytes)} of ${gib(mem.installedBytes)} GiB (${roundPercent(mem.percent)})` : roundPercent(mem.percent);
+  const memNow =
+    mem.usedBytes !== null && mem.installedBytes
+      ? `${gib(mem.usedBytes)} of ${gib(mem.installedBytes)} GiB (${roundPercent(mem.percent)})`
+      : roundPercent(mem.percent);
   return {
     available: true,
     running: u.running,
@@ -133,7 +144,10 @@ export function presentUsagePanel(u: VpsUsage): UsagePanel {
       usageChart('network', 'Network', roundPercent(u.network.percent), u.network.history),
     ],
     rates: [
-      { label: 'Network now', value: `in ${rate(u.network.io.rxBytesPerSecond, 'bit')} · out ${rate(u.network.io.txBytesPerSecond, 'bit')}` },
+      {
+        label: 'Network now',
+        value: `in ${rate(u.network.io.rxBytesPerSecond, 'bit')} · out ${rate(u.network.io.txBytesPerSecond, 'bit')}`,
+      },
       { label: 'Disk now', value: `read ${rate(u.disk.readBytesPerSecond, 'B')} · write ${rate(u.disk.writeBytesPerSecond, 'B')}` },
     ],
     note: u.running

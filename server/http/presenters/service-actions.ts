@@ -36,7 +36,12 @@ export function presentUsage(u: VpsUsage) {
     running: u.running,
     uptime_seconds: u.uptimeSeconds,
     cpu: { percent: u.cpu.percent, history_percent: u.cpu.history },
-    memory: { installed_bytes: u.memory.installedBytes, used_bytes: u.memory.usedBytes, used_percent: u.memory.percent, history_percent: u.memory.history },
+    memory: {
+      installed_bytes: u.memory.installedBytes,
+      used_bytes: u.memory.usedBytes,
+      used_percent: u.memory.percent,
+      history_percent: u.memory.history,
+    },
     network: {
       percent: u.network.percent,
       history_percent: u.network.history,

@@ -61,14 +61,23 @@ export function presentUptime(r: ServiceUptimeReport) {
       counted_seconds: i.countedSeconds,
       maintenance_window: i.maintenanceWindow ? { title: i.maintenanceWindow.title } : null,
       // `kind` and `hosts` for a panel that words steps itself; `text` is ours. Steps stored before issue 22 have no kind.
-      steps: i.steps.map((s) => ('text' in s ? { at: s.at.toISOString(), kind: null, hosts: [], text: s.text } : { at: s.at.toISOString(), kind: s.kind, hosts: s.hosts, text: stepSentence(s) })),
+      steps: i.steps.map((s) =>
+        'text' in s
+          ? { at: s.at.toISOString(), kind: null, hosts: [], text: s.text }
+          : { at: s.at.toISOString(), kind: s.kind, hosts: s.hosts, text: stepSentence(s) },
+      ),
     })),
   };
 }
 
 export function presentMonthlyUptime(items: MonthlyUptime[], nextCursor: number | null) {
   return {
-    services: items.map(({ service, plan, month: m }) => ({ service_id: service.serviceId, client_id: service.clientId, product_id: plan.productId, ...month(m) })),
+    services: items.map(({ service, plan, month: m }) => ({
+      service_id: service.serviceId,
+      client_id: service.clientId,
+      product_id: plan.productId,
+      ...month(m),
+    })),
     next_cursor: nextCursor === null ? null : String(nextCursor),
   };
 }

@@ -96,7 +96,10 @@ export function adminConsoleRouter(c: Container): Router {
   router.get('/sso', async (req, res) => {
     const signedIn = await c.adminSso.redeem(typeof req.query.token === 'string' ? req.query.token : '');
     if (!signedIn) {
-      showLogin(req, res, 410, { error: 'This sign-in link from the billing panel was already used or has expired. Open the console again from the panel, or sign in here.' });
+      showLogin(req, res, 410, {
+        error:
+          'This sign-in link from the billing panel was already used or has expired. Open the console again from the panel, or sign in here.',
+      });
       return;
     }
     res.cookie(session.name, signedIn.token, { httpOnly: true, sameSite: 'strict', secure, path: session.path });

@@ -48,20 +48,18 @@ export const ipPoolBody = z
     quarantine_minutes: fields.quarantine_minutes.default(DEFAULT_QUARANTINE_MINUTES),
   })
   .strict()
-  .transform(
-    (b): IpPoolInput => ({
-      name: b.name,
-      cluster: b.cluster,
-      network: b.network,
-      cidr: b.cidr,
-      gateway: b.gateway,
-      dns: b.dns,
-      dnsSearch: b.dns_search,
-      ranges: b.ranges,
-      prefixPerService: b.prefix_per_service,
-      quarantineMinutes: b.quarantine_minutes,
-    }),
-  );
+  .transform((b): IpPoolInput => ({
+    name: b.name,
+    cluster: b.cluster,
+    network: b.network,
+    cidr: b.cidr,
+    gateway: b.gateway,
+    dns: b.dns,
+    dnsSearch: b.dns_search,
+    ranges: b.ranges,
+    prefixPerService: b.prefix_per_service,
+    quarantineMinutes: b.quarantine_minutes,
+  }));
 
 export const ipPoolPatchBody = z
   .object({
@@ -76,19 +74,17 @@ export const ipPoolPatchBody = z
     quarantine_minutes: fields.quarantine_minutes.optional(),
   })
   .strict()
-  .transform(
-    (b): IpPoolPatch => ({
-      cluster: b.cluster,
-      network: b.network,
-      cidr: b.cidr,
-      gateway: b.gateway,
-      dns: b.dns,
-      dnsSearch: b.dns_search,
-      ranges: b.ranges,
-      prefixPerService: b.prefix_per_service,
-      quarantineMinutes: b.quarantine_minutes,
-    }),
-  );
+  .transform((b): IpPoolPatch => ({
+    cluster: b.cluster,
+    network: b.network,
+    cidr: b.cidr,
+    gateway: b.gateway,
+    dns: b.dns,
+    dnsSearch: b.dns_search,
+    ranges: b.ranges,
+    prefixPerService: b.prefix_per_service,
+    quarantineMinutes: b.quarantine_minutes,
+  }));
 
 export const ipPoolNameParams = z.object({ name: poolName });
 

@@ -22,7 +22,10 @@ export function adminIpPoolsRouter(pools: IpPools, clock: Clock, publicUrl: stri
   router.post('/', async (req, res) => {
     const input = parseOrThrow(ipPoolBody, req.body ?? {});
     const view = await pools.create(input);
-    res.status(201).location(`${publicUrl}/api/v1/admin/ip-pools/${encodeURIComponent(view.pool.name)}`).json(presentIpPool(view));
+    res
+      .status(201)
+      .location(`${publicUrl}/api/v1/admin/ip-pools/${encodeURIComponent(view.pool.name)}`)
+      .json(presentIpPool(view));
   });
 
   router.patch('/:name', async (req, res) => {

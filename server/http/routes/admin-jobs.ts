@@ -14,7 +14,12 @@ const listQuery = z
     before_id: z.coerce.number().int().positive().optional(),
   })
   .strict();
-const idParams = z.object({ id: z.string().regex(/^[1-9]\d{0,15}$/, 'must be a job id').transform(Number) });
+const idParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'must be a job id')
+    .transform(Number),
+});
 
 export function adminJobsRouter(jobs: JobQueue): Router {
   const router = Router();
@@ -36,7 +41,8 @@ export function adminJobsRouter(jobs: JobQueue): Router {
     const { id } = parseOrThrow(idParams, req.params);
     const job = await jobs.get(id);
     if (!job) throw new NotFoundError('job', id);
-    if (!(await jobs.retry(id))) throw new ConflictError(`Job ${id} is ${job.state}; only dead or cancelled jobs can be retried.`, undefined, 'job_not_retryable');
+    if (!(await jobs.retry(id)))
+      throw new ConflictError(`Job ${id} is ${job.state}; only dead or cancelled jobs can be retried.`, undefined, 'job_not_retryable');
     res.json(presentJob((await jobs.get(id)) ?? job));
   });
 
@@ -44,7 +50,8 @@ export function adminJobsRouter(jobs: JobQueue): Router {
     const { id } = parseOrThrow(idParams, req.params);
     const job = await jobs.get(id);
     if (!job) throw new NotFoundError('job', id);
-    if (!(await jobs.cancel(id))) throw new ConflictError(`Job ${id} is ${job.state}; only waiting jobs can be cancelled.`, undefined, 'job_not_cancellable');
+    if (!(await jobs.cancel(id)))
+      throw new ConflictError(`Job ${id} is ${job.state}; only waiting jobs can be cancelled.`, undefined, 'job_not_cancellable');
     res.json(presentJob((await jobs.get(id)) ?? job));
   });
 

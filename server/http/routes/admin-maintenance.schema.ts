@@ -7,18 +7,14 @@
 import { z } from 'zod';
 import type { MaintenanceWindowInput } from '../../domain/maintenance-window';
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** One line: a title or a cluster or host name. */
 const line = (max: number) => text(max).refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
 
 /** Several lines are fine in a message (it goes into an e-mail), other control characters are not. */
-const paragraphs = (max: number) => text(max).refine((s) => !/[^\P{Cc}\n\r\t]/u.test(s), 'must not contain control characters other than line breaks');
+const paragraphs = (max: number) =>
+  text(max).refine((s) => !/[^\P{Cc}\n\r\t]/u.test(s), 'must not contain control characters other than line breaks');
 
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-12-10T02:00:00Z' });
 
@@ -48,16 +44,16 @@ export const maintenanceBody = z
   // Reported with the shape's problems, so one answer names them all; the rules that need the clock (not in the
   // past) are the service's.
   .refine((b) => Date.parse(b.ends_at) > Date.parse(b.starts_at), { path: ['ends_at'], message: 'must be after starts_at' })
-  .transform(
-    (b): MaintenanceWindowInput => ({
-      title: b.title,
-      startsAt: new Date(b.starts_at),
-      endsAt: new Date(b.ends_at),
-      scope: b.scope.clusters ? { clusters: b.scope.clusters } : { hosts: b.scope.hosts ?? [] },
-      message: b.message,
-    }),
-  );
+  .transform((b): MaintenanceWindowInput => ({
+    title: b.title,
+    startsAt: new Date(b.starts_at),
+    endsAt: new Date(b.ends_at),
+    scope: b.scope.clusters ? { clusters: b.scope.clusters } : { hosts: b.scope.hosts ?? [] },
+    message: b.message,
+  }));
 
-export const maintenanceIdParams = z.object({ id: z.coerce.number().int('must be a whole number').positive('must be a positive id').max(2_147_483_647, 'is too large') });
+export const maintenanceIdParams = z.object({
+  id: z.coerce.number().int('must be a whole number').positive('must be a positive id').max(2_147_483_647, 'is too large'),
+});
 
 export const maintenanceListQuery = z.object({ include: z.enum(['all', 'upcoming']).default('all') }).strict();

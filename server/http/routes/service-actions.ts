@@ -11,7 +11,15 @@ import type { AdmittedAction, ServiceActions } from '../../services/service-acti
 import type { VpsAccess } from '../../services/vps-access';
 import { parseOrThrow } from '../middleware/validate';
 import { presentAction, presentActionLog, presentUsage } from '../presenters/service-actions';
-import { actionLogQuery, actionParams, consoleBody, idempotencyHeaders, powerBody, reinstallBody, serviceParams } from './service-actions.schema';
+import {
+  actionLogQuery,
+  actionParams,
+  consoleBody,
+  idempotencyHeaders,
+  powerBody,
+  reinstallBody,
+  serviceParams,
+} from './service-actions.schema';
 
 type OnBehalf = { requested_by?: 'panel' | 'customer' | 'admin'; requester?: string };
 
@@ -46,7 +54,12 @@ function actionRoutes(f: Faces): Router {
   router.post('/:service_id/reinstall', async (req, res) => {
     const { service_id } = parseOrThrow(serviceParams, req.params);
     const body = parseOrThrow(reinstallBody, req.body ?? {});
-    const admitted = await f.actions.reinstall(service_id, { os: body.os, password: body.password, sshKeys: body.ssh_keys }, f.actor(req, res, body), idempotencyKey(req));
+    const admitted = await f.actions.reinstall(
+      service_id,
+      { os: body.os, password: body.password, sshKeys: body.ssh_keys },
+      f.actor(req, res, body),
+      idempotencyKey(req),
+    );
     accepted(res, service_id, admitted, f.publicUrl);
   });
   router.post('/:service_id/console', async (req, res) => {

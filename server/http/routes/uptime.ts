@@ -10,8 +10,15 @@ import { presentMonthlyUptime } from '../presenters/uptime';
 
 const query = z
   .object({
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM').optional(),
-    cursor: z.string().regex(/^\d{1,12}$/, 'must be the next_cursor of a previous page').transform(Number).optional(),
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM')
+      .optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,12}$/, 'must be the next_cursor of a previous page')
+      .transform(Number)
+      .optional(),
     limit: z.coerce.number().int().min(1, 'must be 1-10000').max(10_000, 'must be 1-10000').default(1000),
   })
   .strict();

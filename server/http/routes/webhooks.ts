@@ -23,7 +23,12 @@ export const WEBHOOK_BODY_LIMIT = '64kb';
  * `guards` (the per-address limits, http/middleware/rate-limit.ts) run after the counting and before the body is read,
  * so a webhook they refuse with 429 is counted like any other answer and costs no body read.
  */
-export function webhooksRouter(signer: WebhookSigner, billing: BillingEventService, metrics?: WebhookMetrics, guards: RequestHandler[] = []): Router {
+export function webhooksRouter(
+  signer: WebhookSigner,
+  billing: BillingEventService,
+  metrics?: WebhookMetrics,
+  guards: RequestHandler[] = [],
+): Router {
   const router = Router();
   router.post('/billing', ...(metrics ? [countWebhooks(metrics)] : []), ...guards, rawBody(WEBHOOK_BODY_LIMIT), async (req, res) => {
     const headers = readSignedHeaders((name) => req.get(name));
@@ -43,7 +48,10 @@ export function webhooksRouter(signer: WebhookSigner, billing: BillingEventServi
     res.status(202).json(answer);
   });
   router.post('/billing/verify', ...guards, rawBody(WEBHOOK_BODY_LIMIT), (req, res) => {
-    signer.verify(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), readSignedHeaders((name) => req.get(name)));
+    signer.verify(
+      Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      readSignedHeaders((name) => req.get(name)),
+    );
     res.status(204).end();
   });
   return router;

@@ -42,7 +42,10 @@ describe('simulator audit-log purge and id restart over the control API', () => 
 
     h.sim.control.crashVm('web01');
     const after = await events('?from=3');
-    expect(after.map((e) => [e.index, e.code])).toEqual([['5', '9602'], ['4', '119']]);
+    expect(after.map((e) => [e.index, e.code])).toEqual([
+      ['5', '9602'],
+      ['4', '119'],
+    ]);
   });
 
   it('when events before an ISO time are purged, then events at or after it stay', async () => {
@@ -52,7 +55,10 @@ describe('simulator audit-log purge and id restart over the control API', () => 
 
     expect(purged.body).toEqual({ removed: 1 });
     expect(await indexes()).toEqual([3, 2]);
-    const again = await h.http.post('/__sim/events/purge').set(ctl()).send({ before: t0 + 120_001 });
+    const again = await h.http
+      .post('/__sim/events/purge')
+      .set(ctl())
+      .send({ before: t0 + 120_001 });
     expect(again.body).toEqual({ removed: 2 });
     expect(await events()).toEqual([]);
   });
@@ -75,14 +81,17 @@ describe('simulator audit-log purge and id restart over the control API', () => 
 
     expect(await events()).toEqual([]);
     const vms = await h.http.get('/ovirt-engine/api/vms?search=name%3Ddev0*%20or%20name%3Dweb01').set(json(h));
-    const status = Object.fromEntries(((vms.body as { vm: Json[] }).vm).map((v) => [v.name, v.status]));
+    const status = Object.fromEntries((vms.body as { vm: Json[] }).vm.map((v) => [v.name, v.status]));
     expect(status).toEqual({ dev01: 'down', dev02: 'down', dev03: 'down', web01: 'up' });
 
     h.sim.control.crashVm('web01');
     // A poller that remembers index 3 sees nothing new: the engine's sequence is behind it.
     expect(await events('?from=3')).toEqual([]);
     const fresh = await events();
-    expect(fresh.map((e) => [e.index, e.code])).toEqual([['2', '9602'], ['1', '119']]);
+    expect(fresh.map((e) => [e.index, e.code])).toEqual([
+      ['2', '9602'],
+      ['1', '119'],
+    ]);
     const first = await h.http.get('/ovirt-engine/api/events/1').set(json(h));
     expect(first.body).toEqual(
       expect.objectContaining({

@@ -59,12 +59,22 @@ describe('simulator SSO and API authentication', () => {
     h.sim.control.advance(61_000);
     expect((await h.http.get('/ovirt-engine/api').set('Authorization', `Bearer ${token}`)).status).toBe(401);
     const fresh = await tokenRequest('application/json', good);
-    expect((await h.http.get('/ovirt-engine/api').set('Authorization', `Bearer ${String((fresh.body as { access_token: string }).access_token)}`)).status).toBe(200);
+    expect(
+      (
+        await h.http
+          .get('/ovirt-engine/api')
+          .set('Authorization', `Bearer ${String((fresh.body as { access_token: string }).access_token)}`)
+      ).status,
+    ).toBe(200);
   });
 
   it('when a token is revoked through sso-logout, then it stops working', async () => {
     const token = ((await tokenRequest('application/json', good)).body as { access_token: string }).access_token;
-    const out = await h.http.post('/ovirt-engine/services/sso-logout').set('Accept', 'application/json').type('form').send({ scope: 'ovirt-app-api', token });
+    const out = await h.http
+      .post('/ovirt-engine/services/sso-logout')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ scope: 'ovirt-app-api', token });
     expect(out.status).toBe(200);
     expect(out.body).toEqual({});
     expect((await h.http.get('/ovirt-engine/api').set('Authorization', `Bearer ${token}`)).status).toBe(401);

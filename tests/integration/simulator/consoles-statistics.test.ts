@@ -38,18 +38,29 @@ describe('simulator consoles, statistics and power actions', () => {
     expect(consoles[0]).toMatchObject({ address: expect.any(String), port: expect.anything(), tls_port: expect.anything() });
     const spice = String(consoles[0]?.id);
 
-    const file = await h.http.post(`/ovirt-engine/api/vms/${vm.id}/graphicsconsoles/${spice}/remoteviewerconnectionfile`).set(xml()).send('<action/>');
+    const file = await h.http
+      .post(`/ovirt-engine/api/vms/${vm.id}/graphicsconsoles/${spice}/remoteviewerconnectionfile`)
+      .set(xml())
+      .send('<action/>');
     expect(file.status).toBe(200);
-    expect(file.text).toMatch(/<action>\s*<remote_viewer_connection_file>\[virt-viewer\]\ntype=spice\nhost=[^\n]+\nport=-1\npassword=[A-Za-z0-9_-]{12}\n# Password is valid for 120 seconds\./);
+    expect(file.text).toMatch(
+      /<action>\s*<remote_viewer_connection_file>\[virt-viewer\]\ntype=spice\nhost=[^\n]+\nport=-1\npassword=[A-Za-z0-9_-]{12}\n# Password is valid for 120 seconds\./,
+    );
     expect(file.text).toContain(`vm-guid=${vm.id}`);
-    const again = await h.http.post(`/ovirt-engine/api/vms/${vm.id}/graphicsconsoles/${spice}/remoteviewerconnectionfile`).set(json(h)).send({});
+    const again = await h.http
+      .post(`/ovirt-engine/api/vms/${vm.id}/graphicsconsoles/${spice}/remoteviewerconnectionfile`)
+      .set(json(h))
+      .send({});
     const text = String((again.body as Json).remote_viewer_connection_file);
     // Each file sets a new ticket.
     expect(/password=(\S+)/.exec(text)?.[1]).not.toBe(/password=([A-Za-z0-9_-]+)/.exec(file.text)?.[1]);
 
     await h.http.post(`/ovirt-engine/api/vms/${vm.id}/stop`).set(xml()).send('<action/>').expect(200);
     h.sim.control.advance(60_000);
-    const refused = await h.http.post(`/ovirt-engine/api/vms/${vm.id}/graphicsconsoles/${spice}/remoteviewerconnectionfile`).set(xml()).send('<action/>');
+    const refused = await h.http
+      .post(`/ovirt-engine/api/vms/${vm.id}/graphicsconsoles/${spice}/remoteviewerconnectionfile`)
+      .set(xml())
+      .send('<action/>');
     expect(refused.status).toBe(409);
     expect(refused.text).toContain(`<detail>[Vm ${vm.name} is not running.]</detail>`);
     await h.http.get(`/ovirt-engine/api/vms/${vm.id}/graphicsconsoles/nope`).set(json(h)).expect(404);
@@ -116,7 +127,11 @@ describe('simulator consoles, statistics and power actions', () => {
 
   it('when a VM is rebooted, shut down and powered off, then statuses and event codes follow the engine', async () => {
     let from = lastIndex();
-    await h.http.post(`/ovirt-engine/api/vms/${vm.id}/reboot`).set({ ...xml(), 'Correlation-Id': 'act-1' }).send('<action/>').expect(200);
+    await h.http
+      .post(`/ovirt-engine/api/vms/${vm.id}/reboot`)
+      .set({ ...xml(), 'Correlation-Id': 'act-1' })
+      .send('<action/>')
+      .expect(200);
     expect(vm.status).toBe('reboot_in_progress');
     h.sim.control.advance(60_000);
     expect(vm.status).toBe('up');

@@ -13,7 +13,9 @@ const GIB = 1024 ** 3;
 /** The storage domain ids a VM's disks live on, read the way the readiness audit reads them. */
 function domainsOf(vm: Json): string[] {
   const attachments = ((vm.disk_attachments as Json | undefined)?.disk_attachment ?? []) as Json[];
-  return attachments.flatMap((a) => ((((a.disk as Json).storage_domains as Json).storage_domain ?? []) as Json[]).map((sd) => String(sd.id)));
+  return attachments.flatMap((a) =>
+    ((((a.disk as Json).storage_domains as Json).storage_domain ?? []) as Json[]).map((sd) => String(sd.id)),
+  );
 }
 
 describe('simulator disks: ha-drill (shared NFS)', () => {
@@ -99,7 +101,12 @@ describe('simulator disks: ha-drill (shared NFS)', () => {
     expect(res.status).toBe(200);
     const [attachment] = (res.body as { disk_attachment: Json[] }).disk_attachment;
     expect(attachment).toEqual(
-      expect.objectContaining({ active: 'true', bootable: 'true', interface: 'virtio_scsi', disk: { href: expect.any(String), id: attachment?.id } }),
+      expect.objectContaining({
+        active: 'true',
+        bootable: 'true',
+        interface: 'virtio_scsi',
+        disk: { href: expect.any(String), id: attachment?.id },
+      }),
     );
     const xml = await h.http.get(`/ovirt-engine/api/vms/${web01}/diskattachments`).set(auth(h));
     expect(xml.text).toMatch(/^<\?xml[^>]*>\s*<disk_attachments>\s*<disk_attachment href="[^"]+" id="[^"]+">/);
@@ -154,7 +161,10 @@ describe('simulator disks: created and removed VMs', () => {
   });
 
   const create = (body: Json) =>
-    h.http.post('/ovirt-engine/api/vms').set({ ...json(h), 'Content-Type': 'application/json' }).send(body);
+    h.http
+      .post('/ovirt-engine/api/vms')
+      .set({ ...json(h), 'Content-Type': 'application/json' })
+      .send(body);
 
   it('when a VM is created from a template, then its disk is on the template domain, locked while image_locked, then ok', async () => {
     const nfsData = h.sim.world.findByName(h.sim.world.storageDomains, 'nfs-data')?.id;
@@ -176,7 +186,12 @@ describe('simulator disks: created and removed VMs', () => {
   it('when the create request names a storage domain in disk_attachments, then the disk goes there', async () => {
     const world = h.sim.world;
     const iso = world.findByName(world.storageDomains, 'iso');
-    const second = { ...(world.findByName(world.storageDomains, 'nfs-data') as NonNullable<typeof iso>), id: 'sd-second', name: 'nfs-data-2', master: false };
+    const second = {
+      ...(world.findByName(world.storageDomains, 'nfs-data') as NonNullable<typeof iso>),
+      id: 'sd-second',
+      name: 'nfs-data-2',
+      master: false,
+    };
     world.storageDomains.set(second.id, second);
     const asked = (sd: Json) => ({
       name: 'db01',

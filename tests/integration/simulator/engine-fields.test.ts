@@ -24,7 +24,11 @@ describe('simulator host, VM and cluster fields', () => {
       os: { type: 'RHEL', version: { full_version: '9 - 2.el9', major: '9' }, description: 'CentOS Stream 9' },
       version: { full_version: 'vdsm-4.50.5.1-1.el9', major: '4', minor: '50', build: '5', revision: '1' },
       libvirt_version: { full_version: 'libvirt-9.5.0-7.el9', major: '9', minor: '5' },
-      hardware_information: { manufacturer: 'Dell Inc.', uuid: host1, supported_rng_sources: { supported_rng_source: ['hwrng', 'urandom'] } },
+      hardware_information: {
+        manufacturer: 'Dell Inc.',
+        uuid: host1,
+        supported_rng_sources: { supported_rng_source: ['hwrng', 'urandom'] },
+      },
       ksm: { enabled: 'false' },
       se_linux: { mode: 'enforcing' },
       transparent_hugepages: { enabled: 'true' },
@@ -51,13 +55,15 @@ describe('simulator host, VM and cluster fields', () => {
     });
     expect(vm.console).toBeUndefined();
     expect(((await get(`/vms/${web01}?all_content=true`)).body as Json).console).toEqual({ enabled: 'false' });
-    expect(((await get('/vms?search=name%3Dweb01', { ...json(h), 'All-Content': 'true' })).body as { vm: Json[] }).vm[0]?.console).toEqual({ enabled: 'false' });
+    expect(((await get('/vms?search=name%3Dweb01', { ...json(h), 'All-Content': 'true' })).body as { vm: Json[] }).vm[0]?.console).toEqual({
+      enabled: 'false',
+    });
     expect(((await get(`/vms?search=name%3Dweb01&all_content=true`)).body as { vm: Json[] }).vm[0]?.console).toEqual({ enabled: 'false' });
     const xml = (await get(`/vms/${web01}`, auth(h))).text;
     expect(xml).toMatch(/<io>\s*<threads>1<\/threads>\s*<\/io>/);
     expect(xml).toMatch(/<cpu_profile href="\/ovirt-engine\/api\/cpuprofiles\/[^"]+" id="[^"]+"\/>/);
     // Two VMs of one data center share its default quota; the CPU profile is the cluster's.
-    const web02 = (((await get('/vms?search=name%3Dweb02')).body as { vm: Json[] }).vm[0]) as Json;
+    const web02 = ((await get('/vms?search=name%3Dweb02')).body as { vm: Json[] }).vm[0] as Json;
     expect(web02.quota).toEqual(vm.quota);
     expect(web02.cpu_profile).toEqual(vm.cpu_profile);
   });
@@ -66,7 +72,13 @@ describe('simulator host, VM and cluster fields', () => {
     const cluster = ((await get('/clusters')).body as { cluster: Json[] }).cluster[0] as Json;
     expect(cluster).toMatchObject({
       ksm: { enabled: 'true', merge_across_nodes: 'true' },
-      migration: { auto_converge: 'inherit', compressed: 'inherit', encrypted: 'inherit', bandwidth: { assignment_method: 'auto' }, policy: { id: '80554327-0569-496b-bdeb-fcbbf52b827b' } },
+      migration: {
+        auto_converge: 'inherit',
+        compressed: 'inherit',
+        encrypted: 'inherit',
+        bandwidth: { assignment_method: 'auto' },
+        policy: { id: '80554327-0569-496b-bdeb-fcbbf52b827b' },
+      },
       bios_type: 'q35_ovmf',
       switch_type: 'legacy',
       firewall_type: 'firewalld',
@@ -81,9 +93,23 @@ describe('simulator host, VM and cluster fields', () => {
   it('when host statistics are read, then they are the engine list: memory, shared, swap, KSM, CPU, load, boot time, huge pages', async () => {
     const stats = ((await get(`/hosts/${host1}/statistics`)).body as { statistic: Json[] }).statistic;
     expect(stats.map((s) => s.name)).toEqual([
-      'memory.total', 'memory.used', 'memory.free', 'memory.shared', 'swap.total', 'swap.free', 'swap.used', 'ksm.cpu.current',
-      'cpu.current.user', 'cpu.current.system', 'cpu.current.idle', 'cpu.load.avg.5m', 'boot.time',
-      'hugepages.2048.free', 'hugepages.1048576.free', 'hugepages.2048.total', 'hugepages.1048576.total',
+      'memory.total',
+      'memory.used',
+      'memory.free',
+      'memory.shared',
+      'swap.total',
+      'swap.free',
+      'swap.used',
+      'ksm.cpu.current',
+      'cpu.current.user',
+      'cpu.current.system',
+      'cpu.current.idle',
+      'cpu.load.avg.5m',
+      'boot.time',
+      'hugepages.2048.free',
+      'hugepages.1048576.free',
+      'hugepages.2048.total',
+      'hugepages.1048576.total',
     ]);
     const swap = stats.find((s) => s.name === 'swap.total') as Json;
     expect(swap).toMatchObject({ kind: 'gauge', type: 'integer', unit: 'bytes', values: { value: [{ datum: String(8 * 1024 ** 3) }] } });

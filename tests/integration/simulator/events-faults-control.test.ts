@@ -48,13 +48,17 @@ describe('simulator events, faults and control API', () => {
 
   it('when a reset fault is on, then the connection drops without an answer', async () => {
     h.sim.control.addFault({ kind: 'reset', path: '/api/hosts' });
-    await expect(axios.get(`${h.sim.apiUrl}/hosts`, { headers: auth(h) })).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|socket hang up/) });
+    await expect(axios.get(`${h.sim.apiUrl}/hosts`, { headers: auth(h) })).rejects.toMatchObject({
+      code: expect.stringMatching(/ECONNRESET|socket hang up/),
+    });
   });
 
   it('when a response is lost after a create, then the VM exists although the client saw the connection drop', async () => {
     h.sim.control.addFault({ kind: 'lose_response', method: 'POST', path: '/api/vms' });
     const body = { name: 'ghost', cluster: { name: 'Default' }, template: { name: 'Blank' } };
-    await expect(axios.post(`${h.sim.apiUrl}/vms`, body, { headers: { ...json(h), 'Content-Type': 'application/json' } })).rejects.toBeDefined();
+    await expect(
+      axios.post(`${h.sim.apiUrl}/vms`, body, { headers: { ...json(h), 'Content-Type': 'application/json' } }),
+    ).rejects.toBeDefined();
     expect(h.sim.world.findVm('ghost')?.status).toBe('down');
   });
 
@@ -83,7 +87,11 @@ describe('simulator events, faults and control API', () => {
   it('when a VM is locked through the control API, then commands on it fail with 409', async () => {
     const vm = h.sim.world.findVm('web01');
     await h.http.post(`/__sim/vms/web01/lock`).set('Authorization', `Bearer ${h.sim.controlToken}`).send({ locked: true }).expect(200);
-    const res = await h.http.post(`/ovirt-engine/api/vms/${vm?.id ?? ''}/stop`).set(auth(h)).send('<action/>').set('Content-Type', 'application/xml');
+    const res = await h.http
+      .post(`/ovirt-engine/api/vms/${vm?.id ?? ''}/stop`)
+      .set(auth(h))
+      .send('<action/>')
+      .set('Content-Type', 'application/xml');
     expect(res.status).toBe(409);
     expect(res.text).toContain('Cannot stop VM. Related operation is currently in progress. Please try again later.');
   });

@@ -8,7 +8,11 @@ import { type RunningSimulator, startSimulator } from '../../../ovirt-simulator'
 
 async function token(sim: RunningSimulator): Promise<string> {
   const form = new URLSearchParams({ grant_type: 'password', scope: 'ovirt-app-api', username: 'admin@internal', password: 'ovirt' });
-  const res = await fetch(`${sim.url}/sso/oauth/token`, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  const res = await fetch(`${sim.url}/sso/oauth/token`, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
@@ -21,7 +25,8 @@ function send(sim: RunningSimulator, method: string, path: string, headers: Reco
       res.on('data', (c: string) => (b += c));
       res.on('end', () => {
         const hs: string[] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i] !== 'Date') hs.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+        for (let i = 0; i < res.rawHeaders.length; i += 2)
+          if (res.rawHeaders[i] !== 'Date') hs.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
         resolve(`${res.statusCode} ${res.statusMessage}\n${hs.join('\n')}\n\n${b}`.replaceAll(String(sim.port), 'PORT'));
       });
     });
@@ -50,12 +55,27 @@ const VARIANTS: Variant[] = [
   { name: 'version 3', headers: (t) => bearer(t, { accept: 'application/json', version: '3' }) },
   { name: 'bad token', headers: () => ({ accept: 'application/json', authorization: 'Bearer nope' }) },
   { name: 'no credentials', headers: () => ({ accept: 'application/json' }) },
-  { name: 'basic', headers: () => ({ accept: 'application/json', authorization: `Basic ${Buffer.from('admin@internal:ovirt').toString('base64')}` }) },
-  { name: 'basic, wrong password', headers: () => ({ accept: 'application/json', authorization: `Basic ${Buffer.from('admin@internal:x').toString('base64')}` }) },
+  {
+    name: 'basic',
+    headers: () => ({ accept: 'application/json', authorization: `Basic ${Buffer.from('admin@internal:ovirt').toString('base64')}` }),
+  },
+  {
+    name: 'basic, wrong password',
+    headers: () => ({ accept: 'application/json', authorization: `Basic ${Buffer.from('admin@internal:x').toString('base64')}` }),
+  },
   { name: 'if-none-match', headers: (t) => bearer(t, { accept: 'application/json', 'if-none-match': '*' }) },
   { name: 'HEAD', method: 'HEAD', headers: (t) => bearer(t, { accept: 'application/json' }) },
-  { name: 'a body', headers: (t) => bearer(t, { accept: 'application/json', 'content-type': 'text/plain', 'content-length': '5' }), body: 'hello' },
-  { name: 'POST', method: 'POST', headers: (t) => bearer(t, { accept: 'application/json', 'content-type': 'application/json' }), body: '{}' },
+  {
+    name: 'a body',
+    headers: (t) => bearer(t, { accept: 'application/json', 'content-type': 'text/plain', 'content-length': '5' }),
+    body: 'hello',
+  },
+  {
+    name: 'POST',
+    method: 'POST',
+    headers: (t) => bearer(t, { accept: 'application/json', 'content-type': 'application/json' }),
+    body: '{}',
+  },
 ];
 
 describe('simulator: the fast path for entity reads', () => {

@@ -36,7 +36,7 @@ describe('simulator follow= and scheduling policies', () => {
     expect(((vm.cluster as Json).data_center as Json).name).toBe('Default');
     const nics = (vm.nics as { nic: Json[] }).nic;
     expect(nics.map((n) => n.name)).toEqual(['nic1']);
-    expect(nics[0]?.reported_devices).toEqual((await getJson(`/vms/${web01}/nics/${String(nics[0]?.id)}/reporteddevices`)));
+    expect(nics[0]?.reported_devices).toEqual(await getJson(`/vms/${web01}/nics/${String(nics[0]?.id)}/reporteddevices`));
     const attachment = (vm.disk_attachments as { disk_attachment: Json[] }).disk_attachment[0] as Json;
     expect((attachment.disk as Json).name).toBe('web01_Disk1');
     // Inlined collections sit among the references in alphabetical order, as JAXB writes them.
@@ -68,8 +68,16 @@ describe('simulator follow= and scheduling policies', () => {
     const cluster = ((await getJson('/clusters')).cluster as Json[])[0] as Json;
     const policy = await getJson(`/schedulingpolicies/${String((cluster.scheduling_policy as Json).id)}`);
     expect(policy).toMatchObject({
-      id: 'b4ed2332-a7ac-4d5f-9596-99a439cb2812', name: 'none', default_policy: 'true', locked: 'true',
-      properties: { property: [{ name: 'CpuOverCommitDurationMinutes', value: '2' }, { name: 'HighUtilization', value: '80' }] },
+      id: 'b4ed2332-a7ac-4d5f-9596-99a439cb2812',
+      name: 'none',
+      default_policy: 'true',
+      locked: 'true',
+      properties: {
+        property: [
+          { name: 'CpuOverCommitDurationMinutes', value: '2' },
+          { name: 'HighUtilization', value: '80' },
+        ],
+      },
     });
     const all = (await getJson('/schedulingpolicies')).scheduling_policy as Json[];
     expect(all.map((p) => p.name)).toEqual(['none', 'cluster_maintenance', 'evenly_distributed', 'power_saving', 'vm_evenly_distributed']);

@@ -156,7 +156,9 @@ describe('simulator initialization (cloud-init) and guest agent', () => {
     const protocol = await bad({ nic_configurations: { nic_configuration: [{ name: 'eth0', boot_protocol: 'magic' }] } });
     expect(protocol.status).toBe(400);
     expect((protocol.body as Json).reason).toBe('Invalid value');
-    const ip = await bad({ nic_configurations: { nic_configuration: [{ name: 'eth0', boot_protocol: 'static', ip: { address: '999.1.1.1' } }] } });
+    const ip = await bad({
+      nic_configurations: { nic_configuration: [{ name: 'eth0', boot_protocol: 'static', ip: { address: '999.1.1.1' } }] },
+    });
     expect(ip.status).toBe(400);
     const noAddress = await bad({ nic_configurations: { nic_configuration: [{ name: 'eth0', boot_protocol: 'static' }] } });
     expect(noAddress.status).toBe(400);

@@ -50,7 +50,11 @@ describe('simulator logins in the audit log (30, 31, 114)', () => {
 
     // Act: sso-logout gives the token back; TerminateSessionsForToken logs nothing
     const before = last();
-    await h.http.post('/ovirt-engine/services/sso-logout').set('Accept', 'application/json').type('form').send({ scope: 'ovirt-app-api', token });
+    await h.http
+      .post('/ovirt-engine/services/sso-logout')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({ scope: 'ovirt-app-api', token });
     expect(eventsAfter(before)).toEqual([]);
   });
 

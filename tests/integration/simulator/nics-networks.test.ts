@@ -8,8 +8,7 @@ const MAC = /^56:6f:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$/;
 describe('simulator networks and NICs (demo scenario)', () => {
   let h: Harness;
   let clusterId: string;
-  const profileId = (name: string): string =>
-    [...h.sim.world.net.vnicProfiles.values()].find((p) => p.name === name)?.id ?? '';
+  const profileId = (name: string): string => [...h.sim.world.net.vnicProfiles.values()].find((p) => p.name === name)?.id ?? '';
   const templateId = (name: string): string => h.sim.world.findByName(h.sim.world.templates, name)?.id ?? '';
 
   /** Creates a VM from a template and waits out its image lock. */
@@ -66,7 +65,13 @@ describe('simulator networks and NICs (demo scenario)', () => {
     const deb = (await h.http.get(`${API}/templates/${templateId('debian-12')}/nics`).set(json(h))).body as { nic: Json[] };
     expect(deb.nic).toHaveLength(1);
     expect(deb.nic[0]).toEqual(
-      expect.objectContaining({ name: 'nic1', interface: 'virtio', linked: 'true', plugged: 'true', vnic_profile: expect.objectContaining({ id: profileId('ovirtmgmt') }) }),
+      expect.objectContaining({
+        name: 'nic1',
+        interface: 'virtio',
+        linked: 'true',
+        plugged: 'true',
+        vnic_profile: expect.objectContaining({ id: profileId('ovirtmgmt') }),
+      }),
     );
     expect((deb.nic[0] as Json).mac).toBeUndefined();
     const alma = await h.http.get(`${API}/templates/${templateId('almalinux-9')}/nics`).set(auth(h));
@@ -122,8 +127,7 @@ describe('simulator networks and NICs (demo scenario)', () => {
   it('when a NIC request is wrong, then the engine faults come back (name taken, MAC taken, bad MAC, unknown profile, bad interface)', async () => {
     const vm = await createVm('nic-d', 'debian-12');
     const other = h.sim.world.net.nicsOf(h.sim.world.findVm('nic-a')?.id ?? '')[0]?.mac ?? '';
-    const post = (body: Json) =>
-      h.http.post(`${API}/vms/${vm}/nics`).set(json(h)).set('Content-Type', 'application/json').send(body);
+    const post = (body: Json) => h.http.post(`${API}/vms/${vm}/nics`).set(json(h)).set('Content-Type', 'application/json').send(body);
     const taken = await post({ name: 'nic1' });
     expect(taken.status).toBe(409);
     expect((taken.body as Json).detail).toBe('[Network interface name is already in use]');
@@ -164,11 +168,16 @@ describe('simulator scenario networks', () => {
       dataCenters: [
         {
           name: 'DC',
-          networks: [{ name: 'public', vnicProfiles: [{ name: 'public' }, { name: 'public-mirror' }] }, { name: 'storage', vm: false }],
+          networks: [
+            { name: 'public', vnicProfiles: [{ name: 'public' }, { name: 'public-mirror' }] },
+            { name: 'storage', vm: false },
+          ],
           clusters: [{ name: 'C', networks: ['public'], hosts: [{ name: 'h1', memoryGiB: 64 }] }],
         },
       ],
-      templates: [{ name: 't', memoryGiB: 1, diskGiB: 0, cluster: 'C', nics: [{ name: 'nic1', network: 'public', vnicProfile: 'public-mirror' }] }],
+      templates: [
+        { name: 't', memoryGiB: 1, diskGiB: 0, cluster: 'C', nics: [{ name: 'nic1', network: 'public', vnicProfile: 'public-mirror' }] },
+      ],
       vms: [{ name: 'v', template: 't', cluster: 'C' }],
       macPool: { ranges: [{ from: '02:00:00:00:00:10', to: '02:00:00:00:00:1f' }] },
     });
@@ -201,7 +210,9 @@ describe('simulator scenario networks', () => {
             clusters: [{ name: 'C', hosts: [{ name: 'h1', memoryGiB: 64 }] }],
           },
         ],
-        templates: [{ name: 't', memoryGiB: 1, diskGiB: 0, cluster: 'C', nics: [{ name: 'nic1', network: 'public', vnicProfile: 'public-mirror' }] }],
+        templates: [
+          { name: 't', memoryGiB: 1, diskGiB: 0, cluster: 'C', nics: [{ name: 'nic1', network: 'public', vnicProfile: 'public-mirror' }] },
+        ],
         vms: [{ name: 'v', template: 't', cluster: 'C' }],
         macPool: { ranges: [{ from: '02:00:00:00:00:10', to: '02:00:00:00:00:1f' }] },
       },

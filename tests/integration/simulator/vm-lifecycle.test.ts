@@ -29,7 +29,10 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
 
   it('when a VM is created, used and removed, then statuses and events follow the engine', async () => {
     // create → 202 image_locked
-    const created = await h.http.post('/ovirt-engine/api/vms').set({ ...xml(), 'Correlation-Id': 'create-web01' }).send(newVmXml('web01'));
+    const created = await h.http
+      .post('/ovirt-engine/api/vms')
+      .set({ ...xml(), 'Correlation-Id': 'create-web01' })
+      .send(newVmXml('web01'));
     expect(created.status).toBe(202);
     expect(created.text).toContain('<status>image_locked</status>');
     expect(created.text).toContain('<creation_status>in_progress</creation_status>');
@@ -39,7 +42,9 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
     // locked while the image is copied
     const early = await h.http.post(`/ovirt-engine/api/vms/${id}/start`).set(xml()).send('<action/>');
     expect(early.status).toBe(409);
-    expect(early.text).toMatch(/<action>\s*<fault>\s*<detail>\[Cannot run VM: VM is locked\. Please try again in a few minutes\.\]<\/detail>\s*<reason>Operation Failed<\/reason>\s*<\/fault>\s*<status>failed<\/status>\s*<\/action>/);
+    expect(early.text).toMatch(
+      /<action>\s*<fault>\s*<detail>\[Cannot run VM: VM is locked\. Please try again in a few minutes\.\]<\/detail>\s*<reason>Operation Failed<\/reason>\s*<\/fault>\s*<status>failed<\/status>\s*<\/action>/,
+    );
 
     h.sim.control.advance(10_000);
     const down = await h.http.get(`/ovirt-engine/api/vms/${id}`).set(json(h));
@@ -86,13 +91,18 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
     expect(busy.text).toMatch(/<fault>\s*<detail>\[Cannot remove VM\. VM is running\.\]<\/detail>/);
 
     // update while running
-    const updated = await h.http.put(`/ovirt-engine/api/vms/${id}`).set(xml()).send('<vm><description>moved</description><high_availability><priority>50</priority></high_availability></vm>');
+    const updated = await h.http
+      .put(`/ovirt-engine/api/vms/${id}`)
+      .set(xml())
+      .send('<vm><description>moved</description><high_availability><priority>50</priority></high_availability></vm>');
     expect(updated.status).toBe(200);
     expect(updated.text).toContain('<description>moved</description>');
     expect(updated.text).toMatch(/<priority>50<\/priority>/);
 
     // stop, then remove
-    expect((await h.http.post(`/ovirt-engine/api/vms/${id}/stop`).set(xml()).send('<action><force>true</force></action>')).status).toBe(200);
+    expect((await h.http.post(`/ovirt-engine/api/vms/${id}/stop`).set(xml()).send('<action><force>true</force></action>')).status).toBe(
+      200,
+    );
     h.sim.control.advance(1_000);
     const again = await h.http.post(`/ovirt-engine/api/vms/${id}/stop`).set(xml()).send('<action/>');
     expect(again.status).toBe(200);
@@ -120,11 +130,15 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
 
   it('when a name is taken or a field is missing, then 409 / 400 faults', async () => {
     await h.http.post('/ovirt-engine/api/vms').set(xml()).send(newVmXml('dup'));
-    const dup = await h.http.post('/ovirt-engine/api/vms').set(json(h)).set('Content-Type', 'application/json').send({
-      name: 'dup',
-      cluster: { name: 'Default' },
-      template: { name: 'debian-12' },
-    });
+    const dup = await h.http
+      .post('/ovirt-engine/api/vms')
+      .set(json(h))
+      .set('Content-Type', 'application/json')
+      .send({
+        name: 'dup',
+        cluster: { name: 'Default' },
+        template: { name: 'debian-12' },
+      });
     expect(dup.status).toBe(409);
     expect(dup.body).toEqual({
       detail: '[Cannot add VM. The VM name is already in use, please choose a unique name and try again.]',
@@ -133,7 +147,10 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
     const missing = await h.http.post('/ovirt-engine/api/vms').set(xml()).send('<vm><cluster><name>Default</name></cluster></vm>');
     expect(missing.status).toBe(400);
     expect(missing.text).toMatch(/<detail>Vm \[name\] required for add<\/detail>\s*<reason>Incomplete parameters<\/reason>/);
-    const badCluster = await h.http.post('/ovirt-engine/api/vms').set(xml()).send('<vm><name>x</name><cluster><name>Nope</name></cluster><template><name>Blank</name></template></vm>');
+    const badCluster = await h.http
+      .post('/ovirt-engine/api/vms')
+      .set(xml())
+      .send('<vm><name>x</name><cluster><name>Nope</name></cluster><template><name>Blank</name></template></vm>');
     expect(badCluster.status).toBe(404);
     expect(badCluster.text).toContain('Entity not found: Cluster: name=Nope');
     const malformed = await h.http.post('/ovirt-engine/api/vms').set(xml()).send('<vm><name>x</vm>');
@@ -149,7 +166,7 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
     const id = (created.body as Json).id as string;
     const res = await h.http.post(`/ovirt-engine/api/vms/${id}/start`).set(json(h)).set('Content-Type', 'application/json').send({});
     expect(res.status).toBe(409);
-    const fault = (res.body as { fault: Json; status: string });
+    const fault = res.body as { fault: Json; status: string };
     expect(fault.status).toBe('failed');
     expect(fault.fault.detail).toBe(
       '[Cannot run VM. There is no host that satisfies current scheduling constraints. See below for details:, ' +
@@ -160,12 +177,22 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
   });
 
   it('when a VM is migrated, suspended, resumed and rebooted, then it ends up on the requested host', async () => {
-    const created = await h.http.post('/ovirt-engine/api/vms').set(json(h)).set('Content-Type', 'application/json').send({ name: 'mig', cluster: { name: 'Default' }, template: { name: 'Blank' } });
+    const created = await h.http
+      .post('/ovirt-engine/api/vms')
+      .set(json(h))
+      .set('Content-Type', 'application/json')
+      .send({ name: 'mig', cluster: { name: 'Default' }, template: { name: 'Blank' } });
     const id = (created.body as Json).id as string;
-    await h.http.post(`/ovirt-engine/api/vms/${id}/start`).set(xml()).send('<action><vm><placement_policy><hosts><host><name>host1</name></host></hosts></placement_policy></vm></action>');
+    await h.http
+      .post(`/ovirt-engine/api/vms/${id}/start`)
+      .set(xml())
+      .send('<action><vm><placement_policy><hosts><host><name>host1</name></host></hosts></placement_policy></vm></action>');
     h.sim.control.advance(10_000);
     expect(h.sim.world.findHost('host1')?.id).toBe(h.sim.world.vms.get(id)?.hostId);
-    const mig = await h.http.post(`/ovirt-engine/api/vms/${id}/migrate`).set(xml()).send('<action><host><name>host3</name></host></action>');
+    const mig = await h.http
+      .post(`/ovirt-engine/api/vms/${id}/migrate`)
+      .set(xml())
+      .send('<action><host><name>host3</name></host></action>');
     expect(mig.status).toBe(200);
     expect(h.sim.world.vms.get(id)?.status).toBe('migrating');
     h.sim.control.advance(8_000);
@@ -190,10 +217,18 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
     expect(host?.status).toBe('maintenance');
     const noType = await h.http.post(`/ovirt-engine/api/hosts/${id}/fence`).set(xml()).send('<action/>');
     expect(noType.status).toBe(400);
-    const badType = await h.http.post(`/ovirt-engine/api/hosts/${id}/fence`).set(xml()).send('<action><fence_type>foo</fence_type></action>');
+    const badType = await h.http
+      .post(`/ovirt-engine/api/hosts/${id}/fence`)
+      .set(xml())
+      .send('<action><fence_type>foo</fence_type></action>');
     expect(badType.status).toBe(400);
-    expect(badType.text).toContain('foo is not a member of FenceType. Possible values for FenceType are: manual, restart, start, stop, status');
-    const status = await h.http.post(`/ovirt-engine/api/hosts/${id}/fence`).set(xml()).send('<action><fence_type>status</fence_type></action>');
+    expect(badType.text).toContain(
+      'foo is not a member of FenceType. Possible values for FenceType are: manual, restart, start, stop, status',
+    );
+    const status = await h.http
+      .post(`/ovirt-engine/api/hosts/${id}/fence`)
+      .set(xml())
+      .send('<action><fence_type>status</fence_type></action>');
     expect(status.text).toMatch(/<power_management>\s*<status>on<\/status>\s*<\/power_management>/);
     const act = await h.http.post(`/ovirt-engine/api/hosts/${id}/activate`).set(xml()).send('<action/>');
     expect(act.status).toBe(200);

@@ -2,9 +2,7 @@
  * Hand-built cluster snapshots for the capacity tests: sizes in GiB, sensible defaults (hosts up with power
  * management, an active NFS data domain, fencing on, no over-commit), everything overridable.
  */
-import type {
-  ClusterInfo, ClusterInventory, HostInventory, StorageDomainInventory, VmInventory,
-} from '../../../server/capacity';
+import type { ClusterInfo, ClusterInventory, HostInventory, StorageDomainInventory, VmInventory } from '../../../server/capacity';
 
 export const GiB = 1024 ** 3;
 
@@ -52,7 +50,12 @@ export function vm(name: string, hostName: string | null, spec: VmSpec = {}): Vm
 }
 
 export const nfsData: StorageDomainInventory = {
-  id: 'sd-nfs', name: 'nfs-data', type: 'data', storageType: 'nfs', status: 'active', shared: true,
+  id: 'sd-nfs',
+  name: 'nfs-data',
+  type: 'data',
+  storageType: 'nfs',
+  status: 'active',
+  shared: true,
 };
 
 export function cluster(
@@ -90,5 +93,9 @@ export function blogCluster(overCommitPercent: number): ClusterInventory {
       vm(`vps-${i + 1}-${j + 1}`, h, { memoryGiB: 5, vcpus: j < 7 ? 3 : 2, ha: [100, 50, 1][j % 3] ?? 50 }),
     ),
   );
-  return cluster(names.map((n) => host(n)), vms, { memoryOverCommitPercent: overCommitPercent });
+  return cluster(
+    names.map((n) => host(n)),
+    vms,
+    { memoryOverCommitPercent: overCommitPercent },
+  );
 }

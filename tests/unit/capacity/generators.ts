@@ -21,9 +21,7 @@ export function randomCluster() {
   return fc
     .record({ hosts: fc.array(hostArb, { minLength: 2, maxLength: 6 }), overCommit: fc.constantFrom(100, 150, 200) })
     .map(({ hosts, overCommit }) => {
-      const hs = hosts.map((h, i) =>
-        host(`n${i}`, { memoryGiB: h.memoryGiB, cores: h.cores, status: h.up ? 'up' : 'maintenance' }),
-      );
+      const hs = hosts.map((h, i) => host(`n${i}`, { memoryGiB: h.memoryGiB, cores: h.cores, status: h.up ? 'up' : 'maintenance' }));
       const vms = hosts.flatMap((h, i) =>
         h.vms.map((v, j) => vm(`vm${i}-${j}`, `n${i}`, { memoryGiB: v.memoryGiB, vcpus: v.vcpus, ha: v.ha })),
       );

@@ -1,5 +1,9 @@
 import {
-  ENGINE_HOST_GUEST_OVERHEAD_BYTES, ENGINE_RESERVED_MEMORY_BYTES, hostCapacities, occupiesHost, schedulingMemoryBytes,
+  ENGINE_HOST_GUEST_OVERHEAD_BYTES,
+  ENGINE_RESERVED_MEMORY_BYTES,
+  hostCapacities,
+  occupiesHost,
+  schedulingMemoryBytes,
   vmOverheadBytes,
 } from '../../../server/capacity';
 import { cluster, GiB, host, vm } from './cluster-builder';

@@ -77,10 +77,15 @@ describe('N+2', () => {
     expect(v.status).toBe('fails');
     expect(v.failureCount).toBe(6);
     expect(v.failures[0]).toEqual({
-      failedHosts: [{ id: 'h-node01', name: 'node01' }, { id: 'h-node02', name: 'node02' }],
+      failedHosts: [
+        { id: 'h-node01', name: 'node01' },
+        { id: 'h-node02', name: 'node02' },
+      ],
       shortfall: { vmCount: 4, memoryBytes: 24 * GiB + 4 * 116 * 1024 ** 2, vcpus: 8 },
     });
-    expect(v.message).toBe('N+2 fails: if node01 and node02 fail together, 4 HA VMs (24.5 GiB, 8 vCPUs) find no host with room. 6 of 6 cases fail.');
+    expect(v.message).toBe(
+      'N+2 fails: if node01 and node02 fail together, 4 HA VMs (24.5 GiB, 8 vCPUs) find no host with room. 6 of 6 cases fail.',
+    );
   });
 
   test('when there are no more up hosts than k, then nothing survives and any HA VM makes it fail', () => {
@@ -102,7 +107,9 @@ describe('the conservative bound above the enumeration limit', () => {
     expect(combinationCount(40, 3)).toBe(9880);
     expect(v).toMatchObject({ status: 'holds', method: 'bound', combinations: 9880 });
     expect(v.bound?.proven).toBe(true);
-    expect(v.message).toMatch(/^N\+3 holds by a conservative bound \(9,880 combinations of 3 hosts are more than the 5,000 checked one by one\)/);
+    expect(v.message).toMatch(
+      /^N\+3 holds by a conservative bound \(9,880 combinations of 3 hosts are more than the 5,000 checked one by one\)/,
+    );
   });
 
   test('when the bound cannot prove it and the heavy cases pass, the verdict is unproven, never holds', () => {

@@ -1,11 +1,15 @@
-import {
-  auditReadiness, type ClusterInventory, type ReadinessCheckId, type ReadinessFinding, worstStatus,
-} from '../../../server/capacity';
+import { auditReadiness, type ClusterInventory, type ReadinessCheckId, type ReadinessFinding, worstStatus } from '../../../server/capacity';
 import { blogCluster, cluster, host, nfsData, vm } from './cluster-builder';
 
 const CHECKS: ReadinessCheckId[] = [
-  'shared_storage', 'local_storage_ha_vms', 'power_management', 'fencing_policy', 'hosts_up', 'failover_capacity',
-  'ha_reservation', 'ha_drift',
+  'shared_storage',
+  'local_storage_ha_vms',
+  'power_management',
+  'fencing_policy',
+  'hosts_up',
+  'failover_capacity',
+  'ha_reservation',
+  'ha_drift',
 ];
 
 function finding(inv: ClusterInventory, check: ReadinessCheckId, options = {}): ReadinessFinding {
@@ -93,7 +97,9 @@ describe('readiness audit', () => {
       inv.hosts[1] = { ...host('node02'), powerManagement: { enabled: false, agentCount: 0 } };
       const f = finding(inv, 'power_management');
       expect(f.status).toBe('failure');
-      expect(f.message).toMatch(/^HA VMs on host node02 will not restart automatically if it fails \(9 VMs: vps-2-1, vps-2-2, vps-2-3, vps-2-4, vps-2-5 and 4 more\): power management is not enabled\.$/);
+      expect(f.message).toMatch(
+        /^HA VMs on host node02 will not restart automatically if it fails \(9 VMs: vps-2-1, vps-2-2, vps-2-3, vps-2-4, vps-2-5 and 4 more\): power management is not enabled\.$/,
+      );
       expect(f.fix).toMatch(/^Compute > Hosts > select node02 > Edit > Power Management/);
     });
 
@@ -124,7 +130,9 @@ describe('readiness audit', () => {
       const inv = cluster([host('a'), host('b', { status: 'maintenance' })], []);
       const f = finding(inv, 'hosts_up');
       expect(f.status).toBe('failure');
-      expect(f.message).toBe('1 of 2 hosts up. In maintenance: b (maintenance). With fewer than two hosts up, a host failure leaves no host for its VMs.');
+      expect(f.message).toBe(
+        '1 of 2 hosts up. In maintenance: b (maintenance). With fewer than two hosts up, a host failure leaves no host for its VMs.',
+      );
     });
 
     test('when a single-host cluster is audited, then the fix is to add a host', () => {
@@ -141,7 +149,10 @@ describe('readiness audit', () => {
     test('when N+1 fails, then failure with the model numbers', () => {
       const report = auditReadiness(blogCluster(100));
       const f = report.findings.find((x) => x.check === 'failover_capacity');
-      expect(f).toMatchObject({ status: 'failure', message: 'N+1 fails: if node01 fails, 3 HA VMs (15.4 GiB, 8 vCPUs) find no host with room. 3 of 3 cases fail.' });
+      expect(f).toMatchObject({
+        status: 'failure',
+        message: 'N+1 fails: if node01 fails, 3 HA VMs (15.4 GiB, 8 vCPUs) find no host with room. 3 of 3 cases fail.',
+      });
       expect(f?.fix).toContain('Compute > Hosts > New');
       expect(report.failover.status).toBe('fails');
       expect(report.verdict).toBe('failure');
@@ -171,7 +182,7 @@ describe('readiness audit', () => {
   });
 
   describe('HA drift', () => {
-    test('when a VM\'s HA differs from its plan, then warning naming the VM and both values', () => {
+    test("when a VM's HA differs from its plan, then warning naming the VM and both values", () => {
       const inv = healthy();
       inv.vms.push(
         vm('vps-a', 'node01', { ha: false, plan: { productId: '42', expectedHa: { enabled: true, priority: 100 } } }),

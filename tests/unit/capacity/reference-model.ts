@@ -8,16 +8,41 @@
  */
 import type { ClusterInventory, PlanShape } from '../../../server/capacity';
 
-interface RefVm { id: string; name: string; host: number; mem: number; cpu: number; ha: boolean; prio: number }
-export interface RefState { names: string[]; ids: string[]; up: boolean[]; freeMem: number[]; freeCpu: number[]; vms: RefVm[] }
+interface RefVm {
+  id: string;
+  name: string;
+  host: number;
+  mem: number;
+  cpu: number;
+  ha: boolean;
+  prio: number;
+}
+export interface RefState {
+  names: string[];
+  ids: string[];
+  up: boolean[];
+  freeMem: number[];
+  freeCpu: number[];
+  vms: RefVm[];
+}
 
-const OCCUPYING = new Set(['up', 'powering_up', 'wait_for_launch', 'reboot_in_progress', 'paused', 'migrating',
-  'saving_state', 'restoring_state', 'powering_down', 'not_responding', 'unknown']);
+const OCCUPYING = new Set([
+  'up',
+  'powering_up',
+  'wait_for_launch',
+  'reboot_in_progress',
+  'paused',
+  'migrating',
+  'saving_state',
+  'restoring_state',
+  'powering_down',
+  'not_responding',
+  'unknown',
+]);
 
 const MiB = 1024 * 1024;
 /** ovirt-engine `VmOverheadCalculatorImpl` with the 4.5 Blank template's devices, written out independently. */
-export const refNeed = (mem: number, cpu: number): number =>
-  mem + (Math.floor(Math.floor(mem / MiB) / 512) + 88 + 8 * cpu) * MiB;
+export const refNeed = (mem: number, cpu: number): number => mem + (Math.floor(Math.floor(mem / MiB) / 512) + 88 + 8 * cpu) * MiB;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -49,11 +74,14 @@ export function refPick(s: RefState, mem: number, cpu: number, freeMem: number[]
   for (let h = 0; h < s.names.length; h++) {
     if (!s.up[h] || excluded.has(h)) continue;
     if ((freeMem[h] ?? 0) < mem || (freeCpu[h] ?? 0) < cpu) continue;
-    if (best < 0) { best = h; continue; }
+    if (best < 0) {
+      best = h;
+      continue;
+    }
     const dm = (freeMem[h] ?? 0) - (freeMem[best] ?? 0);
     const dc = (freeCpu[h] ?? 0) - (freeCpu[best] ?? 0);
-    const better = dm !== 0 ? dm > 0 : dc !== 0 ? dc > 0
-      : (cmp(s.names[h] ?? '', s.names[best] ?? '') || cmp(s.ids[h] ?? '', s.ids[best] ?? '')) < 0;
+    const better =
+      dm !== 0 ? dm > 0 : dc !== 0 ? dc > 0 : (cmp(s.names[h] ?? '', s.names[best] ?? '') || cmp(s.ids[h] ?? '', s.ids[best] ?? '')) < 0;
     if (better) best = h;
   }
   return best;
@@ -64,12 +92,16 @@ export function refSimulate(s: RefState, failed: number[]): Map<string, string |
   const failedSet = new Set(failed);
   const freeMem = [...s.freeMem];
   const freeCpu = [...s.freeCpu];
-  const queue = s.vms.filter((v) => v.ha && failedSet.has(v.host)).sort((a, b) =>
-    b.prio - a.prio || b.mem - a.mem || b.cpu - a.cpu || cmp(a.name, b.name) || cmp(a.id, b.id));
+  const queue = s.vms
+    .filter((v) => v.ha && failedSet.has(v.host))
+    .sort((a, b) => b.prio - a.prio || b.mem - a.mem || b.cpu - a.cpu || cmp(a.name, b.name) || cmp(a.id, b.id));
   const out = new Map<string, string | null>();
   for (const v of queue) {
     const t = refPick(s, v.mem, v.cpu, freeMem, freeCpu, failedSet);
-    if (t < 0) { out.set(v.id, null); continue; }
+    if (t < 0) {
+      out.set(v.id, null);
+      continue;
+    }
     freeMem[t] = (freeMem[t] ?? 0) - v.mem;
     freeCpu[t] = (freeCpu[t] ?? 0) - v.cpu;
     out.set(v.id, s.names[t] ?? '');
@@ -101,7 +133,15 @@ export function refHeadroom(s: RefState, shape: PlanShape, k: number, limit: num
     if (t < 0) break;
     state.freeMem[t] = (state.freeMem[t] ?? 0) - need;
     state.freeCpu[t] = (state.freeCpu[t] ?? 0) - shape.vcpus;
-    state.vms.push({ id: `new-${count}`, name: `new-${count}`, host: t, mem: need, cpu: shape.vcpus, ha: shape.ha.enabled, prio: shape.ha.priority });
+    state.vms.push({
+      id: `new-${count}`,
+      name: `new-${count}`,
+      host: t,
+      mem: need,
+      cpu: shape.vcpus,
+      ha: shape.ha.enabled,
+      prio: shape.ha.priority,
+    });
     if (shape.ha.enabled && !refNPlusK(state, k)) break;
     count += 1;
   }

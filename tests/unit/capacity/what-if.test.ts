@@ -47,7 +47,11 @@ describe('what-if placement', () => {
     // 12 GiB with the engine's overhead: 24 MiB page tables, 64 fixed, 16 video, 4 x 8 vCPU, 8 I/O thread.
     expect(p.shortfall).toEqual({ vmCount: 1, memoryBytes: 12 * GiB + 144 * 1024 ** 2, vcpus: 4 });
     const miss = p.vms.find((o) => o.vmName === 'low-big');
-    expect(miss).toMatchObject({ outcome: 'not_restarted', reason: 'memory', largestFreeMemoryBytes: 4 * GiB - (386 + 200 + 116 + 116) * 1024 ** 2 });
+    expect(miss).toMatchObject({
+      outcome: 'not_restarted',
+      reason: 'memory',
+      largestFreeMemoryBytes: 4 * GiB - (386 + 200 + 116 + 116) * 1024 ** 2,
+    });
     expect(p.summary).toContain('1 (12.2 GiB, 4 vCPUs) finds no host with room: low-big');
   });
 
@@ -72,14 +76,15 @@ describe('what-if placement', () => {
   });
 
   test('the vCPU ratio and the over-commit are honoured when placing', () => {
-    const inv = (ratio: number, overCommit: number) => [
-      cluster(
-        [host('a', { cores: 4 }), host('b', { cores: 4 })],
-        [vm('v1', 'a', { vcpus: 6, memoryGiB: 40 }), vm('fill-b', 'b', { vcpus: 4, memoryGiB: 40, ha: false })],
-        { memoryOverCommitPercent: overCommit },
-      ),
-      { vcpuRatio: ratio },
-    ] as const;
+    const inv = (ratio: number, overCommit: number) =>
+      [
+        cluster(
+          [host('a', { cores: 4 }), host('b', { cores: 4 })],
+          [vm('v1', 'a', { vcpus: 6, memoryGiB: 40 }), vm('fill-b', 'b', { vcpus: 4, memoryGiB: 40, ha: false })],
+          { memoryOverCommitPercent: overCommit },
+        ),
+        { vcpuRatio: ratio },
+      ] as const;
     expect(where(whatIf(inv(2, 150)[0], ['h-a'], inv(2, 150)[1]).vms)).toEqual({ v1: 'not_restarted' });
     expect(whatIf(inv(2, 150)[0], ['h-a'], inv(2, 150)[1]).vms[0]).toMatchObject({ reason: 'vcpus' });
     expect(where(whatIf(inv(4, 100)[0], ['h-a'], inv(4, 100)[1]).vms)).toEqual({ v1: 'not_restarted' });
@@ -94,10 +99,7 @@ describe('what-if placement', () => {
   });
 
   test('VMs without HA are listed as not restarted, and down VMs are not counted at all', () => {
-    const inv = cluster(
-      [host('a'), host('b')],
-      [vm('ha1', 'a'), vm('plain', 'a', { ha: false }), vm('stopped', 'a', { status: 'down' })],
-    );
+    const inv = cluster([host('a'), host('b')], [vm('ha1', 'a'), vm('plain', 'a', { ha: false }), vm('stopped', 'a', { status: 'down' })]);
     const p = whatIf(inv, ['h-a']);
     expect(where(p.vms)).toEqual({ ha1: 'b', plain: 'not_ha' });
     expect(p.summary).toBe('If a fails, 1 HA VM restarts on b. 1 VM without HA is not restarted.');
@@ -119,7 +121,11 @@ describe('what-if placement', () => {
   test('several failed hosts share one restart queue', () => {
     const inv = cluster(
       [host('a'), host('b'), host('c')],
-      [vm('a-low', 'a', { ha: 1, memoryGiB: 40 }), vm('b-high', 'b', { ha: 100, memoryGiB: 40 }), vm('fill-c', 'c', { memoryGiB: 20, ha: false })],
+      [
+        vm('a-low', 'a', { ha: 1, memoryGiB: 40 }),
+        vm('b-high', 'b', { ha: 100, memoryGiB: 40 }),
+        vm('fill-c', 'c', { memoryGiB: 20, ha: false }),
+      ],
     );
     const p = whatIf(inv, ['h-a', 'h-b']);
     expect(where(p.vms)).toEqual({ 'b-high': 'c', 'a-low': 'not_restarted' });
@@ -134,7 +140,10 @@ describe('what-if placement', () => {
       fc.property(randomCluster(), fc.nat(), ({ inv }, pick) => {
         const hosts = inv.hosts.map((_, i) => i);
         const failed = hosts.filter((i) => ((pick >> i) & 1) === 1);
-        const p = whatIf(inv, failed.map((i) => inv.hosts[i]?.id ?? ''));
+        const p = whatIf(
+          inv,
+          failed.map((i) => inv.hosts[i]?.id ?? ''),
+        );
         const expected = refSimulate(refState(inv), failed);
         const actual = new Map(
           p.vms.flatMap((o) => (o.outcome === 'not_ha' ? [] : [[o.vmId, o.outcome === 'restarted' ? o.toHost.name : null] as const])),

@@ -3,7 +3,15 @@ import { INITIAL_TIMELINE, type IncidentDraft, type TimelineState } from '../../
 
 const T = Date.UTC(2026, 10, 3, 3, 0, 0);
 const up: TimelineState = { ...INITIAL_TIMELINE, status: 'up', host: 'host1', firstUpAt: T - 86_400_000 };
-const incident = (cause: IncidentDraft['cause'], startedAt: number, failedHost: string | null = null): IncidentDraft => ({ openedBy: 'e:1', cause, startedAt, endedAt: null, failedHost, restartHost: null, steps: [] });
+const incident = (cause: IncidentDraft['cause'], startedAt: number, failedHost: string | null = null): IncidentDraft => ({
+  openedBy: 'e:1',
+  cause,
+  startedAt,
+  endedAt: null,
+  failedHost,
+  restartHost: null,
+  steps: [],
+});
 
 describe('the VM check on one timeline', () => {
   test('when the VM is gone, then a vm_missing incident opens from its removal, with a step that says the check found it', () => {
@@ -25,7 +33,13 @@ describe('the VM check on one timeline', () => {
   });
 
   test('when the VM runs but the timeline holds an open outage, then it closes when the VM started, named as the check found it', () => {
-    const r = reconcileObserved({ ...up, status: 'down', open: incident('host_failure', T - 300_000, 'host1') }, { status: 'up', host: 'host3', startedAt: T - 120_000 }, T, 'k', false);
+    const r = reconcileObserved(
+      { ...up, status: 'down', open: incident('host_failure', T - 300_000, 'host1') },
+      { status: 'up', host: 'host3', startedAt: T - 120_000 },
+      T,
+      'k',
+      false,
+    );
     expect(r.correction).toBe('state');
     expect(r.changed[0]).toMatchObject({ cause: 'ha_restart', endedAt: T - 120_000, restartHost: 'host3' });
     expect(r.changed[0]?.steps).toEqual([{ kind: 'reconcile_state_corrected', at: T, hosts: ['host3'] }]);

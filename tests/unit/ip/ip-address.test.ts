@@ -29,19 +29,37 @@ describe('IP addresses', () => {
     expect(parseIp('255.255.255.255')?.value).toBe(2n ** 32n - 1n);
   });
 
-  test.each(['', ' 192.0.2.1', '192.0.2.1 ', '192.0.2', '192.0.2.1.5', '192.0.2.256', '192.0.2.01', '010.0.0.1', '1e1.0.0.1', '192.0.2.-1', '0x7f.0.0.1', 'abc'])(
-    'when a v4 address is %j, then it is refused',
-    (text) => {
-      expect(parseIp(text)).toBeUndefined();
-    },
-  );
+  test.each([
+    '',
+    ' 192.0.2.1',
+    '192.0.2.1 ',
+    '192.0.2',
+    '192.0.2.1.5',
+    '192.0.2.256',
+    '192.0.2.01',
+    '010.0.0.1',
+    '1e1.0.0.1',
+    '192.0.2.-1',
+    '0x7f.0.0.1',
+    'abc',
+  ])('when a v4 address is %j, then it is refused', (text) => {
+    expect(parseIp(text)).toBeUndefined();
+  });
 
-  test.each(['fe80::1%eth0', '1:2:3:4:5:6:7:8:9', '1::2::3', ':::', '12345::', 'g::1', '1:2:3:4:5:6:7', '::1.2.3.256', ':1.2.3.4', '2001:db8::/64'])(
-    'when a v6 address is %j, then it is refused',
-    (text) => {
-      expect(parseIp(text)).toBeUndefined();
-    },
-  );
+  test.each([
+    'fe80::1%eth0',
+    '1:2:3:4:5:6:7:8:9',
+    '1::2::3',
+    ':::',
+    '12345::',
+    'g::1',
+    '1:2:3:4:5:6:7',
+    '::1.2.3.256',
+    ':1.2.3.4',
+    '2001:db8::/64',
+  ])('when a v6 address is %j, then it is refused', (text) => {
+    expect(parseIp(text)).toBeUndefined();
+  });
 
   test.each([
     ['2001:0DB8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { assignmentState, quarantineEnd } from '../../../server/domain/ip-assignment';
-import { buildPool, canonicalPool, hostAddress, type IpPoolInput, pickFreeSlot, slotAt, slotIndex, slotOf, slotText, spaceContains } from '../../../server/domain/ip-pool';
+import {
+  buildPool,
+  canonicalPool,
+  hostAddress,
+  type IpPoolInput,
+  pickFreeSlot,
+  slotAt,
+  slotIndex,
+  slotOf,
+  slotText,
+  spaceContains,
+} from '../../../server/domain/ip-pool';
 
 const v4Pool = (over: Partial<IpPoolInput> = {}): IpPoolInput => ({
   name: 'pub-v4',
@@ -39,7 +50,16 @@ describe('IP pools', () => {
     ['a gateway of the other family', { gateway: '2001:db8::1' }, ['gateway']],
     ['a range outside the cidr', { ranges: [{ from: '192.0.2.10', to: '192.0.3.5' }] }, ['ranges.0.to']],
     ['a range backwards', { ranges: [{ from: '192.0.2.20', to: '192.0.2.10' }] }, ['ranges.0.to']],
-    ['overlapping ranges', { ranges: [{ from: '192.0.2.10', to: '192.0.2.20' }, { from: '192.0.2.15', to: '192.0.2.30' }] }, ['ranges.1']],
+    [
+      'overlapping ranges',
+      {
+        ranges: [
+          { from: '192.0.2.10', to: '192.0.2.20' },
+          { from: '192.0.2.15', to: '192.0.2.30' },
+        ],
+      },
+      ['ranges.1'],
+    ],
     ['a bad dns server and search domain', { dns: ['192.0.2.053'], dnsSearch: ['bad domain'] }, ['dns.0', 'dns_search.0']],
     ['a prefix per service on a v4 pool', { prefixPerService: 64 }, ['prefix_per_service']],
     ['a range of only reserved addresses', { ranges: [{ from: '192.0.2.1', to: '192.0.2.1' }] }, ['ranges']],
@@ -67,7 +87,14 @@ describe('IP pools', () => {
   });
 
   test('reserved addresses are never handed out and slotAt/slotIndex are inverse', () => {
-    const space = buildPool(v4Pool({ ranges: [{ from: '192.0.2.0', to: '192.0.2.3' }, { from: '192.0.2.250', to: '192.0.2.255' }] })).space!;
+    const space = buildPool(
+      v4Pool({
+        ranges: [
+          { from: '192.0.2.0', to: '192.0.2.3' },
+          { from: '192.0.2.250', to: '192.0.2.255' },
+        ],
+      }),
+    ).space!;
     const all = Array.from({ length: Number(space.size) }, (_, i) => slotText(space, slotAt(space, BigInt(i))!));
     expect(all).toEqual(['192.0.2.2', '192.0.2.3', '192.0.2.250', '192.0.2.251', '192.0.2.252', '192.0.2.253', '192.0.2.254']);
     expect(slotAt(space, space.size)).toBeUndefined();
@@ -81,8 +108,10 @@ describe('IP pools', () => {
       len: fc.integer({ min: 0, max: 50 }),
       gw: fc.integer({ min: 1, max: 254 }),
     })
-    .map(({ base, len, gw }) =>
-      buildPool(v4Pool({ gateway: `192.0.2.${gw}`, ranges: [{ from: `192.0.2.${base}`, to: `192.0.2.${Math.min(255, base + len)}` }] })).space,
+    .map(
+      ({ base, len, gw }) =>
+        buildPool(v4Pool({ gateway: `192.0.2.${gw}`, ranges: [{ from: `192.0.2.${base}`, to: `192.0.2.${Math.min(255, base + len)}` }] }))
+          .space,
     )
     .filter((s) => s !== undefined);
 
@@ -106,7 +135,7 @@ describe('IP pools', () => {
     fc.assert(
       fc.property(anyV4Space, fc.integer(), (space, seed) => {
         let s = seed >>> 0;
-        const random = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+        const random = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
         const taken: bigint[] = [];
         for (let i = 0n; i < space!.size; i++) {
           const slot = pickFreeSlot(space!, taken, random);
@@ -123,13 +152,18 @@ describe('IP pools', () => {
 
   test('property: a released address is quarantined strictly before its quarantine end and free from it on', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: -10_000_000, max: 10_000_000 }), (released, minutes, offset) => {
-        const until = quarantineEnd(released, minutes);
-        const now = new Date(until.getTime() + offset);
-        const state = assignmentState({ serviceRowId: null, quarantineUntil: until }, now);
-        expect(state).toBe(offset < 0 ? 'quarantined' : 'free');
-        expect(assignmentState({ serviceRowId: 7, quarantineUntil: null }, now)).toBe('held');
-      }),
+      fc.property(
+        fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: -10_000_000, max: 10_000_000 }),
+        (released, minutes, offset) => {
+          const until = quarantineEnd(released, minutes);
+          const now = new Date(until.getTime() + offset);
+          const state = assignmentState({ serviceRowId: null, quarantineUntil: until }, now);
+          expect(state).toBe(offset < 0 ? 'quarantined' : 'free');
+          expect(assignmentState({ serviceRowId: 7, quarantineUntil: null }, now)).toBe('held');
+        },
+      ),
     );
   });
 });

@@ -36,7 +36,17 @@ const held = (over: Partial<IpAssignment>): IpAssignment => ({
 
 describe('the network a VPS configures', () => {
   const v4 = pool({});
-  const v6 = pool({ id: 2, name: 'pub-v6', family: 6, network: 'public-v6', cidr: '2001:db8:1::/48', gateway: 'fe80::1', dns: ['2001:db8::53', '192.0.2.53'], dnsSearch: ['example.com', 'example.net'], prefixPerService: 56 });
+  const v6 = pool({
+    id: 2,
+    name: 'pub-v6',
+    family: 6,
+    network: 'public-v6',
+    cidr: '2001:db8:1::/48',
+    gateway: 'fe80::1',
+    dns: ['2001:db8::53', '192.0.2.53'],
+    dnsSearch: ['example.com', 'example.net'],
+    prefixPerService: 56,
+  });
 
   test('when a service holds both families, then it uses ::1 of its prefix, the v4 pool\u2019s vNIC profile, and DNS from both without repeats', () => {
     expect(serviceNetwork([held({}), held({ id: 2, poolId: 2, family: 6, address: '2001:db8:1:500::/56' })], [v4, v6])).toEqual({

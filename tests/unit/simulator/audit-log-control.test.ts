@@ -17,7 +17,11 @@ describe('audit-log purge', () => {
   it('when events up to an index are purged, then only later ones remain and the next index continues the sequence', () => {
     // Arrange
     const { sim } = threeCrashes();
-    expect(sim.world.events.map((e) => [e.index, e.code])).toEqual([[1, 119], [2, 119], [3, 119]]);
+    expect(sim.world.events.map((e) => [e.index, e.code])).toEqual([
+      [1, 119],
+      [2, 119],
+      [3, 119],
+    ]);
 
     // Act
     const removed = sim.purgeEvents({ upToIndex: 2 });
@@ -73,7 +77,10 @@ describe('audit-log id restart', () => {
     expect(lastIndex(sim)).toBe(39);
     expect([...sim.world.vms.values()].map((vm) => `${vm.name}:${vm.status}:${vm.hostId ?? ''}`)).toEqual(statuses);
     sim.crashVm('web01');
-    expect(sim.world.events.map((e) => [e.index, e.code])).toEqual([[40, 119], [41, 9602]]);
+    expect(sim.world.events.map((e) => [e.index, e.code])).toEqual([
+      [40, 119],
+      [41, 9602],
+    ]);
   });
 
   it('when no index is given, then the sequence starts again at 1, and a later reset keeps counting from there', () => {

@@ -55,7 +55,9 @@ describe('wire rendering', () => {
 
   it('prints XML with attributes for href/id/rel and ISO dates', () => {
     const xml = renderXml(doc);
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<vm href="/ovirt-engine/api/vms/1" id="1">')).toBe(true);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<vm href="/ovirt-engine/api/vms/1" id="1">')).toBe(
+      true,
+    );
     expect(xml).toContain('<memory>4294967296</memory>');
     expect(xml).toContain('<stateless>false</stateless>');
     expect(xml).toContain('<creation_time>2024-01-01T12:00:00.000+00:00</creation_time>');
@@ -103,7 +105,12 @@ describe('search language', () => {
   it('filters with wildcards case-insensitively, sorts, then applies max', () => {
     const items = ['web02', 'Web01', 'db01', 'web03'].map((name) => ({ name }));
     const fields = { name: { get: (i: { name: string }) => i.name } };
-    const out = applySearch(items, fields, { search: 'name=WEB*', max: 2, caseSensitive: false, defaultSort: { field: 'name', desc: false } });
+    const out = applySearch(items, fields, {
+      search: 'name=WEB*',
+      max: 2,
+      caseSensitive: false,
+      defaultSort: { field: 'name', desc: false },
+    });
     expect(out.map((i) => i.name)).toEqual(['Web01', 'web02']);
   });
 });

@@ -7,11 +7,13 @@ function world(vmGiB: number, host: { reservedMemoryMiB?: number; guestOverheadM
   return manualSim({
     scenario: {
       name: 'one',
-      dataCenters: [{
-        name: 'Default',
-        storageDomains: [{ name: 'nfs', storageType: 'nfs', sizeGiB: 100 }],
-        clusters: [{ name: 'Default', hosts: [{ name: 'host1', memoryGiB: 16, ...host }] }],
-      }],
+      dataCenters: [
+        {
+          name: 'Default',
+          storageDomains: [{ name: 'nfs', storageType: 'nfs', sizeGiB: 100 }],
+          clusters: [{ name: 'Default', hosts: [{ name: 'host1', memoryGiB: 16, ...host }] }],
+        },
+      ],
       vms: [{ name: 'vm1', cluster: 'Default', memoryGiB: vmGiB, cpu: { sockets: 1, cores: 2, threads: 1 }, status: 'up', host: 'host1' }],
     },
   });

@@ -79,7 +79,11 @@ describe('power-management fencing, step by step (ha-drill scenario)', () => {
     expect(host2.status).toBe('initializing');
     expect(sim.clock.now() - poweredOn).toBe(123_000); // the next monitoring poll
     advanceUntil(sim, () => host2.status === 'up');
-    expect(eventsSince(sim, start).filter((e) => !e.vm).map((e) => e.code)).toEqual([13]);
+    expect(
+      eventsSince(sim, start)
+        .filter((e) => !e.vm)
+        .map((e) => e.code),
+    ).toEqual([13]);
   });
 
   it('when the host never answers after the power-on, then it leaves reboot for non_responsive after 600 s, without another 12', () => {
@@ -144,7 +148,8 @@ describe('power-management fencing, step by step (ha-drill scenario)', () => {
     expect(() => sim.engine.hostActions.fence(hostNamed(sim, 'host3'), 'status', ADMIN)).toThrow(
       expect.objectContaining({
         status: 200,
-        reason: "Failed to run fence status-check on host 'host3.example.com'. No other host was available to serve as proxy for the operation.",
+        reason:
+          "Failed to run fence status-check on host 'host3.example.com'. No other host was available to serve as proxy for the operation.",
       }),
     );
     expect(eventsSince(sim, before)).toEqual([]);

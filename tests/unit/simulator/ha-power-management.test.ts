@@ -6,7 +6,10 @@ describe('host failure with power management (ha-drill scenario)', () => {
     const sim = manualSim({ scenario: 'ha-drill' });
     const start = lastIndex(sim);
     const host1 = hostNamed(sim, 'host1');
-    const onHost1 = sim.world.vmsOn(host1.id).map((vm) => vm.name).sort();
+    const onHost1 = sim.world
+      .vmsOn(host1.id)
+      .map((vm) => vm.name)
+      .sort();
     expect(onHost1).toEqual(['db01', 'dev01', 'mail01', 'web01', 'web02']);
 
     // Act: the failure is noticed at the next poll
@@ -47,7 +50,10 @@ describe('host failure with power management (ha-drill scenario)', () => {
     const nonResponsive = events.find((e) => e.code === 12);
     expect(nonResponsive?.description).toBe('Host host1 is non responsive.');
     expect(nonResponsive?.severity).toBe('error');
-    const fencedDown = events.filter((e) => e.code === 143).map((e) => e.vm?.name).sort();
+    const fencedDown = events
+      .filter((e) => e.code === 143)
+      .map((e) => e.vm?.name)
+      .sort();
     expect(fencedDown).toEqual(onHost1);
     expect(events.find((e) => e.code === 143 && e.vm?.name === 'db01')?.description).toBe(
       'Vm db01 was shut down due to host1 host reboot or manual fence',
@@ -60,12 +66,7 @@ describe('host failure with power management (ha-drill scenario)', () => {
     // restarts: 506 at launch, highest priority first; a lower priority waits for higher ones to come up
     const launches = events.filter((e) => e.code === 506);
     const firstLaunch = (name: string) => launches.findIndex((e) => e.vm?.name === name);
-    expect(launches.map((e) => e.vm?.name).filter((n, i, all) => all.indexOf(n) === i)).toEqual([
-      'db01',
-      'web01',
-      'web02',
-      'mail01',
-    ]);
+    expect(launches.map((e) => e.vm?.name).filter((n, i, all) => all.indexOf(n) === i)).toEqual(['db01', 'web01', 'web02', 'mail01']);
     expect(firstLaunch('db01')).toBeLessThan(firstLaunch('web02'));
     expect(launches.filter((e) => e.vm?.name === 'web02')).toHaveLength(2); // launch and up
     expect(launches[0]?.description).toMatch(/^Trying to restart VM db01 on Host host[23]$/);
@@ -117,7 +118,11 @@ describe('host failure with power management (ha-drill scenario)', () => {
     expect(sim.haQueue()).toEqual([vmNamed(sim, 'lo').id]);
 
     // room appears (the non-HA VM is stopped) → the next retry succeeds
-    sim.engine.vmActions.stop(vmNamed(sim, 'filler'), { userId: 'u', userName: 'admin@internal-authz', correlationId: undefined }, undefined);
+    sim.engine.vmActions.stop(
+      vmNamed(sim, 'filler'),
+      { userId: 'u', userName: 'admin@internal-authz', correlationId: undefined },
+      undefined,
+    );
     advanceUntil(sim, () => vmNamed(sim, 'lo').status === 'up', 120_000);
     expect(eventsSince(sim, start).some((e) => e.code === 506 && e.vm?.name === 'lo')).toBe(true);
   });

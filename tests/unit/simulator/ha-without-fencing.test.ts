@@ -46,9 +46,7 @@ describe('host failure without power management', () => {
 
   it('when the host is up, then a manual fence is refused with 409', () => {
     const sim = manualSim({ scenario: 'no-power-management' });
-    expect(() => sim.engine.hostActions.fence(hostNamed(sim, 'host1'), 'manual', ADMIN)).toThrow(
-      expect.objectContaining({ status: 409 }),
-    );
+    expect(() => sim.engine.hostActions.fence(hostNamed(sim, 'host1'), 'manual', ADMIN)).toThrow(expect.objectContaining({ status: 409 }));
   });
 
   function leaseScenario() {

@@ -41,7 +41,7 @@ describe('search syntax as the engine checks it (issue 19 item 5)', () => {
 
   it('when two free-text words are given, or a quote or semicolon, then the engine refuses it', () => {
     expect(logged('web db')).toBe('FREE_TEXT_ALLOWED_ONCE_PER_OBJ');
-    expect(logged("name='web'")).toBe('VMs : name=$w$eb\'');
+    expect(logged("name='web'")).toBe("VMs : name=$w$eb'");
   });
 
   it('when the query stops after and, a field or a relation, then it is incomplete: nothing logged, nothing run', () => {
@@ -52,7 +52,10 @@ describe('search syntax as the engine checks it (issue 19 item 5)', () => {
 
   it('name=web* and and is a condition and free text "and"; name== compares with "="', () => {
     expect(parseSearch('name=web* and and', FIELDS).anyOf).toEqual([
-      [{ field: 'name', op: '=', value: 'web*' }, { field: '', op: '=', value: 'and', freeText: true }],
+      [
+        { field: 'name', op: '=', value: 'web*' },
+        { field: '', op: '=', value: 'and', freeText: true },
+      ],
     ]);
     expect(parseSearch('name==', FIELDS).anyOf).toEqual([[{ field: 'name', op: '=', value: '=' }]]);
   });
@@ -69,7 +72,11 @@ describe('search syntax as the engine checks it (issue 19 item 5)', () => {
     const seen: string[] = [];
     const run = (search: string) =>
       applySearch(items, fields, {
-        search, max: undefined, caseSensitive: false, defaultSort: { field: 'name', desc: false }, searchObject: 'VMs',
+        search,
+        max: undefined,
+        caseSensitive: false,
+        defaultSort: { field: 'name', desc: false },
+        searchObject: 'VMs',
         onRejected: (r) => seen.push(r.logged ?? '(incomplete)'),
       }).map((i) => i.name);
     expect(run('name=web*')).toEqual(['web01', 'web02']);

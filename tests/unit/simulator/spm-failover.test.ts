@@ -86,10 +86,14 @@ describe('SPM failover (ha-drill: host1 is the SPM)', () => {
     expect(host1.spmStatus).toBe('spm');
     expect(dc.status).toBe('up');
     expect(domainStatuses(sim)).not.toContain('unknown');
-    expect(eventsSince(sim, start).map((e) => e.code).filter((c) => [980, 986, 204].includes(c))).toEqual([]);
+    expect(
+      eventsSince(sim, start)
+        .map((e) => e.code)
+        .filter((c) => [980, 986, 204].includes(c)),
+    ).toEqual([]);
   });
 
-  it('when soft fencing restarts the SPM\'s vdsm, then the role is elected again (204) without another pool event', () => {
+  it("when soft fencing restarts the SPM's vdsm, then the role is elected again (204) without another pool event", () => {
     const sim = manualSim({ scenario: 'ha-drill' });
     const host1 = hostNamed(sim, 'host1');
     const start = lastIndex(sim);
@@ -99,14 +103,16 @@ describe('SPM failover (ha-drill: host1 is the SPM)', () => {
     advanceUntil(sim, () => eventsSince(sim, start).some((e) => e.code === 204));
 
     // the pool is already non responsive (987), so finding host1 no longer SPM logs nothing more
-    const poolCodes = eventsSince(sim, start).map((e) => e.code).filter((c) => [980, 986, 987, 204].includes(c));
+    const poolCodes = eventsSince(sim, start)
+      .map((e) => e.code)
+      .filter((c) => [980, 986, 987, 204].includes(c));
     expect(poolCodes).toEqual([987, 204]);
     // host1 has the highest priority among the up hosts again (all 5), the name breaks the tie
     expect(host1.spmStatus).toBe('spm');
     expect(dataCenter(sim).status).toBe('up');
   });
 
-  it('when the SPM\'s vdsm restarts before the pool noticed anything, then the refresh finds it no longer SPM (980) and elects again', () => {
+  it("when the SPM's vdsm restarts before the pool noticed anything, then the refresh finds it no longer SPM (980) and elects again", () => {
     const sim = manualSim({ scenario: 'ha-drill' });
     const start = lastIndex(sim);
 
@@ -173,7 +179,9 @@ describe('SPM failover (ha-drill: host1 is the SPM)', () => {
     expect(host1.spmStatus).toBe('none');
     sim.advance(15_000);
 
-    const codes = eventsSince(sim, start).map((e) => e.code).filter((c) => [980, 986, 987, 204].includes(c));
+    const codes = eventsSince(sim, start)
+      .map((e) => e.code)
+      .filter((c) => [980, 986, 987, 204].includes(c));
     expect(codes).toEqual([986, 204]);
     expect(dataCenter(sim).status).toBe('up');
   });

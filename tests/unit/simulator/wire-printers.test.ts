@@ -5,7 +5,14 @@ import { renderJson } from '../../../ovirt-simulator/wire/json';
 import { formatXmlDate, renderXml } from '../../../ovirt-simulator/wire/xml';
 
 // The builder the simulator used to print XML with; the direct printer must give the same bytes.
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '    ', suppressEmptyNode: true, suppressBooleanAttributes: false });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  indentBy: '    ',
+  suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
+});
 type B = { [key: string]: string | B | Array<string | B> };
 const text = (v: Value): string => (v instanceof DateTime ? formatXmlDate(v.epochMs) : v instanceof Decimal ? String(v.value) : String(v));
 function toBuilder(node: Node): B {
@@ -23,7 +30,14 @@ const viaBuilder = (doc: Doc) => {
 };
 
 const tag = fc.constantFrom('vm', 'name', 'link', 'cpu', 'topology', 'cores', 'description', 'host', 'status', 'values');
-const scalar = fc.oneof(fc.string(), fc.constantFrom('', 'a&b', '<x>', '"q"', "it's"), fc.integer(), fc.boolean(), fc.integer({ min: 0, max: 2e12 }).map((n) => new DateTime(n)), fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => new Decimal(n)));
+const scalar = fc.oneof(
+  fc.string(),
+  fc.constantFrom('', 'a&b', '<x>', '"q"', "it's"),
+  fc.integer(),
+  fc.boolean(),
+  fc.integer({ min: 0, max: 2e12 }).map((n) => new DateTime(n)),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => new Decimal(n)),
+);
 const { node } = fc.letrec((tie) => ({
   node: fc.record(
     {

@@ -47,13 +47,24 @@ describe('availability arithmetic', () => {
 
   test('two adjacent periods add up to the period that holds both (property)', () => {
     fc.assert(
-      fc.property(fc.array(spanArb, { maxLength: 10 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }), (spans, a, l1, l2) => {
-        const active = { from: 0, to: null };
-        const x = measureMs(spans, a * S, (a + l1) * S, active);
-        const y = measureMs(spans, (a + l1) * S, (a + l1 + l2) * S, active);
-        const whole = measureMs(spans, a * S, (a + l1 + l2) * S, active);
-        expect({ measured: x.measured + y.measured, down: x.down + y.down, unknown: x.unknown + y.unknown, excluded: x.excluded + y.excluded }).toEqual(whole);
-      }),
+      fc.property(
+        fc.array(spanArb, { maxLength: 10 }),
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 0, max: 100 }),
+        (spans, a, l1, l2) => {
+          const active = { from: 0, to: null };
+          const x = measureMs(spans, a * S, (a + l1) * S, active);
+          const y = measureMs(spans, (a + l1) * S, (a + l1 + l2) * S, active);
+          const whole = measureMs(spans, a * S, (a + l1 + l2) * S, active);
+          expect({
+            measured: x.measured + y.measured,
+            down: x.down + y.down,
+            unknown: x.unknown + y.unknown,
+            excluded: x.excluded + y.excluded,
+          }).toEqual(whole);
+        },
+      ),
     );
   });
 
@@ -105,7 +116,14 @@ describe('calendar edges', () => {
     const midnight = Date.UTC(2026, 10, 4);
     const spans: Span[] = [{ start: midnight - 80 * S, end: midnight + 859 * S, cls: 'down' }];
     const days = uptimeDays(
-      { spans, active: { from: 0, to: null }, now: midnight + 12 * 3600 * S, timeZone: 'UTC', unknownCountsAsDown: true, sla: { targetPercent: 99.9, creditTiers: [] } },
+      {
+        spans,
+        active: { from: 0, to: null },
+        now: midnight + 12 * 3600 * S,
+        timeZone: 'UTC',
+        unknownCountsAsDown: true,
+        sla: { targetPercent: 99.9, creditTiers: [] },
+      },
       2,
       [{ start: spans[0]!.start, end: spans[0]!.end }],
     );
@@ -117,24 +135,36 @@ describe('calendar edges', () => {
 
   test('months follow the plan time zone, daylight saving included: the days of a month add up to it (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom('UTC', 'Europe/Amsterdam', 'America/New_York', 'Asia/Kolkata'), fc.integer({ min: 0, max: 23 }), fc.array(spanArb, { maxLength: 6 }), (tz, monthOffset, raw) => {
-        const monthStart = zonedMidnight(2026, 1 + monthOffset, 1, tz);
-        const spans = raw.map((s) => ({ ...s, start: monthStart + s.start * 3000, end: monthStart + s.end * 3000 }));
-        const now = monthStart + 40 * 86_400 * S;
-        const input = { spans, active: { from: 0, to: null }, now, timeZone: tz, unknownCountsAsDown: true, sla: { targetPercent: 99.9, creditTiers: [] } };
-        const month = uptimeMonth(input, monthStart + 86_400 * S);
-        expect(month.from.getTime()).toBe(monthStart);
-        expect(startOfZonedMonth(month.to.getTime(), tz)).toBe(month.to.getTime());
-        let sum = 0;
-        let down = 0;
-        for (let d = monthStart; d < month.to.getTime(); d = addZonedDays(d, 1, tz)) {
-          const b = measureMs(spans, d, addZonedDays(d, 1, tz), input.active);
-          sum += b.measured;
-          down += b.down;
-        }
-        expect(sum).toBe(month.to.getTime() - monthStart);
-        expect(Math.round(down / 1000)).toBe(month.downSeconds);
-      }),
+      fc.property(
+        fc.constantFrom('UTC', 'Europe/Amsterdam', 'America/New_York', 'Asia/Kolkata'),
+        fc.integer({ min: 0, max: 23 }),
+        fc.array(spanArb, { maxLength: 6 }),
+        (tz, monthOffset, raw) => {
+          const monthStart = zonedMidnight(2026, 1 + monthOffset, 1, tz);
+          const spans = raw.map((s) => ({ ...s, start: monthStart + s.start * 3000, end: monthStart + s.end * 3000 }));
+          const now = monthStart + 40 * 86_400 * S;
+          const input = {
+            spans,
+            active: { from: 0, to: null },
+            now,
+            timeZone: tz,
+            unknownCountsAsDown: true,
+            sla: { targetPercent: 99.9, creditTiers: [] },
+          };
+          const month = uptimeMonth(input, monthStart + 86_400 * S);
+          expect(month.from.getTime()).toBe(monthStart);
+          expect(startOfZonedMonth(month.to.getTime(), tz)).toBe(month.to.getTime());
+          let sum = 0;
+          let down = 0;
+          for (let d = monthStart; d < month.to.getTime(); d = addZonedDays(d, 1, tz)) {
+            const b = measureMs(spans, d, addZonedDays(d, 1, tz), input.active);
+            sum += b.measured;
+            down += b.down;
+          }
+          expect(sum).toBe(month.to.getTime() - monthStart);
+          expect(Math.round(down / 1000)).toBe(month.downSeconds);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -147,7 +177,17 @@ describe('calendar edges', () => {
   test('when the service started mid-month, then only the time since then is measured', () => {
     const start = Date.UTC(2026, 10, 16);
     const now = Date.UTC(2026, 10, 20);
-    const month = uptimeMonth({ spans: [], active: { from: start, to: null }, now, timeZone: 'UTC', unknownCountsAsDown: true, sla: { targetPercent: 99.9, creditTiers: [] } }, now);
+    const month = uptimeMonth(
+      {
+        spans: [],
+        active: { from: start, to: null },
+        now,
+        timeZone: 'UTC',
+        unknownCountsAsDown: true,
+        sla: { targetPercent: 99.9, creditTiers: [] },
+      },
+      now,
+    );
     expect(month.measuredSeconds).toBe(4 * 86_400);
     expect(month.sla).toEqual({ targetPercent: 99.9, met: true, creditPercent: 0, complete: false });
   });
@@ -158,9 +198,30 @@ describe('zoned readings', () => {
     const tzs = ['Europe/Amsterdam', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'UTC'];
     fc.assert(
       fc.property(fc.constantFrom(...tzs), fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), (tz, ms) => {
-        const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-        const parts = Object.fromEntries(f.formatToParts(new Date(ms)).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
-        expect(zonedParts(ms, tz)).toEqual({ year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second });
+        const f = new Intl.DateTimeFormat('en-US', {
+          timeZone: tz,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+          second: 'numeric',
+        });
+        const parts = Object.fromEntries(
+          f
+            .formatToParts(new Date(ms))
+            .filter((p) => p.type !== 'literal')
+            .map((p) => [p.type, Number(p.value)]),
+        );
+        expect(zonedParts(ms, tz)).toEqual({
+          year: parts.year,
+          month: parts.month,
+          day: parts.day,
+          hour: parts.hour,
+          minute: parts.minute,
+          second: parts.second,
+        });
       }),
       { numRuns: 3000 },
     );

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { type IncidentStepFact, isLegacyStep, type StoredStep } from '../../../server/domain/incident-steps';
 import { describeIncident, reportStep, stepSentence, stepWithoutHostNames } from '../../../server/domain/incident-text';
-import { applyHostEvent, applyVmEvent, type HostHealth, INITIAL_TIMELINE, type IncidentDraft, type TimelineEvent, type TimelineState } from '../../../server/domain/timeline';
+import {
+  applyHostEvent,
+  applyVmEvent,
+  type HostHealth,
+  INITIAL_TIMELINE,
+  type IncidentDraft,
+  type TimelineEvent,
+  type TimelineState,
+} from '../../../server/domain/timeline';
 
 const T0 = Date.UTC(2026, 10, 3, 3, 12, 4);
 /** Host names a customer must never read; spaces, regex characters and unicode included (issue 21). */
@@ -11,10 +19,13 @@ const VM_CODES = [142, 143, 66, 506, 32, 163, 196, 119, 9602, 9603, 507, 54, 73,
 
 /** What an engine event's description says for the codes whose text the timeline reads (migrations). */
 function description(code: number, host: string, other: string): string {
-  if (code === 67 || code === 62) return `Migration initiated by system (VM: vps-1, Source: ${host}, Destination: ${other}, Reason: Host preparing for maintenance).`;
-  if (code === 63) return `Migration completed (VM: vps-1, Source: ${other}, Destination: ${host}, Duration: 8 seconds, Total: 8 seconds, Actual downtime: (N/A))`;
+  if (code === 67 || code === 62)
+    return `Migration initiated by system (VM: vps-1, Source: ${host}, Destination: ${other}, Reason: Host preparing for maintenance).`;
+  if (code === 63)
+    return `Migration completed (VM: vps-1, Source: ${other}, Destination: ${host}, Duration: 8 seconds, Total: 8 seconds, Actual downtime: (N/A))`;
   if (code === 61) return 'VM vps-1 is down. Exit message: User shut down from within the guest';
-  if (code === 54) return 'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling constraints.] (User: SYSTEM).';
+  if (code === 54)
+    return 'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling constraints.] (User: SYSTEM).';
   return '';
 }
 
@@ -40,7 +51,13 @@ function play(events: RunEvent[], names: readonly string[] = HOSTS): IncidentDra
     const codes = e.host ? HOST_CODES : VM_CODES;
     const code = codes[e.code % codes.length]!;
     const hostName = e.hostIndex === null ? null : names[e.hostIndex]!;
-    const event: TimelineEvent = { key: `1:${i + 1}`, code, at, hostName, description: description(code, hostName ?? names[0]!, names[e.otherIndex]!) };
+    const event: TimelineEvent = {
+      key: `1:${i + 1}`,
+      code,
+      at,
+      hostName,
+      description: description(code, hostName ?? names[0]!, names[e.otherIndex]!),
+    };
     if (e.host) {
       health = applyHostEvent(health, event);
       continue;
@@ -70,7 +87,27 @@ function customerTexts(incidents: IncidentDraft[]): string[] {
  */
 const nameArb = fc
   .oneof(
-    fc.constantFrom('host', 'Host', 'VPS', 'your VPS', 'running again', 'the engine', '?', 'e', 'on host', 'constructor', '__proto__', 'toString', '.*', '\\S+', '$&', '(a|b)', '💥', 'ünï', 'a b'),
+    fc.constantFrom(
+      'host',
+      'Host',
+      'VPS',
+      'your VPS',
+      'running again',
+      'the engine',
+      '?',
+      'e',
+      'on host',
+      'constructor',
+      '__proto__',
+      'toString',
+      '.*',
+      '\\S+',
+      '$&',
+      '(a|b)',
+      '💥',
+      'ünï',
+      'a b',
+    ),
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
     fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }),
   )
@@ -99,11 +136,15 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
     const plain = ['h0', 'h1', 'h2'];
     let named = 0;
     fc.assert(
-      fc.property(fc.uniqueArray(nameArb, { minLength: 3, maxLength: 3 }), fc.array(eventArb, { minLength: 1, maxLength: 40 }), (names, events) => {
-        const incidents = play(events, names);
-        expect(customerTexts(incidents)).toEqual(customerTexts(play(events, plain)));
-        named += incidents.flatMap((i) => i.steps).filter((s) => !isLegacyStep(s) && s.hosts.some((h) => names.includes(h))).length;
-      }),
+      fc.property(
+        fc.uniqueArray(nameArb, { minLength: 3, maxLength: 3 }),
+        fc.array(eventArb, { minLength: 1, maxLength: 40 }),
+        (names, events) => {
+          const incidents = play(events, names);
+          expect(customerTexts(incidents)).toEqual(customerTexts(play(events, plain)));
+          named += incidents.flatMap((i) => i.steps).filter((s) => !isLegacyStep(s) && s.hosts.some((h) => names.includes(h))).length;
+        },
+      ),
       { numRuns: 1500, seed: 20261206 },
     );
     expect(named).toBeGreaterThan(100);
@@ -125,7 +166,8 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
           // A fact that repeats (a restart failing every 30 s) is one step with a count, never two in a row.
           for (let i = 1; i < facts.length; i++) {
             const [a, b] = [facts[i - 1]!, facts[i]!];
-            if (a.kind === b.kind && (a.kind === 'restart_failed' || a.kind === 'no_room')) expect(a.hosts.join('/')).not.toBe(b.hosts.join('/'));
+            if (a.kind === b.kind && (a.kind === 'restart_failed' || a.kind === 'no_room'))
+              expect(a.hosts.join('/')).not.toBe(b.hosts.join('/'));
           }
         }
       }),
@@ -136,8 +178,12 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
 
   test('when a stored sentence (before issue 22) names a host with spaces, regex characters or unicode, then the host is gone', () => {
     for (const name of HOSTS) {
-      expect(stepWithoutHostNames(`Host ${name} stopped responding to the engine`)).toBe('The host running your VPS stopped responding to the engine');
-      expect(stepWithoutHostNames(`Moved live from host ${name} to host ${name} x for host maintenance; no downtime`)).toBe('Moved live to another host for host maintenance; no downtime');
+      expect(stepWithoutHostNames(`Host ${name} stopped responding to the engine`)).toBe(
+        'The host running your VPS stopped responding to the engine',
+      );
+      expect(stepWithoutHostNames(`Moved live from host ${name} to host ${name} x for host maintenance; no downtime`)).toBe(
+        'Moved live to another host for host maintenance; no downtime',
+      );
       expect(stepWithoutHostNames(`Your VPS is running again on host ${name}`)).toBe('Your VPS is running again');
     }
   });
@@ -156,8 +202,12 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
         { at: T0 + 153_000, text: 'Your VPS is running again on host host3' },
       ],
     };
-    expect(describeIncident(incident, 'UTC', T0 + 200_000)).toBe('Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s');
-    expect(describeIncident(incident, 'UTC', T0 + 200_000, false)).toBe('The host running your VPS failed at 03:12:04; your VPS was restarted on another host at 03:14:37; down 2 min 33 s');
+    expect(describeIncident(incident, 'UTC', T0 + 200_000)).toBe(
+      'Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s',
+    );
+    expect(describeIncident(incident, 'UTC', T0 + 200_000, false)).toBe(
+      'The host running your VPS failed at 03:12:04; your VPS was restarted on another host at 03:14:37; down 2 min 33 s',
+    );
     expect(incident.steps.map(hidden)).toEqual([
       'The host running your VPS stopped responding to the engine',
       'The host running your VPS was powered off by its power management (fenced); your VPS was marked down',
@@ -170,7 +220,14 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
     let health: HostHealth = {};
     health = applyHostEvent(health, { key: '1:1', code: 9008, at: T0, hostName: 'host2', description: '' });
     let last: IncidentDraft | undefined;
-    for (const [i, [code, s, host]] of ([[142, 86, 'host2'], [143, 120, 'host2'], [506, 130, 'host3'], [506, 153, 'host3']] as const).entries()) {
+    for (const [i, [code, s, host]] of (
+      [
+        [142, 86, 'host2'],
+        [143, 120, 'host2'],
+        [506, 130, 'host3'],
+        [506, 153, 'host3'],
+      ] as const
+    ).entries()) {
       const r = applyVmEvent(state, { key: `1:${i + 2}`, code, at: T0 + s * 1000, hostName: host, description: '' }, health);
       state = r.state;
       last = r.changed[0] ?? last;
@@ -192,7 +249,11 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
   });
 
   test('when a stored sentence names no host, then it is shown as it is', () => {
-    expect(stepWithoutHostNames('A restart attempt failed; the engine keeps trying')).toBe('A restart attempt failed; the engine keeps trying');
-    expect(stepWithoutHostNames('The host answered again; your VPS had kept running there')).toBe('The host answered again; your VPS had kept running there');
+    expect(stepWithoutHostNames('A restart attempt failed; the engine keeps trying')).toBe(
+      'A restart attempt failed; the engine keeps trying',
+    );
+    expect(stepWithoutHostNames('The host answered again; your VPS had kept running there')).toBe(
+      'The host answered again; your VPS had kept running there',
+    );
   });
 });

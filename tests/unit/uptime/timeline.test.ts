@@ -1,16 +1,35 @@
 import { describeIncident } from '../../../server/domain/incident-text';
-import { applyGap, applyHostEvent, applyVmEvent, type HostHealth, INITIAL_TIMELINE, type IncidentDraft, type TimelineEvent, type TimelineState } from '../../../server/domain/timeline';
+import {
+  applyGap,
+  applyHostEvent,
+  applyVmEvent,
+  type HostHealth,
+  INITIAL_TIMELINE,
+  type IncidentDraft,
+  type TimelineEvent,
+  type TimelineState,
+} from '../../../server/domain/timeline';
 
 const T0 = Date.UTC(2026, 10, 3, 3, 12, 4);
 const at = (s: number) => T0 + s * 1000;
 
 let seq = 0;
-const ev = (code: number, s: number, hostName: string | null, description = '', correlationId: string | null = null): TimelineEvent => ({ key: `1:${++seq}`, code, at: at(s), hostName, description, correlationId });
+const ev = (code: number, s: number, hostName: string | null, description = '', correlationId: string | null = null): TimelineEvent => ({
+  key: `1:${++seq}`,
+  code,
+  at: at(s),
+  hostName,
+  description,
+  correlationId,
+});
 /** A call the bridge made for the panel: its correlation id (server/services/provisioning.ts). */
 const PANEL = 'svc-4821-job-77';
 
 /** Feeds host events (vm = false) and VM events in order; returns the last state and every incident version. */
-function play(events: Array<[TimelineEvent, 'host' | 'vm']>, start: TimelineState = { ...INITIAL_TIMELINE, status: 'up', host: 'host2', firstUpAt: 0 }) {
+function play(
+  events: Array<[TimelineEvent, 'host' | 'vm']>,
+  start: TimelineState = { ...INITIAL_TIMELINE, status: 'up', host: 'host2', firstUpAt: 0 },
+) {
   let state = start;
   let health: HostHealth = {};
   const incidents = new Map<string, IncidentDraft>();
@@ -40,7 +59,9 @@ describe('incident builder', () => {
     const [i] = incidents;
     expect(i).toMatchObject({ cause: 'ha_restart', startedAt: at(0), endedAt: at(153), failedHost: 'host2', restartHost: 'host3' });
     expect(state).toMatchObject({ status: 'up', host: 'host3', open: null });
-    expect(describeIncident(i!, 'UTC', at(1000))).toBe('Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s');
+    expect(describeIncident(i!, 'UTC', at(1000))).toBe(
+      'Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s',
+    );
   });
 
   test('when a restart attempt fails on a host first, then the incident stays open until the VM is really up', () => {
@@ -54,7 +75,14 @@ describe('incident builder', () => {
       [ev(506, 131, 'host1'), 'vm'],
     ]);
     expect(incidents[0]).toMatchObject({ cause: 'ha_restart', startedAt: at(0), endedAt: at(131), restartHost: 'host1' });
-    expect(incidents[0]?.steps.map((s) => ('kind' in s ? s.kind : s.text))).toEqual(['host_not_responding', 'host_fenced', 'restart_started', 'restart_failed', 'restart_started', 'running_again']);
+    expect(incidents[0]?.steps.map((s) => ('kind' in s ? s.kind : s.text))).toEqual([
+      'host_not_responding',
+      'host_fenced',
+      'restart_started',
+      'restart_failed',
+      'restart_started',
+      'running_again',
+    ]);
     expect(state.status).toBe('up');
   });
 
@@ -64,7 +92,15 @@ describe('incident builder', () => {
       [ev(143, 90, 'host2'), 'vm'],
       [ev(9603, 91, null), 'vm'],
       [ev(9603, 121, null), 'vm'],
-      [ev(54, 151, null, 'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling constraints.]'), 'vm'],
+      [
+        ev(
+          54,
+          151,
+          null,
+          'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling constraints.]',
+        ),
+        'vm',
+      ],
       [ev(9603, 151, null), 'vm'],
     ]);
     expect(played.incidents[0]).toMatchObject({ cause: 'waiting_for_room', startedAt: at(0), endedAt: null, failedHost: 'host2' });
@@ -72,7 +108,13 @@ describe('incident builder', () => {
     expect(noRoom).toEqual([expect.objectContaining({ at: at(91), count: 4, lastAt: at(151) })]);
     expect(played.state.status).toBe('down');
     // Room freed: the engine restarts it on another host, and the incident is told as the HA restart it became.
-    const after = play([[ev(506, 1900, 'host1'), 'vm'], [ev(506, 1910, 'host1'), 'vm']], played.state);
+    const after = play(
+      [
+        [ev(506, 1900, 'host1'), 'vm'],
+        [ev(506, 1910, 'host1'), 'vm'],
+      ],
+      played.state,
+    );
     expect(after.incidents[0]).toMatchObject({ cause: 'ha_restart', endedAt: at(1910), restartHost: 'host1' });
   });
 
@@ -83,7 +125,13 @@ describe('incident builder', () => {
       [ev(9603, 1, null), 'vm'],
     ]);
     expect(played.incidents[0]).toMatchObject({ cause: 'waiting_for_room', failedHost: null });
-    const after = play([[ev(506, 40, 'host2'), 'vm'], [ev(506, 50, 'host2'), 'vm']], played.state);
+    const after = play(
+      [
+        [ev(506, 40, 'host2'), 'vm'],
+        [ev(506, 50, 'host2'), 'vm'],
+      ],
+      played.state,
+    );
     expect(after.incidents[0]).toMatchObject({ cause: 'crash', endedAt: at(50) });
   });
 
@@ -94,8 +142,14 @@ describe('incident builder', () => {
       [ev(75, 91, 'host2'), 'host'],
       [ev(163, 91, 'host2'), 'vm'],
     ]);
-    expect(incidents).toEqual([expect.objectContaining({ cause: 'host_contact_lost', startedAt: at(0), endedAt: at(91), failedHost: 'host2', restartHost: 'host2' })]);
-    expect(incidents[0]?.steps.map((s) => ('kind' in s ? s.kind : s.text))).toEqual(['host_not_responding', 'vm_unknown', 'contact_restored']);
+    expect(incidents).toEqual([
+      expect.objectContaining({ cause: 'host_contact_lost', startedAt: at(0), endedAt: at(91), failedHost: 'host2', restartHost: 'host2' }),
+    ]);
+    expect(incidents[0]?.steps.map((s) => ('kind' in s ? s.kind : s.text))).toEqual([
+      'host_not_responding',
+      'vm_unknown',
+      'contact_restored',
+    ]);
     expect(state).toMatchObject({ status: 'up', host: 'host2', open: null });
   });
 
@@ -143,17 +197,37 @@ describe('incident builder', () => {
   });
 
   test('when the customer powers off inside the guest, then the stop is theirs', () => {
-    const { incidents, state } = play([[ev(61, 10, 'host2', 'VM vps-1 is down. Exit message: User shut down from within the guest'), 'vm']]);
+    const { incidents, state } = play([
+      [ev(61, 10, 'host2', 'VM vps-1 is down. Exit message: User shut down from within the guest'), 'vm'],
+    ]);
     expect(incidents).toEqual([expect.objectContaining({ cause: 'customer', startedAt: at(10), endedAt: null })]);
     expect(state.status).toBe('down');
   });
 
   test('when a host goes to maintenance, then the live migration is a zero-length maintenance note', () => {
     const { incidents, state } = play([
-      [ev(67, 0, 'host2', 'Migration initiated by system (VM: vps-1, Source: host2, Destination: host3, Reason: Host preparing for maintenance).'), 'vm'],
-      [ev(63, 8, 'host3', 'Migration completed (VM: vps-1, Source: host2, Destination: host3, Duration: 8 seconds, Total: 8 seconds, Actual downtime: (N/A))'), 'vm'],
+      [
+        ev(
+          67,
+          0,
+          'host2',
+          'Migration initiated by system (VM: vps-1, Source: host2, Destination: host3, Reason: Host preparing for maintenance).',
+        ),
+        'vm',
+      ],
+      [
+        ev(
+          63,
+          8,
+          'host3',
+          'Migration completed (VM: vps-1, Source: host2, Destination: host3, Duration: 8 seconds, Total: 8 seconds, Actual downtime: (N/A))',
+        ),
+        'vm',
+      ],
     ]);
-    expect(incidents).toEqual([expect.objectContaining({ cause: 'maintenance', startedAt: at(8), endedAt: at(8), failedHost: 'host2', restartHost: 'host3' })]);
+    expect(incidents).toEqual([
+      expect.objectContaining({ cause: 'maintenance', startedAt: at(8), endedAt: at(8), failedHost: 'host2', restartHost: 'host3' }),
+    ]);
     expect(state.host).toBe('host3');
   });
 

@@ -11,7 +11,13 @@ import { AppError, NotFoundError, ValidationError } from '../../../errors';
 import { OvirtError } from '../../../ovirt/errors';
 import { parseOrThrow } from '../../middleware/validate';
 import {
-  type ClusterRow, type EngineProblem, presentCluster, presentClusterList, presentClusterProblem, presentHeadroomPage, presentWhatIf,
+  type ClusterRow,
+  type EngineProblem,
+  presentCluster,
+  presentClusterList,
+  presentClusterProblem,
+  presentHeadroomPage,
+  presentWhatIf,
 } from '../../presenters/admin-clusters';
 import { presentWaitingForRoom } from '../../presenters/admin-waiting-for-room';
 
@@ -21,7 +27,14 @@ const whatIfQuery = z.object({
   hosts: z
     .union([z.string(), z.array(z.string())])
     .optional()
-    .transform((v) => [...new Set((Array.isArray(v) ? v : [v ?? '']).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))])
+    .transform((v) => [
+      ...new Set(
+        (Array.isArray(v) ? v : [v ?? ''])
+          .flatMap((s) => s.split(','))
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(z.string().max(255, 'a host name is at most 255 characters')).max(16, 'pick at most 16 hosts')),
 });
 
@@ -67,7 +80,10 @@ export function adminClusterPages(c: Container): Router {
     );
     // A plan pointing at a cluster the engine does not have is worth a row of its own: its orders would all fail.
     for (const missing of new Set(plans.map((p) => p.cluster).filter((n) => !engineNames.includes(n)))) {
-      rows.push({ name: missing, error: `Plans point at cluster ${missing}, which the engine does not have: their orders cannot be provisioned.` });
+      rows.push({
+        name: missing,
+        error: `Plans point at cluster ${missing}, which the engine does not have: their orders cannot be provisioned.`,
+      });
     }
     res.render('admin/clusters', presentClusterList(rows, plans));
   });
@@ -94,18 +110,22 @@ export function adminClusterPages(c: Container): Router {
   router.get('/:name/what-if', async (req, res) => {
     const { name } = parseOrThrow(clusterParams, req.params);
     const { ovirt, capacity } = c;
-    if (!ovirt || !capacity) return res.status(503).render('admin/what-if', presentWhatIf({ cluster: name, hosts: [], chosen: [] }, NO_ENGINE));
+    if (!ovirt || !capacity)
+      return res.status(503).render('admin/what-if', presentWhatIf({ cluster: name, hosts: [], chosen: [] }, NO_ENGINE));
     const hosts = await fromEngine(async () => {
       if (!(await ovirt.findClusterByName(name))) throw new NotFoundError('cluster', name);
       return ovirt.listHosts({ cluster: name });
     });
-    if (!hosts.ok) return res.render('admin/what-if', presentWhatIf({ cluster: name, hosts: [], chosen: [] }, engineFailed(res, hosts.error)));
+    if (!hosts.ok)
+      return res.render('admin/what-if', presentWhatIf({ cluster: name, hosts: [], chosen: [] }, engineFailed(res, hosts.error)));
     const view = { cluster: name, hosts: hosts.value.map((h) => ({ name: h.name, status: h.status })) };
 
     const query = whatIfQuery.safeParse(req.query);
     if (!query.success) {
       const error = query.error.issues.map((i) => i.message).join('; ');
-      return res.status(400).render('admin/what-if', presentWhatIf({ ...view, chosen: [], error: `The hosts could not be read: ${error}.` }));
+      return res
+        .status(400)
+        .render('admin/what-if', presentWhatIf({ ...view, chosen: [], error: `The hosts could not be read: ${error}.` }));
     }
     const chosen = query.data.hosts;
     if (chosen.length === 0) return res.render('admin/what-if', presentWhatIf({ ...view, chosen }));

@@ -17,7 +17,12 @@ const query = z.object({
 
 export function adminIncidentPages(c: Container): Router {
   const router = Router();
-  const history = new HostFailureHistoryQuery({ incidents: c.repos.incidents, services: c.repos.services, plans: c.repos.plans, clock: c.clock });
+  const history = new HostFailureHistoryQuery({
+    incidents: c.repos.incidents,
+    services: c.repos.services,
+    plans: c.repos.plans,
+    clock: c.clock,
+  });
   router.get('/', async (req, res) => {
     const { days } = parseOrThrow(query, req.query, 'query');
     res.render('admin/incidents', presentHostFailures(await history.get(days)));

@@ -18,7 +18,18 @@ const num = (s: string): number | string | undefined => (s.trim() === '' ? undef
 
 function formFromBody(body: unknown): IpPoolFormValues {
   const b = (body ?? {}) as Record<string, unknown>;
-  const keys: Array<keyof IpPoolFormValues> = ['name', 'cluster', 'network', 'cidr', 'gateway', 'dns', 'dns_search', 'ranges', 'prefix_per_service', 'quarantine_minutes'];
+  const keys: Array<keyof IpPoolFormValues> = [
+    'name',
+    'cluster',
+    'network',
+    'cidr',
+    'gateway',
+    'dns',
+    'dns_search',
+    'ranges',
+    'prefix_per_service',
+    'quarantine_minutes',
+  ];
   return Object.fromEntries(keys.map((k) => [k, text(b[k])])) as unknown as IpPoolFormValues;
 }
 
@@ -70,12 +81,21 @@ function nameOf(req: Request): string {
 export function adminIpPoolPages(c: Container): Router {
   const router = Router();
 
-  const renderForm = (res: Response, status: number, form: { editing?: string; values: IpPoolFormValues; problems?: FieldProblem[]; formError?: string }) => {
+  const renderForm = (
+    res: Response,
+    status: number,
+    form: { editing?: string; values: IpPoolFormValues; problems?: FieldProblem[]; formError?: string },
+  ) => {
     res.status(status).render('admin/ip-pool-form', presentIpPoolForm({ ...form, problems: form.problems ?? [] }));
   };
 
   /** Saves the posted form; a refusal (400 or 409) shows the form again with what was typed and why. */
-  const saveFrom = async (req: Request, res: Response, editing: string | undefined, save: (json: Record<string, unknown>) => Promise<string>) => {
+  const saveFrom = async (
+    req: Request,
+    res: Response,
+    editing: string | undefined,
+    save: (json: Record<string, unknown>) => Promise<string>,
+  ) => {
     const values = formFromBody(req.body);
     if (editing !== undefined) values.name = editing;
     try {
@@ -99,7 +119,18 @@ export function adminIpPoolPages(c: Container): Router {
 
   router.get('/new', (_req, res) => {
     renderForm(res, 200, {
-      values: { name: '', cluster: '', network: 'ovirtmgmt', cidr: '', gateway: '', dns: '', dns_search: '', ranges: '', prefix_per_service: '', quarantine_minutes: '60' },
+      values: {
+        name: '',
+        cluster: '',
+        network: 'ovirtmgmt',
+        cidr: '',
+        gateway: '',
+        dns: '',
+        dns_search: '',
+        ranges: '',
+        prefix_per_service: '',
+        quarantine_minutes: '60',
+      },
     });
   });
 

@@ -15,8 +15,17 @@ const PAGE_SIZE = 50;
 // A filter link or the kind <select> may send an empty value for "all".
 const blankless = (v: unknown) => (v === '' ? undefined : v);
 const listQuery = z.object({
-  state: z.preprocess(blankless, z.enum(JOB_STATES as [string, ...string[]], { message: `must be one of ${JOB_STATES.join(', ')}` }).optional()),
-  kind: z.preprocess(blankless, z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a job kind such as reconcile').optional()),
+  state: z.preprocess(
+    blankless,
+    z.enum(JOB_STATES as [string, ...string[]], { message: `must be one of ${JOB_STATES.join(', ')}` }).optional(),
+  ),
+  kind: z.preprocess(
+    blankless,
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a job kind such as reconcile')
+      .optional(),
+  ),
   before_id: z.preprocess(blankless, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional()),
 });
 
@@ -43,9 +52,16 @@ export function adminJobPages(c: Container): Router {
     return job;
   };
 
-  const renderJob = async (res: Response, status: number, job: Job, extra: { done?: { what?: unknown; job?: unknown }; error?: string } = {}) => {
+  const renderJob = async (
+    res: Response,
+    status: number,
+    job: Job,
+    extra: { done?: { what?: unknown; job?: unknown }; error?: string } = {},
+  ) => {
     const service = job.serviceId === null ? undefined : (await c.repos.services.findManyByIds([job.serviceId])).get(job.serviceId);
-    res.status(status).render('admin/job', presentAdminJob({ job, service, now: c.clock.now(), done: extra.done ?? {}, error: extra.error }));
+    res
+      .status(status)
+      .render('admin/job', presentAdminJob({ job, service, now: c.clock.now(), done: extra.done ?? {}, error: extra.error }));
   };
 
   router.get('/', async (req, res) => {
@@ -54,7 +70,18 @@ export function adminJobPages(c: Container): Router {
     const [jobs, counts] = await Promise.all([c.jobs.list({ ...filter, limit: PAGE_SIZE }), c.jobs.countByState()]);
     const serviceIds = [...new Set(jobs.map((j) => j.serviceId).filter((id): id is number => id !== null))];
     const services = await c.repos.services.findManyByIds(serviceIds);
-    res.render('admin/jobs', presentAdminJobs({ jobs, counts, services, filter, limit: PAGE_SIZE, now: c.clock.now(), done: { what: req.query.done, job: req.query.job } }));
+    res.render(
+      'admin/jobs',
+      presentAdminJobs({
+        jobs,
+        counts,
+        services,
+        filter,
+        limit: PAGE_SIZE,
+        now: c.clock.now(),
+        done: { what: req.query.done, job: req.query.job },
+      }),
+    );
   });
 
   router.get('/:id', async (req, res) => {
@@ -64,7 +91,11 @@ export function adminJobPages(c: Container): Router {
   router.post('/:id/retry', async (req, res) => {
     const job = await jobOf(req);
     if (!(await c.jobs.retry(job.id))) {
-      const refused = new ConflictError(`Job ${job.id} is ${job.state}; only dead or cancelled jobs can be retried.`, undefined, 'job_not_retryable');
+      const refused = new ConflictError(
+        `Job ${job.id} is ${job.state}; only dead or cancelled jobs can be retried.`,
+        undefined,
+        'job_not_retryable',
+      );
       await renderJob(res, refused.status, (await c.jobs.get(job.id)) ?? job, { error: refused.message });
       return;
     }
@@ -75,7 +106,11 @@ export function adminJobPages(c: Container): Router {
   router.post('/:id/discard', async (req, res) => {
     const job = await jobOf(req);
     if (!(await c.jobs.discard(job.id))) {
-      const refused = new ConflictError(`Job ${job.id} is ${job.state}; only dead jobs can be discarded.`, undefined, 'job_not_discardable');
+      const refused = new ConflictError(
+        `Job ${job.id} is ${job.state}; only dead jobs can be discarded.`,
+        undefined,
+        'job_not_discardable',
+      );
       await renderJob(res, refused.status, (await c.jobs.get(job.id)) ?? job, { error: refused.message });
       return;
     }

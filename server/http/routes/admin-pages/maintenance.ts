@@ -52,7 +52,12 @@ export function adminMaintenancePages(c: Container): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const done = req.query.done === 'announced' ? `Announced; the panels of ${text(req.query.told) || '0'} services were told.` : req.query.done === 'cancelled' ? 'The window was cancelled.' : undefined;
+    const done =
+      req.query.done === 'announced'
+        ? `Announced; the panels of ${text(req.query.told) || '0'} services were told.`
+        : req.query.done === 'cancelled'
+          ? 'The window was cancelled.'
+          : undefined;
     res.render('admin/maintenance', presentAdminMaintenance(await c.maintenance.list(), c.clock.now(), undefined, done));
   });
 
@@ -64,7 +69,12 @@ export function adminMaintenancePages(c: Container): Router {
       res.redirect(303, `/admin/maintenance?done=announced&told=${servicesNotified}`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      res.status(400).render('admin/maintenance', presentAdminMaintenance(await c.maintenance.list(), c.clock.now(), { values, problems: err.problems }));
+      res
+        .status(400)
+        .render(
+          'admin/maintenance',
+          presentAdminMaintenance(await c.maintenance.list(), c.clock.now(), { values, problems: err.problems }),
+        );
     }
   });
 
@@ -76,4 +86,3 @@ export function adminMaintenancePages(c: Container): Router {
 
   return router;
 }
-

@@ -104,7 +104,10 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** The posted urlencoded form as form values; unknown keys are ignored, unchecked boxes are absent (false). */
 export function planFormFromBody(body: unknown): PlanFormValues {
   const b = (body ?? {}) as Record<string, unknown>;
-  const rows = Math.min(MAX_TIER_ROWS, Math.max(TIER_ROWS, ...Object.keys(b).map((k) => Number(/^tier_(?:below|credit)_(\d+)$/.exec(k)?.[1] ?? -1) + 1)));
+  const rows = Math.min(
+    MAX_TIER_ROWS,
+    Math.max(TIER_ROWS, ...Object.keys(b).map((k) => Number(/^tier_(?:below|credit)_(\d+)$/.exec(k)?.[1] ?? -1) + 1)),
+  );
   const priority = text(b.ha_priority);
   return {
     product_id: text(b.product_id),
@@ -170,7 +173,10 @@ export function planFormToJson(v: PlanFormValues): Record<string, unknown> {
     ha: { enabled: v.ha_enabled, priority: exact ? num(exact) : v.ha_priority },
     sla: {
       target_percent: num(v.sla_target_percent),
-      credit_tiers: filledTierRows(v).map((row) => ({ below_percent: num(v.tiers[row]!.below), credit_percent: num(v.tiers[row]!.credit) })),
+      credit_tiers: filledTierRows(v).map((row) => ({
+        below_percent: num(v.tiers[row]!.below),
+        credit_percent: num(v.tiers[row]!.credit),
+      })),
       unknown_counts_as_down: v.sla_unknown_counts_as_down,
       contact_loss_counts_as_down: v.sla_contact_loss_counts_as_down,
       unannounced_admin_stops_excluded: v.sla_unannounced_admin_stops_excluded,

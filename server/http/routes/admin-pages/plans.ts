@@ -30,9 +30,11 @@ async function engineChoices(c: Container): Promise<EngineChoices> {
     return { templates: uniqueSorted(templates.map((t) => t.name)), clusters: uniqueSorted(clusters.map((cl) => cl.name)) };
   } catch (err) {
     const why =
-      err instanceof EngineSlowError ? `it did not answer within ${ENGINE_READ_MS / 1000} s`
-      : err instanceof OvirtError ? err.publicDetail
-      : 'an unexpected error, see the log';
+      err instanceof EngineSlowError
+        ? `it did not answer within ${ENGINE_READ_MS / 1000} s`
+        : err instanceof OvirtError
+          ? err.publicDetail
+          : 'an unexpected error, see the log';
     c.logger.warn({ err }, 'plan form: the engine\u2019s templates and clusters could not be read');
     return { problem: `The engine\u2019s templates and clusters could not be read (${why}), so type their names by hand.` };
   } finally {
@@ -67,7 +69,12 @@ export function adminPlanPages(c: Container): Router {
   };
 
   /** Saves the posted form with `save`; a refusal re-renders the form with what was typed and why (400 or 409). */
-  const saveFrom = async (req: Request, res: Response, save: (values: PlanFormValues) => Promise<string>, form: { planId?: number; planName?: string }) => {
+  const saveFrom = async (
+    req: Request,
+    res: Response,
+    save: (values: PlanFormValues) => Promise<string>,
+    form: { planId?: number; planName?: string },
+  ) => {
     const values = planFormFromBody(req.body);
     try {
       res.redirect(303, await save(values));
@@ -86,10 +93,15 @@ export function adminPlanPages(c: Container): Router {
   });
 
   router.post('/', async (req, res) => {
-    await saveFrom(req, res, async (values) => {
-      const plan = await c.plans.create(parsePlanForm(values));
-      return `/admin/plans?done=created&plan=${plan.id}`;
-    }, {});
+    await saveFrom(
+      req,
+      res,
+      async (values) => {
+        const plan = await c.plans.create(parsePlanForm(values));
+        return `/admin/plans?done=created&plan=${plan.id}`;
+      },
+      {},
+    );
   });
 
   router.get('/:id/edit', async (req, res) => {
@@ -99,10 +111,15 @@ export function adminPlanPages(c: Container): Router {
 
   router.post('/:id', async (req, res) => {
     const current = await c.plans.get(planIdOf(req));
-    await saveFrom(req, res, async (values) => {
-      const plan = await c.plans.replace(current.id, parsePlanForm(values));
-      return `/admin/plans?done=saved&plan=${plan.id}`;
-    }, { planId: current.id, planName: current.name });
+    await saveFrom(
+      req,
+      res,
+      async (values) => {
+        const plan = await c.plans.replace(current.id, parsePlanForm(values));
+        return `/admin/plans?done=saved&plan=${plan.id}`;
+      },
+      { planId: current.id, planName: current.name },
+    );
   });
 
   router.get('/:id/delete', async (req, res) => {

@@ -15,7 +15,10 @@ import { presentServiceList, presentServicePage, SERVICES_PER_PAGE } from '../..
 
 const listQuery = z.object({
   q: z.string().trim().max(255, 'at most 255 characters').optional().default(''),
-  state: z.union([z.literal(''), z.enum(ACTUAL_STATES)]).optional().default(''),
+  state: z
+    .union([z.literal(''), z.enum(ACTUAL_STATES)])
+    .optional()
+    .default(''),
   page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
 });
 const serviceParams = z.object({ service_id: z.string().min(1).max(64) });
@@ -55,7 +58,10 @@ export function adminServicePages(c: Container): Router {
       }),
       c.serviceActions.log(service_id, ACTIONS_SHOWN),
     ]);
-    res.render('admin/service', { ...presentServicePage({ service, plan, jobs, events, report, done }), vpsActions: presentAdminServiceActions(service.serviceId, actions.actions, done) });
+    res.render('admin/service', {
+      ...presentServicePage({ service, plan, jobs, events, report, done }),
+      vpsActions: presentAdminServiceActions(service.serviceId, actions.actions, done),
+    });
   });
 
   router.post('/:service_id/retry', async (req, res) => {
