@@ -5,8 +5,8 @@
  * Standard Webhooks timestamp header changes on every retry.
  */
 import { z } from 'zod';
-import { normalizeSshKey, sshKeyProblem } from '../domain/ssh-key';
 import { isValidTimeZone } from '../domain/zoned-time';
+import { osKey, rootPassword, sshKeys } from './guest-access';
 import { BILLING_PRODUCT_ID, BILLING_PRODUCT_ID_RULE, BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../domain/billing-ids';
 
 /** Billing ids become part of VM names, so they keep to characters every engine accepts in a name. */
@@ -26,26 +26,6 @@ const hostname = z
     'must be a host name such as vps1.example.net',
   );
 
-/** A plan's OS key (admin-plans.schema.ts gives keys the same shape). */
-const osKey = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be an OS key of the plan, such as debian-12');
-/**
- * The root password: printable, one line, long enough to survive the internet. It is sealed at once and never
- * stored, logged or answered in clear.
- */
-const password = z
-  .string()
-  .min(8, 'must be at least 8 characters')
-  .max(128, 'must be at most 128 characters')
-  .refine((s) => !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(s), 'must not contain control characters or line breaks');
-const sshKey = z
-  .string()
-  .max(16_384, 'must be at most 16384 characters')
-  .superRefine((key, ctx) => {
-    const problem = sshKeyProblem(key);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${problem.reason} (${key.trim().slice(0, 30)}…)` });
-  })
-  .transform(normalizeSshKey);
-const sshKeys = z.array(sshKey).max(20, 'at most 20 keys');
 const guestTimeZone = z
   .string()
   .max(64, 'must be at most 64 characters')
@@ -67,7 +47,7 @@ export const billingEventSchema = z.discriminatedUnion(
           product_id: productId,
           hostname: hostname.optional(),
           os: osKey.optional(),
-          password: password.optional(),
+          password: rootPassword.optional(),
           ssh_keys: sshKeys.optional(),
           time_zone: guestTimeZone.optional(),
         }),

@@ -8,6 +8,7 @@ import { type CreditTier, type FailoverGateMode, HA_PRIORITY_LEVELS, type OsOpti
 import { isValidTimeZone } from '../../domain/zoned-time';
 import type { PlanPatch } from '../../services/plans';
 import { BILLING_PRODUCT_ID, BILLING_PRODUCT_ID_RULE } from '../../domain/billing-ids';
+import { OS_KEY } from '../../webhooks/guest-access';
 
 // Names as oVirt accepts them are free text, but control characters never belong in one.
 const noControlChars = (max: number) =>
@@ -51,7 +52,7 @@ const diskGib = z.number().int('must be a whole number').min(1, 'must be 1-65536
 /** OS keys travel in orders and WHMCS option values: short, safe characters. */
 const osOption = z
   .object({
-    key: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lower-case letters, digits or . _ - (e.g. debian-12)'),
+    key: z.string().regex(OS_KEY, 'must be 1-64 lower-case letters, digits or . _ - (e.g. debian-12)'),
     label: noControlChars(100),
     template: noControlChars(255),
   })

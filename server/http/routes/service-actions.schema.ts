@@ -1,6 +1,6 @@
 /** Request bodies of the VPS actions (issue 18): power, reinstall, console; the same for the panel and admins. */
 import { z } from 'zod';
-import { normalizeSshKey, sshKeyProblem } from '../../domain/ssh-key';
+import { osKey, rootPassword, sshKeys } from '../../webhooks/guest-access';
 import { POWER_ACTIONS } from '../../domain/service-action';
 import { BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../../domain/billing-ids';
 
@@ -25,29 +25,11 @@ export const powerBody = z
   .object({ action: z.enum(POWER_ACTIONS, { message: `must be one of ${POWER_ACTIONS.join(', ')}` }), ...onBehalf })
   .strict();
 
-/** As an order's (webhooks/billing-event.ts): printable, one line, 8-128 characters; sealed at once, never stored in clear. */
-const password = z
-  .string()
-  .min(8, 'must be at least 8 characters')
-  .max(128, 'must be at most 128 characters')
-  .refine((s) => !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(s), 'must not contain control characters or line breaks');
-const sshKey = z
-  .string()
-  .max(16_384, 'must be at most 16384 characters')
-  .superRefine((key, ctx) => {
-    const problem = sshKeyProblem(key);
-    if (problem) ctx.addIssue({ code: 'custom', message: `${problem.reason} (${key.trim().slice(0, 30)}…)` });
-  })
-  .transform(normalizeSshKey);
-
 export const reinstallBody = z
   .object({
-    os: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be an OS key of the plan, such as debian-12')
-      .optional(),
-    password: password.optional(),
-    ssh_keys: z.array(sshKey).max(20, 'at most 20 keys').optional(),
+    os: osKey.optional(),
+    password: rootPassword.optional(),
+    ssh_keys: sshKeys.optional(),
     ...onBehalf,
   })
   .strict();
