@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     } catch (err) {
       if (!isAddressInUse(err)) throw err;
       console.error(
-        `oVirt HA Bridge cannot start: port ${config.simulator.port} (SIMULATOR_PORT, the bundled simulator) is already in use. Stop what holds it, or set SIMULATOR_PORT=0 for any free port.`,
+        `oVirt HA Bridge cannot start: port ${config.simulator.port} (SIMULATOR_PORT, the bundled simulator) is already in use. ` +
+          'Stop what holds it, or set SIMULATOR_PORT=0 for any free port.',
       );
       process.exit(1);
     }

@@ -137,7 +137,9 @@ export class VmReconciler {
         if (t.actualState === 'vm_missing') continue;
         const since = removals.get(t.vmId)?.getTime() ?? at;
         const step = reconcileMissing(state, { key, at, since });
-        const lastError = `The VM ${t.vmName ?? t.vmId} is gone from the engine, though the bridge was not asked to remove it (found ${now.toISOString()}). The panel's Create builds a new VPS; Terminate ends the service.`;
+        const lastError =
+          `The VM ${t.vmName ?? t.vmId} is gone from the engine, though the bridge was not asked to remove it ` +
+          `(found ${now.toISOString()}). The panel's Create builds a new VPS; Terminate ends the service.`;
         changes.push({
           target: t,
           service: { actualState: 'vm_missing', lastError },

@@ -52,7 +52,8 @@ export class VpsSetup {
       } catch (err) {
         if (!(err instanceof SecretUnreadableError)) throw err;
         throw new PermanentJobError(
-          `The order's root password could not be read (SECRETS_KEY is not the one it was sealed with); set the same SECRETS_KEY on every instance, or terminate and order again.`,
+          "The order's root password could not be read (SECRETS_KEY is not the one it was sealed with); " +
+            'set the same SECRETS_KEY on every instance, or terminate and order again.',
         );
       }
     }
