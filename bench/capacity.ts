@@ -1,6 +1,6 @@
 /**
  * `npm run bench:capacity`: the pure capacity model (server/capacity) on a generated cluster of 500 hosts, at 5,000,
- * 10,000 and 20,000 VMs (issue 6: the full N+1 audit of the 20,000-VM cluster in a median under 250 ms, growing close
+ * 10,000 and 20,000 VMs (the full N+1 audit of the 20,000-VM cluster in a median under 250 ms, growing close
  * to linearly with the VM count, plus the sellable headroom of 10 plans).
  *
  * The inventories are built directly as `ClusterInventory` objects (not through the simulator and the oVirt client),

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ip-allocation`: IP allocation under concurrency on MySQL/MariaDB (issue 17). Three instances, each a
+ * `npm run bench:ip-allocation`: IP allocation under concurrency on MySQL/MariaDB. Three instances, each a
  * worker thread with its own event loop and knex pool (as three bridge processes would have), all on one fresh
  * database. Each takes `--orders` orders (2,000 by default) that have all arrived, and works on as many at once as its
  * pool has connections (`--in-flight`, 10): every order allocates one IPv4 address and one IPv6 /64 with

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:provision`: 1,000 orders (`--quick`: 100) from signed webhook to a running VPS against the engine
  * simulator with near-instant clones, through the real service (HTTP intake, job queue, worker, engine client,
- * callbacks). Each order is a usable VPS (issue 17): an OS choice, a password and an SSH key, addresses from IPv4 and
+ * callbacks). Each order is a usable VPS: an OS choice, a password and an SSH key, addresses from IPv4 and
  * IPv6 pools, cloud-init, the NIC on the pool's profile and the boot disk grown from 20 to 30 GiB. Reports total time,
  * orders per second, order-to-active latency and engine calls per order (at most 10), beside a baseline in the same
  * run: the same VMs built directly with the oVirt client (the same create, NIC, disk, start and guest-report calls),

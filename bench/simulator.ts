@@ -1,6 +1,6 @@
 /**
  * `npm run bench:simulator`: simple GETs per second against the oVirt engine simulator (JSON and XML), beside a bare
- * express route measured by the same generator in the same run (issue #3: the simulator keeps at least half of the
+ * express route measured by the same generator in the same run (the simulator keeps at least half of the
  * bare route's throughput, so it never limits the benches that use it as their engine).
  *
  * Targets, each measured the same way (a warm-up, then a closed loop of `--concurrency` keep-alive connections for
@@ -26,7 +26,7 @@ import { type LatencySummary, ratio, round, summarize } from './stats';
 import { runTsWorker } from './http-load';
 
 const SCENARIO = 'ha-drill';
-/** The share of the bare route's throughput the simulator must keep (issue #3). */
+/** The share of the bare route's throughput the simulator must keep. */
 const MIN_RATIO = 0.5;
 const ERROR_SAMPLES = 5;
 

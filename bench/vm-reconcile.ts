@@ -1,5 +1,5 @@
 /**
- * `npm run bench:reconcile`: one period of the VM reconcile (issue 22, item 1) for 10,000 services against the
+ * `npm run bench:reconcile`: one period of the VM reconcile for 10,000 services against the
  * simulator's list of 10,400 VMs (10,000 ours `vps-1` … on 40 hosts, 400 not ours), on SQLite and on MySQL/MariaDB
  * when TEST_MYSQL_URL is set. The simulator runs as its own program (`npm run simulator`, manual clock), so its
  * rendering of the list is the engine's time, not the bridge's. Timed: `EventSync.reconcile()` as the leader runs it

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:webhooks`: accepted billing webhooks per second and their latency, on SQLite and on MySQL/MariaDB,
- * beside a bare express JSON route measured by the same generator in the same run (issue #5: at least 1,000 accepted
+ * beside a bare express JSON route measured by the same generator in the same run (at least 1,000 accepted
  * per second on MariaDB, p99 under 50 ms at 300 per second).
  *
  * The load generator runs in a worker thread. Each target gets the same phases: a warm-up, a closed loop at maximum

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 /**
  * One row per account and per address that has tried to sign in to the admin console. A sign-in locks its two rows
  * (an upsert, which takes the row lock on MariaDB and the write lock on SQLite) before it counts and reserves an
- * attempt in admin_login_failures, so concurrent sign-ins, on any instance, are counted one after another (issue 21).
+ * attempt in admin_login_failures, so concurrent sign-ins, on any instance, are counted one after another.
  * Rows untouched for longer than the window are purged by housekeeping.
  */
 export async function up(knex: Knex): Promise<void> {

@@ -2,12 +2,12 @@ import type { Knex } from 'knex';
 import { isMysql } from '../server/db/knex';
 
 /**
- * Client-area sessions, held server-side so signing out ends one (issue 21: a signed-out cookie kept opening the
+ * Client-area sessions, held server-side so signing out ends one (a signed-out cookie kept opening the
  * pages until it expired). The cookie carries a random id; only its SHA-256 is stored. Ended by sign-out, or purged by
  * housekeeping once past expires_at.
  */
 export async function up(knex: Knex): Promise<void> {
-  // Identifiers compare byte-wise on MariaDB too (utf8mb4_bin), as the other token hashes and client ids do (issue 21);
+  // Identifiers compare byte-wise on MariaDB too (utf8mb4_bin), as the other token hashes and client ids do;
   // SQLite compares text with its BINARY collation already.
   const exact = (c: Knex.ColumnBuilder) => (isMysql(knex) ? c.collate('utf8mb4_bin') : c);
   await knex.schema.createTable('client_sessions', (t) => {

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 /**
  * When each periodic task (HA drift sweep, housekeeping) is next due, shared by every instance. An instance queues a
  * task's job only after moving next_run_at forward in a compare-and-set, so a task keeps its period however often
- * instances restart, and runs once per period however many there are (issue 21, item 19).
+ * instances restart, and runs once per period however many there are.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('periodic_tasks', (t) => {

@@ -3,7 +3,7 @@ import { isMysql } from '../server/db/knex';
 
 /**
  * Webhook ids (Standard Webhooks ids are base62: case matters) and the billing service id of each delivery compare
- * exactly (issue 21). Under the server's default `…_ci` collation `msg_casetest1` was a duplicate of `msg_CaseTest1`,
+ * exactly. Under the server's default `…_ci` collation `msg_casetest1` was a duplicate of `msg_CaseTest1`,
  * so the second delivery could never be recorded and was answered 503 for ever.
  *
  * MySQL/MariaDB: the columns are redefined exactly as created (type, nullability, unique and plain indexes stay), only

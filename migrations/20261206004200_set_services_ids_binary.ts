@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../server/db/knex';
 
 /**
- * A service's billing service id, client id and its VM's engine id and name compare exactly (issue 21). Under the
+ * A service's billing service id, client id and its VM's engine id and name compare exactly. Under the
  * server's default `…_ci` collation an order for `svc-1` after `Svc-1` hit the unique index and was retried for
  * ever, and `GET /api/v1/services/svc-1` answered with `Svc-1`'s record, another client's. The engine's VM names are
  * case-sensitive too (`vps-svc-1` and `vps-Svc-1` are two VMs). The hostname keeps the table's collation: host names

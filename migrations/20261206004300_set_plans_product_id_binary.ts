@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../server/db/knex';
 
 /**
- * A plan's billing product id compares exactly (issue 21), as it does on SQLite: products `Gold` and `gold` of a panel
+ * A plan's billing product id compares exactly, as it does on SQLite: products `Gold` and `gold` of a panel
  * that uses string ids are two plans, and an order for one never gets the other's.
  *
  * MySQL/MariaDB: the column is redefined exactly as created (type, nullability, unique index stay), only collated

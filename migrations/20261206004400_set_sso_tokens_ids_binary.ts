@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../server/db/knex';
 
 /**
- * A client-area link's token hash and billing client id compare exactly (issue 21), as they do on SQLite: a lookup by
+ * A client-area link's token hash and billing client id compare exactly, as they do on SQLite: a lookup by
  * a hash never finds another one that differs only in case.
  *
  * MySQL/MariaDB: the columns are redefined exactly as created (type, nullability, unique index stay), only collated

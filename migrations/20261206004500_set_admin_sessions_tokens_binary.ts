@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../server/db/knex';
 
 /**
- * An admin session's token hash and CSRF token (base64url: case matters) compare exactly (issue 21), as they do on
+ * An admin session's token hash and CSRF token (base64url: case matters) compare exactly, as they do on
  * SQLite. Admin e-mail addresses keep the default collation: they are stored lower-cased, and an address names one
  * account whatever its case.
  *

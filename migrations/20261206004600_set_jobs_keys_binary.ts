@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../server/db/knex';
 
 /**
- * A job's dedupe key and lease token compare exactly (issue 21), as they do on SQLite: a key matches only itself (were
+ * A job's dedupe key and lease token compare exactly, as they do on SQLite: a key matches only itself (were
  * one built from a billing id, two services whose ids differ only in case must not share a job), and a lease is held
  * by its own token only.
  *

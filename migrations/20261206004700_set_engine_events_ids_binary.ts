@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../server/db/knex';
 
 /**
- * An engine event's VM id and name, host id and correlation id compare exactly (issue 21), as they do in the engine
+ * An engine event's VM id and name, host id and correlation id compare exactly, as they do in the engine
  * and on SQLite: `vps-svc-1` and `vps-Svc-1` are two VMs of two services. Host and cluster names keep the table's
  * collation: they are shown, never matched against an id.
  *

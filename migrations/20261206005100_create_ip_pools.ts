@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { identifierColumn } from '../server/db/columns';
 
 /**
- * IP pools (issue 17): a block of addresses on one cluster and vNIC profile that services take their IPv4 address or
+ * IP pools: a block of addresses on one cluster and vNIC profile that services take their IPv4 address or
  * IPv6 prefix from. The name is how plans and the admin API refer to a pool, so it compares exactly (binary collation
  * on MySQL/MariaDB); addresses are stored in canonical text (RFC 5952 for IPv6), so text comparison is exact too.
  */

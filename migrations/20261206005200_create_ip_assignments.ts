@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { identifierColumn } from '../server/db/columns';
 
 /**
- * One row per address (IPv4) or prefix (IPv6) a service holds or held (issue 17). The unique address is what makes
+ * One row per address (IPv4) or prefix (IPv6) a service holds or held. The unique address is what makes
  * two services never hold the same address, whatever the instances and transactions do; the unique
  * (service_row_id, family) is what makes one service hold at most one of each family. Both databases let NULLs
  * repeat in a unique index, so released rows (service_row_id NULL, in quarantine until quarantine_until) never

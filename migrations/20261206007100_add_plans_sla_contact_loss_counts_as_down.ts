@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 /**
  * Per plan, whether a loss of contact with the host while the VPS kept running on it (soft fencing, a cut management
- * network, "restored to Up" without a restart) counts against the SLA (issue 22, item 2). Default false: the VPS was
+ * network, "restored to Up" without a restart) counts against the SLA. Default false: the VPS was
  * serving its customer the whole time; only the provider's monitoring lost sight of its host.
  */
 export async function up(knex: Knex): Promise<void> {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 /**
  * Per plan, whether a VPS stopped by an administrator in the engine outside any announced maintenance window is left
- * out of the SLA (issue 22, item 3). Default false: an unannounced stop is downtime like any other; a provider whose
+ * out of the SLA. Default false: an unannounced stop is downtime like any other; a provider whose
  * contract says otherwise opts in per plan.
  */
 export async function up(knex: Knex): Promise<void> {

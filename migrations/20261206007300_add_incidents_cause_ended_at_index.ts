@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Open incidents by cause (issue 22, item 2): the console's "down for lack of room" alert and the
+ * Open incidents by cause: the console's "down for lack of room" alert and the
  * `ovirt_ha_bridge_ha_vms_waiting_for_room` gauge ask for `cause = 'waiting_for_room' AND ended_at IS NULL` on every
  * page view and scrape, which without this index reads the whole table.
  */

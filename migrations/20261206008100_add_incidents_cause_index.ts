@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Incidents by cause and start (issue 22): /admin/incidents lists host failures (a few causes among many incidents,
+ * Incidents by cause and start: /admin/incidents lists host failures (a few causes among many incidents,
  * newest first), and the VM reconcile looks for open `vm_missing` ones every period. Both read a slice of this index
  * instead of every incident.
  */

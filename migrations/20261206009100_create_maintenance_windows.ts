@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Announced maintenance windows (issue 22, item 3): an admin announces a window over some clusters or some hosts;
+ * Announced maintenance windows: an admin announces a window over some clusters or some hosts;
  * stops inside it are planned downtime, and each affected service's panel is told at once. A cancelled window keeps
  * its row (cancelled_at set) so the history of what was announced stays readable.
  */

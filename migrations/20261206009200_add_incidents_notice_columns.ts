@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Incident notices (issue 22, item 4): when the panel was told an incident opened and when it was told it ended, each
+ * Incident notices: when the panel was told an incident opened and when it was told it ended, each
  * set once by a compare-and-set (`… WHERE opened_notice_at IS NULL`) in the transaction that queues the callback, so
  * any number of instances sweeping at once send each notice once. A column is also set, with no callback, when the
  * sweep finds none is due (an incident that ended before any sweep saw it open is told once, when resolved; an

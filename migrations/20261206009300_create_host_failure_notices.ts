@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { identifierColumn } from '../server/db/columns';
 
 /**
- * One row per host failure the panel was told of (`cluster.host_failed`, issue 22, item 4): the unique (host, start)
+ * One row per host failure the panel was told of (`cluster.host_failed`): the unique (host, start)
  * is the dedupe key, inserted in the transaction that queues the callback, so a failure is told once however many
  * instances find it. The host name compares exactly (binary on MySQL/MariaDB) so `Host1` and `host1` stay two hosts.
  */

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Who asked for what on a VPS (issue 18): power actions, reinstalls and console files asked for by the customer (the
+ * Who asked for what on a VPS: power actions, reinstalls and console files asked for by the customer (the
  * client area), an admin or the panel, when, and how each ended. The per-service action limit counts these rows, so
  * it holds across instances; the open row (queued or running) of a service is what refuses a second action.
  *

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { identifierColumn } from '../server/db/columns';
 
 /**
- * The panel's `Idempotency-Key` on an action request (issue 18): a retried request with the same key gets the action
+ * The panel's `Idempotency-Key` on an action request: a retried request with the same key gets the action
  * it made the first time instead of a second reboot. Unique per service; NULLs (requests without a key) repeat on both
  * databases. Byte-wise on MySQL/MariaDB, like every identifier column.
  */

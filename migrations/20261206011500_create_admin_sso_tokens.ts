@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../server/db/knex';
 
 /**
- * One-time admin console links minted for the billing panel (issue 18, item 5: WHMCS's AdminSingleSignOn). Only a
+ * One-time admin console links minted for the billing panel (WHMCS's AdminSingleSignOn). Only a
  * SHA-256 of the token is stored; a link names the panel's staff user it was minted for (`admin_name`, such as
  * `whmcs:alice`), is valid for a minute and used at most once (`used_at`). Kept apart from `sso_tokens`, whose links
  * are bound to one client's service.

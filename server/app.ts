@@ -69,7 +69,7 @@ export function requestLogger(logger: Logger) {
     customLogLevel: (_req, res, err) => requestLogLevel(res.statusCode, err !== undefined, refusalOf(res) !== undefined),
     // pino-http makes up an Error ("failed with status code 503", its stack in pino-http itself) for any 5xx it was
     // not given an error for. It says nothing the status does not: the error handler logged a real error already, and
-    // a refusal carries its code and reason (issue 21, item 20).
+    // a refusal carries its code and reason.
     customErrorObject: (_req, res, error, val: Record<string, unknown>) => {
       if ((res as { err?: unknown }).err === undefined && error.message === `failed with status code ${res.statusCode}`) {
         const { err: _made, ...rest } = val;
@@ -128,7 +128,7 @@ export function createApp(c: Container): Express {
     }),
   );
 
-  // Per-address limits (issue 13), one set per surface so a flood on one leaves the others alone. Each surface also
+  // Per-address limits, one set per surface so a flood on one leaves the others alone. Each surface also
   // has a tight limit on refused credentials, so the webhook secret and the keys cannot be guessed from one address.
   const limits = c.config.rateLimits;
   const requests = (name: string, limit: number) => requestLimit({ name, limit, windowSeconds: limits.windowSeconds, logger: c.logger });

@@ -24,7 +24,7 @@ export function bannerLines(config: Config, facts: BannerFacts): string[] {
     lines.push(
       `  oVirt engine   NONE CONFIGURED: using the bundled oVirt SIMULATOR at ${facts.engine.url} (scenario "${facts.engine.scenario}")`,
       '                 No real VM is created. Set OVIRT_URL, OVIRT_USERNAME and OVIRT_PASSWORD to use a real engine.',
-      // The failover drill of the README drives the simulator through its control API (issue 22, item 7).
+      // The failover drill of the README drives the simulator through its control API.
       `  Simulator      control ${facts.engine.controlUrl}  (Authorization: Bearer ${facts.engine.controlToken}); e.g. fail a host:`,
       `                 curl -X POST -H 'Authorization: Bearer ${facts.engine.controlToken}' ${facts.engine.controlUrl}/hosts/host1/fail`,
       '                 It starts afresh at every npm start (its VMs are gone; the VM check marks their services vm_missing).',

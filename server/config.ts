@@ -61,7 +61,7 @@ export interface Config {
     readonly shutdownTimeoutMs: number;
     readonly pollMs: number;
   };
-  /** Power, reinstall and console actions on a VPS (issue 18): a per-service limit counted in the database. */
+  /** Power, reinstall and console actions on a VPS: a per-service limit counted in the database. */
   readonly actions: {
     /** Actions one service may ask for within the window (0: no limit). */
     readonly limitPerService: number;
@@ -80,7 +80,7 @@ export interface Config {
     readonly pollMs: number;
     /**
      * How often the event leader lists the bridge's VMs (one engine call) and checks them against what it believes
-     * (issue 22, item 1): a VM deleted by hand, a host changed, a state the events missed. 0 turns the check off.
+     *: a VM deleted by hand, a host changed, a state the events missed. 0 turns the check off.
      */
     readonly vmReconcileMs: number;
   };
@@ -110,7 +110,7 @@ export interface Config {
     /** Largest request head (request line and headers) Node accepts; past it Node answers 431 itself. */
     readonly maxHeaderBytes: number;
   };
-  /** Per-address limits of this instance (issue 13). A limit of 0 is off. */
+  /** Per-address limits of this instance. A limit of 0 is off. */
   readonly rateLimits: {
     readonly windowSeconds: number;
     /** Webhooks per address per window. */
@@ -213,7 +213,7 @@ const schema = z.object({
   EVENT_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(5000)),
   VM_RECONCILE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(86_400).default(60)),
   CLIENT_SESSION_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(120)),
-  // Providers keep their infrastructure's names to themselves unless they choose to show them (issue 22, item 2).
+  // Providers keep their infrastructure's names to themselves unless they choose to show them.
   CLIENT_HOST_NAMES: z.preprocess(emptyAsUndefined, z.enum(['show', 'hide']).default('hide')),
   ADMIN_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(30)),
   ADMIN_SESSION_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(168).default(12)),

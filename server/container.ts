@@ -82,13 +82,13 @@ export interface Container {
   worker: JobWorker;
   uptime: UptimeReports;
   clientSso: ClientSso;
-  /** One-time admin console links for the billing panel's staff (issue 18, item 5). */
+  /** One-time admin console links for the billing panel's staff. */
   adminSso: AdminSso;
   clientSessions: ClientSessions;
   /** Admin console accounts, sessions and sign-in limits. */
   adminAccounts: AdminAccounts;
   adminOverview: AdminOverviewQuery;
-  /** HA VMs down for lack of room, for the console's alert (issue 22, item 2). */
+  /** HA VMs down for lack of room, for the console's alert. */
   waitingForRoom: WaitingForRoomQuery;
   /** Repositories the admin pages read directly (plain reads with no use case of their own). */
   repos: { services: ServicesRepository; plans: PlansRepository; incidents: IncidentsRepository; engineEvents: EngineEventsRepository };
@@ -96,15 +96,15 @@ export interface Container {
   eventSync: EventSync | undefined;
   /** Failover capacity; undefined without an engine. */
   capacity: CapacityService | undefined;
-  /** Announced maintenance windows: the admin's announcements and the panel notices they send (issue 22, item 3). */
+  /** Announced maintenance windows: the admin's announcements and the panel notices they send. */
   maintenance: MaintenanceWindows;
-  /** IP pools: the admin's CRUD and usage (issue 17). */
+  /** IP pools: the admin's CRUD and usage. */
   ipPools: IpPools;
-  /** Addresses for services: allocate at order intake, release at termination, the VPS's network view (issue 17). */
+  /** Addresses for services: allocate at order intake, release at termination, the VPS's network view. */
   ipAllocation: IpAllocation;
-  /** Power actions and reinstalls asked of a VPS by its customer, an admin or the panel (issue 18). */
+  /** Power actions and reinstalls asked of a VPS by its customer, an admin or the panel. */
   serviceActions: ServiceActions;
-  /** The VPS's console file and usage (issue 18). */
+  /** The VPS's console file and usage. */
   vpsAccess: VpsAccess;
   /** The client area's usage reads: cached per service, time-boxed, so a page never waits on a slow or absent engine. */
   clientUsage: UsageReads;
@@ -229,7 +229,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       (await clientSessions.purge());
     if (deliveriesPurged + jobsPurged + linksPurged > 0) logger.info({ deliveriesPurged, jobsPurged, linksPurged }, 'housekeeping');
   };
-  // Incident notices (issue 22, item 4): a sweep whichever instance finds it due; its compare-and-sets make a sweep
+  // Incident notices: a sweep whichever instance finds it due; its compare-and-sets make a sweep
   // safe to run anywhere, on several instances at once, before and after a change of event leader. Only with a panel
   // to tell: without BILLING_CALLBACK_URL there is nobody to send a notice to.
   const incidentNotices = new IncidentNotices({
@@ -267,7 +267,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
       }
     };
   }
-  // VPS actions (issue 18): admitted by serviceActions, run by the `service_action` job.
+  // VPS actions: admitted by serviceActions, run by the `service_action` job.
   const serviceActionsRepo = new ServiceActionsRepository(knex);
   const actionTimings = { ...config.provisioning, removeTimeoutMs: config.provisioning.bootTimeoutMs };
   const poweredOffByRequest = (serviceRowId: number): Promise<boolean> => serviceActions.isPoweredOffByRequest(serviceRowId);
@@ -375,7 +375,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
         owner,
         pollMs: config.events.pollMs,
         metrics: metrics.events,
-        // Incident notices (issue 22, item 4) right after the poll that wrote the incidents; the periodic sweep is the
+        // Incident notices right after the poll that wrote the incidents; the periodic sweep is the
         // backstop (a lost wake-up, a leader that died before it, incidents the VM check wrote).
         onIncidents: callbacks.enabled
           ? () => {
@@ -386,7 +386,7 @@ export function createContainer(config: Config, overrides: ContainerOverrides = 
               );
             }
           : undefined,
-        // The VM check (issue 22, item 1) runs on the event leader only, in the same loop as the polls.
+        // The VM check runs on the event leader only, in the same loop as the polls.
         reconciler: new VmReconciler({
           knex,
           ovirt,

@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     });
   } catch (err) {
     if (!isAddressInUse(err)) throw err;
-    // One line, not a stack: the usual cause is a second `npm start` (issue 22, item 7).
+    // One line, not a stack: the usual cause is a second `npm start`.
     await container.close(0).catch(() => undefined);
     await demo?.simulator.close();
     console.error(

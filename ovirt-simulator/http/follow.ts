@@ -18,7 +18,7 @@ import type { EntityRead } from './routes/shared';
 import { vmReads } from './routes/vms';
 
 /**
- * `follow=` as the engine's `LinkFollower` does it (issue 19 item 6). The comma-separated paths become a tree
+ * `follow=` as the engine's `LinkFollower` does it. The comma-separated paths become a tree
  * (`nics.reporteddevices,nics.statistics` → nics → {reporteddevices, statistics}); for each segment the entity's
  * `<link rel>` of that name without underscores (`disk_attachments` → `diskattachments`) is fetched and set as the
  * collection's element (`reported_devices` for `reporteddevices`), or else the reference element of that name (`host`, `cluster`, `template`) is replaced by

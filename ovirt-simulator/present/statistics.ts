@@ -137,7 +137,7 @@ export function presentVmStatistics(engine: Engine, vm: Vm, base: string): Node[
 }
 
 /**
- * `/hosts/{id}/statistics` as the engine lists them (`HostStatisticalQuery`, issue 19 item 7): memory total, used,
+ * `/hosts/{id}/statistics` as the engine lists them (`HostStatisticalQuery`): memory total, used,
  * free and KSM-shared; swap total, free and used; KSM, user, system and idle CPU; the 5-minute load average (unit
  * `percent`, as the engine declares it); boot time; then free and total huge pages per size VDSM reports (2 MiB and
  * 1 GiB). The engine lists no `memory.buffers`, `memory.cached` or `swap.cached`, though the model's documentation
@@ -193,7 +193,7 @@ function runningSeconds(engine: Engine, vm: Vm | undefined): number {
   return Math.max(0, Math.floor((engine.clock.now() - vm.startTime) / 1000));
 }
 
-/** A device's rate in one 30 s slot: its VM's load shape scaled to `max` per second (issue 18: I/O that moves). */
+/** A device's rate in one 30 s slot: its VM's load shape scaled to `max` per second (I/O that moves). */
 function rateAt(id: string, salt: number, slot: number, max: number): number {
   return Math.round((loadAt(id, salt, slot) / 100) * max * 100) / 100;
 }

@@ -1,7 +1,7 @@
 import type { Condition, Operator, SearchQuery } from './query-types';
 
 /**
- * The engine's syntax check of a search (issue 19 item 5), after `searchbackend/SyntaxChecker.analyzeSyntaxState`:
+ * The engine's syntax check of a search, after `searchbackend/SyntaxChecker.analyzeSyntaxState`:
  * the REST layer sends `VMs : <search>` (`QueryHelper.getConstraint`), and the checker walks it state by state —
  * after the colon a condition field, `sortby`, `page` or a free-text value; after a field one of its relations
  * (`=`/`!=` for text and enums, also `<`, `>`, `<=`, `>=` for numbers and dates); after a relation a value that the

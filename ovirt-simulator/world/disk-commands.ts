@@ -6,7 +6,7 @@ import type { Actor } from './world';
 
 /**
  * Disk edits (`UpdateDisk`): only growing `provisioned_size`. Unlike the real engine, which extends disks of running
- * VMs live, the simulator allows it only while the VM is down (the bridge's rule, issue 17): 409 while the VM is
+ * VMs live, the simulator allows it only while the VM is down (the bridge's rule): 409 while the VM is
  * `image_locked` or running. The extend keeps the disk `locked` for `diskResizeMs`, then the new size shows and
  * 371 is logged.
  */

@@ -1,7 +1,7 @@
 import { MIB, VM_RUNNING_STATUSES, type Cluster, type Host, type Vm } from './model';
 
 /**
- * The engine's memory arithmetic for scheduling, in MiB as the engine keeps it (issue 19 item 8).
+ * The engine's memory arithmetic for scheduling, in MiB as the engine keeps it.
  *
  * `max_scheduling_memory` is `VDS.calculateFreeSchedulingMemoryCache` (ovirt-engine, common/businessentities/VDS.java):
  *

@@ -133,7 +133,7 @@ export class VmActions {
     if (kind === 'stop') {
       this.world.log('USER_STOP_VM', { OptionalReason: optionalReason }, { vm, host, actor });
       // A power-off is VDSM's destroy: the engine sets no powering_down for it (DestroyVmVDSCommand does only for a
-      // graceful destroy); the VM keeps its status until monitoring sees it down (issue 18).
+      // graceful destroy); the VM keeps its status until monitoring sees it down.
       runtime.after(vm, this.engine.timings.vmStopMs, 'stopped', () => {
         runtime.setDown(vm, 'normal', reason);
         this.world.endJob(job);

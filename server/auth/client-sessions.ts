@@ -36,7 +36,7 @@ export class ClientSessions {
   }
 
   /**
-   * The CSRF token of a session, for the client area's forms (issue 18): an HMAC of a fixed label keyed by the session
+   * The CSRF token of a session, for the client area's forms: an HMAC of a fixed label keyed by the session
    * id, so it is bound to the session, needs no column, and does not reveal the session id (which stays in its
    * HttpOnly cookie). Only valid session ids have one.
    */

@@ -1,6 +1,6 @@
 /**
  * The oVirt engine's own memory arithmetic, so the capacity model schedules with the numbers a real engine uses
- * (issue 19 item 8). In the engine (ovirt-engine `VDS.calculateFreeSchedulingMemoryCache`,
+ *. In the engine (ovirt-engine `VDS.calculateFreeSchedulingMemoryCache`,
  * `HostMonitoring.refreshCommitedMemory`, `VmOverheadCalculatorImpl`, `SlaValidator.hasOvercommitMemoryToRunVM`):
  *
  * - a host's `max_scheduling_memory` = physical × over-commit % / 100 − committed − reserved − pending;

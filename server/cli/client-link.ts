@@ -1,6 +1,6 @@
 /**
  * `npm run --silent client-link -- <service id>` prints a one-time link that opens that service's page in the client
- * area as its customer (issue 22, item 7): what the billing panel does from its client area, for a trial without a
+ * area as its customer: what the billing panel does from its client area, for a trial without a
  * panel. The link works once, within a minute, on the service at PUBLIC_URL sharing this database.
  */
 import { systemClock } from '../clock';

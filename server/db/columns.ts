@@ -32,7 +32,7 @@ export function readBoolean(value: unknown): boolean {
 /**
  * The collation identifier columns get on MySQL/MariaDB: byte-wise, so `svc-1` and `Svc-1` (or two base62 webhook
  * ids, or two token hashes) are different values as they are on SQLite. The server's default collation (`…_ci`)
- * folds case, which made a second id that differs only in case collide with the first on a unique index (issue 21).
+ * folds case, which made a second id that differs only in case collide with the first on a unique index.
  */
 export const IDENTIFIER_COLLATION = 'utf8mb4_bin';
 

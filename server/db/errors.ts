@@ -85,7 +85,7 @@ export interface LoggedDbError {
 /**
  * An error as a log line may carry it. knex puts the whole statement in front of a driver error's message, with every
  * bound value filled in (lease tokens, token hashes), and mysql2 adds it again as `sql`; the stack is the driver's
- * own. A driver error therefore keeps only its type, code and the database's reason (issue 21, item 20: a deadlock
+ * own. A driver error therefore keeps only its type, code and the database's reason (a deadlock
  * on the claim logged the claim's SQL with its lease token). Any other error is returned as it is, for the logger's
  * own serializer.
  */

@@ -75,7 +75,7 @@ export function uptimePercent(ms: Milliseconds, unknownCountsAsDown: boolean): n
   return (100 * up) / base;
 }
 
-/** Decimals an uptime figure is told with: the panel's API and the client area give the same number (issue 22, item 6). */
+/** Decimals an uptime figure is told with: the panel's API and the client area give the same number. */
 export const TOLD_DECIMALS = 3;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The admin's failover history (issue 22, item 5), pure: the incidents of services that died with a host, grouped
+ * The admin's failover history, pure: the incidents of services that died with a host, grouped
  * into host failures — the post-mortem a provider writes after one: which host, when, which services it took down,
  * in which order the engine restarted them (HA priority first, reference §13.4) and how long each took.
  *

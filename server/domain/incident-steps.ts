@@ -1,7 +1,7 @@
 /**
  * The steps of an incident as structured facts: what happened (`kind`), when (`at`) and on which hosts (`hosts`).
  * Words are made from them when shown (domain/incident-text.ts `describeStep`), so showing or hiding host names is a
- * matter of rendering, never of rewriting stored sentences (issue 22, item 2).
+ * matter of rendering, never of rewriting stored sentences.
  *
  * Incidents written before issue 22 stored `{ at, text }`; they are kept as they are and shown as written
  * (`LegacyStep`), so an old incident still reads the same.
@@ -28,7 +28,7 @@ export type StepKind =
   | 'restart_started'
   /** A restart attempt on a host failed (hosts: [it] when named); the engine keeps trying. */
   | 'restart_failed'
-  /** No host had room to restart the VPS; the engine keeps trying (issue 22: `waiting_for_room`). */
+  /** No host had room to restart the VPS; the engine keeps trying (`waiting_for_room`). */
   | 'no_room'
   /** The VPS runs (hosts: [it] when known). */
   | 'running'
@@ -54,11 +54,11 @@ export type StepKind =
   /** The VPS was seen running again after a gap in the record. */
   | 'seen_running'
   /**
-   * Something the customer asked for through the panel or the client area (issue 18): `action` names it (`reboot`,
+   * Something the customer asked for through the panel or the client area: `action` names it (`reboot`,
    * `shutdown`, …). Reserved here so the shape holds it; nothing writes it yet.
    */
   | 'customer_action'
-  /** The bridge's periodic check found the VM gone from the engine, though nobody asked the bridge to remove it (issue 22, item 1). */
+  /** The bridge's periodic check found the VM gone from the engine, though nobody asked the bridge to remove it. */
   | 'reconcile_vm_missing'
   /** The bridge's periodic check found the VPS in another state than the events had told (hosts: [where it runs] when running). */
   | 'reconcile_state_corrected';

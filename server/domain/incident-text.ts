@@ -44,7 +44,7 @@ export function incidentSeconds(i: Pick<IncidentDraft, 'cause' | 'startedAt' | '
   return Math.max(0, Math.round(((i.endedAt ?? now) - i.startedAt) / 1000));
 }
 
-/** A customer's action in words: "a reboot", "a power-off" (issue 18). */
+/** A customer's action in words: "a reboot", "a power-off". */
 function actionWords(action: string | undefined): string {
   const words: Record<string, string> = {
     stop: 'a power-off',
@@ -111,7 +111,7 @@ export function describeIncident(i: IncidentDraft, timeZone: string, now: number
         ? `Stopped by an administrator of your provider at ${start}, running again at ${end} (${down})`
         : `Stopped by an administrator of your provider since ${start}`;
     case 'customer': {
-      // Asked for through the panel, the client area or an admin's action (issue 18): said as the customer's request.
+      // Asked for through the panel, the client area or an admin's action: said as the customer's request.
       const asked = customerAsked(i);
       if (asked && end === start && i.endedAt === i.startedAt) return `You asked for ${asked} at ${start} (not counted against the SLA)`;
       if (asked)
@@ -232,7 +232,7 @@ export function stepSentence(step: IncidentStep): string {
  * and the same fact without it: an old incident's steps are shown as written, with the host taken out for customers
  * who do not see host names. New steps are facts (`describeStep`) and need none of this. The host is
  * whatever lies between the fixed words: a host name may hold spaces, regex characters or any unicode, and
- * guessing its shape (`\S+`) let such names through (issue 21). The list is closed:
+ * guessing its shape (`\S+`) let such names through. The list is closed:
  * nothing stores sentences any more.
  */
 const HOST_STEPS: ReadonlyArray<{ words: readonly string[]; plain: string }> = [

@@ -1,5 +1,5 @@
 /**
- * Announced maintenance windows (issue 22, item 3). A window covers a place (a cluster, or a host in it) over a
+ * Announced maintenance windows. A window covers a place (a cluster, or a host in it) over a
  * half-open time range [startsAt, endsAt); a stop of a VM inside a window that covers where the VM ran is planned
  * downtime, not an outage. A cancelled window covers nothing: it stays stored only as history of what was announced.
  */

@@ -1,5 +1,5 @@
 /**
- * What a customer, an admin or the panel may ask of a VPS (issue 18): power actions, a reinstall, a console file.
+ * What a customer, an admin or the panel may ask of a VPS: power actions, a reinstall, a console file.
  * Pure rules: which services accept an action, the per-service limit, and whether the VPS is off by the customer's
  * own choice (so nothing "ensures it up" behind their back).
  */

@@ -5,7 +5,7 @@ export type DesiredState = (typeof DESIRED_STATES)[number];
 
 /**
  * `vm_missing`: the service's VM is gone from the engine though nothing here removed it (deleted by hand, an engine
- * restored from an old backup, the demo's simulator restarted); found by the VM reconcile (issue 22, item 1). Only
+ * restored from an old backup, the demo's simulator restarted); found by the VM reconcile. Only
  * service.create builds a new VM for it (billing-decision.ts); terminate ends it with nothing to remove.
  */
 export const ACTUAL_STATES = [

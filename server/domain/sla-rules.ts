@@ -1,5 +1,5 @@
 /**
- * What counts against the SLA (issue 22, items 2 and 3), pure: each incident's cause, the plan's rules and the
+ * What counts against the SLA, pure: each incident's cause, the plan's rules and the
  * announced maintenance windows give the spans the availability arithmetic measures (domain/availability.ts) and the
  * class the customer is told.
  *
@@ -53,7 +53,7 @@ const BY_CAUSE: Readonly<Record<Exclude<AvailabilityCause, 'host_contact_lost' |
   customer: 'excluded',
   maintenance: 'excluded',
   unknown: 'unknown',
-  // Removed outside the bridge: the customer has no VPS and nobody asked for that (issue 22, item 1).
+  // Removed outside the bridge: the customer has no VPS and nobody asked for that.
   vm_missing: 'down',
 };
 

@@ -25,7 +25,7 @@
  * `obh-…`), so a stop carrying one was asked for by the panel (a suspension), and one without was made by an admin
  * in the engine. Whether an admin's stop counts against the SLA is decided when reports are built
  * (domain/sla-rules.ts), from the plan and the maintenance windows. A stop, shutdown, reboot or reinstall the
- * customer asked for (issue 18: the client area, the panel's or the admin's action API) carries `act-<id>-<action>`
+ * customer asked for (the client area, the panel's or the admin's action API) carries `act-<id>-<action>`
  * (domain/service-action.ts): cause `customer`, excluded, with a `customer_action` step naming what was asked for.
  */
 import { addStep, type IncidentStepFact, type StepKind, type StoredStep } from './incident-steps';
@@ -65,7 +65,7 @@ export interface TimelineState {
   pendingStop: number | null;
   /** Who asked for the pending stop; absent in states saved before issue 22 (read as the panel, as they were). */
   pendingStopBy?: StopRequester;
-  /** What the customer asked for, when the pending stop is theirs (issue 18): `shutdown`, `reinstall`. */
+  /** What the customer asked for, when the pending stop is theirs: `shutdown`, `reinstall`. */
   pendingAction?: string;
   /** Host an HA restart was launched on and has not come up yet. */
   restarting: string | null;
@@ -76,7 +76,7 @@ export interface TimelineState {
 
 /**
  * Who asked the engine to stop a VM: the bridge for the panel, an administrator in the engine itself, or the customer
- * through the bridge's actions (issue 18).
+ * through the bridge's actions.
  */
 export type StopRequester = 'panel' | 'admin' | 'customer';
 

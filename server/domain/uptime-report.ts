@@ -27,7 +27,7 @@ export type AvailabilityCause =
   | 'customer'
   | 'maintenance'
   | 'unknown'
-  /** The VM is gone from the engine though nobody asked the bridge to remove it (the VM reconcile found it; issue 22). */
+  /** The VM is gone from the engine though nobody asked the bridge to remove it (the VM reconcile found it). */
   | 'vm_missing';
 
 export const AVAILABILITY_CAUSES: readonly AvailabilityCause[] = [

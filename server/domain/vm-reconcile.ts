@@ -1,7 +1,7 @@
 /**
  * What the periodic VM check (events/vm-reconcile.ts) does to one service's timeline, pure. The engine's events are
  * the timeline's main source; the check compares the timeline with the VM as the engine lists it now and corrects
- * what events cannot tell (issue 22, item 1):
+ * what events cannot tell:
  *
  * | VM in the engine's list       | timeline                         | becomes                                              |
  * |-------------------------------|----------------------------------|------------------------------------------------------|

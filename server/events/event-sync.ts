@@ -55,7 +55,7 @@ export interface EventSyncDeps {
   metrics?: EventMetrics;
   /** Called after a poll that opened, changed or closed incidents, so their notices need not wait for the next sweep. */
   onIncidents?: () => void;
-  /** The periodic VM check (issue 22, item 1), run by the leader after a poll every `reconcileMs`; none when absent or 0. */
+  /** The periodic VM check, run by the leader after a poll every `reconcileMs`; none when absent or 0. */
   reconciler?: Pick<VmReconciler, 'run'>;
   reconcileMs?: number;
 }
@@ -258,7 +258,7 @@ export class EventSync {
 
   /**
    * A VM that runs on another host than its service says (an HA restart, a migration) moves the service's host in the
-   * same transaction as the events that told it, without waiting for the VM check (issue 22, item 1).
+   * same transaction as the events that told it, without waiting for the VM check.
    */
   private async followHosts(
     services: ReadonlyMap<string, Service>,
@@ -291,7 +291,7 @@ export class EventSync {
     const gapServices = gap ? (await this.d.services.listWithVm()).filter((s) => s.activatedAt && s.activatedAt.getTime() < gap.to) : [];
 
     return this.d.knex.transaction(async (trx) => {
-      // A reinstall's VM (`<prefix><id>.r<n>`, issue 18) belongs to the same service as the VM it replaces.
+      // A reinstall's VM (`<prefix><id>.r<n>`) belongs to the same service as the VM it replaces.
       const billingIdOf = (e: EngineEvent) => (e.vm?.name ? billingIdOfVmName(prefix, e.vm.name) : undefined);
       const billingIds = [...new Set(kept.flatMap((e) => billingIdOf(e) ?? []))];
       const services = await this.d.services.findManyByServiceId(billingIds, trx);
@@ -344,7 +344,7 @@ export class EventSync {
           at: row.occurredAt.getTime(),
           hostName: row.hostName,
           description: row.description,
-          // Who asked for a stop: the bridge's own calls carry its correlation id (issue 22, item 3).
+          // Who asked for a stop: the bridge's own calls carry its correlation id.
           correlationId: row.correlationId,
         };
         if (row.vmName === null) {

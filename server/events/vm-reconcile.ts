@@ -1,5 +1,5 @@
 /**
- * The VM reconcile (issue 22, item 1): every VM_RECONCILE_SECONDS the event leader lists the bridge's VMs in one
+ * The VM reconcile: every VM_RECONCILE_SECONDS the event leader lists the bridge's VMs in one
  * engine call (`GET /vms?search=name=<prefix>*`) and compares them with what it believes. Events tell most of the
  * story; this catches what they cannot: a VM deleted by hand (the service becomes `vm_missing`, an incident of that
  * cause opens and counts as downtime, the panel gets `service.failed` with `error: "vm_missing"`), a VM that runs on

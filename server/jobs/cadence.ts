@@ -1,6 +1,6 @@
 /**
  * Timers on a shared grid. An instance that counts a period from its own start never reaches the end of it when it
- * lives shorter than the period (issue 21: a fleet restarting every ~10 s never took back expired leases on a 15 s
+ * lives shorter than the period (a fleet restarting every ~10 s never took back expired leases on a 15 s
  * timer). Ticks that fall on multiples of the period since the epoch are the same instants for every instance, so
  * whichever instances are alive at such an instant act, however young they are.
  */

@@ -27,7 +27,7 @@ export const ENGINE_UNAVAILABLE_PREFIX = 'engine unreachable: ';
 /**
  * The oVirt engine could not be reached (refused, reset, DNS, TLS, timeout, a proxy's 502–504): no order is at fault,
  * so the job is retried for as long as the outage lasts without using up its attempts, with a backoff capped at
- * ENGINE_OUTAGE_RETRY_CAP_MS so it resumes soon after the engine is back (issue 13). Never marks a service failed.
+ * ENGINE_OUTAGE_RETRY_CAP_MS so it resumes soon after the engine is back. Never marks a service failed.
  */
 export class EngineUnavailableError extends Error {
   constructor(

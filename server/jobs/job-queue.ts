@@ -142,7 +142,7 @@ export class JobQueue extends JobRecords {
 
   /**
    * Per service among the candidates, the id of its oldest callback still queued or running. Callbacks tell the panel
-   * a service's transitions in order (issue 21, item 21), so a later one waits while an earlier one backs off after a
+   * a service's transitions in order, so a later one waits while an earlier one backs off after a
    * refused delivery instead of overtaking it. A dead callback no longer holds the later ones back.
    */
   private async firstOpenCallbacks(

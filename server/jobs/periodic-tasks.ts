@@ -2,7 +2,7 @@
  * Periodic tasks (HA drift sweep, housekeeping) on a schedule kept in the database. Each task's next due time is a row
  * of `periodic_tasks`; an instance queues the task's job only after moving that time one period forward with a
  * compare-and-set (`UPDATE … WHERE next_run_at <= now`), in the transaction that queues the job. So a task runs once a
- * period whichever instance finds it due, and an instance's start never runs it early (issue 21, item 19: every start
+ * period whichever instance finds it due, and an instance's start never runs it early (every start
  * used to queue both tasks at once, ~50 runs each in 5 minutes of restarts).
  *
  * Instances look for due tasks at start and on the shared tick grid (cadence.ts), so a fleet of short-lived instances

@@ -55,7 +55,7 @@ export class JobWorker {
     if (this.running) return;
     this.running = true;
     // Reap first: jobs of an instance that died just before this one started are taken back on this start, not a
-    // period later (issue 21, item 18).
+    // period later.
     this.reapTimer = startGridTimer(this.o.clock ?? systemClock, this.o.reapEveryMs, () => this.reap());
     this.schedule(0);
   }

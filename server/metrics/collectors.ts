@@ -123,7 +123,7 @@ export class MetricsScraper {
     this.d.metrics.gauges.engineUp.set((await this.withinBudget(this.probing)) ? 1 : 0);
   }
 
-  /** Services found without their VM (issue 22, item 1): a number to alert on, whichever instance is scraped. */
+  /** Services found without their VM: a number to alert on, whichever instance is scraped. */
   private async collectServices(): Promise<void> {
     const { servicesVmMissing } = this.d.metrics.gauges;
     if (!this.d.services) return;
@@ -135,7 +135,7 @@ export class MetricsScraper {
     }
   }
 
-  /** HA VMs down for lack of room (issue 22, item 2): the cluster's N+1 promise failed in practice; alert on > 0. */
+  /** HA VMs down for lack of room: the cluster's N+1 promise failed in practice; alert on > 0. */
   private async collectWaitingForRoom(): Promise<void> {
     const { haVmsWaitingForRoom } = this.d.metrics.gauges;
     if (!this.d.incidents) return;

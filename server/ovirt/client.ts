@@ -58,7 +58,7 @@ export interface WaitOptions {
 export class OvirtClient {
   /** NICs, vNIC profiles, disk attachments and guest-reported addresses. */
   readonly devices: VmDevicesApi;
-  /** Graphics consoles, the remote-viewer file, statistics with their history (issue 18). */
+  /** Graphics consoles, the remote-viewer file, statistics with their history. */
   readonly consoles: VmConsoleApi;
 
   constructor(

@@ -1,5 +1,5 @@
 /**
- * A VM's graphics consoles and the remote-viewer connection file the engine makes for one (issue 18), and the VM's
+ * A VM's graphics consoles and the remote-viewer connection file the engine makes for one, and the VM's
  * statistics with their history lists, and its NICs' and disks' (network and disk I/O). One method per remote operation, like OvirtClient, which exposes this as
  * `ovirt.consoles`.
  *

@@ -23,7 +23,7 @@ export class AdminLoginFailuresRepository {
    * Reserves one attempt when `allowed` says the counts since `since` leave room, all in one transaction that first
    * locks the account's and the address's rows in admin_login_locks. Concurrent sign-ins for the same account or
    * address, on any instance, therefore count one after another and the (N+1)th is refused before any password is
-   * checked (issue 21: counting before the check and recording after it let 200 parallel guesses through).
+   * checked (counting before the check and recording after it let 200 parallel guesses through).
    * MariaDB sessions run READ COMMITTED (db/knex.ts), so the count after the lock sees every earlier reservation;
    * SQLite has one connection, and the upsert takes its write lock first, so other processes wait on busy_timeout.
    */

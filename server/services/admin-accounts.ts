@@ -132,7 +132,7 @@ export class AdminAccounts {
   }
 
   /**
-   * Starts a session for someone the billing panel vouched for (issue 18, item 5: WHMCS's AdminSingleSignOn), named
+   * Starts a session for someone the billing panel vouched for (WHMCS's AdminSingleSignOn), named
    * `whmcs:<username>`. The account is made on first use with a random password nobody is told, so it is entered only
    * through the panel's one-time links; the admin CLI lists it like any other, and `delete` ends its sessions (the
    * panel's next link makes it again: the panel decides who may come in).

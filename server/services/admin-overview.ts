@@ -15,7 +15,7 @@ export interface AdminOverview {
   /** Incidents of the last 7 days and any still open, with the service they hit. */
   recentIncidents: Array<{ incident: StoredIncident; service: Service | undefined }>;
   eventsReadAt: Date | null;
-  /** HA VMs down for lack of room (issue 22): their services count as active, but their VMs are down. */
+  /** HA VMs down for lack of room: their services count as active, but their VMs are down. */
   waitingForRoom: WaitingForRoom[];
   now: Date;
 }

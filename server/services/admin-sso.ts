@@ -1,5 +1,5 @@
 /**
- * Single sign-on from the billing panel into the admin console (issue 18, item 5: WHMCS's AdminSingleSignOn). The
+ * Single sign-on from the billing panel into the admin console (WHMCS's AdminSingleSignOn). The
  * panel, with its API key, asks for a link for one of its staff users; the link carries a random token, valid once and
  * for a minute (only its SHA-256 is stored), and opens a console session for `<panel>:<username>`.
  *

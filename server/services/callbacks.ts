@@ -20,7 +20,7 @@ export type CallbackType =
   'service.active' | 'service.failed' | 'service.suspended' | 'service.unsuspended' | 'service.terminated' | 'service.reinstalled';
 
 /**
- * Notices (issue 22): told to the panel so it can e-mail people, not state changes of a service. The service.* ones
+ * Notices: told to the panel so it can e-mail people, not state changes of a service. The service.* ones
  * carry `data.service_id`; `cluster.host_failed` is about a host, once per failure, and has none.
  */
 export type NoticeType = 'service.maintenance_announced' | 'service.incident_opened' | 'service.incident_resolved' | 'cluster.host_failed';
@@ -80,7 +80,7 @@ export interface CallbackExtras {
   network?: ServiceNetwork;
   /** The generated password, sealed for the service (service.active only). */
   sealedPassword?: string;
-  /** service.failed only: the error to send instead of the service's last_error (`vm_missing`, issue 22). */
+  /** service.failed only: the error to send instead of the service's last_error (`vm_missing`). */
   error?: string;
 }
 
@@ -119,7 +119,7 @@ export class CallbackService {
     const os = plan ? osChoiceFor(plan, service.osKey) : undefined;
     // Re-sealed for the queued callback, so the service row's value (bound to the service) can be erased now.
     const sealed =
-      // A reinstall's made-up password goes to the panel once, like an order's (issue 18).
+      // A reinstall's made-up password goes to the panel once, like an order's.
       (type === 'service.active' || type === 'service.reinstalled') && extras.sealedPassword
         ? this.d.secrets.seal(
             this.d.secrets.open(extras.sealedPassword, passwordContext(service.serviceId)),

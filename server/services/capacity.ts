@@ -69,7 +69,7 @@ const PANEL_HEADROOM_LIMIT = 200;
 /**
  * An engine failure as the billing panel may read it. WHMCS shows our errors to its staff, and an engine error's
  * message names the engine's internal URL (and, for a refused login, our user); its publicDetail says the same without
- * them (issue 21).
+ * them.
  */
 function inWordsForThePanel(err: unknown): never {
   if (err instanceof OvirtError)

@@ -1,4 +1,4 @@
-/** The admin's failover history (`/admin/incidents`, issue 22 item 5): host failures with the services each took down. */
+/** The admin's failover history (`/admin/incidents`): host failures with the services each took down. */
 import type { Clock } from '../clock';
 import { groupHostFailures, HOST_FAILURE_CAUSES, type HostFailure } from '../domain/host-failures';
 import type { Service } from '../domain/service';

@@ -1,5 +1,5 @@
 /**
- * Incident notices (issue 22, item 4): the panel hears of each outage that counts against the SLA when it opens
+ * Incident notices: the panel hears of each outage that counts against the SLA when it opens
  * (`service.incident_opened`) and when it ends (`service.incident_resolved`), at most once each, so it can e-mail the
  * customer before they open a ticket; and the provider hears once per host failure (`cluster.host_failed`), not once
  * per VPS.

@@ -1,5 +1,5 @@
 /**
- * What a suspend that stopped midway really did (issue 21, item 21). A suspend records `suspending`, shuts the VM
+ * What a suspend that stopped midway really did. A suspend records `suspending`, shuts the VM
  * down, then records `suspended` and queues `service.suspended` in one transaction. A job killed between the
  * shutdown and that record, then overtaken by an unsuspend or a terminate, left the service `suspending` with the
  * VM down, and the panel heard `service.unsuspended` (or `service.terminated`) for a suspension it never heard of.

@@ -1,5 +1,5 @@
 /**
- * Addresses for services (issue 17): one IPv4 address, and one IPv6 prefix where the cluster has a v6 pool, taken at
+ * Addresses for services: one IPv4 address, and one IPv6 prefix where the cluster has a v6 pool, taken at
  * order time exactly once per service, released into quarantine at termination.
  *
  * Exactly once, on any number of instances, rests on two unique keys of ip_assignments, not on reading first: the

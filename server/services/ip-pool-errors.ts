@@ -1,4 +1,4 @@
-/** The errors of IP pools and allocation, by name, each with its code and status (issue 17). */
+/** The errors of IP pools and allocation, by name, each with its code and status. */
 import { AppError, ConflictError, type FieldProblem, UnprocessableError } from '../errors';
 
 /** A pool whose own fields do not make a pool: each problem names its field as the API spells it. */

@@ -1,5 +1,5 @@
 /**
- * IP pools: the admin's use cases (issue 17). Create, change and delete pools with every rule checked before anything
+ * IP pools: the admin's use cases. Create, change and delete pools with every rule checked before anything
  * is written: a pool's own fields (400 invalid_ip_pool), no two pools overlapping (409 ip_pool_overlap), no change
  * that leaves a held or quarantined address outside the pool (409 ip_pool_shrink_below_used), no deleting a pool in
  * use (409 ip_pool_in_use). Updates and deletes run in one transaction with the pool's row locked, so an allocation

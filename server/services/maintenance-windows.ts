@@ -1,5 +1,5 @@
 /**
- * Announced maintenance (issue 22, item 3): an admin announces a window over some clusters or hosts, and each live
+ * Announced maintenance: an admin announces a window over some clusters or hosts, and each live
  * service it concerns has its panel told at once (`service.maintenance_announced`, which the WHMCS module turns into
  * an e-mail to the client). The notices are queued in the transaction that stores the window, so a window is never
  * stored untold nor told unstored. Stops inside a window are planned downtime (domain/sla-rules.ts decides that

@@ -1,7 +1,7 @@
 /**
  * Which engine failures are business errors (no retry can fix them: the job ends dead, the panel is told), which are
  * transient (5xx, locks, no host free right now: retried with backoff until attempts run out), and which say the
- * engine is away (retried for as long as that lasts, attempts not used up; issue 13).
+ * engine is away (retried for as long as that lasts, attempts not used up).
  */
 import { ENGINE_UNAVAILABLE_PREFIX, EngineUnavailableError, PermanentJobError, RetryLaterError } from '../jobs/job-errors';
 import { OvirtError, OvirtTimeoutError, OvirtUnreachableError } from '../ovirt/errors';
@@ -55,7 +55,7 @@ export function classifyTransient(err: unknown): Error {
 /**
  * A failure as a service's last_error says it, which the billing panel reads (and WHMCS shows its staff) and the
  * service.failed callback carries: an engine error in its public words, without the engine's URL, user or password.
- * The job's own last_error, for our admins, keeps the full message (issue 21).
+ * The job's own last_error, for our admins, keeps the full message.
  */
 export function panelMessage(err: unknown): string {
   if (err instanceof EngineUnavailableError) return `${ENGINE_UNAVAILABLE_PREFIX}${err.publicReason}`;

@@ -52,7 +52,7 @@ export class ProvisioningService {
       /** The addresses services hold; released when a service is terminated. */
       addresses: IpAllocation;
       /**
-       * Whether the VPS is off because its customer (or an admin for them) asked for it (issue 18): a reconcile of an
+       * Whether the VPS is off because its customer (or an admin for them) asked for it: a reconcile of an
        * active service (a plan change, an HA drift fix) leaves such a VPS off rather than starting it.
        */
       poweredOffByRequest?: (serviceRowId: number) => Promise<boolean>;

@@ -15,7 +15,7 @@ export interface CheckResult {
   detail?: string;
   /**
    * What only authenticated callers may read in place of `detail`: the engine's product and exact version tell an
-   * attacker which advisories apply (issue 21).
+   * attacker which advisories apply.
    */
   privateDetail?: string;
 }

@@ -1,5 +1,5 @@
 /**
- * A reinstall (issue 18): the VPS rebuilt from the chosen OS with the same addresses, host name and plan, as a new VM
+ * A reinstall: the VPS rebuilt from the chosen OS with the same addresses, host name and plan, as a new VM
  * under the same service. The customer keeps their old VPS until the new one runs:
  *
  * 1. create the new VM (`<name>.r<action id>`, so both can exist) with cloud-init for the service's addresses and the

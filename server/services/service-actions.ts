@@ -1,5 +1,5 @@
 /**
- * Actions on a VPS (issue 18): power (start, ACPI shutdown, power-off, reboot) and reinstall, asked for by the
+ * Actions on a VPS: power (start, ACPI shutdown, power-off, reboot) and reinstall, asked for by the
  * customer (client area), an admin (admin console or API) or the panel. One use case for every face: each request is
  * admitted here (the service takes actions, no other action is open, no panel change is being applied, the
  * per-service limit), recorded in `service_actions` with who asked, and run as a durable `service_action` job

@@ -48,7 +48,7 @@ export class UptimeReports {
       clock: Clock;
       /** Whether customers (the client area, the panel's uptime API) see the engine's host names (CLIENT_HOST_NAMES). */
       customerHostNames: boolean;
-      /** Announced maintenance windows: an admin's stop inside one is planned (issue 22, item 3). */
+      /** Announced maintenance windows: an admin's stop inside one is planned. */
       maintenanceWindows: { listOverlapping(from: Date, to: Date): Promise<MaintenanceWindow[]> };
     },
   ) {}

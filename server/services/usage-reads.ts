@@ -1,5 +1,5 @@
 /**
- * The client area's usage reads (issue 18): a customer's page must not wait on the engine. The engine keeps one
+ * The client area's usage reads: a customer's page must not wait on the engine. The engine keeps one
  * sample every 30 s, so a read is kept for `freshMs` and shared by every page view of the service meanwhile; a read
  * that takes longer than `deadlineMs` leaves the page without usage (the read goes on and fills the cache for the next
  * view); and after a failure (the engine away, the VM gone) the page says so for `failureMs` without asking again. So

@@ -1,5 +1,5 @@
 /**
- * A customer's ways into their VPS besides SSH (issue 18): the engine's remote-viewer connection file for the VM's
+ * A customer's ways into their VPS besides SSH: the engine's remote-viewer connection file for the VM's
  * graphics console, and what the VM uses now with the engine's recent history. Both faces (the panel's API and the
  * client area) call these; the console file counts as an action (recorded, limited).
  */

@@ -1,5 +1,5 @@
 /**
- * HA VMs that are down because no host has room to restart them (issue 22, item 2): the open incidents of cause
+ * HA VMs that are down because no host has room to restart them: the open incidents of cause
  * `waiting_for_room`, with the service and the cluster of its plan. What the console's banner (overview, cluster
  * page) reads; the gauge `ovirt_ha_bridge_ha_vms_waiting_for_room` counts the same incidents.
  */

@@ -97,7 +97,7 @@ describeBrowser('admin clusters, what-if, headroom and services in Chromium', ()
       const cardText = await card.innerText();
       expect(cardText).toContain(name);
       expect(cardText).toContain('power management on, 1 fence agent');
-      // 64 GiB less what the engine reserves for the host (VDSM, guest overhead): its max_scheduling_memory (issue 19).
+      // 64 GiB less what the engine reserves for the host (VDSM, guest overhead): its max_scheduling_memory.
       expect(cardText).toMatch(/Memory\s+63\.\d GiB schedulable/);
       expect(cardText).toMatch(/\d+(\.\d)? GiB used/);
       expect(cardText).toMatch(/\d+(\.\d)? GiB HA reserve/);
@@ -130,7 +130,7 @@ describeBrowser('admin clusters, what-if, headroom and services in Chromium', ()
     await page.waitForURL(/what-if\?hosts=host1$/);
     const body = await text();
     expect(body).toMatch(/If host1 fails, \d+ HA VMs restart on host2 and host3\./);
-    // 16 GiB and the engine's overhead for the VM (issue 19).
+    // 16 GiB and the engine's overhead for the VM.
     expect(body).toMatch(/db01[\s\S]*high \(100\)[\s\S]*16\.\d GiB[\s\S]*would restart on host[23]/);
     expect(body).toContain('would restart on host2');
     expect(body).toContain('would restart on host3');

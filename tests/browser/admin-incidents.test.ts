@@ -1,5 +1,5 @@
 /**
- * The failover history (`/admin/incidents`, issue 22 item 5) in Chromium: an admin opens Incidents from the bar,
+ * The failover history (`/admin/incidents`) in Chromium: an admin opens Incidents from the bar,
  * reads the host failure's card (services in restart order with priority, new host and time to restart) and follows
  * a service's link. The page is docs/admin-incidents.png.
  */

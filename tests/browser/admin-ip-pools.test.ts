@@ -1,5 +1,5 @@
 /**
- * The console's IP pool pages in real Chromium (issue 17): a pool made through the form, a refusal shown beside its
+ * The console's IP pool pages in real Chromium: a pool made through the form, a refusal shown beside its
  * field, the list's usage bar once addresses are held and in quarantine, and the pool's holders. Headings in order,
  * every control labelled; a screenshot of the list and of a pool for the eye.
  */

@@ -1,5 +1,5 @@
 /**
- * The admin service page's VPS actions and the billing panel's console link (issue 18, items 4 and 5) in Chromium on
+ * The admin service page's VPS actions and the billing panel's console link in Chromium on
  * the simulator. The panel's link is followed from a page on another site (as from WHMCS), which is what the landing
  * page's same-site refresh is for: the console's session cookie is SameSite=Strict. The staff member then reboots and
  * powers off through the confirmation page, and the action log says it was them. Screenshots at 1280 and 390 px land

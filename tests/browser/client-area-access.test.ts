@@ -1,5 +1,5 @@
 /**
- * "Your VPS" on the client area's service page (issue 17) in Chromium: the VPS's host name, addresses, OS and user
+ * "Your VPS" on the client area's service page in Chromium: the VPS's host name, addresses, OS and user
  * name with copy buttons, through the real view engine, helmet's default CSP and the real stylesheet and script, at
  * 1280 and 390 px. Screenshots land in tests/artifacts/ (client-service-access-*); the card alone at 1280 px is
  * docs/client-area-vps.png in the README.

@@ -53,7 +53,7 @@ const restarting = buildUptimeReport({
     ...FIXTURE_INCIDENTS,
   ],
 });
-// A VPS whose host failed with no room left on the others (issue 22): down, waiting for room, told as it is.
+// A VPS whose host failed with no room left on the others: down, waiting for room, told as it is.
 const waiting = buildUptimeReport({
   serviceId: '5177',
   hostname: 'mail.example-hosting.net',
@@ -193,7 +193,7 @@ describeBrowser('client area in Chromium', () => {
     for (let i = 1; i < levels.length; i++) expect((levels[i] ?? 0) - (levels[i - 1] ?? 0)).toBeLessThanOrEqual(1);
   }
 
-  it('shows a VPS down for lack of room as it is: down, waiting for room, the provider alerted, counted (issue 22)', async () => {
+  it('shows a VPS down for lack of room as it is: down, waiting for room, the provider alerted, counted', async () => {
     const page = await open('/client/services/5177', DESKTOP);
     await screenshot(page, 'client-service-waiting-for-room');
     // The README's picture of it.

@@ -1,5 +1,5 @@
 /**
- * "Upcoming maintenance" on the client area's service page (issue 22, item 3) in Chromium, end to end: an admin
+ * "Upcoming maintenance" on the client area's service page in Chromium, end to end: an admin
  * announces a window over the VPS's cluster through the API, the panel mints a sign-in link, and the customer's page
  * shows the window in the plan's time zone with the provider's message, and not a cancelled one nor one elsewhere.
  * Screenshots land in tests/artifacts/ (client-maintenance-*); the block alone at 1280 px is

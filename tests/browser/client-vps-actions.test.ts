@@ -1,5 +1,5 @@
 /**
- * The client area's VPS controls (issue 18, item 2) in Chromium, end to end on the simulator: the customer signs in
+ * The client area's VPS controls in Chromium, end to end on the simulator: the customer signs in
  * through the panel's link, reboots, powers off through the confirmation page, downloads the console file, reinstalls
  * through the page that says the disk is erased, and reads the result and their own action log; the usage panel draws
  * its three charts. Everything works without JavaScript (the context runs with it off). Screenshots at 1280 and

@@ -1,5 +1,5 @@
 /**
- * A host failure that takes several of our services down (issue 22, item 5): plans with HA priority 100, 50 and 1,
+ * A host failure that takes several of our services down: plans with HA priority 100, 50 and 1,
  * two orders on each, the host running most of them loses power, and the engine restarts them elsewhere by priority.
  * Used by the /admin/incidents tests (integration on both databases, and Chromium).
  */

@@ -1,4 +1,4 @@
-/** IP pool bodies and service rows for the IP pool suites (issue 17). */
+/** IP pool bodies and service rows for the IP pool suites. */
 import type { Knex } from 'knex';
 
 /** A valid IPv4 pool body in the documented JSON shape; tests vary one field at a time from it. */

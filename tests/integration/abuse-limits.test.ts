@@ -1,5 +1,5 @@
 /**
- * Abuse limits (issue 13): per-address request limits on webhooks and the panel API, the tight limit on refused
+ * Abuse limits: per-address request limits on webhooks and the panel API, the tight limit on refused
  * signatures and keys (webhooks, panel API, admin API), and the size limits on bodies and request heads. Every suite
  * else runs with the limits off (tests/helpers/test-app.ts); here they are switched on with low values. TRUST_PROXY=1
  * lets each test speak from several addresses through X-Forwarded-For.

@@ -1,5 +1,5 @@
 /**
- * `/admin/incidents` (issue 22, item 5) on both databases: a host failure with the services it took down, in the
+ * `/admin/incidents` on both databases: a host failure with the services it took down, in the
  * order the engine restarted them, with their HA priority, where each came back, how long it took, and links.
  */
 import { createAdmin, signedInAgent } from '../helpers/admin-console';

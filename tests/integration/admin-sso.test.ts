@@ -1,5 +1,5 @@
 /**
- * The billing panel's one-time links into the admin console (issue 18, item 5: WHMCS's AdminSingleSignOn): minted
+ * The billing panel's one-time links into the admin console (WHMCS's AdminSingleSignOn): minted
  * with the billing API key for a staff user name, valid once and for a minute, stored only as a hash, and landing in
  * the console as `whmcs:<username>`, an account nobody can sign in to with a password.
  */

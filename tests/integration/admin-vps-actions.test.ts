@@ -1,5 +1,5 @@
 /**
- * VPS actions on the admin service page (issue 18, item 4) on the simulator: the console's buttons post with the
+ * VPS actions on the admin service page on the simulator: the console's buttons post with the
  * session's CSRF token and are recorded as the signed-in admin; the page's action log says who asked (admin,
  * customer, panel); no token is 403 with nothing done; the engine's refusal is a 409 page with its words.
  */

@@ -1,5 +1,5 @@
 /**
- * Another client's service in the client area (issue 21, item 5): it must not be told apart from a missing one, not
+ * Another client's service in the client area: it must not be told apart from a missing one, not
  * even by how long the answer takes. Rather than time answers, this checks the cause: the owner is decided from the
  * service row before any report is built, so no incident, timeline or plan is read for a service that is not yours.
  */

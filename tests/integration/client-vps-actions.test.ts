@@ -1,5 +1,5 @@
 /**
- * The client area's VPS forms (issue 18, item 2) on the simulator: the customer's buttons post with the session's
+ * The client area's VPS forms on the simulator: the customer's buttons post with the session's
  * CSRF token and are recorded as the customer; without the token nothing is done (403); another client's service is
  * a 404; power off needs its confirmation page; the engine's refusal and the per-service limit come back as pages with
  * their status and words; the reinstall page never echoes a password and needs the "disk is erased" tick.

@@ -1,5 +1,5 @@
 /**
- * The engine goes away for a while (issue 13): the bundled simulator sits behind a TCP proxy that we cut, so every
+ * The engine goes away for a while: the bundled simulator sits behind a TCP proxy that we cut, so every
  * connection is dropped and refused, then restore. Orders are still taken; their jobs retry past JOB_MAX_ATTEMPTS
  * without dying, no service fails and the panel hears no `service.failed`; /readyz stays 200 and says why the engine
  * check fails; /metrics shows engine_up 0 and the waiting jobs. When the engine is back every order runs by itself,

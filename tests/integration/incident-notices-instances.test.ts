@@ -1,5 +1,5 @@
 /**
- * Incident notices exactly once with three instances and a change of event leader (issue 22, item 4): three
+ * Incident notices exactly once with three instances and a change of event leader: three
  * containers, each with its own connection pool on one MariaDB, all sweeping at once at every step; the leader reads
  * the host failure's start, stops, and another instance reads its end. Each VPS's panel hears opened and resolved once,
  * the provider hears host_failed once.

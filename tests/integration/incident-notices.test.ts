@@ -1,5 +1,5 @@
 /**
- * Incident notices (issue 22, item 4) on the simulator's clock: a host failure tells each VPS's panel once that its
+ * Incident notices on the simulator's clock: a host failure tells each VPS's panel once that its
  * outage opened and once that it ended, and the provider once that the host failed (not once per VPS); a crash is
  * told too; the customer's own shutdown and the panel's suspension are told nothing.
  */

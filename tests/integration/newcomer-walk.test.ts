@@ -1,5 +1,5 @@
 /**
- * The newcomer's walk (issue 22, item 7), as an operator runs it: the start banner names the bundled simulator's
+ * The newcomer's walk, as an operator runs it: the start banner names the bundled simulator's
  * control URL and token and the client-link command; `npm run client-link -- <id>` prints a one-time link that opens
  * the customer's page; a port already in use stops the start with one line, no stack trace.
  */

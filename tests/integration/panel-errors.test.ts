@@ -1,5 +1,5 @@
 /**
- * What the billing panel and the public read when the engine fails (issue 21, item 4). WHMCS shows our errors to its
+ * What the billing panel and the public read when the engine fails. WHMCS shows our errors to its
  * staff, so the panel's capacity answer, a refused order's 503 and a service's last_error say what went wrong without
  * the engine's internal address; admins' job errors keep it. /readyz tells anyone whether the engine answers, and the
  * engine's exact version only to the panel's key or an admin token.

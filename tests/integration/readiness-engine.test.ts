@@ -34,7 +34,7 @@ describe('readiness reports the oVirt engine', () => {
   const withEnv = (env: Record<string, string>) =>
     createTestApp('sqlite', { env: { OVIRT_PASSWORD: DEFAULT_PASSWORD, OVIRT_READ_RETRIES: '0', OVIRT_TIMEOUT_MS: '2000', ...env } });
 
-  /** The engine's product and version are for the panel and admins only (issue 21): readyz with the billing key. */
+  /** The engine's product and version are for the panel and admins only: readyz with the billing key. */
   const readyzAsPanel = (app: TestApp['app']) => request(app).get('/readyz').set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
 
   test('when the engine answers, then /readyz names its version to the panel, and to anyone else only that it answers', async () => {

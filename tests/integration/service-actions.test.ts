@@ -1,5 +1,5 @@
 /**
- * VPS power actions (issue 18) end to end on the simulator: the panel asks, the engine runs the action with the
+ * VPS power actions end to end on the simulator: the panel asks, the engine runs the action with the
  * action's correlation id, the job follows the VM and records how it ended; refusals say why and change nothing.
  */
 import request from 'supertest';

@@ -1,5 +1,5 @@
 /**
- * Reinstall (issue 18) end to end on the simulator: a new VM from the chosen OS under the same service, with the same
+ * Reinstall end to end on the simulator: a new VM from the chosen OS under the same service, with the same
  * addresses and host name, the old VM removed only once the new one runs, and service.reinstalled to the panel; a
  * failure midway leaves the customer their old VPS.
  */

@@ -1,5 +1,5 @@
 /**
- * Causes that tell the truth (issue 22, item 2), on the simulator's manual clock with the seconds checked:
+ * Causes that tell the truth, on the simulator's manual clock with the seconds checked:
  * - a host whose vdsm died is soft-fenced and its VM comes back "restored to Up" on the same host: host_contact_lost,
  *   not downtime unless the plan says sla.contact_loss_counts_as_down;
  * - an HA VM whose host lost power finds no other host with room: waiting_for_room until it restarts, told to the

@@ -1,5 +1,5 @@
 /**
- * The uptime record after actions the customer asked for (issue 18, item 3), to the second on the simulator's manual
+ * The uptime record after actions the customer asked for, to the second on the simulator's manual
  * clock: a reboot is a note with no downtime, a power-off until the next start and a reinstall until the new VM runs
  * are cause `customer`, excluded from the SLA, and say what was asked for.
  */

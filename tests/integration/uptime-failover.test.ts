@@ -83,7 +83,7 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
     const res = await uptime('2001').expect(200);
     const w24 = res.body.windows['24h'];
     expect(w24).toMatchObject({ measured_seconds: 86_400, down_seconds: down, unknown_seconds: 0, excluded_seconds: 0 });
-    // Floored to 3 decimals, as the client area shows it (issue 22, item 6).
+    // Floored to 3 decimals, as the client area shows it.
     expect(w24.uptime_percent).toBe(Math.floor(100_000 * (1 - (backUp.time - trouble.time) / 86_400_000)) / 1000);
 
     const measured = Math.round((w.sim.control.clock.now() - new Date(activatedAt).getTime()) / 1000);

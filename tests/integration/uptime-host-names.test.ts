@@ -1,5 +1,5 @@
 /**
- * CLIENT_HOST_NAMES=hide, the default (issue 22): after a real host failure on the simulator, customers (the panel's uptime API, the client
+ * CLIENT_HOST_NAMES=hide, the default: after a real host failure on the simulator, customers (the panel's uptime API, the client
  * area) are told what happened without the engine's host names; the admin's report keeps them.
  */
 import request from 'supertest';
@@ -15,7 +15,7 @@ describe.each(databaseKinds)('host names kept from customers on %s', (kind) => {
   beforeAll(async () => {
     // No CLIENT_HOST_NAMES: hiding is the default.
     w = await startUptimeWorld(kind);
-    // Host names are the engine's to choose: spaces, punctuation and unicode must stay hidden too (issue 21).
+    // Host names are the engine's to choose: spaces, punctuation and unicode must stay hidden too.
     for (const h of w.sim.world.hosts.values()) h.name = `rack 7 / ${h.name} (ünï)`;
     const sync = w.t.container.eventSync;
     if (!sync) throw new Error('no event sync');

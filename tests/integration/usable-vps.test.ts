@@ -1,5 +1,5 @@
 /**
- * A VPS the customer can log into (issue 17): an order with a host name, a key, a password and an OS becomes a VM
+ * A VPS the customer can log into: an order with a host name, a key, a password and an OS becomes a VM
  * that the engine configured before its first start — cloud-init, its NIC on the pool's vNIC profile, the disk at the
  * plan's size — with the addresses it holds in the API and the callback, and no password left anywhere.
  */

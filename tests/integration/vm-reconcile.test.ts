@@ -1,5 +1,5 @@
 /**
- * The VM reconcile against the simulator (issue 22, item 1): a VM deleted by hand makes its service vm_missing with
+ * The VM reconcile against the simulator: a VM deleted by hand makes its service vm_missing with
  * an incident counted as downtime, a metric, an admin banner and a service.failed callback; terminate then ends it
  * cleanly and create builds a new VPS; an HA restart or a migration moves the service's host straight from the
  * events; a simulator reset (every VM gone) is found in one list call; a stop and a start whose events were lost are

@@ -1,5 +1,5 @@
 /**
- * The VPS's console file and usage (issue 18) through the panel's API, on the simulator: the engine's remote-viewer
+ * The VPS's console file and usage through the panel's API, on the simulator: the engine's remote-viewer
  * file as an attachment (never logged), and CPU, memory and network now with the engine's history.
  */
 import { Writable } from 'node:stream';

@@ -700,7 +700,7 @@ function ed25519Key(comment: string): string {
   return `ssh-ed25519 ${Buffer.concat([str(Buffer.from('ssh-ed25519')), str(raw)]).toString('base64')} ${comment}`;
 }
 
-d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster with IP pools (issue 17), on %s', (kind) => {
+d.each(databaseKinds)('a WHMCS order with an SSH key and an OS, on a cluster with IP pools, on %s', (kind) => {
   let sim: RunningSimulator;
   let t: TestApp;
   let bridge: Server;

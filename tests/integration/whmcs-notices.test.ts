@@ -1,5 +1,5 @@
 /**
- * The bridge's notices (issue 22) through the WHMCS module's real callback.php (PHP's built-in server with the WHMCS
+ * The bridge's notices through the WHMCS module's real callback.php (PHP's built-in server with the WHMCS
  * stubs, as in whmcs-module.test.ts): an announced window e-mails the client with the module's template, installed
  * on first use; an outage that ended e-mails its client once; a host failure e-mails the admins once, with no service.
  * Needs `php`; skipped without it unless REQUIRE_PHP=1.

@@ -1,5 +1,5 @@
 /**
- * The WHMCS module's VPS actions (issue 18, item 5) against the real bridge on the engine simulator: PHP runs the
+ * The WHMCS module's VPS actions against the real bridge on the engine simulator: PHP runs the
  * module's custom functions the way WHMCS would (integrations/whmcs/tests/lifecycle.php), for a customer and for a
  * staff member; the bridge records who asked, the engine does it, the console file comes through console.php's
  * handler, the reinstall takes the OS from the product's Operating System option, and AdminSingleSignOn opens the

@@ -1,4 +1,4 @@
-/** The client area's "Your VPS" card (issue 17): which fields a customer sees, in words, and never a password. */
+/** The client area's "Your VPS" card: which fields a customer sees, in words, and never a password. */
 import { presentClientServicePage, presentVpsAccess } from '../../server/http/presenters/client-area';
 import { buildUptimeReport } from '../browser/fixtures/client-uptime-report';
 import { buildVpsAccess } from '../browser/fixtures/client-vps-access';

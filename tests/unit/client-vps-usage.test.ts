@@ -1,4 +1,4 @@
-/** The client area's usage charts (issue 18): geometry, order, clamping and the words beside them. */
+/** The client area's usage charts: geometry, order, clamping and the words beside them. */
 import { presentUsagePanel, usageChart } from '../../server/http/presenters/client-vps-usage';
 
 describe('usage charts', () => {

@@ -1,5 +1,5 @@
 /**
- * A service's last_error as the billing panel reads it (issue 21, item 4): the engine's own words for what failed,
+ * A service's last_error as the billing panel reads it: the engine's own words for what failed,
  * without its internal URL or our user; the job's error, for admins, keeps them.
  */
 import type { AxiosInstance } from 'axios';

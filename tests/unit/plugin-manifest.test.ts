@@ -103,7 +103,7 @@ describe('plugin.json and the WHMCS module in step', () => {
     expect([...phpTypes.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1]).sort()).toEqual([...sent].sort());
   });
 
-  test('the notices (issue 22) are the same in the bridge, plugin.json and the PHP, and each has its e-mail', () => {
+  test('the notices are the same in the bridge, plugin.json and the PHP, and each has its e-mail', () => {
     const union = /export type NoticeType\s*=([^;]+);/.exec(read('server/services/callbacks.ts'))?.[1] ?? '';
     const sent = [...union.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1] as string);
     expect(sent).toEqual(['service.maintenance_announced', 'service.incident_opened', 'service.incident_resolved', 'cluster.host_failed']);
@@ -127,7 +127,7 @@ describe('plugin.json and the WHMCS module in step', () => {
     expect(whmcs.product_config_options.map((o) => o.param)).toEqual(fieldNames.map((_, i) => `configoption${i + 1}`));
   });
 
-  test('the customer’s choices it documents are the fields the PHP sends, from the WHMCS fields it reads (issue 17)', () => {
+  test('the customer’s choices it documents are the fields the PHP sends, from the WHMCS fields it reads', () => {
     const choices = read(path.join(whmcs.source, 'lib/OrderChoices.php'));
     expect(whmcs.customer_choices.map((c) => c.sent_as)).toEqual(['data.password', 'data.ssh_keys', 'data.os']);
     for (const field of ['password', 'ssh_keys', 'os']) expect(choices).toContain(`$out['${field}']`);

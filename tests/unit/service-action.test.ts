@@ -1,4 +1,4 @@
-/** The pure rules of VPS actions (issue 18): who may act, the per-service limit, names and correlation ids. */
+/** The pure rules of VPS actions: who may act, the per-service limit, names and correlation ids. */
 import { billingIdOfVmName } from '../../server/domain/service';
 import {
   actionCorrelationId,

@@ -1,4 +1,4 @@
-/** The client area's usage reads (issue 18): one engine read per service and period, a deadline, failures remembered. */
+/** The client area's usage reads: one engine read per service and period, a deadline, failures remembered. */
 import { ManualClock } from '../../server/clock';
 import type { Actor } from '../../server/domain/service-action';
 import { UsageReads } from '../../server/services/usage-reads';

@@ -75,7 +75,7 @@ $recording = new RecordingTransport(env('TRANSPORT', 'curl') === 'stream' ? new 
 $offset = (int) env('NOW_OFFSET', '0');
 Module::use(transport: $recording, store: $state, ledger: $state, cacheDir: "{$dir}/cache", clock: $offset !== 0 ? static fn (): int => time() + $offset : null);
 
-// VPS actions (issue 18): the fields a client-area or admin-area form posts, who is signed in, and which area runs
+// VPS actions: the fields a client-area or admin-area form posts, who is signed in, and which area runs
 // the function (WHMCS's admin area defines ADMINAREA).
 $_POST = is_array($input['post'] ?? null) ? $input['post'] : [];
 $_SESSION = is_array($input['session'] ?? null) ? $input['session'] : [];

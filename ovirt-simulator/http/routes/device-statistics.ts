@@ -8,7 +8,7 @@ import { sendDoc } from '../respond';
 import { found } from './shared';
 
 /**
- * Statistics of a VM's devices (issue 18: network and disk I/O): `/vms/{id}/nics/{nic}/statistics` (engine
+ * Statistics of a VM's devices (network and disk I/O): `/vms/{id}/nics/{nic}/statistics` (engine
  * NicStatisticalQuery) and `/disks/{id}/statistics` (DiskStatisticalQuery). Unknown ids answer the engine's 404.
  */
 export function deviceStatisticsRouter(sim: Simulator): Router {

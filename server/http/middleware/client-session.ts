@@ -12,7 +12,7 @@ export async function clientOf(req: Request, sessions: ClientSessions, cookieNam
   return undefined;
 }
 
-/** The signed-in client and the session's CSRF token (issue 18: the client area's forms), or undefined. */
+/** The signed-in client and the session's CSRF token (the client area's forms), or undefined. */
 export async function clientSessionOf(
   req: Request,
   sessions: ClientSessions,

@@ -1,7 +1,7 @@
 /**
  * Our cookies' names, and reading request cookies without a cookie-parsing dependency. A browser may send several
  * cookies of one name (ours, and one set on the provider's parent domain), and any of them may be malformed; a value
- * that does not percent-decode is treated as absent, so such a cookie cannot turn every page into a 500 (issue 21).
+ * that does not percent-decode is treated as absent, so such a cookie cannot turn every page into a 500.
  */
 import type { Request } from 'express';
 
@@ -14,7 +14,7 @@ export interface CookieSpec {
 
 /**
  * On https a cookie is named `__Host-<name>` with Path=/: browsers accept that prefix only from this very host, Secure
- * and without a Domain, so a cookie set on a parent domain can never pass for ours (issue 21). Plain http (development)
+ * and without a Domain, so a cookie set on a parent domain can never pass for ours. Plain http (development)
  * cannot set Secure cookies, so there the plain name and the narrower path stay.
  */
 export function cookieSpec(name: string, path: string, secure: boolean): CookieSpec {

@@ -52,7 +52,7 @@ export function errorHandler(logger: Logger) {
     } else {
       // An answer we chose (a refusal: the engine or database away, a bad request) is no fault of ours and has no
       // stack worth reading. Its code and reason go into the one request log line (app.ts) as fields of their own
-      // (issue 21, item 20: a second warning carried the reason as a second `msg` key, which most parsers drop). A
+      // (a second warning carried the reason as a second `msg` key, which most parsers drop). A
       // driver error behind it keeps its code and reason only, never its SQL.
       const refusal: Refusal = {
         code: known.code,

@@ -3,7 +3,7 @@
  * anywhere. Without one: loopback clients only, so a Prometheus or node agent on the same machine works out of the
  * box while job counts, capacity and engine figures never leak to the internet by default. A reverse proxy on the
  * same machine also connects from loopback, so a request that a proxy forwarded is not served without the token
- * unless TRUST_PROXY says how to read the client's address from it (issue 21).
+ * unless TRUST_PROXY says how to read the client's address from it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * Per-address abuse limits (issue 13): a request limit per surface (webhooks, the billing panel's API), and a much
+ * Per-address abuse limits: a request limit per surface (webhooks, the billing panel's API), and a much
  * tighter limit on refused signatures and keys, so that nobody guesses the webhook secret, the API key or an admin
  * token from one address. Both answer 429 with Retry-After through the one error handler.
  *

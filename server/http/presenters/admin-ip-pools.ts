@@ -1,5 +1,5 @@
 /**
- * The console's IP pool pages (issue 17): the list with a usage bar per pool, one pool with who holds which address,
+ * The console's IP pool pages: the list with a usage bar per pool, one pool with who holds which address,
  * and the pool form. Words and percentages are made here from the structured pool and usage.
  */
 import { assignmentState, type IpAssignment } from '../../domain/ip-assignment';

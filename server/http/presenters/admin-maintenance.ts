@@ -1,5 +1,5 @@
 /**
- * The console's maintenance page (issue 22, item 3): the announced windows, newest first, with where each stands,
+ * The console's maintenance page: the announced windows, newest first, with where each stands,
  * and the form that announces one. Times are shown and typed in UTC, as everywhere in the console.
  */
 import type { StoredMaintenanceWindow } from '../../domain/maintenance-window';

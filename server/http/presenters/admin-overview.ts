@@ -16,7 +16,7 @@ const STATE_TONE: Record<string, string> = {
 };
 
 /**
- * The banner for services whose VM is gone from the engine (issue 22, item 1): nothing else on the page would say
+ * The banner for services whose VM is gone from the engine: nothing else on the page would say
  * that a customer has no VPS. Null when there is none.
  */
 function vmMissingBanner(count: number) {
@@ -35,7 +35,7 @@ export function presentAdminOverview(o: AdminOverview) {
     nav: 'overview',
     services: ACTUAL_STATES.map((state) => {
       const count = o.services[state] ?? 0;
-      // An active service whose VM waits for room is down, whatever its state says (issue 22): say so on its tile.
+      // An active service whose VM waits for room is down, whatever its state says: say so on its tile.
       const down = state === 'active' ? o.waitingForRoom.length : 0;
       // Colour only what is there: an empty state is nothing to look at.
       const tone = down > 0 ? 'bad' : count > 0 ? (STATE_TONE[state] ?? 'warn') : 'neutral';

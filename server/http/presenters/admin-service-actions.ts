@@ -1,5 +1,5 @@
 /**
- * The admin service page's VPS actions (issue 18, item 4): the buttons, the confirmation pages (power off, reinstall)
+ * The admin service page's VPS actions: the buttons, the confirmation pages (power off, reinstall)
  * and the action log with who asked (customer, admin or panel, and who exactly). Times in UTC, as the console shows.
  */
 import type { OsOption } from '../../domain/plan';

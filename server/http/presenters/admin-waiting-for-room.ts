@@ -1,5 +1,5 @@
 /**
- * The console's alert for HA VMs down for lack of room (issue 22, item 2): "N+1 failed in practice: 2 HA VMs are down
+ * The console's alert for HA VMs down for lack of room: "N+1 failed in practice: 2 HA VMs are down
  * for lack of room", with each service, its cluster, the host it was on and how long it has been down. Shown on the
  * overview and on the cluster's page; null when there is nothing to say.
  */

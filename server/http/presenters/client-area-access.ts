@@ -1,5 +1,5 @@
 /**
- * "Your VPS" on the client area's service page (issue 17): how the customer reaches their VPS — its own host name, the
+ * "Your VPS" on the client area's service page: how the customer reaches their VPS — its own host name, the
  * IPv4 and IPv6 addresses it holds, its operating system and the user name to log in with. Never a password (the
  * bridge keeps none it could show), never the engine host it runs on. Pure, like the rest of the client area's
  * presenters.

@@ -25,7 +25,7 @@ export function stateBadge(report: ServiceUptimeReport): Badge {
     };
   }
   if (open?.cause === 'waiting_for_room') {
-    // Said as it is (issue 22): nothing restarts it until the provider makes room, so no "no action needed" and no
+    // Said as it is: nothing restarts it until the provider makes room, so no "no action needed" and no
     // "restarting automatically".
     const what =
       open.failedHost !== null || open.steps.some((s) => 'kind' in s && (s.kind === 'host_fenced' || s.kind === 'host_not_responding'))

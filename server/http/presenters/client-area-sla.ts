@@ -27,7 +27,7 @@ export interface SlaBox {
   budget: { width: number; text: string; tone: Tone };
   unknownText: string | null;
   excludedText: string | null;
-  /** What counts and what does not, for this plan (issue 22, item 3). */
+  /** What counts and what does not, for this plan. */
   excludedNote: string;
   /** How an admin's stop counts on this plan. */
   adminStopNote: string;
@@ -65,7 +65,7 @@ export function slaStatus(month: UptimeMonth): SlaStatus {
 
 /**
  * The credit line. A finished month: `Credit owed: 5 % of this month's fee` or `No credit owed`. A month in progress
- * owes nothing yet; it says what the credit would be if the month ended now (issue 22, item 6).
+ * owes nothing yet; it says what the credit would be if the month ended now.
  */
 export function creditText(month: UptimeMonth): string {
   if (!month.sla.complete) {

@@ -1,5 +1,5 @@
 /**
- * The client area's "upcoming maintenance" block (issue 22, item 3): the announced windows that concern this VPS,
+ * The client area's "upcoming maintenance" block: the announced windows that concern this VPS,
  * soonest first, in the plan's time zone, with the provider's message. No host or cluster names: the customer needs
  * to know when and what, and CLIENT_HOST_NAMES may keep the hosts private.
  */

@@ -1,5 +1,5 @@
 /**
- * The client area's VPS controls (issue 18): the action buttons, the confirmation pages (power off, reinstall), the
+ * The client area's VPS controls: the action buttons, the confirmation pages (power off, reinstall), the
  * result of an action, and the log of the customer's own actions. Every form posts with the session's CSRF token and
  * works without JavaScript; words for people are made here from the records.
  */

@@ -1,5 +1,5 @@
 /**
- * The client area's usage panel (issue 18): CPU, memory and network now, each with a small bar chart of the engine's
+ * The client area's usage panel: CPU, memory and network now, each with a small bar chart of the engine's
  * recent history as ready SVG geometry (views/partials/client-vps-usage.hbs draws one `<rect>` a sample), in the
  * manner of the 90-day uptime chart (client-area-chart.ts). No script: the page works without JavaScript.
  */

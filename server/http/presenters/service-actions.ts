@@ -1,5 +1,5 @@
 /**
- * Actions on a VPS as the panel, the admin API and the client area read them (issue 18). The sealed password and the
+ * Actions on a VPS as the panel, the admin API and the client area read them. The sealed password and the
  * engine's VM ids stay out by construction.
  */
 import type { ServiceActionRecord } from '../../domain/service-action';

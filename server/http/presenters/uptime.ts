@@ -4,7 +4,7 @@ import { stepSentence } from '../../domain/incident-text';
 import type { SecondsBreakdown, ServiceUptimeReport, UptimeMonth } from '../../domain/uptime-report';
 import type { MonthlyUptime } from '../../services/uptime-reports';
 
-/** As the client area tells it: floored to 3 decimals, never rounded up (issue 22, item 6). */
+/** As the client area tells it: floored to 3 decimals, never rounded up. */
 const pct = (p: number | null) => toldPercent(p);
 
 function seconds(b: SecondsBreakdown) {

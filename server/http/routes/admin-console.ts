@@ -92,7 +92,7 @@ export function adminConsoleRouter(c: Container): Router {
     }
   });
 
-  // The billing panel's one-time link (issue 18, item 5; services/admin-sso.ts): a session for the panel's staff user.
+  // The billing panel's one-time link (services/admin-sso.ts): a session for the panel's staff user.
   router.get('/sso', async (req, res) => {
     const signedIn = await c.adminSso.redeem(typeof req.query.token === 'string' ? req.query.token : '');
     if (!signedIn) {

@@ -1,5 +1,5 @@
 /**
- * The IP pool JSON shape (issue 17):
+ * The IP pool JSON shape:
  * {"name","cluster","network","cidr","gateway","dns":[…],"dns_search":[…],"ranges":[{"from","to"}],
  *  "prefix_per_service" (IPv6, 64 by default),"quarantine_minutes" (60 by default)}
  * zod checks the shape; whether the addresses make a pool (cidr, gateway, ranges) is the domain's (400 invalid_ip_pool).

@@ -1,4 +1,4 @@
-/** Admin CRUD for IP pools under /api/v1/admin/ip-pools (issue 17). Thin: validate → service → present. */
+/** Admin CRUD for IP pools under /api/v1/admin/ip-pools. Thin: validate → service → present. */
 import { Router } from 'express';
 import type { Clock } from '../../clock';
 import type { IpPools } from '../../services/ip-pools';

@@ -1,5 +1,5 @@
 /**
- * The maintenance window JSON shape (issue 22, item 3):
+ * The maintenance window JSON shape:
  * {"title","starts_at","ends_at","scope":{"clusters":[…]} | {"hosts":[…]},"message"}
  * zod checks the shape; the time rules (ends after starts, not in the past beyond a grace) are the domain's
  * (domain/maintenance-window.ts announcementProblems), reported the same way: 400 naming each field.

@@ -1,4 +1,4 @@
-/** Announced maintenance under /api/v1/admin/maintenance (issue 22, item 3). Thin: validate → service → present. */
+/** Announced maintenance under /api/v1/admin/maintenance. Thin: validate → service → present. */
 import { Router } from 'express';
 import type { AdminIdentity } from '../../auth/admin-tokens';
 import type { Clock } from '../../clock';

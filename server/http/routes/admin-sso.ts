@@ -1,6 +1,6 @@
 /**
  * `POST /api/v1/admin-sso` (billing API key): a one-time link into the admin console for one of the panel's staff
- * users (issue 18, item 5), for WHMCS's AdminSingleSignOn. 201 {url, expires_at, admin}. The landing is GET
+ * users, for WHMCS's AdminSingleSignOn. 201 {url, expires_at, admin}. The landing is GET
  * /admin/sso?token=… in the console (routes/admin-console.ts).
  */
 import { Router } from 'express';

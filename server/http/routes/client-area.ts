@@ -26,9 +26,9 @@ export interface ClientAreaDeps {
   uptime: UptimeReports;
   /** The VPS's addresses, OS and login name for its page. */
   services: ServiceQueries;
-  /** Announced maintenance for the service's page (issue 22, item 3); none shown without it. */
+  /** Announced maintenance for the service's page; none shown without it. */
   maintenance?: Pick<MaintenanceWindows, 'upcomingForService'>;
-  /** The VPS's actions, usage and action log (issue 18); none shown without them. */
+  /** The VPS's actions, usage and action log; none shown without them. */
   vps?: ClientVpsDeps;
   /** Cookies are Secure, and named `__Host-…`, when the public URL is https. */
   secureCookies: boolean;

@@ -1,5 +1,5 @@
 /**
- * The client area's VPS actions (issue 18) under /client/services/:service_id: power (start, shut down, reboot; power
+ * The client area's VPS actions under /client/services/:service_id: power (start, shut down, reboot; power
  * off after a confirmation page), the console file, and a reinstall from a page that says the disk is wiped. Every
  * POST carries the session's CSRF token (403 and nothing done without it); a success redirects back to the service
  * page with a fixed message (post-redirect-get), a refusal is answered with its status and the refusal's own words

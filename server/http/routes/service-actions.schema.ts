@@ -1,4 +1,4 @@
-/** Request bodies of the VPS actions (issue 18): power, reinstall, console; the same for the panel and admins. */
+/** Request bodies of the VPS actions: power, reinstall, console; the same for the panel and admins. */
 import { z } from 'zod';
 import { osKey, rootPassword, sshKeys } from '../../webhooks/guest-access';
 import { POWER_ACTIONS } from '../../domain/service-action';

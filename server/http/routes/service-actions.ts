@@ -1,5 +1,5 @@
 /**
- * VPS actions (issue 18) for the billing panel under /api/v1/services/{service_id} (Bearer BILLING_API_KEY) and for
+ * VPS actions for the billing panel under /api/v1/services/{service_id} (Bearer BILLING_API_KEY) and for
  * admins under /api/v1/admin/services/{service_id} (admin token). Thin: validate → use case → present. Both routers
  * call the same use cases (services/service-actions.ts, services/vps-access.ts); only the recorded actor differs.
  */

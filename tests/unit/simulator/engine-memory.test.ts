@@ -19,7 +19,7 @@ function world(vmGiB: number, host: { reservedMemoryMiB?: number; guestOverheadM
   });
 }
 
-describe('the engine memory arithmetic (issue 19 item 8)', () => {
+describe('the engine memory arithmetic', () => {
   it('a VM costs its memory/512 + 64 MiB + 16 MiB video + 8 MiB per vCPU + 8 MiB per I/O thread (x86, VGA, 1 I/O thread)', () => {
     expect(vmOverheadMib({ memoryBytes: 4 * GIB, topology: { sockets: 1, cores: 2, threads: 1 } })).toBe(8 + 64 + 16 + 16 + 8);
   });

@@ -20,7 +20,7 @@ function logged(search: string): string | undefined {
   }
 }
 
-describe('search syntax as the engine checks it (issue 19 item 5)', () => {
+describe('search syntax as the engine checks it', () => {
   it('when a value is not one the field takes, then INVALID_CONDITION_VALUE marks it between $ (the engine skips its first character)', () => {
     expect(logged('status=image_locked and name=web*')).toBe('VMs : status=$mage_locked $and name=web*');
     // At the very end the marks would fall off the text: the engine logs the error's name instead.

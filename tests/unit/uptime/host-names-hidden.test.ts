@@ -12,7 +12,7 @@ import {
 } from '../../../server/domain/timeline';
 
 const T0 = Date.UTC(2026, 10, 3, 3, 12, 4);
-/** Host names a customer must never read; spaces, regex characters and unicode included (issue 21). */
+/** Host names a customer must never read; spaces, regex characters and unicode included. */
 const HOSTS = ['SECRET-a', 'SECRET b.lab', 'SECRET_c.*+?^$ (x) [y] {z} | \\ / ✓ ünï 💥'];
 const HOST_CODES = [9008, 9027, 12, 13, 9502, 75];
 const VM_CODES = [142, 143, 66, 506, 32, 163, 196, 119, 9602, 9603, 507, 54, 73, 501, 33, 503, 61, 62, 67, 63, 64, 65, 120, 153, 113];

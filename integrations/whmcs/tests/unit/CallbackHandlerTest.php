@@ -178,7 +178,7 @@ test('callback: without a Welcome email setting the VPS gets WHMCS\'s Dedicated/
     assert_same([['command' => 'SendEmail', 'data' => ['messagename' => 'Dedicated/VPS Server Welcome Email', 'id' => 1009]]], $emails);
 });
 
-/** service.active's data as a bridge with an IP pool sends it (issue 17). */
+/** service.active's data as a bridge with an IP pool sends it. */
 function active_with_network(array $extra = []): string
 {
     return callback_body('service.active', $extra + [

@@ -162,7 +162,7 @@ test('test connection sends no webhook: only reads and the signature check, sign
     assert_same(null, \WHMCS\Module\Server\Ovirtha\Signature::problem([TEST_WEBHOOK_SECRET], $verify['headers']['webhook-id'], $verify['headers']['webhook-timestamp'], $verify['headers']['webhook-signature'], (string) $verify['body'], TEST_NOW));
 });
 
-/** GET /api/v1/services/1001 as the bridge answers it once the VPS has addresses (issue 17). */
+/** GET /api/v1/services/1001 as the bridge answers it once the VPS has addresses. */
 function service_answer(array $overrides = []): array
 {
     return $overrides + [

@@ -1,7 +1,7 @@
 <?php
 
 /*
- * The VPS actions (issue 18, item 5): the custom buttons, what they send to the bridge and for whom, the confirmation
+ * The VPS actions: the custom buttons, what they send to the bridge and for whom, the confirmation
  * Power off and Reinstall need in the client area, how refusals read for a customer and for staff, console.php's
  * download, and AdminSingleSignOn.
  */

@@ -1,4 +1,4 @@
-/** `GET /admin/incidents?days=7|30|90`: host failures with the services each took down (issue 22, item 5). */
+/** `GET /admin/incidents?days=7|30|90`: host failures with the services each took down. */
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../../container';

@@ -1,5 +1,5 @@
 /**
- * Admin console pages for IP pools (issue 17): the list with a usage bar per pool, one pool with its holders, and
+ * Admin console pages for IP pools: the list with a usage bar per pool, one pool with its holders, and
  * the form to add, change or delete a pool. The form is parsed with the JSON API's own schema and saved by the same
  * IpPools use cases, so the console refuses exactly what the API refuses, with the same reasons.
  */

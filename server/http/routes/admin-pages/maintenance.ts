@@ -1,5 +1,5 @@
 /**
- * The console's maintenance page (issue 22, item 3): the windows announced so far, the form that announces one (parsed
+ * The console's maintenance page: the windows announced so far, the form that announces one (parsed
  * with the JSON API's schema, saved by the same use case, so it refuses what the API refuses and tells the same panels),
  * and a Cancel button per window that has not ended.
  */

@@ -1,5 +1,5 @@
 /**
- * VPS actions on the admin service page (issue 18, item 4): power (power off after a confirmation page), the console
+ * VPS actions on the admin service page: power (power off after a confirmation page), the console
  * file, and a reinstall from a page that says the disk is erased. The console router has checked the session and the
  * CSRF token; the actor is the signed-in admin. A refusal (409 with the engine's reason, 429, 422) is the console's
  * error page with its status and words; a success redirects back to the service (303).

@@ -26,7 +26,7 @@ const pageQuery = z.object({ done: z.string().max(32).optional() });
 /** The engine's events shown per service: the latest ones, enough to follow a failover. */
 const EVENTS_SHOWN = 50;
 const JOBS_SHOWN = 50;
-/** The VPS actions shown (issue 18): who asked for what, newest first. */
+/** The VPS actions shown: who asked for what, newest first. */
 const ACTIONS_SHOWN = 50;
 
 export function adminServicePages(c: Container): Router {

@@ -103,7 +103,7 @@ function ovirtha_AdminServicesTabFields(array $params): array
 }
 
 /*
- * VPS actions (issue 18). Start, Shut down and Reboot are one click; Power off and Reinstall are not shown as client
+ * VPS actions. Start, Shut down and Reboot are one click; Power off and Reinstall are not shown as client
  * buttons: the module box asks for their confirmation and posts them (ClientAreaAllowedFunctions). Console is a form
  * to console.php, since a custom function cannot answer with a file. There is no ChangePassword: the bridge cannot set
  * a running VPS's root password (README "Why there is no Change Password").

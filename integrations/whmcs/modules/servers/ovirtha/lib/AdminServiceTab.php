@@ -45,7 +45,7 @@ final class AdminServiceTab
             return ' <em>(see the last error; Create runs it again once fixed)</em>';
         }
         if ($actual === 'vm_missing') {
-            // The VM was removed outside the bridge (issue 22): Create builds a new, empty VPS; Terminate ends it.
+            // The VM was removed outside the bridge: Create builds a new, empty VPS; Terminate ends it.
             return ' <em>(the VM is gone from oVirt: Create builds a new, empty VPS; Terminate ends the service)</em>';
         }
         $settled = ['active' => 'active', 'suspended' => 'suspended', 'terminated' => 'terminated'];
@@ -53,7 +53,7 @@ final class AdminServiceTab
     }
 
     /**
-     * The console file (issue 18) through console.php, since a module command cannot answer with a file; the form
+     * The console file through console.php, since a module command cannot answer with a file; the form
      * carries the admin area's CSRF token and names the admin area, so the bridge records the staff member.
      */
     private static function consoleForm(string $serviceId): string

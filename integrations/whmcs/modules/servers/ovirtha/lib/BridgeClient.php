@@ -79,7 +79,7 @@ final class BridgeClient
     }
 
     /**
-     * A power action (issue 18): start, shutdown, stop or reboot, asked for by the customer or a staff member the panel
+     * A power action: start, shutdown, stop or reboot, asked for by the customer or a staff member the panel
      * names (`requested_by`, `requester`: recorded in the bridge's action log). 202 with the recorded action.
      */
     public function power(string $serviceId, string $action, string $requestedBy, string $requester): array

@@ -114,7 +114,7 @@ final class ClientAreaView
     }
 
     /**
-     * The VPS's actions in the box (issue 18): where Power off and Reinstall post (WHMCS's custom-function URL, with the
+     * The VPS's actions in the box: where Power off and Reinstall post (WHMCS's custom-function URL, with the
      * confirmation tick), the OS choices from the product's Operating System option (the service's own selected), and
      * console.php for the .vv download. The buttons Start, Shut down and Reboot are WHMCS's own (ClientAreaCustomButtonArray).
      *

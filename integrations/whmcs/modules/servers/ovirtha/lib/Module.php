@@ -85,7 +85,7 @@ final class Module
         return self::$localApi ??= new WhmcsLocalApi();
     }
 
-    /** The notices' client e-mail templates (issue 22), installed into WHMCS when missing. */
+    /** The notices' client e-mail templates, installed into WHMCS when missing. */
     public static function emailTemplates(): TemplateInstaller
     {
         return self::$templates ??= new CapsuleTemplateInstaller();

@@ -39,7 +39,7 @@ final class CallbackActions
     public function apply(string $type, array $data, ServiceInfo $service, ?ProductInfo $product): array
     {
         $done = [];
-        // A reinstall (issue 18) keeps the addresses; a password the bridge made up for it replaces the stored one.
+        // A reinstall keeps the addresses; a password the bridge made up for it replaces the stored one.
         if ($type === 'service.active' || $type === 'service.reinstalled') {
             // First: the welcome email sent below quotes the addresses and the password.
             $done[] = (new ServiceDetails($this->api))->writeBack($data, $service);

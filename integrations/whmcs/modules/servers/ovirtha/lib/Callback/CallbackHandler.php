@@ -29,7 +29,7 @@ final class CallbackHandler
         private readonly CallbackLedger $ledger,
         private readonly CallbackActions $actions,
         private readonly \Closure $now,
-        /** The notices' e-mails (issue 22); without it they are acknowledged and ignored like any unknown type. */
+        /** The notices' e-mails; without it they are acknowledged and ignored like any unknown type. */
         private readonly ?NoticeActions $notices = null,
     ) {
     }

@@ -10,7 +10,7 @@ use WHMCS\Module\Server\Ovirtha\Store\ServiceInfo;
 use WHMCS\Module\Server\Ovirtha\Whmcs\LocalApi;
 
 /**
- * The bridge's notices (issue 22): e-mails, no change to the service.
+ * The bridge's notices: e-mails, no change to the service.
  *
  * service.maintenance_announced, service.incident_opened, service.incident_resolved
  *     one e-mail to the service's client with the module's template (Notices/EmailTemplates.php), installed in WHMCS

@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Ovirtha\Notices;
 
 /**
- * The client e-mails of the bridge's notices (issue 22): product e-mail templates the module installs in WHMCS
+ * The client e-mails of the bridge's notices: product e-mail templates the module installs in WHMCS
  * (Setup > Email Templates, group "Product/Service Messages"), once, under these names. Staff edit them there like any
  * other template; the module never overwrites a template that exists, so an edited one stays as edited.
  *

@@ -25,7 +25,7 @@ interface WhmcsStore
     public function service(int $serviceId): ?ServiceInfo;
 
     /**
-     * The sub-options of the product's "Operating System" configurable option (issue 18: the reinstall form), named
+     * The sub-options of the product's "Operating System" configurable option (the reinstall form), named
      * "key|Label" as OrderChoices reads them, in their order, hidden ones left out.
      *
      * @return list<array{key: string, label: string}>
