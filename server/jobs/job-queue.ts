@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { readNumber } from '../db/columns';
 import { isMysql } from '../db/knex';
-import { backoffDelay } from '../ovirt/backoff';
+import { backoffDelay } from '../backoff';
 import { type ClaimedJob, type JobFailure, type JobRow, type NewJob, toJob } from './job';
 import { LeaseLostError } from './job-errors';
 import { JOBS_TABLE, JobRecords, MAX_ERROR } from './job-records';

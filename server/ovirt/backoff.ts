@@ -1,8 +1,4 @@
-/** Capped exponential backoff with full jitter (AWS architecture blog): delay = random(0, min(cap, base * 2^attempt)). */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-  return Math.floor(random() * ceiling);
-}
+export { backoffDelay } from '../backoff';
 
 /** Seconds or an HTTP date in Retry-After, as milliseconds; undefined when absent or unreadable. */
 export function retryAfterMs(header: unknown, now: number): number | undefined {
