@@ -19,6 +19,7 @@ import type { Plan } from '../domain/plan';
 import { passwordContext, type Service } from '../domain/service';
 import { type AppError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../errors';
 import type { JobQueue, NewJob } from '../jobs/job-queue';
+import { reconcileJob } from '../jobs/job-kinds';
 import type { PlansRepository } from '../repositories/plans';
 import type { NewService, ServicesRepository } from '../repositories/services';
 import type { NewDelivery, WebhookDeliveries } from '../repositories/webhook-deliveries';
@@ -229,7 +230,7 @@ export class BillingEventService {
           : decision.changes;
         await this.d.services.update(service.id, changes, now, trx);
       }
-      if (decision.applied && service) jobs.push(reconcile(service.id));
+      if (decision.applied && service) jobs.push(reconcileJob(service.id));
       answers.push({
         item,
         index,
@@ -240,7 +241,7 @@ export class BillingEventService {
     }
 
     const created = await this.d.services.insertMany(inserts, now, trx);
-    for (const s of created) jobs.push(reconcile(s.id));
+    for (const s of created) jobs.push(reconcileJob(s.id));
     await this.allocateAddresses(trx, created, plans);
     await this.d.jobs.enqueueMany(jobs, trx);
     queued.value = jobs.length > 0;
@@ -352,10 +353,6 @@ export class BillingEventService {
     });
     return refused;
   }
-}
-
-function reconcile(serviceRowId: number): NewJob {
-  return { kind: 'reconcile', serviceId: serviceRowId, dedupeKey: `reconcile:${serviceRowId}` };
 }
 
 /** Deadlocks and lock-wait timeouts: the transaction did nothing and can simply run again. */

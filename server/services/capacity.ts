@@ -23,6 +23,7 @@ import { describeScenario } from '../capacity/what-if';
 import type { Clock } from '../clock';
 import type { Plan } from '../domain/plan';
 import { AppError, NotFoundError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../errors';
+import { reconcileJob } from '../jobs/job-kinds';
 import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import { OvirtError } from '../ovirt/errors';
@@ -283,7 +284,7 @@ export class CapacityService {
     for (const d of drift) {
       const service = byVm.get(d.vmId);
       if (!service || service.desiredState !== 'active') continue;
-      await this.d.jobs.enqueue({ kind: 'reconcile', serviceId: service.id, dedupeKey: `reconcile:${service.id}` });
+      await this.d.jobs.enqueue(reconcileJob(service.id));
       queued += 1;
     }
     if (queued > 0)

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { ActualState, DesiredState, Service } from '../domain/service';
 import { ConflictError, NotFoundError } from '../errors';
+import { reconcileJob } from '../jobs/job-kinds';
 import type { JobQueue } from '../jobs/job-queue';
 import type { ServicesRepository } from '../repositories/services';
 
@@ -31,7 +32,7 @@ export class ServiceRetry {
       }
       const changes = { actualState: RETRY_STATE[service.desiredState], lastError: null };
       await this.d.services.update(service.id, changes, this.d.clock.now(), trx);
-      await this.d.jobs.enqueue({ kind: 'reconcile', serviceId: service.id, dedupeKey: `reconcile:${service.id}` }, trx);
+      await this.d.jobs.enqueue(reconcileJob(service.id), trx);
       return { ...service, ...changes };
     });
   }

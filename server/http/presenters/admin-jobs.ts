@@ -1,11 +1,10 @@
 /** The console's job pages: the queue by state with counts, one job with every field, and what can be done to it. */
 import { formatDuration } from '../../domain/incident-text';
 import type { Service } from '../../domain/service';
+import { JOB_KINDS } from '../../jobs/job-kinds';
 import type { Job, JobState } from '../../jobs/job-queue';
 
 export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'dead', 'succeeded', 'cancelled'];
-/** The kinds the service enqueues; a filter link each. Any other kind in the table is still shown as it is. */
-export const JOB_KINDS = ['reconcile', 'callback', 'drift_sweep', 'housekeeping'] as const;
 
 const STATE_TONE: Record<JobState, string> = { queued: 'neutral', running: 'info', dead: 'bad', succeeded: 'ok', cancelled: 'neutral' };
 const ERROR_PREVIEW = 140;

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../errors';
+import { JOB_KINDS } from '../../jobs/job-kinds';
 import type { JobQueue } from '../../jobs/job-queue';
 import { parseOrThrow } from '../middleware/validate';
 import { presentJob } from '../presenters/job';
@@ -9,7 +10,7 @@ import { presentJob } from '../presenters/job';
 const listQuery = z
   .object({
     state: z.enum(['queued', 'running', 'succeeded', 'dead', 'cancelled']).optional(),
-    kind: z.enum(['reconcile', 'callback', 'drift_sweep', 'housekeeping']).optional(),
+    kind: z.enum(JOB_KINDS).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     before_id: z.coerce.number().int().positive().optional(),
   })
