@@ -1,5 +1,5 @@
 import { backendFailure } from './engine-error';
-import type { Engine } from './engine';
+import type { EngineCore } from './engine-core';
 import { GIB, VM_RUNNING_STATUSES, type Disk } from './model';
 import { backendVmStatus } from './vm-actions';
 import type { Actor } from './world';
@@ -11,7 +11,7 @@ import type { Actor } from './world';
  * 371 is logged.
  */
 export class DiskCommands {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: EngineCore) {}
 
   /** Returns whether an extend started (false: same size, nothing to do). */
   resize(disk: Disk, newBytes: number, actor: Actor): boolean {

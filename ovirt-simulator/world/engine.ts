@@ -17,6 +17,10 @@ import type { Actor, World } from './world';
  * The simulated engine: one world plus the services that change it. User commands (what the REST API calls)
  * validate and answer at once; everything the engine does afterwards runs on clock timers, exactly as a real
  * engine answers `200 complete` and lets the VM reach `up` later.
+ *
+ * The services call one another (monitoring fences through power management, which sets host statuses through
+ * monitoring), so each is handed this engine typed as the narrow interface it declares (`HostMonitorDeps`, …);
+ * none imports the engine back.
  */
 export class Engine {
   readonly scheduler: Scheduler;
@@ -44,7 +48,7 @@ export class Engine {
     this.vmCommands = new VmCommands(this);
     this.vmActions = new VmActions(this);
     this.hostActions = new HostActions(this);
-    this.nicCommands = new NicCommands(this);
+    this.nicCommands = new NicCommands(world);
     this.diskCommands = new DiskCommands(this);
     this.pm = new PowerManagement(this);
     this.spm = new SpmManager(this);

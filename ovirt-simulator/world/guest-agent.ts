@@ -1,4 +1,4 @@
-import type { Engine } from './engine';
+import type { EngineCore } from './engine-core';
 import { copyInit, type IpConfig, type VmInit } from './initialization';
 import { VM_RUNNING_STATUSES, type Vm } from './model';
 import type { VmNic } from './network-model';
@@ -28,7 +28,7 @@ export function applyInitAtLaunch(vm: Vm, start: StartInit | undefined, now: num
  * The guest agent's first report, `guestAgentReportMs` after the VM is up. Tied to this run (its start time), not to
  * the status epoch, so a migration or reboot in between does not lose it.
  */
-export function scheduleGuestReport(engine: Engine, vm: Vm): void {
+export function scheduleGuestReport(engine: EngineCore, vm: Vm): void {
   const run = vm.startTime;
   engine.clock.schedule(
     engine.timings.guestAgentReportMs,

@@ -1,6 +1,7 @@
 import type { TimerHandle } from '../clock';
-import type { Engine } from './engine';
-import type { Vm } from './model';
+import type { EngineCore } from './engine-core';
+import type { Host, Job, Vm } from './model';
+import type { Scheduler } from './scheduler';
 
 interface QueuedVm {
   vmId: string;
@@ -12,6 +13,12 @@ interface QueuedVm {
    * without fencing, and the attempt fails while the old instance still holds the lease (reference §13.1).
    */
   kind: 'down' | 'lease';
+}
+
+/** What the runner needs besides the world, clock and timings: a placement, and the runtime to launch a VM there. */
+export interface HaRestarterDeps extends EngineCore {
+  readonly scheduler: Pick<Scheduler, 'pick'>;
+  readonly runtime: { launch(vm: Vm, host: Host, kind: 'ha', actor: undefined): Job };
 }
 
 /**
@@ -26,7 +33,7 @@ export class HaRestarter {
   private readonly launched = new Set<string>();
   private timer: TimerHandle | undefined;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: HaRestarterDeps) {}
 
   enqueue(vm: Vm, kind: 'down' | 'lease' = 'down', delayMs = 0): void {
     const now = this.engine.clock.now();

@@ -1,6 +1,6 @@
 import { backendFailure, EngineError, invalidValue } from './engine-error';
-import type { Engine } from './engine';
-import type { Host, Job } from './model';
+import type { EngineCore } from './engine-core';
+import type { Host, HostStatus, Job, Vm } from './model';
 import type { Actor } from './world';
 
 export const FENCE_TYPES = ['manual', 'restart', 'start', 'stop', 'status'] as const;
@@ -12,9 +12,26 @@ export interface FenceResult {
   powerStatus: 'on' | 'off' | undefined;
 }
 
+/** What host commands need besides the world, clock and timings: monitoring, power management, the SPM and migrations. */
+export interface HostActionsDeps extends EngineCore {
+  readonly monitor: {
+    setStatus(host: Host, status: HostStatus): void;
+    watch(host: Host): void;
+    clearVms(host: Host): number;
+  };
+  readonly pm: {
+    status(host: Host): 'on' | 'off' | undefined;
+    restart(host: Host, actor: Actor): void;
+    stop(host: Host, actor: Actor, done: () => void): void;
+    start(host: Host, actor: Actor, done: () => void): void;
+  };
+  readonly spm: { hostFenced(host: Host): void };
+  readonly vmActions: { migrateBySystem(vm: Vm, reason: string): boolean };
+}
+
 /** User commands on hosts: `deactivate` (maintenance), `activate` and `fence` (reference §5.3). */
 export class HostActions {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: HostActionsDeps) {}
 
   private get world() {
     return this.engine.world;

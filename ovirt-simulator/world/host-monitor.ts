@@ -1,5 +1,5 @@
-import type { Engine } from './engine';
-import { VM_RUNNING_STATUSES, type Host, type HostFault, type HostStatus } from './model';
+import type { EngineCore } from './engine-core';
+import { VM_RUNNING_STATUSES, type Host, type HostFault, type HostStatus, type Vm, type VmStatus } from './model';
 
 /** Host statuses the engine polls; a host in any of them that stops answering goes `connecting`. */
 const MONITORED: ReadonlySet<HostStatus> = new Set<HostStatus>([
@@ -11,12 +11,34 @@ const MONITORED: ReadonlySet<HostStatus> = new Set<HostStatus>([
 ]);
 
 /**
+ * What monitoring needs besides the world, clock and timings: the VM state machine (`vm-runtime.ts`), the HA queue
+ * (`ha-restarter.ts`), the SPM bookkeeping (`storage-pool.ts`) and the hard fence (`power-management.ts`).
+ */
+export interface HostMonitorDeps extends EngineCore {
+  readonly runtime: {
+    setStatus(vm: Vm, status: VmStatus): number;
+    setDown(vm: Vm, exit: 'normal' | 'error'): void;
+  };
+  readonly ha: {
+    enqueue(vm: Vm, kind?: 'down' | 'lease', delayMs?: number): void;
+    forget(vmId: string): void;
+  };
+  readonly spm: {
+    hostStatusChanged(host: Host): void;
+    hostUnreachable(host: Host): void;
+    hostAnswers(host: Host, vdsmRestarted: boolean): void;
+    settle(host: Host): void;
+  };
+  readonly pm: { restart(host: Host, actor: undefined): void };
+}
+
+/**
  * The engine's host monitoring and non-responding treatment (reference §13.1–13.2): detection, the grace period
  * in `connecting`, `non_responsive` with VMs `unknown`, soft fencing, the hand-over to the power-management hard
  * fence (`power-management.ts`) and the host's return. The SPM role follows in `storage-pool.ts`.
  */
 export class HostMonitor {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: HostMonitorDeps) {}
 
   private get world() {
     return this.engine.world;

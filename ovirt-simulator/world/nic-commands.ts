@@ -1,10 +1,9 @@
 import { backendFailure, entityNotFound, incompleteParameters, invalidValue } from './engine-error';
-import type { Engine } from './engine';
 import { VM_RUNNING_STATUSES, type Template, type Vm } from './model';
 import { NIC_INTERFACES, type NicInterface, type VmNic } from './network-model';
 import { MAC_PATTERN } from './network-registry';
 import type { Ref } from './vm-commands';
-import type { Actor } from './world';
+import type { Actor, World } from './world';
 
 /** A `<nic>` from a request. `vnicProfile: null` is an empty `<vnic_profile/>`: the NIC on no network. */
 export interface NicInput {
@@ -32,11 +31,7 @@ const INTERFACE_DESCRIPTIONS: Record<NicInterface, string> = {
  * gets. MACs come from the cluster's MAC pool (the simulator's one `Default` pool) unless the request names one.
  */
 export class NicCommands {
-  constructor(private readonly engine: Engine) {}
-
-  private get world() {
-    return this.engine.world;
-  }
+  constructor(private readonly world: World) {}
 
   /**
    * Gives a new VM a copy of each template NIC with a fresh MAC (call before the VM is added, after every other

@@ -1,8 +1,18 @@
-import type { Engine } from './engine';
-import type { FenceAgent, Host } from './model';
+import type { EngineCore } from './engine-core';
+import type { FenceAgent, Host, HostStatus } from './model';
 import type { Actor } from './world';
 
 type AgentAction = 'status' | 'stop' | 'start';
+
+/** What power management needs besides the world, clock and timings: host monitoring and the SPM bookkeeping. */
+export interface PowerManagementDeps extends EngineCore {
+  readonly monitor: {
+    setStatus(host: Host, status: HostStatus): void;
+    clearVms(host: Host): number;
+    rejoin(host: Host): void;
+  };
+  readonly spm: { hostFenced(host: Host): void };
+}
 
 /** What the engine writes as `${UserName}` for commands run without a user session (`CommandBase.initUser`). */
 const SYSTEM_USER = 'SYSTEM';
@@ -26,7 +36,7 @@ const poweredOnAt = new WeakMap<Host, number>();
  *   `initializing` to `up` (13) once it answers.
  */
 export class PowerManagement {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: PowerManagementDeps) {}
 
   private get world() {
     return this.engine.world;

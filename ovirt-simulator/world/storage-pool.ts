@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../clock';
-import type { Engine } from './engine';
+import type { EngineCore } from './engine-core';
 import type { DataCenter, Host, HostStatus } from './model';
 
 /** Statuses a command sets through `SetVdsStatus` (monitoring sets `connecting` and `non_responsive` itself). */
@@ -33,7 +33,7 @@ export class SpmManager {
   /** SPM hosts whose vdsm restarted: still named SPM by the pool until the next refresh finds out. */
   private readonly lostRole = new Set<string>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: EngineCore) {}
 
   private get world() {
     return this.engine.world;

@@ -1,8 +1,8 @@
 import type { StartInit } from './guest-agent';
-import { noHostMessages } from './scheduler';
 import { backendFailure, EngineError } from './engine-error';
-import type { Engine } from './engine';
-import { VM_RUNNING_STATUSES, type Job, type Vm, type VmStatus } from './model';
+import type { EngineCore } from './engine-core';
+import { VM_RUNNING_STATUSES, type Host, type Job, type Vm, type VmStatus } from './model';
+import { noHostMessages, type Scheduler } from './scheduler';
 import type { Actor } from './world';
 
 /** Backend names of VM statuses, as `${VmStatus}` renders them in messages (e.g. "Down", "ImageLocked"). */
@@ -57,9 +57,21 @@ const STOPPABLE: ReadonlySet<VmStatus> = new Set<VmStatus>([
   'restoring_state',
 ]);
 
+/** What VM actions need besides the world, clock and timings: placement, the VM state machine and the HA queue. */
+export interface VmActionsDeps extends EngineCore {
+  readonly scheduler: Pick<Scheduler, 'pick'>;
+  readonly runtime: {
+    launch(vm: Vm, host: Host, kind: 'user', actor: Actor, init?: StartInit): Job;
+    setStatus(vm: Vm, status: VmStatus): number;
+    setDown(vm: Vm, exit: 'normal' | 'error', stopReason?: string): void;
+    after(vm: Vm, ms: number, label: string, fn: () => void): void;
+  };
+  readonly ha: { forget(vmId: string): void };
+}
+
 /** User actions on a VM (reference §8.4): validate now, change state on the clock. */
 export class VmActions {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: VmActionsDeps) {}
 
   private get world() {
     return this.engine.world;

@@ -1,8 +1,8 @@
 import { backendFailure, EngineError, entityNotFound, incompleteParameters, invalidValue } from './engine-error';
 import { attachNewDisk, defaultDiskDomain } from './disks';
 import { mergeInit, type InitInput } from './initialization';
-import type { Engine } from './engine';
-import type { Cluster, CpuTopology, Job, StorageDomain, Template, Vm, VmAffinity } from './model';
+import type { EngineCore } from './engine-core';
+import type { Cluster, CpuTopology, Job, StorageDomain, Template, Vm, VmAffinity, VmStatus } from './model';
 import { newVmRecord } from './vm-record';
 import { BLANK_TEMPLATE_ID, type Actor } from './world';
 
@@ -57,9 +57,20 @@ export interface CreateResult {
   done: Promise<void>;
 }
 
+/** What VM commands need besides the world, clock and timings: the lock check, template NICs, the VM state machine, HA. */
+export interface VmCommandsDeps extends EngineCore {
+  readonly vmActions: { checkLocks(vm: Vm, action: string): void };
+  readonly nicCommands: { copyTemplateNics(vm: Vm, template: Pick<Template, 'id'>): void };
+  readonly runtime: {
+    setStatus(vm: Vm, status: VmStatus): number;
+    after(vm: Vm, ms: number, label: string, fn: () => void): void;
+  };
+  readonly ha: { forget(vmId: string): void };
+}
+
 /** VM create, update and remove (reference §8.2–8.3). */
 export class VmCommands {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: VmCommandsDeps) {}
 
   private get world() {
     return this.engine.world;

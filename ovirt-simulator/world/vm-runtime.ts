@@ -1,7 +1,15 @@
-import type { Engine } from './engine';
+import type { EngineCore } from './engine-core';
 import { applyInitAtLaunch, scheduleGuestReport, type StartInit } from './guest-agent';
 import type { Host, Job, Vm, VmStatus } from './model';
 import type { Actor } from './world';
+
+/** What the runtime needs besides the world, clock and timings: the HA runner's queue (`ha-restarter.ts`). */
+export interface VmRuntimeDeps extends EngineCore {
+  readonly ha: {
+    enqueue(vm: Vm): void;
+    forget(vmId: string): void;
+  };
+}
 
 /** VDSM's exit message for a guest that powered itself off (`vmexitreason.USER_SHUTDOWN`). */
 export const GUEST_SHUTDOWN_EXIT_MESSAGE = 'User shut down from within the guest';
@@ -15,7 +23,7 @@ export type LaunchKind = 'user' | 'ha';
  * that was stopped, fenced or crashed in the meantime ignores its stale timers.
  */
 export class VmRuntime {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: VmRuntimeDeps) {}
 
   private get world() {
     return this.engine.world;
