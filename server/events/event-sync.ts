@@ -25,6 +25,7 @@ import {
 import type { Logger } from '../logger';
 import type { EventMetrics } from '../metrics/registry';
 import type { EngineEvent, OvirtClient } from '../ovirt';
+import { ENGINE_EVENT } from '../ovirt/event-codes';
 import type { EngineEventsRepository, StoredEvent } from '../repositories/engine-events';
 import type { EventSyncState, EventSyncStateRepository } from '../repositories/event-sync-state';
 import type { IncidentsRepository } from '../repositories/incidents';
@@ -299,7 +300,8 @@ export class EventSync {
         const service = services.get(billingIdOf(e) ?? '');
         // The removal of a VM the service no longer uses (the one a reinstall replaced, or a reinstall's VM that never
         // took over) does not end the service's record.
-        if (service && e.code === 113 && service.vmId !== null && e.vm?.id !== service.vmId) return undefined;
+        if (service && e.code === ENGINE_EVENT.USER_REMOVE_VM_FINISHED && service.vmId !== null && e.vm?.id !== service.vmId)
+          return undefined;
         return service;
       };
 

@@ -1,3 +1,5 @@
+import { HOST_TROUBLE_CODES } from '../../server/domain/host-health';
+import { ENGINE_EVENT as E } from '../../server/ovirt/event-codes';
 /**
  * A bridge on the engine simulator's manual clock: the bridge's clock is the simulator's, so a ten-minute failover
  * plays out in milliseconds and every figure is exact to the second. Orders are provisioned by the real worker.
@@ -32,7 +34,7 @@ export interface UptimeWorld {
   order(serviceId: string, clientId: string): Promise<string>;
   /**
    * Cuts the power of `host` and waits until the engine has restarted `vmName` elsewhere; returns the engine's own
-   * record of it: the host's first sign of trouble and the VM's last 506 (up again).
+   * record of it: the host's first sign of trouble and the VM's last VDS_INITIATED_RUN_VM (up again).
    */
   failOver(host: string, vmName: string): Promise<{ trouble: EngineEvent; backUp: EngineEvent }>;
   close(): Promise<void>;
@@ -101,8 +103,8 @@ export async function startUptimeWorld(
       return vm?.status === 'up' && vm.hostId !== undefined && sim.world.hosts.get(vm.hostId)?.name !== host;
     });
     const events = sim.world.events;
-    const trouble = events.find((e) => e.time >= failAt && !e.vm && e.host?.name === host && [9008, 9027, 12].includes(e.code));
-    const backUp = events.filter((e) => e.vm?.name === vmName && e.code === 506).pop();
+    const trouble = events.find((e) => e.time >= failAt && !e.vm && e.host?.name === host && HOST_TROUBLE_CODES.has(e.code));
+    const backUp = events.filter((e) => e.vm?.name === vmName && e.code === E.VDS_INITIATED_RUN_VM).pop();
     if (!trouble || !backUp) throw new Error(`the engine logged no failover of ${vmName} from ${host}`);
     return { trouble, backUp };
   };

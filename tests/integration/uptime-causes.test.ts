@@ -1,3 +1,5 @@
+import { HOST_TROUBLE_CODES } from '../../server/domain/host-health';
+import { ENGINE_EVENT as E } from '../../server/ovirt/event-codes';
 /**
  * Causes that tell the truth, on the simulator's manual clock with the seconds checked:
  * - a host whose vdsm died is soft-fenced and its VM comes back "restored to Up" on the same host: host_contact_lost,
@@ -28,7 +30,7 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
   const vmEvents = (code: number, since: number) =>
     w.sim.world.events.filter((e) => e.vm?.name === 'vps-6001' && e.code === code && e.time >= since);
   const hostTrouble = (name: string, since: number) =>
-    w.sim.world.events.find((e) => !e.vm && e.host?.name === name && [9008, 9027, 12].includes(e.code) && e.time >= since) as EngineEvent;
+    w.sim.world.events.find((e) => !e.vm && e.host?.name === name && HOST_TROUBLE_CODES.has(e.code) && e.time >= since) as EngineEvent;
   const gauge = async () =>
     valueOf(parseExposition(await w.t.container.metricsScraper.scrape()), 'ovirt_ha_bridge_ha_vms_waiting_for_room');
   const planId = async () => Number((await w.t.db.knex('plans').where({ product_id: '7' }).first('id')).id);
@@ -55,10 +57,10 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
   test('when the host loses contact and the VM is restored to Up on it, then host_contact_lost: not downtime, unless the plan opts in', async () => {
     const failAt = w.sim.control.clock.now();
     w.sim.control.failHost(host, 'vdsm_crash');
-    const restored = await w.until(async () => vmEvents(163, failAt)[0]);
+    const restored = await w.until(async () => vmEvents(E.VM_STATUS_RESTORED, failAt)[0]);
     const trouble = hostTrouble(host, failAt);
-    expect(w.sim.world.events.some((e) => e.code === 75 && e.host?.name === host && e.time >= failAt)).toBe(true);
-    expect(vmEvents(506, failAt)).toEqual([]);
+    expect(w.sim.world.events.some((e) => e.code === E.VDS_SOFT_RECOVER && e.host?.name === host && e.time >= failAt)).toBe(true);
+    expect(vmEvents(E.VDS_INITIATED_RUN_VM, failAt)).toEqual([]);
     w.sim.control.advance(60_000);
     await tick();
 
@@ -98,9 +100,9 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
     for (const h of reserved.keys()) h.reservedMemMib = 10_000_000;
     const failAt = w.sim.control.clock.now();
     w.sim.control.failHost(host, 'power_loss');
-    await w.until(async () => vmEvents(9603, failAt).length >= 3);
+    await w.until(async () => vmEvents(E.HA_VM_RESTART_FAILED, failAt).length >= 3);
     const trouble = hostTrouble(host, failAt);
-    expect(vmEvents(506, failAt)).toEqual([]);
+    expect(vmEvents(E.VDS_INITIATED_RUN_VM, failAt)).toEqual([]);
     await tick();
 
     const now = w.sim.control.clock.now();
@@ -154,7 +156,7 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
       const vm = [...w.sim.world.vms.values()].find((v) => v.name === 'vps-6001');
       return vm?.status === 'up';
     });
-    const up = vmEvents(506, roomAt).pop() as EngineEvent;
+    const up = vmEvents(E.VDS_INITIATED_RUN_VM, roomAt).pop() as EngineEvent;
     w.sim.control.advance(10_000);
     await tick();
     const after = await uptime('6001');
@@ -196,12 +198,12 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
     expect(announce.status).toBe(201);
 
     expect((await engine('shutdown')).status).toBe(200);
-    const asked = vmEvents(73, start)[0] as EngineEvent;
-    await w.until(async () => vmEvents(61, start)[0]);
+    const asked = vmEvents(E.USER_INITIATED_SHUTDOWN_VM, start)[0] as EngineEvent;
+    await w.until(async () => vmEvents(E.VM_DOWN, start)[0]);
     w.sim.control.advance(30 * MIN);
     expect((await engine('start')).status).toBe(200);
-    await w.until(async () => vmEvents(32, start)[0]);
-    const up = vmEvents(32, start)[0] as EngineEvent;
+    await w.until(async () => vmEvents(E.USER_RUN_VM, start)[0]);
+    const up = vmEvents(E.USER_RUN_VM, start)[0] as EngineEvent;
     w.sim.control.advance(10_000);
     await tick();
 

@@ -1,3 +1,4 @@
+import { ENGINE_EVENT as E } from '../../server/ovirt/event-codes';
 /** The pure rules of VPS actions: who may act, the per-service limit, names and correlation ids. */
 import { billingIdOfVmName } from '../../server/domain/service';
 import {
@@ -53,17 +54,23 @@ describe('service actions, pure rules', () => {
     const t0 = at(0).getTime();
     const asked = applyVmEvent(
       up,
-      { key: '1:1', code: 73, at: t0, hostName: 'h1', description: 'shutdown', correlationId: 'act-9-shutdown' },
+      { key: '1:1', code: E.USER_INITIATED_SHUTDOWN_VM, at: t0, hostName: 'h1', description: 'shutdown', correlationId: 'act-9-shutdown' },
       {},
     );
     const down = applyVmEvent(
       asked.state,
-      { key: '1:2', code: 61, at: t0 + 20_000, hostName: 'h1', description: 'VM x is down. Exit message: Admin shut down from the engine' },
+      {
+        key: '1:2',
+        code: E.VM_DOWN,
+        at: t0 + 20_000,
+        hostName: 'h1',
+        description: 'VM x is down. Exit message: Admin shut down from the engine',
+      },
       {},
     );
     const [incident] = down.changed;
     expect(incident).toMatchObject({ cause: 'customer', startedAt: t0, steps: [{ kind: 'customer_action', action: 'shutdown' }] });
-    const back = applyVmEvent(down.state, { key: '1:3', code: 32, at: t0 + 600_000, hostName: 'h1', description: 'up' }, {});
+    const back = applyVmEvent(down.state, { key: '1:3', code: E.USER_RUN_VM, at: t0 + 600_000, hostName: 'h1', description: 'up' }, {});
     expect(back.changed[0]).toMatchObject({ cause: 'customer', endedAt: t0 + 600_000 });
     expect(describeIncident(back.changed[0]!, 'UTC', t0 + 700_000)).toBe(
       'You asked for a shutdown at 12:00:00; running again at 12:10:00 (10 min; not counted against the SLA)',
@@ -71,12 +78,12 @@ describe('service actions, pure rules', () => {
 
     // An admin's shutdown in the engine is still an admin stop.
     const admin = applyVmEvent(
-      applyVmEvent(up, { key: '2:1', code: 73, at: t0, hostName: 'h1', description: 'shutdown' }, {}).state,
-      { key: '2:2', code: 61, at: t0 + 1000, hostName: 'h1', description: 'Admin shut down from the engine' },
+      applyVmEvent(up, { key: '2:1', code: E.USER_INITIATED_SHUTDOWN_VM, at: t0, hostName: 'h1', description: 'shutdown' }, {}).state,
+      { key: '2:2', code: E.VM_DOWN, at: t0 + 1000, hostName: 'h1', description: 'Admin shut down from the engine' },
       {},
     );
     expect(admin.changed[0]?.cause).toBe('admin_stop');
     // A reboot nobody asked for through the bridge changes nothing.
-    expect(applyVmEvent(up, { key: '3:1', code: 157, at: t0, hostName: 'h1', description: 'reboot' }, {}).changed).toEqual([]);
+    expect(applyVmEvent(up, { key: '3:1', code: E.USER_REBOOT_VM, at: t0, hostName: 'h1', description: 'reboot' }, {}).changed).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { ENGINE_EVENT as E } from '../../../server/ovirt/event-codes';
 import fc from 'fast-check';
 import { type IncidentStepFact, isLegacyStep, type StoredStep } from '../../../server/domain/incident-steps';
 import { describeIncident, reportStep, stepSentence, stepWithoutHostNames } from '../../../server/domain/incident-text';
@@ -14,17 +15,50 @@ import {
 const T0 = Date.UTC(2026, 10, 3, 3, 12, 4);
 /** Host names a customer must never read; spaces, regex characters and unicode included. */
 const HOSTS = ['SECRET-a', 'SECRET b.lab', 'SECRET_c.*+?^$ (x) [y] {z} | \\ / ✓ ünï 💥'];
-const HOST_CODES = [9008, 9027, 12, 13, 9502, 75];
-const VM_CODES = [142, 143, 66, 506, 32, 163, 196, 119, 9602, 9603, 507, 54, 73, 501, 33, 503, 61, 62, 67, 63, 64, 65, 120, 153, 113];
+const HOST_CODES = [
+  E.VDS_HOST_NOT_RESPONDING_CONNECTING,
+  E.VDS_HOST_NOT_RESPONDING,
+  E.VDS_FAILURE,
+  E.VDS_DETECTED,
+  E.VDS_ACTIVATE_ASYNC,
+  E.VDS_SOFT_RECOVER,
+];
+const VM_CODES = [
+  E.VM_SET_TO_UNKNOWN_STATUS,
+  E.VM_WAS_SET_DOWN_DUE_TO_HOST_REBOOT_OR_MANUAL_FENCE,
+  E.VM_FAILURE,
+  E.VDS_INITIATED_RUN_VM,
+  E.USER_RUN_VM,
+  E.VM_STATUS_RESTORED,
+  E.VM_RECOVERED_FROM_PAUSE_ERROR,
+  E.VM_DOWN_ERROR,
+  E.HA_VM_FAILED,
+  E.HA_VM_RESTART_FAILED,
+  E.VDS_INITIATED_RUN_VM_FAILED,
+  E.USER_FAILED_RUN_VM,
+  E.USER_INITIATED_SHUTDOWN_VM,
+  E.USER_SUSPEND_VM,
+  E.USER_STOP_VM,
+  E.USER_SUSPEND_VM_OK,
+  E.VM_DOWN,
+  E.VM_MIGRATION_START,
+  E.VM_MIGRATION_START_SYSTEM_INITIATED,
+  E.VM_MIGRATION_DONE,
+  E.VM_MIGRATION_ABORT,
+  E.VM_MIGRATION_FAILED,
+  E.VM_MIGRATION_TO_SERVER_FAILED,
+  E.USER_STARTED_VM,
+  E.USER_REMOVE_VM_FINISHED,
+];
 
 /** What an engine event's description says for the codes whose text the timeline reads (migrations). */
 function description(code: number, host: string, other: string): string {
-  if (code === 67 || code === 62)
+  if (code === E.VM_MIGRATION_START_SYSTEM_INITIATED || code === E.VM_MIGRATION_START)
     return `Migration initiated by system (VM: vps-1, Source: ${host}, Destination: ${other}, Reason: Host preparing for maintenance).`;
-  if (code === 63)
+  if (code === E.VM_MIGRATION_DONE)
     return `Migration completed (VM: vps-1, Source: ${other}, Destination: ${host}, Duration: 8 seconds, Total: 8 seconds, Actual downtime: (N/A))`;
-  if (code === 61) return 'VM vps-1 is down. Exit message: User shut down from within the guest';
-  if (code === 54)
+  if (code === E.VM_DOWN) return 'VM vps-1 is down. Exit message: User shut down from within the guest';
+  if (code === E.USER_FAILED_RUN_VM)
     return 'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling constraints.] (User: SYSTEM).';
   return '';
 }
@@ -218,14 +252,14 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
   test('when an HA restart is recorded as facts, then admins read the hosts and customers the same steps without them', () => {
     let state: TimelineState = { ...INITIAL_TIMELINE, status: 'up', host: 'host2', firstUpAt: 0 };
     let health: HostHealth = {};
-    health = applyHostEvent(health, { key: '1:1', code: 9008, at: T0, hostName: 'host2', description: '' });
+    health = applyHostEvent(health, { key: '1:1', code: E.VDS_HOST_NOT_RESPONDING_CONNECTING, at: T0, hostName: 'host2', description: '' });
     let last: IncidentDraft | undefined;
     for (const [i, [code, s, host]] of (
       [
-        [142, 86, 'host2'],
-        [143, 120, 'host2'],
-        [506, 130, 'host3'],
-        [506, 153, 'host3'],
+        [E.VM_SET_TO_UNKNOWN_STATUS, 86, 'host2'],
+        [E.VM_WAS_SET_DOWN_DUE_TO_HOST_REBOOT_OR_MANUAL_FENCE, 120, 'host2'],
+        [E.VDS_INITIATED_RUN_VM, 130, 'host3'],
+        [E.VDS_INITIATED_RUN_VM, 153, 'host3'],
       ] as const
     ).entries()) {
       const r = applyVmEvent(state, { key: `1:${i + 2}`, code, at: T0 + s * 1000, hostName: host, description: '' }, health);

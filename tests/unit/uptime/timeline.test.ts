@@ -1,3 +1,4 @@
+import { ENGINE_EVENT as E } from '../../../server/ovirt/event-codes';
 import { describeIncident } from '../../../server/domain/incident-text';
 import {
   applyGap,
@@ -48,12 +49,12 @@ function play(
 describe('incident builder', () => {
   test('when a host fails and the engine fences it and restarts the VM elsewhere, then one ha_restart incident runs from the first sign to up', () => {
     const { state, incidents } = play([
-      [ev(9008, 0, 'host2'), 'host'],
-      [ev(12, 86, 'host2'), 'host'],
-      [ev(142, 86, 'host2'), 'vm'],
-      [ev(143, 120, 'host2'), 'vm'],
-      [ev(506, 130, 'host3'), 'vm'],
-      [ev(506, 153, 'host3'), 'vm'],
+      [ev(E.VDS_HOST_NOT_RESPONDING_CONNECTING, 0, 'host2'), 'host'],
+      [ev(E.VDS_FAILURE, 86, 'host2'), 'host'],
+      [ev(E.VM_SET_TO_UNKNOWN_STATUS, 86, 'host2'), 'vm'],
+      [ev(E.VM_WAS_SET_DOWN_DUE_TO_HOST_REBOOT_OR_MANUAL_FENCE, 120, 'host2'), 'vm'],
+      [ev(E.VDS_INITIATED_RUN_VM, 130, 'host3'), 'vm'],
+      [ev(E.VDS_INITIATED_RUN_VM, 153, 'host3'), 'vm'],
     ]);
     expect(incidents).toHaveLength(1);
     const [i] = incidents;
@@ -66,13 +67,13 @@ describe('incident builder', () => {
 
   test('when a restart attempt fails on a host first, then the incident stays open until the VM is really up', () => {
     const { state, incidents } = play([
-      [ev(9008, 0, 'host2'), 'host'],
-      [ev(143, 90, 'host2'), 'vm'],
-      [ev(506, 91, 'host1'), 'vm'],
-      [ev(507, 92, 'host1'), 'vm'],
-      [ev(9603, 92, null), 'vm'],
-      [ev(506, 121, 'host1'), 'vm'],
-      [ev(506, 131, 'host1'), 'vm'],
+      [ev(E.VDS_HOST_NOT_RESPONDING_CONNECTING, 0, 'host2'), 'host'],
+      [ev(E.VM_WAS_SET_DOWN_DUE_TO_HOST_REBOOT_OR_MANUAL_FENCE, 90, 'host2'), 'vm'],
+      [ev(E.VDS_INITIATED_RUN_VM, 91, 'host1'), 'vm'],
+      [ev(E.VDS_INITIATED_RUN_VM_FAILED, 92, 'host1'), 'vm'],
+      [ev(E.HA_VM_RESTART_FAILED, 92, null), 'vm'],
+      [ev(E.VDS_INITIATED_RUN_VM, 121, 'host1'), 'vm'],
+      [ev(E.VDS_INITIATED_RUN_VM, 131, 'host1'), 'vm'],
     ]);
     expect(incidents[0]).toMatchObject({ cause: 'ha_restart', startedAt: at(0), endedAt: at(131), restartHost: 'host1' });
     expect(incidents[0]?.steps.map((s) => ('kind' in s ? s.kind : s.text))).toEqual([
@@ -88,20 +89,20 @@ describe('incident builder', () => {
 
   test('when no host has room for the HA VM, then it is waiting_for_room until it restarts, with one counted step', () => {
     const played = play([
-      [ev(9008, 0, 'host2'), 'host'],
-      [ev(143, 90, 'host2'), 'vm'],
-      [ev(9603, 91, null), 'vm'],
-      [ev(9603, 121, null), 'vm'],
+      [ev(E.VDS_HOST_NOT_RESPONDING_CONNECTING, 0, 'host2'), 'host'],
+      [ev(E.VM_WAS_SET_DOWN_DUE_TO_HOST_REBOOT_OR_MANUAL_FENCE, 90, 'host2'), 'vm'],
+      [ev(E.HA_VM_RESTART_FAILED, 91, null), 'vm'],
+      [ev(E.HA_VM_RESTART_FAILED, 121, null), 'vm'],
       [
         ev(
-          54,
+          E.USER_FAILED_RUN_VM,
           151,
           null,
           'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling constraints.]',
         ),
         'vm',
       ],
-      [ev(9603, 151, null), 'vm'],
+      [ev(E.HA_VM_RESTART_FAILED, 151, null), 'vm'],
     ]);
     expect(played.incidents[0]).toMatchObject({ cause: 'waiting_for_room', startedAt: at(0), endedAt: null, failedHost: 'host2' });
     const noRoom = played.incidents[0]?.steps.filter((s) => 'kind' in s && s.kind === 'no_room');
@@ -110,8 +111,8 @@ describe('incident builder', () => {
     // Room freed: the engine restarts it on another host, and the incident is told as the HA restart it became.
     const after = play(
       [
-        [ev(506, 1900, 'host1'), 'vm'],
-        [ev(506, 1910, 'host1'), 'vm'],
+        [ev(E.VDS_INITIATED_RUN_VM, 1900, 'host1'), 'vm'],
+        [ev(E.VDS_INITIATED_RUN_VM, 1910, 'host1'), 'vm'],
       ],
       played.state,
     );
@@ -120,15 +121,15 @@ describe('incident builder', () => {
 
   test('when a crashed HA VM finds no room, then it waits for room and is a crash once it restarts', () => {
     const played = play([
-      [ev(119, 0, null, 'VM vps-1 is down with error.'), 'vm'],
-      [ev(9602, 0, null), 'vm'],
-      [ev(9603, 1, null), 'vm'],
+      [ev(E.VM_DOWN_ERROR, 0, null, 'VM vps-1 is down with error.'), 'vm'],
+      [ev(E.HA_VM_FAILED, 0, null), 'vm'],
+      [ev(E.HA_VM_RESTART_FAILED, 1, null), 'vm'],
     ]);
     expect(played.incidents[0]).toMatchObject({ cause: 'waiting_for_room', failedHost: null });
     const after = play(
       [
-        [ev(506, 40, 'host2'), 'vm'],
-        [ev(506, 50, 'host2'), 'vm'],
+        [ev(E.VDS_INITIATED_RUN_VM, 40, 'host2'), 'vm'],
+        [ev(E.VDS_INITIATED_RUN_VM, 50, 'host2'), 'vm'],
       ],
       played.state,
     );
@@ -137,10 +138,10 @@ describe('incident builder', () => {
 
   test('when the host only lost contact and the VM is restored to Up on it, then the cause is host_contact_lost', () => {
     const { incidents, state } = play([
-      [ev(9008, 0, 'host2'), 'host'],
-      [ev(142, 80, 'host2'), 'vm'],
-      [ev(75, 91, 'host2'), 'host'],
-      [ev(163, 91, 'host2'), 'vm'],
+      [ev(E.VDS_HOST_NOT_RESPONDING_CONNECTING, 0, 'host2'), 'host'],
+      [ev(E.VM_SET_TO_UNKNOWN_STATUS, 80, 'host2'), 'vm'],
+      [ev(E.VDS_SOFT_RECOVER, 91, 'host2'), 'host'],
+      [ev(E.VM_STATUS_RESTORED, 91, 'host2'), 'vm'],
     ]);
     expect(incidents).toEqual([
       expect.objectContaining({ cause: 'host_contact_lost', startedAt: at(0), endedAt: at(91), failedHost: 'host2', restartHost: 'host2' }),
@@ -155,50 +156,50 @@ describe('incident builder', () => {
 
   test('when the VM was restarted before it is restored to Up, then it is no loss of contact', () => {
     const { incidents } = play([
-      [ev(9008, 0, 'host2'), 'host'],
-      [ev(142, 80, 'host2'), 'vm'],
-      [ev(506, 90, 'host3'), 'vm'],
-      [ev(163, 100, 'host3'), 'vm'],
+      [ev(E.VDS_HOST_NOT_RESPONDING_CONNECTING, 0, 'host2'), 'host'],
+      [ev(E.VM_SET_TO_UNKNOWN_STATUS, 80, 'host2'), 'vm'],
+      [ev(E.VDS_INITIATED_RUN_VM, 90, 'host3'), 'vm'],
+      [ev(E.VM_STATUS_RESTORED, 100, 'host3'), 'vm'],
     ]);
     expect(incidents[0]?.cause).toBe('unknown');
   });
 
   test('when the VM crashes on a healthy host, then a crash incident ends when HA brings it up', () => {
     const { incidents } = play([
-      [ev(119, 0, null, 'VM vps-1 is down with error. Exit message: Lost connection with qemu process.'), 'vm'],
-      [ev(9602, 0, null), 'vm'],
-      [ev(506, 2, 'host2'), 'vm'],
-      [ev(506, 12, 'host2'), 'vm'],
+      [ev(E.VM_DOWN_ERROR, 0, null, 'VM vps-1 is down with error. Exit message: Lost connection with qemu process.'), 'vm'],
+      [ev(E.HA_VM_FAILED, 0, null), 'vm'],
+      [ev(E.VDS_INITIATED_RUN_VM, 2, 'host2'), 'vm'],
+      [ev(E.VDS_INITIATED_RUN_VM, 12, 'host2'), 'vm'],
     ]);
     expect(incidents).toEqual([expect.objectContaining({ cause: 'crash', startedAt: at(0), endedAt: at(12), restartHost: 'host2' })]);
   });
 
   test('when the panel suspends and later unsuspends, then the stop is planned from the shutdown request', () => {
     const { incidents } = play([
-      [ev(73, 0, 'host2', '', PANEL), 'vm'],
-      [ev(61, 40, 'host2', 'VM vps-1 is down. Exit message: Admin shut down from the engine'), 'vm'],
-      [ev(153, 3600, 'host1'), 'vm'],
-      [ev(32, 3610, 'host1'), 'vm'],
+      [ev(E.USER_INITIATED_SHUTDOWN_VM, 0, 'host2', '', PANEL), 'vm'],
+      [ev(E.VM_DOWN, 40, 'host2', 'VM vps-1 is down. Exit message: Admin shut down from the engine'), 'vm'],
+      [ev(E.USER_STARTED_VM, 3600, 'host1'), 'vm'],
+      [ev(E.USER_RUN_VM, 3610, 'host1'), 'vm'],
     ]);
     expect(incidents).toEqual([expect.objectContaining({ cause: 'planned', startedAt: at(0), endedAt: at(3610) })]);
   });
 
   test('when an admin shuts the VM down in the engine, then it is an admin_stop on the host it ran on, from the request', () => {
     const { incidents } = play([
-      [ev(73, 0, 'host2', 'VM shutdown initiated by admin@internal-authz on VM vps-1 (Host: host2).'), 'vm'],
-      [ev(61, 40, 'host2', 'VM vps-1 is down. Exit message: Admin shut down from the engine'), 'vm'],
-      [ev(32, 600, 'host2'), 'vm'],
+      [ev(E.USER_INITIATED_SHUTDOWN_VM, 0, 'host2', 'VM shutdown initiated by admin@internal-authz on VM vps-1 (Host: host2).'), 'vm'],
+      [ev(E.VM_DOWN, 40, 'host2', 'VM vps-1 is down. Exit message: Admin shut down from the engine'), 'vm'],
+      [ev(E.USER_RUN_VM, 600, 'host2'), 'vm'],
     ]);
     expect(incidents).toEqual([expect.objectContaining({ cause: 'admin_stop', startedAt: at(0), endedAt: at(600), failedHost: 'host2' })]);
-    const powerOff = play([[ev(33, 5, 'host2', 'VM vps-1 powered off by admin@internal-authz (Host: host2).'), 'vm']]);
+    const powerOff = play([[ev(E.USER_STOP_VM, 5, 'host2', 'VM vps-1 powered off by admin@internal-authz (Host: host2).'), 'vm']]);
     expect(powerOff.incidents[0]).toMatchObject({ cause: 'admin_stop', startedAt: at(5) });
-    const byPanel = play([[ev(33, 5, 'host2', 'VM vps-1 powered off by admin@internal-authz (Host: host2).', PANEL), 'vm']]);
+    const byPanel = play([[ev(E.USER_STOP_VM, 5, 'host2', 'VM vps-1 powered off by admin@internal-authz (Host: host2).', PANEL), 'vm']]);
     expect(byPanel.incidents[0]).toMatchObject({ cause: 'planned', startedAt: at(5) });
   });
 
   test('when the customer powers off inside the guest, then the stop is theirs', () => {
     const { incidents, state } = play([
-      [ev(61, 10, 'host2', 'VM vps-1 is down. Exit message: User shut down from within the guest'), 'vm'],
+      [ev(E.VM_DOWN, 10, 'host2', 'VM vps-1 is down. Exit message: User shut down from within the guest'), 'vm'],
     ]);
     expect(incidents).toEqual([expect.objectContaining({ cause: 'customer', startedAt: at(10), endedAt: null })]);
     expect(state.status).toBe('down');
@@ -208,7 +209,7 @@ describe('incident builder', () => {
     const { incidents, state } = play([
       [
         ev(
-          67,
+          E.VM_MIGRATION_START_SYSTEM_INITIATED,
           0,
           'host2',
           'Migration initiated by system (VM: vps-1, Source: host2, Destination: host3, Reason: Host preparing for maintenance).',
@@ -217,7 +218,7 @@ describe('incident builder', () => {
       ],
       [
         ev(
-          63,
+          E.VM_MIGRATION_DONE,
           8,
           'host3',
           'Migration completed (VM: vps-1, Source: host2, Destination: host3, Duration: 8 seconds, Total: 8 seconds, Actual downtime: (N/A))',
