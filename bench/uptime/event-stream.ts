@@ -83,7 +83,7 @@ export interface StreamPlan {
 }
 
 /** Codes of our VMs' events the stream expects to be stored (all in the incident builder's set). */
-/** 157 (a reboot) is read since issue 18 (a customer's reboot is noted); the noise's reboots of our VMs are kept, with no incident. */
+/** 157 (a reboot) is read (a customer's reboot is noted); the noise's reboots of our VMs are kept, with no incident. */
 export const KEPT_VM_CODES = new Set([32, 61, 62, 63, 67, 73, 119, 142, 143, 153, 157, 506, 9602]);
 export const KEPT_HOST_CODES = new Set([9008, 12, 13]);
 export const CODE_OF: Partial<Record<EventName, number>> = {

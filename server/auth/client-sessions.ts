@@ -1,7 +1,7 @@
 /**
  * Client-area sessions: a random id in an HttpOnly cookie names a server-side session (only its SHA-256 is stored)
- * for the billing client it belongs to. Server-side so that signing out ends it at once on every instance (issue 21:
- * the stateless token it replaced kept working until it expired); short-lived, because the panel mints a fresh link
+ * for the billing client it belongs to. Server-side so that signing out ends it at once on every instance (the
+ * stateless token it replaced kept working until it expired); short-lived, because the panel mints a fresh link
  * whenever the customer opens their service again.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';

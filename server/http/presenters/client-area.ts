@@ -129,8 +129,8 @@ function presentFigure(name: WindowName, label: string, w: UptimeWindow | undefi
 
 /**
  * What a figure's card says under the percentage. "No downtime" only beside 100 %: a figure below it has counted
- * seconds (down, or unknown time that counts as down), even when they are fewer than one whole second (issue 22,
- * item 6: the 24 h card said "no downtime" beside 99.998 %).
+ * seconds (down, or unknown time that counts as down), even when they are fewer than one whole second (the
+ * 24 h card once said "no downtime" beside 99.998 %).
  */
 function downText(w: UptimeWindow, unknownCountsAsDown: boolean): string {
   if (w.uptimePercent !== null && w.uptimePercent >= 100) return 'no downtime';

@@ -1,5 +1,5 @@
 /**
- * What issue 18 needs from the engine, as the engine does it: power actions with their status sequences and events,
+ * What the VPS actions need from the engine, as the engine does it: power actions with their status sequences and events,
  * graphics consoles with the remote-viewer file, and statistics that move with the VM's life.
  */
 import type { Vm } from '../../../ovirt-simulator/world/model';

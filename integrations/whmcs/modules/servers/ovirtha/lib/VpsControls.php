@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Server\Ovirtha;
 
 /**
- * The VPS actions of issue 18 as WHMCS custom functions: Start, Shut down, Reboot, Power off and Reinstall, asked of
+ * The VPS actions as WHMCS custom functions: Start, Shut down, Reboot, Power off and Reinstall, asked of
  * the bridge (POST /api/v1/services/{id}/power|reinstall) for the customer (client area) or a staff member (admin
  * area), whom the bridge records in its action log (`requested_by`, `requester`: the client id, or the WHMCS admin's
  * user name). WHMCS shows the returned string: 'success', or what went wrong.

@@ -59,7 +59,7 @@
         {/if}
     </div>
     {if $ovirtha.controls}
-        {* VPS actions (issue 18). Start, Shut down and Reboot are WHMCS's module buttons on this page; Power off and
+        {* VPS actions. Start, Shut down and Reboot are WHMCS's module buttons on this page; Power off and
            Reinstall need the tick below (the module refuses them without it); Console downloads a .vv file through
            console.php, since a module button cannot answer with a file. Every form carries WHMCS's CSRF token. *}
         <div class="panel-body card-body border-top" id="ovirthaActions">
