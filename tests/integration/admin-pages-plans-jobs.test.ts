@@ -116,7 +116,7 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     });
   });
 
-  test('when the plan's SLA rules are ticked, then the plan keeps them and the edit form shows them ticked', async () => {
+  test('when a plan’s SLA rules are ticked, then the plan keeps them and the edit form shows them ticked', async () => {
     const { agent } = await createPlan({ sla_contact_loss_counts_as_down: '1', sla_unannounced_admin_stops_excluded: '1' });
     const plan = (await t.container.plans.list())[0]!;
     expect(plan.sla).toMatchObject({ contactLossCountsAsDown: true, unannouncedAdminStopsExcluded: true });
