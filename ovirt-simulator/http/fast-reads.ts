@@ -3,13 +3,7 @@ import type { Simulator } from '../simulator';
 import { authenticate, correlationIdFrom, sessionFor } from './auth';
 import { formatFor } from './context';
 import { asEngineError, writeDoc, writeFault } from './respond';
-import { diskReads } from './routes/disks';
-import { eventReads } from './routes/events';
-import { hostReads } from './routes/hosts';
-import { infrastructureReads } from './routes/infrastructure';
-import { networkReads } from './routes/networks';
-import type { EntityRead } from './routes/shared';
-import { vmReads } from './routes/vms';
+import { FAST_ENTITY_READS, type EntityRead } from './entity-reads';
 import { countEngineRequest, enginePath, type HungSet } from './traffic';
 
 const API = '/ovirt-engine/api/';
@@ -38,9 +32,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * - credentials that do not authenticate (the app's 401 page).
  */
 export function fastReads(sim: Simulator, hung: HungSet): FastPath {
-  const reads = new Map<string, EntityRead>(
-    Object.entries({ ...vmReads, ...hostReads, ...infrastructureReads, ...diskReads, ...eventReads, ...networkReads }),
-  );
+  const reads = new Map<string, EntityRead>(Object.entries(FAST_ENTITY_READS));
   return (req, res) => {
     const url = req.url ?? '';
     if (req.method !== 'GET' || !url.startsWith(API)) return false;

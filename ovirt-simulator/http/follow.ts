@@ -8,14 +8,7 @@ import type { Simulator } from '../simulator';
 import { reportedDevice } from '../world/guest-agent';
 import type { Node } from '../wire/document';
 import { param } from './context';
-import { diskReads } from './routes/disks';
-import { eventReads } from './routes/events';
-import { hostReads } from './routes/hosts';
-import { infrastructureReads } from './routes/infrastructure';
-import { networkReads } from './routes/networks';
-import { schedulingPolicyReads } from './routes/scheduling-policies';
-import type { EntityRead } from './routes/shared';
-import { vmReads } from './routes/vms';
+import { ENTITY_READS } from './entity-reads';
 
 /**
  * `follow=` as the engine's `LinkFollower` does it. The comma-separated paths become a tree
@@ -51,27 +44,13 @@ export function followTree(req: Request, res: Response): FollowTree {
   return root;
 }
 
-let entityReads: Map<string, EntityRead> | undefined;
-
 /** What a `GET` of `href` would answer (root element and body), or undefined when the simulator has no such read. */
 export function resolveHref(sim: Simulator, base: string, href: string): { root: string; body: Node } | undefined {
   if (!href.startsWith(`${base}/`)) return undefined;
   const [col, id, sub, subId, leaf] = href.slice(base.length + 1).split('/');
   if (col === undefined || id === undefined) return undefined;
-  // Built on first use: the route modules import this one.
-  entityReads ??= new Map(
-    Object.entries({
-      ...vmReads,
-      ...hostReads,
-      ...infrastructureReads,
-      ...diskReads,
-      ...eventReads,
-      ...networkReads,
-      ...schedulingPolicyReads,
-    }),
-  );
   try {
-    if (sub === undefined) return entityReads.get(col)?.(sim, id, base);
+    if (sub === undefined) return ENTITY_READS[col]?.(sim, id, base);
     const w = sim.world;
     if (col === 'vms') {
       const vm = w.vms.get(id);

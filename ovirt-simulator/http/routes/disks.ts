@@ -7,15 +7,11 @@ import type { Simulator } from '../../simulator';
 import type { Disk } from '../../world/model';
 import { readDiskSize } from '../body-devices';
 import { api } from '../context';
+import { readDisk } from '../entity-reads';
 import { sendDoc } from '../respond';
-import { type EntityRead, found, listOptions } from './shared';
+import { found, listOptions } from './shared';
 
 const BY_NAME = { field: 'name', desc: false };
-
-const readDisk: EntityRead = (sim, id, base) => ({ root: 'disk', body: presentDisk(sim.world, found(sim.world.disks.get(id)), base) });
-
-/** The plain entity reads under `/disks`, by collection. */
-export const diskReads: Readonly<Record<string, EntityRead>> = { disks: readDisk };
 
 /** `/disks` and `/storagedomains/{id}/disks`; disks come and go with their VMs, and only their size can be edited. */
 export function disksRouter(sim: Simulator): Router {

@@ -5,16 +5,9 @@ import { applySearch } from '../../search/filter';
 import { eventFields, jobFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
 import { api, intParam } from '../context';
+import { readEvent, readJob } from '../entity-reads';
 import { sendDoc } from '../respond';
-import { type EntityRead, found, listOptions } from './shared';
-
-const readEvent: EntityRead = (sim, id, base) => {
-  return { root: 'event', body: presentEvent(found(sim.world.eventByIndex(Number(id))), base) };
-};
-const readJob: EntityRead = (sim, id, base) => ({ root: 'job', body: presentJob(found(sim.world.jobs.get(id)), base) });
-
-/** The plain entity reads under `/events` and `/jobs`, by collection. */
-export const eventReads: Readonly<Record<string, EntityRead>> = { events: readEvent, jobs: readJob };
+import { listOptions } from './shared';
 
 /** `/events` (reference §12) and `/jobs` (§9). */
 export function eventsRouter(sim: Simulator): Router {

@@ -8,14 +8,10 @@ import type { Simulator } from '../../simulator';
 import type { Host } from '../../world/model';
 import { readAction } from '../body';
 import { api } from '../context';
+import { readHost } from '../entity-reads';
 import { follower, followDoc } from '../follow';
 import { sendDoc, sendEmpty } from '../respond';
-import { echoOf, type EntityRead, found, listOptions, runAction } from './shared';
-
-const readHost: EntityRead = (sim, id, base) => ({ root: 'host', body: presentHost(sim.engine, found(sim.world.hosts.get(id)), base) });
-
-/** The plain entity reads under `/hosts`, by collection. */
-export const hostReads: Readonly<Record<string, EntityRead>> = { hosts: readHost };
+import { echoOf, found, listOptions, runAction } from './shared';
 
 /** `/hosts` (reference §5). */
 export function hostsRouter(sim: Simulator): Router {

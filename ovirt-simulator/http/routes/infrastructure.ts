@@ -6,30 +6,12 @@ import { applySearch } from '../../search/filter';
 import { clusterFields, dataCenterFields, storageDomainFields, templateFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
 import { api } from '../context';
+import { readCluster, readDataCenter, readStorageDomain, readTemplate } from '../entity-reads';
 import { sendDoc } from '../respond';
 import { follower, followDoc } from '../follow';
-import { type EntityRead, followPaths, found, listOptions } from './shared';
+import { followPaths, found, listOptions } from './shared';
 
 const BY_NAME = { field: 'name', desc: false };
-
-const readDataCenter: EntityRead = (sim, id, base) => ({
-  root: 'data_center',
-  body: presentDataCenter(found(sim.world.dataCenters.get(id)), base),
-});
-const readCluster: EntityRead = (sim, id, base) => ({ root: 'cluster', body: presentCluster(found(sim.world.clusters.get(id)), base) });
-const readStorageDomain: EntityRead = (sim, id, base) => ({
-  root: 'storage_domain',
-  body: presentStorageDomain(found(sim.world.storageDomains.get(id)), base, false),
-});
-const readTemplate: EntityRead = (sim, id, base) => ({ root: 'template', body: presentTemplate(found(sim.world.templates.get(id)), base) });
-
-/** The plain entity reads of data centers, clusters, storage domains and templates, by collection. */
-export const infrastructureReads: Readonly<Record<string, EntityRead>> = {
-  datacenters: readDataCenter,
-  clusters: readCluster,
-  storagedomains: readStorageDomain,
-  templates: readTemplate,
-};
 
 /** Data centers, clusters, storage domains and templates (reference §4, §6, §7): read-only in the simulator. */
 export function infrastructureRouter(sim: Simulator): Router {

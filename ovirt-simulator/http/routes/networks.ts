@@ -4,25 +4,9 @@ import { presentClusterNetwork, presentMacPool, presentNetwork, presentVnicProfi
 import type { Simulator } from '../../simulator';
 import type { Network, VnicProfile } from '../../world/network-model';
 import { api } from '../context';
+import { readMacPool, readNetwork, readVnicProfile } from '../entity-reads';
 import { sendDoc } from '../respond';
-import { type EntityRead, found } from './shared';
-
-const readNetwork: EntityRead = (sim, id, base) => ({ root: 'network', body: presentNetwork(found(sim.world.net.networks.get(id)), base) });
-const readVnicProfile: EntityRead = (sim, id, base) => ({
-  root: 'vnic_profile',
-  body: presentVnicProfile(found(sim.world.net.vnicProfiles.get(id)), base),
-});
-const readMacPool: EntityRead = (sim, id, base) => ({
-  root: 'mac_pool',
-  body: presentMacPool(found(sim.world.net.macPools.get(id)), base),
-});
-
-/** The plain entity reads of networks, vNIC profiles and MAC pools, by collection. */
-export const networkReads: Readonly<Record<string, EntityRead>> = {
-  networks: readNetwork,
-  vnicprofiles: readVnicProfile,
-  macpools: readMacPool,
-};
+import { found } from './shared';
 
 const byName = <T extends { name: string }>(items: Iterable<T>): T[] => [...items].sort((a, b) => a.name.localeCompare(b.name));
 

@@ -1,18 +1,10 @@
 import express, { type Router } from 'express';
 import { collection } from '../../present/links';
-import { presentSchedulingPolicy, SCHEDULING_POLICY_NAMES, schedulingPolicyName } from '../../present/scheduling-policy';
+import { presentSchedulingPolicy, SCHEDULING_POLICY_NAMES } from '../../present/scheduling-policy';
 import type { Simulator } from '../../simulator';
 import { api } from '../context';
+import { readSchedulingPolicy } from '../entity-reads';
 import { sendDoc } from '../respond';
-import { type EntityRead, found } from './shared';
-
-const readPolicy: EntityRead = (_sim, id, base) => ({
-  root: 'scheduling_policy',
-  body: presentSchedulingPolicy(found(schedulingPolicyName(id)), base),
-});
-
-/** The plain entity reads under `/schedulingpolicies`. */
-export const schedulingPolicyReads: Readonly<Record<string, EntityRead>> = { schedulingpolicies: readPolicy };
 
 /** `/schedulingpolicies[/{id}]`: the built-in policies every cluster's `scheduling_policy` links to (read-only). */
 export function schedulingPoliciesRouter(sim: Simulator): Router {
@@ -30,7 +22,7 @@ export function schedulingPoliciesRouter(sim: Simulator): Router {
     );
   });
   router.get('/schedulingpolicies/:id', (req, res) => {
-    sendDoc(res, 200, readPolicy(sim, String(req.params.id), api(res).base));
+    sendDoc(res, 200, readSchedulingPolicy(sim, String(req.params.id), api(res).base));
   });
   return router;
 }

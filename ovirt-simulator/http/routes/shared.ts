@@ -2,17 +2,10 @@ import type { Request, Response } from 'express';
 import type { SearchOptions } from '../../search/filter';
 import { EngineError, notFound } from '../../world/engine-error';
 import type { Job } from '../../world/model';
-import type { Simulator } from '../../simulator';
-import type { Doc, Node } from '../../wire/document';
+import type { Node } from '../../wire/document';
 import { ref } from '../../present/links';
 import { api, boolParam, intParam, param } from '../context';
 import { sendActionFault, sendDoc } from '../respond';
-
-/**
- * `GET /{collection}/{id}` without parameters: the document depends on the path alone (throws the engine's 404 for
- * an unknown id). The express route and the fast read path (`../fast-reads.ts`) both answer through it.
- */
-export type EntityRead = (sim: Simulator, id: string, base: string) => Doc;
 
 /** The REST layer's search object per collection (`QueryHelper.RETURN_TYPES`), which prefixes every search. */
 const SEARCH_OBJECTS: Readonly<Record<string, string>> = {

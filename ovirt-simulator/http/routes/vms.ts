@@ -2,39 +2,26 @@ import express, { type Request, type Response, type Router } from 'express';
 import { diskAttachmentsOf, presentDiskAttachment } from '../../present/disk';
 import { presentVmStatistics } from '../../present/statistics';
 import { collection, ref } from '../../present/links';
-import { presentVm } from '../../present/vm';
 import { applySearch } from '../../search/filter';
 import { vmFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
 import { entityNotFound } from '../../world/engine-error';
 import { mergeInit } from '../../world/initialization';
 import type { Vm } from '../../world/model';
-import type { Doc, Node } from '../../wire/document';
+import type { Node } from '../../wire/document';
 import { api, boolParam } from '../context';
+import { vmBody, vmDoc } from '../entity-reads';
 import { readAction, readVm } from '../body';
 import { readAttachmentDiskSize } from '../body-devices';
 import { toInitInput } from '../body-initialization';
 import { follower, followDoc } from '../follow';
 import { sendDoc, sendEmpty } from '../respond';
-import { echoOf, type EntityRead, followPaths, found, listOptions, runAction } from './shared';
-
-/** A VM as every read shows it (its data center's default quota; `console` only with All-Content). */
-function present(sim: Simulator, vm: Vm, base: string, allContent = false): Node {
-  return presentVm(vm, base, { dataCenterId: sim.world.cluster(vm.clusterId).dataCenterId, allContent });
-}
+import { echoOf, followPaths, found, listOptions, runAction } from './shared';
 
 /** `All-Content: true` or `all_content=true` (reference §1.4). */
 function allContent(req: Request, res: Response): boolean {
   return boolParam(req, res, 'all_content') || (req.get('all-content') ?? '').toLowerCase() === 'true';
 }
-
-/** `GET /vms/{id}`. */
-function vmDoc(sim: Simulator, id: string, base: string, full = false): Doc {
-  return { root: 'vm', body: present(sim, found(sim.world.vms.get(id)), base, full) };
-}
-
-/** The plain entity reads under `/vms`, by collection. */
-export const vmReads: Readonly<Record<string, EntityRead>> = { vms: (sim, id, base) => vmDoc(sim, id, base) };
 
 /** `/vms` (reference §8). */
 export function vmsRouter(sim: Simulator): Router {
@@ -52,7 +39,7 @@ export function vmsRouter(sim: Simulator): Router {
       collection(
         'vms',
         'vm',
-        vms.map((vm) => follow(present(sim, vm, base, full))),
+        vms.map((vm) => follow(vmBody(sim, vm, base, full))),
       ),
     );
   });
@@ -66,9 +53,9 @@ export function vmsRouter(sim: Simulator): Router {
     // With disks to copy the engine answers 202 image_locked, unless `Expect: 201-created` asks it to wait.
     if (result.async && (req.get('expect') ?? '').toLowerCase().includes('201-created')) {
       await result.done;
-      return sendDoc(res, 201, { root: 'vm', body: present(sim, result.vm, base) });
+      return sendDoc(res, 201, { root: 'vm', body: vmBody(sim, result.vm, base) });
     }
-    const body = present(sim, result.vm, base);
+    const body = vmBody(sim, result.vm, base);
     if (result.async) {
       body.link = [
         ...(body.link as Node[]),
@@ -87,7 +74,7 @@ export function vmsRouter(sim: Simulator): Router {
     const vm = vmOf(req);
     const input = readVm(req, 'update');
     sim.engine.vmCommands.update(vm, input, api(res).actor);
-    sendDoc(res, 200, { root: 'vm', body: present(sim, vm, api(res).base) });
+    sendDoc(res, 200, { root: 'vm', body: vmBody(sim, vm, api(res).base) });
   });
 
   router.delete('/vms/:id', (req, res) => {
