@@ -1,7 +1,9 @@
 /**
  * Errors as data: each carries a stable machine code and an HTTP status, and is thrown by name
  * (`throw new NotFoundError('plan', id)`). One handler (http/middleware/error-handler.ts) turns them into responses.
+ * Codes come from the closed list in error-codes.ts, which the WHMCS module's messages are checked against.
  */
+import type { ErrorCode, ErrorCodeWithStatus } from './error-codes';
 
 export interface FieldProblem {
   /** Dotted path of the failing field, e.g. `ha.priority`; empty for the body as a whole. */
@@ -11,7 +13,7 @@ export interface FieldProblem {
 
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly status: number,
     readonly details?: unknown,
@@ -58,7 +60,7 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string, details?: unknown, code = 'conflict') {
+  constructor(message: string, details?: unknown, code: ErrorCodeWithStatus<409> = 'conflict') {
     super(code, message, 409, details);
   }
 }
@@ -77,7 +79,7 @@ export class UnsupportedMediaTypeError extends AppError {
 
 /** Well-formed but cannot be served (unknown plan, no capacity, a transition that makes no sense). */
 export class UnprocessableError extends AppError {
-  constructor(code: string, message: string, details?: unknown) {
+  constructor(code: ErrorCodeWithStatus<422>, message: string, details?: unknown) {
     super(code, message, 422, details);
   }
 }

@@ -53,7 +53,7 @@ export interface ReinstallDetails {
 }
 
 export interface ActionRefusal {
-  code: string;
+  code: 'service_terminated' | 'service_suspended' | 'service_provisioning' | 'service_failed' | 'vm_missing';
   message: string;
 }
 

@@ -7,6 +7,7 @@
  * different fixes, so each has its own class and code. Each error also has a `publicDetail`: the same news without
  * the engine's host, the user name or a password, for public pages such as /readyz.
  */
+import type { ErrorCode } from '../error-codes';
 import { AppError } from '../errors';
 import { ENGINE_URL_FORMS, pathOf, withoutCredentials } from './engine-url';
 
@@ -28,7 +29,7 @@ export class OvirtError extends AppError {
     readonly kind: OvirtErrorKind,
     message: string,
     readonly info: OvirtErrorInfo,
-    options: { code?: string; publicDetail?: string } = {},
+    options: { code?: ErrorCode; publicDetail?: string } = {},
   ) {
     // To our own clients an engine failure is a bad gateway (or unavailable); the engine status stays in `info`.
     super(options.code ?? `ovirt_${kind}`, message, kind === 'unavailable' || kind === 'timeout' ? 503 : 502, {
@@ -143,7 +144,7 @@ export class OvirtNoEngineError extends OvirtError {
 
 export type NetworkFailure = 'connection_refused' | 'dns' | 'tls' | 'network';
 
-const NETWORK_FAILURE_CODES: Record<NetworkFailure, string> = {
+const NETWORK_FAILURE_CODES: Record<NetworkFailure, ErrorCode> = {
   connection_refused: 'ovirt_connection_refused',
   dns: 'ovirt_dns_failed',
   tls: 'ovirt_tls_failed',
