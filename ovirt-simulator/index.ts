@@ -71,7 +71,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
   };
   const server: Server = createServer(handle);
   // Node answers any `Expect` other than 100-continue with 417 unless someone listens; the engine's clients send
-  // `Expect: 201-created` (reference §9), so hand those requests to the app like any other.
+  // `Expect: 201-created` (docs/ovirt-api.md §9), so hand those requests to the app like any other.
   server.on('checkExpectation', handle);
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? '127.0.0.1';

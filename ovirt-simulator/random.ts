@@ -42,7 +42,7 @@ function formatUuid(bytes: number[]): string {
 
 /**
  * Java's `UUID.nameUUIDFromBytes(name)` (MD5, version 3): the engine derives statistic ids this way
- * (reference §8.5), so ours match a real engine's byte for byte.
+ * (docs/ovirt-api.md §8.5), so ours match a real engine's byte for byte.
  */
 export function nameUuid(name: string): string {
   const bytes = [...createHash('md5').update(name, 'utf8').digest()];

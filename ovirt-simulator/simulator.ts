@@ -137,7 +137,7 @@ export class Simulator {
   /**
    * Someone runs `poweroff` inside the guest: `powering_down`, then `down` with a normal exit after the engine's
    * shutdown time, and 61 "VM … is down. Exit message: User shut down from within the guest". Never restarted by
-   * HA, as the exit is not an error (reference §13.3).
+   * HA, as the exit is not an error (docs/ovirt-api.md §13.3).
    */
   /** What the guest applied (cloud-init) and what its agent reports: `GET /__sim/vms/{vm}/guest`. */
   guest(idOrName: string): GuestView {

@@ -10,7 +10,7 @@ const NO_EXPIRY = '9223372036854775807';
 const SCOPE =
   'ovirt-app-api ovirt-ext=token-info:authz-search ovirt-ext=token-info:public-authz-search ovirt-ext=token-info:validate ovirt-ext=token:password-access';
 
-/** The SSO's error shape depends on the scope asked for (reference §2.1). */
+/** The SSO's error shape depends on the scope asked for (docs/ovirt-api.md §2.1). */
 function ssoError(res: Response, scope: string | undefined, code: string, message: string): void {
   const restApi = (scope ?? '').includes('ovirt-app-api') && !/ovirt-app-(admin|portal)/.test(scope ?? '');
   const body = restApi ? { error_code: code, error: message } : { error: code, error_description: message };
@@ -103,7 +103,7 @@ export function ssoRouter(sim: Simulator): Router {
   return router;
 }
 
-/** Correlation-Id: the client's, stripped to `[0-9a-zA-Z_-]` and 36 characters, else generated (reference §9). */
+/** Correlation-Id: the client's, stripped to `[0-9a-zA-Z_-]` and 36 characters, else generated (docs/ovirt-api.md §9). */
 export function correlationIdFrom(sim: Simulator, given: string): string {
   const clean = given.replace(/[^0-9a-zA-Z_-]/g, '').slice(0, 36);
   return clean || sim.requestRng.uuid();

@@ -6,7 +6,7 @@ import { parseXml } from '../wire/xml';
 
 /** Request-body parsing shared by every reader: leaf coercions, the XML/JSON switch and the engine's syntax fault. */
 
-// Leaf coercions: XML gives strings; JSON may give strings or natives (reference §1.3).
+// Leaf coercions: XML gives strings; JSON may give strings or natives (docs/ovirt-api.md §1.3).
 export const str = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 export const int = z.union([
   z.number().int(),

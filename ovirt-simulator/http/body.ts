@@ -9,7 +9,7 @@ const topology = obj({ sockets: int.optional(), cores: int.optional(), threads: 
 
 const placement = obj({ affinity: str.optional(), hosts: obj({ host: list(ref).optional() }).optional() });
 
-/** `<disk_attachments><disk_attachment><disk id=…><storage_domains><storage_domain id=…/>…` on create (reference §8.2). */
+/** `<disk_attachments><disk_attachment><disk id=…><storage_domains><storage_domain id=…/>…` on create (docs/ovirt-api.md §8.2). */
 const diskAttachments = obj({
   disk_attachment: list(
     obj({

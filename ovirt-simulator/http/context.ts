@@ -5,7 +5,7 @@ export type Format = 'xml' | 'json';
 
 /** What the API middleware learned about a request, kept on `res.locals.api`. */
 export interface ApiContext {
-  /** `/ovirt-engine/api` or `/ovirt-engine/api/v4`: hrefs follow the form the request used (reference §1.1). */
+  /** `/ovirt-engine/api` or `/ovirt-engine/api/v4`: hrefs follow the form the request used (docs/ovirt-api.md §1.1). */
   base: string;
   format: Format;
   actor: Actor;
@@ -43,7 +43,7 @@ export function formatFor(acceptValue: string): Format {
   return json < xml ? 'json' : 'xml';
 }
 
-/** A query parameter, else a matrix parameter (the engine's lookup order, reference §1.4). */
+/** A query parameter, else a matrix parameter (the engine's lookup order, docs/ovirt-api.md §1.4). */
 export function param(req: Request, res: Response, name: string): string | undefined {
   const q = req.query[name];
   if (typeof q === 'string') return q;

@@ -79,7 +79,7 @@ function faultNode(err: EngineError): Node {
   return node;
 }
 
-/** `<fault>` for adds, updates, removes and reads (reference §10.1). */
+/** `<fault>` for adds, updates, removes and reads (docs/ovirt-api.md §10.1). */
 export function sendFault(res: Response, err: EngineError): void {
   if (err.emptyBody) return sendEmpty(res, err.status);
   sendDoc(res, err.status, { root: 'fault', body: faultNode(err) });

@@ -3,7 +3,7 @@ import { BLANK_TEMPLATE_ID, type Actor } from '../world/world';
 import { DateTime, type Node } from '../wire/document';
 import { ref } from './links';
 
-/** Collections the root advertises; the `/search` ones get a `?search={query}` twin (reference §3). */
+/** Collections the root advertises; the `/search` ones get a `?search={query}` twin (docs/ovirt-api.md §3). */
 const SEARCHABLE = [
   'clusters',
   'datacenters',
@@ -55,7 +55,7 @@ export function rootLinks(base: string): Node[] {
   return out.sort((a, b) => String(a.rel).localeCompare(String(b.rel)));
 }
 
-/** `GET /ovirt-engine/api` (reference §3). */
+/** `GET /ovirt-engine/api` (docs/ovirt-api.md §3). */
 export function presentApiRoot(engine: Engine, base: string, actor: Actor): Node {
   const world = engine.world;
   let activeHosts = 0;

@@ -2,7 +2,7 @@ import type { EngineEvent, Job } from '../world/model';
 import { DateTime, type Node } from '../wire/document';
 import { ref } from './links';
 
-/** `<event>` (reference §12.2): links carry the entity's name as the engine's EventMapper sets it. */
+/** `<event>` (docs/ovirt-api.md §12.2): links carry the entity's name as the engine's EventMapper sets it. */
 export function presentEvent(event: EngineEvent, base: string): Node {
   const node: Node = {
     href: `${base}/events/${event.index}`,
@@ -29,7 +29,7 @@ export function presentEvent(event: EngineEvent, base: string): Node {
   return node;
 }
 
-/** `<job>` (reference §9). */
+/** `<job>` (docs/ovirt-api.md §9). */
 export function presentJob(job: Job, base: string): Node {
   const href = `${base}/jobs/${job.id}`;
   const node: Node = {

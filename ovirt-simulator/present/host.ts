@@ -67,7 +67,7 @@ function version(full: string, major: number, minor: number, build: number, revi
   return { build, full_version: full, major, minor, revision };
 }
 
-/** `<host>` (reference §5.1). Fence agents are not inline in v4; they live under `/hosts/{id}/fenceagents`. */
+/** `<host>` (docs/ovirt-api.md §5.1). Fence agents are not inline in v4; they live under `/hosts/{id}/fenceagents`. */
 export function presentHost(engine: Engine, host: Host, base: string): Node {
   const href = `${base}/hosts/${host.id}`;
   const vms = engine.world.vmsOn(host.id);
@@ -123,7 +123,7 @@ export function presentHost(engine: Engine, host: Host, base: string): Node {
   };
 }
 
-/** `<agent>` under `/hosts/{id}/fenceagents` (reference §5.2); the password is never returned. */
+/** `<agent>` under `/hosts/{id}/fenceagents` (docs/ovirt-api.md §5.2); the password is never returned. */
 export function presentAgent(host: Host, agent: FenceAgent, base: string): Node {
   const href = `${base}/hosts/${host.id}/fenceagents/${agent.id}`;
   return {

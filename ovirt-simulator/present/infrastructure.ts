@@ -3,7 +3,7 @@ import type { Cluster, DataCenter, StorageDomain, Template } from '../world/mode
 import { DateTime, type Node } from '../wire/document';
 import { actions, links, ref } from './links';
 
-/** Ids of the engine's built-in scheduling policies (reference §4.2). */
+/** Ids of the engine's built-in scheduling policies (docs/ovirt-api.md §4.2). */
 export const SCHEDULING_POLICY_IDS: Record<string, string> = {
   none: 'b4ed2332-a7ac-4d5f-9596-99a439cb2812',
   evenly_distributed: '20d25257-b4bd-4589-92a6-c4c5c5d3fd1a',
@@ -96,7 +96,7 @@ export function presentCluster(cluster: Cluster, base: string): Node {
 
 /**
  * `<storage_domain>`. At top level the engine shows no `status` for attached domains ("only relevant in the
- * context of a data center", reference §6); under `/datacenters/{id}/storagedomains` it does.
+ * context of a data center", docs/ovirt-api.md §6); under `/datacenters/{id}/storagedomains` it does.
  */
 export function presentStorageDomain(sd: StorageDomain, base: string, inDataCenter: boolean): Node {
   const href =

@@ -18,6 +18,6 @@ export function links(href: string, rels: readonly string[]): Node[] {
 }
 
 export function collection(root: string, element: string, items: Node[]): { root: string; body: Node } {
-  // An empty collection has no list at all: `{ }` in JSON, `<vms/>` in XML (reference §1.3).
+  // An empty collection has no list at all: `{ }` in JSON, `<vms/>` in XML (docs/ovirt-api.md §1.3).
   return { root, body: items.length > 0 ? { [element]: items } : {} };
 }

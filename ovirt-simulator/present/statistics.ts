@@ -22,7 +22,7 @@ function statistic(def: StatDef, value: number | undefined, owner: { key: string
     kind: def.kind,
     type: def.type,
     unit: def.unit,
-    // A statistic without a value has an empty <values/> (reference §8.5).
+    // A statistic without a value has an empty <values/> (docs/ovirt-api.md §8.5).
     values: datum === undefined ? {} : { value: [{ datum }] },
     [owner.key]: owner.node,
   };
@@ -73,7 +73,7 @@ function history(def: StatDef, values: number[], owner: { key: string; node: Nod
 }
 
 /**
- * `/vms/{id}/statistics` (reference §8.5): ids are the engine's name-derived UUIDs; `elapsed.time` is uptime. While the
+ * `/vms/{id}/statistics` (docs/ovirt-api.md §8.5): ids are the engine's name-derived UUIDs; `elapsed.time` is uptime. While the
  * VM runs, CPU, memory and network move with simulated time and the history lists fill one sample per 30 s since it
  * started (newest first); a VM that is down uses nothing and has no history.
  */

@@ -53,13 +53,13 @@ const VM_LINKS = [
   'watchdogs',
 ] as const;
 
-/** Statuses with no host link: the VM is not running anywhere (reference §8.1). */
+/** Statuses with no host link: the VM is not running anywhere (docs/ovirt-api.md §8.1). */
 const NOT_RUNNING = new Set(['down', 'image_locked', 'suspended', 'unassigned']);
 
 /** What the VM's read depends on beyond the VM: its data center (for the default quota) and `All-Content`. */
 export interface VmView {
   dataCenterId?: string;
-  /** `All-Content: true` / `all_content=true`: adds `console` (reference §1.4). */
+  /** `All-Content: true` / `all_content=true`: adds `console` (docs/ovirt-api.md §1.4). */
   allContent?: boolean;
 }
 
@@ -74,7 +74,7 @@ export function defaultQuotaId(dataCenterId: string): string {
 }
 
 /**
- * `<vm>` in the engine's element order (reference §8.1); `follow=` inlines links afterwards (`../http/follow.ts`).
+ * `<vm>` in the engine's element order (docs/ovirt-api.md §8.1); `follow=` inlines links afterwards (`../http/follow.ts`).
  * Besides the HA fields, what a VM made from the 4.5 Blank template shows (`VmMapper`, `VmBaseMapper`): BIOS from
  * the cluster, VNC display, one I/O thread, USB off, SSO through the guest agent, `Etc/GMT`, no CPU shares, the
  * cluster's default CPU profile and the data center's default quota.

@@ -55,7 +55,7 @@ const HOST_STATUS_NAMES = [
 ];
 const SEVERITIES: readonly Severity[] = ['normal', 'warning', 'error', 'alert'];
 
-/** API status → backend enum name(s), lower case, as the search backend knows them (reference §11). */
+/** API status → backend enum name(s), lower case, as the search backend knows them (docs/ovirt-api.md §11). */
 function vmBackendStatus(status: VmStatus): string[] {
   if (status === 'migrating') return ['migratingfrom', 'migratingto'];
   return [status.replace(/_/g, '')];

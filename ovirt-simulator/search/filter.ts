@@ -16,7 +16,7 @@ export interface SearchOptions {
   search: string | undefined;
   max: number | undefined;
   caseSensitive: boolean;
-  /** The engine's default order for this collection (reference §11). */
+  /** The engine's default order for this collection (docs/ovirt-api.md §11). */
   defaultSort: { field: string; desc: boolean };
   /** The REST layer's search object (`VMs`, `Hosts`…), for the text the engine logs on a rejected query. */
   searchObject?: string;

@@ -11,7 +11,7 @@ export function searchError(message: string): EngineError {
 }
 
 /**
- * Parses the engine's search language (reference §11): `name=web* and status=up sortby name desc page 2`, checked
+ * Parses the engine's search language (docs/ovirt-api.md §11): `name=web* and status=up sortby name desc page 2`, checked
  * as the engine checks it (`./syntax.ts`). A leading `Vms:`-style prefix is accepted and ignored (`searchObject` is
  * the REST layer's own prefix, for the logged text). Throws
  * {@link SearchRejected} for a query the engine would not run.

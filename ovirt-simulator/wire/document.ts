@@ -1,6 +1,6 @@
 /**
  * A format-neutral response document. Presenters build one; `renderXml` and `renderJson` print it the way the
- * engine's JAXB and Jackson providers do (reference §1.2–1.3). Leaf types decide the JSON spelling:
+ * engine's JAXB and Jackson providers do (docs/ovirt-api.md §1.2–1.3). Leaf types decide the JSON spelling:
  * `number` is an xs:int/xs:long (a string in JSON), `boolean` an xs:boolean (a string in JSON), `Decimal` an
  * xs:decimal (a JSON number), `DateTime` an xs:dateTime (ISO text in XML, epoch ms in JSON).
  */

@@ -1,7 +1,7 @@
 import { DateTime, Decimal, type Doc, type Node, type Scalar, type Value } from './document';
 
 /**
- * Prints a document the way the engine's Jackson provider does (reference §1.3): no root wrapper, integers and
+ * Prints a document the way the engine's Jackson provider does (docs/ovirt-api.md §1.3): no root wrapper, integers and
  * booleans as strings, decimals as numbers, dates as epoch ms, and Jackson's default pretty printer
  * (`"key" : value`, arrays inline as `[ a, b ]`, empty object `{ }`).
  */

@@ -1,5 +1,5 @@
 /**
- * A failure as the engine reports it: an HTTP status plus a fault `reason`/`detail` (reference §10). Validation
+ * A failure as the engine reports it: an HTTP status plus a fault `reason`/`detail` (docs/ovirt-api.md §10). Validation
  * failures of backend commands carry `reason` "Operation Failed" and a detail rendered as a Java list
  * ("[msg1, msg2]"), which is why `backendFailure` brackets its messages.
  */

@@ -2,7 +2,7 @@ import type { Severity } from './model';
 
 /**
  * The engine's audit-log types the simulator emits: code, severity and message template exactly as in
- * `AuditLogType.java` / `AuditLogMessages.properties` (reference §12.3). Descriptions are rendered when the event
+ * `AuditLogType.java` / `AuditLogMessages.properties` (docs/ovirt-api.md §12.3). Descriptions are rendered when the event
  * is logged, as the engine stores rendered text, not templates.
  */
 export interface EventType {
@@ -66,7 +66,7 @@ export const EVENTS = {
     'warning',
     'Host ${VdsName} is not responding. It will stay in Connecting state for a grace period of ${Seconds} seconds and after that an attempt to fence the host will be issued.',
   ),
-  // The engine's template really starts with a space (reference §12.3).
+  // The engine's template really starts with a space (docs/ovirt-api.md §12.3).
   VDS_HOST_NOT_RESPONDING: t(
     9027,
     'warning',

@@ -10,7 +10,7 @@ interface QueuedVm {
   failures: number;
   /**
    * `lease`: an HA VM with a VM lease whose host stopped responding; it is restarted while still `unknown`,
-   * without fencing, and the attempt fails while the old instance still holds the lease (reference §13.1).
+   * without fencing, and the attempt fails while the old instance still holds the lease (docs/ovirt-api.md §13.1).
    */
   kind: 'down' | 'lease';
 }
@@ -22,7 +22,7 @@ export interface HaRestarterDeps extends EngineCore {
 }
 
 /**
- * The engine's `HaAutoStartVmsRunner` (reference §13.4): runs every second while VMs wait; the queue is sorted
+ * The engine's `HaAutoStartVmsRunner` (docs/ovirt-api.md §13.4): runs every second while VMs wait; the queue is sorted
  * by HA priority, highest first; a VM is held back while a higher-priority VM it queued is still starting
  * (at most `MaxTimeAutoStartBlockedOnPriority`); a failed attempt logs 9603 and is retried every 30 s ten times,
  * then every 30 min, forever (9605 is never logged for HA VMs in this engine version).

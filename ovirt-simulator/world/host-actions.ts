@@ -29,7 +29,7 @@ export interface HostActionsDeps extends EngineCore {
   readonly vmActions: { migrateBySystem(vm: Vm, reason: string): boolean };
 }
 
-/** User commands on hosts: `deactivate` (maintenance), `activate` and `fence` (reference §5.3). */
+/** User commands on hosts: `deactivate` (maintenance), `activate` and `fence` (docs/ovirt-api.md §5.3). */
 export class HostActions {
   constructor(private readonly engine: HostActionsDeps) {}
 

@@ -33,7 +33,7 @@ export interface HostMonitorDeps extends EngineCore {
 }
 
 /**
- * The engine's host monitoring and non-responding treatment (reference §13.1–13.2): detection, the grace period
+ * The engine's host monitoring and non-responding treatment (docs/ovirt-api.md §13.1–13.2): detection, the grace period
  * in `connecting`, `non_responsive` with VMs `unknown`, soft fencing, the hand-over to the power-management hard
  * fence (`power-management.ts`) and the host's return. The SPM role follows in `storage-pool.ts`.
  */
@@ -123,7 +123,7 @@ export class HostMonitor {
       if (!VM_RUNNING_STATUSES.has(vm.status) || vm.status === 'unknown') continue;
       this.engine.runtime.setStatus(vm, 'unknown');
       this.world.setMigrationTarget(vm, undefined);
-      // 142 per VM is our reading of VdsManager setting the VMs Unknown (not listed in the reference's sequence).
+      // 142 per VM is our reading of VdsManager setting the VMs Unknown (not listed in the sequence in docs/ovirt-api.md).
       this.world.log('VM_SET_TO_UNKNOWN_STATUS', {}, { vm, host });
       if (vm.ha.enabled && vm.leaseStorageDomainId) {
         this.engine.ha.enqueue(vm, 'lease', this.engine.timings.leaseRestartDelayMs);

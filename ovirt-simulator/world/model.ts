@@ -82,7 +82,7 @@ export interface StorageDomain {
   usedBytes: number;
   committedBytes: number;
   master: boolean;
-  /** Status in the data-center context (the top-level collection does not show it, reference §6). */
+  /** Status in the data-center context (the top-level collection does not show it, docs/ovirt-api.md §6). */
   status: StorageDomainStatus;
 }
 

@@ -21,7 +21,7 @@ const SYSTEM_USER = 'SYSTEM';
 const poweredOnAt = new WeakMap<Host, number>();
 
 /**
- * Power management as the engine drives it (reference §13.2 step 9; ENG `pm/RestartVdsCommand`,
+ * Power management as the engine drives it (docs/ovirt-api.md §13.2 step 9; ENG `pm/RestartVdsCommand`,
  * `FenceVdsBaseCommand`, `StopVdsCommand`, `StartVdsCommand`, `HostFenceActionExecutor`, `FenceAgentExecutor`,
  * `VdsCommand.sleepOnReboot`):
  * - every stop and start first asks the agent for the power status, and every agent call is announced by 9020

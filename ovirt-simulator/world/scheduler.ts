@@ -83,7 +83,7 @@ export class Scheduler {
 
 /**
  * The fault detail the engine gives when every host was filtered out (`SCHEDULING_ALL_HOSTS_FILTERED_OUT`,
- * reference §10.2; the filter wording per host is the reference's best reading, unconfirmed).
+ * docs/ovirt-api.md §10.2; the filter wording per host is the reference's best reading, unconfirmed).
  */
 export function noHostMessages(action: string, reasons: string[]): string[] {
   return [`Cannot ${action} VM. There is no host that satisfies current scheduling constraints. See below for details:`, ...reasons];

@@ -1,6 +1,6 @@
 /**
  * How long things take in simulated time. Engine configuration values are the engine's defaults
- * (reference §13, `0000_config.sql`); hardware durations (boot, image copy) are plausible guesses.
+ * (docs/ovirt-api.md §13, `0000_config.sql`); hardware durations (boot, image copy) are plausible guesses.
  */
 export interface Timings {
   /** VM creation from a template with disks: `image_locked` this long, then `down`. */

@@ -69,7 +69,7 @@ export interface VmActionsDeps extends EngineCore {
   readonly ha: { forget(vmId: string): void };
 }
 
-/** User actions on a VM (reference §8.4): validate now, change state on the clock. */
+/** User actions on a VM (docs/ovirt-api.md §8.4): validate now, change state on the clock. */
 export class VmActions {
   constructor(private readonly engine: VmActionsDeps) {}
 
@@ -120,7 +120,7 @@ export class VmActions {
 
   /**
    * Stop (power off) and shutdown (ACPI). Both end `down` with a normal exit, so HA never restarts them
-   * (reference §13.3). On a VM already down the command is skipped and succeeds, logging 254.
+   * (docs/ovirt-api.md §13.3). On a VM already down the command is skipped and succeeds, logging 254.
    */
   private powerOff(vm: Vm, actor: Actor, reason: string | undefined, kind: 'stop' | 'shutdown'): ActionResult {
     this.checkLocks(vm, kind);

@@ -14,7 +14,7 @@ export interface VmRuntimeDeps extends EngineCore {
 /** VDSM's exit message for a guest that powered itself off (`vmexitreason.USER_SHUTDOWN`). */
 export const GUEST_SHUTDOWN_EXIT_MESSAGE = 'User shut down from within the guest';
 
-/** Who launched a VM decides which events mark its start (reference §8.4 and §13.4). */
+/** Who launched a VM decides which events mark its start (docs/ovirt-api.md §8.4 and §13.4). */
 export type LaunchKind = 'user' | 'ha';
 
 /**
@@ -51,7 +51,7 @@ export class VmRuntime {
   /**
    * `down → wait_for_launch → powering_up → up` (or `suspended → restoring_state → up`) on `host`.
    * A user launch logs 32 when up; an HA restart logs 506 again when up, as internal `RunVm` does
-   * (reference §13.4).
+   * (docs/ovirt-api.md §13.4).
    */
   launch(vm: Vm, host: Host, kind: LaunchKind, actor: Actor | undefined, init?: StartInit): Job {
     const fromSuspend = vm.status === 'suspended';
@@ -98,7 +98,7 @@ export class VmRuntime {
   }
 
   /**
-   * The VM's qemu process died on a healthy host (reference §13.3): 119, down with error, and for an HA VM 9602
+   * The VM's qemu process died on a healthy host (docs/ovirt-api.md §13.3): 119, down with error, and for an HA VM 9602
    * and a place in the restart queue.
    */
   crash(vm: Vm, exitMessage: string): void {
@@ -113,7 +113,7 @@ export class VmRuntime {
   /**
    * The guest powered itself off (`poweroff` inside the VM): VDSM reports `powering_down`, then the VM down with
    * exit status Normal and VDSM's exit message, which the engine logs as 61 on the host the VM ran on. A normal
-   * exit is never restarted by HA (reference §13.3).
+   * exit is never restarted by HA (docs/ovirt-api.md §13.3).
    */
   guestShutdown(vm: Vm, host: Host): void {
     this.engine.ha.forget(vm.id);

@@ -11,7 +11,7 @@ export interface Actor {
   correlationId: string | undefined;
 }
 
-/** Entities an event refers to; the engine links them and includes their names (reference §12.2). */
+/** Entities an event refers to; the engine links them and includes their names (docs/ovirt-api.md §12.2). */
 export interface EventRefs {
   vm?: Vm;
   host?: Host;

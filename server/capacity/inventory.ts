@@ -1,5 +1,5 @@
 /**
- * The input of the capacity model: a snapshot of one cluster as read from the oVirt engine (ref/ovirt-api.md
+ * The input of the capacity model: a snapshot of one cluster as read from the oVirt engine (docs/ovirt-api.md
  * sections 4, 5, 6, 8), with units in the field names. Everything in server/capacity is a pure function of this
  * snapshot and of {@link CapacityOptions}; nothing here reads a clock, a database or the network.
  *

@@ -1,5 +1,5 @@
 /**
- * The individual readiness checks of a cluster, one function per precondition of design.md (shared storage,
+ * The individual readiness checks of a cluster, one function per precondition in docs/architecture.md (shared storage,
  * fencing, spare hosts) plus the HA reservation flag. Each returns a finding that says what to change in oVirt, with
  * the admin portal's menu path. The capacity and drift findings live in readiness-audit.ts next to the model calls.
  */

@@ -1,7 +1,7 @@
 /**
  * The sales gate: may one more VPS of this plan be created on this cluster? A VPS without HA only needs a host with
  * room. An HA VPS is placed where the scheduler would start it, and the cluster with it must still pass N+k: selling
- * an HA promise the cluster could not keep is what this product exists to prevent (design.md, "Capacity is checked
+ * an HA promise the cluster could not keep is what this product exists to prevent (docs/architecture.md, "Capacity is checked
  * before selling"). Whether a refusal blocks or only warns is the caller's per-plan choice.
  */
 import {

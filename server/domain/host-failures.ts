@@ -1,7 +1,7 @@
 /**
  * The admin's failover history, pure: the incidents of services that died with a host, grouped
  * into host failures — the post-mortem a provider writes after one: which host, when, which services it took down,
- * in which order the engine restarted them (HA priority first, reference §13.4) and how long each took.
+ * in which order the engine restarted them (HA priority first, docs/ovirt-api.md §13.4) and how long each took.
  *
  * One failure is one host and one outage: its VMs' incidents start at the host's first sign of trouble, so they share
  * a start; incidents of the same host that start within GROUP_MS of the failure's first are the same failure.

@@ -179,7 +179,7 @@ export function applyVmEvent(state: TimelineState, event: TimelineEvent, health:
     }
     case E.HA_VM_RESTART_FAILED: {
       // HA_VM_RESTART_FAILED after a launch that failed on a host or while one is starting is that attempt's failure; alone, the
-      // scheduler found no host to launch on (reference §13.4): not enough room left in the cluster.
+      // scheduler found no host to launch on (docs/ovirt-api.md §13.4): not enough room left in the cluster.
       if (!state.attemptFailedOnHost && state.restarting === null) return noRoom();
       // The VDS_INITIATED_RUN_VM_FAILED before it already told this failure: the same engine fact once.
       if (!open || state.attemptFailedOnHost) return { state: { ...state, restarting: null, attemptFailedOnHost: undefined }, changed: [] };

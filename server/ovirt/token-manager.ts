@@ -88,7 +88,7 @@ export class TokenManager {
   }
 
   /**
-   * Why a token request failed. Only an answer in the SSO's own JSON error shape (reference §2.1) can be about the
+   * Why a token request failed. Only an answer in the SSO's own JSON error shape (docs/ovirt-api.md §2.1) can be about the
    * credentials; anything else (a 404, a web page, a redirect) means OVIRT_URL does not lead to an engine, and saying
    * "wrong password" then would send the operator looking in the wrong place.
    */
@@ -118,7 +118,7 @@ export class TokenManager {
       );
     }
     if (res.status === 404) return new OvirtNoEngineError(engineUrl, tokenUrl, '404', res.status);
-    // The SSO reports every refusal as 400 with its JSON error (reference §2.1); a 401 is allowed for its
+    // The SSO reports every refusal as 400 with its JSON error (docs/ovirt-api.md §2.1); a 401 is allowed for its
     // http-auth variant. Other APIs' JSON errors (`{"error": "Not Found"}`) must not read as a refused password.
     const fault = json && (res.status === 400 || res.status === 401) ? ssoFault(res.data) : undefined;
     if (fault) {
@@ -168,7 +168,7 @@ function isJson(res: AxiosResponse): boolean {
 
 /**
  * The SSO's error, in either of its shapes: `{error_code, error: message}` for REST API scopes, else
- * `{error: code, error_description: message}` (reference §2.1). Undefined when the body carries no OAuth error code
+ * `{error: code, error_description: message}` (docs/ovirt-api.md §2.1). Undefined when the body carries no OAuth error code
  * (`access_denied`, `invalid_request`, …), since then it is not the SSO speaking.
  */
 function ssoFault(data: unknown): { reason: string; text: string | undefined } | undefined {

@@ -140,7 +140,7 @@ export function ioRates(nics: readonly Stats[], disks: readonly Stats[]): { netw
   };
 }
 
-/** The engine's statistics as a usage picture (pure; the names and units are the engine's, reference §8.5). */
+/** The engine's statistics as a usage picture (pure; the names and units are the engine's, docs/ovirt-api.md §8.5). */
 export function usageFrom(serviceId: string, stats: Stats, at: Date, io: { network: NetworkIo; disk: DiskIo } = ioRates([], [])): VpsUsage {
   const one = (name: string): number | null => stats.get(name)?.values[0] ?? null;
   const list = (name: string): number[] => stats.get(name)?.values ?? [];

@@ -9,7 +9,7 @@ import { readEvent, readJob } from '../entity-reads';
 import { sendDoc } from '../respond';
 import { listOptions } from './shared';
 
-/** `/events` (reference §12) and `/jobs` (§9). */
+/** `/events` (docs/ovirt-api.md §12) and `/jobs` (§9). */
 export function eventsRouter(sim: Simulator): Router {
   const router = express.Router();
 
@@ -18,7 +18,7 @@ export function eventsRouter(sim: Simulator): Router {
     const events = sim.world.events;
     // The log is sorted by index, so `from` is a binary search rather than a scan of the whole log.
     const start = from === undefined ? 0 : sim.world.firstEventAfter(from);
-    // Newest first by default, and `max` applies after the sort (reference §12.1).
+    // Newest first by default, and `max` applies after the sort (docs/ovirt-api.md §12.1).
     const selected = applySearch(events.slice(start), eventFields(), listOptions(req, res, { field: 'index', desc: true }));
     sendDoc(
       res,

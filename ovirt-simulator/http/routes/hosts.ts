@@ -13,7 +13,7 @@ import { follower, followDoc } from '../follow';
 import { sendDoc, sendEmpty } from '../respond';
 import { echoOf, found, listOptions, runAction } from './shared';
 
-/** `/hosts` (reference §5). */
+/** `/hosts` (docs/ovirt-api.md §5). */
 export function hostsRouter(sim: Simulator): Router {
   const router = express.Router();
   const hostOf = (req: Request): Host => found(sim.world.hosts.get(String(req.params.id)));

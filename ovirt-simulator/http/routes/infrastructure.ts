@@ -13,7 +13,7 @@ import { followPaths, found, listOptions } from './shared';
 
 const BY_NAME = { field: 'name', desc: false };
 
-/** Data centers, clusters, storage domains and templates (reference §4, §6, §7): read-only in the simulator. */
+/** Data centers, clusters, storage domains and templates (docs/ovirt-api.md §4, §6, §7): read-only in the simulator. */
 export function infrastructureRouter(sim: Simulator): Router {
   const router = express.Router();
 

@@ -11,7 +11,7 @@ import { found } from './shared';
 const byName = <T extends { name: string }>(items: Iterable<T>): T[] => [...items].sort((a, b) => a.name.localeCompare(b.name));
 
 /**
- * Networks, vNIC profiles and MAC pools: read-only, as the scenario made them (reference §7 lists the collections;
+ * Networks, vNIC profiles and MAC pools: read-only, as the scenario made them (docs/ovirt-api.md §7 lists the collections;
  * search on them is not simulated, lists come sorted by name).
  */
 export function networksRouter(sim: Simulator): Router {

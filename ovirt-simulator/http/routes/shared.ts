@@ -37,7 +37,7 @@ export function listOptions(req: Request, res: Response, defaultSort: SearchOpti
 }
 
 /**
- * `follow=disk_attachments.disk,nics`: the link paths to inline (reference §1.4). Each path also asks for its
+ * `follow=disk_attachments.disk,nics`: the link paths to inline (docs/ovirt-api.md §1.4). Each path also asks for its
  * prefixes (`a.b` inlines `a`). Paths the simulator cannot follow are ignored rather than refused.
  */
 export function followPaths(req: Request, res: Response): Set<string> {
@@ -58,7 +58,7 @@ export function found<T>(value: T | undefined): T {
 }
 
 /**
- * Runs an action and answers like `AbstractBackendActionableResource.doAction` (reference §8.4): 200
+ * Runs an action and answers like `AbstractBackendActionableResource.doAction` (docs/ovirt-api.md §8.4): 200
  * `<action>` with the echoed input, the job and `status complete`; a failure as `<action>` with the fault and
  * `status failed`.
  */

@@ -18,12 +18,12 @@ import { follower, followDoc } from '../follow';
 import { sendDoc, sendEmpty } from '../respond';
 import { echoOf, followPaths, found, listOptions, runAction } from './shared';
 
-/** `All-Content: true` or `all_content=true` (reference §1.4). */
+/** `All-Content: true` or `all_content=true` (docs/ovirt-api.md §1.4). */
 function allContent(req: Request, res: Response): boolean {
   return boolParam(req, res, 'all_content') || (req.get('all-content') ?? '').toLowerCase() === 'true';
 }
 
-/** `/vms` (reference §8). */
+/** `/vms` (docs/ovirt-api.md §8). */
 export function vmsRouter(sim: Simulator): Router {
   const router = express.Router();
   const vmOf = (req: Request): Vm => found(sim.world.vms.get(String(req.params.id)));
