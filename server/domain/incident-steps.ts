@@ -1,15 +1,15 @@
 /**
  * The steps of an incident as structured facts: what happened (`kind`), when (`at`) and on which hosts (`hosts`).
- * Words are made from them when shown (domain/incident-text.ts `describeStep`), so showing or hiding host names is a
+ * Words are made from them by the presenters (http/presenters/incident-text.ts), so showing or hiding host names is a
  * matter of rendering, never of rewriting stored sentences.
  *
- * Incidents written before issue 22 stored `{ at, text }`; they are kept as they are and shown as written
- * (`LegacyStep`), so an old incident still reads the same.
+ * The incident builder's first version stored sentences (`{ at, text }`); migration 20261206120000 turned them into
+ * facts, except six that no fact reads the same and that name no host (`LegacyStep`, shown as written).
  */
 
 /**
  * What a step says. Hosts, when the fact has any, are in `hosts` in the order the sentence names them (`moved_live`:
- * from, to). A new kind needs a sentence in `describeStep`; the compiler says so.
+ * from, to). A new kind needs a sentence in the presenters' `factText`; the compiler says so.
  */
 export type StepKind =
   /** A host stopped answering the engine's monitoring (hosts: [it]). */
@@ -75,9 +75,11 @@ export interface IncidentStepFact {
   lastAt?: number;
   /** `customer_action` only: what was asked for. */
   action?: string;
+  /** The sentence a step converted by migration 20261206120000 was stored as; read only by that migration's `down`. */
+  sentence?: string;
 }
 
-/** A step as stored before issue 22: a finished sentence. */
+/** A step stored as a finished sentence: one of the six the first version wrote that no fact reads the same. */
 export interface LegacyStep {
   at: number;
   text: string;
@@ -124,8 +126,3 @@ export function addStep(steps: readonly StoredStep[], fact: IncidentStepFact): S
 
 /** Facts that are true once per incident whatever the time: a host that stopped answering stopped once. */
 const ONCE: ReadonlySet<StepKind> = new Set<StepKind>(['host_not_responding', 'vm_unknown', 'host_fenced', 'record_gap']);
-
-/** A step's facts without host names: what customers get under CLIENT_HOST_NAMES=hide. Legacy text is left to the caller. */
-export function withoutHosts(step: IncidentStepFact): IncidentStepFact {
-  return { ...step, hosts: [] };
-}

@@ -53,7 +53,7 @@ export type TimeClass = 'down' | 'unknown' | 'excluded';
  */
 export type IncidentClass = TimeClass | 'up';
 
-/** A step of the timeline as structured facts, for presenters to word (domain/incident-text.ts `describeStep`). */
+/** A step of the timeline as structured facts, for presenters to word (http/presenters/incident-text.ts `factText`). */
 export interface IncidentFactStep {
   at: Date;
   kind: StepKind;
@@ -65,7 +65,7 @@ export interface IncidentFactStep {
   action?: string;
 }
 
-/** A step stored as a sentence before issue 22: shown as written (host names taken out for customers who hide them). */
+/** A step still stored as a sentence (one no fact reads the same; it names no host): shown as written. */
 export interface IncidentTextStep {
   at: Date;
   text: string;

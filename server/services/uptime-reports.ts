@@ -4,7 +4,9 @@
  */
 import type { Clock } from '../clock';
 import type { Span } from '../domain/availability';
-import { describeIncident, incidentSeconds, reportStep } from '../domain/incident-text';
+import { incidentSeconds, reportStep } from '../domain/incident-report';
+// The report carries the customer's sentence as the panel's JSON and the notices send it; it is worded there.
+import { incidentSummary } from '../http/presenters/incident-text';
 import type { MaintenanceWindow } from '../domain/maintenance-window';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
@@ -112,7 +114,7 @@ export class UptimeReports {
           countedSeconds: counted.countedSeconds,
           failedHost: hostNames ? i.failedHost : null,
           restartHost: hostNames ? i.restartHost : null,
-          summary: describeIncident(i, tz, now, hostNames),
+          summary: incidentSummary(i, tz, now, hostNames),
           steps: i.steps.map((s) => reportStep(s, hostNames)),
           maintenanceWindow: counted.window ? { title: counted.window.title, message: counted.window.message } : null,
         };

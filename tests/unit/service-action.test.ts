@@ -10,7 +10,7 @@ import {
   reinstallVmName,
 } from '../../server/domain/service-action';
 import { applyVmEvent, INITIAL_TIMELINE, type TimelineState } from '../../server/domain/timeline';
-import { describeIncident } from '../../server/domain/incident-text';
+import { incidentSummary } from '../../server/http/presenters/incident-text';
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 6, 12, 0, s));
 
@@ -72,7 +72,7 @@ describe('service actions, pure rules', () => {
     expect(incident).toMatchObject({ cause: 'customer', startedAt: t0, steps: [{ kind: 'customer_action', action: 'shutdown' }] });
     const back = applyVmEvent(down.state, { key: '1:3', code: E.USER_RUN_VM, at: t0 + 600_000, hostName: 'h1', description: 'up' }, {});
     expect(back.changed[0]).toMatchObject({ cause: 'customer', endedAt: t0 + 600_000 });
-    expect(describeIncident(back.changed[0]!, 'UTC', t0 + 700_000)).toBe(
+    expect(incidentSummary(back.changed[0]!, 'UTC', t0 + 700_000)).toBe(
       'You asked for a shutdown at 12:00:00; running again at 12:10:00 (10 min; not counted against the SLA)',
     );
 

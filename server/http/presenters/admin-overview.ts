@@ -1,5 +1,7 @@
 /** The console's overview page: counts that say where to look, and the last week's incidents with their hosts. */
-import { describeIncident, formatDuration, incidentSeconds } from '../../domain/incident-text';
+import { incidentSeconds } from '../../domain/incident-report';
+import { incidentSummary } from './incident-text';
+import { formatDuration } from './time-words';
 import { ACTUAL_STATES } from '../../domain/service';
 import { defaultClass } from '../../domain/sla-rules';
 import type { AdminOverview } from '../../services/admin-overview';
@@ -62,7 +64,7 @@ export function presentAdminOverview(o: AdminOverview) {
       ongoing: incident.endedAt === null,
       started: new Date(incident.startedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
       duration: formatDuration(incidentSeconds(incident, now)),
-      summary: describeIncident(incident, 'UTC', now),
+      summary: incidentSummary(incident, 'UTC', now),
     })),
     hasIncidents: o.recentIncidents.length > 0,
   };

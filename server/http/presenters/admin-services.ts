@@ -2,7 +2,8 @@
  * The console's services pages: the searchable list, and one service with its VM, jobs, uptime and incidents (with
  * the hosts, which admins see and customers do not) and the engine's recent events for it.
  */
-import { formatDuration, stepSentence } from '../../domain/incident-text';
+import { stepText } from './incident-text';
+import { formatDuration } from './time-words';
 import type { Plan } from '../../domain/plan';
 import { ACTUAL_STATES, type Service } from '../../domain/service';
 import type { ServiceUptimeReport, WindowName } from '../../domain/uptime-report';
@@ -132,7 +133,7 @@ function presentUptime(r: ServiceUptimeReport) {
           : i.failedHost
         : (i.restartHost ?? ''),
       summary: i.summary,
-      steps: i.steps.map((s) => ({ at: utc(s.at), text: stepSentence(s) })),
+      steps: i.steps.map((s) => ({ at: utc(s.at), text: stepText(s) })),
     })),
   };
 }

@@ -3,7 +3,7 @@
  * for lack of room", with each service, its cluster, the host it was on and how long it has been down. Shown on the
  * overview and on the cluster's page; null when there is nothing to say.
  */
-import { formatDuration } from '../../domain/incident-text';
+import { formatDuration } from './time-words';
 import type { WaitingForRoom } from '../../services/waiting-for-room';
 
 export interface WaitingForRoomBanner {

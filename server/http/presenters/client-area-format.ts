@@ -1,7 +1,7 @@
 /**
  * The client area's small formatters: percentages, the plan's wall-clock dates, report date and month keys, and the
  * uptime tone. Shared by every client-area view model so a number or a date reads the same on every part of the page.
- * Durations are the domain's `formatDuration` (`server/domain/incident-text.ts`), so incident summaries and the page agree.
+ * Durations are `formatDuration` (`server/http/presenters/time-words.ts`), so incident summaries and the page agree.
  */
 import { TOLD_DECIMALS, toldPercent } from '../../domain/availability';
 import { offsetAt, zonedParts } from '../../domain/zoned-time';

@@ -1,5 +1,6 @@
 /** The incident timeline of a client-area page: one view model an incident, with its cause, SLA weight and steps. */
-import { formatDuration, stepSentence } from '../../domain/incident-text';
+import { stepText } from './incident-text';
+import { formatDuration } from './time-words';
 import type { AvailabilityCause, Incident, IncidentClass, ServiceUptimeReport } from '../../domain/uptime-report';
 import { formatDateTime, wallClock, type Tone } from './client-area-format';
 
@@ -116,6 +117,6 @@ export function presentIncident(incident: Incident, report: ServiceUptimeReport)
     endIso: incident.endedAt ? incident.endedAt.toISOString() : null,
     durationText: formatDuration(incident.durationSeconds) + (incident.endedAt === null ? ' so far' : ''),
     summary: incident.summary,
-    steps: incident.steps.map((s) => ({ timeText: stepTime(s.at), iso: s.at.toISOString(), text: stepSentence(s) })),
+    steps: incident.steps.map((s) => ({ timeText: stepTime(s.at), iso: s.at.toISOString(), text: stepText(s) })),
   };
 }

@@ -1,6 +1,6 @@
 /** Uptime as the billing panel reads it (JSON, snake_case). Percentages are floored to 3 decimals, as the client area shows them. */
 import { toldPercent } from '../../domain/availability';
-import { stepSentence } from '../../domain/incident-text';
+import { stepText } from './incident-text';
 import type { SecondsBreakdown, ServiceUptimeReport, UptimeMonth } from '../../domain/uptime-report';
 import type { MonthlyUptime } from '../../services/uptime-reports';
 
@@ -64,7 +64,7 @@ export function presentUptime(r: ServiceUptimeReport) {
       steps: i.steps.map((s) =>
         'text' in s
           ? { at: s.at.toISOString(), kind: null, hosts: [], text: s.text }
-          : { at: s.at.toISOString(), kind: s.kind, hosts: s.hosts, text: stepSentence(s) },
+          : { at: s.at.toISOString(), kind: s.kind, hosts: s.hosts, text: stepText(s) },
       ),
     })),
   };

@@ -1,7 +1,9 @@
 import { ENGINE_EVENT as E } from '../../../server/ovirt/event-codes';
 import fc from 'fast-check';
 import { type IncidentStepFact, isLegacyStep, type StoredStep } from '../../../server/domain/incident-steps';
-import { describeIncident, reportStep, stepSentence, stepWithoutHostNames } from '../../../server/domain/incident-text';
+import { factOfSentence } from '../../../migrations/20261206120000_convert_incident_text_steps_to_facts';
+import { reportStep } from '../../../server/domain/incident-report';
+import { incidentSummary, stepText } from '../../../server/http/presenters/incident-text';
 import {
   applyHostEvent,
   applyVmEvent,
@@ -104,13 +106,19 @@ function play(events: RunEvent[], names: readonly string[] = HOSTS): IncidentDra
 }
 
 /** A step as customers read it under CLIENT_HOST_NAMES=hide: the report's rendering (hosts dropped, then worded). */
-const hidden = (s: StoredStep) => stepSentence(reportStep(s, false));
+const hidden = (s: StoredStep) => stepText(reportStep(s, false));
 /** A step as admins read it: with its hosts. */
-const shown = (s: StoredStep) => stepSentence(reportStep(s, true));
+const shown = (s: StoredStep) => stepText(reportStep(s, true));
+
+/** A step stored as a sentence by the builder's first version, as migration 20261206120000 leaves it. */
+// The migration names kinds as plain strings (it must not change with the code); these are StepKinds.
+const migrated = (s: { at: number; text: string }): StoredStep => (factOfSentence(s) as StoredStep | undefined) ?? s;
+/** How such a sentence reads after the migration, with its hosts and without them. */
+const oldStep = (text: string) => ({ shown: shown(migrated({ at: T0, text })), hidden: hidden(migrated({ at: T0, text })) });
 
 /** Everything a customer reads of the incidents under CLIENT_HOST_NAMES=hide. */
 function customerTexts(incidents: IncidentDraft[]): string[] {
-  return incidents.flatMap((i) => [describeIncident(i, 'UTC', T0 + 86_400_000, false), ...i.steps.map(hidden)]);
+  return incidents.flatMap((i) => [incidentSummary(i, 'UTC', T0 + 86_400_000, false), ...i.steps.map(hidden)]);
 }
 
 /**
@@ -153,7 +161,7 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
     fc.assert(
       fc.property(fc.array(eventArb, { minLength: 1, maxLength: 40 }), (events) => {
         for (const incident of play(events)) {
-          const texts = [describeIncident(incident, 'UTC', T0 + 86_400_000, false), ...incident.steps.map(hidden)];
+          const texts = [incidentSummary(incident, 'UTC', T0 + 86_400_000, false), ...incident.steps.map(hidden)];
           for (const text of texts) if (text.includes('SECRET')) throw new Error(`host name left in: ${text}`);
           // Every step is a fact now: hiding is rendering, nothing is rewritten.
           if (incident.steps.some(isLegacyStep)) throw new Error('a sentence was stored');
@@ -210,19 +218,74 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
     expect(steps).toBeGreaterThan(1000);
   });
 
-  test('when a stored sentence (before issue 22) names a host with spaces, regex characters or unicode, then the host is gone', () => {
+  test('when a stored sentence names a host with spaces, regex characters or unicode, then after the migration admins read it as written and customers without the host', () => {
     for (const name of HOSTS) {
-      expect(stepWithoutHostNames(`Host ${name} stopped responding to the engine`)).toBe(
-        'The host running your VPS stopped responding to the engine',
-      );
-      expect(stepWithoutHostNames(`Moved live from host ${name} to host ${name} x for host maintenance; no downtime`)).toBe(
-        'Moved live to another host for host maintenance; no downtime',
-      );
-      expect(stepWithoutHostNames(`Your VPS is running again on host ${name}`)).toBe('Your VPS is running again');
+      expect(oldStep(`Host ${name} stopped responding to the engine`)).toEqual({
+        shown: `Host ${name} stopped responding to the engine`,
+        hidden: 'The host running your VPS stopped responding to the engine',
+      });
+      expect(oldStep(`Moved live from host ${name} to host ${name} x for host maintenance; no downtime`)).toEqual({
+        shown: `Moved live from host ${name} to host ${name} x for host maintenance; no downtime`,
+        hidden: 'Moved live to another host for host maintenance; no downtime',
+      });
+      expect(oldStep(`Your VPS is running again on host ${name}`)).toEqual({
+        shown: `Your VPS is running again on host ${name}`,
+        hidden: 'Your VPS is running again',
+      });
     }
   });
 
-  test('when an HA restart stored before issue 22 is told without host names, then it says what happened in the same words otherwise', () => {
+  test('when every sentence the first version stored is migrated, then it reads as before, with and without host names', () => {
+    // [stored, as customers who do not see host names read it]: the words the regex rewriting gave before the migration.
+    const before: Array<[string, string]> = [
+      ['Host h2 stopped responding to the engine', 'The host running your VPS stopped responding to the engine'],
+      ['The engine lost contact with your VPS', 'The engine lost contact with your VPS'],
+      [
+        'Host ? was powered off by its power management (fenced); your VPS was marked down',
+        'The host running your VPS was powered off by its power management (fenced); your VPS was marked down',
+      ],
+      ['Host h2 came back without your VPS running', 'The host came back without your VPS running'],
+      ['Your VPS stopped unexpectedly', 'Your VPS stopped unexpectedly'],
+      ['Your VPS stopped unexpectedly on host h2', 'Your VPS stopped unexpectedly'],
+      ['The engine queued your VPS for an automatic restart', 'The engine queued your VPS for an automatic restart'],
+      ['The engine started your VPS on host ?', 'The engine started your VPS'],
+      ['A restart attempt failed; the engine keeps trying', 'A restart attempt failed; the engine keeps trying'],
+      ['Your VPS is running', 'Your VPS is running'],
+      ['Your VPS is running on host h 3', 'Your VPS is running'],
+      ['Your VPS is running again on host h3', 'Your VPS is running again'],
+      ['Host h2 answered again; your VPS had kept running there', 'The host answered again; your VPS had kept running there'],
+      ['The host answered again; your VPS had kept running there', 'The host answered again; your VPS had kept running there'],
+      ['Shut down from inside the VPS', 'Shut down from inside the VPS'],
+      ['Start requested', 'Start requested'],
+      ['Your VPS was removed', 'Your VPS was removed'],
+      [
+        'The engine no longer holds its record of this time; it is shown as unknown',
+        'The engine no longer holds its record of this time; it is shown as unknown',
+      ],
+      [
+        'Moved live from host h1 to host ? for host maintenance; no downtime',
+        'Moved live to another host for host maintenance; no downtime',
+      ],
+    ];
+    for (const [text, plain] of before) {
+      expect(isLegacyStep(migrated({ at: T0, text }))).toBe(false);
+      expect(oldStep(text)).toEqual({ shown: text, hidden: plain });
+    }
+    // No fact reads these the same: they stay sentences, name no host, and read as written.
+    for (const text of [
+      'Powered off by your provider',
+      'Suspended by your provider',
+      'Shut down by your provider',
+      'Your VPS failed; the engine queued it for an automatic restart',
+      'Found running again after a gap in the engine record',
+      'Seen running again by the engine',
+    ]) {
+      expect(isLegacyStep(migrated({ at: T0, text }))).toBe(true);
+      expect(oldStep(text)).toEqual({ shown: text, hidden: text });
+    }
+  });
+
+  test('when an HA restart stored as sentences is migrated and told without host names, then it says what happened in the same words otherwise', () => {
     const incident: IncidentDraft = {
       openedBy: '1:1',
       cause: 'ha_restart',
@@ -234,12 +297,12 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
         { at: T0, text: 'Host host2 stopped responding to the engine' },
         { at: T0 + 86_000, text: 'Host host2 was powered off by its power management (fenced); your VPS was marked down' },
         { at: T0 + 153_000, text: 'Your VPS is running again on host host3' },
-      ],
+      ].map(migrated),
     };
-    expect(describeIncident(incident, 'UTC', T0 + 200_000)).toBe(
+    expect(incidentSummary(incident, 'UTC', T0 + 200_000)).toBe(
       'Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s',
     );
-    expect(describeIncident(incident, 'UTC', T0 + 200_000, false)).toBe(
+    expect(incidentSummary(incident, 'UTC', T0 + 200_000, false)).toBe(
       'The host running your VPS failed at 03:12:04; your VPS was restarted on another host at 03:14:37; down 2 min 33 s',
     );
     expect(incident.steps.map(hidden)).toEqual([
@@ -282,12 +345,14 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
     ]);
   });
 
-  test('when a stored sentence names no host, then it is shown as it is', () => {
-    expect(stepWithoutHostNames('A restart attempt failed; the engine keeps trying')).toBe(
-      'A restart attempt failed; the engine keeps trying',
-    );
-    expect(stepWithoutHostNames('The host answered again; your VPS had kept running there')).toBe(
-      'The host answered again; your VPS had kept running there',
-    );
+  test('when a stored sentence names no host, then after the migration it reads as it did', () => {
+    expect(oldStep('A restart attempt failed; the engine keeps trying')).toEqual({
+      shown: 'A restart attempt failed; the engine keeps trying',
+      hidden: 'A restart attempt failed; the engine keeps trying',
+    });
+    expect(oldStep('The host answered again; your VPS had kept running there')).toEqual({
+      shown: 'The host answered again; your VPS had kept running there',
+      hidden: 'The host answered again; your VPS had kept running there',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { ENGINE_EVENT as E } from '../../../server/ovirt/event-codes';
-import { describeIncident } from '../../../server/domain/incident-text';
+import { incidentSummary } from '../../../server/http/presenters/incident-text';
 import {
   applyGap,
   applyHostEvent,
@@ -60,7 +60,7 @@ describe('incident builder', () => {
     const [i] = incidents;
     expect(i).toMatchObject({ cause: 'ha_restart', startedAt: at(0), endedAt: at(153), failedHost: 'host2', restartHost: 'host3' });
     expect(state).toMatchObject({ status: 'up', host: 'host3', open: null });
-    expect(describeIncident(i!, 'UTC', at(1000))).toBe(
+    expect(incidentSummary(i!, 'UTC', at(1000))).toBe(
       'Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s',
     );
   });

@@ -1,48 +1,13 @@
 /**
- * The one-sentence story of an incident, in words a customer understands, with times in the plan's time zone:
- * "Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s".
+ * Incidents in words a customer understands, with times in the plan's time zone: the one-sentence story
+ * ("Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s") and each step.
+ * The domain hands over facts (causes, kinds, times, counts, hosts); the words are made here and nowhere else.
  */
-import { isLegacyStep, type StepKind, type StoredStep } from './incident-steps';
-import type { IncidentDraft } from './timeline';
-import type { IncidentStep } from './uptime-report';
-import { zonedParts } from './zoned-time';
-
-/**
- * `2 min 33 s`, `1 h 4 min`, `3 d 2 h`, `0 s`: at most two units, rounded to whole seconds. Negative or non-finite
- * input reads as `0 s`, so a bad figure never reaches a customer as "NaN s" or "Infinity d".
- */
-export function formatDuration(totalSeconds: number): string {
-  const s = Number.isFinite(totalSeconds) ? Math.max(0, Math.round(totalSeconds)) : 0;
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
-  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  if (m > 0) return sec > 0 ? `${m} min ${sec} s` : `${m} min`;
-  return `${sec} s`;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** `03:12:04` in the zone. */
-export function formatClock(ms: number, timeZone: string): string {
-  const p = zonedParts(ms, timeZone);
-  return `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
-}
-
-/** `3 Nov 2026` in the zone. */
-export function formatDay(ms: number, timeZone: string): string {
-  const p = zonedParts(ms, timeZone);
-  return `${p.day} ${MONTHS[p.month - 1] ?? '?'} ${p.year}`;
-}
-
-/** Seconds the incident kept the VPS from being up, to `now` while it lasts; 0 for a live migration. */
-export function incidentSeconds(i: Pick<IncidentDraft, 'cause' | 'startedAt' | 'endedAt'>, now: number): number {
-  if (i.cause === 'maintenance') return 0;
-  return Math.max(0, Math.round(((i.endedAt ?? now) - i.startedAt) / 1000));
-}
+import type { StepKind } from '../../domain/incident-steps';
+import { incidentSeconds } from '../../domain/incident-report';
+import type { IncidentDraft } from '../../domain/timeline';
+import type { IncidentStep } from '../../domain/uptime-report';
+import { formatClock, formatDay, formatDuration } from './time-words';
 
 /** A customer's action in words: "a reboot", "a power-off". */
 function actionWords(action: string | undefined): string {
@@ -66,7 +31,7 @@ function customerAsked(i: IncidentDraft): string | undefined {
  * The incident's sentence. `hostNames` false leaves the engine's host names out (CLIENT_HOST_NAMES=hide): providers
  * who keep their hosts to themselves still tell customers what happened.
  */
-export function describeIncident(i: IncidentDraft, timeZone: string, now: number, hostNames = true): string {
+export function incidentSummary(i: IncidentDraft, timeZone: string, now: number, hostNames = true): string {
   const at = (ms: number) =>
     formatDay(ms, timeZone) === formatDay(i.startedAt, timeZone)
       ? formatClock(ms, timeZone)
@@ -135,7 +100,7 @@ export function describeIncident(i: IncidentDraft, timeZone: string, now: number
   }
 }
 
-/** The facts of one step, as `describeStep` reads them. */
+/** The facts of one step, as `factText` reads them. */
 export interface StepFacts {
   kind: StepKind;
   hosts: readonly string[];
@@ -149,7 +114,7 @@ const times = (count: number | undefined) => (count !== undefined && count > 1 ?
  * One step in words. Hosts are named only when the step carries them: a report for customers who do not see host
  * names (CLIENT_HOST_NAMES=hide) has its steps' hosts emptied, and the same kinds then read without them.
  */
-export function describeStep(step: StepFacts): string {
+export function factText(step: StepFacts): string {
   const [h, to] = step.hosts;
   switch (step.kind) {
     case 'host_not_responding':
@@ -207,64 +172,18 @@ export function describeStep(step: StepFacts): string {
   }
 }
 
-/**
- * A stored step as the report carries it: facts stay facts (hosts emptied when they are not shown), and a sentence
- * stored before issue 22 stays that sentence (its host taken out when they are not shown).
- */
-export function reportStep(step: StoredStep, hostNames: boolean): IncidentStep {
-  if (isLegacyStep(step)) return { at: new Date(step.at), text: hostNames ? step.text : stepWithoutHostNames(step.text) };
-  return {
-    at: new Date(step.at),
-    kind: step.kind,
-    hosts: hostNames ? [...step.hosts] : [],
-    count: step.count ?? 1,
-    ...(step.action === undefined ? {} : { action: step.action }),
-  };
-}
-
-/** A report's step in words: facts through `describeStep`, a sentence stored before issue 22 as it was written. */
-export function stepSentence(step: IncidentStep): string {
-  return 'text' in step ? step.text : describeStep(step);
+/** A report's step in words: facts through `factText`, an old stored sentence through `legacySentence`. */
+export function stepText(step: IncidentStep): string {
+  return 'text' in step ? legacySentence(step.text) : factText(step);
 }
 
 /**
- * Steps stored before issue 22 were sentences. Those of them that name a host, as their fixed words around each host,
- * and the same fact without it: an old incident's steps are shown as written, with the host taken out for customers
- * who do not see host names. New steps are facts (`describeStep`) and need none of this. The host is
- * whatever lies between the fixed words: a host name may hold spaces, regex characters or any unicode, and
- * guessing its shape (`\S+`) let such names through. The list is closed:
- * nothing stores sentences any more.
+ * A step stored as a sentence by the incident builder's first version and left a sentence by migration
+ * 20261206120000, because no fact reads the same words: "Powered off by your provider", "Suspended by your
+ * provider", "Shut down by your provider", "Your VPS failed; the engine queued it for an automatic restart", "Found
+ * running again after a gap in the engine record", "Seen running again by the engine". None names a host (every
+ * sentence that did became a fact), so it is shown as written.
  */
-const HOST_STEPS: ReadonlyArray<{ words: readonly string[]; plain: string }> = [
-  { words: ['Host ', ' stopped responding to the engine'], plain: 'The host running your VPS stopped responding to the engine' },
-  { words: ['Your VPS is running on host ', ''], plain: 'Your VPS is running' },
-  {
-    words: ['Host ', ' answered again; your VPS had kept running there'],
-    plain: 'The host answered again; your VPS had kept running there',
-  },
-  { words: ['Your VPS is running again on host ', ''], plain: 'Your VPS is running again' },
-  { words: ['The engine started your VPS on host ', ''], plain: 'The engine started your VPS' },
-  {
-    words: ['Host ', ' was powered off by its power management (fenced); your VPS was marked down'],
-    plain: 'The host running your VPS was powered off by its power management (fenced); your VPS was marked down',
-  },
-  { words: ['Host ', ' came back without your VPS running'], plain: 'The host came back without your VPS running' },
-  { words: ['Your VPS stopped unexpectedly on host ', ''], plain: 'Your VPS stopped unexpectedly' },
-  {
-    words: ['Moved live from host ', ' to host ', ' for host maintenance; no downtime'],
-    plain: 'Moved live to another host for host maintenance; no downtime',
-  },
-];
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** Each template as a pattern of its fixed words, with any text at all (even empty) where a host stands. */
-const HOST_STEP_PATTERNS: ReadonlyArray<[RegExp, string]> = HOST_STEPS.map(({ words, plain }) => [
-  new RegExp(`^${words.map(escapeRegExp).join('[\\s\\S]*')}$`, 'u'),
-  plain,
-]);
-
-/** A step's sentence without the host it names (unchanged when it names none). */
-export function stepWithoutHostNames(text: string): string {
-  for (const [pattern, plain] of HOST_STEP_PATTERNS) if (pattern.test(text)) return plain;
+export function legacySentence(text: string): string {
   return text;
 }
