@@ -2,7 +2,7 @@ import { backendFailure, entityNotFound, incompleteParameters, invalidValue } fr
 import { VM_RUNNING_STATUSES, type Template, type Vm } from './model';
 import { NIC_INTERFACES, type NicInterface, type VmNic } from './network-model';
 import { MAC_PATTERN } from './network-registry';
-import type { Ref } from './vm-commands';
+import type { Ref } from './vm-references';
 import type { Actor, World } from './world';
 
 /** A `<nic>` from a request. `vnicProfile: null` is an empty `<vnic_profile/>`: the NIC on no network. */

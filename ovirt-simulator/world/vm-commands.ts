@@ -1,15 +1,11 @@
-import { backendFailure, EngineError, entityNotFound, incompleteParameters, invalidValue } from './engine-error';
-import { attachNewDisk, defaultDiskDomain } from './disks';
+import { backendFailure, EngineError, incompleteParameters, invalidValue } from './engine-error';
+import { attachNewDisk } from './disks';
 import { mergeInit, type InitInput } from './initialization';
 import type { EngineCore } from './engine-core';
-import type { Cluster, CpuTopology, Job, StorageDomain, Template, Vm, VmAffinity, VmStatus } from './model';
+import type { Cluster, CpuTopology, Job, Template, Vm, VmAffinity, VmStatus } from './model';
 import { newVmRecord } from './vm-record';
-import { BLANK_TEMPLATE_ID, type Actor } from './world';
-
-export interface Ref {
-  id?: string;
-  name?: string;
-}
+import { resolveCluster, resolveHostId, resolveLeaseDomain, resolveTemplate, templateDiskTarget, type Ref } from './vm-references';
+import type { Actor } from './world';
 
 /** The fields of a `<vm>` the simulator understands, already parsed from XML or JSON. */
 export interface VmInput {
@@ -41,7 +37,6 @@ export interface VmInput {
 export const AFFINITIES: readonly VmAffinity[] = ['migratable', 'pinned', 'user_migratable'];
 const RESUME_BEHAVIOURS = ['auto_resume', 'kill', 'leave_paused'] as const;
 const VM_TYPES = ['desktop', 'high_performance', 'server'] as const;
-const DISK_FORMATS = ['cow', 'raw'] as const;
 const NAME_PATTERN = /^[\p{L}0-9._-]+$/u;
 const MAX_NAME_LENGTH = 255;
 const MAX_PRIORITY = 100;
@@ -84,8 +79,8 @@ export class VmCommands {
     if (!input.template || (input.template.id === undefined && input.template.name === undefined)) {
       throw incompleteParameters('Vm', ['template.id|name'], 'add');
     }
-    const cluster = this.resolveCluster(input.cluster);
-    const template = this.resolveTemplate(input.template, cluster);
+    const cluster = resolveCluster(this.world, input.cluster);
+    const template = resolveTemplate(this.world, input.template, cluster);
     this.validateName(input.name, 'add', undefined);
     const memoryBytes = input.memoryBytes ?? template.memoryBytes;
     const now = this.engine.clock.now();
@@ -113,7 +108,7 @@ export class VmCommands {
     );
     this.applyConfig(vm, input, cluster, 'add');
     const async = template.diskBytes > 0;
-    const disk = async ? this.templateDiskTarget(input, template, cluster) : undefined;
+    const disk = async ? templateDiskTarget(this.world, input.disks?.[0], template, cluster) : undefined;
     // Last of the checks: a MAC pool without room fails the create.
     this.engine.nicCommands.copyTemplateNics(vm, template);
     const job = this.world.startJob(`Creating VM ${vm.name} in Cluster ${cluster.name}`, actor, { vmId: vm.id });
@@ -151,7 +146,7 @@ export class VmCommands {
     this.engine.vmActions.checkLocks(vm, 'edit');
     const cluster = this.world.cluster(vm.clusterId);
     if (input.cluster && (input.cluster.id ?? input.cluster.name) !== undefined) {
-      const target = this.resolveCluster(input.cluster);
+      const target = resolveCluster(this.world, input.cluster);
       if (target.id !== cluster.id) {
         throw new EngineError(400, 'Operation Failed', 'Changing the cluster of a VM is not supported by the simulator');
       }
@@ -221,7 +216,7 @@ export class VmCommands {
         vm.placement.affinity = input.placement.affinity as VmAffinity;
       }
       if (input.placement.hosts) {
-        vm.placement.hostIds = input.placement.hosts.map((ref) => this.resolveHostId(ref));
+        vm.placement.hostIds = input.placement.hosts.map((ref) => resolveHostId(this.world, ref));
       }
     }
     if (input.storageErrorResumeBehaviour !== undefined) {
@@ -240,7 +235,7 @@ export class VmCommands {
     if (input.lease === null) {
       vm.leaseStorageDomainId = undefined;
     } else if (input.lease?.storageDomain) {
-      const sd = this.resolveLeaseDomain(input.lease.storageDomain, cluster, action);
+      const sd = resolveLeaseDomain(this.world, input.lease.storageDomain, cluster, action);
       vm.leaseStorageDomainId = sd.id;
       // Only `kill` is supported for HA VMs with a lease (reference §8.1).
       if (input.storageErrorResumeBehaviour === undefined) vm.storageErrorResumeBehaviour = 'kill';
@@ -262,78 +257,6 @@ export class VmCommands {
     if (existing && existing !== self) {
       throw backendFailure(409, `Cannot ${type} VM. The VM name is already in use, please choose a unique name and try again.`);
     }
-  }
-
-  private resolveCluster(ref: Ref): Cluster {
-    if (ref.id !== undefined) {
-      const c = this.world.clusters.get(ref.id);
-      if (!c) throw entityNotFound(`Cluster: id=${ref.id}`);
-      return c;
-    }
-    const c = this.world.findByName(this.world.clusters, ref.name ?? '');
-    if (!c) throw entityNotFound(`Cluster: name=${ref.name ?? ''}`);
-    return c;
-  }
-
-  /** Template names are looked up within the cluster's data center (reference §8.2). */
-  private resolveTemplate(ref: Ref, cluster: Cluster): Template {
-    const inScope = (t: Template) =>
-      t.id === BLANK_TEMPLATE_ID || t.clusterId === undefined || this.world.cluster(t.clusterId).dataCenterId === cluster.dataCenterId;
-    let template: Template | undefined;
-    if (ref.id !== undefined) template = this.world.templates.get(ref.id);
-    else for (const t of this.world.templates.values()) if (t.name === ref.name && inScope(t)) template = t;
-    if (!template || !inScope(template)) throw entityNotFound('GetVmTemplate');
-    return template;
-  }
-
-  private resolveHostId(ref: Ref): string {
-    const host = ref.id !== undefined ? this.world.hosts.get(ref.id) : this.world.findByName(this.world.hosts, ref.name ?? '');
-    if (!host) throw entityNotFound(`Host: ${ref.id !== undefined ? `id=${ref.id}` : `name=${ref.name ?? ''}`}`);
-    return host.id;
-  }
-
-  /**
-   * Where the copy of the template disk goes, and in which format: the domain named in the request's
-   * `<disk_attachments>`, else the template's domain (reference §8.2 notes). Either must be an active data domain
-   * of the VM's data center.
-   */
-  private templateDiskTarget(
-    input: VmInput,
-    template: Template,
-    cluster: Cluster,
-  ): { storageDomain: StorageDomain; format: 'cow' | 'raw' } {
-    const asked = input.disks?.[0];
-    const format = asked?.format ?? 'cow';
-    if (!(DISK_FORMATS as readonly string[]).includes(format)) throw invalidValue(format, 'DiskFormat', DISK_FORMATS);
-    const sd = asked?.storageDomain ? this.findStorageDomain(asked.storageDomain) : defaultDiskDomain(this.world, template, cluster);
-    // ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_EXIST / …_STATUS_ILLEGAL2 style messages; exact wording unconfirmed.
-    if (!sd || sd.type !== 'data' || sd.dataCenterId !== cluster.dataCenterId) {
-      throw backendFailure(409, "Cannot add VM. Storage Domain doesn't exist.");
-    }
-    if (sd.status !== 'active') {
-      throw backendFailure(409, `Cannot add VM. The relevant Storage Domain's status is ${sd.status}.`);
-    }
-    return { storageDomain: sd, format: format as 'cow' | 'raw' };
-  }
-
-  private findStorageDomain(ref: Ref): StorageDomain {
-    const sd =
-      ref.id !== undefined ? this.world.storageDomains.get(ref.id) : this.world.findByName(this.world.storageDomains, ref.name ?? '');
-    if (!sd) throw entityNotFound(`StorageDomain: ${ref.id !== undefined ? `id=${ref.id}` : `name=${ref.name ?? ''}`}`);
-    return sd;
-  }
-
-  /** A VM lease lives on an active data domain of the VM's data center. */
-  private resolveLeaseDomain(ref: Ref, cluster: Cluster, action: 'add' | 'edit'): StorageDomain {
-    const sd = this.findStorageDomain(ref);
-    if (sd.type !== 'data' || sd.dataCenterId !== cluster.dataCenterId || sd.status !== 'active') {
-      // ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL-style message; exact wording unconfirmed.
-      throw backendFailure(
-        409,
-        `Cannot ${action} VM. The VM lease storage domain ${sd.name} must be an active data domain of the VM's Data Center.`,
-      );
-    }
-    return sd;
   }
 }
 

@@ -5,9 +5,9 @@ import { collection, ref } from '../../present/links';
 import { applySearch } from '../../search/filter';
 import { vmFields } from '../../search/fields';
 import type { Simulator } from '../../simulator';
-import { entityNotFound } from '../../world/engine-error';
 import { mergeInit } from '../../world/initialization';
 import type { Vm } from '../../world/model';
+import { resolveHostId } from '../../world/vm-references';
 import type { Node } from '../../wire/document';
 import { api, boolParam } from '../context';
 import { vmBody, vmDoc } from '../entity-reads';
@@ -133,7 +133,7 @@ export function vmsRouter(sim: Simulator): Router {
         case 'start': {
           const hosts = input.vm?.placement_policy?.hosts?.host ?? [];
           const first = hosts[0];
-          const hostId = first ? resolveHostId(sim, first) : undefined;
+          const hostId = first ? resolveHostId(sim.world, first) : undefined;
           // A run-once `<vm><initialization>` is merged over the stored one for this run only (RunVmOnce).
           const runOnce = input.vm?.initialization ? mergeInit(vm.initialization, toInitInput(input.vm.initialization), 'run') : undefined;
           const init = {
@@ -151,16 +151,10 @@ export function vmsRouter(sim: Simulator): Router {
         case 'suspend':
           return actions.suspend(vm, actor);
         default:
-          return actions.migrate(vm, actor, input.host ? resolveHostId(sim, input.host) : undefined, input.force ?? false);
+          return actions.migrate(vm, actor, input.host ? resolveHostId(sim.world, input.host) : undefined, input.force ?? false);
       }
     });
   });
 
   return router;
-}
-
-function resolveHostId(sim: Simulator, r: { id?: string | undefined; name?: string | undefined }): string {
-  const host = r.id !== undefined ? sim.world.hosts.get(r.id) : sim.world.findByName(sim.world.hosts, r.name ?? '');
-  if (!host) throw entityNotFound(`Host: ${r.id !== undefined ? `id=${r.id}` : `name=${r.name ?? ''}`}`);
-  return host.id;
 }
