@@ -162,7 +162,9 @@ export class Simulator {
     if (before === undefined && upToIndex === undefined) throw new ControlError(400, 'give before or upToIndex');
     if (before !== undefined && !Number.isFinite(before)) throw new ControlError(400, 'before must be a time');
     if (upToIndex !== undefined && !Number.isFinite(upToIndex)) throw new ControlError(400, 'upToIndex must be a number');
-    return this.world.deleteEvents((e) => (before === undefined || e.time < before) && (upToIndex === undefined || e.index <= upToIndex));
+    return this.world.audit.deleteEvents(
+      (e) => (before === undefined || e.time < before) && (upToIndex === undefined || e.index <= upToIndex),
+    );
   }
 
   /**
@@ -174,7 +176,7 @@ export class Simulator {
     if (!Number.isSafeInteger(nextIndex) || nextIndex < 1) {
       throw new ControlError(400, 'the next event index must be a positive integer');
     }
-    this.world.restartEventIndex(nextIndex);
+    this.world.audit.restartEventIndex(nextIndex);
   }
 
   /** Holds a VM as if another operation had it locked: every command on it fails with the engine's 409. */

@@ -55,7 +55,7 @@ export const readDisk: EntityRead = (sim, id, base) => ({
 });
 
 export const readEvent: EntityRead = (sim, id, base) => {
-  return { root: 'event', body: presentEvent(found(sim.world.eventByIndex(Number(id))), base) };
+  return { root: 'event', body: presentEvent(found(sim.world.audit.eventByIndex(Number(id))), base) };
 };
 export const readJob: EntityRead = (sim, id, base) => ({ root: 'job', body: presentJob(found(sim.world.jobs.get(id)), base) });
 

@@ -1,28 +1,12 @@
 import type { SimClock } from '../clock';
 import type { SeededRandom } from '../random';
-import { EVENTS, renderMessage, type EventName } from './event-catalog';
+import { AuditLog, type Actor, type EventRefs } from './audit-log';
+import type { EventName } from './event-catalog';
 import { NetworkRegistry } from './network-registry';
 import type { Cluster, DataCenter, Disk, EngineEvent, Host, Job, StorageDomain, Template, User, Vm } from './model';
 
-/** Who asked for a command: the engine names the user in event texts and tags events with the correlation id. */
-export interface Actor {
-  userId: string;
-  userName: string;
-  correlationId: string | undefined;
-}
-
-/** Entities an event refers to; the engine links them and includes their names (docs/ovirt-api.md §12.2). */
-export interface EventRefs {
-  vm?: Vm;
-  host?: Host;
-  cluster?: Cluster;
-  template?: Template;
-  storageDomain?: StorageDomain;
-  /** For events about a data center alone (the storage pool's status); otherwise derived from the cluster. */
-  dataCenter?: DataCenter;
-  actor?: Actor;
-  correlationId?: string;
-}
+// Declared with the audit log (which this file imports, not the other way round); the commands take them from here.
+export type { Actor, EventRefs } from './audit-log';
 
 export const BLANK_TEMPLATE_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -38,7 +22,6 @@ export class World {
   readonly templates = new Map<string, Template>();
   readonly vms = new Map<string, Vm>();
   readonly disks = new Map<string, Disk>();
-  readonly events: EngineEvent[] = [];
   readonly jobs = new Map<string, Job>();
   readonly users: User[] = [];
   /** Networks, vNIC profiles, MAC pools and the NICs of VMs and templates. */
@@ -48,15 +31,17 @@ export class World {
   /** Disk ids per VM in attachment order (the first is the boot disk). */
   private readonly disksOfVm = new Map<string, string[]>();
   private readonly migrating = new Set<string>();
-  /** Listeners for tests and the control API's event stream. */
-  private readonly eventListeners = new Set<(event: EngineEvent) => void>();
+  /** The audit log: events with their indexes, the purge and the index restart. */
+  readonly audit: AuditLog;
 
   constructor(
     readonly clock: SimClock,
     readonly rng: SeededRandom,
-    private nextEventIndex: number,
+    firstEventIndex: number,
     readonly instanceId: string,
-  ) {}
+  ) {
+    this.audit = new AuditLog(clock, this, firstEventIndex);
+  }
 
   newId(): string {
     return this.rng.uuid();
@@ -64,7 +49,17 @@ export class World {
 
   /** The next audit-log index this world will hand out (kept across scenario resets so indexes only grow). */
   peekNextEventIndex(): number {
-    return this.nextEventIndex;
+    return this.audit.peekNextEventIndex();
+  }
+
+  /** The audit log's events, oldest first. */
+  get events(): EngineEvent[] {
+    return this.audit.events;
+  }
+
+  /** Logs an engine event with its real code, severity and rendered message (see `AuditLog.log`). */
+  log(name: EventName, params: Record<string, string | number>, refs: EventRefs = {}): EngineEvent {
+    return this.audit.log(name, params, refs);
   }
 
   // ---- lookups -------------------------------------------------------------------------------------------
@@ -204,94 +199,6 @@ export class World {
       this.vmsOnHost.set(hostId, set);
     }
     set.add(vmId);
-  }
-
-  // ---- audit log --------------------------------------------------------------------------------------------
-
-  /** Logs an engine event with its real code, severity and rendered message. */
-  log(name: EventName, params: Record<string, string | number>, refs: EventRefs = {}): EngineEvent {
-    const type = EVENTS[name];
-    const vm = refs.vm;
-    const host = refs.host ?? (vm?.hostId ? this.hosts.get(vm.hostId) : undefined);
-    const cluster = refs.cluster ?? (vm ? this.clusters.get(vm.clusterId) : host ? this.clusters.get(host.clusterId) : undefined);
-    const dc = refs.dataCenter ?? (cluster ? this.dataCenters.get(cluster.dataCenterId) : undefined);
-    const actor = refs.actor;
-    const allParams: Record<string, string | number> = {
-      ...(vm ? { VmName: vm.name } : {}),
-      ...(host ? { VdsName: host.name } : {}),
-      ...(cluster ? { ClusterName: cluster.name } : {}),
-      ...(actor ? { UserName: actor.userName } : {}),
-      ...params,
-    };
-    const event: EngineEvent = {
-      index: this.nextEventIndex++,
-      code: type.code,
-      severity: type.severity,
-      time: this.clock.now(),
-      description: renderMessage(type.template, allParams),
-      correlationId: refs.correlationId ?? actor?.correlationId,
-      vm: vm ? { id: vm.id, name: vm.name } : undefined,
-      host: host ? { id: host.id, name: host.name } : undefined,
-      cluster: cluster ? { id: cluster.id, name: cluster.name } : undefined,
-      dataCenter: dc ? { id: dc.id, name: dc.name } : undefined,
-      template: refs.template ? { id: refs.template.id, name: refs.template.name } : undefined,
-      storageDomain: refs.storageDomain ? { id: refs.storageDomain.id, name: refs.storageDomain.name } : undefined,
-      user: actor ? { id: actor.userId, name: actor.userName } : undefined,
-    };
-    this.events.push(event);
-    for (const listener of this.eventListeners) listener(event);
-    return event;
-  }
-
-  /**
-   * Position in `events` of the first event whose index is above `index`. The log stays sorted by index (it only
-   * ever grows at the end, purges keep the order, an id restart empties it first), so this is a binary search.
-   */
-  firstEventAfter(index: number): number {
-    const events = this.events;
-    let lo = 0;
-    let hi = events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((events[mid] as EngineEvent).index <= index) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** The event with this index, if the audit log still holds it (a purge or an id restart removes events). */
-  eventByIndex(index: number): EngineEvent | undefined {
-    const event = this.events[this.firstEventAfter(index - 1)];
-    return event?.index === index ? event : undefined;
-  }
-
-  /**
-   * The engine's audit-log cleanup: deletes the events `match` selects and returns how many. Done in place, in
-   * order, so the log stays sorted by index; the indexes of the remaining and future events do not change.
-   */
-  deleteEvents(match: (event: EngineEvent) => boolean): number {
-    const events = this.events;
-    let kept = 0;
-    for (const event of events) {
-      if (!match(event)) events[kept++] = event;
-    }
-    const removed = events.length - kept;
-    events.length = kept;
-    return removed;
-  }
-
-  /**
-   * An engine reinstalled or restored from an old backup: the audit log is empty and its sequence starts again at
-   * `next`. Everything else in the world stays as it is.
-   */
-  restartEventIndex(next: number): void {
-    this.events.length = 0;
-    this.nextEventIndex = next;
-  }
-
-  onEvent(listener: (event: EngineEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
   }
 
   // ---- jobs -------------------------------------------------------------------------------------------------

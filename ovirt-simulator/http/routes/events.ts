@@ -17,7 +17,7 @@ export function eventsRouter(sim: Simulator): Router {
     const from = intParam(req, res, 'from');
     const events = sim.world.events;
     // The log is sorted by index, so `from` is a binary search rather than a scan of the whole log.
-    const start = from === undefined ? 0 : sim.world.firstEventAfter(from);
+    const start = from === undefined ? 0 : sim.world.audit.firstEventAfter(from);
     // Newest first by default, and `max` applies after the sort (docs/ovirt-api.md §12.1).
     const selected = applySearch(events.slice(start), eventFields(), listOptions(req, res, { field: 'index', desc: true }));
     sendDoc(

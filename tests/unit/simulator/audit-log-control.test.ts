@@ -31,8 +31,8 @@ describe('audit-log purge', () => {
     expect(removed).toBe(2);
     expect(sim.world.events.map((e) => e.index)).toEqual([3, 4, 5]);
     expect(sim.world.events.map((e) => e.code)).toEqual([119, 119, 9602]);
-    expect(sim.world.eventByIndex(2)).toBeUndefined();
-    expect(sim.world.eventByIndex(3)?.vm?.name).toBe('dev03');
+    expect(sim.world.audit.eventByIndex(2)).toBeUndefined();
+    expect(sim.world.audit.eventByIndex(3)?.vm?.name).toBe('dev03');
   });
 
   it('when events before a time are purged, then events at or after that time stay', () => {
