@@ -150,7 +150,7 @@ export function createApp(c: Container): Express {
   api.use('/admin/plans', adminPlansRouter(c.plans, c.config.publicUrl));
   api.use('/admin/ip-pools', adminIpPoolsRouter(c.ipPools, c.clock, c.config.publicUrl));
   api.use('/admin/maintenance', adminMaintenanceRouter(c.maintenance, c.clock, c.config.publicUrl));
-  api.use('/admin/jobs', adminJobsRouter(c.jobs));
+  api.use('/admin/jobs', adminJobsRouter(c.jobs, c.jobControls));
   api.use('/admin', adminCapacityRouter(c.capacity));
   api.use('/admin/services', adminActionsRouter(c.serviceActions, c.vpsAccess, c.config.publicUrl));
   api.use('/services', requireBillingKey(c.config.secrets.billingApiKey), servicesRouter(c.serviceQueries, c.uptime, c.clientSso));

@@ -2,7 +2,8 @@
  * An admin's "Retry" on a failed service. It queues provisioning again the way a repeated `service.create` from the
  * panel does (billing-decision.ts): the service's reconcile job under its dedupe key, written in the same transaction
  * as the service row, so a double click queues one job. The service leaves `failed` at once, so the page and the
- * panel show the retry is under way; the job converges the VM to the desired state the panel last asked for.
+ * panel show the retry is under way; the job converges the VM to the desired state the panel last asked for, and the
+ * worker is woken once it commits, so it starts at once rather than at the next poll.
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
@@ -16,11 +17,11 @@ import type { ServicesRepository } from '../repositories/services';
 const RETRY_STATE: Record<DesiredState, ActualState> = { active: 'pending', suspended: 'suspending', terminated: 'terminating' };
 
 export class ServiceRetry {
-  constructor(private readonly d: { knex: Knex; services: ServicesRepository; jobs: JobQueue; clock: Clock }) {}
+  constructor(private readonly d: { knex: Knex; services: ServicesRepository; jobs: JobQueue; clock: Clock; onQueued: () => void }) {}
 
   /** Queues the failed service's reconcile job again; 404 for an unknown service, 409 when it has not failed. */
   async retry(serviceId: string): Promise<Service> {
-    return this.d.knex.transaction(async (trx) => {
+    const retried = await this.d.knex.transaction(async (trx) => {
       const service = (await this.d.services.findManyByServiceId([serviceId], trx, true)).get(serviceId);
       if (!service) throw new NotFoundError('service', serviceId);
       if (service.actualState !== 'failed') {
@@ -35,5 +36,7 @@ export class ServiceRetry {
       await this.d.jobs.enqueue(reconcileJob(service.id), trx);
       return { ...service, ...changes };
     });
+    this.d.onQueued();
+    return retried;
   }
 }

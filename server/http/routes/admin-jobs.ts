@@ -1,9 +1,10 @@
 /** Admin view of the job queue: list by state, look at one, retry a dead one, cancel a waiting one. */
 import { Router } from 'express';
 import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../../errors';
+import { NotFoundError } from '../../errors';
 import { JOB_KINDS } from '../../jobs/job-kinds';
 import type { JobQueue } from '../../jobs/job-queue';
+import type { JobControls } from '../../services/job-controls';
 import { parseOrThrow } from '../middleware/validate';
 import { presentJob } from '../presenters/job';
 
@@ -22,7 +23,7 @@ const idParams = z.object({
     .transform(Number),
 });
 
-export function adminJobsRouter(jobs: JobQueue): Router {
+export function adminJobsRouter(jobs: JobQueue, controls: JobControls): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -40,20 +41,12 @@ export function adminJobsRouter(jobs: JobQueue): Router {
 
   router.post('/:id/retry', async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
-    const job = await jobs.get(id);
-    if (!job) throw new NotFoundError('job', id);
-    if (!(await jobs.retry(id)))
-      throw new ConflictError(`Job ${id} is ${job.state}; only dead or cancelled jobs can be retried.`, undefined, 'job_not_retryable');
-    res.json(presentJob((await jobs.get(id)) ?? job));
+    res.json(presentJob(await controls.retry(id)));
   });
 
   router.post('/:id/cancel', async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
-    const job = await jobs.get(id);
-    if (!job) throw new NotFoundError('job', id);
-    if (!(await jobs.cancel(id)))
-      throw new ConflictError(`Job ${id} is ${job.state}; only waiting jobs can be cancelled.`, undefined, 'job_not_cancellable');
-    res.json(presentJob((await jobs.get(id)) ?? job));
+    res.json(presentJob(await controls.cancel(id)));
   });
 
   return router;

@@ -88,34 +88,21 @@ export function adminJobPages(c: Container): Router {
     await renderJob(res, 200, await jobOf(req), { done: { what: req.query.done, job: req.query.job } });
   });
 
-  router.post('/:id/retry', async (req, res) => {
+  /** Runs the admin's action on the job; a refusal (409) shows on the job's page, success goes back where it was asked. */
+  const act = (action: 'retry' | 'discard', done: string) => async (req: Request, res: Response) => {
     const job = await jobOf(req);
-    if (!(await c.jobs.retry(job.id))) {
-      const refused = new ConflictError(
-        `Job ${job.id} is ${job.state}; only dead or cancelled jobs can be retried.`,
-        undefined,
-        'job_not_retryable',
-      );
-      await renderJob(res, refused.status, (await c.jobs.get(job.id)) ?? job, { error: refused.message });
+    try {
+      await c.jobControls[action](job.id);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      await renderJob(res, err.status, (await c.jobs.get(job.id)) ?? job, { error: err.message });
       return;
     }
-    c.worker.wake();
-    res.redirect(303, withDone(returnTo(req.body, `/admin/jobs/${job.id}`), 'retried', job.id));
-  });
+    res.redirect(303, withDone(returnTo(req.body, `/admin/jobs/${job.id}`), done, job.id));
+  };
 
-  router.post('/:id/discard', async (req, res) => {
-    const job = await jobOf(req);
-    if (!(await c.jobs.discard(job.id))) {
-      const refused = new ConflictError(
-        `Job ${job.id} is ${job.state}; only dead jobs can be discarded.`,
-        undefined,
-        'job_not_discardable',
-      );
-      await renderJob(res, refused.status, (await c.jobs.get(job.id)) ?? job, { error: refused.message });
-      return;
-    }
-    res.redirect(303, withDone(returnTo(req.body, `/admin/jobs/${job.id}`), 'discarded', job.id));
-  });
+  router.post('/:id/retry', act('retry', 'retried'));
+  router.post('/:id/discard', act('discard', 'discarded'));
 
   return router;
 }

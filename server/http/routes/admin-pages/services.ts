@@ -8,7 +8,6 @@ import { z } from 'zod';
 import type { Container } from '../../../container';
 import { ACTUAL_STATES } from '../../../domain/service';
 import { NotFoundError } from '../../../errors';
-import { ServiceRetry } from '../../../services/service-retry';
 import { parseOrThrow } from '../../middleware/validate';
 import { presentAdminServiceActions } from '../../presenters/admin-service-actions';
 import { presentServiceList, presentServicePage, SERVICES_PER_PAGE } from '../../presenters/admin-services';
@@ -31,7 +30,6 @@ const ACTIONS_SHOWN = 50;
 
 export function adminServicePages(c: Container): Router {
   const router = Router();
-  const retry = new ServiceRetry({ knex: c.knex, services: c.repos.services, jobs: c.jobs, clock: c.clock });
 
   router.get('/', async (req, res) => {
     const { q, state, page } = parseOrThrow(listQuery, req.query, 'query');
@@ -66,7 +64,7 @@ export function adminServicePages(c: Container): Router {
 
   router.post('/:service_id/retry', async (req, res) => {
     const { service_id } = parseOrThrow(serviceParams, req.params);
-    await retry.retry(service_id);
+    await c.serviceRetry.retry(service_id);
     res.redirect(303, `/admin/services/${encodeURIComponent(service_id)}?done=retry`);
   });
 
