@@ -54,8 +54,8 @@ export type StepKind =
   /** The VPS was seen running again after a gap in the record. */
   | 'seen_running'
   /**
-   * Something the customer asked for through the panel or the client area: `action` names it (`reboot`,
-   * `shutdown`, …). Reserved here so the shape holds it; nothing writes it yet.
+   * Something the customer asked for through the panel, the client area or an admin's action API: `action` names it
+   * (`reboot`, `shutdown`, …).
    */
   | 'customer_action'
   /** The bridge's periodic check found the VM gone from the engine, though nobody asked the bridge to remove it. */
