@@ -104,7 +104,8 @@ export const ERROR_CODES = {
   vm_missing: {
     statuses: [409],
     panel: true,
-    meaning: 'The virtual machine of the VPS is missing; it takes no actions until it is rebuilt.',
+    meaning:
+      'The virtual machine of the VPS is missing; it takes no actions until it is rebuilt (also the `error` of its `service.failed` callback).',
   },
   service_busy: {
     statuses: [409],

@@ -15,6 +15,7 @@
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
+import type { ErrorCode } from '../error-codes';
 import { type Correction, endMissing, reconcileMissing, reconcileObserved, type ObservedVm } from '../domain/vm-reconcile';
 import { isOurVm, type Service } from '../domain/service';
 import type { IncidentDraft, TimelineState } from '../domain/timeline';
@@ -63,7 +64,7 @@ export interface ReconcileResult {
 }
 
 /** The public reason a VM went missing, for the panel (`service.failed`'s `error`). */
-export const VM_MISSING = 'vm_missing';
+export const VM_MISSING: ErrorCode = 'vm_missing';
 /** VMs absent from the list that are each read by id before being called missing. */
 const CONFIRM_EACH = 20;
 /** Past CONFIRM_EACH, how many are read to check the list itself. */
