@@ -40,6 +40,7 @@ const options = new Options({
   instances: 'instances, each with its own knex pool (default 3)',
   mysql: 'mysql:// URL of the server (default TEST_MYSQL_URL)',
   'in-flight': 'orders each instance works on at once (default 10, its knex pool size)',
+  'per-query': 'also time each statement by kind (printed, not written to the results)',
 });
 
 /**
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
   const mysqlUrl = options.string('mysql', process.env.TEST_MYSQL_URL ?? '');
   if (!mysqlUrl) throw new Error('bench:ip-allocation needs MySQL/MariaDB: --mysql mysql://root@127.0.0.1:3306/test or TEST_MYSQL_URL');
   const inFlight = Number(options.string('in-flight', String(POOL_SIZE)));
+  const perQuery = options.flag('per-query');
   const total = perInstance * instances;
   const quiet = await checkQuiet();
   const workspace = createWorkspace('ip-allocation');
@@ -132,10 +134,15 @@ async function main(): Promise<void> {
         inFlight,
         baselinePoolId: base.pool.id,
         now: clock.now().toISOString(),
+        perQuery,
       }));
     const merge = (results: WorkerResult[]) => ({
       inner: results.flatMap((r) => r.innerMs),
       call: results.flatMap((r) => r.callMs),
+      queries: results.reduce<Record<string, number[]>>((acc, r) => {
+        for (const [kind, ms] of Object.entries(r.queryMs ?? {})) (acc[kind] ??= []).push(...ms);
+        return acc;
+      }, {}),
       failures: results.reduce<Record<string, number>>((acc, r) => {
         for (const [code, n] of Object.entries(r.failures)) acc[code] = (acc[code] ?? 0) + n;
         return acc;
@@ -201,6 +208,24 @@ async function main(): Promise<void> {
       p99: ratio(allocation.p99, baseline.p99),
       wall: ratio(allocationWallMs, baselineWallMs),
     };
+    if (perQuery) {
+      for (const [name, run] of [
+        ['baseline', baselineRun],
+        ['allocation', allocationRun],
+      ] as const) {
+        console.log(`\nper statement (${name} run)`);
+        const kinds = Object.entries(run.queries).sort((a, b) => b[1].length - a[1].length);
+        console.log(
+          table([
+            ['statement', 'count', 'per order', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
+            ...kinds.map(([kind, ms]) => {
+              const q = summarize(ms);
+              return [kind, q.count, (q.count / total).toFixed(2), q.p50, q.p90, q.p99, q.max];
+            }),
+          ]),
+        );
+      }
+    }
     console.log(`allocate() / bare insert: p50 ×${ratios.p50}, p99 ×${ratios.p99}, wall ×${ratios.wall}`);
     console.log(
       `v4 pool after the run: ${usage.used} held of ${usage.size}; failures: ${failures.size === 0 ? 'none' : JSON.stringify(Object.fromEntries(failures))}`,

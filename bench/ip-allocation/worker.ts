@@ -20,6 +20,8 @@ export interface WorkerSpec {
   inFlight: number;
   baselinePoolId: number;
   now: string;
+  /** Also time every statement by its kind (--per-query): where an allocation's time goes. */
+  perQuery?: boolean;
 }
 
 export interface WorkerResult {
@@ -28,6 +30,18 @@ export interface WorkerResult {
   /** The whole call, commit included. */
   callMs: number[];
   failures: Record<string, number>;
+  /** --per-query: each statement's time from sending to its answer, by kind (the statement's first words). */
+  queryMs?: Record<string, number[]>;
+}
+
+/** A statement's kind for --per-query: its verb and table, without the values. */
+function queryKind(sql: string): string {
+  const s = sql.replace(/\s+/g, ' ').trim().toLowerCase();
+  const table = /(?:into|from|update) `?(\w+)`?/.exec(s)?.[1] ?? '';
+  const verb = s.split(' ')[0] ?? '';
+  const lock = / for update| lock in share mode| for share/.exec(s)?.[0] ?? '';
+  const rows = verb === 'insert' ? ` (${(s.match(/union all/g) ?? []).length + 1} row select)` : '';
+  return `${verb} ${table}${lock}${verb === 'insert' && s.includes(' select ') ? rows : ''}`;
 }
 
 async function run(spec: WorkerSpec): Promise<void> {
@@ -36,6 +50,22 @@ async function run(spec: WorkerSpec): Promise<void> {
   const allocation = new IpAllocation({ knex, pools: new IpPoolsRepository(knex), assignments: new IpAssignmentsRepository(knex), clock });
   await knex.raw('select 1');
   const result: WorkerResult = { innerMs: [], callMs: [], failures: {} };
+  if (spec.perQuery) {
+    const queryMs: Record<string, number[]> = {};
+    const started = new Map<string, { at: number; kind: string }>();
+    const done = (q: { __knexQueryUid: string }) => {
+      const s = started.get(q.__knexQueryUid);
+      if (!s) return;
+      started.delete(q.__knexQueryUid);
+      (queryMs[s.kind] ??= []).push(performance.now() - s.at);
+    };
+    knex.on('query', (q: { __knexQueryUid: string; sql: string }) =>
+      started.set(q.__knexQueryUid, { at: performance.now(), kind: queryKind(q.sql) }),
+    );
+    knex.on('query-response', (_r: unknown, q: { __knexQueryUid: string }) => done(q));
+    knex.on('query-error', (_e: unknown, q: { __knexQueryUid: string }) => done(q));
+    result.queryMs = queryMs;
+  }
   const one = async ([id, n]: [number, number]) => {
     const t0 = performance.now();
     try {

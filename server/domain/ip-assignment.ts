@@ -22,6 +22,9 @@ export interface IpAssignment {
   quarantineUntil: Date | null;
 }
 
+/** An address as an allocation hands it to its caller: the row's fields but its id (a row written with others in one statement does not report its own). */
+export type HeldAddress = Omit<IpAssignment, 'id'>;
+
 export type AssignmentState = 'held' | 'quarantined' | 'free';
 
 /** Held while a service holds it; quarantined until the instant `quarantineUntil` (exclusive); free from then on. */

@@ -1,8 +1,11 @@
 /** Addresses held or quarantined (ip_assignments); returns domain objects, never rows. */
 import type { Knex } from 'knex';
 import { readDate, readNullableDate, readNumber } from '../db/columns';
-import type { IpAssignment } from '../domain/ip-assignment';
+import { constraintKind } from '../db/errors';
+import { isMysql } from '../db/knex';
+import type { HeldAddress, IpAssignment } from '../domain/ip-assignment';
 import type { IpFamily } from '../domain/ip-address';
+import type { IpPool } from '../domain/ip-pool';
 
 interface IpAssignmentRow {
   id: number;
@@ -40,6 +43,20 @@ export interface NewHolder {
   serviceRowId: number;
   billingServiceId: string;
   now: Date;
+}
+
+/** A slot an allocation chose for a service, to be written by insertIfPoolsAre. */
+export interface SlotPick {
+  poolId: number;
+  family: IpFamily;
+  address: string;
+}
+
+/** The pools an allocation chose from, as it knows them: the plan's cluster, its pool names if any, and those pools. */
+export interface KnownPools {
+  cluster: string;
+  names?: string[];
+  pools: Array<Pick<IpPool, 'id' | 'cidr' | 'ranges' | 'prefixPerService'>>;
 }
 
 /** Per pool: addresses held and addresses in quarantine at a given instant. */
@@ -100,6 +117,85 @@ export class IpAssignmentsRepository {
     const [id] = await db(TABLE).insert(row);
     // Every column was given here, so the stored row is known without reading it back (one round trip less).
     return toAssignment({ ...row, id: Number(id) });
+  }
+
+  /**
+   * Inserts the picked rows, all or none, in one statement, provided the pools that apply to the plan (cluster, names)
+   * are exactly `known.pools` with the same blocks. The check is part of the statement: the first row's pool_id is
+   * `CASE WHEN <the pools are as known> THEN <its pool> ELSE 0 END`, and pool 0 does not exist, so a changed pool set
+   * fails the statement on the pool foreign key and nothing is written. On MySQL/MariaDB the check's read share-locks
+   * the pools' rows until the transaction ends, waiting for a pool change in progress and then reading the pools as
+   * changed, as IpPoolsRepository.list({ shared }) does; so an address chosen from a pool definition this instance
+   * remembers is written only while that definition holds. (INSERT … VALUES, not INSERT … SELECT: InnoDB takes its
+   * table-wide auto-increment lock for the whole of an INSERT … SELECT, and two of them waiting on each other's
+   * addresses then deadlock on it.)
+   * Undefined when the pools are not as known. A taken address, or a family the service holds already, is the
+   * driver's unique violation, as for insert().
+   */
+  async insertIfPoolsAre(picks: SlotPick[], holder: NewHolder, known: KnownPools, db: Db = this.knex): Promise<HeldAddress[] | undefined> {
+    if (picks.length === 0) return [];
+    const same = known.pools.map(() => '(id = ? AND cidr = ? AND ranges = ? AND prefix_per_service = ?)').join(' OR ');
+    const names = known.names ? ` AND name IN (${known.names.map(() => '?').join(', ')})` : '';
+    const lock = isMysql(db) ? ' LOCK IN SHARE MODE' : '';
+    // The sum is the number of pools applying when every one of them is as known; one that is not adds more than all.
+    const checked = (poolId: number) =>
+      db.raw(
+        `CASE WHEN (SELECT SUM(CASE WHEN ${same || '1 = 0'} THEN 1 ELSE ? END) FROM ip_pools WHERE cluster = ?${names}${lock}) = ? THEN ? ELSE 0 END`,
+        [
+          ...known.pools.flatMap((p) => [p.id, p.cidr, JSON.stringify(p.ranges), p.prefixPerService]),
+          known.pools.length + 1,
+          known.cluster,
+          ...(known.names ?? []),
+          known.pools.length,
+          poolId,
+        ],
+      );
+    const rows = picks.map((p, i) => ({
+      pool_id: i === 0 ? checked(p.poolId) : p.poolId,
+      address: p.address,
+      family: p.family,
+      service_row_id: holder.serviceRowId,
+      last_service_row_id: holder.serviceRowId,
+      billing_service_id: holder.billingServiceId,
+      held_since: holder.now,
+      released_at: null,
+      quarantine_until: null,
+    }));
+    try {
+      await db(TABLE).insert(rows);
+    } catch (err) {
+      if (constraintKind(err) === 'foreign_key') return undefined;
+      throw err;
+    }
+    return picks.map((p) => ({
+      poolId: p.poolId,
+      address: p.address,
+      family: p.family,
+      serviceRowId: holder.serviceRowId,
+      lastServiceRowId: holder.serviceRowId,
+      billingServiceId: holder.billingServiceId,
+      heldSince: holder.now,
+      releasedAt: null,
+      quarantineUntil: null,
+    }));
+  }
+
+  /**
+   * After a lost insert, in one read: the rows of `addresses`, what the service holds, and the rows of `poolIds` newer
+   * than `afterId` (what other instances took since this one last looked).
+   */
+  async lookAround(
+    addresses: string[],
+    serviceRowId: number,
+    poolIds: number[],
+    afterId: number,
+    db: Db = this.knex,
+  ): Promise<IpAssignment[]> {
+    const q = db<IpAssignmentRow>(TABLE).select('*').where({ service_row_id: serviceRowId });
+    if (addresses.length > 0) q.unionAll((u) => u.select('*').from(TABLE).whereIn('address', addresses));
+    if (poolIds.length > 0) q.unionAll((u) => u.select('*').from(TABLE).where('id', '>', afterId).whereIn('pool_id', poolIds));
+    const rows = (await q) as IpAssignmentRow[];
+    return rows.map(toAssignment);
   }
 
   /**

@@ -4,10 +4,15 @@
  *
  * Exactly once, on any number of instances, rests on two unique keys of ip_assignments, not on reading first: the
  * address (two services never hold one address) and (service row, family) (one service never holds two). An
- * allocation picks a random free slot — random, not the lowest, so allocations on several instances rarely pick the
- * same one — and inserts it; a unique violation means either someone else took that address (pick another) or this
- * service got one meanwhile (return that). Only when the pools have no fresh slot left does it take over a released
- * row whose quarantine is over, oldest release first.
+ * allocation picks a slot it believes free and inserts it; a unique violation means either someone else took that
+ * address (pick another) or this service got one meanwhile (return that). Only when the pools have no fresh slot left
+ * does it take over a released row whose quarantine is over, oldest release first.
+ *
+ * Two paths. The quick one (the common case, one statement): the instance remembers each plan's pools and the slots
+ * it knows taken (domain/ip-pool-memory.ts), hands out from a cursor of its own in each pool, and writes both families
+ * in one INSERT that also checks the plan's pools are still as remembered, share-locking them as the careful path's
+ * read does. The careful one (the first order on an instance, a pool changed, a pool full as far as the instance
+ * knows): reads the pools share-locked, then per family a blind pick, probes, the whole pool, quarantined rows.
  *
  * It runs inside the caller's transaction (the order intake's), so the address is held exactly when the order is
  * recorded. On MySQL/MariaDB a failed insert rolls back only its statement, on SQLite too, so the transaction goes on.
@@ -17,11 +22,12 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { constraintKind, lockContention } from '../db/errors';
-import { type IpAssignment, assignmentState, quarantineEnd } from '../domain/ip-assignment';
+import { type HeldAddress, type IpAssignment, assignmentState, quarantineEnd } from '../domain/ip-assignment';
 import type { IpFamily } from '../domain/ip-address';
-import { type IpPool, type SlotSpace, pickFreeSlot, slotIndex, slotOf, slotText } from '../domain/ip-pool';
+import { IpPoolMemory, type PoolSpace } from '../domain/ip-pool-memory';
+import { type IpPool, pickFreeSlot, slotIndex, slotOf, slotText } from '../domain/ip-pool';
 import { type ServiceNetwork, serviceNetwork } from '../domain/service-network';
-import type { IpAssignmentsRepository, NewHolder } from '../repositories/ip-assignments';
+import type { IpAssignmentsRepository, NewHolder, SlotPick } from '../repositories/ip-assignments';
 import type { IpPoolsRepository } from '../repositories/ip-pools';
 import { IpPoolExhaustedError } from './ip-pool-errors';
 import { type IpPoolUsage, spaceOf, usageOf } from './ip-pools';
@@ -43,9 +49,9 @@ export interface AllocationRequest {
 
 export interface Allocation {
   /** Undefined only when the cluster has no IPv4 pool at all (and the plan names none): addresses are not managed. */
-  ipv4?: IpAssignment;
+  ipv4?: HeldAddress;
   /** Undefined when the cluster (or the plan's pools) has no IPv6 pool. */
-  ipv6?: IpAssignment;
+  ipv6?: HeldAddress;
 }
 
 export interface FamilyCapacity extends IpPoolUsage {
@@ -70,11 +76,12 @@ const PROBE_SLOTS = 16;
 const MAX_ROUNDS = 500;
 /** Whole-transaction attempts of allocateNow after a deadlock. */
 const CONTENTION_ATTEMPTS = 5;
+/** Statements the quick path tries (each lost one teaches it what others took) before the careful path takes over. */
+const QUICK_ATTEMPTS = 3;
 
-interface Candidate {
-  pool: IpPool;
-  space: SlotSpace;
-}
+type Candidate = PoolSpace;
+
+const familyKey = (family: IpFamily) => (family === 4 ? 'ipv4' : 'ipv6');
 
 export class IpAllocation {
   private readonly knex: Knex;
@@ -82,6 +89,8 @@ export class IpAllocation {
   private readonly assignments: IpAssignmentsRepository;
   private readonly clock: Clock;
   private readonly random: () => number;
+  /** The plans' pools and the slots taken, as this instance last saw them: the quick path's memory. */
+  private readonly memory: IpPoolMemory;
 
   constructor(deps: { knex: Knex; pools: IpPoolsRepository; assignments: IpAssignmentsRepository; clock: Clock; random?: () => number }) {
     this.knex = deps.knex;
@@ -89,6 +98,7 @@ export class IpAllocation {
     this.assignments = deps.assignments;
     this.clock = deps.clock;
     this.random = deps.random ?? Math.random;
+    this.memory = new IpPoolMemory(this.random);
   }
 
   /**
@@ -98,9 +108,68 @@ export class IpAllocation {
    *   transaction should then be rolled back (or the order refused), since the other family may have been taken.
    */
   async allocate(trx: Knex.Transaction, req: AllocationRequest): Promise<Allocation> {
-    // What the service holds already is not read first: the insert's unique (service, family) key says so when it
-    // does (allocateFamily then returns the held row), which saves a round trip on every new order.
+    return (await this.allocateQuickly(trx, req)) ?? (await this.allocateCarefully(trx, req));
+  }
+
+  /**
+   * The quick path, one statement in the common case: both families' slots are chosen from what this instance knows
+   * (the plan's pools as last read, the slots known taken) and written together, the statement itself checking that
+   * the pools are still as known (IpAssignmentsRepository.insertIfPoolsAre). What the service holds already is not
+   * read first: the unique (service, family) key says so. A lost statement (a slot another instance took, or a
+   * redelivered order) is followed by one read that says which, and teaches what others took meanwhile. Undefined
+   * hands over to the careful path: pools not known yet or changed, no free slot known, or too many lost statements.
+   */
+  private async allocateQuickly(trx: Knex.Transaction, req: AllocationRequest): Promise<Allocation | undefined> {
+    const set = this.memory.plan(req);
+    if (!set || set.byFamily[4].length === 0) return undefined;
+    const holder: NewHolder = { serviceRowId: req.serviceRowId, billingServiceId: req.billingServiceId, now: this.clock.now() };
+    const names = req.poolNames && req.poolNames.length > 0 ? req.poolNames : undefined;
+    const result: Allocation = {};
+    let wanted: IpFamily[] = set.byFamily[6].length > 0 ? [4, 6] : [4];
+    for (let attempt = 0; attempt < QUICK_ATTEMPTS && wanted.length > 0; attempt++) {
+      const picks: SlotPick[] = [];
+      for (const family of wanted) {
+        const pick = this.memory.free(set.byFamily[family]);
+        if (!pick) return undefined;
+        picks.push({ poolId: pick.pool.id, family, address: pick.address });
+      }
+      let written;
+      try {
+        written = await this.assignments.insertIfPoolsAre(picks, holder, { cluster: req.cluster, names, pools: set.pools }, trx);
+      } catch (err) {
+        if (constraintKind(err) !== 'unique') throw err;
+        const ids = set.pools.map((p) => p.id);
+        const rows = await this.assignments.lookAround(
+          picks.map((p) => p.address),
+          req.serviceRowId,
+          ids,
+          set.seenId,
+          trx,
+        );
+        this.memory.learn(rows, set);
+        for (const p of picks) if (rows.some((r) => r.address === p.address)) this.memory.lost(p.poolId);
+        for (const r of rows) if (r.serviceRowId === req.serviceRowId) result[familyKey(r.family)] = r;
+        wanted = wanted.filter((f) => result[familyKey(f)] === undefined);
+        continue;
+      }
+      if (!written) {
+        this.memory.forgetPlan(req);
+        return undefined;
+      }
+      for (const w of written) result[familyKey(w.family)] = w;
+      return result;
+    }
+    return wanted.length === 0 ? result : undefined;
+  }
+
+  /**
+   * The careful path: reads the plan's pools share-locked and allocates each family on its own (a blind pick, then
+   * probes, then the whole pool, then quarantined rows whose time is over); remembers the pools and reads their rows
+   * once, so the next allocations on this instance take the quick path.
+   */
+  private async allocateCarefully(trx: Knex.Transaction, req: AllocationRequest): Promise<Allocation> {
     const pools = await this.applicablePools(req, trx, true);
+    await this.remember(trx, req, pools);
     const result: Allocation = {};
     for (const family of [4, 6] as const) {
       const key = family === 4 ? 'ipv4' : 'ipv6';
@@ -202,8 +271,11 @@ export class IpAllocation {
     const names = candidates.map((c) => c.pool.name);
     // A lost race for the address: 'taken' when someone else holds it, what the service holds when it got one meanwhile.
     const tryInsert = async (c: Candidate, slot: bigint): Promise<IpAssignment | 'taken'> => {
+      const address = slotText(c.space, slot);
+      // Held by this service or another from now on, as far as the quick path is concerned.
+      this.memory.taken(c.pool.id, address);
       try {
-        return await this.assignments.insert(c.pool.id, family, slotText(c.space, slot), holder, trx);
+        return await this.assignments.insert(c.pool.id, family, address, holder, trx);
       } catch (err) {
         if (constraintKind(err) !== 'unique') throw err;
         return (await this.heldOfFamily(trx, req.serviceRowId, family)) ?? 'taken';
@@ -236,6 +308,10 @@ export class IpAllocation {
       const rows = await this.assignments.ofPools(
         candidates.map((c) => c.pool.id),
         trx,
+      );
+      this.memory.readWhole(
+        candidates.map((c) => c.pool.id),
+        rows,
       );
       const takenByPool = new Map<number, bigint[]>();
       const byId = new Map(candidates.map((x) => [x.pool.id, x]));
@@ -277,6 +353,15 @@ export class IpAllocation {
       }
     }
     throw new Error(`no IPv${family} slot could be allocated for service ${req.serviceRowId} after ${MAX_ROUNDS} rounds`);
+  }
+
+  /** Remembers the pools read for this plan, and reads the rows of those this instance has not read yet (once per pool). */
+  private async remember(trx: Knex.Transaction, req: AllocationRequest, pools: IpPool[]): Promise<void> {
+    const unread = this.memory.rememberPlan(
+      req,
+      pools.map((pool) => ({ pool, space: spaceOf(pool) })),
+    );
+    if (unread.length > 0) this.memory.readWhole(unread, await this.assignments.ofPools(unread, trx));
   }
 
   /** Up to `n` distinct random slots over the candidate pools, weighted by size, with their address text. */

@@ -211,6 +211,91 @@ describe.each(databaseKinds)('IP allocation on %s', (kind) => {
     }
   });
 
+  // An instance that has allocated once remembers the pools and writes both families in one statement that checks
+  // the pools are still as it remembers them: the tests below allocate once first, so the next allocation is that one.
+  describe('an instance that knows the pools already', () => {
+    const v6 = () => v4({ name: 'pub-v6', cidr: '2001:db8:1::/48', gateway: 'fe80::1', dns: [], dnsSearch: [], ranges: [] });
+
+    test("when another instance moves a pool's range, then the next address comes from the range as moved", async () => {
+      await one.pools.create(v4({ ranges: [{ from: '192.0.2.10', to: '192.0.2.20' }] }));
+      const [a, b, c] = await insertServices(db.knex, 3);
+      const first = await allocate(one.allocation, a!, 1);
+      const held = first.ipv4!.address;
+      const other = kind === 'mysql' ? createKnex(db.target) : db.knex;
+      try {
+        await instance(other, clock).pools.patch('pub-v4', {
+          ranges: [
+            { from: held, to: held },
+            { from: '192.0.2.200', to: '192.0.2.201' },
+          ],
+        });
+      } finally {
+        if (other !== db.knex) await other.destroy();
+      }
+      const next = [(await allocate(one.allocation, b!, 2)).ipv4?.address, (await allocate(one.allocation, c!, 3)).ipv4?.address];
+      expect(next.sort()).toEqual(['192.0.2.200', '192.0.2.201']);
+    });
+
+    test('when another instance adds a v6 pool to the cluster, then the next order gets a prefix from it', async () => {
+      await one.pools.create(v4());
+      const [a, b] = await insertServices(db.knex, 2);
+      expect((await allocate(one.allocation, a!, 1)).ipv6).toBeUndefined();
+      const other = kind === 'mysql' ? createKnex(db.target) : db.knex;
+      try {
+        await instance(other, clock).pools.create(v6());
+      } finally {
+        if (other !== db.knex) await other.destroy();
+      }
+      expect((await allocate(one.allocation, b!, 2)).ipv6?.address).toMatch(/^2001:db8:1:[0-9a-f:]*\/64$/);
+    });
+
+    test('when a pool the plan could use is deleted, then the next order is served from the others', async () => {
+      await one.pools.create(v4());
+      await one.pools.create(v4({ name: 'spare', cidr: '198.51.100.0/29', gateway: '198.51.100.1', ranges: [] }));
+      const ids = await insertServices(db.knex, 2);
+      await allocate(one.allocation, ids[0]!, 1, ['pub-v4']);
+      expect((await allocate(one.allocation, ids[0]!, 1)).ipv4?.address).toMatch(/^192\.0\.2\./);
+      await one.pools.delete('spare');
+      expect((await allocate(one.allocation, ids[1]!, 2)).ipv4?.address).toMatch(/^192\.0\.2\./);
+    });
+
+    test('when the same service allocates 50 times at once, then it holds one address of each family', async () => {
+      await one.pools.create(v4());
+      await one.pools.create(v6());
+      const [warm, s] = await insertServices(db.knex, 2);
+      await allocate(one.allocation, warm!, 1);
+      const results = await Promise.all(Array.from({ length: 50 }, () => allocate(one.allocation, s!, 2)));
+      expect(new Set(results.map((r) => `${r.ipv4?.address} ${r.ipv6?.address}`)).size).toBe(1);
+      expect(await db.knex('ip_assignments').where({ service_row_id: s }).count({ n: '*' })).toEqual([{ n: 2 }]);
+    });
+
+    test('when a pool is shrunk while an allocation from it is still in its transaction, then the change waits for it and is refused', async () => {
+      await one.pools.create(v4({ ranges: [{ from: '192.0.2.10', to: '192.0.2.12' }] }));
+      const [warm, s] = await insertServices(db.knex, 2);
+      const before = await allocate(one.allocation, warm!, 1);
+      const trx = await db.knex.transaction();
+      const got = await one.allocation.allocate(trx, { serviceRowId: s!, billingServiceId: 'svc-2', cluster: 'Default' });
+      const other = kind === 'mysql' ? createKnex(db.target) : db.knex;
+      try {
+        const shrinking = instance(other, clock).pools.patch('pub-v4', {
+          ranges: [{ from: before.ipv4!.address, to: before.ipv4!.address }],
+        });
+        const early = await Promise.race([
+          shrinking.then(
+            () => 'done',
+            () => 'done',
+          ),
+          new Promise((r) => setTimeout(() => r('waiting'), 300)),
+        ]);
+        expect(early).toBe('waiting');
+        await trx.commit();
+        await expect(shrinking).rejects.toMatchObject({ code: 'ip_pool_shrink_below_used', details: { addresses: [got.ipv4!.address] } });
+      } finally {
+        if (other !== db.knex) await other.destroy();
+      }
+    });
+  });
+
   test('when the allocation runs inside a transaction that rolls back, then the address is not held', async () => {
     await one.pools.create(v4());
     const [s] = await insertServices(db.knex, 1);
