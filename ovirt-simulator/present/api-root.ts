@@ -1,6 +1,6 @@
 import type { Engine } from '../world/engine';
 import { BLANK_TEMPLATE_ID, type Actor } from '../world/world';
-import { DateTime, type Node } from '../wire/document';
+import { DateTime, fixed, type Node } from '../wire/document';
 import { ref } from './links';
 
 /** Collections the root advertises; the `/search` ones get a `?search={query}` twin (docs/ovirt-api.md §3). */
@@ -44,7 +44,28 @@ const PLAIN = [
 
 export const PRODUCT_VERSION = { major: 4, minor: 5, build: 7, revision: 0, full: '4.5.7-1.el9' };
 
+const PRODUCT_VERSION_NODE = fixed({
+  build: PRODUCT_VERSION.build,
+  full_version: PRODUCT_VERSION.full,
+  major: PRODUCT_VERSION.major,
+  minor: PRODUCT_VERSION.minor,
+  revision: PRODUCT_VERSION.revision,
+});
+
+const rootLinksByBase = new Map<string, Node[]>();
+
+/** The root's links for an API base (sorted once per base: `localeCompare` is slow, and the list never changes). */
 export function rootLinks(base: string): Node[] {
+  let out = rootLinksByBase.get(base);
+  if (out === undefined) {
+    out = fixed(buildRootLinks(base));
+    // Two bases are all a server sees (`/ovirt-engine/api`, `/v4`); the bound keeps anything odd from piling up.
+    if (rootLinksByBase.size < 16) rootLinksByBase.set(base, out);
+  }
+  return out;
+}
+
+function buildRootLinks(base: string): Node[] {
   const out: Node[] = [];
   for (const rel of SEARCHABLE) {
     out.push({ href: `${base}/${rel}`, rel });
@@ -70,13 +91,7 @@ export function presentApiRoot(engine: Engine, base: string, actor: Actor): Node
       instance_id: world.instanceId,
       name: 'oVirt Engine',
       vendor: 'ovirt.org',
-      version: {
-        build: PRODUCT_VERSION.build,
-        full_version: PRODUCT_VERSION.full,
-        major: PRODUCT_VERSION.major,
-        minor: PRODUCT_VERSION.minor,
-        revision: PRODUCT_VERSION.revision,
-      },
+      version: PRODUCT_VERSION_NODE,
     },
     special_objects: {
       blank_template: ref(base, 'templates', BLANK_TEMPLATE_ID),

@@ -1,4 +1,4 @@
-import { DateTime, Decimal, type Doc, type Node, type Scalar, type Value } from './document';
+import { DateTime, Decimal, type Doc, type Node, printedTexts, type Scalar, type Value } from './document';
 
 /**
  * Prints a document the way the engine's Jackson provider does (docs/ovirt-api.md §1.3): no root wrapper, integers and
@@ -34,6 +34,20 @@ function printValue(v: Value, indent: string): string {
     case 'boolean':
       return `"${String(v)}"`;
   }
+  if (v instanceof DateTime) return String(v.epochMs);
+  if (v instanceof Decimal) return String(v.value);
+  // A fixed subtree prints the same at the same indent every time: print it once.
+  const texts = printedTexts(v);
+  if (texts === undefined) return printComposite(v, indent);
+  let text = texts.json.get(indent);
+  if (text === undefined) {
+    text = printComposite(v, indent);
+    texts.json.set(indent, text);
+  }
+  return text;
+}
+
+function printComposite(v: Node | Array<Node | Scalar>, indent: string): string {
   if (Array.isArray(v)) {
     if (v.length === 0) return '[ ]';
     let out = '[ ';
@@ -43,8 +57,6 @@ function printValue(v: Value, indent: string): string {
     }
     return `${out} ]`;
   }
-  if (v instanceof DateTime) return String(v.epochMs);
-  if (v instanceof Decimal) return String(v.value);
   return printNode(v, indent);
 }
 

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { DateTime, Decimal, isScalar, XML_ATTRIBUTES, type Doc, type Scalar, type Value } from './document';
+import { DateTime, Decimal, isScalar, type Doc, type Node, printedTexts, type Scalar, type Value, XML_ATTRIBUTES } from './document';
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -30,44 +30,55 @@ function escape(text: string): string {
   return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ENTITIES[c] as string) : text;
 }
 
+const ATTRIBUTE_KEYS = [...XML_ATTRIBUTES];
+
 /**
  * Prints the Doc tree directly (a hot path: every XML answer goes through it). The output is byte for byte what
  * fast-xml-parser's XMLBuilder gave with `format: true`, four-space indents and `suppressEmptyNode` (a test checks
  * that on random documents): attributes `href`, `id`, `rel` first, empty elements self-closed, arrays as repeated
- * elements, the five XML entities escaped in text and attributes.
+ * elements, the five XML entities escaped in text and attributes. One string grows by concatenation; a fixed subtree
+ * (`fixed` in ./document) is printed once per element name and indent.
  */
-function printElement(out: string[], tag: string, v: Value, indent: string): void {
-  if (Array.isArray(v)) {
-    for (const item of v) printElement(out, tag, item, indent);
-    return;
-  }
+function printElement(tag: string, v: Value, indent: string): string {
   if (isScalar(v)) {
     const text = scalarText(v);
-    out.push(text === '' ? `${indent}<${tag}/>\n` : `${indent}<${tag}>${escape(text)}</${tag}>\n`);
-    return;
+    return text === '' ? `${indent}<${tag}/>\n` : `${indent}<${tag}>${escape(text)}</${tag}>\n`;
+  }
+  const texts = printedTexts(v);
+  if (texts === undefined) return printComposite(tag, v, indent);
+  const key = `${tag} ${indent}`;
+  let text = texts.xml.get(key);
+  if (text === undefined) {
+    text = printComposite(tag, v, indent);
+    texts.xml.set(key, text);
+  }
+  return text;
+}
+
+function printComposite(tag: string, v: Node | Array<Node | Scalar>, indent: string): string {
+  let out = '';
+  if (Array.isArray(v)) {
+    for (const item of v) out += printElement(tag, item, indent);
+    return out;
   }
   let attributes = '';
-  for (const key of ['href', 'id', 'rel']) {
+  for (const key of ATTRIBUTE_KEYS) {
     const a = v[key];
     if (typeof a === 'string') attributes += ` ${key}="${escape(a)}"`;
   }
-  const children: string[] = [];
   const inner = `${indent}    `;
-  for (const key of Object.keys(v)) {
+  for (const key in v) {
     const child = v[key];
-    if (child === undefined || (XML_ATTRIBUTES.has(key) && typeof child === 'string')) continue;
-    printElement(children, key, child, inner);
+    if (child === undefined || (typeof child === 'string' && XML_ATTRIBUTES.has(key))) continue;
+    out += printElement(key, child, inner);
   }
-  if (children.length === 0) out.push(`${indent}<${tag}${attributes}/>\n`);
-  else out.push(`${indent}<${tag}${attributes}>\n`, ...children, `${indent}</${tag}>\n`);
+  return out === '' ? `${indent}<${tag}${attributes}/>\n` : `${indent}<${tag}${attributes}>\n${out}${indent}</${tag}>\n`;
 }
 
 /** Prints a document as the engine's pretty-printed, UTF-8 XML with the JAXB prolog. */
 export function renderXml(doc: Doc): string {
-  const out: string[] = [PROLOG];
   // An empty collection renders as a self-closed root, like JAXB's `<vms/>`.
-  printElement(out, doc.root, doc.body, '');
-  return out.join('');
+  return PROLOG + printElement(doc.root, doc.body, '');
 }
 
 export type Parsed = { [key: string]: unknown };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { XMLBuilder } from 'fast-xml-parser';
-import { DateTime, Decimal, isScalar, type Doc, type Node, type Value } from '../../../ovirt-simulator/wire/document';
+import { DateTime, Decimal, fixed, isScalar, type Doc, type Node, type Scalar, type Value } from '../../../ovirt-simulator/wire/document';
 import { renderJson } from '../../../ovirt-simulator/wire/json';
 import { formatXmlDate, renderXml } from '../../../ovirt-simulator/wire/xml';
 
@@ -91,5 +91,39 @@ describe('JSON printer', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('fixed subtrees', () => {
+  // Marks every object below the root as fixed (a copy: fixed freezes), so each is printed from its cache.
+  const fixAll = (v: Value): Value => {
+    if (isScalar(v)) return v;
+    if (Array.isArray(v)) return fixed(v.map((i) => fixAll(i) as Node | Scalar));
+    const out: Node = {};
+    for (const [k, c] of Object.entries(v)) if (c !== undefined) out[k] = fixAll(c);
+    return fixed(out);
+  };
+
+  test('print as the same tree unfixed, in both dialects, on first print and from the cache, at any depth', () => {
+    fc.assert(
+      fc.property(tag, node, (root, body) => {
+        const shared = fixAll(body as Node) as Node;
+        // The same fixed subtree at two depths and under two element names.
+        const plain = { root, body: { a: body as Node, b: { c: body as Node } } };
+        const cached = { root, body: { a: shared, b: { c: shared } } };
+        for (let i = 0; i < 2; i++) {
+          expect(renderXml(cached)).toBe(renderXml(plain));
+          expect(renderJson(cached)).toBe(renderJson(plain));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('are frozen and look like plain trees to everything else', () => {
+    const v = fixed({ href: '/x', link: [{ rel: 'a' }] });
+    expect(Object.isFrozen(v) && Object.isFrozen(v.link) && Object.isFrozen(v.link[0])).toBe(true);
+    expect(Object.keys(v)).toEqual(['href', 'link']);
+    expect(v).toEqual({ href: '/x', link: [{ rel: 'a' }] });
   });
 });
