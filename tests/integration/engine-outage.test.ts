@@ -143,7 +143,11 @@ describe.each(databaseKinds)('an engine outage on %s', (kind) => {
       return svc.actual_state === 'failed' ? svc : undefined;
     });
     expect(failed.last_error).toMatch(/create VM: no answer within 500 ms/);
-    const [job] = await reconciles();
+    // The handler marks the service failed before the queue marks its job dead: wait for the job's own last word.
+    const [job] = await eventually(async () => {
+      const jobs = await reconciles();
+      return jobs[0]?.state === 'dead' ? jobs : undefined;
+    });
     expect(job).toMatchObject({ state: 'dead', attempts: MAX_ATTEMPTS, maxAttempts: MAX_ATTEMPTS });
     await eventually(async () => callbacksOf('service.failed').length === 1);
   });
