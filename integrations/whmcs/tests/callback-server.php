@@ -30,7 +30,12 @@ Module::use(store: $state, ledger: $state, templates: new FileTemplates($dir));
 $body = (string) file_get_contents('php://input');
 $headers = CallbackEndpoint::headers($_SERVER);
 register_shutdown_function(static function () use ($headers, $body): void {
-    WhmcsStub::append('callbacks.jsonl', ['path' => $_SERVER['REQUEST_URI'] ?? '', 'headers' => $headers, 'body' => $body, 'status' => http_response_code()]);
+    WhmcsStub::append('callbacks.jsonl', [
+        'path' => $_SERVER['REQUEST_URI'] ?? '',
+        'headers' => $headers,
+        'body' => $body,
+        'status' => http_response_code(),
+    ]);
 });
 
 require __DIR__ . '/../modules/servers/ovirtha/callback.php';

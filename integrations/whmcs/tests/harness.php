@@ -100,7 +100,9 @@ function assert_subset(array $subset, array $actual, string $what = ''): void
         if (is_array($value) && is_array($actual[$key])) {
             assert_subset($value, $actual[$key], $what . ".{$key}");
         } elseif ($value !== $actual[$key]) {
-            throw new AssertionFailed(($what !== '' ? "{$what}: " : '') . "{$key}: expected " . export($value) . ', got ' . export($actual[$key]));
+            throw new AssertionFailed(
+                ($what !== '' ? "{$what}: " : '') . "{$key}: expected " . export($value) . ', got ' . export($actual[$key])
+            );
         }
     }
 }
@@ -175,5 +177,6 @@ function fake_bridge(?FileState $state = null): FakeTransport
 /** Headers of a request the way the bridge sends them (lower case), signed at $at. */
 function signed(string $body, string $id = 'cb_41', ?int $at = null, string $secret = TEST_WEBHOOK_SECRET): array
 {
-    return array_change_key_case(\WHMCS\Module\Server\Ovirtha\Signature::headers($secret, $id, $at ?? TEST_NOW, $body)) + ['content-type' => 'application/json'];
+    return array_change_key_case(\WHMCS\Module\Server\Ovirtha\Signature::headers($secret, $id, $at ?? TEST_NOW, $body))
+        + ['content-type' => 'application/json'];
 }

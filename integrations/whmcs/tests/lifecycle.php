@@ -73,7 +73,13 @@ $state = new FileState($stateFile);
 WhmcsStub::$state = $state;
 $recording = new RecordingTransport(env('TRANSPORT', 'curl') === 'stream' ? new StreamTransport() : new CurlTransport());
 $offset = (int) env('NOW_OFFSET', '0');
-Module::use(transport: $recording, store: $state, ledger: $state, cacheDir: "{$dir}/cache", clock: $offset !== 0 ? static fn (): int => time() + $offset : null);
+Module::use(
+    transport: $recording,
+    store: $state,
+    ledger: $state,
+    cacheDir: "{$dir}/cache",
+    clock: $offset !== 0 ? static fn (): int => time() + $offset : null,
+);
 
 // VPS actions: the fields a client-area or admin-area form posts, who is signed in, and which area runs
 // the function (WHMCS's admin area defines ADMINAREA).
@@ -122,12 +128,19 @@ $whmcsRecords = [
 switch ($function) {
     case 'OrderForm':
         require __DIR__ . '/../modules/servers/ovirtha/hooks.php';
-        $products = array_map(static fn ($pid) => ['pid' => $pid, 'name' => $state->product((int) $pid)?->name, 'qty' => 0, 'stockControlEnabled' => false], $input['pids'] ?? []);
+        $products = array_map(static fn ($pid) => [
+            'pid' => $pid,
+            'name' => $state->product((int) $pid)?->name,
+            'qty' => 0,
+            'stockControlEnabled' => false,
+        ], $input['pids'] ?? []);
         $result = (WhmcsStub::$hooks['ClientAreaPageCart'][0]['fn'])(['templatefile' => 'products', 'products' => $products]);
         break;
     case 'Checkout':
         require __DIR__ . '/../modules/servers/ovirtha/hooks.php';
-        $_SESSION['cart'] = ['products' => array_map(static fn ($pid) => ['pid' => $pid, 'billingcycle' => 'monthly'], $input['pids'] ?? [])];
+        $_SESSION['cart'] = [
+            'products' => array_map(static fn ($pid) => ['pid' => $pid, 'billingcycle' => 'monthly'], $input['pids'] ?? []),
+        ];
         $result = (WhmcsStub::$hooks['ShoppingCartValidateCheckout'][0]['fn'])(['a' => 'checkout', 'submit' => 'true']);
         break;
     case 'Cron':

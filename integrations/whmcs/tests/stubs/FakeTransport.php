@@ -65,7 +65,10 @@ final class FakeTransport implements HttpTransport
     /** What was sent with this method to paths matching $pattern, in order. */
     public function sentTo(string $method, string $pattern): array
     {
-        return array_values(array_filter($this->sent, static fn ($s) => $s['method'] === $method && preg_match($pattern, (string) parse_url($s['url'], PHP_URL_PATH)) === 1));
+        return array_values(array_filter(
+            $this->sent,
+            static fn ($s) => $s['method'] === $method && preg_match($pattern, (string) parse_url($s['url'], PHP_URL_PATH)) === 1,
+        ));
     }
 
     /** @param array<string, string> $headers */

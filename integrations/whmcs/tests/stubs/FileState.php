@@ -21,13 +21,25 @@ final class FileState implements WhmcsStore, CallbackLedger
     }
 
     /**
-     * @param list<array{hostname: string, ip?: string, secure?: bool, port?: int|string|null, password: string, accesshash: string}> $servers
+     * @param list<array{
+     *     hostname: string,
+     *     ip?: string,
+     *     secure?: bool,
+     *     port?: int|string|null,
+     *     password: string,
+     *     accesshash: string,
+     * }> $servers
      * @param array<int, array{name: string, module?: string, configoptions?: array<int, string>}> $products
      * @param array<int, array{userid: int, pid: int, status: string, updated_at?: string}> $services
      */
     public static function create(string $file, array $servers, array $products, array $services): self
     {
-        file_put_contents($file, json_encode(['servers' => $servers, 'products' => $products, 'services' => $services, 'callbacks' => []], JSON_PRETTY_PRINT));
+        file_put_contents($file, json_encode([
+            'servers' => $servers,
+            'products' => $products,
+            'services' => $services,
+            'callbacks' => [],
+        ], JSON_PRETTY_PRINT));
         return new self($file);
     }
 
@@ -35,7 +47,14 @@ final class FileState implements WhmcsStore, CallbackLedger
     {
         $out = [];
         foreach ($this->read()['servers'] as $s) {
-            $out[] = BridgeSettings::fromServer($s['hostname'], $s['ip'] ?? '', (bool) ($s['secure'] ?? false), $s['port'] ?? null, $s['password'], $s['accesshash']);
+            $out[] = BridgeSettings::fromServer(
+                $s['hostname'],
+                $s['ip'] ?? '',
+                (bool) ($s['secure'] ?? false),
+                $s['port'] ?? null,
+                $s['password'],
+                $s['accesshash'],
+            );
         }
         return $out;
     }
@@ -56,7 +75,9 @@ final class FileState implements WhmcsStore, CallbackLedger
     public function service(int $serviceId): ?ServiceInfo
     {
         $s = $this->read()['services'][(string) $serviceId] ?? null;
-        return $s === null ? null : new ServiceInfo($serviceId, (int) $s['userid'], (int) $s['pid'], (string) $s['status'], $s['updated_at'] ?? null);
+        return $s === null
+            ? null
+            : new ServiceInfo($serviceId, (int) $s['userid'], (int) $s['pid'], (string) $s['status'], $s['updated_at'] ?? null);
     }
 
     /** What WHMCS does to tblhosting when an action succeeds: a new status and a new updated_at. */
@@ -112,7 +133,11 @@ final class FileState implements WhmcsStore, CallbackLedger
     public function complete(string $webhookId, int $now): void
     {
         $this->update(static function (array $db) use ($webhookId, $now): array {
-            $db['callbacks'][$webhookId] = ['state' => 'done', 'received_at' => $db['callbacks'][$webhookId]['received_at'] ?? $now, 'done_at' => $now];
+            $db['callbacks'][$webhookId] = [
+                'state' => 'done',
+                'received_at' => $db['callbacks'][$webhookId]['received_at'] ?? $now,
+                'done_at' => $now,
+            ];
             return $db;
         });
     }

@@ -8,7 +8,12 @@ use WHMCS\Module\Server\Ovirtha\BridgeError;
 
 function bridge_answer(int $status, string $code, string $auth = BridgeError::AUTH_API_KEY): BridgeError
 {
-    return BridgeError::fromAnswer('https://bridge.example:8443/api/v1/services/1001/console', $status, ['error' => ['code' => $code, 'message' => "bridge says {$code}"]], $auth);
+    return BridgeError::fromAnswer(
+        'https://bridge.example:8443/api/v1/services/1001/console',
+        $status,
+        ['error' => ['code' => $code, 'message' => "bridge says {$code}"]],
+        $auth,
+    );
 }
 
 test('BridgeError: a code the module knows is worded by its code, whatever the status', function (): void {
@@ -24,7 +29,12 @@ test('BridgeError: the same code is worded by what the request was (which secret
     assert_contains('refused the signature', bridge_answer(401, 'unauthorized', BridgeError::AUTH_SIGNATURE)->adminMessage());
     assert_contains('refused the API key', bridge_answer(401, 'unauthorized')->adminMessage());
     assert_contains('has no VPS for this service yet', bridge_answer(404, 'not_found')->adminMessage());
-    $missing = BridgeError::fromAnswer('https://bridge.example/api/v1/services/1001/console', 404, ['error' => ['code' => 'not_found', 'message' => 'Nothing here: POST /api/v1/services/1001/console']], BridgeError::AUTH_API_KEY);
+    $missing = BridgeError::fromAnswer(
+        'https://bridge.example/api/v1/services/1001/console',
+        404,
+        ['error' => ['code' => 'not_found', 'message' => 'Nothing here: POST /api/v1/services/1001/console']],
+        BridgeError::AUTH_API_KEY,
+    );
     assert_contains('this bridge does not offer /api/v1/services/1001/console yet', $missing->adminMessage());
 });
 

@@ -40,7 +40,12 @@ test('settings: Password is the API key, Access Hash the webhook secret and opti
 });
 
 test('settings: a missing field is named with where to put it', function (): void {
-    foreach ([[['serverpassword' => ''], 'Password'], [['serveraccesshash' => ''], 'Access Hash'], [['serveraccesshash' => 'not a secret'], 'WEBHOOK_SECRET'], [['serverhostname' => '', 'serverip' => ''], 'Hostname']] as [$override, $field]) {
+    foreach ([
+        [['serverpassword' => ''], 'Password'],
+        [['serveraccesshash' => ''], 'Access Hash'],
+        [['serveraccesshash' => 'not a secret'], 'WEBHOOK_SECRET'],
+        [['serverhostname' => '', 'serverip' => ''], 'Hostname'],
+    ] as [$override, $field]) {
         try {
             BridgeSettings::fromParams(params($override));
             assert_true(false, "expected a complaint about {$field}");

@@ -67,7 +67,11 @@ test('callback: forged, stale and unsigned requests are refused before anything 
 
 test('callback: a bad body is 400, an unknown service 410, an unknown type acknowledged', function (): void {
     $state = file_state();
-    foreach (['{not json', '{"type":"service.active"}', json_encode(['type' => 'service.active', 'data' => ['service_id' => 'abc']])] as $body) {
+    foreach ([
+        '{not json',
+        '{"type":"service.active"}',
+        json_encode(['type' => 'service.active', 'data' => ['service_id' => 'abc']]),
+    ] as $body) {
         assert_same(400, callback_handler($state)->handle('POST', signed($body, 'cb_' . md5($body)), $body)->status, $body);
     }
     $gone = callback_body('service.active', ['service_id' => '999']);
@@ -124,7 +128,11 @@ test('callback: suspended, unsuspended and terminated set the status; closed ser
 
 test('callback: service.failed tells the admins why and what to do; no status change', function (): void {
     $state = file_state();
-    $body = callback_body('service.failed', ['desired_state' => 'active', 'actual_state' => 'failed', 'error' => 'template debian-13 does not exist']);
+    $body = callback_body('service.failed', [
+        'desired_state' => 'active',
+        'actual_state' => 'failed',
+        'error' => 'template debian-13 does not exist',
+    ]);
     assert_same(200, callback_handler($state)->handle('POST', signed($body), $body)->status);
     assert_same(['SendAdminEmail'], commands());
     $email = WhmcsStub::$localApiCalls[0]['data'];
@@ -148,7 +156,11 @@ test('callback: the callback secret on the Access Hash\'s second line, of any en
         ['hostname' => 'bridge.test', 'password' => TEST_API_KEY, 'accesshash' => TEST_WEBHOOK_SECRET . "\n" . $callbackSecret],
     ]);
     $body = callback_body('service.active');
-    assert_same(401, callback_handler($state)->handle('POST', signed($body, 'cb_a'), $body)->status, 'the webhook secret is not the callback secret here');
+    assert_same(
+        401,
+        callback_handler($state)->handle('POST', signed($body, 'cb_a'), $body)->status,
+        'the webhook secret is not the callback secret here',
+    );
     assert_same(200, callback_handler($state)->handle('POST', signed($body, 'cb_b', TEST_NOW, $callbackSecret), $body)->status);
 });
 
@@ -163,13 +175,19 @@ test('callback: no bridge server in WHMCS is a 500 that says so', function (): v
 });
 
 test('callback: the endpoint reads headers the way PHP hands them over', function (): void {
-    $headers = \WHMCS\Module\Server\Ovirtha\Callback\CallbackEndpoint::headers(['HTTP_WEBHOOK_ID' => 'cb_1', 'HTTP_WEBHOOK_SIGNATURE' => 'v1,x', 'CONTENT_TYPE' => 'application/json', 'REQUEST_METHOD' => 'POST']);
+    $headers = \WHMCS\Module\Server\Ovirtha\Callback\CallbackEndpoint::headers([
+        'HTTP_WEBHOOK_ID' => 'cb_1',
+        'HTTP_WEBHOOK_SIGNATURE' => 'v1,x',
+        'CONTENT_TYPE' => 'application/json',
+        'REQUEST_METHOD' => 'POST',
+    ]);
     assert_same(['webhook-id' => 'cb_1', 'webhook-signature' => 'v1,x'], $headers);
     unset($headers);
     Module::reset();
 });
 
-test('callback: without a Welcome email setting the VPS gets WHMCS\'s Dedicated/VPS Server Welcome Email, not the shared-hosting one', function (): void {
+test('callback: without a Welcome email setting the VPS gets WHMCS\'s Dedicated/VPS Server Welcome Email, '
+    . 'not the shared-hosting one', function (): void {
     assert_same('Dedicated/VPS Server Welcome Email', ovirtha_ConfigOptions()['Welcome email']['Default']);
     $state = file_state([1009 => ['userid' => 55, 'pid' => 9, 'status' => 'Pending']]);
     $body = callback_body('service.active', ['service_id' => '1009', 'product_id' => '9']);
@@ -182,7 +200,14 @@ test('callback: without a Welcome email setting the VPS gets WHMCS\'s Dedicated/
 function active_with_network(array $extra = []): string
 {
     return callback_body('service.active', $extra + [
-        'network' => ['ipv4' => ['192.0.2.10', '192.0.2.11'], 'ipv6' => ['2001:db8:1:5::1/64'], 'gateway_v4' => '192.0.2.1', 'gateway_v6' => '2001:db8:1::1', 'netmask_v4' => '255.255.255.0', 'dns' => ['192.0.2.53']],
+        'network' => [
+            'ipv4' => ['192.0.2.10', '192.0.2.11'],
+            'ipv6' => ['2001:db8:1:5::1/64'],
+            'gateway_v4' => '192.0.2.1',
+            'gateway_v6' => '2001:db8:1::1',
+            'netmask_v4' => '255.255.255.0',
+            'dns' => ['192.0.2.53'],
+        ],
         'os' => ['key' => 'debian-12', 'label' => 'Debian 12'],
         'username' => 'root',
     ]);
@@ -194,11 +219,19 @@ test('callback: service.active writes the addresses and the username into the se
     $res = callback_handler($state)->handle('POST', signed($body), $body);
     assert_same(200, $res->status);
     assert_same([
-        ['command' => 'UpdateClientProduct', 'data' => ['serviceid' => 1001, 'dedicatedip' => '192.0.2.10', 'assignedips' => "192.0.2.11\n2001:db8:1:5::1/64", 'serviceusername' => 'root']],
+        ['command' => 'UpdateClientProduct', 'data' => [
+            'serviceid' => 1001,
+            'dedicatedip' => '192.0.2.10',
+            'assignedips' => "192.0.2.11\n2001:db8:1:5::1/64",
+            'serviceusername' => 'root',
+        ]],
         ['command' => 'UpdateClientProduct', 'data' => ['serviceid' => 1001, 'status' => 'Active']],
         ['command' => 'SendEmail', 'data' => ['messagename' => 'Hosting Account Welcome Email', 'id' => 1001]],
     ], WhmcsStub::$localApiCalls, 'the email quotes {$service_dedicated_ip}: the addresses are in before it is sent');
-    assert_contains('service details written: addresses 192.0.2.10, 192.0.2.11, 2001:db8:1:5::1/64; username root', implode(' | ', $res->body['done']));
+    assert_contains(
+        'service details written: addresses 192.0.2.10, 192.0.2.11, 2001:db8:1:5::1/64; username root',
+        implode(' | ', $res->body['done']),
+    );
 });
 
 test('callback: a password the bridge made up is stored as the service password, and told nowhere', function (): void {
@@ -219,9 +252,19 @@ test('callback: a password the bridge made up is stored as the service password,
 
 test('callback: one IPv4 address and none of IPv6; no pool (network null) leaves the admin\'s addresses alone', function (): void {
     $state = file_state();
-    $body = active_with_network(['network' => ['ipv4' => ['198.51.100.7'], 'ipv6' => [], 'gateway_v4' => null, 'gateway_v6' => null, 'netmask_v4' => null, 'dns' => []]]);
+    $body = active_with_network(['network' => [
+        'ipv4' => ['198.51.100.7'],
+        'ipv6' => [],
+        'gateway_v4' => null,
+        'gateway_v6' => null,
+        'netmask_v4' => null,
+        'dns' => [],
+    ]]);
     callback_handler($state)->handle('POST', signed($body), $body);
-    assert_same(['serviceid' => 1001, 'dedicatedip' => '198.51.100.7', 'assignedips' => '', 'serviceusername' => 'root'], WhmcsStub::$localApiCalls[0]['data']);
+    assert_same(
+        ['serviceid' => 1001, 'dedicatedip' => '198.51.100.7', 'assignedips' => '', 'serviceusername' => 'root'],
+        WhmcsStub::$localApiCalls[0]['data'],
+    );
 
     $state2 = file_state();
     WhmcsStub::$localApiCalls = [];
@@ -232,9 +275,15 @@ test('callback: one IPv4 address and none of IPv6; no pool (network null) leaves
 
 test('callback: malformed addresses are not written; a closed service gets none', function (): void {
     $state = file_state();
-    $body = active_with_network(['network' => ['ipv4' => ['192.0.2.10', '<b>x</b>', '2001:db8::1', 7], 'ipv6' => ['2001:db8:1:5::1/64', 'fe80::1/999', '192.0.2.9']]]);
+    $body = active_with_network(['network' => [
+        'ipv4' => ['192.0.2.10', '<b>x</b>', '2001:db8::1', 7],
+        'ipv6' => ['2001:db8:1:5::1/64', 'fe80::1/999', '192.0.2.9'],
+    ]]);
     callback_handler($state)->handle('POST', signed($body), $body);
-    assert_same(['serviceid' => 1001, 'dedicatedip' => '192.0.2.10', 'assignedips' => '2001:db8:1:5::1/64', 'serviceusername' => 'root'], WhmcsStub::$localApiCalls[0]['data']);
+    assert_same(
+        ['serviceid' => 1001, 'dedicatedip' => '192.0.2.10', 'assignedips' => '2001:db8:1:5::1/64', 'serviceusername' => 'root'],
+        WhmcsStub::$localApiCalls[0]['data'],
+    );
 
     $closed = file_state([1001 => ['userid' => 55, 'pid' => 7, 'status' => 'Terminated']]);
     WhmcsStub::$localApiCalls = [];

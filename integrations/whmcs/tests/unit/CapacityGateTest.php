@@ -6,7 +6,13 @@ use WHMCS\Module\Server\Ovirtha\Module;
 
 function capacity(string $pid, bool $canSell, ?string $reason = null, int $headroom = 3): array
 {
-    return ['product_id' => $pid, 'can_sell' => $canSell, 'headroom' => $canSell ? $headroom : 0, 'headroom_at_least' => false, 'reason' => $reason];
+    return [
+        'product_id' => $pid,
+        'can_sell' => $canSell,
+        'headroom' => $canSell ? $headroom : 0,
+        'headroom_at_least' => false,
+        'reason' => $reason,
+    ];
 }
 
 function product_list(): array
@@ -79,7 +85,14 @@ test('product settings: the first field tells whether the bridge has a plan and 
     $_REQUEST['id'] = '8';
     $fields = ovirtha_ConfigOptions();
     unset($_SERVER['SCRIPT_NAME']);
-    assert_contains('No bridge plan is mapped to product 8: create one in the bridge admin console (http://bridge.test:3000/admin/plans) with product id 8.', $fields['Bridge product id']['Description']);
+    assert_contains(
+        'No bridge plan is mapped to product 8: '
+        . 'create one in the bridge admin console (http://bridge.test:3000/admin/plans) with product id 8.',
+        $fields['Bridge product id']['Description'],
+    );
     $http->on('#product_id=9$#', 200, capacity('9', false, 'the failover reserve of host2 would be exceeded'));
-    assert_contains('cannot sell another now: the failover reserve of host2 would be exceeded', ovirtha_ConfigOptions(['pid' => 9])['Bridge product id']['Description']);
+    assert_contains(
+        'cannot sell another now: the failover reserve of host2 would be exceeded',
+        ovirtha_ConfigOptions(['pid' => 9])['Bridge product id']['Description'],
+    );
 });

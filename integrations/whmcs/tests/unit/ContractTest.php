@@ -56,10 +56,20 @@ test('contract: declared return types are the ones WHMCS expects', function (): 
 test('contract: every function returns its type when the bridge answers well', function (): void {
     $http = fake_bridge();
     $http->always('#^POST /webhooks/billing$#', 202, ['applied' => true]);
-    $http->always('#^GET /readyz$#', 200, ['ready' => true, 'status' => 'ready', 'checks' => ['database' => ['ok' => true], 'engine' => ['ok' => true]]]);
+    $http->always('#^GET /readyz$#', 200, [
+        'ready' => true,
+        'status' => 'ready',
+        'checks' => ['database' => ['ok' => true], 'engine' => ['ok' => true]],
+    ]);
     $http->always('#^GET /api/v1/services\?#', 200, ['services' => [], 'next_cursor' => null]);
     $http->always('#^POST /webhooks/billing/verify$#', 204, '');
-    $http->always('#^GET /api/v1/services/1001$#', 200, ['service_id' => '1001', 'desired_state' => 'active', 'actual_state' => 'active', 'vm' => ['id' => 'v', 'name' => 'vps-1001', 'host' => 'host1'], 'last_error' => null]);
+    $http->always('#^GET /api/v1/services/1001$#', 200, [
+        'service_id' => '1001',
+        'desired_state' => 'active',
+        'actual_state' => 'active',
+        'vm' => ['id' => 'v', 'name' => 'vps-1001', 'host' => 'host1'],
+        'last_error' => null,
+    ]);
     $http->always('#^GET /api/v1/services/1001/uptime$#', 200, uptime_answer());
     $http->always('#^POST /api/v1/services/1001/sso$#', 201, ['url' => 'http://bridge.test/client/sso?token=t', 'expires_at' => 'x']);
     $http->always('#^GET /api/v1/capacity#', 200, ['can_sell' => true, 'headroom' => 1]);
@@ -116,17 +126,59 @@ test('contract: every PHP file of the module declares strict types and lints', f
     assert_true($count > 20, 'all files seen');
 });
 
+test('contract: no line of a PHP file under integrations/whmcs (module and tests) is longer than 140 characters', function (): void {
+    $root = realpath(__DIR__ . '/../..');
+    $files = new RecursiveIteratorIterator(new RecursiveDirectoryIterator($root, FilesystemIterator::SKIP_DOTS));
+    $count = 0;
+    $long = [];
+    foreach ($files as $file) {
+        if ($file->getExtension() !== 'php') {
+            continue;
+        }
+        $count++;
+        $lines = explode("\n", (string) file_get_contents($file->getPathname()));
+        foreach ($lines as $i => $line) {
+            // Characters, not bytes: a "…" in a message is one (bytes when the line is not UTF-8).
+            $line = rtrim($line, "\r");
+            $length = preg_match_all('/./us', $line) ?: strlen($line);
+            if ($length > 140) {
+                $long[] = substr($file->getPathname(), strlen($root) + 1) . ':' . ($i + 1) . " ({$length} characters)";
+            }
+        }
+    }
+    assert_true($count > 40, 'all files seen');
+    assert_same([], $long, 'lines over 140 characters (wrap them)');
+});
+
 test('contract: the module folder carries its README (in install order) and keeps lib/ from being served', function (): void {
     $root = __DIR__ . '/../../modules/servers/ovirtha';
     $readme = (string) @file_get_contents($root . '/README.md');
     assert_true($readme !== '', 'README.md ships inside the module folder');
-    assert_contains('modules/servers/ovirtha/README.md', (string) file_get_contents(__DIR__ . '/../../README.md'), 'integrations/whmcs/README.md points at it');
+    assert_contains(
+        'modules/servers/ovirtha/README.md',
+        (string) file_get_contents(__DIR__ . '/../../README.md'),
+        'integrations/whmcs/README.md points at it',
+    );
     // The product must exist (and so have its id) before a bridge plan can name that id.
     $product = strpos($readme, '**Create the product**');
     $plan = strpos($readme, '**Map the product to a bridge plan.**');
     assert_true($product !== false && $plan !== false && $product < $plan, 'the product is created before its bridge plan');
-    assert_true(strpos($readme, '**Make the bridge reachable**') < strpos($readme, '**Add the bridge as a server**'), 'the bridge is reachable before the server is tested');
-    foreach (['`HOST`', 'reverse proxy', 'TLS', '`TRUST_PROXY=1`', '`PUBLIC_URL`', 'Server/VPS', 'server group', '`RATE_LIMIT_AUTH_FAILURES`', 'AfterCronJob', 'Dedicated/VPS Server Welcome Email'] as $topic) {
+    assert_true(
+        strpos($readme, '**Make the bridge reachable**') < strpos($readme, '**Add the bridge as a server**'),
+        'the bridge is reachable before the server is tested',
+    );
+    foreach ([
+        '`HOST`',
+        'reverse proxy',
+        'TLS',
+        '`TRUST_PROXY=1`',
+        '`PUBLIC_URL`',
+        'Server/VPS',
+        'server group',
+        '`RATE_LIMIT_AUTH_FAILURES`',
+        'AfterCronJob',
+        'Dedicated/VPS Server Welcome Email',
+    ] as $topic) {
         assert_contains($topic, $readme, 'README covers');
     }
     $htaccess = (string) @file_get_contents($root . '/lib/.htaccess');

@@ -20,7 +20,13 @@ test('hooks.php registers the order form, checkout and cron hooks', function ():
 
 test('hooks: checkout reads the cart from the session and refuses a sold-out product', function (): void {
     $http = fake_bridge(file_state());
-    $http->on('#product_id=7$#', 200, ['product_id' => '7', 'can_sell' => false, 'headroom' => 0, 'headroom_at_least' => false, 'reason' => 'full']);
+    $http->on('#product_id=7$#', 200, [
+        'product_id' => '7',
+        'can_sell' => false,
+        'headroom' => 0,
+        'headroom_at_least' => false,
+        'reason' => 'full',
+    ]);
     load_hooks();
     $_SESSION['cart'] = ['products' => [['pid' => '7', 'domain' => 'vps9.example.net', 'billingcycle' => 'monthly'], ['pid' => 20]]];
     $errors = run_hook('ShoppingCartValidateCheckout', ['a' => 'checkout', 'submit' => 'true']);

@@ -25,7 +25,13 @@ final class RecordingTemplates implements TemplateInstaller
 
 function notice_handler(FileState $state, RecordingTemplates $templates): CallbackHandler
 {
-    return new CallbackHandler($state, $state, new CallbackActions(new WhmcsLocalApi()), static fn (): int => TEST_NOW, new NoticeActions(new WhmcsLocalApi(), $templates));
+    return new CallbackHandler(
+        $state,
+        $state,
+        new CallbackActions(new WhmcsLocalApi()),
+        static fn (): int => TEST_NOW,
+        new NoticeActions(new WhmcsLocalApi(), $templates),
+    );
 }
 
 function notice_body(string $type, array $data): string
@@ -41,7 +47,10 @@ function sent_vars(int $call = 0): array
 
 const MAINTENANCE_DATA = [
     'service_id' => '1001', 'client_id' => '55', 'hostname' => 'vps1001.example.net',
-    'window' => ['id' => 4, 'title' => 'Storage firmware', 'starts_at' => '2027-01-20T02:00:00.000Z', 'ends_at' => '2027-01-20T04:00:00.000Z', 'message' => "Line one.\nLine two.", 'clusters' => ['Default']],
+    'window' => [
+        'id' => 4, 'title' => 'Storage firmware', 'starts_at' => '2027-01-20T02:00:00.000Z', 'ends_at' => '2027-01-20T04:00:00.000Z',
+        'message' => "Line one.\nLine two.", 'clusters' => ['Default'],
+    ],
 ];
 
 const INCIDENT_DATA = [
@@ -85,7 +94,10 @@ test('notices: service.maintenance_announced installs the templates once and e-m
 test('notices: incident opened and resolved send their own templates with the customer sentence and the downtime', function (): void {
     $state = file_state([1001 => ['userid' => 55, 'pid' => 7, 'status' => 'Active']]);
     $templates = new RecordingTemplates();
-    $opened = notice_body('service.incident_opened', ['incident' => ['ended_at' => null, 'downtime_seconds' => 40] + INCIDENT_DATA['incident']] + INCIDENT_DATA);
+    $opened = notice_body(
+        'service.incident_opened',
+        ['incident' => ['ended_at' => null, 'downtime_seconds' => 40] + INCIDENT_DATA['incident']] + INCIDENT_DATA,
+    );
     $resolved = notice_body('service.incident_resolved', INCIDENT_DATA);
     assert_same(200, notice_handler($state, $templates)->handle('POST', signed($opened, 'cb_o'), $opened)->status);
     assert_same(200, notice_handler($state, $templates)->handle('POST', signed($resolved, 'cb_r'), $resolved)->status);

@@ -61,12 +61,23 @@ test('create: SSH keys from the "SSH Public Keys" custom field, one per line, bl
     ovirtha_CreateAccount(params(['customfields' => ['SSH Public Keys' => " \n# none yet\n"]]));
     assert_true(!array_key_exists('ssh_keys', created_data($http)), 'an empty field sends no list');
     $h = $http->last()['headers'];
-    assert_same(null, Signature::problem([TEST_WEBHOOK_SECRET], $h['webhook-id'], $h['webhook-timestamp'], $h['webhook-signature'], (string) $http->last()['body'], TEST_NOW));
+    assert_same(null, Signature::problem(
+        [TEST_WEBHOOK_SECRET],
+        $h['webhook-id'],
+        $h['webhook-timestamp'],
+        $h['webhook-signature'],
+        (string) $http->last()['body'],
+        TEST_NOW,
+    ));
 });
 
 test('create: a key the bridge refuses fails the order with the key named for the admin', function (): void {
     $http = key_ok(fake_bridge());
-    $http->on('#^POST /webhooks/billing$#', 400, bridge_error('validation_failed', 'The request is invalid.', [['field' => 'data.ssh_keys.1', 'message' => 'is not an OpenSSH public key (ssh-rsa nonsense…)']]));
+    $http->on('#^POST /webhooks/billing$#', 400, bridge_error(
+        'validation_failed',
+        'The request is invalid.',
+        [['field' => 'data.ssh_keys.1', 'message' => 'is not an OpenSSH public key (ssh-rsa nonsense…)']],
+    ));
     $result = ovirtha_CreateAccount(params(['customfields' => ['SSH Public Keys' => ED25519_KEY . "\nssh-rsa nonsense"]]));
     assert_contains('refused the request as invalid (data.ssh_keys.1: is not an OpenSSH public key', $result);
 });
@@ -93,15 +104,32 @@ test('create: an Operating System option without key|Label sub-options is explai
 
 test('create: an OS the plan does not offer is the bridge\'s unknown_os, in an admin\'s words', function (): void {
     $http = key_ok(fake_bridge());
-    $http->on('#^POST /webhooks/billing$#', 422, bridge_error('unknown_os', 'Operating system arch is not offered by plan HA M; choose one of debian-12, rocky-9.'));
+    $http->on('#^POST /webhooks/billing$#', 422, bridge_error(
+        'unknown_os',
+        'Operating system arch is not offered by plan HA M; choose one of debian-12, rocky-9.',
+    ));
     $result = ovirtha_CreateAccount(params(['configoptions' => ['Operating System' => 'arch']]));
     assert_contains('not one of the bridge plan\'s OS options', $result);
-    assert_contains('[bridge: 422 unknown_os: Operating system arch is not offered by plan HA M; choose one of debian-12, rocky-9.]', $result);
+    assert_contains(
+        '[bridge: 422 unknown_os: Operating system arch is not offered by plan HA M; choose one of debian-12, rocky-9.]',
+        $result,
+    );
 });
 
 test('create: password, keys and OS together, in the order the README lists them', function (): void {
     $http = key_ok(fake_bridge());
     $http->always('#^POST /webhooks/billing$#', 202, accepted());
-    ovirtha_CreateAccount(params(['customfields' => ['SSH Public Keys' => ED25519_KEY], 'configoptions' => ['Operating System' => 'debian-12']]));
-    assert_same(['service_id' => '1001', 'client_id' => '55', 'product_id' => '7', 'hostname' => 'vps1001.example.net', 'password' => 'Gen3r4tedPw', 'ssh_keys' => [ED25519_KEY], 'os' => 'debian-12'], created_data($http));
+    ovirtha_CreateAccount(params([
+        'customfields' => ['SSH Public Keys' => ED25519_KEY],
+        'configoptions' => ['Operating System' => 'debian-12'],
+    ]));
+    assert_same([
+        'service_id' => '1001',
+        'client_id' => '55',
+        'product_id' => '7',
+        'hostname' => 'vps1001.example.net',
+        'password' => 'Gen3r4tedPw',
+        'ssh_keys' => [ED25519_KEY],
+        'os' => 'debian-12',
+    ], created_data($http));
 });

@@ -6,7 +6,15 @@ use WHMCS\Module\Server\Ovirtha\Signature;
 
 function accepted(string $type = 'service.create'): array
 {
-    return ['webhook_id' => 'x', 'type' => $type, 'applied' => true, 'service_id' => '1001', 'desired_state' => 'active', 'actual_state' => 'pending', 'status_url' => 'http://bridge.test/api/v1/services/1001'];
+    return [
+        'webhook_id' => 'x',
+        'type' => $type,
+        'applied' => true,
+        'service_id' => '1001',
+        'desired_state' => 'active',
+        'actual_state' => 'pending',
+        'status_url' => 'http://bridge.test/api/v1/services/1001',
+    ];
 }
 
 function bridge_error(string $code, string $message, array $details = []): array
@@ -26,11 +34,27 @@ test('create: one signed service.create with the WHMCS ids, and success', functi
     assert_same('success', ovirtha_CreateAccount(params()));
     $sent = $http->last();
     assert_same('http://bridge.test:3000/webhooks/billing', $sent['url']);
-    assert_same(['type' => 'service.create', 'data' => ['service_id' => '1001', 'client_id' => '55', 'product_id' => '7', 'hostname' => 'vps1001.example.net', 'password' => 'Gen3r4tedPw']], json_decode((string) $sent['body'], true));
+    assert_same([
+        'type' => 'service.create',
+        'data' => [
+            'service_id' => '1001',
+            'client_id' => '55',
+            'product_id' => '7',
+            'hostname' => 'vps1001.example.net',
+            'password' => 'Gen3r4tedPw',
+        ],
+    ], json_decode((string) $sent['body'], true));
     $h = $sent['headers'];
     assert_matches('/^whmcs_create_1001_[0-9a-f]{16}$/', $h['webhook-id']);
     assert_same((string) TEST_NOW, $h['webhook-timestamp']);
-    assert_same(null, Signature::problem([TEST_WEBHOOK_SECRET], $h['webhook-id'], $h['webhook-timestamp'], $h['webhook-signature'], (string) $sent['body'], TEST_NOW), 'the bridge can verify it');
+    assert_same(null, Signature::problem(
+        [TEST_WEBHOOK_SECRET],
+        $h['webhook-id'],
+        $h['webhook-timestamp'],
+        $h['webhook-signature'],
+        (string) $sent['body'],
+        TEST_NOW,
+    ), 'the bridge can verify it');
     assert_same('application/json', $h['Content-Type']);
 });
 
@@ -50,7 +74,10 @@ test('create: a domain that is no host name is left out; the bridge product id m
     $http = key_ok(fake_bridge());
     $http->always('#^POST /webhooks/billing$#', 202, accepted());
     ovirtha_CreateAccount(params(['domain' => 'my server!', 'configoption1' => 'ha-m']));
-    assert_same(['service_id' => '1001', 'client_id' => '55', 'product_id' => 'ha-m', 'password' => 'Gen3r4tedPw'], json_decode((string) $http->last()['body'], true)['data']);
+    assert_same(
+        ['service_id' => '1001', 'client_id' => '55', 'product_id' => 'ha-m', 'password' => 'Gen3r4tedPw'],
+        json_decode((string) $http->last()['body'], true)['data'],
+    );
     ovirtha_CreateAccount(params(['domain' => 'VPS7.Example.NET ']));
     assert_same('vps7.example.net', json_decode((string) $http->last()['body'], true)['data']['hostname']);
 });
@@ -81,16 +108,32 @@ test('suspend, unsuspend, terminate, change package and renew send their events'
 
 test('errors come back in words an admin acts on', function (): void {
     $cases = [
-        [422, bridge_error('failover_reserve_exceeded', 'host2 could not be absorbed'), 'the cluster has no failover room left for this plan'],
+        [
+            422,
+            bridge_error('failover_reserve_exceeded', 'host2 could not be absorbed'),
+            'the cluster has no failover room left for this plan',
+        ],
         [422, bridge_error('no_capacity', 'no host has room'), 'the cluster has no room left for this plan'],
-        [422, bridge_error('unknown_product', 'No plan is mapped to billing product 7.'), 'no bridge plan is mapped to this product (create one in the bridge admin console)'],
+        [
+            422,
+            bridge_error('unknown_product', 'No plan is mapped to billing product 7.'),
+            'no bridge plan is mapped to this product (create one in the bridge admin console)',
+        ],
         [422, bridge_error('unknown_service', 'Service 1001 is not known here'), 'the bridge has no VPS for this service'],
         [422, bridge_error('plan_cluster_mismatch', 'other cluster'), 'cannot move a VPS between clusters'],
         [409, bridge_error('service_conflict', 'another client'), 'for another client'],
         [401, bridge_error('unauthorized', 'The webhook signature does not match.'), 'the bridge refused the signature'],
         [503, bridge_error('service_unavailable', 'engine not answering'), 'the bridge is busy, WHMCS will retry'],
-        [429, bridge_error('too_many_requests', 'Too many refused signature attempts from this address'), 'the bridge is holding back requests from this WHMCS server'],
-        [400, bridge_error('validation_failed', 'invalid', [['field' => 'data.hostname', 'message' => 'must be a host name']]), 'data.hostname: must be a host name'],
+        [
+            429,
+            bridge_error('too_many_requests', 'Too many refused signature attempts from this address'),
+            'the bridge is holding back requests from this WHMCS server',
+        ],
+        [
+            400,
+            bridge_error('validation_failed', 'invalid', [['field' => 'data.hostname', 'message' => 'must be a host name']]),
+            'data.hostname: must be a host name',
+        ],
         [500, bridge_error('internal_error', 'An unexpected error occurred.'), 'the bridge answered HTTP 500'],
         [502, '<html>Bad Gateway</html>', 'the bridge answered HTTP 502'],
     ];
@@ -123,12 +166,18 @@ test('every exchange is in the module log with the secrets listed for masking', 
     $http = key_ok(fake_bridge());
     $http->on('#^POST /webhooks/billing$#', 422, bridge_error('unknown_product', 'no plan'));
     ovirtha_CreateAccount(params());
-    $entries = array_values(array_filter(WhmcsStub::$moduleLog, static fn ($e) => $e['action'] === 'CreateAccount' && str_starts_with($e['request'], 'POST')));
+    $entries = array_values(array_filter(
+        WhmcsStub::$moduleLog,
+        static fn ($e) => $e['action'] === 'CreateAccount' && str_starts_with($e['request'], 'POST'),
+    ));
     assert_true(count($entries) >= 1, 'logged');
     assert_same('ovirtha', $entries[0]['module']);
     assert_contains('POST http://bridge.test:3000/webhooks/billing', $entries[0]['request']);
     assert_contains('HTTP 422', $entries[0]['response']);
-    assert_true(in_array(TEST_API_KEY, $entries[0]['replace'], true) && in_array(TEST_WEBHOOK_SECRET, $entries[0]['replace'], true), 'secrets in replaceVars');
+    assert_true(
+        in_array(TEST_API_KEY, $entries[0]['replace'], true) && in_array(TEST_WEBHOOK_SECRET, $entries[0]['replace'], true),
+        'secrets in replaceVars',
+    );
     $http->on('#^GET /api/v1/services/1001$#', 200, ['service_id' => '1001']);
     ovirtha_AdminServicesTabFields(params());
     $read = end(WhmcsStub::$moduleLog);
@@ -151,7 +200,12 @@ test('create: a wrong Password (API key) fails the order before anything is sent
 
 test('a 429 says when to retry from the bridge\'s Retry-After', function (): void {
     $http = key_ok(fake_bridge());
-    $http->on('#^POST /webhooks/billing$#', 429, bridge_error('too_many_requests', 'Too many refused signature attempts from this address'), ['Retry-After' => '840']);
+    $http->on(
+        '#^POST /webhooks/billing$#',
+        429,
+        bridge_error('too_many_requests', 'Too many refused signature attempts from this address'),
+        ['Retry-After' => '840'],
+    );
     $result = ovirtha_SuspendAccount(params());
     assert_contains('retry in 14 minutes', $result);
     assert_not_contains('a few minutes', $result);

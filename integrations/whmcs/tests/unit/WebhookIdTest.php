@@ -20,8 +20,14 @@ test('webhook id: the same action on the same unchanged service is the same deli
 
 test('webhook id: another generation, other data or another action is a new delivery', function (): void {
     $base = WebhookId::for('suspend', '1001', ['service_id' => '1001'], 'updated_at:1');
-    assert_true($base !== WebhookId::for('suspend', '1001', ['service_id' => '1001'], 'updated_at:2'), 'a suspend after an unsuspend is new');
-    assert_true($base !== WebhookId::for('suspend', '1001', ['service_id' => '1001', 'reason' => 'Abuse'], 'updated_at:1'), 'another reason is new');
+    assert_true(
+        $base !== WebhookId::for('suspend', '1001', ['service_id' => '1001'], 'updated_at:2'),
+        'a suspend after an unsuspend is new',
+    );
+    assert_true(
+        $base !== WebhookId::for('suspend', '1001', ['service_id' => '1001', 'reason' => 'Abuse'], 'updated_at:1'),
+        'another reason is new',
+    );
     assert_true($base !== WebhookId::for('unsuspend', '1001', ['service_id' => '1001'], 'updated_at:1'), 'another action is new');
     assert_true($base !== WebhookId::for('suspend', '1002', ['service_id' => '1002'], 'updated_at:1'), 'another service is new');
 });
@@ -29,7 +35,10 @@ test('webhook id: another generation, other data or another action is a new deli
 test('generation: updated_at from the service model, a DateTime or the database; else unique', function (): void {
     assert_same('updated_at:2026-11-26 10:00:00', ServiceGeneration::of(params(), null));
     $carbonLike = new DateTimeImmutable('2026-11-26 10:00:00.250000', new DateTimeZone('UTC'));
-    assert_same('updated_at:2026-11-26 10:00:00.250000', ServiceGeneration::of(params(['model' => (object) ['updated_at' => $carbonLike]]), null));
+    assert_same(
+        'updated_at:2026-11-26 10:00:00.250000',
+        ServiceGeneration::of(params(['model' => (object) ['updated_at' => $carbonLike]]), null),
+    );
     $state = file_state([1001 => ['userid' => 55, 'pid' => 7, 'status' => 'Active', 'updated_at' => '2026-11-27 08:00:00']]);
     assert_same('updated_at:2026-11-27 08:00:00', ServiceGeneration::of(params(['model' => null]), $state));
     $a = ServiceGeneration::of(params(['model' => (object) ['updated_at' => '0000-00-00 00:00:00']]), null);

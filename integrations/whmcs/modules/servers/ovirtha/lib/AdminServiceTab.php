@@ -17,15 +17,23 @@ final class AdminServiceTab
             $bridge = Module::bridge(BridgeSettings::fromParams($params), 'AdminServicesTabFields');
             $s = $bridge->service(ServiceActions::serviceId($params));
         } catch (BridgeError $e) {
-            return ['oVirt HA Bridge' => self::h($e->status === 404 ? 'The bridge has no VPS for this service (not created yet, or created under another id).' : $e->adminMessage())];
+            return ['oVirt HA Bridge' => self::h(
+                $e->status === 404
+                    ? 'The bridge has no VPS for this service (not created yet, or created under another id).'
+                    : $e->adminMessage()
+            )];
         } catch (\InvalidArgumentException $e) {
             return ['oVirt HA Bridge' => self::h($e->getMessage())];
         }
         $vm = is_array($s['vm'] ?? null) ? $s['vm'] : [];
         $vmText = isset($vm['name']) && $vm['name'] !== null
-            ? $vm['name'] . (isset($vm['host']) && $vm['host'] !== null ? " on {$vm['host']}" : '') . (isset($vm['id']) && $vm['id'] !== null ? " (id {$vm['id']})" : '')
+            ? $vm['name']
+                . (isset($vm['host']) && $vm['host'] !== null ? " on {$vm['host']}" : '')
+                . (isset($vm['id']) && $vm['id'] !== null ? " (id {$vm['id']})" : '')
             : 'none yet';
-        $cancel = is_array($s['cancellation'] ?? null) ? ($s['cancellation']['type'] ?? 'requested') . ' (' . ($s['cancellation']['requested_at'] ?? '') . ')' : 'none';
+        $cancel = is_array($s['cancellation'] ?? null)
+            ? ($s['cancellation']['type'] ?? 'requested') . ' (' . ($s['cancellation']['requested_at'] ?? '') . ')'
+            : 'none';
         return [
             'Bridge desired state' => self::h((string) ($s['desired_state'] ?? '')),
             'Bridge actual state' => self::h((string) ($s['actual_state'] ?? '')) . self::progress($s),
@@ -49,7 +57,9 @@ final class AdminServiceTab
             return ' <em>(the VM is gone from oVirt: Create builds a new, empty VPS; Terminate ends the service)</em>';
         }
         $settled = ['active' => 'active', 'suspended' => 'suspended', 'terminated' => 'terminated'];
-        return ($settled[$s['desired_state'] ?? ''] ?? null) === $actual ? '' : ' <em>(on its way to ' . self::h((string) ($s['desired_state'] ?? '')) . ')</em>';
+        return ($settled[$s['desired_state'] ?? ''] ?? null) === $actual
+            ? ''
+            : ' <em>(on its way to ' . self::h((string) ($s['desired_state'] ?? '')) . ')</em>';
     }
 
     /**

@@ -42,7 +42,8 @@ final class BridgeClient
     public function sendEvent(string $webhookId, string $type, array $data): array
     {
         $body = json_encode(['type' => $type, 'data' => $data], JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR);
-        $headers = ['Content-Type' => 'application/json'] + Signature::headers($this->settings->webhookSecret, $webhookId, ($this->now)(), $body);
+        $headers = ['Content-Type' => 'application/json']
+            + Signature::headers($this->settings->webhookSecret, $webhookId, ($this->now)(), $body);
         $res = $this->exchange('POST', '/webhooks/billing', $headers, $body, BridgeError::AUTH_SIGNATURE);
         if ($res->status !== 202) {
             throw BridgeError::fromResponse($this->url('/webhooks/billing'), $res, BridgeError::AUTH_SIGNATURE);
@@ -70,7 +71,13 @@ final class BridgeClient
     {
         $path = '/api/v1/services/' . rawurlencode($serviceId) . '/sso';
         $body = json_encode(['client_id' => $clientId], JSON_THROW_ON_ERROR);
-        $res = $this->exchange('POST', $path, $this->apiHeaders() + ['Content-Type' => 'application/json'], $body, BridgeError::AUTH_API_KEY);
+        $res = $this->exchange(
+            'POST',
+            $path,
+            $this->apiHeaders() + ['Content-Type' => 'application/json'],
+            $body,
+            BridgeError::AUTH_API_KEY,
+        );
         $json = $res->json();
         if ($res->status !== 201 || !is_string($json['url'] ?? null)) {
             throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
@@ -105,7 +112,14 @@ final class BridgeClient
     {
         $path = '/api/v1/services/' . rawurlencode($serviceId) . '/console';
         $body = json_encode(['requested_by' => $requestedBy, 'requester' => $requester], JSON_THROW_ON_ERROR);
-        $res = $this->exchange('POST', $path, $this->apiHeaders() + ['Content-Type' => 'application/json'], $body, BridgeError::AUTH_API_KEY, logBody: false);
+        $res = $this->exchange(
+            'POST',
+            $path,
+            $this->apiHeaders() + ['Content-Type' => 'application/json'],
+            $body,
+            BridgeError::AUTH_API_KEY,
+            logBody: false,
+        );
         if ($res->status !== 200) {
             throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
         }
@@ -120,7 +134,13 @@ final class BridgeClient
     {
         $path = '/api/v1/admin-sso';
         $body = json_encode(['username' => $username], JSON_THROW_ON_ERROR);
-        $res = $this->exchange('POST', $path, $this->apiHeaders() + ['Content-Type' => 'application/json'], $body, BridgeError::AUTH_API_KEY);
+        $res = $this->exchange(
+            'POST',
+            $path,
+            $this->apiHeaders() + ['Content-Type' => 'application/json'],
+            $body,
+            BridgeError::AUTH_API_KEY,
+        );
         $json = $res->json();
         if ($res->status !== 201 || !is_string($json['url'] ?? null)) {
             throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
@@ -133,7 +153,13 @@ final class BridgeClient
     {
         $path = '/api/v1/services/' . rawurlencode($serviceId) . '/' . $what;
         $body = json_encode($data, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
-        $res = $this->exchange('POST', $path, $this->apiHeaders() + ['Content-Type' => 'application/json'], $body, BridgeError::AUTH_API_KEY);
+        $res = $this->exchange(
+            'POST',
+            $path,
+            $this->apiHeaders() + ['Content-Type' => 'application/json'],
+            $body,
+            BridgeError::AUTH_API_KEY,
+        );
         if ($res->status !== 202) {
             throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
         }
@@ -246,7 +272,11 @@ final class BridgeClient
             throw BridgeError::unreachable($url, $e->getMessage(), $auth);
         }
         // A console file's ticket opens the VPS's screen: the log gets its size only.
-        $this->log->record($request, "HTTP {$res->status}\n" . ($logBody || $res->status !== 200 ? $res->body : '(' . strlen($res->body) . ' bytes, not logged)'), $logBody ? ($res->json() ?? '') : '');
+        $this->log->record(
+            $request,
+            "HTTP {$res->status}\n" . ($logBody || $res->status !== 200 ? $res->body : '(' . strlen($res->body) . ' bytes, not logged)'),
+            $logBody ? ($res->json() ?? '') : '',
+        );
         return $res;
     }
 }

@@ -76,7 +76,9 @@ final class BridgeSettings
             $parts = parse_url($hostname) ?: [];
             $scheme = strtolower((string) ($parts['scheme'] ?? ''));
             if (!in_array($scheme, ['http', 'https'], true) || empty($parts['host']) || isset($parts['user']) || isset($parts['query'])) {
-                throw new \InvalidArgumentException("the server's Hostname \"{$hostname}\" is not an http(s) URL such as https://bridge.example.net");
+                throw new \InvalidArgumentException(
+                    "the server's Hostname \"{$hostname}\" is not an http(s) URL such as https://bridge.example.net"
+                );
             }
             return rtrim($hostname, '/');
         }

@@ -6,9 +6,10 @@ namespace WHMCS\Module\Server\Ovirtha;
 
 /**
  * ClientArea: a box on the service's overview page with the VPS's state, its uptime over 30 days and its last outage
- * (GET /api/v1/services/{id}/uptime), how to reach it (host name, OS, user name, addresses), and a link to the full history in the bridge's client area (through WHMCS's
- * single sign-on, so the link is minted only when clicked). Variables go to templates/clientarea.tpl under
- * $ovirtha, plain strings (the template escapes them). The page waits for the bridge PAGE_TIMEOUT_SECONDS at most.
+ * (GET /api/v1/services/{id}/uptime), how to reach it (host name, OS, user name, addresses), and a link to the full
+ * history in the bridge's client area (through WHMCS's single sign-on, so the link is minted only when clicked).
+ * Variables go to templates/clientarea.tpl under $ovirtha, plain strings (the template escapes them). The page waits
+ * for the bridge PAGE_TIMEOUT_SECONDS at most.
  */
 final class ClientAreaView
 {
@@ -63,7 +64,9 @@ final class ClientAreaView
             $bridge = Module::bridge(BridgeSettings::fromParams($params), 'ClientArea', BridgeClient::PAGE_TIMEOUT_SECONDS);
             $u = $bridge->uptime($serviceId);
         } catch (BridgeError $e) {
-            $vars['error'] = $e->status === 404 ? 'Your VPS is being set up; its uptime appears here once it runs.' : 'Uptime figures are not available right now.';
+            $vars['error'] = $e->status === 404
+                ? 'Your VPS is being set up; its uptime appears here once it runs.'
+                : 'Uptime figures are not available right now.';
             return $vars;
         } catch (\InvalidArgumentException) {
             $vars['error'] = 'Uptime figures are not available right now.';
@@ -118,7 +121,12 @@ final class ClientAreaView
      * confirmation tick), the OS choices from the product's Operating System option (the service's own selected), and
      * console.php for the .vv download. The buttons Start, Shut down and Reboot are WHMCS's own (ClientAreaCustomButtonArray).
      *
-     * @return array{action_url: string, console_url: string, service_id: string, os_options: list<array{key: string, label: string, selected: bool}>}
+     * @return array{
+     *     action_url: string,
+     *     console_url: string,
+     *     service_id: string,
+     *     os_options: list<array{key: string, label: string, selected: bool}>,
+     * }
      */
     private static function controls(array $params): array
     {

@@ -30,7 +30,10 @@ final class ConnectionTest
                 return ['success' => false, 'error' => 'oVirt HA Bridge: the bridge instance is shutting down; test again in a moment'];
             }
             if (($checks['database']['ok'] ?? true) !== true) {
-                return ['success' => false, 'error' => 'oVirt HA Bridge: the bridge cannot reach its database: ' . self::detail($checks['database'])];
+                return [
+                    'success' => false,
+                    'error' => 'oVirt HA Bridge: the bridge cannot reach its database: ' . self::detail($checks['database']),
+                ];
             }
             $bridge->probeApiKey();
             $bridge->probeSignature();
@@ -39,7 +42,11 @@ final class ConnectionTest
         }
         $engine = $checks['engine'] ?? null;
         if (is_array($engine) && ($engine['ok'] ?? false) !== true) {
-            return ['success' => false, 'error' => 'oVirt HA Bridge: the bridge answers and the API key and webhook secret work, but the oVirt engine does not answer the bridge: ' . self::detail($engine) . ' (orders are queued until it does)'];
+            return [
+                'success' => false,
+                'error' => 'oVirt HA Bridge: the bridge answers and the API key and webhook secret work, '
+                    . 'but the oVirt engine does not answer the bridge: ' . self::detail($engine) . ' (orders are queued until it does)',
+            ];
         }
         return ['success' => true, 'error' => ''];
     }

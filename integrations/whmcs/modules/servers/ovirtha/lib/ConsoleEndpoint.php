@@ -33,7 +33,12 @@ final class ConsoleEndpoint
         $service = $serviceId > 0 ? $store->service($serviceId) : null;
         $product = $service !== null ? $store->product($service->productId) : null;
         // Another client's service is answered like a missing one.
-        if ($service === null || $product === null || !$product->isOurs() || (!$asAdmin && ($clientId === 0 || $service->userId !== $clientId))) {
+        if (
+            $service === null
+            || $product === null
+            || !$product->isOurs()
+            || (!$asAdmin && ($clientId === 0 || $service->userId !== $clientId))
+        ) {
             return self::page(404, 'There is no such VPS in your account.', 0);
         }
         $servers = $store->bridgeServers($service->productId);
@@ -62,7 +67,9 @@ final class ConsoleEndpoint
     {
         $isPost = ($_SERVER['REQUEST_METHOD'] ?? '') === 'POST';
         $tokenValid = $isPost && self::tokenValid();
-        $answer = $isPost ? self::handle($_POST, $_SESSION ?? [], $tokenValid) : self::page(405, 'Use the Console button on your VPS page.', 0);
+        $answer = $isPost
+            ? self::handle($_POST, $_SESSION ?? [], $tokenValid)
+            : self::page(405, 'Use the Console button on your VPS page.', 0);
         http_response_code($answer['status']);
         foreach ($answer['headers'] as $name => $value) {
             header("{$name}: {$value}");
@@ -89,7 +96,8 @@ final class ConsoleEndpoint
         return [
             'status' => $status,
             'headers' => ['Content-Type' => 'text/html; charset=utf-8', 'Cache-Control' => 'no-store'],
-            'body' => "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>VPS console</title></head><body><h1>VPS console</h1><p>{$text}</p><p><a href=\"{$back}\">Back to your services</a></p></body></html>",
+            'body' => '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>VPS console</title></head>'
+                . "<body><h1>VPS console</h1><p>{$text}</p><p><a href=\"{$back}\">Back to your services</a></p></body></html>",
         ];
     }
 }

@@ -109,8 +109,12 @@ final class Module
      *
      * @param list<string> $moreSecrets
      */
-    public static function bridge(BridgeSettings $settings, string $action, ?int $timeoutSeconds = null, array $moreSecrets = []): BridgeClient
-    {
+    public static function bridge(
+        BridgeSettings $settings,
+        string $action,
+        ?int $timeoutSeconds = null,
+        array $moreSecrets = [],
+    ): BridgeClient {
         $clock = self::$clock ?? static fn (): int => time();
         $log = new ModuleLog($action, [...$settings->secrets(), ...$moreSecrets]);
         return $timeoutSeconds === null
@@ -120,11 +124,22 @@ final class Module
 
     public static function capacityGate(): CapacityGate
     {
-        return new CapacityGate(self::store(), static fn (BridgeSettings $s): BridgeClient => self::bridge($s, 'CapacityCheck', BridgeClient::PAGE_TIMEOUT_SECONDS), self::cacheDir(), static fn (): int => self::now());
+        return new CapacityGate(
+            self::store(),
+            static fn (BridgeSettings $s): BridgeClient => self::bridge($s, 'CapacityCheck', BridgeClient::PAGE_TIMEOUT_SECONDS),
+            self::cacheDir(),
+            static fn (): int => self::now(),
+        );
     }
 
     public static function stuckServices(): StuckServices
     {
-        return new StuckServices(self::store(), self::ledger(), self::localApi(), static fn (BridgeSettings $s): BridgeClient => self::bridge($s, 'CronStuckServices'), static fn (): int => self::now());
+        return new StuckServices(
+            self::store(),
+            self::ledger(),
+            self::localApi(),
+            static fn (BridgeSettings $s): BridgeClient => self::bridge($s, 'CronStuckServices'),
+            static fn (): int => self::now(),
+        );
     }
 }

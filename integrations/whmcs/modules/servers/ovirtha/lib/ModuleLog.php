@@ -22,6 +22,13 @@ final class ModuleLog
         if (!function_exists('logModuleCall')) {
             return;
         }
-        logModuleCall(Module::NAME, $this->action, $request, $response, $processed, array_values(array_filter($this->secrets, static fn ($s) => $s !== '')));
+        logModuleCall(
+            Module::NAME,
+            $this->action,
+            $request,
+            $response,
+            $processed,
+            array_values(array_filter($this->secrets, static fn ($s) => $s !== '')),
+        );
     }
 }

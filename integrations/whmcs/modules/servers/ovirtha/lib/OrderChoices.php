@@ -92,7 +92,11 @@ final class OrderChoices
             return null;
         }
         if (preg_match(self::OS_KEY, $value) !== 1) {
-            throw new \InvalidArgumentException("the Operating System option's value \"{$value}\" is no OS key of the bridge plan: name each sub-option key|Label, such as debian-12|Debian 12, with the key from the plan's os_options (Configurable Options)");
+            throw new \InvalidArgumentException(
+                "the Operating System option's value \"{$value}\" is no OS key of the bridge plan: "
+                . "name each sub-option key|Label, such as debian-12|Debian 12, with the key from the plan's os_options "
+                . '(Configurable Options)'
+            );
         }
         return $value;
     }

@@ -74,13 +74,15 @@ final class ProductOptions
                 'Type' => 'text',
                 'Size' => '20',
                 'Default' => '',
-                'Description' => 'Empty: the bridge plan is found by this product\'s id. ' . $this->planStatus(self::productIdFrom($params)),
+                'Description' => 'Empty: the bridge plan is found by this product\'s id. '
+                    . $this->planStatus(self::productIdFrom($params)),
             ],
             'Welcome email' => [
                 'Type' => 'text',
                 'Size' => '40',
                 'Default' => self::DEFAULT_WELCOME_EMAIL,
-                'Description' => 'Email template sent when the bridge reports the VPS running ("none": no email). Set the product\'s own Welcome Email (Details tab) to None, so it is not sent before the VPS exists.',
+                'Description' => 'Email template sent when the bridge reports the VPS running ("none": no email). '
+                    . 'Set the product\'s own Welcome Email (Details tab) to None, so it is not sent before the VPS exists.',
             ],
             'When sold out' => [
                 'Type' => 'dropdown',
@@ -90,7 +92,8 @@ final class ProductOptions
                     self::SHOP_OFF => 'Do not check',
                 ],
                 'Default' => self::SHOP_MARK,
-                'Description' => 'While the bridge says the cluster cannot take one more with its failover reserve intact (asked once a minute). Checkout of a sold-out product is refused unless this is "Do not check".',
+                'Description' => 'While the bridge says the cluster cannot take one more with its failover reserve intact '
+                    . '(asked once a minute). Checkout of a sold-out product is refused unless this is "Do not check".',
             ],
         ];
     }
@@ -113,9 +116,12 @@ final class ProductOptions
         $console = $v->bridgeUrl !== '' ? " ({$v->bridgeUrl}/admin/plans)" : '';
         $text = match ($v->state) {
             Verdict::SELLABLE => "The bridge has a plan for product {$id} and can sell it: "
-                . ($v->headroom === null ? 'room left.' : ($v->headroomAtLeast ? "at least {$v->headroom}" : (string) $v->headroom) . ' more fit.'),
+                . ($v->headroom === null
+                    ? 'room left.'
+                    : ($v->headroomAtLeast ? "at least {$v->headroom}" : (string) $v->headroom) . ' more fit.'),
             Verdict::SOLD_OUT => "The bridge has a plan for product {$id} but cannot sell another now: " . ($v->reason ?? 'no room') . '.',
-            Verdict::UNMAPPED => "No bridge plan is mapped to product {$id}: create one in the bridge admin console{$console} with product id {$id}.",
+            Verdict::UNMAPPED => "No bridge plan is mapped to product {$id}: "
+                . "create one in the bridge admin console{$console} with product id {$id}.",
             default => 'Could not ask the bridge: ' . ($v->reason ?? 'no answer') . '.',
         };
         return '<strong>' . self::html($text) . '</strong>';

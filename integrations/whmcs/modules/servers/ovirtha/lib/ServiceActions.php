@@ -14,7 +14,8 @@ use WHMCS\Module\Server\Ovirtha\Store\WhmcsStore;
 final class ServiceActions
 {
     /** The bridge's host-name rule (README: `hostname` must be a host name such as vps1.example.net). */
-    private const HOSTNAME = '/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/';
+    private const HOSTNAME = '/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)'
+        . '(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/';
 
     public function __construct(private readonly ?WhmcsStore $store)
     {
@@ -137,7 +138,10 @@ final class ServiceActions
     /** The product's bridge id: configoption1 when set, else WHMCS's product id. */
     public static function productId(array $params): string
     {
-        return ProductOptions::bridgeProductId((string) ($params['pid'] ?? ''), (string) ($params['configoption' . ProductOptions::BRIDGE_PRODUCT_ID] ?? ''));
+        return ProductOptions::bridgeProductId(
+            (string) ($params['pid'] ?? ''),
+            (string) ($params['configoption' . ProductOptions::BRIDGE_PRODUCT_ID] ?? ''),
+        );
     }
 
     private static function nextDueDate(array $params): ?string

@@ -16,7 +16,8 @@ namespace WHMCS\Module\Server\Ovirtha;
 final class SingleSignOn
 {
     public const NOT_YET = 'Your VPS is still being set up; its uptime and failover history appear once it runs.';
-    public const UNAVAILABLE = 'The uptime and failover history cannot be opened right now. Please try again in a few minutes, or contact us if it keeps happening.';
+    public const UNAVAILABLE = 'The uptime and failover history cannot be opened right now. '
+        . 'Please try again in a few minutes, or contact us if it keeps happening.';
 
     /** @return array{success: bool, redirectTo?: string, errorMsg?: string} */
     public function link(array $params): array

@@ -21,9 +21,12 @@ final class VpsControls
 {
     public const CUSTOMER = 'customer';
     public const ADMIN = 'admin';
-    public const UNAVAILABLE = 'Your VPS cannot be reached right now. Please try again in a few minutes, or contact us if it keeps happening.';
-    public const CONFIRM_STOP = 'To power off, tick "I understand" in the VPS box on this page and use its Power off button: it cuts the VPS like a pulled plug.';
-    public const CONFIRM_REINSTALL = 'To reinstall, choose the operating system and tick "everything on the disk is erased" in the VPS box on this page, then use its Reinstall button.';
+    public const UNAVAILABLE = 'Your VPS cannot be reached right now. '
+        . 'Please try again in a few minutes, or contact us if it keeps happening.';
+    public const CONFIRM_STOP = 'To power off, tick "I understand" in the VPS box on this page and use its Power off button: '
+        . 'it cuts the VPS like a pulled plug.';
+    public const CONFIRM_REINSTALL = 'To reinstall, choose the operating system and tick "everything on the disk is erased" '
+        . 'in the VPS box on this page, then use its Reinstall button.';
 
     /**
      * @param array<string, mixed> $request the form fields ($_POST)
@@ -44,7 +47,11 @@ final class VpsControls
         if ($action === 'stop' && $this->by === self::CUSTOMER && ($this->request['ovirtha_confirm'] ?? '') !== 'yes') {
             return self::CONFIRM_STOP;
         }
-        return $this->run($params, 'power', static fn (BridgeClient $b, string $id, string $by, string $who): array => $b->power($id, $action, $by, $who));
+        return $this->run(
+            $params,
+            'power',
+            static fn (BridgeClient $b, string $id, string $by, string $who): array => $b->power($id, $action, $by, $who),
+        );
     }
 
     /**
@@ -72,7 +79,11 @@ final class VpsControls
                 return 'oVirt HA Bridge: ' . $e->getMessage();
             }
         }
-        return $this->run($params, 'reinstall', static fn (BridgeClient $b, string $id, string $by, string $who): array => $b->reinstall($id, $os, $by, $who));
+        return $this->run(
+            $params,
+            'reinstall',
+            static fn (BridgeClient $b, string $id, string $by, string $who): array => $b->reinstall($id, $os, $by, $who),
+        );
     }
 
     /**
@@ -84,10 +95,16 @@ final class VpsControls
     {
         $file = null;
         $status = null;
-        $result = $this->run($params, 'console', static function (BridgeClient $b, string $id, string $by, string $who) use (&$file): array {
-            $file = $b->consoleFile($id, $by, $who);
-            return [];
-        }, $status, $settings);
+        $result = $this->run(
+            $params,
+            'console',
+            static function (BridgeClient $b, string $id, string $by, string $who) use (&$file): array {
+                $file = $b->consoleFile($id, $by, $who);
+                return [];
+            },
+            $status,
+            $settings,
+        );
         if ($result !== 'success' || $file === null) {
             return ['ok' => false, 'status' => $status ?? 502, 'error' => $result];
         }
@@ -139,7 +156,10 @@ final class VpsControls
             return 'Your VPS is still being set up; try again once it runs.';
         }
         if (function_exists('logActivity')) {
-            logActivity('oVirt HA Bridge: a VPS action for service #' . ServiceActions::serviceId($params) . " failed: {$admin}", (int) ($params['userid'] ?? 0));
+            logActivity(
+                'oVirt HA Bridge: a VPS action for service #' . ServiceActions::serviceId($params) . " failed: {$admin}",
+                (int) ($params['userid'] ?? 0),
+            );
         }
         return self::UNAVAILABLE;
     }

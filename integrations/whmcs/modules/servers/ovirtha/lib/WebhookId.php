@@ -31,7 +31,11 @@ final class WebhookId
     public static function for(string $action, string $serviceId, array $data, string $generation): string
     {
         ksort($data);
-        $hash = substr(hash('sha256', json_encode([$action, $serviceId, $data, $generation], JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR)), 0, 16);
+        $hash = substr(
+            hash('sha256', json_encode([$action, $serviceId, $data, $generation], JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR)),
+            0,
+            16,
+        );
         $service = preg_replace('/[^A-Za-z0-9-]/', '-', $serviceId) ?? '';
         $id = "whmcs_{$action}_{$service}_{$hash}";
         // WHMCS service ids are integers, so this only shortens ids of services that are not: the hash still covers them.

@@ -25,7 +25,14 @@ final class CallbackActions
         'service.unsuspended' => ['Active', 'active'],
         'service.terminated' => ['Terminated', 'terminated'],
     ];
-    public const TYPES = ['service.active', 'service.failed', 'service.suspended', 'service.unsuspended', 'service.terminated', 'service.reinstalled'];
+    public const TYPES = [
+        'service.active',
+        'service.failed',
+        'service.suspended',
+        'service.unsuspended',
+        'service.terminated',
+        'service.reinstalled',
+    ];
     public const CLOSED = ['Terminated', 'Cancelled', 'Fraud'];
 
     public function __construct(private readonly LocalApi $api)

@@ -38,7 +38,12 @@ final class CallbackHandler
     public function handle(string $method, array $headers, string $body): CallbackResponse
     {
         if (strtoupper($method) !== 'POST') {
-            return CallbackResponse::error(405, 'method_not_allowed', 'The oVirt HA Bridge posts signed callbacks here.', ['Allow' => 'POST']);
+            return CallbackResponse::error(
+                405,
+                'method_not_allowed',
+                'The oVirt HA Bridge posts signed callbacks here.',
+                ['Allow' => 'POST'],
+            );
         }
         $id = $headers['webhook-id'] ?? '';
         $timestamp = $headers['webhook-timestamp'] ?? '';
@@ -51,7 +56,11 @@ final class CallbackHandler
             $secrets[] = $server->callbackSecret;
         }
         if ($secrets === []) {
-            return CallbackResponse::error(500, 'not_configured', 'No oVirt HA Bridge server is set up in WHMCS (Setup > Servers), so no callback can be verified.');
+            return CallbackResponse::error(
+                500,
+                'not_configured',
+                'No oVirt HA Bridge server is set up in WHMCS (Setup > Servers), so no callback can be verified.',
+            );
         }
         $problem = Signature::problem(array_values(array_unique($secrets)), $id, $timestamp, $signature, $body, ($this->now)());
         if ($problem !== null) {
@@ -67,7 +76,11 @@ final class CallbackHandler
         $notice = $this->notices !== null && in_array($type, NoticeActions::TYPES, true);
         if (!$notice && !in_array($type, CallbackActions::TYPES, true)) {
             // A type a newer bridge sends and this module does not know yet: acknowledged, so it is not retried forever.
-            return new CallbackResponse(200, ['ok' => true, 'ignored' => true, 'message' => "callback type {$type} is not handled by this module version"]);
+            return new CallbackResponse(200, [
+                'ok' => true,
+                'ignored' => true,
+                'message' => "callback type {$type} is not handled by this module version",
+            ]);
         }
         // cluster.host_failed is about a host, once per failure, and names no service.
         $service = null;
@@ -78,16 +91,29 @@ final class CallbackHandler
             }
             $service = $this->store->service((int) $serviceId);
             if ($service === null) {
-                return CallbackResponse::error(410, 'unknown_service', "WHMCS has no service #{$serviceId}; this callback will never apply.");
+                return CallbackResponse::error(
+                    410,
+                    'unknown_service',
+                    "WHMCS has no service #{$serviceId}; this callback will never apply.",
+                );
             }
         }
 
         $claim = $this->ledger->claim($id, ($this->now)());
         if ($claim === CallbackLedger::DONE) {
-            return new CallbackResponse(200, ['ok' => true, 'duplicate' => true, 'message' => "webhook {$id} was handled already; nothing was done again"]);
+            return new CallbackResponse(200, [
+                'ok' => true,
+                'duplicate' => true,
+                'message' => "webhook {$id} was handled already; nothing was done again",
+            ]);
         }
         if ($claim === CallbackLedger::BUSY) {
-            return CallbackResponse::error(409, 'in_progress', "webhook {$id} is being handled by another request.", ['Retry-After' => '5']);
+            return CallbackResponse::error(
+                409,
+                'in_progress',
+                "webhook {$id} is being handled by another request.",
+                ['Retry-After' => '5'],
+            );
         }
         try {
             $done = $notice
@@ -95,7 +121,12 @@ final class CallbackHandler
                 : $this->actions->apply($type, $data, $service, $this->store->product($service->productId));
         } catch (LocalApiException $e) {
             $this->ledger->release($id);
-            return CallbackResponse::error(503, 'whmcs_api_failed', 'WHMCS could not do it yet (' . $e->getMessage() . '); send it again later.', ['Retry-After' => '30']);
+            return CallbackResponse::error(
+                503,
+                'whmcs_api_failed',
+                'WHMCS could not do it yet (' . $e->getMessage() . '); send it again later.',
+                ['Retry-After' => '30'],
+            );
         } catch (\Throwable $e) {
             $this->ledger->release($id);
             return CallbackResponse::error(500, 'internal_error', 'The callback failed in WHMCS: ' . $e->getMessage());

@@ -91,7 +91,8 @@ final class NoticeActions
         $affected = is_int($data['services_affected'] ?? null) ? $data['services_affected'] : 0;
         $restarted = is_int($data['services_restarted'] ?? null) ? $data['services_restarted'] : 0;
         $down = max(0, $affected - $restarted);
-        $message = "Host {$host}" . ($clusters !== '' ? " (cluster {$clusters})" : '') . ' failed at ' . self::when($data['failed_at'] ?? null) . ".\n\n"
+        $message = "Host {$host}" . ($clusters !== '' ? " (cluster {$clusters})" : '')
+            . ' failed at ' . self::when($data['failed_at'] ?? null) . ".\n\n"
             . "VPS that went down with it: {$affected}\nRunning again: {$restarted}\nStill down: {$down}\n\n"
             . 'Each affected client was e-mailed about their own VPS. The bridge admin console (Incidents) shows every one.';
         $this->api->call('SendAdminEmail', [

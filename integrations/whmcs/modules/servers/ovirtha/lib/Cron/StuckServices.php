@@ -91,7 +91,9 @@ final class StuckServices
             foreach (array_keys($new) as $key) {
                 $this->ledger->release((string) $key);
             }
-            self::activity('could not email the admins about stuck or failed orders (tried again at the next cron run): ' . $e->getMessage());
+            self::activity(
+                'could not email the admins about stuck or failed orders (tried again at the next cron run): ' . $e->getMessage(),
+            );
             return [];
         }
         $lines = [];
@@ -148,7 +150,9 @@ final class StuckServices
     private static function describe(array $s, int $now): string
     {
         $id = $s['service_id'];
-        $client = is_string($s['client_id'] ?? null) ? " (client #{$s['client_id']}" . (is_string($s['product_id'] ?? null) ? ", product {$s['product_id']})" : ')') : '';
+        $client = is_string($s['client_id'] ?? null)
+            ? " (client #{$s['client_id']}" . (is_string($s['product_id'] ?? null) ? ", product {$s['product_id']})" : ')')
+            : '';
         $error = is_string($s['last_error'] ?? null) && $s['last_error'] !== '' ? $s['last_error'] : null;
         if ($s['actual_state'] === 'failed') {
             return "service #{$id}{$client}: the bridge could not build its VPS: " . ($error ?? 'no reason given')

@@ -47,7 +47,8 @@ final class EmailTemplates
             self::INCIDENT_OPENED => [
                 'subject' => 'Outage of your VPS {$service_domain}',
                 'message' => '<p>Dear {$client_name},</p>'
-                    . '<p>Your VPS {$service_domain} is down since {$incident_started}. We are aware of it; this is what happened so far:</p>'
+                    . '<p>Your VPS {$service_domain} is down since {$incident_started}. '
+                    . 'We are aware of it; this is what happened so far:</p>'
                     . '<p>{$incident_summary}</p>'
                     . '<p>We will write again when it runs. You do not need to open a ticket.</p>'
                     . '<p>{$signature}</p>',

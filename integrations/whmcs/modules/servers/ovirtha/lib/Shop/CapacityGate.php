@@ -69,7 +69,12 @@ final class CapacityGate
             if ($this->store->product((int) $item['pid'])?->shopMode() === ProductOptions::SHOP_HIDE) {
                 continue;
             }
-            $products[$key] = ['qty' => 0, 'stockControlEnabled' => true, 'ovirthaSoldOut' => true, 'ovirthaSoldOutReason' => self::customerReason($verdict)] + $item;
+            $products[$key] = [
+                'qty' => 0,
+                'stockControlEnabled' => true,
+                'ovirthaSoldOut' => true,
+                'ovirthaSoldOutReason' => self::customerReason($verdict),
+            ] + $item;
         }
         return $changed ? ['products' => array_is_list($vars['products']) ? array_values($products) : $products] : [];
     }
@@ -88,7 +93,8 @@ final class CapacityGate
             $verdict = $this->forProduct($pid);
             if ($verdict !== null && $verdict->blocksSale()) {
                 $name = $this->store->product($pid)?->name ?? "product {$pid}";
-                $errors[] = "{$name} is sold out right now: " . self::customerReason($verdict) . ' Please remove it from your cart, or try again later.';
+                $errors[] = "{$name} is sold out right now: " . self::customerReason($verdict)
+                    . ' Please remove it from your cart, or try again later.';
             }
         }
         return $errors;
@@ -109,7 +115,8 @@ final class CapacityGate
             return new Verdict(Verdict::UNKNOWN, $bridgeProductId, '', 'no oVirt HA Bridge server is set up in WHMCS (Setup > Servers)');
         }
         $server = $servers[0];
-        $file = $this->cacheDir . DIRECTORY_SEPARATOR . 'capacity-' . substr(hash('sha256', $server->baseUrl . "\0" . $bridgeProductId), 0, 24) . '.json';
+        $file = $this->cacheDir . DIRECTORY_SEPARATOR
+            . 'capacity-' . substr(hash('sha256', $server->baseUrl . "\0" . $bridgeProductId), 0, 24) . '.json';
         $now = ($this->now)();
         $cached = $this->readCache($file, $now);
         if ($cached !== null) {

@@ -38,6 +38,13 @@ final class Verdict
 
     public static function fromArray(array $a): self
     {
-        return new self((string) $a['state'], (string) $a['bridgeProductId'], (string) $a['bridgeUrl'], $a['reason'] ?? null, $a['headroom'] ?? null, (bool) ($a['headroomAtLeast'] ?? false));
+        return new self(
+            (string) $a['state'],
+            (string) $a['bridgeProductId'],
+            (string) $a['bridgeUrl'],
+            $a['reason'] ?? null,
+            $a['headroom'] ?? null,
+            (bool) ($a['headroomAtLeast'] ?? false),
+        );
     }
 }

@@ -22,7 +22,12 @@ final class CapsuleCallbackLedger implements CallbackLedger
     {
         $this->ensureTable();
         try {
-            Capsule::table(self::TABLE)->insert(['webhook_id' => $webhookId, 'state' => 'processing', 'received_at' => $now, 'done_at' => null]);
+            Capsule::table(self::TABLE)->insert([
+                'webhook_id' => $webhookId,
+                'state' => 'processing',
+                'received_at' => $now,
+                'done_at' => null,
+            ]);
             if (random_int(1, 50) === 1) {
                 Capsule::table(self::TABLE)->where('received_at', '<', $now - self::KEEP_SECONDS)->delete();
             }

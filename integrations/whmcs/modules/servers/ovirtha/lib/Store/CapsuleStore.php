@@ -20,7 +20,10 @@ final class CapsuleStore implements WhmcsStore
             $inGroup = $group > 0
                 ? array_map('intval', Capsule::table('tblservergroupsrel')->where('groupid', $group)->pluck('serverid')->all())
                 : [];
-            usort($rows, static fn ($a, $b) => (int) !in_array((int) $a->id, $inGroup, true) <=> (int) !in_array((int) $b->id, $inGroup, true));
+            usort(
+                $rows,
+                static fn ($a, $b) => (int) !in_array((int) $a->id, $inGroup, true) <=> (int) !in_array((int) $b->id, $inGroup, true),
+            );
         }
         $servers = [];
         foreach ($rows as $row) {
@@ -60,7 +63,13 @@ final class CapsuleStore implements WhmcsStore
             return null;
         }
         $updated = $row->updated_at ?? null;
-        return new ServiceInfo((int) $row->id, (int) $row->userid, (int) $row->packageid, (string) $row->domainstatus, $updated === null ? null : (string) $updated);
+        return new ServiceInfo(
+            (int) $row->id,
+            (int) $row->userid,
+            (int) $row->packageid,
+            (string) $row->domainstatus,
+            $updated === null ? null : (string) $updated,
+        );
     }
 
     public function osOptions(int $productId): array
@@ -78,7 +87,13 @@ final class CapsuleStore implements WhmcsStore
         if ($option === null) {
             return [];
         }
-        $rows = Capsule::table('tblproductconfigoptionssub')->where('configid', $option->id)->where('hidden', 0)->orderBy('sortorder')->orderBy('id')->get()->all();
+        $rows = Capsule::table('tblproductconfigoptionssub')
+            ->where('configid', $option->id)
+            ->where('hidden', 0)
+            ->orderBy('sortorder')
+            ->orderBy('id')
+            ->get()
+            ->all();
         return OrderChoices::osChoices(array_map(static fn ($r): string => (string) $r->optionname, $rows));
     }
 
