@@ -112,10 +112,13 @@ async function openJobs(knex: Knex): Promise<{ queued: number; running: number; 
 /** Waits until every expected service's row says the expected state and no job is queued or running. */
 async function converge(knex: Knex, expected: Expected[], boundMs: number): Promise<{ converged: boolean; ms: number }> {
   const started = Date.now();
-  const want = new Map(expected.map((e) => [e.serviceId, e.state]));
+  const want = new Map(expected.map((e) => [e.billingServiceId, e.state]));
   while (Date.now() - started < boundMs) {
-    const rows = (await knex('services').select('service_id', 'actual_state')) as Array<{ service_id: string; actual_state: string }>;
-    const settled = rows.filter((r) => want.get(r.service_id) === r.actual_state).length === want.size;
+    const rows = (await knex('services').select('billing_service_id', 'actual_state')) as Array<{
+      billing_service_id: string;
+      actual_state: string;
+    }>;
+    const settled = rows.filter((r) => want.get(r.billing_service_id) === r.actual_state).length === want.size;
     const jobs = await openJobs(knex);
     if (settled && jobs.queued + jobs.running === 0) return { converged: true, ms: Date.now() - started };
     await sleep(250);
@@ -208,7 +211,7 @@ async function main(): Promise<number> {
     const ordersSentMs = Date.now() - t1;
     const phase1 = await converge(
       knex,
-      ids.map((serviceId) => ({ serviceId, state: 'active' })),
+      ids.map((billingServiceId) => ({ billingServiceId, state: 'active' })),
       s.convergeMs,
     );
     const ordersDoneMs = Date.now() - t1;
@@ -217,16 +220,16 @@ async function main(): Promise<number> {
     );
     if (!phase1.converged) console.log('the orders did not converge within the bound; going on to judge what is there');
 
-    const expected: Expected[] = ids.map((serviceId, i) => ({
-      serviceId,
+    const expected: Expected[] = ids.map((billingServiceId, i) => ({
+      billingServiceId,
       state: i < s.terminations ? 'terminated' : i < s.terminations + s.suspensions ? 'suspended' : 'active',
     }));
     const changes = shuffle(
       expected.flatMap((e, i) =>
         e.state === 'terminated'
-          ? [webhook(s.seed, 'service.terminate', i, { service_id: e.serviceId })]
+          ? [webhook(s.seed, 'service.terminate', i, { service_id: e.billingServiceId })]
           : e.state === 'suspended'
-            ? [webhook(s.seed, 'service.suspend', i, { service_id: e.serviceId, reason: 'overdue' })]
+            ? [webhook(s.seed, 'service.suspend', i, { service_id: e.billingServiceId, reason: 'overdue' })]
             : [],
       ),
       rng,
@@ -242,8 +245,8 @@ async function main(): Promise<number> {
     const phase2 = await converge(knex, expected, s.convergeMs);
     const chaosMs = Date.now() - started;
 
-    const services = (await knex('services').select('service_id', 'desired_state', 'actual_state')) as Array<{
-      service_id: string;
+    const services = (await knex('services').select('billing_service_id', 'desired_state', 'actual_state')) as Array<{
+      billing_service_id: string;
       desired_state: string;
       actual_state: string;
     }>;
@@ -254,7 +257,11 @@ async function main(): Promise<number> {
       n: number | string;
     }>;
     const observed: Observed = {
-      services: services.map((r) => ({ serviceId: r.service_id, desiredState: r.desired_state, actualState: r.actual_state })),
+      services: services.map((r) => ({
+        billingServiceId: r.billing_service_id,
+        desiredState: r.desired_state,
+        actualState: r.actual_state,
+      })),
       vms: [...sim.world.vms.values()].filter((vm) => vm.name.startsWith(PREFIX)).map((vm) => ({ name: vm.name, status: vm.status })),
       jobs: await openJobs(knex),
       callbacks: sink.received,

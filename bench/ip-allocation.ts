@@ -24,7 +24,7 @@ import { createKnex } from '../server/db/knex';
 import { migrateLatest } from '../server/db/migrate';
 import { IpAssignmentsRepository } from '../server/repositories/ip-assignments';
 import { IpPoolsRepository } from '../server/repositories/ip-pools';
-import { IpPools } from '../server/services/ip-pools';
+import { IpPools } from '../server/use-cases/ip-pools';
 import { insertServices } from '../tests/helpers/ip-pools';
 import { createBenchDatabase, createWorkspace } from './bridge';
 import type { WorkerResult, WorkerSpec } from './ip-allocation/worker';

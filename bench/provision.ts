@@ -376,8 +376,8 @@ async function runBridge(kind: DatabaseKind, db: BenchDatabase, workspace: strin
     // Per accepted order: a refused order (422 from the gate) costs no engine call of its own.
     const engine = engineFigures(sim.control.metrics.snapshot(), Math.max(1, accepted));
 
-    const rows = (await knex('services').select('service_id', 'actual_state', 'updated_at')) as Array<{
-      service_id: string;
+    const rows = (await knex('services').select('billing_service_id', 'actual_state', 'updated_at')) as Array<{
+      billing_service_id: string;
       actual_state: string;
       updated_at: unknown;
     }>;
@@ -389,9 +389,9 @@ async function runBridge(kind: DatabaseKind, db: BenchDatabase, workspace: strin
       if (r.actual_state !== 'active') continue;
       // The row's last update is the write that made it active (nothing touches it afterwards in this run).
       const activeAt = readDate(r.updated_at).getTime();
-      const n = Number(r.service_id.slice(r.service_id.lastIndexOf('-') + 1));
+      const n = Number(r.billing_service_id.slice(r.billing_service_id.lastIndexOf('-') + 1));
       const sentAt = intake.sentAt[n - 1];
-      if (r.service_id === serviceIdFor('order', n) && sentAt !== undefined && Number.isFinite(sentAt))
+      if (r.billing_service_id === serviceIdFor('order', n) && sentAt !== undefined && Number.isFinite(sentAt))
         orderToActive.push(activeAt - sentAt);
       lastActive = Math.max(lastActive, activeAt);
     }

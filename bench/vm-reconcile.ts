@@ -196,12 +196,12 @@ async function measure(
     await control('/clock/advance', { seconds: 120 });
     const changes = await period();
     const mismatches: string[] = [];
-    const rows = (await c.knex('services').select('service_id', 'actual_state', 'vm_host')) as Array<{
-      service_id: string;
+    const rows = (await c.knex('services').select('billing_service_id', 'actual_state', 'vm_host')) as Array<{
+      billing_service_id: string;
       actual_state: string;
       vm_host: string | null;
     }>;
-    const byId = new Map(rows.map((r) => [String(r.service_id), r]));
+    const byId = new Map(rows.map((r) => [String(r.billing_service_id), r]));
     for (const vm of doomed) if (byId.get(vm.name.slice(4))?.actual_state !== 'vm_missing') mismatches.push(`${vm.name} not vm_missing`);
     const now2 = new Map((await ovirt.listVms({ search: 'name=vps-*' })).map((v) => [v.name, v.hostId ? hosts.get(v.hostId) : undefined]));
     for (const vm of moved)

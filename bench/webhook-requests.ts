@@ -20,18 +20,18 @@ export function signedCreates(recipe: WebhookRecipe, count: number, at = new Dat
   const timestamp = String(Math.floor(at.getTime() / 1000));
   const requests: PreparedRequest[] = [];
   for (let n = 1; n <= count; n++) {
-    const serviceId = serviceIdFor(recipe.idPrefix, n);
+    const billingServiceId = serviceIdFor(recipe.idPrefix, n);
     const body = JSON.stringify({
       type: 'service.create',
       data: {
-        service_id: serviceId,
+        service_id: billingServiceId,
         client_id: recipe.clientId,
         product_id: recipe.productId,
-        hostname: `${serviceId}.bench.example.net`,
+        hostname: `${billingServiceId}.bench.example.net`,
         ...recipe.extraData,
       },
     });
-    const id = `msg_${serviceId}`;
+    const id = `msg_${billingServiceId}`;
     requests.push({
       path: recipe.path,
       headers: {

@@ -234,9 +234,12 @@ async function countRows(knex: Knex, prefix: string, accepted: number, lateAllow
   const n = async (q: Promise<Array<Record<string, unknown>>>) => Number((await q)[0]?.n ?? Number.NaN);
   const like = `${prefix}-%`;
   const count = async () => ({
-    services: await n(knex('services').where('service_id', 'like', like).count({ n: '*' })),
+    services: await n(knex('services').where('billing_service_id', 'like', like).count({ n: '*' })),
     jobs: await n(
-      knex('jobs').join('services', 'services.id', 'jobs.service_id').where('services.service_id', 'like', like).count({ n: '*' }),
+      knex('jobs')
+        .join('services', 'services.id', 'jobs.service_row_id')
+        .where('services.billing_service_id', 'like', like)
+        .count({ n: '*' }),
     ),
     deliveries: await n(knex('webhook_deliveries').where('webhook_id', 'like', `msg_${like}`).count({ n: '*' })),
   });

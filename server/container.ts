@@ -2,7 +2,7 @@
  * Composition root: builds the database handle, engine client, repositories, services and the job worker once and
  * wires them together. Nothing else constructs collaborators, so tests can build the same graph with a test config,
  * clock and engine. It holds no business code: what jobs run, the periodic jobs, the engine's use cases and the events
- * poll are wired in server/wiring/, the readiness checks are in services/readiness-checks.ts.
+ * poll are wired in server/wiring/, the readiness checks are in use-cases/readiness-checks.ts.
  */
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from './clock';
@@ -20,23 +20,23 @@ import type { EngineEventsRepository } from './repositories/engine-events';
 import type { IncidentsRepository } from './repositories/incidents';
 import type { PlansRepository } from './repositories/plans';
 import type { ServicesRepository } from './repositories/services';
-import { BillingEventService, type OrderGate } from './services/billing-events';
-import { CallbackService } from './services/callbacks';
-import type { CapacityService } from './services/capacity';
-import { Housekeeping } from './services/housekeeping';
-import { IncidentNotices } from './services/incident-notices';
-import { IpAllocation } from './services/ip-allocation';
-import { IpPools } from './services/ip-pools';
-import { JobControls } from './services/job-controls';
-import { MaintenanceWindows } from './services/maintenance-windows';
-import { PlanService } from './services/plans';
-import { ReadinessProbe } from './services/readiness';
-import { databaseCheck, engineCheck } from './services/readiness-checks';
-import { ServiceActions } from './services/service-actions';
-import { ServiceRetry } from './services/service-retry';
-import { EngineTemplateDisks } from './services/template-disks';
-import { UsageReads } from './services/usage-reads';
-import { VpsAccess } from './services/vps-access';
+import { BillingEventService, type OrderGate } from './use-cases/billing-events';
+import { CallbackService } from './use-cases/callbacks';
+import type { CapacityService } from './use-cases/capacity';
+import { Housekeeping } from './use-cases/housekeeping';
+import { IncidentNotices } from './use-cases/incident-notices';
+import { IpAllocation } from './use-cases/ip-allocation';
+import { IpPools } from './use-cases/ip-pools';
+import { JobControls } from './use-cases/job-controls';
+import { MaintenanceWindows } from './use-cases/maintenance-windows';
+import { PlanService } from './use-cases/plans';
+import { ReadinessProbe } from './use-cases/readiness';
+import { databaseCheck, engineCheck } from './use-cases/readiness-checks';
+import { ServiceActions } from './use-cases/service-actions';
+import { ServiceRetry } from './use-cases/service-retry';
+import { EngineTemplateDisks } from './use-cases/template-disks';
+import { UsageReads } from './use-cases/usage-reads';
+import { VpsAccess } from './use-cases/vps-access';
 import { WebhookSigner } from './webhooks/signature';
 import { buildAccounts } from './wiring/accounts';
 import { buildCapacity, buildEngineWork } from './wiring/engine-work';

@@ -6,7 +6,7 @@
 import { DEFAULT_PASSWORD, DEFAULT_USERNAME, type RunningSimulator, startSimulator } from '../ovirt-simulator';
 import type { Config } from './config';
 import type { EngineTarget } from './ovirt';
-import type { IpPools } from './services/ip-pools';
+import type { IpPools } from './use-cases/ip-pools';
 
 export interface DemoEngine {
   target: EngineTarget;

@@ -112,7 +112,7 @@ export class Panel {
 export interface ReceivedCallback {
   webhookId: string;
   type: string;
-  serviceId: string;
+  billingServiceId: string;
   verified: boolean;
 }
 
@@ -148,7 +148,7 @@ export async function startCallbackSink(secret: string, rng: SeededRandom, failR
       sink.received.push({
         webhookId: headers['webhook-id'] ?? '',
         type: body.type ?? '',
-        serviceId: body.data?.service_id ?? '',
+        billingServiceId: body.data?.service_id ?? '',
         verified,
       });
       res.writeHead(verified ? 204 : 401).end();

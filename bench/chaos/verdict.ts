@@ -7,12 +7,12 @@
 export type FinalState = 'active' | 'suspended' | 'terminated';
 
 export interface Expected {
-  serviceId: string;
+  billingServiceId: string;
   state: FinalState;
 }
 
 export interface ServiceRow {
-  serviceId: string;
+  billingServiceId: string;
   desiredState: string;
   actualState: string;
 }
@@ -24,7 +24,7 @@ export interface EngineVm {
 
 export interface CallbackSeen {
   type: string;
-  serviceId: string;
+  billingServiceId: string;
   verified: boolean;
 }
 
@@ -48,9 +48,9 @@ export interface Verdict {
   /** VMs whose service should have none (terminated) or that belong to no service at all. */
   orphaned: string[];
   /** Services whose row or VM is not in the state the panel asked for. */
-  wrongState: Array<{ serviceId: string; expected: FinalState; actual: string; vm: string | null }>;
+  wrongState: Array<{ billingServiceId: string; expected: FinalState; actual: string; vm: string | null }>;
   /** Transitions the panel was never told about. */
-  missingCallbacks: Array<{ serviceId: string; type: string }>;
+  missingCallbacks: Array<{ billingServiceId: string; type: string }>;
   unverifiedCallbacks: number;
   failedCallbacks: number;
   jobsOpen: number;
@@ -65,11 +65,11 @@ const CALLBACKS: Record<FinalState, string[]> = {
   terminated: ['service.active', 'service.terminated'],
 };
 
-export function judge(expected: Expected[], seen: Observed, vmName: (serviceId: string) => string): Verdict {
-  const rows = new Map(seen.services.map((s) => [s.serviceId, s]));
+export function judge(expected: Expected[], seen: Observed, vmName: (billingServiceId: string) => string): Verdict {
+  const rows = new Map(seen.services.map((s) => [s.billingServiceId, s]));
   const vmsByName = new Map<string, EngineVm[]>();
   for (const vm of seen.vms) vmsByName.set(vm.name, [...(vmsByName.get(vm.name) ?? []), vm]);
-  const told = new Set(seen.callbacks.filter((c) => c.verified).map((c) => `${c.serviceId} ${c.type}`));
+  const told = new Set(seen.callbacks.filter((c) => c.verified).map((c) => `${c.billingServiceId} ${c.type}`));
   const v: Verdict = {
     pass: false,
     lost: [],
@@ -85,20 +85,20 @@ export function judge(expected: Expected[], seen: Observed, vmName: (serviceId: 
   };
   const known = new Set<string>();
   for (const e of expected) {
-    const name = vmName(e.serviceId);
+    const name = vmName(e.billingServiceId);
     known.add(name);
     const vms = vmsByName.get(name) ?? [];
-    const row = rows.get(e.serviceId);
+    const row = rows.get(e.billingServiceId);
     const wantVm = VM_STATUS[e.state];
-    if (!row || (wantVm !== null && vms.length === 0)) v.lost.push(e.serviceId);
-    if (vms.length > 1) v.duplicated.push(e.serviceId);
+    if (!row || (wantVm !== null && vms.length === 0)) v.lost.push(e.billingServiceId);
+    if (vms.length > 1) v.duplicated.push(e.billingServiceId);
     if (wantVm === null) v.orphaned.push(...vms.map((vm) => vm.name));
     const vmStatus = vms.length === 1 ? vms[0]!.status : vms.length === 0 ? null : vms.map((vm) => vm.status).join('+');
     if (row && (row.desiredState !== e.state || row.actualState !== e.state || (wantVm !== null && vmStatus !== wantVm))) {
-      v.wrongState.push({ serviceId: e.serviceId, expected: e.state, actual: row.actualState, vm: vmStatus });
+      v.wrongState.push({ billingServiceId: e.billingServiceId, expected: e.state, actual: row.actualState, vm: vmStatus });
     }
     for (const type of CALLBACKS[e.state])
-      if (!told.has(`${e.serviceId} ${type}`)) v.missingCallbacks.push({ serviceId: e.serviceId, type });
+      if (!told.has(`${e.billingServiceId} ${type}`)) v.missingCallbacks.push({ billingServiceId: e.billingServiceId, type });
   }
   for (const vm of seen.vms) if (!known.has(vm.name)) v.orphaned.push(vm.name);
   v.pass =

@@ -10,7 +10,7 @@ import { parseDatabaseUrl } from '../../server/config';
 import { createKnex } from '../../server/db/knex';
 import { IpAssignmentsRepository } from '../../server/repositories/ip-assignments';
 import { IpPoolsRepository } from '../../server/repositories/ip-pools';
-import { IpAllocation } from '../../server/services/ip-allocation';
+import { IpAllocation } from '../../server/use-cases/ip-allocation';
 
 export interface WorkerSpec {
   url: string;

@@ -24,7 +24,7 @@ export interface HistoryFigures {
 }
 
 export function incidentRow(
-  serviceId: number,
+  serviceRowId: number,
   key: string,
   cause: AvailabilityCause,
   startedAt: number,
@@ -65,7 +65,7 @@ export function incidentRow(
   if (endedAt !== null && cause !== 'maintenance') steps.push({ at: endedAt, text: `Your VPS is running again on host ${restart}` });
   const hosts = cause === 'ha_restart' || cause === 'maintenance';
   return {
-    service_id: serviceId,
+    service_row_id: serviceRowId,
     opened_by: key,
     cause,
     started_at: new Date(startedAt),

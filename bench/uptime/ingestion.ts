@@ -63,7 +63,7 @@ export function serviceRow(
 ) {
   return {
     id,
-    service_id: String(id),
+    billing_service_id: String(id),
     client_id: clientId,
     plan_id: plan,
     applied_plan_id: plan,

@@ -147,12 +147,12 @@ export interface ReportFigures {
 /** A session cookie the way a customer gets one: the panel mints a link, the browser follows it. */
 export async function ssoCookie(
   bridge: RunningBridge,
-  serviceId: string,
+  billingServiceId: string,
   clientId: string,
 ): Promise<{ cookie: string; linkStatus: number; redeemStatus: number; fromSso: boolean }> {
   const base = `http://127.0.0.1:${bridge.port}`;
   const apiKey = bridge.container.config.secrets.billingApiKey;
-  const minted = await fetch(`${base}/api/v1/services/${serviceId}/sso`, {
+  const minted = await fetch(`${base}/api/v1/services/${billingServiceId}/sso`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ client_id: clientId }),

@@ -14,7 +14,7 @@ import { AppError, ValidationError } from '../errors';
 import { AdminLoginFailuresRepository } from '../repositories/admin-login-failures';
 import { AdminSessionsRepository } from '../repositories/admin-sessions';
 import { AdminUsersRepository } from '../repositories/admin-users';
-import { AdminAccounts, MIN_PASSWORD_LENGTH } from '../services/admin-accounts';
+import { AdminAccounts, MIN_PASSWORD_LENGTH } from '../use-cases/admin-accounts';
 
 const USAGE = 'usage: npm run admin -- create <email> | set-password <email> | delete <email> | list';
 

@@ -10,13 +10,13 @@ import { migrateLatest } from '../db/migrate';
 import { AppError } from '../errors';
 import { ServicesRepository } from '../repositories/services';
 import { SsoTokensRepository } from '../repositories/sso-tokens';
-import { ClientSso, SSO_LINK_TTL_MS } from '../services/client-sso';
+import { ClientSso, SSO_LINK_TTL_MS } from '../use-cases/client-sso';
 
 const USAGE = 'usage: npm run --silent client-link -- <billing service id>   (npm run start must share the database)';
 
 async function main(): Promise<number> {
-  const serviceId = process.argv[2];
-  if (!serviceId || serviceId.startsWith('-') || process.argv.length > 3) {
+  const billingServiceId = process.argv[2];
+  if (!billingServiceId || billingServiceId.startsWith('-') || process.argv.length > 3) {
     console.error(USAGE);
     return 2;
   }
@@ -31,17 +31,19 @@ async function main(): Promise<number> {
   try {
     await migrateLatest(knex);
     const services = new ServicesRepository(knex);
-    const service = await services.findByServiceId(serviceId);
+    const service = await services.findByBillingServiceId(billingServiceId);
     if (!service) {
-      const known = (await services.list({ limit: 5 })).map((s) => s.serviceId);
+      const known = (await services.list({ limit: 5 })).map((s) => s.billingServiceId);
       console.error(
-        `No service ${serviceId} in this database.${known.length ? ` Some that exist: ${known.join(', ')}.` : ' Order one first (README, "Try it in five minutes").'}`,
+        `No service ${billingServiceId} in this database.${known.length ? ` Some that exist: ${known.join(', ')}.` : ' Order one first (README, "Try it in five minutes").'}`,
       );
       return 1;
     }
     const sso = new ClientSso({ services, tokens: new SsoTokensRepository(knex), clock: systemClock, publicUrl: config.publicUrl });
-    const { url } = await sso.mint(serviceId, service.clientId);
-    console.error(`One-time link for client ${service.clientId}, service ${serviceId} (valid once, for ${SSO_LINK_TTL_MS / 1000} s):`);
+    const { url } = await sso.mint(billingServiceId, service.clientId);
+    console.error(
+      `One-time link for client ${service.clientId}, service ${billingServiceId} (valid once, for ${SSO_LINK_TTL_MS / 1000} s):`,
+    );
     process.stdout.write(`${url}\n`);
     return 0;
   } catch (err) {

@@ -39,7 +39,7 @@ export const IDENTIFIER_COLLATION = 'utf8mb4_bin';
 /**
  * A string column for an identifier that must compare exactly on every database: billing service, client and product
  * ids, webhook ids, token hashes, engine VM names and ids, job keys. Use it instead of `t.string()` for such columns
- * in new tables or added columns, e.g. `identifierColumn(knex, t, 'service_id', 64).notNullable().unique()`.
+ * in new tables or added columns, e.g. `identifierColumn(knex, t, 'billing_service_id', 64).notNullable().unique()`.
  * On MySQL/MariaDB the column is collated utf8mb4_bin (knex creates our tables utf8mb4); SQLite compares text with
  * its BINARY collation unless told otherwise, so there it is a plain string column. Columns of people's words
  * (names, host names, e-mail addresses, which are stored lower-cased) keep the table's default collation.

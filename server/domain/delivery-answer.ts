@@ -1,6 +1,6 @@
 /**
  * What the bridge answers a billing webhook with, and answers again, word for word, to a redelivery of it: the
- * deliveries table keeps it (repositories/webhook-deliveries.ts) and the intake makes it (services/billing-events.ts).
+ * deliveries table keeps it (repositories/webhook-deliveries.ts) and the intake makes it (use-cases/billing-events.ts).
  */
 export interface DeliveryAnswer {
   webhook_id: string;

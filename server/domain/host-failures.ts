@@ -15,7 +15,7 @@ export const HOST_FAILURE_CAUSES: readonly AvailabilityCause[] = ['ha_restart', 
 export const GROUP_MS = 10 * 60_000;
 
 export interface FailureIncident {
-  serviceId: number;
+  serviceRowId: number;
   cause: AvailabilityCause;
   failedHost: string;
   restartHost: string | null;
@@ -25,7 +25,7 @@ export interface FailureIncident {
 }
 
 export interface AffectedService {
-  serviceId: number;
+  serviceRowId: number;
   cause: AvailabilityCause;
   /** The plan's HA priority (0–100; higher restarts first); null when the plan is gone. */
   priority: number | null;
@@ -58,7 +58,7 @@ export interface HostFailure {
  */
 export function groupHostFailures(
   incidents: readonly FailureIncident[],
-  priorityOf: (serviceId: number) => number | null,
+  priorityOf: (serviceRowId: number) => number | null,
   now: number,
 ): HostFailure[] {
   const sorted = [...incidents].sort((a, b) => a.failedHost.localeCompare(b.failedHost) || a.startedAt - b.startedAt);
@@ -72,18 +72,18 @@ export function groupHostFailures(
   return groups.map((g) => failureOf(g, priorityOf, now)).sort((a, b) => b.startedAt - a.startedAt || a.host.localeCompare(b.host));
 }
 
-function failureOf(group: FailureIncident[], priorityOf: (serviceId: number) => number | null, now: number): HostFailure {
+function failureOf(group: FailureIncident[], priorityOf: (serviceRowId: number) => number | null, now: number): HostFailure {
   const startedAt = Math.min(...group.map((i) => i.startedAt));
   // One service, one line: a service with two incidents in one failure (unknown, then confirmed) keeps its last.
   const byService = new Map<number, FailureIncident>();
   for (const i of group) {
-    const seen = byService.get(i.serviceId);
-    if (!seen || i.startedAt >= seen.startedAt) byService.set(i.serviceId, i);
+    const seen = byService.get(i.serviceRowId);
+    if (!seen || i.startedAt >= seen.startedAt) byService.set(i.serviceRowId, i);
   }
   const services: AffectedService[] = [...byService.values()].map((i) => ({
-    serviceId: i.serviceId,
+    serviceRowId: i.serviceRowId,
     cause: i.cause,
-    priority: priorityOf(i.serviceId),
+    priority: priorityOf(i.serviceRowId),
     restartHost: i.restartHost,
     restartedAt: i.endedAt,
     secondsToRestart: Math.max(0, Math.round(((i.endedAt ?? now) - startedAt) / 1000)),
@@ -93,7 +93,7 @@ function failureOf(group: FailureIncident[], priorityOf: (serviceId: number) => 
     if (a.restartedAt !== null && b.restartedAt !== null) return a.restartedAt - b.restartedAt || (b.priority ?? -1) - (a.priority ?? -1);
     if (a.restartedAt !== null) return -1;
     if (b.restartedAt !== null) return 1;
-    return (b.priority ?? -1) - (a.priority ?? -1) || a.serviceId - b.serviceId;
+    return (b.priority ?? -1) - (a.priority ?? -1) || a.serviceRowId - b.serviceRowId;
   });
   let rank = 0;
   let outOfOrder = 0;

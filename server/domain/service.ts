@@ -25,7 +25,7 @@ export type CancellationType = 'immediate' | 'end_of_period';
 
 export interface Service {
   id: number;
-  serviceId: string;
+  billingServiceId: string;
   clientId: string;
   planId: number;
   appliedPlanId: number | null;
@@ -67,8 +67,8 @@ export function passwordContext(billingServiceId: string): string {
 }
 
 /** The engine VM name for a billing service: derived, so a lost create response can be resolved by looking it up. */
-export function vmNameFor(prefix: string, serviceId: string): string {
-  return `${prefix}${serviceId}`;
+export function vmNameFor(prefix: string, billingServiceId: string): string {
+  return `${prefix}${billingServiceId}`;
 }
 
 /**
@@ -81,10 +81,10 @@ export function billingIdOfVmName(prefix: string, vmName: string): string | unde
 }
 
 /** Marker written into the VM comment, so we can tell our VMs from ones an admin made by hand. */
-export function vmCommentFor(serviceId: string, clientId: string): string {
-  return `ovirt-ha-bridge service=${serviceId} client=${clientId}`;
+export function vmCommentFor(billingServiceId: string, clientId: string): string {
+  return `ovirt-ha-bridge service=${billingServiceId} client=${clientId}`;
 }
 
-export function isOurVm(comment: string | undefined, serviceId: string): boolean {
-  return (comment ?? '').startsWith(`ovirt-ha-bridge service=${serviceId} `);
+export function isOurVm(comment: string | undefined, billingServiceId: string): boolean {
+  return (comment ?? '').startsWith(`ovirt-ha-bridge service=${billingServiceId} `);
 }

@@ -50,7 +50,7 @@ export const STOP_CODES: ReadonlySet<number> = new Set([
   E.HA_VM_FAILED,
 ]);
 
-/** Whether the bridge made the call behind an event (see server/services/provisioning.ts `call`, ovirt/transport.ts). */
+/** Whether the bridge made the call behind an event (see server/use-cases/provisioning.ts `call`, ovirt/transport.ts). */
 export function askedByBridge(correlationId: string | null | undefined): boolean {
   return correlationId !== null && correlationId !== undefined && /^(svc|obh)-/.test(correlationId);
 }

@@ -1,6 +1,6 @@
 /**
  * What a customer (and the panel) is told about one service's availability: uptime windows, calendar months with
- * their SLA verdict and credit, 90 daily bars and the incidents. Built by services/uptime-reports.ts from the
+ * their SLA verdict and credit, 90 daily bars and the incidents. Built by use-cases/uptime-reports.ts from the
  * stored incidents with the pure arithmetic in domain/availability.ts; presenters choose what goes out.
  */
 import type { StepKind } from './incident-steps';
@@ -142,7 +142,7 @@ export interface UptimeDay extends SecondsBreakdown {
 }
 
 export interface ServiceUptimeReport {
-  serviceId: string;
+  billingServiceId: string;
   clientId: string;
   hostname: string | null;
   /** The service's actual state (`active`, `suspended`, …). */

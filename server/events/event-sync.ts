@@ -295,7 +295,7 @@ export class EventSync {
       // A reinstall's VM (`<prefix><id>.r<n>`) belongs to the same service as the VM it replaces.
       const billingIdOf = (e: EngineEvent) => (e.vm?.name ? billingIdOfVmName(prefix, e.vm.name) : undefined);
       const billingIds = [...new Set(kept.flatMap((e) => billingIdOf(e) ?? []))];
-      const services = await this.d.services.findManyByServiceId(billingIds, trx);
+      const services = await this.d.services.findManyByBillingServiceId(billingIds, trx);
       const serviceOf = (e: EngineEvent) => {
         const service = services.get(billingIdOf(e) ?? '');
         // The removal of a VM the service no longer uses (the one a reinstall replaced, or a reinstall's VM that never
@@ -311,7 +311,7 @@ export class EventSync {
         code: e.code,
         severity: e.severity,
         occurredAt: e.time,
-        serviceId: serviceOf(e)?.id ?? null,
+        serviceRowId: serviceOf(e)?.id ?? null,
         vmId: e.vm?.id ?? null,
         vmName: e.vm?.name ?? null,
         hostId: e.host?.id ?? null,
@@ -322,11 +322,13 @@ export class EventSync {
       }));
       await this.d.events.insertMany(rows, now, trx);
 
-      const touched = [...new Set([...rows.flatMap((r) => (r.serviceId === null ? [] : [r.serviceId])), ...gapServices.map((s) => s.id)])];
+      const touched = [
+        ...new Set([...rows.flatMap((r) => (r.serviceRowId === null ? [] : [r.serviceRowId])), ...gapServices.map((s) => s.id)]),
+      ];
       const states = await this.d.timelines.load(touched, trx);
-      const changed = new Map<string, { serviceId: number; incident: IncidentDraft }>();
-      const record = (serviceId: number, list: IncidentDraft[]) => {
-        for (const incident of list) changed.set(`${serviceId}|${incident.openedBy}`, { serviceId, incident });
+      const changed = new Map<string, { serviceRowId: number; incident: IncidentDraft }>();
+      const record = (serviceRowId: number, list: IncidentDraft[]) => {
+        for (const incident of list) changed.set(`${serviceRowId}|${incident.openedBy}`, { serviceRowId: serviceRowId, incident });
       };
 
       if (gap) {
@@ -353,10 +355,10 @@ export class EventSync {
           hosts = applyHostEvent(hosts, event);
           continue;
         }
-        if (row.serviceId === null) continue;
-        const step = applyVmEvent(states.get(row.serviceId) as TimelineState, event, hosts);
-        states.set(row.serviceId, step.state);
-        record(row.serviceId, step.changed);
+        if (row.serviceRowId === null) continue;
+        const step = applyVmEvent(states.get(row.serviceRowId) as TimelineState, event, hosts);
+        states.set(row.serviceRowId, step.state);
+        record(row.serviceRowId, step.changed);
       }
 
       await this.d.incidents.upsertMany([...changed.values()], now, trx);

@@ -27,7 +27,7 @@ import type { IncidentsRepository } from '../repositories/incidents';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServiceChanges, ServicesRepository, VmReconcileTarget } from '../repositories/services';
 import type { ServiceTimelinesRepository } from '../repositories/service-timelines';
-import type { CallbackService, CallbackType } from '../services/callbacks';
+import type { CallbackService, CallbackType } from '../use-cases/callbacks';
 
 export interface VmReconcileDeps {
   knex: Knex;
@@ -114,7 +114,7 @@ export class VmReconciler {
       result.checked++;
       const byNameVm = t.vmName ? byName.get(t.vmName) : undefined;
       // Our VM by its id, or one under our name that we made (provisioning's `locate` looks the same way).
-      found.set(t.id, byId.get(t.vmId) ?? (byNameVm && isOurVm(byNameVm.comment, t.serviceId) ? byNameVm : undefined));
+      found.set(t.id, byId.get(t.vmId) ?? (byNameVm && isOurVm(byNameVm.comment, t.billingServiceId) ? byNameVm : undefined));
     }
     const stateOf = new Map(targets.map((t) => [t.id, t.actualState]));
     if (!(await this.listIsTrustworthy(targets, found, stateOf))) {
@@ -212,7 +212,7 @@ export class VmReconciler {
       const chunk = changes.slice(i, i + size);
       await this.d.knex.transaction(async (trx) => {
         const states = new Map<number, TimelineState>();
-        const incidents: Array<{ serviceId: number; incident: IncidentDraft }> = [];
+        const incidents: Array<{ serviceRowId: number; incident: IncidentDraft }> = [];
         for (const c of chunk) {
           if (
             c.service &&
@@ -222,7 +222,7 @@ export class VmReconciler {
             continue;
           }
           if (c.state) states.set(c.target.id, c.state);
-          for (const incident of c.incidents) incidents.push({ serviceId: c.target.id, incident });
+          for (const incident of c.incidents) incidents.push({ serviceRowId: c.target.id, incident });
           if (c.callback) await this.notify(trx, c.target.id, c.callback);
         }
         await this.d.incidents.upsertMany(incidents, now, trx);
@@ -231,8 +231,8 @@ export class VmReconciler {
     }
   }
 
-  private async notify(trx: Knex.Transaction, serviceId: number, type: CallbackType): Promise<void> {
-    const service = (await this.d.services.findById(serviceId, trx)) as Service;
+  private async notify(trx: Knex.Transaction, serviceRowId: number, type: CallbackType): Promise<void> {
+    const service = (await this.d.services.findById(serviceRowId, trx)) as Service;
     const plan = await this.d.plans.findById(service.planId, trx);
     await this.d.callbacks.enqueue(trx, type, service, plan, type === 'service.failed' ? { error: VM_MISSING } : {});
   }
@@ -269,18 +269,18 @@ export class VmReconciler {
   private async endMissingOfTerminated(now: Date): Promise<void> {
     const open = await this.d.incidents.listOpenByCause('vm_missing');
     if (open.length === 0) return;
-    const services = await this.d.services.findManyByIds([...new Set(open.map((i) => i.serviceId))]);
-    const ending = open.filter((i) => services.get(i.serviceId)?.actualState === 'terminated');
+    const services = await this.d.services.findManyByIds([...new Set(open.map((i) => i.serviceRowId))]);
+    const ending = open.filter((i) => services.get(i.serviceRowId)?.actualState === 'terminated');
     if (ending.length === 0) return;
-    const timelines = await this.d.timelines.load([...new Set(ending.map((i) => i.serviceId))]);
+    const timelines = await this.d.timelines.load([...new Set(ending.map((i) => i.serviceRowId))]);
     await this.d.knex.transaction(async (trx) => {
       const states = new Map<number, TimelineState>();
       const incidents = ending.map((i) => {
-        const at = (services.get(i.serviceId) as Service).updatedAt.getTime();
-        const state = timelines.get(i.serviceId) as TimelineState;
-        if (state.open?.openedBy === i.openedBy) states.set(i.serviceId, endMissing(state, at).state);
-        const { id: _id, serviceId, ...draft } = i;
-        return { serviceId, incident: { ...draft, endedAt: Math.max(i.startedAt, at) } };
+        const at = (services.get(i.serviceRowId) as Service).updatedAt.getTime();
+        const state = timelines.get(i.serviceRowId) as TimelineState;
+        if (state.open?.openedBy === i.openedBy) states.set(i.serviceRowId, endMissing(state, at).state);
+        const { id: _id, serviceRowId: serviceRowId, ...draft } = i;
+        return { serviceRowId, incident: { ...draft, endedAt: Math.max(i.startedAt, at) } };
       });
       await this.d.incidents.upsertMany(incidents, now, trx);
       await this.d.timelines.saveMany(states, now, trx);

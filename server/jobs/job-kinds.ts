@@ -13,7 +13,7 @@ export type JobKind = (typeof JOB_KINDS)[number];
  * runs, so queueing it again only moves the waiting one up.
  */
 export function reconcileJob(serviceRowId: number): NewJob {
-  return { kind: 'reconcile', serviceId: serviceRowId, dedupeKey: `reconcile:${serviceRowId}` };
+  return { kind: 'reconcile', serviceRowId: serviceRowId, dedupeKey: `reconcile:${serviceRowId}` };
 }
 
 /** The incident notices sweep, queued by its period and after each events poll that wrote incidents. */

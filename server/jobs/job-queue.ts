@@ -56,7 +56,7 @@ export class JobQueue extends JobRecords {
     const now = this.clock.now();
     const rows = jobs.map((job) => ({
       kind: job.kind,
-      service_id: job.serviceId ?? null,
+      service_row_id: job.serviceRowId ?? null,
       dedupe_key: job.dedupeKey ?? null,
       payload: JSON.stringify(job.payload ?? {}),
       state: 'queued',
@@ -87,28 +87,28 @@ export class JobQueue extends JobRecords {
       // A plain read picks candidates whose service has no job running; only then is one row locked, so a claim
       // never holds (and makes other instances skip) more rows than the one it takes.
       const candidates = (await trx(TABLE)
-        .select('id', 'service_id', 'kind')
+        .select('id', 'service_row_id', 'kind')
         .where('state', 'queued')
         .andWhere('run_after', '<=', now)
         .orderBy([{ column: 'run_after' }, { column: 'id' }])
-        .limit(20)) as Array<{ id: number; service_id: number | null; kind: string }>;
+        .limit(20)) as Array<{ id: number; service_row_id: number | null; kind: string }>;
       if (candidates.length === 0) return undefined;
-      const serviceIds = [...new Set(candidates.map((c) => c.service_id).filter((s): s is number => s !== null))];
+      const serviceRowIds = [...new Set(candidates.map((c) => c.service_row_id).filter((s): s is number => s !== null))];
       const busy = new Set(
-        serviceIds.length === 0
+        serviceRowIds.length === 0
           ? []
           : (
               (await trx(TABLE)
-                .whereIn('service_id', serviceIds)
+                .whereIn('service_row_id', serviceRowIds)
                 .andWhere('state', 'running')
                 .andWhere('lease_expires_at', '>', now)
-                .pluck('service_id')) as number[]
+                .pluck('service_row_id')) as number[]
             ).map(Number),
       );
       const callbacksFirst = await this.firstOpenCallbacks(trx, candidates);
       const eligible = candidates
-        .filter((c) => c.service_id === null || !busy.has(Number(c.service_id)))
-        .filter((c) => c.kind !== 'callback' || c.service_id === null || callbacksFirst.get(Number(c.service_id)) === Number(c.id))
+        .filter((c) => c.service_row_id === null || !busy.has(Number(c.service_row_id)))
+        .filter((c) => c.kind !== 'callback' || c.service_row_id === null || callbacksFirst.get(Number(c.service_row_id)) === Number(c.id))
         .map((c) => c.id);
       if (eligible.length === 0) return undefined;
       let lock = trx(TABLE)
@@ -147,20 +147,20 @@ export class JobQueue extends JobRecords {
    */
   private async firstOpenCallbacks(
     trx: Knex.Transaction,
-    candidates: Array<{ service_id: number | null; kind: string }>,
+    candidates: Array<{ service_row_id: number | null; kind: string }>,
   ): Promise<Map<number, number>> {
     const services = [
-      ...new Set(candidates.filter((c) => c.kind === 'callback' && c.service_id !== null).map((c) => Number(c.service_id))),
+      ...new Set(candidates.filter((c) => c.kind === 'callback' && c.service_row_id !== null).map((c) => Number(c.service_row_id))),
     ];
     if (services.length === 0) return new Map();
     const rows = (await trx(TABLE)
-      .select('service_id')
+      .select('service_row_id')
       .min({ first: 'id' })
       .where('kind', 'callback')
-      .whereIn('service_id', services)
+      .whereIn('service_row_id', services)
       .whereIn('state', ['queued', 'running'])
-      .groupBy('service_id')) as Array<{ service_id: unknown; first: unknown }>;
-    return new Map(rows.map((r) => [readNumber(r.service_id), readNumber(r.first)]));
+      .groupBy('service_row_id')) as Array<{ service_row_id: unknown; first: unknown }>;
+    return new Map(rows.map((r) => [readNumber(r.service_row_id), readNumber(r.first)]));
   }
 
   /** Extends the lease; false when the lease was lost (another worker owns the job now). */
@@ -277,9 +277,9 @@ export class JobQueue extends JobRecords {
       // reports one transition; a later callback is another transition, not a newer copy of this one.
       const newer =
         row.kind === 'reconcile' &&
-        row.service_id !== null &&
+        row.service_row_id !== null &&
         (await this.knex(TABLE)
-          .where({ service_id: row.service_id, kind: row.kind, state: 'queued' })
+          .where({ service_row_id: row.service_row_id, kind: row.kind, state: 'queued' })
           .whereNot('id', row.id)
           .first('id')) !== undefined;
       const clear = { lease_token: null, lease_owner: null, lease_expires_at: null, updated_at: now };

@@ -25,13 +25,13 @@ export class JobRecords {
     return row ? toJob(row) : undefined;
   }
 
-  async list(filter: { state?: JobState; kind?: string; serviceId?: number; limit?: number; beforeId?: number } = {}): Promise<Job[]> {
+  async list(filter: { state?: JobState; kind?: string; serviceRowId?: number; limit?: number; beforeId?: number } = {}): Promise<Job[]> {
     const q = this.knex(TABLE)
       .orderBy('id', 'desc')
       .limit(filter.limit ?? 100);
     if (filter.state) q.where('state', filter.state);
     if (filter.kind) q.where('kind', filter.kind);
-    if (filter.serviceId !== undefined) q.where('service_id', filter.serviceId);
+    if (filter.serviceRowId !== undefined) q.where('service_row_id', filter.serviceRowId);
     if (filter.beforeId !== undefined) q.where('id', '<', filter.beforeId);
     return ((await q) as JobRow[]).map(toJob);
   }

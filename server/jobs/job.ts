@@ -9,7 +9,7 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'dead' | 'cancelled'
 export interface Job {
   id: number;
   kind: string;
-  serviceId: number | null;
+  serviceRowId: number | null;
   payload: unknown;
   state: JobState;
   attempts: number;
@@ -30,7 +30,7 @@ export interface ClaimedJob {
 
 export interface NewJob {
   kind: string;
-  serviceId?: number | null;
+  serviceRowId?: number | null;
   payload?: unknown;
   /** At most one waiting job per key; a second enqueue moves the waiting one's run time up instead. */
   dedupeKey?: string;
@@ -55,7 +55,7 @@ export interface JobFailure {
 export interface JobRow {
   id: number | string;
   kind: string;
-  service_id: number | null;
+  service_row_id: number | null;
   payload: string;
   state: JobState;
   attempts: number;
@@ -74,7 +74,7 @@ export function toJob(r: JobRow): Job {
   return {
     id: readNumber(r.id),
     kind: r.kind,
-    serviceId: r.service_id === null ? null : readNumber(r.service_id),
+    serviceRowId: r.service_row_id === null ? null : readNumber(r.service_row_id),
     payload: JSON.parse(r.payload) as unknown,
     state: r.state,
     attempts: readNumber(r.attempts),

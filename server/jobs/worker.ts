@@ -148,7 +148,7 @@ export class JobWorker {
   }
 
   private async execute({ job, token }: ClaimedJob, abort = new AbortController()): Promise<void> {
-    const log = this.o.logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts, serviceId: job.serviceId });
+    const log = this.o.logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts, serviceRowId: job.serviceRowId });
     const handler = this.o.handlers[job.kind];
     let lost = false;
     const heartbeat = setInterval(() => {

@@ -16,7 +16,7 @@ import type { OvirtClient } from '../ovirt/client';
 import type { EventSyncStateRepository } from '../repositories/event-sync-state';
 import type { IncidentsRepository } from '../repositories/incidents';
 import type { ServicesRepository } from '../repositories/services';
-import type { CapacityService } from '../services/capacity';
+import type { CapacityService } from '../use-cases/capacity';
 import type { BridgeMetrics } from './registry';
 
 /** Capacity figures are read from the engine at most this often. */

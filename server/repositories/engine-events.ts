@@ -8,7 +8,7 @@ export interface StoredEvent {
   code: number;
   severity: string;
   occurredAt: Date;
-  serviceId: number | null;
+  serviceRowId: number | null;
   vmId: string | null;
   vmName: string | null;
   hostId: string | null;
@@ -37,7 +37,7 @@ export class EngineEventsRepository {
         code: e.code,
         severity: e.severity.slice(0, 10),
         occurred_at: e.occurredAt,
-        service_id: e.serviceId,
+        service_row_id: e.serviceRowId,
         vm_id: e.vmId,
         vm_name: e.vmName,
         host_id: e.hostId,
@@ -52,10 +52,10 @@ export class EngineEventsRepository {
   }
 
   /** A service's events, oldest first, or with `newestFirst` the latest `limit` of them (admins' view of what the engine said). */
-  async listForService(serviceId: number, limit = 500, order: { newestFirst?: boolean } = {}): Promise<StoredEvent[]> {
+  async listForService(serviceRowId: number, limit = 500, order: { newestFirst?: boolean } = {}): Promise<StoredEvent[]> {
     const direction = order.newestFirst ? 'desc' : 'asc';
     const rows = (await this.knex(TABLE)
-      .where({ service_id: serviceId })
+      .where({ service_row_id: serviceRowId })
       .orderBy([
         { column: 'generation', order: direction },
         { column: 'event_index', order: direction },
@@ -67,7 +67,7 @@ export class EngineEventsRepository {
       code: readNumber(r.code),
       severity: String(r.severity),
       occurredAt: readDate(r.occurred_at),
-      serviceId: r.service_id === null ? null : readNumber(r.service_id),
+      serviceRowId: r.service_row_id === null ? null : readNumber(r.service_row_id),
       vmId: (r.vm_id as string | null) ?? null,
       vmName: (r.vm_name as string | null) ?? null,
       hostId: (r.host_id as string | null) ?? null,
@@ -82,14 +82,14 @@ export class EngineEventsRepository {
    * When each of these VMs was removed, by the engine's own record (code 113, USER_REMOVE_VM_FINISHED): where the VM
    * reconcile starts a `vm_missing` incident. Keyed by VM id; VMs with no such event are absent.
    */
-  async removalTimes(serviceIds: readonly number[], trx: Knex | Knex.Transaction = this.knex): Promise<Map<string, Date>> {
+  async removalTimes(serviceRowIds: readonly number[], trx: Knex | Knex.Transaction = this.knex): Promise<Map<string, Date>> {
     const out = new Map<string, Date>();
-    for (let i = 0; i < serviceIds.length; i += CHUNK) {
+    for (let i = 0; i < serviceRowIds.length; i += CHUNK) {
       const rows = (await trx(TABLE)
         .select('vm_id')
         .max({ at: 'occurred_at' })
         .where({ code: 113 })
-        .whereIn('service_id', serviceIds.slice(i, i + CHUNK))
+        .whereIn('service_row_id', serviceRowIds.slice(i, i + CHUNK))
         .whereNotNull('vm_id')
         .groupBy('vm_id')) as Array<{ vm_id: string; at: unknown }>;
       for (const r of rows) out.set(String(r.vm_id), readDate(r.at));

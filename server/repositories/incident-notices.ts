@@ -13,7 +13,7 @@ type Db = Knex | Knex.Transaction;
 /** An incident waiting for a notice decision. */
 export interface PendingNotice {
   id: number;
-  serviceId: number;
+  serviceRowId: number;
   cause: AvailabilityCause;
   startedAt: Date;
   endedAt: Date | null;
@@ -34,7 +34,7 @@ export interface HostFailure {
 
 interface PendingRow {
   id: unknown;
-  service_id: unknown;
+  service_row_id: unknown;
   cause: string;
   started_at: unknown;
   ended_at: unknown;
@@ -46,7 +46,7 @@ const TABLE = 'incidents';
 function toPending(r: PendingRow): PendingNotice {
   return {
     id: readNumber(r.id),
-    serviceId: readNumber(r.service_id),
+    serviceRowId: readNumber(r.service_row_id),
     cause: r.cause as AvailabilityCause,
     startedAt: readDate(r.started_at),
     endedAt: readNullableDate(r.ended_at),
@@ -60,7 +60,7 @@ export class IncidentNoticesRepository {
   /** Open incidents of `causes` started since `since` whose opening the panel has not heard of, oldest first. */
   async listOpenUntold(causes: readonly string[], since: Date, limit: number, db: Db = this.knex): Promise<PendingNotice[]> {
     const rows = (await db(TABLE)
-      .select('id', 'service_id', 'cause', 'started_at', 'ended_at', 'opened_notice_at')
+      .select('id', 'service_row_id', 'cause', 'started_at', 'ended_at', 'opened_notice_at')
       .whereNull('opened_notice_at')
       .whereNull('ended_at')
       .whereIn('cause', causes)
@@ -73,7 +73,7 @@ export class IncidentNoticesRepository {
   /** Ended incidents started since `since` whose end the panel has not heard of (nor was it passed over), oldest first. */
   async listEndedUntold(since: Date, limit: number, db: Db = this.knex): Promise<PendingNotice[]> {
     const rows = (await db(TABLE)
-      .select('id', 'service_id', 'cause', 'started_at', 'ended_at', 'opened_notice_at')
+      .select('id', 'service_row_id', 'cause', 'started_at', 'ended_at', 'opened_notice_at')
       .whereNull('resolved_notice_at')
       .whereNotNull('ended_at')
       .andWhere('started_at', '>=', since)
@@ -106,7 +106,7 @@ export class IncidentNoticesRepository {
    */
   async listUntoldHostFailures(causes: readonly string[], since: Date, db: Db = this.knex): Promise<HostFailure[]> {
     const rows = (await db(`${TABLE} as i`)
-      .join('services as s', 's.id', 'i.service_id')
+      .join('services as s', 's.id', 'i.service_row_id')
       .join('plans as p', 'p.id', db.raw('coalesce(s.applied_plan_id, s.plan_id)'))
       .leftJoin('host_failure_notices as h', (j) => j.on('h.failed_host', 'i.failed_host').andOn('h.started_at', 'i.started_at'))
       .whereNull('h.id')

@@ -7,11 +7,11 @@ import type { AvailabilityCause } from '../domain/uptime-report';
 
 export interface StoredIncident extends IncidentDraft {
   id: number;
-  serviceId: number;
+  serviceRowId: number;
 }
 
 export interface IncidentSpan {
-  serviceId: number;
+  serviceRowId: number;
   cause: AvailabilityCause;
   startedAt: number;
   endedAt: number | null;
@@ -21,7 +21,7 @@ export interface IncidentSpan {
 
 interface IncidentRow {
   id: number;
-  service_id: number;
+  service_row_id: number;
   opened_by: string;
   cause: string;
   started_at: unknown;
@@ -39,7 +39,7 @@ function toIncident(r: IncidentRow): StoredIncident {
   const steps = JSON.parse(r.steps) as StoredStep[];
   return {
     id: readNumber(r.id),
-    serviceId: readNumber(r.service_id),
+    serviceRowId: readNumber(r.service_row_id),
     openedBy: r.opened_by,
     cause: r.cause as AvailabilityCause,
     startedAt: readDate(r.started_at).getTime(),
@@ -55,13 +55,13 @@ export class IncidentsRepository {
 
   /** Inserts new incidents and updates known ones (same service and `opened_by`), in a few statements. */
   async upsertMany(
-    items: ReadonlyArray<{ serviceId: number; incident: IncidentDraft }>,
+    items: ReadonlyArray<{ serviceRowId: number; incident: IncidentDraft }>,
     now: Date,
     trx: Knex | Knex.Transaction = this.knex,
   ): Promise<void> {
     for (let i = 0; i < items.length; i += CHUNK) {
-      const rows = items.slice(i, i + CHUNK).map(({ serviceId, incident }) => ({
-        service_id: serviceId,
+      const rows = items.slice(i, i + CHUNK).map(({ serviceRowId: serviceRowId, incident }) => ({
+        service_row_id: serviceRowId,
         opened_by: incident.openedBy,
         cause: incident.cause,
         started_at: new Date(incident.startedAt),
@@ -74,14 +74,14 @@ export class IncidentsRepository {
       }));
       await trx(TABLE)
         .insert(rows)
-        .onConflict(['service_id', 'opened_by'])
+        .onConflict(['service_row_id', 'opened_by'])
         .merge(['cause', 'started_at', 'ended_at', 'failed_host', 'restart_host', 'steps', 'updated_at']);
     }
   }
 
   /** A service's incidents that touch [from, ∞) (all when from is omitted), newest first. */
-  async listForService(serviceId: number, from?: Date, limit = 1000): Promise<StoredIncident[]> {
-    const q = this.knex<IncidentRow>(TABLE).where({ service_id: serviceId }).orderBy('started_at', 'desc').limit(limit);
+  async listForService(serviceRowId: number, from?: Date, limit = 1000): Promise<StoredIncident[]> {
+    const q = this.knex<IncidentRow>(TABLE).where({ service_row_id: serviceRowId }).orderBy('started_at', 'desc').limit(limit);
     if (from) q.andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from));
     return ((await q) as IncidentRow[]).map(toIncident);
   }
@@ -128,14 +128,14 @@ export class IncidentsRepository {
    */
   async listSpansInRange(firstId: number, lastId: number, from: Date, to: Date): Promise<IncidentSpan[]> {
     const rows = (await this.knex(TABLE)
-      .select('service_id', 'cause', 'started_at', 'ended_at', 'failed_host')
-      .whereBetween('service_id', [firstId, lastId])
+      .select('service_row_id', 'cause', 'started_at', 'ended_at', 'failed_host')
+      .whereBetween('service_row_id', [firstId, lastId])
       .andWhere('started_at', '<', to)
       .andWhere((w) => w.whereNull('ended_at').orWhere('ended_at', '>=', from))) as Array<
-      Pick<IncidentRow, 'service_id' | 'cause' | 'started_at' | 'ended_at' | 'failed_host'>
+      Pick<IncidentRow, 'service_row_id' | 'cause' | 'started_at' | 'ended_at' | 'failed_host'>
     >;
     return rows.map((r) => ({
-      serviceId: readNumber(r.service_id),
+      serviceRowId: readNumber(r.service_row_id),
       cause: r.cause as AvailabilityCause,
       startedAt: readDate(r.started_at).getTime(),
       endedAt: readNullableDate(r.ended_at)?.getTime() ?? null,

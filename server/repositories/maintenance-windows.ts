@@ -48,7 +48,7 @@ function toWindow(r: MaintenanceWindowRow): StoredMaintenanceWindow {
 /** A service a window concerns, with what its notice needs. */
 export interface WindowAudienceMember {
   id: number;
-  serviceId: string;
+  billingServiceId: string;
   clientId: string;
   hostname: string | null;
 }
@@ -126,7 +126,7 @@ export class MaintenanceWindowsRepository {
    */
   async listAudience(scope: MaintenanceScope, db: Db = this.knex): Promise<WindowAudienceMember[]> {
     const q = db('services as s')
-      .select('s.id', 's.service_id', 's.client_id', 's.hostname')
+      .select('s.id', 's.billing_service_id', 's.client_id', 's.hostname')
       .whereNot('s.desired_state', 'terminated')
       .whereNot('s.actual_state', 'terminated')
       .orderBy('s.id');
@@ -135,8 +135,8 @@ export class MaintenanceWindowsRepository {
     } else {
       q.whereIn('s.vm_host', scope.hosts);
     }
-    const rows = (await q) as Array<{ id: unknown; service_id: string; client_id: string; hostname: string | null }>;
-    return rows.map((r) => ({ id: readNumber(r.id), serviceId: r.service_id, clientId: r.client_id, hostname: r.hostname }));
+    const rows = (await q) as Array<{ id: unknown; billing_service_id: string; client_id: string; hostname: string | null }>;
+    return rows.map((r) => ({ id: readNumber(r.id), billingServiceId: r.billing_service_id, clientId: r.client_id, hostname: r.hostname }));
   }
 
   /**
@@ -146,7 +146,7 @@ export class MaintenanceWindowsRepository {
   async placeOfService(billingServiceId: string, db: Db = this.knex): Promise<{ cluster: string | null; host: string | null } | undefined> {
     const row = (await db('services as s')
       .leftJoin('plans as p', 'p.id', db.raw('coalesce(s.applied_plan_id, s.plan_id)'))
-      .where('s.service_id', billingServiceId)
+      .where('s.billing_service_id', billingServiceId)
       .first('p.cluster', 's.vm_host')) as { cluster: string | null; vm_host: string | null } | undefined;
     return row ? { cluster: row.cluster ?? null, host: row.vm_host ?? null } : undefined;
   }

@@ -153,7 +153,7 @@ export class ServiceActionsRepository {
   /** Whether an action job of the service is waiting or running: an open action without one was left by a dead job. */
   async actionJobLive(serviceRowId: number, db: Db = this.knex): Promise<boolean> {
     const row = await db('jobs')
-      .where({ service_id: serviceRowId, kind: 'service_action' })
+      .where({ service_row_id: serviceRowId, kind: 'service_action' })
       .whereIn('state', ['queued', 'running'])
       .first('id');
     return row !== undefined;
@@ -161,7 +161,10 @@ export class ServiceActionsRepository {
 
   /** Whether a reconcile job of the service is waiting or running: actions wait for it (one change at a time). */
   async reconcilePending(serviceRowId: number, db: Db = this.knex): Promise<boolean> {
-    const row = await db('jobs').where({ service_id: serviceRowId, kind: 'reconcile' }).whereIn('state', ['queued', 'running']).first('id');
+    const row = await db('jobs')
+      .where({ service_row_id: serviceRowId, kind: 'reconcile' })
+      .whereIn('state', ['queued', 'running'])
+      .first('id');
     return row !== undefined;
   }
 }

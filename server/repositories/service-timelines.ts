@@ -10,24 +10,28 @@ export class ServiceTimelinesRepository {
   constructor(private readonly knex: Knex) {}
 
   /** The state of each service; a service never seen starts from INITIAL_TIMELINE. */
-  async load(serviceIds: readonly number[], trx: Knex | Knex.Transaction = this.knex): Promise<Map<number, TimelineState>> {
+  async load(serviceRowIds: readonly number[], trx: Knex | Knex.Transaction = this.knex): Promise<Map<number, TimelineState>> {
     const out = new Map<number, TimelineState>();
-    for (const id of serviceIds) out.set(id, INITIAL_TIMELINE);
-    for (let i = 0; i < serviceIds.length; i += CHUNK) {
+    for (const id of serviceRowIds) out.set(id, INITIAL_TIMELINE);
+    for (let i = 0; i < serviceRowIds.length; i += CHUNK) {
       const rows = (await trx(TABLE)
-        .whereIn('service_id', serviceIds.slice(i, i + CHUNK))
-        .select('service_id', 'state')) as Array<{ service_id: unknown; state: string }>;
-      for (const r of rows) out.set(readNumber(r.service_id), JSON.parse(r.state) as TimelineState);
+        .whereIn('service_row_id', serviceRowIds.slice(i, i + CHUNK))
+        .select('service_row_id', 'state')) as Array<{ service_row_id: unknown; state: string }>;
+      for (const r of rows) out.set(readNumber(r.service_row_id), JSON.parse(r.state) as TimelineState);
     }
     return out;
   }
 
   async saveMany(states: ReadonlyMap<number, TimelineState>, now: Date, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
-    const rows = [...states].map(([serviceId, state]) => ({ service_id: serviceId, state: JSON.stringify(state), updated_at: now }));
+    const rows = [...states].map(([serviceRowId, state]) => ({
+      service_row_id: serviceRowId,
+      state: JSON.stringify(state),
+      updated_at: now,
+    }));
     for (let i = 0; i < rows.length; i += CHUNK) {
       await trx(TABLE)
         .insert(rows.slice(i, i + CHUNK))
-        .onConflict('service_id')
+        .onConflict('service_row_id')
         .merge(['state', 'updated_at']);
     }
   }

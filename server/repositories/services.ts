@@ -6,7 +6,7 @@ import type { ActualState, CancellationType, DesiredState, Service } from '../do
 
 interface ServiceRow {
   id: number;
-  service_id: string;
+  billing_service_id: string;
   client_id: string;
   plan_id: number;
   applied_plan_id: number | null;
@@ -31,12 +31,15 @@ interface ServiceRow {
 }
 
 /** Every column a use case may change; identity and timestamps are the repository's. */
-export type ServiceChanges = Partial<Omit<Service, 'id' | 'serviceId' | 'clientId' | 'createdAt' | 'updatedAt'>>;
+export type ServiceChanges = Partial<Omit<Service, 'id' | 'billingServiceId' | 'clientId' | 'createdAt' | 'updatedAt'>>;
 
 const TABLE = 'services';
 
 /** A service as the VM reconcile reads it (events/vm-reconcile.ts). */
-export type VmReconcileTarget = Pick<Service, 'id' | 'serviceId' | 'planId' | 'desiredState' | 'actualState' | 'vmName' | 'vmHost'> & {
+export type VmReconcileTarget = Pick<
+  Service,
+  'id' | 'billingServiceId' | 'planId' | 'desiredState' | 'actualState' | 'vmName' | 'vmHost'
+> & {
   vmId: string;
 };
 
@@ -48,7 +51,7 @@ export interface ServiceSearch {
 }
 
 export interface NewService {
-  serviceId: string;
+  billingServiceId: string;
   clientId: string;
   planId: number;
   hostname: string | null;
@@ -63,7 +66,7 @@ export interface NewService {
 
 function toInsertRow(s: NewService, now: Date): Record<string, unknown> {
   return {
-    service_id: s.serviceId,
+    billing_service_id: s.billingServiceId,
     client_id: s.clientId,
     plan_id: s.planId,
     hostname: s.hostname,
@@ -84,7 +87,7 @@ function toInsertRow(s: NewService, now: Date): Record<string, unknown> {
 function inserted(id: number, s: NewService, now: Date): Service {
   return {
     id,
-    serviceId: s.serviceId,
+    billingServiceId: s.billingServiceId,
     clientId: s.clientId,
     planId: s.planId,
     appliedPlanId: null,
@@ -112,7 +115,7 @@ function inserted(id: number, s: NewService, now: Date): Service {
 function toService(r: ServiceRow): Service {
   return {
     id: readNumber(r.id),
-    serviceId: String(r.service_id),
+    billingServiceId: String(r.billing_service_id),
     clientId: String(r.client_id),
     planId: readNumber(r.plan_id),
     appliedPlanId: r.applied_plan_id === null ? null : readNumber(r.applied_plan_id),
@@ -168,18 +171,22 @@ export class ServicesRepository {
   }
 
   /** By billing service id. */
-  async findByServiceId(serviceId: string): Promise<Service | undefined> {
-    const row = await this.knex<ServiceRow>(TABLE).where({ service_id: serviceId }).first();
+  async findByBillingServiceId(billingServiceId: string): Promise<Service | undefined> {
+    const row = await this.knex<ServiceRow>(TABLE).where({ billing_service_id: billingServiceId }).first();
     return row ? toService(row as ServiceRow) : undefined;
   }
 
   /** By billing service ids, in one query; with `lock` the rows stay locked (MySQL) until the transaction ends. */
-  async findManyByServiceId(serviceIds: string[], trx: Knex | Knex.Transaction = this.knex, lock = false): Promise<Map<string, Service>> {
+  async findManyByBillingServiceId(
+    billingServiceIds: string[],
+    trx: Knex | Knex.Transaction = this.knex,
+    lock = false,
+  ): Promise<Map<string, Service>> {
     const found = new Map<string, Service>();
-    if (serviceIds.length === 0) return found;
-    const q = trx<ServiceRow>(TABLE).whereIn('service_id', serviceIds);
+    if (billingServiceIds.length === 0) return found;
+    const q = trx<ServiceRow>(TABLE).whereIn('billing_service_id', billingServiceIds);
     if (lock && isMysql(this.knex)) q.forUpdate();
-    for (const row of (await q) as ServiceRow[]) found.set(String(row.service_id), toService(row));
+    for (const row of (await q) as ServiceRow[]) found.set(String(row.billing_service_id), toService(row));
     return found;
   }
 
@@ -214,14 +221,14 @@ export class ServicesRepository {
     await trx(TABLE).insert(services.map((s) => toInsertRow(s, now)));
     const rows = (await trx(TABLE)
       .whereIn(
-        'service_id',
-        services.map((s) => s.serviceId),
+        'billing_service_id',
+        services.map((s) => s.billingServiceId),
       )
-      .select('id', 'service_id')) as { id: number; service_id: string }[];
-    const ids = new Map(rows.map((r) => [String(r.service_id), readNumber(r.id)]));
+      .select('id', 'billing_service_id')) as { id: number; billing_service_id: string }[];
+    const ids = new Map(rows.map((r) => [String(r.billing_service_id), readNumber(r.id)]));
     return services.map((s) => {
-      const id = ids.get(s.serviceId);
-      if (id === undefined) throw new Error(`service ${s.serviceId} vanished after insert`);
+      const id = ids.get(s.billingServiceId);
+      if (id === undefined) throw new Error(`service ${s.billingServiceId} vanished after insert`);
       return inserted(id, s, now);
     });
   }
@@ -266,14 +273,14 @@ export class ServicesRepository {
    */
   async listForVmReconcile(): Promise<VmReconcileTarget[]> {
     const rows = (await this.knex(TABLE)
-      .select('id', 'service_id', 'desired_state', 'actual_state', 'vm_id', 'vm_name', 'vm_host', 'plan_id')
+      .select('id', 'billing_service_id', 'desired_state', 'actual_state', 'vm_id', 'vm_name', 'vm_host', 'plan_id')
       .whereNotNull('vm_id')
       .whereIn('actual_state', ['active', 'suspended', 'vm_missing'])) as Array<
-      Pick<ServiceRow, 'id' | 'service_id' | 'desired_state' | 'actual_state' | 'vm_id' | 'vm_name' | 'vm_host' | 'plan_id'>
+      Pick<ServiceRow, 'id' | 'billing_service_id' | 'desired_state' | 'actual_state' | 'vm_id' | 'vm_name' | 'vm_host' | 'plan_id'>
     >;
     return rows.map((r) => ({
       id: readNumber(r.id),
-      serviceId: String(r.service_id),
+      billingServiceId: String(r.billing_service_id),
       planId: readNumber(r.plan_id),
       desiredState: r.desired_state,
       actualState: r.actual_state,
@@ -336,7 +343,7 @@ export class ServicesRepository {
       if (text) {
         // `!` escapes LIKE's wildcards, so "a_b" finds "a_b" only; no backslash, whose meaning differs by database.
         const pattern = `%${text.replace(/[!%_]/g, (ch) => `!${ch}`)}%`;
-        q.where((w) => w.where('service_id', text).orWhere('client_id', text).orWhereRaw("hostname like ? escape '!'", [pattern]));
+        q.where((w) => w.where('billing_service_id', text).orWhere('client_id', text).orWhereRaw("hostname like ? escape '!'", [pattern]));
       }
       if (filter.state) q.where('actual_state', filter.state);
       return q;
@@ -360,7 +367,7 @@ export class ServicesRepository {
   ): Promise<Array<{ service: Service; waitingSince: Date | null }>> {
     const waiting = this.knex('jobs')
       .min('jobs.created_at')
-      .where('jobs.service_id', this.knex.ref(`${TABLE}.id`))
+      .where('jobs.service_row_id', this.knex.ref(`${TABLE}.id`))
       .whereIn('jobs.state', ['queued', 'running'])
       .as('waiting_since');
     const rows = (await this.knex(TABLE)

@@ -7,10 +7,10 @@ const TABLE = 'sso_tokens';
 export class SsoTokensRepository {
   constructor(private readonly knex: Knex) {}
 
-  async insert(t: { tokenHash: string; serviceId: number; clientId: string; expiresAt: Date }, now: Date): Promise<void> {
+  async insert(t: { tokenHash: string; serviceRowId: number; clientId: string; expiresAt: Date }, now: Date): Promise<void> {
     await this.knex(TABLE).insert({
       token_hash: t.tokenHash,
-      service_id: t.serviceId,
+      service_row_id: t.serviceRowId,
       client_id: t.clientId,
       expires_at: t.expiresAt,
       used_at: null,
@@ -22,7 +22,7 @@ export class SsoTokensRepository {
    * Marks the token used and returns what it grants, in one conditional update, so two clicks racing on the same link
    * cannot both succeed. Undefined when the token is unknown, used or expired.
    */
-  async consume(tokenHash: string, now: Date): Promise<{ serviceId: number; clientId: string } | undefined> {
+  async consume(tokenHash: string, now: Date): Promise<{ serviceRowId: number; clientId: string } | undefined> {
     return this.knex.transaction(async (trx) => {
       const changed = await trx(TABLE)
         .where({ token_hash: tokenHash })
@@ -30,9 +30,9 @@ export class SsoTokensRepository {
         .andWhere('expires_at', '>', now)
         .update({ used_at: now });
       if (changed !== 1) return undefined;
-      const row = (await trx(TABLE).where({ token_hash: tokenHash }).first('service_id', 'client_id')) as
-        { service_id: unknown; client_id: string } | undefined;
-      return row ? { serviceId: readNumber(row.service_id), clientId: String(row.client_id) } : undefined;
+      const row = (await trx(TABLE).where({ token_hash: tokenHash }).first('service_row_id', 'client_id')) as
+        { service_row_id: unknown; client_id: string } | undefined;
+      return row ? { serviceRowId: readNumber(row.service_row_id), clientId: String(row.client_id) } : undefined;
     });
   }
 

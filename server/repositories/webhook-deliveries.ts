@@ -8,7 +8,7 @@ const TABLE = 'webhook_deliveries';
 export interface NewDelivery {
   webhookId: string;
   type: string;
-  serviceId: string | null;
+  billingServiceId: string | null;
   bodySha256: string;
   outcome: 'applied' | 'ignored';
   response: DeliveryAnswer;
@@ -18,7 +18,7 @@ function toRow(d: NewDelivery, now: Date): Record<string, unknown> {
   return {
     webhook_id: d.webhookId,
     type: d.type,
-    service_id: d.serviceId,
+    billing_service_id: d.billingServiceId,
     body_sha256: d.bodySha256,
     outcome: d.outcome,
     response: JSON.stringify(d.response),

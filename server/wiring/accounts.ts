@@ -6,9 +6,9 @@ import { AdminTokens } from '../auth/admin-tokens';
 import { ClientSessions } from '../auth/client-sessions';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import { AdminAccounts } from '../services/admin-accounts';
-import { AdminSso } from '../services/admin-sso';
-import { ClientSso } from '../services/client-sso';
+import { AdminAccounts } from '../use-cases/admin-accounts';
+import { AdminSso } from '../use-cases/admin-sso';
+import { ClientSso } from '../use-cases/client-sso';
 import type { Repositories } from './repositories';
 
 export function buildAccounts(config: Config, r: Repositories, clock: Clock) {

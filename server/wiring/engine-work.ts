@@ -12,14 +12,14 @@ import type { OvirtClient } from '../ovirt';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServiceActionsRepository } from '../repositories/service-actions';
 import type { ServicesRepository } from '../repositories/services';
-import { ActionRunner } from '../services/action-runner';
-import type { CallbackService } from '../services/callbacks';
-import { CapacityService } from '../services/capacity';
-import { ClusterInventoryReader } from '../services/cluster-inventory';
-import type { IpAllocation } from '../services/ip-allocation';
-import { ProvisioningService } from '../services/provisioning';
-import { Reinstaller } from '../services/reinstall';
-import { VpsSetup } from '../services/vps-setup';
+import { ActionRunner } from '../use-cases/action-runner';
+import type { CallbackService } from '../use-cases/callbacks';
+import { CapacityService } from '../use-cases/capacity';
+import { ClusterInventoryReader } from '../use-cases/cluster-inventory';
+import type { IpAllocation } from '../use-cases/ip-allocation';
+import { ProvisioningService } from '../use-cases/provisioning';
+import { Reinstaller } from '../use-cases/reinstall';
+import { VpsSetup } from '../use-cases/vps-setup';
 
 export function buildCapacity(d: {
   config: Config;

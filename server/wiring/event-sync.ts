@@ -13,7 +13,7 @@ import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import type { BridgeMetrics } from '../metrics/registry';
 import type { OvirtClient } from '../ovirt';
-import type { CallbackService } from '../services/callbacks';
+import type { CallbackService } from '../use-cases/callbacks';
 import type { Repositories } from './repositories';
 
 export function buildEventSync(d: {

@@ -11,10 +11,10 @@ import { type PeriodicTask, PeriodicTasks } from '../jobs/periodic-tasks';
 import { type JobHandler, JobWorker } from '../jobs/worker';
 import type { Logger } from '../logger';
 import type { JobMetrics } from '../metrics/registry';
-import type { CallbackService } from '../services/callbacks';
-import type { CapacityService } from '../services/capacity';
-import type { Housekeeping } from '../services/housekeeping';
-import type { IncidentNotices } from '../services/incident-notices';
+import type { CallbackService } from '../use-cases/callbacks';
+import type { CapacityService } from '../use-cases/capacity';
+import type { Housekeeping } from '../use-cases/housekeeping';
+import type { IncidentNotices } from '../use-cases/incident-notices';
 import type { EngineWork } from './engine-work';
 
 const DAY = 86_400_000;

@@ -9,12 +9,12 @@ import type { Logger } from '../logger';
 import { MetricsScraper } from '../metrics/collectors';
 import type { BridgeMetrics } from '../metrics/registry';
 import type { OvirtClient } from '../ovirt';
-import { AdminOverviewQuery } from '../services/admin-overview';
-import type { CapacityService } from '../services/capacity';
-import type { IpAllocation } from '../services/ip-allocation';
-import { ServiceQueries } from '../services/service-queries';
-import { UptimeReports } from '../services/uptime-reports';
-import { WaitingForRoomQuery } from '../services/waiting-for-room';
+import { AdminOverviewQuery } from '../use-cases/admin-overview';
+import type { CapacityService } from '../use-cases/capacity';
+import type { IpAllocation } from '../use-cases/ip-allocation';
+import { ServiceQueries } from '../use-cases/service-queries';
+import { UptimeReports } from '../use-cases/uptime-reports';
+import { WaitingForRoomQuery } from '../use-cases/waiting-for-room';
 import type { Repositories } from './repositories';
 
 export function buildReads(d: {

@@ -43,8 +43,8 @@ describeBrowser('admin clusters, what-if, headroom and services in Chromium', ()
       type: 'service.create',
       data: { service_id: '5002', client_id: '43', product_id: '9', hostname: 'legacy.example.org' },
     }).expect(202);
-    await eventually(async () => (await t.container.repos.services.findByServiceId('5001'))?.actualState === 'active', 30_000);
-    await eventually(async () => (await t.container.repos.services.findByServiceId('5002'))?.actualState === 'failed', 30_000);
+    await eventually(async () => (await t.container.repos.services.findByBillingServiceId('5001'))?.actualState === 'active', 30_000);
+    await eventually(async () => (await t.container.repos.services.findByBillingServiceId('5002'))?.actualState === 'failed', 30_000);
     // The engine's log of the order, read the way the running service reads it.
     await t.container.eventSync?.tick();
 

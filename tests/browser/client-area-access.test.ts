@@ -48,7 +48,7 @@ function app(): express.Express {
     res.render(
       'client/service',
       presentClientServicePage(
-        buildUptimeReport({ serviceId: '5230', state: 'provisioning', vmStatus: null, activeSince: null, incidents: [] }),
+        buildUptimeReport({ billingServiceId: '5230', state: 'provisioning', vmStatus: null, activeSince: null, incidents: [] }),
         settingUp,
       ),
     ),

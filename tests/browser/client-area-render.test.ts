@@ -29,7 +29,7 @@ const PHONE = { width: 390, height: 844 };
 const report = buildUptimeReport();
 // A second VPS in the middle of an HA restart, a suspended one and one being set up, for the list and the badge.
 const restarting = buildUptimeReport({
-  serviceId: '5102',
+  billingServiceId: '5102',
   hostname: 'db-primary.example-hosting.net',
   vmStatus: 'down',
   incidents: [
@@ -55,7 +55,7 @@ const restarting = buildUptimeReport({
 });
 // A VPS whose host failed with no room left on the others: down, waiting for room, told as it is.
 const waiting = buildUptimeReport({
-  serviceId: '5177',
+  billingServiceId: '5177',
   hostname: 'mail.example-hosting.net',
   vmStatus: 'down',
   incidents: [
@@ -82,9 +82,9 @@ const waiting = buildUptimeReport({
     ...FIXTURE_INCIDENTS,
   ],
 });
-const suspended = buildUptimeReport({ serviceId: '4950', hostname: 'shop.example.org', state: 'suspended', vmStatus: 'down' });
+const suspended = buildUptimeReport({ billingServiceId: '4950', hostname: 'shop.example.org', state: 'suspended', vmStatus: 'down' });
 const fresh = buildUptimeReport({
-  serviceId: '5230',
+  billingServiceId: '5230',
   hostname: null,
   state: 'provisioning',
   vmStatus: null,

@@ -41,7 +41,7 @@ describeBrowser('client area: upcoming maintenance in Chromium', () => {
       .expect(201);
     const plan = (await t.db.knex('plans').first('id')) as { id: number };
     await t.db.knex('services').insert({
-      service_id: '4821',
+      billing_service_id: '4821',
       client_id: '55',
       plan_id: plan.id,
       hostname: 'shop.example.org',

@@ -54,7 +54,7 @@ export async function insertServices(knex: Knex, count: number, prefix = 'svc'):
   const ids: number[] = [];
   for (let start = 0; start < count; start += 200) {
     const rows = Array.from({ length: Math.min(200, count - start) }, (_, i) => ({
-      service_id: `${prefix}-${start + i + 1}`,
+      billing_service_id: `${prefix}-${start + i + 1}`,
       client_id: 'c1',
       plan_id: Number(plan!.id),
       desired_state: 'active',
@@ -64,8 +64,8 @@ export async function insertServices(knex: Knex, count: number, prefix = 'svc'):
     }));
     await knex('services').insert(rows);
   }
-  const stored = await knex('services').where('service_id', 'like', `${prefix}-%`).select('id', 'service_id');
-  const byBilling = new Map(stored.map((r: { id: number; service_id: string }) => [r.service_id, Number(r.id)]));
+  const stored = await knex('services').where('billing_service_id', 'like', `${prefix}-%`).select('id', 'billing_service_id');
+  const byBilling = new Map(stored.map((r: { id: number; billing_service_id: string }) => [r.billing_service_id, Number(r.id)]));
   for (let i = 1; i <= count; i++) ids.push(byBilling.get(`${prefix}-${i}`)!);
   return ids;
 }

@@ -31,7 +31,7 @@ export interface UptimeWorld {
   /** Advances simulated time in steps until `check` answers, letting the worker run between steps. */
   until<T>(check: () => Promise<T | undefined | false>, stepMs?: number, maxSteps?: number): Promise<T>;
   /** Orders a VPS and waits (in simulated time) until it is active; returns the host it runs on. */
-  order(serviceId: string, clientId: string): Promise<string>;
+  order(billingServiceId: string, clientId: string): Promise<string>;
   /**
    * Cuts the power of `host` and waits until the engine has restarted `vmName` elsewhere; returns the engine's own
    * record of it: the host's first sign of trouble and the VM's last VDS_INITIATED_RUN_VM (up again).
@@ -83,13 +83,13 @@ export async function startUptimeWorld(
     throw new Error(`condition not met within ${maxSteps} steps of ${stepMs} simulated ms`);
   };
 
-  const order = async (serviceId: string, clientId: string) => {
+  const order = async (billingServiceId: string, clientId: string) => {
     await sendWebhook(t.app, {
       type: 'service.create',
-      data: { service_id: serviceId, client_id: clientId, product_id: '7', hostname: `vps${serviceId}.example.net` },
+      data: { service_id: billingServiceId, client_id: clientId, product_id: '7', hostname: `vps${billingServiceId}.example.net` },
     }).expect(202);
     const svc = await until(async () => {
-      const res = await request(t.app).get(`/api/v1/services/${serviceId}`).set('Authorization', BILLING_AUTH);
+      const res = await request(t.app).get(`/api/v1/services/${billingServiceId}`).set('Authorization', BILLING_AUTH);
       return res.body.actual_state === 'active' ? (res.body as { vm: { host: string } }) : undefined;
     });
     return svc.vm.host;

@@ -36,25 +36,26 @@ describe.each(databaseKinds)('admin cluster and service pages on %s', (kind) => 
     await sim?.close();
   });
 
-  const state = async (serviceId: string) => (await t.container.repos.services.findByServiceId(serviceId))?.actualState;
-  const order = async (serviceId: string) => {
+  const state = async (billingServiceId: string) =>
+    (await t.container.repos.services.findByBillingServiceId(billingServiceId))?.actualState;
+  const order = async (billingServiceId: string) => {
     await sendWebhook(t.app, {
       type: 'service.create',
-      data: { service_id: serviceId, client_id: '55', product_id: '7', hostname: `vps${serviceId}.example.net` },
+      data: { service_id: billingServiceId, client_id: '55', product_id: '7', hostname: `vps${billingServiceId}.example.net` },
     }).expect(202);
   };
   /** An order the engine refuses once (400 on create): the service ends `failed`, its job dead. */
-  const failedOrder = async (serviceId: string) => {
+  const failedOrder = async (billingServiceId: string) => {
     sim.control.addFault({ kind: 'error', status: 400, method: 'POST', path: '/api/vms', times: 1 });
-    await order(serviceId);
+    await order(billingServiceId);
     // The service is marked failed before its job's own outcome is written: wait for both, so later snapshots hold.
     await eventually(
-      async () => (await state(serviceId)) === 'failed' && (await reconcileJobs(serviceId)).every((j) => j.state === 'dead'),
+      async () => (await state(billingServiceId)) === 'failed' && (await reconcileJobs(billingServiceId)).every((j) => j.state === 'dead'),
     );
   };
-  const reconcileJobs = async (serviceId: string) => {
-    const service = await t.container.repos.services.findByServiceId(serviceId);
-    return t.container.jobs.list({ serviceId: service?.id, kind: 'reconcile' });
+  const reconcileJobs = async (billingServiceId: string) => {
+    const service = await t.container.repos.services.findByBillingServiceId(billingServiceId);
+    return t.container.jobs.list({ serviceRowId: service?.id, kind: 'reconcile' });
   };
 
   test('when Retry is posted without the CSRF token, then it is refused (403) and nothing is queued', async () => {
@@ -82,7 +83,7 @@ describe.each(databaseKinds)('admin cluster and service pages on %s', (kind) => 
     expect(after.text).not.toContain('Retry provisioning');
 
     await eventually(async () => (await state('6002')) === 'active');
-    const service = await t.container.repos.services.findByServiceId('6002');
+    const service = await t.container.repos.services.findByBillingServiceId('6002');
     expect(service).toMatchObject({ lastError: null, vmName: 'vps-6002' });
     expect([...sim.world.vms.values()].filter((v) => v.name === 'vps-6002')).toHaveLength(1);
     const jobs = await reconcileJobs('6002');
@@ -113,7 +114,7 @@ describe.each(databaseKinds)('admin cluster and service pages on %s', (kind) => 
     const now = new Date();
     await t.container.repos.services.insertMany(
       Array.from({ length: 60 }, (_, i) => ({
-        serviceId: `bulk-${i}`,
+        billingServiceId: `bulk-${i}`,
         clientId: '900',
         planId: 1,
         hostname: `node${i}.bulk_test.example`,

@@ -189,7 +189,7 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     expect(confirm.text).toContain('Delete plan “VPS HA M”?');
     const now = new Date();
     await t.db.knex('services').insert({
-      service_id: 's1',
+      billing_service_id: 's1',
       client_id: 'c1',
       plan_id: id,
       desired_state: 'active',
@@ -267,7 +267,7 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
       updated_at: now,
     });
     await t.db.knex('services').insert({
-      service_id: '3001',
+      billing_service_id: '3001',
       client_id: 'c1',
       plan_id: planId ?? (await t.db.knex('plans').first('id')).id,
       desired_state: 'active',
@@ -276,7 +276,7 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
       updated_at: now,
     });
     const row = Number((await t.db.knex('services').first('id')).id);
-    await t.container.jobs.enqueue({ kind: 'reconcile', serviceId: row });
+    await t.container.jobs.enqueue({ kind: 'reconcile', serviceRowId: row });
     const claimed = (await t.container.jobs.claim('w'))!;
     await t.container.jobs.fail(claimed.job.id, claimed.token, {
       message: `template "t" not found in the engine; ${'x'.repeat(300)} END`,

@@ -202,7 +202,7 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
     const created = (await post(planBody())).body;
     const now = new Date();
     await t.db.knex('services').insert({
-      service_id: '1001',
+      billing_service_id: '1001',
       client_id: '55',
       plan_id: created.id,
       desired_state: 'active',

@@ -59,7 +59,16 @@ describe.each(databaseKinds)('admin retries wake the worker on %s', (kind) => {
     const plan = (await t.container.plans.list())[0]!;
     const now = new Date();
     const [service] = await t.container.repos.services.insertMany(
-      [{ serviceId: '7001', clientId: '900', planId: plan.id, hostname: 'retry.example', desiredState: 'active', lastEventAt: null }],
+      [
+        {
+          billingServiceId: '7001',
+          clientId: '900',
+          planId: plan.id,
+          hostname: 'retry.example',
+          desiredState: 'active',
+          lastEventAt: null,
+        },
+      ],
       now,
     );
     await t.container.repos.services.update(service!.id, { actualState: 'failed', lastError: 'the engine refused the VM' }, now);
@@ -68,7 +77,7 @@ describe.each(databaseKinds)('admin retries wake the worker on %s', (kind) => {
     await agent.post('/admin/services/7001/retry').type('form').send({ _csrf: csrf }).expect(303);
     // Without an engine the reconcile job has no handler and dies on its first attempt: what matters is that the
     // worker took it up at once.
-    const [job] = await t.container.jobs.list({ serviceId: service!.id, limit: 1 });
+    const [job] = await t.container.jobs.list({ serviceRowId: service!.id, limit: 1 });
     expect(job).toMatchObject({ kind: 'reconcile' });
     await eventually(async () => ((await t.container.jobs.get(job!.id))?.attempts ?? 0) > 0, PROMPTLY_MS);
   });

@@ -158,7 +158,7 @@ describe.each(databaseKinds)('the order gate on %s', (kind) => {
     expect(refused.body.error.code).toBe('failover_reserve_exceeded');
     expect(refused.body.error.message).toMatch(/host\d/);
     expect(refused.body.error.details.verdict.shortfall.memoryBytes).toBeGreaterThan(0);
-    expect(await t.db.knex('services').where({ service_id: 'toomuch' }).first()).toBeUndefined();
+    expect(await t.db.knex('services').where({ billing_service_id: 'toomuch' }).first()).toBeUndefined();
 
     const after = await capacity('big');
     expect(after.body).toMatchObject({ can_sell: false, headroom: 0, reason: expect.stringMatching(/N\+1|fail/i) });

@@ -217,6 +217,6 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
     expect(done.headers.location).toContain('done=reinstall');
     await finished(await lastId());
     expect(await rows()).toEqual([{ action: 'reinstall', actor_kind: 'customer', actor: '55', outcome: 'succeeded', error: null }]);
-    expect((await t.db.knex('services').where({ service_id: '3001' }).first()).os_key).toBe('ubuntu-24.04');
+    expect((await t.db.knex('services').where({ billing_service_id: '3001' }).first()).os_key).toBe('ubuntu-24.04');
   }, 60_000);
 });

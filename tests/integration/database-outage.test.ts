@@ -67,7 +67,10 @@ import { testConfig } from '../helpers/test-app';
     await proxy.restore();
     // The panel retries the same delivery; the pool reconnects and the worker, which kept polling, picks it up.
     await eventually(async () => (await sendWebhook(app, order)).status === 202, 20_000, 200);
-    await eventually(async () => (await db.knex('services').where({ service_id: '7001' }).first())?.actual_state === 'active', 30_000);
+    await eventually(
+      async () => (await db.knex('services').where({ billing_service_id: '7001' }).first())?.actual_state === 'active',
+      30_000,
+    );
     expect([...sim.world.vms.values()].filter((v) => v.name === 'vps-7001')).toHaveLength(1);
     await request(app).get('/readyz').expect(200);
   }, 90_000);

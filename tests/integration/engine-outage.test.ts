@@ -8,7 +8,7 @@
 import request from 'supertest';
 import type { RunningSimulator } from '../../ovirt-simulator';
 import type { OvirtError } from '../../server/ovirt';
-import { isEngineAway } from '../../server/services/provisioning-errors';
+import { isEngineAway } from '../../server/use-cases/provisioning-errors';
 import { type CallbackSink, eventually, sendWebhook, startCallbackSink } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
@@ -58,8 +58,8 @@ describe.each(databaseKinds)('an engine outage on %s', (kind) => {
   });
 
   const panel = (path: string) => request(t.app).get(path).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
-  const order = (serviceId: string) =>
-    sendWebhook(t.app, { type: 'service.create', data: { service_id: serviceId, client_id: '55', product_id: '7' } });
+  const order = (billingServiceId: string) =>
+    sendWebhook(t.app, { type: 'service.create', data: { service_id: billingServiceId, client_id: '55', product_id: '7' } });
   const reconciles = () => t.container.jobs.list({ kind: 'reconcile' });
   const scrape = async () => parseExposition((await request(t.app).get('/metrics').expect(200)).text);
   const callbacksOf = (type: string) => sink.received.filter((r) => r.body.type === type);

@@ -1,5 +1,5 @@
 /**
- * Issue 21: identifier columns compare exactly. On MySQL/MariaDB that is the utf8mb4_bin collation, set by the
+ * Identifier columns compare exactly. On MySQL/MariaDB that is the utf8mb4_bin collation, set by the
  * 20261206004xxx migrations and by `identifierColumn()` for new ones; the test database is created
  * utf8mb4_unicode_ci (tests/helpers/databases.ts), like a server whose default folds case, so this proves the
  * migrations and not the server. On SQLite text compares with the BINARY collation unless a column says NOCASE.
@@ -10,8 +10,8 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers
 
 /** Every identifier column of the schema: billing ids, webhook ids, token hashes, engine VM ids and names, job keys. */
 const IDENTIFIERS: Record<string, string[]> = {
-  webhook_deliveries: ['webhook_id', 'service_id'],
-  services: ['service_id', 'client_id', 'vm_id', 'vm_name'],
+  webhook_deliveries: ['webhook_id', 'billing_service_id'],
+  services: ['billing_service_id', 'client_id', 'vm_id', 'vm_name'],
   plans: ['product_id'],
   sso_tokens: ['token_hash', 'client_id'],
   admin_sessions: ['token_hash', 'csrf_token'],
@@ -19,6 +19,15 @@ const IDENTIFIERS: Record<string, string[]> = {
   engine_events: ['vm_id', 'vm_name', 'host_id', 'correlation_id'],
 };
 const IDENTIFIER_PAIRS = Object.entries(IDENTIFIERS).flatMap(([table, columns]) => columns.map((column) => `${table}.${column}`));
+/**
+ * Later migrations that rename identifier columns: rolled back first, so the binary migrations roll back on the schema
+ * they were written for, where both tables still named the billing id `service_id`.
+ */
+const LATER_RENAMES = [
+  '20261206130100_rename_services_service_id_to_billing_service_id.ts',
+  '20261206130200_rename_webhook_deliveries_service_id_to_billing_service_id.ts',
+];
+const PAIRS_THEN = IDENTIFIER_PAIRS.map((key) => key.replace(/^(services|webhook_deliveries)\.billing_service_id$/, '$1.service_id'));
 
 /** The rule for columns added later: a string column named like an id, hash, key or token compares exactly. */
 const LOOKS_LIKE_AN_IDENTIFIER = /(_id|_hash|_key|_token|^vm_name)$/;
@@ -119,6 +128,9 @@ describe.each(databaseKinds)('identifier columns on %s', (kind) => {
   });
 
   test("when the binary migrations are rolled back and run again, then only the identifiers' collation moves between the table default and _bin", async () => {
+    const latest = kind === 'mysql' ? await mysqlColumns(db) : undefined;
+    const indexesLatest = kind === 'mysql' ? await mysqlIndexes(db) : await sqliteSchema(db);
+    for (const name of [...LATER_RENAMES].reverse()) await db.knex.migrate.down({ ...migrationConfig(), name });
     const after = kind === 'mysql' ? await mysqlColumns(db) : undefined;
     const indexesAfter = kind === 'mysql' ? await mysqlIndexes(db) : await sqliteSchema(db);
 
@@ -126,7 +138,7 @@ describe.each(databaseKinds)('identifier columns on %s', (kind) => {
 
     if (kind === 'mysql') {
       const before = await mysqlColumns(db);
-      for (const key of IDENTIFIER_PAIRS) {
+      for (const key of PAIRS_THEN) {
         const c = before.get(key) as ColumnInfo;
         // Restored to what the column had when created: the table's default (utf8mb4_general_ci here, knex creates
         // tables with the connection's utf8mb4), which compares case-insensitively.
@@ -135,7 +147,7 @@ describe.each(databaseKinds)('identifier columns on %s', (kind) => {
       }
       // Nothing else moved: type, length, nullability, default, comment and charset of every column, and every index.
       const withoutCollation = (m: Map<string, ColumnInfo>) =>
-        [...m.values()].map((c) => ({ ...c, collation: IDENTIFIER_PAIRS.includes(c.key) ? '(identifier)' : c.collation }));
+        [...m.values()].map((c) => ({ ...c, collation: PAIRS_THEN.includes(c.key) ? '(identifier)' : c.collation }));
       expect(withoutCollation(before)).toEqual(withoutCollation(after as Map<string, ColumnInfo>));
       expect(await mysqlIndexes(db)).toEqual(indexesAfter);
     } else {
@@ -143,9 +155,9 @@ describe.each(databaseKinds)('identifier columns on %s', (kind) => {
       expect(await sqliteSchema(db)).toEqual(indexesAfter);
     }
 
-    expect(await migrateLatest(db.knex)).toEqual(BINARY_MIGRATIONS);
-    if (kind === 'mysql') expect(await mysqlColumns(db)).toEqual(after);
-    expect(kind === 'mysql' ? await mysqlIndexes(db) : await sqliteSchema(db)).toEqual(indexesAfter);
+    expect(await migrateLatest(db.knex)).toEqual([...BINARY_MIGRATIONS, ...LATER_RENAMES]);
+    if (kind === 'mysql') expect(await mysqlColumns(db)).toEqual(latest);
+    expect(kind === 'mysql' ? await mysqlIndexes(db) : await sqliteSchema(db)).toEqual(indexesLatest);
   });
 
   test('when a new table uses identifierColumn(), then that column compares exactly', async () => {

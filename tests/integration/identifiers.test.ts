@@ -32,7 +32,8 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
       await t.close();
     });
 
-    const status = (serviceId: string) => request(t.app).get(`/api/v1/services/${serviceId}`).set('Authorization', BILLING_AUTH);
+    const status = (billingServiceId: string) =>
+      request(t.app).get(`/api/v1/services/${billingServiceId}`).set('Authorization', BILLING_AUTH);
 
     test('when two webhook ids differ only in case, then both are accepted and recorded, and each redelivery gets its own answer', async () => {
       // Arrange
@@ -71,10 +72,10 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
       expect((await status('svc-1').expect(200)).body).toMatchObject({ service_id: 'svc-1', client_id: 'c-bob' });
       expect((await status('Svc-1').expect(200)).body).toMatchObject({ service_id: 'Svc-1', client_id: 'c-Alice' });
       expect((await status('SVC-1')).status).toBe(404);
-      const rows = await t.db.knex('services').orderBy('id').select('service_id', 'client_id');
+      const rows = await t.db.knex('services').orderBy('id').select('billing_service_id', 'client_id');
       expect(rows).toEqual([
-        { service_id: 'Svc-1', client_id: 'c-Alice' },
-        { service_id: 'svc-1', client_id: 'c-bob' },
+        { billing_service_id: 'Svc-1', client_id: 'c-Alice' },
+        { billing_service_id: 'svc-1', client_id: 'c-bob' },
       ]);
       expect(Number((await t.db.knex('jobs').count({ n: '*' }).first())?.n)).toBe(2);
     });
@@ -100,12 +101,15 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
       // Our hashes are lower-case hex, so this cannot come from a real link; it shows the columns compare exactly.
       const now = new Date();
       await sendWebhook(t.app, { type: 'service.create', data: { service_id: '804', client_id: '55', product_id: '7' } }).expect(202);
-      const serviceRowId = Number((await t.db.knex('services').where({ service_id: '804' }).first('id')).id);
+      const serviceRowId = Number((await t.db.knex('services').where({ billing_service_id: '804' }).first('id')).id);
       const tokens = new SsoTokensRepository(t.db.knex);
       const hash = 'ab'.repeat(32);
-      await tokens.insert({ tokenHash: hash, serviceId: serviceRowId, clientId: '55', expiresAt: new Date(now.getTime() + 60_000) }, now);
+      await tokens.insert(
+        { tokenHash: hash, serviceRowId: serviceRowId, clientId: '55', expiresAt: new Date(now.getTime() + 60_000) },
+        now,
+      );
       expect(await tokens.consume(hash.toUpperCase(), now)).toBeUndefined();
-      expect(await tokens.consume(hash, now)).toEqual({ serviceId: serviceRowId, clientId: '55' });
+      expect(await tokens.consume(hash, now)).toEqual({ serviceRowId, clientId: '55' });
 
       const [adminUserId] = await t.db
         .knex('admin_users')
@@ -141,9 +145,9 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
       await sim.close();
     });
 
-    const untilActive = (serviceId: string) =>
+    const untilActive = (billingServiceId: string) =>
       eventually(async () => {
-        const res = await request(t.app).get(`/api/v1/services/${serviceId}`).set('Authorization', BILLING_AUTH);
+        const res = await request(t.app).get(`/api/v1/services/${billingServiceId}`).set('Authorization', BILLING_AUTH);
         return res.body.actual_state === 'active' ? res.body : undefined;
       });
 

@@ -10,8 +10,8 @@ import { SecretBox } from '../../server/crypto/secret-box';
 import { createKnex, type Knex } from '../../server/db/knex';
 import { createLogger } from '../../server/logger';
 import { IncidentNoticesRepository } from '../../server/repositories/incident-notices';
-import { CallbackService } from '../../server/services/callbacks';
-import { IncidentNotices } from '../../server/services/incident-notices';
+import { CallbackService } from '../../server/use-cases/callbacks';
+import { IncidentNotices } from '../../server/use-cases/incident-notices';
 import { WebhookSigner } from '../../server/webhooks/signature';
 import { type CallbackSink, sendWebhook, startCallbackSink } from '../helpers/billing';
 import { mysqlUrl } from '../helpers/databases';
@@ -78,9 +78,11 @@ function noticesOf(c: Container, url: string): IncidentNotices {
 
   const vmOf = (name: string) => [...w.sim.world.vms.values()].find((v) => v.name === name)!;
   const hostName = (id: string | undefined) => (id ? w.sim.world.hosts.get(id)?.name : undefined);
-  const stateOf = async (serviceId: string) =>
-    ((await w.t.db.knex('services').where({ service_id: serviceId }).first('actual_state')) as { actual_state: string } | undefined)
-      ?.actual_state;
+  const stateOf = async (billingServiceId: string) =>
+    (
+      (await w.t.db.knex('services').where({ billing_service_id: billingServiceId }).first('actual_state')) as
+        { actual_state: string } | undefined
+    )?.actual_state;
   const step = async () => {
     w.sim.control.advance(1000);
     await new Promise((r) => setTimeout(r, 25));

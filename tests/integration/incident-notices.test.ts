@@ -39,23 +39,25 @@ describe.each(databaseKinds)('incident notices on %s', (kind) => {
     }
     throw new Error('condition not met within 600 simulated seconds');
   };
-  const stateOf = async (serviceId: string) =>
-    ((await w.t.db.knex('services').where({ service_id: serviceId }).first('actual_state')) as { actual_state: string } | undefined)
-      ?.actual_state;
-  const order = async (serviceId: string, clientId: string) => {
+  const stateOf = async (billingServiceId: string) =>
+    (
+      (await w.t.db.knex('services').where({ billing_service_id: billingServiceId }).first('actual_state')) as
+        { actual_state: string } | undefined
+    )?.actual_state;
+  const order = async (billingServiceId: string, clientId: string) => {
     await sendWebhook(w.t.app, {
       type: 'service.create',
-      data: { service_id: serviceId, client_id: clientId, product_id: '7', hostname: `vps${serviceId}.example.net` },
+      data: { service_id: billingServiceId, client_id: clientId, product_id: '7', hostname: `vps${billingServiceId}.example.net` },
     }).expect(202);
-    await patiently(async () => (await stateOf(serviceId)) === 'active').catch(async (err: unknown) => {
-      const row = await w.t.db.knex('services').where({ service_id: serviceId }).first('actual_state', 'last_error');
+    await patiently(async () => (await stateOf(billingServiceId)) === 'active').catch(async (err: unknown) => {
+      const row = await w.t.db.knex('services').where({ billing_service_id: billingServiceId }).first('actual_state', 'last_error');
       const jobs = await w.t.db.knex('jobs').whereNot('state', 'succeeded').select('kind', 'state', 'last_error', 'attempts');
       const hosts = [...w.sim.world.hosts.values()].map((h) => `${h.name}:${h.status}`).join(' ');
       throw new Error(
         `${String(err)}; ${JSON.stringify(row)}; hosts ${hosts}; jobs ${JSON.stringify(jobs.filter((j: { kind: string }) => j.kind !== 'callback'))}`,
       );
     });
-    return hostName(vmOf(`vps-${serviceId}`).hostId)!;
+    return hostName(vmOf(`vps-${billingServiceId}`).hostId)!;
   };
   /** Runs the sweep the periodic task runs, through the worker, and waits for it. */
   const sweep = async () => {
@@ -159,8 +161,8 @@ describe.each(databaseKinds)('incident notices on %s', (kind) => {
 
     const causes = (await w.t.db
       .knex('incidents')
-      .join('services', 'services.id', 'incidents.service_id')
-      .whereIn('services.service_id', ['3003', '3004'])
+      .join('services', 'services.id', 'incidents.service_row_id')
+      .whereIn('services.billing_service_id', ['3003', '3004'])
       .select('cause')) as Array<{ cause: string }>;
     expect(causes.map((c) => c.cause).sort()).toEqual(['customer', 'planned']);
     expect((await notices()).length).toBe(before);

@@ -30,10 +30,10 @@ describe.each(databaseKinds)('incident steps migration on %s', (kind) => {
   });
 
   test('when old sentences are migrated, then they are facts reading the same words, and down puts back what was stored', async () => {
-    const [serviceId] = await insertServices(db.knex, 1, 'mig');
+    const [serviceRowId] = await insertServices(db.knex, 1, 'mig');
     const now = new Date(T0 + 200_000);
     await db.knex('incidents').insert({
-      service_id: serviceId,
+      service_row_id: serviceRowId,
       opened_by: '1:1',
       cause: 'ha_restart',
       started_at: new Date(T0),
@@ -44,7 +44,7 @@ describe.each(databaseKinds)('incident steps migration on %s', (kind) => {
       created_at: now,
       updated_at: now,
     });
-    const read = async () => (await new IncidentsRepository(db.knex).listForService(serviceId!))[0]!.steps;
+    const read = async () => (await new IncidentsRepository(db.knex).listForService(serviceRowId!))[0]!.steps;
     const words = async (hostNames: boolean) => (await read()).map((s) => stepText(reportStep(s, hostNames)));
     const shownBefore = await words(true);
 

@@ -48,22 +48,26 @@ describe.each(databaseKinds)('a suspend killed midway on %s', (kind) => {
     }
   }
 
-  const vm = (serviceId: string) => [...sim.world.vms.values()].find((v) => v.name === `vps-${serviceId}`);
-  const told = (serviceId: string) => sink.received.filter((r) => r.body.data.service_id === serviceId).map((r) => r.body.type);
-  const actualState = async (serviceId: string) =>
-    ((await t.db.knex('services').where({ service_id: serviceId }).first('actual_state')) as { actual_state: string }).actual_state;
+  const vm = (billingServiceId: string) => [...sim.world.vms.values()].find((v) => v.name === `vps-${billingServiceId}`);
+  const told = (billingServiceId: string) =>
+    sink.received.filter((r) => r.body.data.service_id === billingServiceId).map((r) => r.body.type);
+  const actualState = async (billingServiceId: string) =>
+    ((await t.db.knex('services').where({ billing_service_id: billingServiceId }).first('actual_state')) as { actual_state: string })
+      .actual_state;
 
-  async function activeService(serviceId: string): Promise<void> {
-    await sendWebhook(t.app, { type: 'service.create', data: { service_id: serviceId, client_id: '55', product_id: '7' } }).expect(202);
+  async function activeService(billingServiceId: string): Promise<void> {
+    await sendWebhook(t.app, { type: 'service.create', data: { service_id: billingServiceId, client_id: '55', product_id: '7' } }).expect(
+      202,
+    );
     await drain();
-    expect(told(serviceId)).toEqual(['service.active']);
+    expect(told(billingServiceId)).toEqual(['service.active']);
   }
 
   /**
    * Runs the suspend job and kills it at `at`: after the VM is down and before `suspended` is recorded, or before the
    * shutdown reached the engine. Nothing the dead instance would not have written is written; its lease stays.
    */
-  async function suspendKilled(serviceId: string, at: 'before_record' | 'before_shutdown'): Promise<void> {
+  async function suspendKilled(billingServiceId: string, at: 'before_record' | 'before_shutdown'): Promise<void> {
     const repo = t.container.repos.services;
     const ovirt = t.container.ovirt!;
     const update = repo.update.bind(repo);
@@ -84,14 +88,14 @@ describe.each(databaseKinds)('a suspend killed midway on %s', (kind) => {
       return shutdown(...args);
     };
     try {
-      await sendWebhook(t.app, { type: 'service.suspend', data: { service_id: serviceId, reason: 'overdue' } }).expect(202);
+      await sendWebhook(t.app, { type: 'service.suspend', data: { service_id: billingServiceId, reason: 'overdue' } }).expect(202);
       await t.container.worker.runOne();
     } finally {
       repo.update = update;
       ovirt.shutdownVmWithin = shutdown;
     }
     expect(dead).toBe(true);
-    expect(await actualState(serviceId)).toBe('suspending');
+    expect(await actualState(billingServiceId)).toBe('suspending');
     expect(await t.container.jobs.list({ state: 'running' })).toHaveLength(1);
   }
 

@@ -3,8 +3,8 @@ import { createKnex, type Knex } from '../../server/db/knex';
 import { migrateLatest } from '../../server/db/migrate';
 import { IpAssignmentsRepository } from '../../server/repositories/ip-assignments';
 import { IpPoolsRepository } from '../../server/repositories/ip-pools';
-import { IpAllocation } from '../../server/services/ip-allocation';
-import { IpPools } from '../../server/services/ip-pools';
+import { IpAllocation } from '../../server/use-cases/ip-allocation';
+import { IpPools } from '../../server/use-cases/ip-pools';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
 import { insertServices } from '../helpers/ip-pools';
 

@@ -40,7 +40,7 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     const plan = await db.knex('plans').first('id');
     for (const sid of ['s1', 's2']) {
       await db.knex('services').insert({
-        service_id: sid,
+        billing_service_id: sid,
         client_id: 'c',
         plan_id: plan.id,
         desired_state: 'active',
@@ -54,41 +54,41 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     await db.drop();
   });
 
-  const serviceId = async (sid: string) => Number((await db.knex('services').where({ service_id: sid }).first('id')).id);
+  const serviceRowIdOf = async (sid: string) => Number((await db.knex('services').where({ billing_service_id: sid }).first('id')).id);
 
   test('when the same service is enqueued many times, then one job waits', async () => {
-    const s1 = await serviceId('s1');
-    for (let i = 0; i < 5; i++) await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    const s1 = await serviceRowIdOf('s1');
+    for (let i = 0; i < 5; i++) await queue.enqueue({ kind: 'reconcile', serviceRowId: s1, dedupeKey: `reconcile:${s1}` });
     expect((await queue.list()).length).toBe(1);
   });
 
   test('when a waiting job is enqueued again, then it is moved to the new run time; several at once in one call', async () => {
-    const [s1, s2] = [await serviceId('s1'), await serviceId('s2')];
+    const [s1, s2] = [await serviceRowIdOf('s1'), await serviceRowIdOf('s2')];
     const later = new Date(clock.now().getTime() + 60_000);
     await queue.enqueueMany([
-      { kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}`, runAfter: later },
-      { kind: 'reconcile', serviceId: s2, dedupeKey: `reconcile:${s2}`, runAfter: later },
+      { kind: 'reconcile', serviceRowId: s1, dedupeKey: `reconcile:${s1}`, runAfter: later },
+      { kind: 'reconcile', serviceRowId: s2, dedupeKey: `reconcile:${s2}`, runAfter: later },
       { kind: 'callback', payload: { n: 1 } },
     ]);
     expect(await queue.claim('a')).toMatchObject({ job: { kind: 'callback' } });
     expect(await queue.claim('a')).toBeUndefined();
     const soon = new Date(clock.now().getTime() + 1_000);
     await queue.enqueueMany([
-      { kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` },
-      { kind: 'reconcile', serviceId: s2, dedupeKey: `reconcile:${s2}`, runAfter: soon },
+      { kind: 'reconcile', serviceRowId: s1, dedupeKey: `reconcile:${s1}` },
+      { kind: 'reconcile', serviceRowId: s2, dedupeKey: `reconcile:${s2}`, runAfter: soon },
     ]);
     const waiting = (await queue.list()).filter((j) => j.kind === 'reconcile');
     expect(waiting).toHaveLength(2);
-    expect(waiting.find((j) => j.serviceId === s1)?.runAfter).toEqual(clock.now());
-    expect(waiting.find((j) => j.serviceId === s2)?.runAfter).toEqual(soon);
+    expect(waiting.find((j) => j.serviceRowId === s1)?.runAfter).toEqual(clock.now());
+    expect(waiting.find((j) => j.serviceRowId === s2)?.runAfter).toEqual(soon);
   });
 
   test('when a job is claimed, then a new enqueue for its service waits behind it and is not claimed while it runs', async () => {
-    const s1 = await serviceId('s1');
-    await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    const s1 = await serviceRowIdOf('s1');
+    await queue.enqueue({ kind: 'reconcile', serviceRowId: s1, dedupeKey: `reconcile:${s1}` });
     const first = await queue.claim('a');
     expect(first?.job.attempts).toBe(1);
-    await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    await queue.enqueue({ kind: 'reconcile', serviceRowId: s1, dedupeKey: `reconcile:${s1}` });
     expect(await queue.claim('b')).toBeUndefined();
     expect(await queue.succeed(first!.job.id, first!.token)).toBe(true);
     const second = await queue.claim('b');
@@ -96,7 +96,7 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
   });
 
   test('when a job fails, then it waits with backoff, and ends dead after its attempts or at once when permanent', async () => {
-    await queue.enqueue({ kind: 'reconcile', serviceId: await serviceId('s1') });
+    await queue.enqueue({ kind: 'reconcile', serviceRowId: await serviceRowIdOf('s1') });
     let c = await queue.claim('a');
     expect(await queue.fail(c!.job.id, c!.token, { message: 'engine 503', permanent: false })).toBe('retry');
     expect(await queue.claim('a')).toBeUndefined();
@@ -113,7 +113,7 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     expect(await queue.fail(c!.job.id, c!.token, { message: 'still 503', permanent: false })).toBe('dead');
     expect(await queue.get(c!.job.id)).toMatchObject({ state: 'dead', attempts: 3, lastError: 'still 503' });
 
-    await queue.enqueue({ kind: 'reconcile', serviceId: await serviceId('s2') });
+    await queue.enqueue({ kind: 'reconcile', serviceRowId: await serviceRowIdOf('s2') });
     const p = await queue.claim('a');
     expect(await queue.fail(p!.job.id, p!.token, { message: 'template missing', permanent: true })).toBe('dead');
   });
@@ -129,7 +129,7 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
       outageCapMs: 4000,
       random: () => 0.5,
     });
-    await outages.enqueue({ kind: 'reconcile', serviceId: await serviceId('s1') });
+    await outages.enqueue({ kind: 'reconcile', serviceRowId: await serviceRowIdOf('s1') });
     const away = new EngineUnavailableError('oVirt engine: find VM: cannot reach the engine: connection refused (ECONNREFUSED)').message;
     const delays: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -165,13 +165,13 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
   });
 
   test('when an outage failure is also permanent, then permanent wins', async () => {
-    await queue.enqueue({ kind: 'reconcile', serviceId: await serviceId('s1') });
+    await queue.enqueue({ kind: 'reconcile', serviceRowId: await serviceRowIdOf('s1') });
     const c = await queue.claim('a');
     expect(await queue.fail(c!.job.id, c!.token, { message: 'no', permanent: true, outage: true })).toBe('dead');
   });
 
   test('when a worker stops answering, then its lease expires, the job is taken back, and the old worker can write nothing', async () => {
-    await queue.enqueue({ kind: 'reconcile', serviceId: await serviceId('s1') });
+    await queue.enqueue({ kind: 'reconcile', serviceRowId: await serviceRowIdOf('s1') });
     const lost = await queue.claim('dies');
     clock.advance(10_000);
     expect(await queue.heartbeat(lost!.job.id, lost!.token)).toBe(true);
@@ -188,20 +188,20 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
   });
 
   test('when an orphaned job has a newer one waiting for its service, then the orphan is superseded', async () => {
-    const s1 = await serviceId('s1');
-    await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    const s1 = await serviceRowIdOf('s1');
+    await queue.enqueue({ kind: 'reconcile', serviceRowId: s1, dedupeKey: `reconcile:${s1}` });
     const orphan = await queue.claim('dies');
-    await queue.enqueue({ kind: 'reconcile', serviceId: s1, dedupeKey: `reconcile:${s1}` });
+    await queue.enqueue({ kind: 'reconcile', serviceRowId: s1, dedupeKey: `reconcile:${s1}` });
     clock.advance(31_000);
     await queue.reapExpired();
     expect(await queue.get(orphan!.job.id)).toMatchObject({ state: 'cancelled', lastError: expect.stringMatching(/superseded/) });
   });
 
   test('when a callback is refused and waits to retry, then a later callback for its service waits behind it, and other services do not', async () => {
-    const [s1, s2] = [await serviceId('s1'), await serviceId('s2')];
-    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { type: 'service.suspended' } });
-    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { type: 'service.unsuspended' } });
-    await queue.enqueue({ kind: 'callback', serviceId: s2, payload: { type: 'service.active' } });
+    const [s1, s2] = [await serviceRowIdOf('s1'), await serviceRowIdOf('s2')];
+    await queue.enqueue({ kind: 'callback', serviceRowId: s1, payload: { type: 'service.suspended' } });
+    await queue.enqueue({ kind: 'callback', serviceRowId: s1, payload: { type: 'service.unsuspended' } });
+    await queue.enqueue({ kind: 'callback', serviceRowId: s2, payload: { type: 'service.active' } });
     const suspended = await queue.claim('a');
     expect(suspended?.job.payload).toEqual({ type: 'service.suspended' });
     expect(await queue.fail(suspended!.job.id, suspended!.token, { message: 'the billing panel answered 503', permanent: false })).toBe(
@@ -221,10 +221,10 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
   });
 
   test('when a callback was in flight on an instance that died and a later one waits, then it is taken back and still goes first', async () => {
-    const s1 = await serviceId('s1');
-    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { type: 'service.suspended' } });
+    const s1 = await serviceRowIdOf('s1');
+    await queue.enqueue({ kind: 'callback', serviceRowId: s1, payload: { type: 'service.suspended' } });
     const orphan = await queue.claim('dies');
-    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { type: 'service.unsuspended' } });
+    await queue.enqueue({ kind: 'callback', serviceRowId: s1, payload: { type: 'service.unsuspended' } });
     clock.advance(31_000);
 
     expect(await queue.reapExpired()).toBe(1);
@@ -237,9 +237,9 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
   });
 
   test('when an earlier callback for a service ended dead, then the later ones still go', async () => {
-    const s1 = await serviceId('s1');
-    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { n: 1 } });
-    await queue.enqueue({ kind: 'callback', serviceId: s1, payload: { n: 2 } });
+    const s1 = await serviceRowIdOf('s1');
+    await queue.enqueue({ kind: 'callback', serviceRowId: s1, payload: { n: 1 } });
+    await queue.enqueue({ kind: 'callback', serviceRowId: s1, payload: { n: 2 } });
     const first = await queue.claim('a');
     await queue.fail(first!.job.id, first!.token, { message: 'the billing panel answered 410 Gone', permanent: true });
     expect((await queue.claim('a'))?.job.payload).toEqual({ n: 2 });

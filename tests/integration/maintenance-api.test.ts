@@ -46,11 +46,11 @@ describe.each(databaseKinds)('admin maintenance API on %s', (kind) => {
         Number(p.id),
       ]),
     );
-    const service = (serviceId: string, planId: number, vmHost: string | null, actual = 'active', desired = 'active') => ({
-      service_id: serviceId,
-      client_id: `client-${serviceId}`,
+    const service = (billingServiceId: string, planId: number, vmHost: string | null, actual = 'active', desired = 'active') => ({
+      billing_service_id: billingServiceId,
+      client_id: `client-${billingServiceId}`,
       plan_id: planId,
-      hostname: `${serviceId}.example.net`,
+      hostname: `${billingServiceId}.example.net`,
       desired_state: desired,
       actual_state: actual,
       vm_host: vmHost,
@@ -210,7 +210,7 @@ describe.each(databaseKinds)('maintenance notices under CLIENT_HOST_NAMES=hide o
       });
       const plan = (await t.db.knex('plans').first('id')) as { id: number };
       await t.db.knex('services').insert({
-        service_id: 's1',
+        billing_service_id: 's1',
         client_id: 'c1',
         plan_id: plan.id,
         desired_state: 'active',

@@ -36,7 +36,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
     const now = new Date();
     await expect(
       db.knex('services').insert({
-        service_id: 's1',
+        billing_service_id: 's1',
         client_id: 'c',
         plan_id: 999,
         desired_state: 'active',

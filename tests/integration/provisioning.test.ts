@@ -35,18 +35,18 @@ describe.each(databaseKinds)('order to running VPS on %s', (kind) => {
     await sim.close();
   });
 
-  const status = (serviceId: string) =>
-    request(t.app).get(`/api/v1/services/${serviceId}`).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
-  const untilState = (serviceId: string, state: string) =>
+  const status = (billingServiceId: string) =>
+    request(t.app).get(`/api/v1/services/${billingServiceId}`).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
+  const untilState = (billingServiceId: string, state: string) =>
     eventually(async () => {
-      const res = await status(serviceId);
+      const res = await status(billingServiceId);
       return res.body.actual_state === state ? res.body : undefined;
     });
   const vmsNamed = (name: string) => [...sim.world.vms.values()].filter((v) => v.name === name);
-  const create = (serviceId: string, extra: Record<string, unknown> = {}) =>
+  const create = (billingServiceId: string, extra: Record<string, unknown> = {}) =>
     sendWebhook(t.app, {
       type: 'service.create',
-      data: { service_id: serviceId, client_id: '55', product_id: '7', hostname: `vps${serviceId}.example.net`, ...extra },
+      data: { service_id: billingServiceId, client_id: '55', product_id: '7', hostname: `vps${billingServiceId}.example.net`, ...extra },
     });
 
   test('when an order arrives, then a VPS runs with the plan and HA priority, and the panel hears it is active', async () => {
@@ -185,6 +185,6 @@ describe.each(databaseKinds)('order to running VPS on %s', (kind) => {
     const cb = await eventually(async () => sink.received.find((r) => r.body.data.service_id === '1009'));
     expect(cb.body.type).toBe('service.active');
     const jobs = await t.container.jobs.list({ kind: 'callback' });
-    expect(jobs.find((j) => j.serviceId !== null)?.attempts).toBeGreaterThanOrEqual(4);
+    expect(jobs.find((j) => j.serviceRowId !== null)?.attempts).toBeGreaterThanOrEqual(4);
   });
 });

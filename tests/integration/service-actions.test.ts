@@ -61,13 +61,16 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
     expect(sim.world.events.some((e) => e.code === 33 && e.correlationId === `act-${stop.body.id}-stop`)).toBe(true);
 
     // A reconcile of the active service (a plan change, an HA drift fix) leaves a VPS its customer stopped off.
-    const service = await t.db.knex('services').where({ service_id: '2001' }).first();
-    await t.container.jobs.enqueue({ kind: 'reconcile', serviceId: service.id, dedupeKey: `reconcile:${service.id}` });
+    const service = await t.db.knex('services').where({ billing_service_id: '2001' }).first();
+    await t.container.jobs.enqueue({ kind: 'reconcile', serviceRowId: service.id, dedupeKey: `reconcile:${service.id}` });
     t.container.worker.wake();
     await eventually(
       async () =>
-        (await t.db.knex('jobs').where({ service_id: service.id, kind: 'reconcile' }).whereIn('state', ['queued', 'running']).first()) ===
-        undefined,
+        (await t.db
+          .knex('jobs')
+          .where({ service_row_id: service.id, kind: 'reconcile' })
+          .whereIn('state', ['queued', 'running'])
+          .first()) === undefined,
     );
     expect(vmOf('2001')?.status).toBe('down');
     expect((await get('/2001')).body.actual_state).toBe('active');
@@ -153,7 +156,7 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
 
   test('when an open action has lost its job, then the next request closes it as failed and runs', async () => {
     await order('2007');
-    const service = await t.db.knex('services').where({ service_id: '2007' }).first();
+    const service = await t.db.knex('services').where({ billing_service_id: '2007' }).first();
     await t.db.knex('service_actions').insert({
       service_row_id: service.id,
       action: 'reboot',

@@ -90,7 +90,7 @@ describe.each(databaseKinds)('VPS reinstall, on %s', (kind) => {
     expect(vm?.status).toBe('up');
     expect(sim.world.templates.get(vm?.templateId ?? '')?.name).toBe('ubuntu-24.04');
     expect(oldVm && sim.world.vms.get(oldVm.id)).toBeUndefined();
-    const row = await t.db.knex('services').where({ service_id: '4001' }).first();
+    const row = await t.db.knex('services').where({ billing_service_id: '4001' }).first();
     expect(row).toMatchObject({ vm_id: vm?.id, vm_name: name, os_key: 'ubuntu-24.04' });
 
     const init = await guestOf(name);
@@ -115,7 +115,7 @@ describe.each(databaseKinds)('VPS reinstall, on %s', (kind) => {
 
     await eventually(async () => sim.world.vms.get(oldVm?.id ?? '')?.status === 'up');
     expect([...sim.world.vms.values()].filter((v) => v.name.startsWith('vps-4001')).map((v) => v.name)).toEqual(['vps-4001']);
-    const row = await t.db.knex('services').where({ service_id: '4001' }).first();
+    const row = await t.db.knex('services').where({ billing_service_id: '4001' }).first();
     expect(row).toMatchObject({ vm_id: oldVm?.id, vm_name: 'vps-4001', os_key: 'debian-12', actual_state: 'active' });
     expect(sink.received.some((r) => r.body.type === 'service.reinstalled')).toBe(false);
     expect(await t.db.knex('service_actions').where({ id: res.body.id }).first()).toMatchObject({ sealed_password: null });

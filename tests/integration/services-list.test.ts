@@ -38,14 +38,14 @@ describe.each(databaseKinds)('GET /api/v1/services on %s', (kind) => {
     // 802 is being built, 803 failed (its job died), 804 runs.
     const knex = t.db.knex;
     await knex('services')
-      .where({ service_id: '802' })
+      .where({ billing_service_id: '802' })
       .update({ actual_state: 'provisioning', last_error: 'retrying: the engine answered 500' });
-    const failed = (await knex('services').where({ service_id: '803' }).first('id')) as { id: number };
+    const failed = (await knex('services').where({ billing_service_id: '803' }).first('id')) as { id: number };
     await knex('services')
       .where({ id: failed.id })
       .update({ actual_state: 'failed', last_error: 'The engine does not know template "debian-12"' });
-    await knex('jobs').where({ service_id: failed.id }).update({ state: 'dead' });
-    await knex('services').where({ service_id: '804' }).update({ actual_state: 'active' });
+    await knex('jobs').where({ service_row_id: failed.id }).update({ state: 'dead' });
+    await knex('services').where({ billing_service_id: '804' }).update({ actual_state: 'active' });
   });
   afterAll(async () => {
     await t.close();
@@ -85,12 +85,12 @@ describe.each(databaseKinds)('GET /api/v1/services on %s', (kind) => {
     // waiting_since is when its reconcile job was queued; a failed service has none waiting.
     const jobs = (await t.db
       .knex('jobs')
-      .join('services', 'jobs.service_id', 'services.id')
-      .select('services.service_id', 'jobs.created_at')) as Array<{
-      service_id: string;
+      .join('services', 'jobs.service_row_id', 'services.id')
+      .select('services.billing_service_id', 'jobs.created_at')) as Array<{
+      billing_service_id: string;
       created_at: unknown;
     }>;
-    const queued = jobs.find((j) => j.service_id === '802');
+    const queued = jobs.find((j) => j.billing_service_id === '802');
     const at = queued?.created_at instanceof Date ? queued.created_at : new Date(Number(queued?.created_at));
     expect(services[1]?.waiting_since).toBe(at.toISOString());
     expect(services[2]).toMatchObject({ waiting_since: null, last_error: 'The engine does not know template "debian-12"' });

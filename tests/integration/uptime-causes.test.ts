@@ -20,8 +20,8 @@ const MIN = 60_000;
 describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
   let w: UptimeWorld;
   let host: string;
-  const uptime = (serviceId: string) =>
-    request(w.t.app).get(`/api/v1/services/${serviceId}/uptime`).set('Authorization', BILLING_AUTH).expect(200);
+  const uptime = (billingServiceId: string) =>
+    request(w.t.app).get(`/api/v1/services/${billingServiceId}/uptime`).set('Authorization', BILLING_AUTH).expect(200);
   const tick = async () => {
     const sync = w.t.container.eventSync;
     if (!sync) throw new Error('no event sync');

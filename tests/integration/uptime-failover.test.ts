@@ -24,7 +24,7 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
     failedHost = await w.order('2001', '55');
     await w.order('2002', '56');
     await sync.tick();
-    activatedAt = (await w.t.db.knex('services').where({ service_id: '2001' }).first('activated_at')).activated_at;
+    activatedAt = (await w.t.db.knex('services').where({ billing_service_id: '2001' }).first('activated_at')).activated_at;
 
     // A quiet day, then the host loses power.
     w.sim.control.advance(25 * 3600_000);
@@ -37,11 +37,12 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
     await w?.close();
   });
 
-  const uptime = (serviceId: string) => request(w.t.app).get(`/api/v1/services/${serviceId}/uptime`).set('Authorization', BILLING_AUTH);
-  const mint = (serviceId: string, clientId: unknown) =>
-    request(w.t.app).post(`/api/v1/services/${serviceId}/sso`).set('Authorization', BILLING_AUTH).send({ client_id: clientId });
-  const signIn = async (serviceId: string, clientId: string) => {
-    const link = await mint(serviceId, clientId).expect(201);
+  const uptime = (billingServiceId: string) =>
+    request(w.t.app).get(`/api/v1/services/${billingServiceId}/uptime`).set('Authorization', BILLING_AUTH);
+  const mint = (billingServiceId: string, clientId: unknown) =>
+    request(w.t.app).post(`/api/v1/services/${billingServiceId}/sso`).set('Authorization', BILLING_AUTH).send({ client_id: clientId });
+  const signIn = async (billingServiceId: string, clientId: string) => {
+    const link = await mint(billingServiceId, clientId).expect(201);
     const res = await request(w.t.app)
       .get(new URL(link.body.url).pathname + new URL(link.body.url).search)
       .expect(303);

@@ -66,7 +66,7 @@ describe.each(databaseKinds)('host names kept from customers on %s', (kind) => {
   });
 
   test('when an admin reads the same service, then the host names are there', async () => {
-    const service = await w.t.container.repos.services.findByServiceId('3001');
+    const service = await w.t.container.repos.services.findByBillingServiceId('3001');
     const report = await w.t.container.uptime.forService(service!);
     expect(report.incidents[0]).toMatchObject({ failedHost, restartHost: backUp.host?.name });
     expect(report.incidents[0]?.summary).toContain(`Host ${failedHost} failed`);

@@ -158,14 +158,14 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
       expect(JSON.stringify(await t.db.knex(table).select('*'))).not.toContain(password);
     }
     expect(logs.join('')).not.toContain(password);
-    const row = await t.db.knex('services').where({ service_id: '1002' }).first();
+    const row = await t.db.knex('services').where({ billing_service_id: '1002' }).first();
     expect(row.sealed_password).toBeNull();
   });
 
   test('when an order brings a password, then neither the database nor the logs ever hold it in clear, and it is erased once the VPS runs', async () => {
     await order('1003', { password: PASSWORD }).expect(202);
     // While the job needs it, the row holds it sealed.
-    const pending = await t.db.knex('services').where({ service_id: '1003' }).first();
+    const pending = await t.db.knex('services').where({ billing_service_id: '1003' }).first();
     expect(pending.sealed_password).toMatch(/^v1\./);
     expect(JSON.stringify(pending)).not.toContain(PASSWORD);
     await untilActive('1003');
@@ -177,7 +177,7 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
       expect(JSON.stringify(await t.db.knex(table).select('*'))).not.toContain(PASSWORD);
     }
     expect(logs.join('')).not.toContain(PASSWORD);
-    expect((await t.db.knex('services').where({ service_id: '1003' }).first()).sealed_password).toBeNull();
+    expect((await t.db.knex('services').where({ billing_service_id: '1003' }).first()).sealed_password).toBeNull();
   });
 
   test('when the pool has no address left, then the order is refused with 422 ip_pool_exhausted and no VM is made; a termination frees an address only after quarantine', async () => {
@@ -185,7 +185,7 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
     const refused = await order('2004');
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('ip_pool_exhausted');
-    expect(await t.db.knex('services').where({ service_id: '2004' }).first()).toBeUndefined();
+    expect(await t.db.knex('services').where({ billing_service_id: '2004' }).first()).toBeUndefined();
     const capacity = await request(t.app)
       .get('/api/v1/capacity?product_id=7')
       .set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);

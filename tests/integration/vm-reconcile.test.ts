@@ -234,7 +234,9 @@ describe.each(databaseKinds)('VM reconcile on %s', (kind) => {
     expect(incident.ended_at).not.toBeNull();
     expect(incident.steps.map((st: { kind: string }) => st.kind)).toEqual(['reconcile_state_corrected', 'reconcile_state_corrected']);
     // The admins' record names the host the check found it on.
-    const [stored] = await w.t.container.repos.incidents.listForService((await w.t.container.repos.services.findByServiceId('5061'))!.id);
+    const [stored] = await w.t.container.repos.incidents.listForService(
+      (await w.t.container.repos.services.findByBillingServiceId('5061'))!.id,
+    );
     expect(stored?.steps[1]).toEqual({
       kind: 'reconcile_state_corrected',
       at: w.sim.control.clock.now(),

@@ -142,12 +142,12 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.code).toBe('unknown_service');
     expect(await counts()).toEqual(before);
-    expect((await t.db.knex('services').where({ service_id: '602' }).first()).desired_state).toBe('terminated');
+    expect((await t.db.knex('services').where({ billing_service_id: '602' }).first()).desired_state).toBe('terminated');
   });
 
   test('when a failed service is ordered again, then provisioning is queued once more', async () => {
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '607', client_id: '55', product_id: '7' } }).expect(202);
-    await t.db.knex('services').where({ service_id: '607' }).update({ actual_state: 'failed', last_error: 'template missing' });
+    await t.db.knex('services').where({ billing_service_id: '607' }).update({ actual_state: 'failed', last_error: 'template missing' });
     await t.db.knex('jobs').update({ state: 'dead', dedupe_key: null });
     const again = await sendWebhook(t.app, { type: 'service.create', data: { service_id: '607', client_id: '55', product_id: '7' } });
     expect(again.status).toBe(202);
@@ -174,7 +174,7 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     const res = await sendWebhook(t.app, { id: 'msg_reuse', type: 'service.terminate', data: { service_id: '604' } });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('webhook_id_reused');
-    expect((await t.db.knex('services').where({ service_id: '604' }).first()).desired_state).toBe('active');
+    expect((await t.db.knex('services').where({ billing_service_id: '604' }).first()).desired_state).toBe('active');
   });
 
   test('when an event older than the last applied one arrives, then it is recorded and ignored', async () => {
@@ -195,13 +195,13 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
       await sendWebhook(t.app, { type: 'service.create', data: { service_id: '610', client_id: '55', product_id: '7' } }).expect(202);
       if (type === 'service.unsuspend')
         await sendWebhook(t.app, { type: 'service.suspend', data: { service_id: '610', client_id: '55' } }).expect(202);
-      const before = { counts: await counts(), row: await t.db.knex('services').where({ service_id: '610' }).first() };
+      const before = { counts: await counts(), row: await t.db.knex('services').where({ billing_service_id: '610' }).first() };
       const data = { service_id: '610', client_id: '56', ...(type === 'service.change_plan' ? { product_id: '7' } : {}) };
       const res = await sendWebhook(t.app, { type, data });
       expect(res.status).toBe(422);
       expect(res.body.error).toMatchObject({ code: 'client_mismatch', details: { service_id: '610', client_id: '56' } });
       expect(await counts()).toEqual(before.counts);
-      expect(await t.db.knex('services').where({ service_id: '610' }).first()).toEqual(before.row);
+      expect(await t.db.knex('services').where({ billing_service_id: '610' }).first()).toEqual(before.row);
       // The same event with the service's own client (or with none) goes through.
       expect((await sendWebhook(t.app, { type, data: { ...data, client_id: 55 } })).status).toBe(202);
     },
@@ -247,9 +247,9 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
   test('when a burst of mixed deliveries arrives at once, then they are written in batches and each is answered as if alone', async () => {
     await sendWebhook(t.app, { type: 'service.create', data: { service_id: '650', client_id: '55', product_id: '7' } }).expect(202);
     await t.db.knex('jobs').update({ state: 'succeeded', dedupe_key: null });
-    const create = (serviceId: string, productId = '7') => ({
+    const create = (billingServiceId: string, productId = '7') => ({
       type: 'service.create',
-      data: { service_id: serviceId, client_id: '55', product_id: productId },
+      data: { service_id: billingServiceId, client_id: '55', product_id: productId },
     });
     const burst: Array<{ id?: string; type: string; data: Record<string, unknown>; expect: number; code?: string }> = [
       ...Array.from({ length: 20 }, (_, i) => ({ ...create(String(700 + i)), expect: 202 })),
@@ -279,10 +279,10 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     expect(t.container.billingEvents.batchStats.largest).toBeGreaterThan(1);
 
     expect(await counts()).toEqual({ services: 22, deliveries: 1 + 20 + 2 + 1, jobs: 1 + 22 });
-    expect((await t.db.knex('services').where({ service_id: '650' }).first()).desired_state).toBe('suspended');
-    const queued = await t.db.knex('jobs').where({ state: 'queued' }).select('service_id');
+    expect((await t.db.knex('services').where({ billing_service_id: '650' }).first()).desired_state).toBe('suspended');
+    const queued = await t.db.knex('jobs').where({ state: 'queued' }).select('service_row_id');
     const serviceRows = await t.db.knex('services').select('id');
-    expect(new Set(queued.map((j) => Number(j.service_id)))).toEqual(new Set(serviceRows.map((s) => Number(s.id))));
+    expect(new Set(queued.map((j) => Number(j.service_row_id)))).toEqual(new Set(serviceRows.map((s) => Number(s.id))));
   });
 
   test('when more deliveries wait for the database than WEBHOOK_MAX_WAITING, then the extra ones get 503 with Retry-After at once and change nothing', async () => {

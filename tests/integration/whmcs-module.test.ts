@@ -144,7 +144,7 @@ interface LocalApiRecord {
 async function runLifecycle<R = unknown>(
   at: { bridgeUrl: string; stateDir: string },
   fn: string,
-  serviceId: number | null,
+  serviceRowId: number | null,
   input: Record<string, unknown> = {},
   env: Record<string, string> = {},
 ): Promise<Lifecycle<R>> {
@@ -152,7 +152,7 @@ async function runLifecycle<R = unknown>(
     BRIDGE_URL: at.bridgeUrl,
     BRIDGE_API_KEY: TEST_SECRETS.BILLING_API_KEY,
     BRIDGE_WEBHOOK_SECRET: TEST_SECRETS.WEBHOOK_SECRET,
-    SERVICE_ID: String(serviceId ?? 0),
+    SERVICE_ID: String(serviceRowId ?? 0),
     OVIRTHA_TEST_STATE: at.stateDir,
     TRANSPORT: hasCurl ? 'curl' : 'stream',
     ...env,
@@ -186,10 +186,10 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
 
   const lifecycle = <R = unknown>(
     fn: string,
-    serviceId: number | null,
+    serviceRowId: number | null,
     input: Record<string, unknown> = {},
     env: Record<string, string> = {},
-  ) => runLifecycle<R>({ bridgeUrl, stateDir }, fn, serviceId, input, env);
+  ) => runLifecycle<R>({ bridgeUrl, stateDir }, fn, serviceRowId, input, env);
   const bridgeService = (id: number) =>
     request(t.app).get(`/api/v1/services/${id}`).set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
   const untilState = (id: number, state: string) =>
@@ -528,7 +528,7 @@ d.each(databaseKinds)('the WHMCS module against the bridge on %s', (kind) => {
     await untilState(506, 'active');
     // Play a build that hangs: the bridge has 506 provisioning with its job waiting (a test's write, as if the
     // worker had died mid-build). Half an hour later the cron finds it; 504's failure reached WHMCS by its callback.
-    const row = (await t.db.knex('services').where({ service_id: '506' }).first('id')) as { id: number };
+    const row = (await t.db.knex('services').where({ billing_service_id: '506' }).first('id')) as { id: number };
     await t.db
       .knex('services')
       .where({ id: row.id })

@@ -107,7 +107,7 @@ d.each(databaseKinds)('WHMCS module: the bridge notices on %s', (kind) => {
     });
     const plan = (await t.db.knex('plans').first('id')) as { id: number };
     const service = (id: string, client: string) => ({
-      service_id: id,
+      billing_service_id: id,
       client_id: client,
       plan_id: plan.id,
       hostname: `vps${id}.example.net`,
@@ -164,9 +164,9 @@ d.each(databaseKinds)('WHMCS module: the bridge notices on %s', (kind) => {
   test('when a host failure ended, then the client hears it resolved once and the admins hear of the host once', async () => {
     const now = Date.now();
     const ids = (await t.db.knex('services').orderBy('id').pluck('id')) as number[];
-    const incident = (serviceId: number) => ({
-      service_id: serviceId,
-      opened_by: `1:${serviceId}`,
+    const incident = (serviceRowId: number) => ({
+      service_row_id: serviceRowId,
+      opened_by: `1:${serviceRowId}`,
       cause: 'ha_restart',
       started_at: new Date(now - 300_000),
       ended_at: new Date(now - 150_000),

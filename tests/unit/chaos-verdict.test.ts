@@ -3,18 +3,18 @@ import { type Expected, judge, type Observed } from '../../bench/chaos/verdict';
 const name = (id: string) => `chaos-${id}`;
 
 const expected: Expected[] = [
-  { serviceId: 's0', state: 'terminated' },
-  { serviceId: 's1', state: 'suspended' },
-  { serviceId: 's2', state: 'active' },
+  { billingServiceId: 's0', state: 'terminated' },
+  { billingServiceId: 's1', state: 'suspended' },
+  { billingServiceId: 's2', state: 'active' },
 ];
 
 /** What a converged run looks like: the world every test below spoils in one way. */
 function healthy(): Observed {
   return {
     services: [
-      { serviceId: 's0', desiredState: 'terminated', actualState: 'terminated' },
-      { serviceId: 's1', desiredState: 'suspended', actualState: 'suspended' },
-      { serviceId: 's2', desiredState: 'active', actualState: 'active' },
+      { billingServiceId: 's0', desiredState: 'terminated', actualState: 'terminated' },
+      { billingServiceId: 's1', desiredState: 'suspended', actualState: 'suspended' },
+      { billingServiceId: 's2', desiredState: 'active', actualState: 'active' },
     ],
     vms: [
       { name: 'chaos-s1', status: 'down' },
@@ -22,13 +22,13 @@ function healthy(): Observed {
     ],
     jobs: { queued: 0, running: 0, dead: 0 },
     callbacks: [
-      { serviceId: 's0', type: 'service.active', verified: true },
-      { serviceId: 's0', type: 'service.terminated', verified: true },
-      { serviceId: 's1', type: 'service.active', verified: true },
-      { serviceId: 's1', type: 'service.suspended', verified: true },
-      { serviceId: 's2', type: 'service.active', verified: true },
+      { billingServiceId: 's0', type: 'service.active', verified: true },
+      { billingServiceId: 's0', type: 'service.terminated', verified: true },
+      { billingServiceId: 's1', type: 'service.active', verified: true },
+      { billingServiceId: 's1', type: 'service.suspended', verified: true },
+      { billingServiceId: 's2', type: 'service.active', verified: true },
       // At least once: a repeated callback is fine.
-      { serviceId: 's2', type: 'service.active', verified: true },
+      { billingServiceId: 's2', type: 'service.active', verified: true },
     ],
     deliveriesRecorded: 5,
     webhooksSent: 5,
@@ -59,7 +59,7 @@ describe('the chaos verdict', () => {
     const v = judge(expected, seen, name);
     expect(v.pass).toBe(false);
     expect(v.duplicated).toEqual(['s2']);
-    expect(v.wrongState).toEqual([{ serviceId: 's2', expected: 'active', actual: 'active', vm: 'up+up' }]);
+    expect(v.wrongState).toEqual([{ billingServiceId: 's2', expected: 'active', actual: 'active', vm: 'up+up' }]);
   });
 
   test('when an active service has no VM, or no row at all, then it is lost', () => {
@@ -67,17 +67,19 @@ describe('the chaos verdict', () => {
     noVm.vms = noVm.vms.filter((vm) => vm.name !== 'chaos-s2');
     expect(judge(expected, noVm, name)).toMatchObject({ pass: false, lost: ['s2'] });
     const noRow = healthy();
-    noRow.services = noRow.services.filter((s) => s.serviceId !== 's0');
+    noRow.services = noRow.services.filter((s) => s.billingServiceId !== 's0');
     expect(judge(expected, noRow, name)).toMatchObject({ pass: false, lost: ['s0'] });
   });
 
   test('when a suspended VM still runs, or a row says another state, then the state is wrong', () => {
     const running = healthy();
     running.vms[0] = { name: 'chaos-s1', status: 'up' };
-    expect(judge(expected, running, name).wrongState).toEqual([{ serviceId: 's1', expected: 'suspended', actual: 'suspended', vm: 'up' }]);
+    expect(judge(expected, running, name).wrongState).toEqual([
+      { billingServiceId: 's1', expected: 'suspended', actual: 'suspended', vm: 'up' },
+    ]);
     const failed = healthy();
-    failed.services[2] = { serviceId: 's2', desiredState: 'active', actualState: 'failed' };
-    expect(judge(expected, failed, name)).toMatchObject({ pass: false, wrongState: [{ serviceId: 's2', actual: 'failed' }] });
+    failed.services[2] = { billingServiceId: 's2', desiredState: 'active', actualState: 'failed' };
+    expect(judge(expected, failed, name)).toMatchObject({ pass: false, wrongState: [{ billingServiceId: 's2', actual: 'failed' }] });
   });
 
   test('when a transition was never called back, or a callback was unsigned or a failure, then it fails', () => {
@@ -85,17 +87,17 @@ describe('the chaos verdict', () => {
     missing.callbacks = missing.callbacks.filter((c) => c.type !== 'service.suspended');
     expect(judge(expected, missing, name)).toMatchObject({
       pass: false,
-      missingCallbacks: [{ serviceId: 's1', type: 'service.suspended' }],
+      missingCallbacks: [{ billingServiceId: 's1', type: 'service.suspended' }],
     });
     const forged = healthy();
     forged.callbacks = forged.callbacks.map((c) => (c.type === 'service.terminated' ? { ...c, verified: false } : c));
     expect(judge(expected, forged, name)).toMatchObject({
       pass: false,
       unverifiedCallbacks: 1,
-      missingCallbacks: [{ serviceId: 's0', type: 'service.terminated' }],
+      missingCallbacks: [{ billingServiceId: 's0', type: 'service.terminated' }],
     });
     const failure = healthy();
-    failure.callbacks.push({ serviceId: 's2', type: 'service.failed', verified: true });
+    failure.callbacks.push({ billingServiceId: 's2', type: 'service.failed', verified: true });
     expect(judge(expected, failure, name)).toMatchObject({ pass: false, failedCallbacks: 1 });
   });
 

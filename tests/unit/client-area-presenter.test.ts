@@ -501,7 +501,7 @@ describe('page frame', () => {
   it('titles the page by hostname, or by service id without one', () => {
     expect(presentClientServicePage(buildUptimeReport())).toMatchObject({
       heading: 'vps-4821.example-hosting.net',
-      serviceId: '4821',
+      billingServiceId: '4821',
       planName: 'HA VPS Pro',
       targetText: '99.9 %',
     });
@@ -527,13 +527,20 @@ describe('presentClientServiceList', () => {
   it('gives one row per VPS with state, plan, 30-day uptime, SLA and link', () => {
     const list = presentClientServiceList([
       buildUptimeReport(),
-      buildUptimeReport({ serviceId: 'a/b 7', hostname: null, state: 'provisioning', vmStatus: null, activeSince: null, incidents: [] }),
+      buildUptimeReport({
+        billingServiceId: 'a/b 7',
+        hostname: null,
+        state: 'provisioning',
+        vmStatus: null,
+        activeSince: null,
+        incidents: [],
+      }),
     ]);
     expect(list.title).toBe('Your services');
     expect(list.empty).toBe(false);
     expect(list.services[0]).toEqual({
       hostname: 'vps-4821.example-hosting.net',
-      serviceId: '4821',
+      billingServiceId: '4821',
       badge: { text: 'Running', tone: 'ok', detail: null },
       planName: 'HA VPS Pro',
       uptime30d: '99.994 %',

@@ -28,7 +28,7 @@ describe('usage charts', () => {
 
   test('when the VPS is stopped, then the panel says it uses nothing and shows no running time', () => {
     const panel = presentUsagePanel({
-      serviceId: '1',
+      billingServiceId: '1',
       at: new Date(),
       running: false,
       uptimeSeconds: 0,

@@ -13,7 +13,7 @@ import {
   OvirtTimeoutError,
   unreachable,
 } from '../../server/ovirt/errors';
-import { isEngineAway } from '../../server/services/provisioning-errors';
+import { isEngineAway } from '../../server/use-cases/provisioning-errors';
 
 const ENGINE = 'https://engine.example.net/ovirt-engine';
 

@@ -1,5 +1,5 @@
 /**
- * The incident notices' decision table (services/incident-notices.ts) with plain fakes: what is told, once, for each
+ * The incident notices' decision table (use-cases/incident-notices.ts) with plain fakes: what is told, once, for each
  * kind of incident. The database's compare-and-set is the fake's `marked` set; both databases are covered by
  * tests/integration/incident-notices*.test.ts.
  */
@@ -9,8 +9,8 @@ import type { Incident, ServiceUptimeReport } from '../../server/domain/uptime-r
 import type { Service } from '../../server/domain/service';
 import { createLogger } from '../../server/logger';
 import type { HostFailure, IncidentNoticesRepository, PendingNotice } from '../../server/repositories/incident-notices';
-import type { NoticeType } from '../../server/services/callbacks';
-import { IncidentNotices } from '../../server/services/incident-notices';
+import type { NoticeType } from '../../server/use-cases/callbacks';
+import { IncidentNotices } from '../../server/use-cases/incident-notices';
 
 const NOW = new Date('2026-12-06T10:00:00.000Z');
 
@@ -41,7 +41,7 @@ function world(rows: Row[]) {
     listUntoldHostFailures: async (): Promise<HostFailure[]> => [],
     recordHostFailure: async () => undefined,
   } as unknown as IncidentNoticesRepository;
-  const service = (id: number) => ({ id, serviceId: `s${id}`, clientId: 'c1', hostname: null }) as unknown as Service;
+  const service = (id: number) => ({ id, billingServiceId: `s${id}`, clientId: 'c1', hostname: null }) as unknown as Service;
   const notices = new IncidentNotices({
     knex: { transaction: async <T>(fn: (trx: Knex.Transaction) => Promise<T>) => fn({} as Knex.Transaction) } as unknown as Knex,
     notices: repo,
@@ -49,7 +49,7 @@ function world(rows: Row[]) {
     report: async (s) =>
       ({
         incidents: rows
-          .filter((r) => r.serviceId === s.id)
+          .filter((r) => r.serviceRowId === s.id)
           .map((r) => ({
             id: r.id,
             cause: r.cause,
@@ -72,7 +72,7 @@ function world(rows: Row[]) {
 
 const row = (id: number, over: Partial<Row>): Row => ({
   id,
-  serviceId: id,
+  serviceRowId: id,
   cause: 'crash',
   startedAt: new Date(NOW.getTime() - 120_000),
   endedAt: null,

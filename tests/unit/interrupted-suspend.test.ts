@@ -1,4 +1,4 @@
-import { interruptedSuspendOutcome } from '../../server/services/interrupted-suspend';
+import { interruptedSuspendOutcome } from '../../server/use-cases/interrupted-suspend';
 
 describe('what an interrupted suspend did', () => {
   test.each([

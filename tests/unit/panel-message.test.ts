@@ -6,7 +6,7 @@ import type { AxiosInstance } from 'axios';
 import { EngineUnavailableError, PermanentJobError } from '../../server/jobs/job-errors';
 import { OvirtError } from '../../server/ovirt/errors';
 import { TokenManager } from '../../server/ovirt/token-manager';
-import { panelMessage } from '../../server/services/provisioning-errors';
+import { panelMessage } from '../../server/use-cases/provisioning-errors';
 
 const ENGINE = 'https://engine.internal.example:8443/ovirt-engine';
 

@@ -43,9 +43,9 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** The callback types the bridge sends: the CallbackType union in server/services/callbacks.ts. */
+/** The callback types the bridge sends: the CallbackType union in server/use-cases/callbacks.ts. */
 function bridgeCallbackTypes(): string[] {
-  const union = /export type CallbackType\s*=([^;]+);/.exec(read('server/services/callbacks.ts'))?.[1] ?? '';
+  const union = /export type CallbackType\s*=([^;]+);/.exec(read('server/use-cases/callbacks.ts'))?.[1] ?? '';
   return [...union.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1] as string);
 }
 
@@ -104,7 +104,7 @@ describe('plugin.json and the WHMCS module in step', () => {
   });
 
   test('the notices are the same in the bridge, plugin.json and the PHP, and each has its e-mail', () => {
-    const union = /export type NoticeType\s*=([^;]+);/.exec(read('server/services/callbacks.ts'))?.[1] ?? '';
+    const union = /export type NoticeType\s*=([^;]+);/.exec(read('server/use-cases/callbacks.ts'))?.[1] ?? '';
     const sent = [...union.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1] as string);
     expect(sent).toEqual(['service.maintenance_announced', 'service.incident_opened', 'service.incident_resolved', 'cluster.host_failed']);
     const notices = (plugin.callbacks as unknown as { notices: { events: string[] } }).notices;

@@ -1,12 +1,12 @@
 /** The client area's usage reads: one engine read per service and period, a deadline, failures remembered. */
 import { ManualClock } from '../../server/clock';
 import type { Actor } from '../../server/domain/service-action';
-import { UsageReads } from '../../server/services/usage-reads';
-import type { VpsUsage } from '../../server/services/vps-access';
+import { UsageReads } from '../../server/use-cases/usage-reads';
+import type { VpsUsage } from '../../server/use-cases/vps-access';
 
 const customer: Actor = { kind: 'customer', name: '55', clientId: '55' };
-const usage = (serviceId: string): VpsUsage => ({
-  serviceId,
+const usage = (billingServiceId: string): VpsUsage => ({
+  billingServiceId: billingServiceId,
   at: new Date(),
   running: true,
   uptimeSeconds: 60,
@@ -53,7 +53,7 @@ describe('usage reads for the client area', () => {
     const reads = new UsageReads({ access, clock, timings: { deadlineMs: 20 } });
     await expect(reads.read('1', customer)).rejects.toMatchObject({ code: 'usage_slow', status: 504 });
     answer(usage('1'));
-    await expect(reads.read('1', customer)).resolves.toMatchObject({ serviceId: '1' });
+    await expect(reads.read('1', customer)).resolves.toMatchObject({ billingServiceId: '1' });
     expect(access.usage).toHaveBeenCalledTimes(1);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError } from '../../errors';
-import { type AdminAccounts, sameSecret, type SignedInAdmin } from '../../services/admin-accounts';
+import { type AdminAccounts, sameSecret, type SignedInAdmin } from '../../use-cases/admin-accounts';
 import { type CookieSpec, readCookies } from './cookies';
 
 export const ADMIN_COOKIE = 'ohb_admin';

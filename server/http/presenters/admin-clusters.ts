@@ -13,7 +13,7 @@ import type {
   ReadinessReport,
 } from '../../capacity';
 import { haPriorityLabel, type Plan } from '../../domain/plan';
-import type { ClusterHeadroom, ClusterPicture } from '../../services/capacity';
+import type { ClusterHeadroom, ClusterPicture } from '../../use-cases/capacity';
 import { gib, presentHosts } from './admin-host-picture';
 
 const CHECK_TITLE: Record<ReadinessCheckId, string> = {

@@ -5,7 +5,7 @@
  * script and no inline style.
  */
 import type { FailoverPlacement, HostCapacity, HostInventory } from '../../capacity';
-import type { ClusterPicture } from '../../services/capacity';
+import type { ClusterPicture } from '../../use-cases/capacity';
 
 const GIB = 1024 ** 3;
 /** Segment positions and widths are percentages of the host's schedulable total (SVG lengths, so patterns stay square). */

@@ -6,7 +6,7 @@
  */
 import { formatDuration } from './time-words';
 import type { HostFailure } from '../../domain/host-failures';
-import type { HostFailureHistory } from '../../services/host-failures';
+import type { HostFailureHistory } from '../../use-cases/host-failures';
 import { utc } from './admin-services';
 
 export const DAY_CHOICES = [7, 30, 90] as const;
@@ -46,11 +46,11 @@ function presentFailure(f: HostFailure, h: HostFailureHistory) {
           }
         : { tone: 'ok', text: restarted > 1 ? 'Restarted in HA priority order.' : null },
     services: f.services.map((s) => {
-      const svc = serviceOf(s.serviceId);
+      const svc = serviceOf(s.serviceRowId);
       return {
         rank: s.restartRank ?? '—',
-        serviceId: svc?.serviceId ?? `#${s.serviceId}`,
-        href: svc ? `/admin/services/${encodeURIComponent(svc.serviceId)}` : null,
+        billingServiceId: svc?.billingServiceId ?? `#${s.serviceRowId}`,
+        href: svc ? `/admin/services/${encodeURIComponent(svc.billingServiceId)}` : null,
         hostname: svc?.hostname ?? '',
         priority: priorityLabel(s.priority),
         outcome: CAUSE_WORDS[s.cause] ?? s.cause.replace(/_/g, ' '),

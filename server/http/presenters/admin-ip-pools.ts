@@ -4,7 +4,7 @@
  */
 import { assignmentState, type IpAssignment } from '../../domain/ip-assignment';
 import type { FieldProblem } from '../../errors';
-import type { IpPoolDetail, IpPoolUsage, IpPoolView } from '../../services/ip-pools';
+import type { IpPoolDetail, IpPoolUsage, IpPoolView } from '../../use-cases/ip-pools';
 import { utc } from './admin-services';
 
 const DONE: Record<string, string> = { created: 'created', saved: 'saved', deleted: 'deleted' };
@@ -66,7 +66,7 @@ function holderRow(a: IpAssignment, now: Date) {
   const quarantined = assignmentState(a, now) === 'quarantined';
   return {
     address: a.address,
-    serviceId: a.billingServiceId,
+    billingServiceId: a.billingServiceId,
     serviceHref: `/admin/services/${encodeURIComponent(a.billingServiceId)}`,
     since: utc(a.heldSince),
     quarantined,

@@ -37,11 +37,11 @@ function time(d: Date | null, now: Date) {
 
 /** The link to a job's service: jobs keep the services row id, admins know the billing service id. */
 function serviceLink(job: Job, services: Map<number, Service>) {
-  if (job.serviceId === null) return undefined;
-  const s = services.get(job.serviceId);
+  if (job.serviceRowId === null) return undefined;
+  const s = services.get(job.serviceRowId);
   return s
-    ? { text: s.serviceId, href: `/admin/services/${encodeURIComponent(s.serviceId)}`, hostname: s.hostname ?? undefined }
-    : { text: `row ${job.serviceId} (no longer exists)`, href: undefined, hostname: undefined };
+    ? { text: s.billingServiceId, href: `/admin/services/${encodeURIComponent(s.billingServiceId)}`, hostname: s.hostname ?? undefined }
+    : { text: `row ${job.serviceRowId} (no longer exists)`, href: undefined, hostname: undefined };
 }
 
 function listHref(filter: JobListFilter): string {
@@ -133,7 +133,7 @@ export function presentAdminJob(input: {
   error?: string;
 }) {
   const { job, now } = input;
-  const services = new Map<number, Service>(input.service && job.serviceId !== null ? [[job.serviceId, input.service]] : []);
+  const services = new Map<number, Service>(input.service && job.serviceRowId !== null ? [[job.serviceRowId, input.service]] : []);
   return {
     title: `Job ${job.id}`,
     nav: 'jobs',
@@ -144,7 +144,7 @@ export function presentAdminJob(input: {
     state: job.state,
     tone: STATE_TONE[job.state],
     service: serviceLink(job, services),
-    serviceRowId: job.serviceId,
+    serviceRowId: job.serviceRowId,
     attempts: `${job.attempts} of ${job.maxAttempts}`,
     runAfter: time(job.runAfter, now),
     lease: job.state === 'running' && job.leaseOwner ? { owner: job.leaseOwner, expires: time(job.leaseExpiresAt, now) } : undefined,

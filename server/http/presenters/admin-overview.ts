@@ -4,7 +4,7 @@ import { incidentSummary } from './incident-text';
 import { formatDuration } from './time-words';
 import { ACTUAL_STATES } from '../../domain/service';
 import { defaultClass } from '../../domain/sla-rules';
-import type { AdminOverview } from '../../services/admin-overview';
+import type { AdminOverview } from '../../use-cases/admin-overview';
 import { presentWaitingForRoom } from './admin-waiting-for-room';
 
 const STATE_TONE: Record<string, string> = {
@@ -57,8 +57,8 @@ export function presentAdminOverview(o: AdminOverview) {
         ? { text: 'The engine\u2019s events have not been read yet.', tone: 'warn' }
         : { text: `Engine events last read ${formatDuration(ageSeconds)} ago.`, tone: ageSeconds > 120 ? 'warn' : 'ok' },
     incidents: o.recentIncidents.map(({ incident, service }) => ({
-      serviceId: service?.serviceId ?? '?',
-      href: service ? `/admin/services/${encodeURIComponent(service.serviceId)}` : undefined,
+      billingServiceId: service?.billingServiceId ?? '?',
+      href: service ? `/admin/services/${encodeURIComponent(service.billingServiceId)}` : undefined,
       cause: incident.cause,
       countsAs: defaultClass(incident.cause),
       ongoing: incident.endedAt === null,

@@ -18,12 +18,12 @@ const DONE: Record<string, string> = {
 const TONES: Record<ServiceActionRecord['outcome'], string> = { queued: 'neutral', running: 'warn', succeeded: 'ok', failed: 'bad' };
 const WHO: Record<ServiceActionRecord['actor']['kind'], string> = { customer: 'Customer', admin: 'Admin', panel: 'Billing panel' };
 
-const base = (serviceId: string) => `/admin/services/${encodeURIComponent(serviceId)}`;
+const base = (billingServiceId: string) => `/admin/services/${encodeURIComponent(billingServiceId)}`;
 
 /** The action block of the service page: buttons and the whole log, newest first. */
-export function presentAdminServiceActions(serviceId: string, log: readonly ServiceActionRecord[], done?: string) {
+export function presentAdminServiceActions(billingServiceId: string, log: readonly ServiceActionRecord[], done?: string) {
   return {
-    base: base(serviceId),
+    base: base(billingServiceId),
     done: done ? DONE[done.replace(/^vps_/, '')] : undefined,
     log: log.map((a) => ({
       id: a.id,
@@ -40,12 +40,12 @@ export function presentAdminServiceActions(serviceId: string, log: readonly Serv
   };
 }
 
-export function presentAdminStopConfirmation(serviceId: string, hostname: string | null) {
-  return { title: `Power off service ${serviceId}?`, nav: 'services', serviceId, hostname, base: base(serviceId) };
+export function presentAdminStopConfirmation(billingServiceId: string, hostname: string | null) {
+  return { title: `Power off service ${billingServiceId}?`, nav: 'services', billingServiceId, hostname, base: base(billingServiceId) };
 }
 
 export function presentAdminReinstallPage(input: {
-  serviceId: string;
+  billingServiceId: string;
   hostname: string | null;
   osOptions: readonly OsOption[];
   currentOs: string | null;
@@ -54,11 +54,11 @@ export function presentAdminReinstallPage(input: {
 }) {
   const selected = input.chosenOs ?? input.currentOs;
   return {
-    title: `Reinstall service ${input.serviceId}`,
+    title: `Reinstall service ${input.billingServiceId}`,
     nav: 'services',
-    serviceId: input.serviceId,
+    billingServiceId: input.billingServiceId,
     hostname: input.hostname,
-    base: base(input.serviceId),
+    base: base(input.billingServiceId),
     options: input.osOptions.map((o) => ({ key: o.key, label: o.label, selected: o.key === selected })),
     hasChoice: input.osOptions.length > 0,
     error: input.error,

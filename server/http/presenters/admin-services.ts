@@ -24,7 +24,7 @@ const WINDOW_LABEL: Record<WindowName, string> = {
 };
 
 const tone = (state: string) => STATE_TONE[state] ?? 'neutral';
-const href = (serviceId: string) => `/admin/services/${encodeURIComponent(serviceId)}`;
+const href = (billingServiceId: string) => `/admin/services/${encodeURIComponent(billingServiceId)}`;
 const words = (s: string) => s.replace(/_/g, ' ');
 
 /** `2026-11-03 03:12:04 UTC`: admins compare times across services and the engine's log, so one zone. */
@@ -71,8 +71,8 @@ export function presentServiceList({ items, total, page, q, state, plans }: Serv
     services: items.map((s) => {
       const plan = plans.get(s.planId);
       return {
-        serviceId: s.serviceId,
-        href: href(s.serviceId),
+        billingServiceId: s.billingServiceId,
+        href: href(s.billingServiceId),
         clientId: s.clientId,
         hostname: s.hostname ?? '',
         plan: plan?.name ?? `plan ${s.planId}`,
@@ -141,19 +141,19 @@ function presentUptime(r: ServiceUptimeReport) {
 export function presentServicePage({ service: s, plan, jobs, events, report, done }: ServicePageInput) {
   const cancellation = s.cancellationType ? `${words(s.cancellationType)}, requested ${utc(s.cancellationRequestedAt)}` : 'none';
   return {
-    title: `Service ${s.serviceId}`,
+    title: `Service ${s.billingServiceId}`,
     nav: 'services',
-    serviceId: s.serviceId,
+    billingServiceId: s.billingServiceId,
     hostname: s.hostname,
     clientId: s.clientId,
     actual: s.actualState,
     tone: tone(s.actualState),
     done: done ? DONE[done] : undefined,
     canRetry: s.actualState === 'failed',
-    retryAction: `${href(s.serviceId)}/retry`,
+    retryAction: `${href(s.billingServiceId)}/retry`,
     lastError: s.lastError,
     facts: [
-      { label: 'Billing service id', value: s.serviceId },
+      { label: 'Billing service id', value: s.billingServiceId },
       { label: 'Client id', value: s.clientId },
       { label: 'Hostname', value: s.hostname ?? '—' },
       { label: 'Plan', value: plan ? `${plan.name} (product ${plan.productId}, cluster ${plan.cluster})` : `plan ${s.planId} (deleted)` },

@@ -6,7 +6,7 @@
  */
 import { osChoiceFor, type Plan } from '../../domain/plan';
 import { type Service, VPS_USERNAME } from '../../domain/service';
-import type { ServiceNetwork } from '../../services/ip-allocation';
+import type { ServiceNetwork } from '../../use-cases/ip-allocation';
 
 /** What the card reads: a `ServiceView` (ServiceQueries.get) fits. */
 export interface VpsAccessInput {

@@ -51,7 +51,7 @@ export interface UptimeFigure {
 export interface ClientServicePage {
   title: string;
   hostname: string | null;
-  serviceId: string;
+  billingServiceId: string;
   heading: string;
   badge: Badge;
   /** How to reach the VPS (addresses, OS, user name); null when the page was rendered without it. */
@@ -75,7 +75,7 @@ export interface ClientServicePage {
 
 export interface ClientServiceRow {
   hostname: string;
-  serviceId: string;
+  billingServiceId: string;
   badge: Badge;
   planName: string;
   uptime30d: string;
@@ -142,11 +142,11 @@ function downText(w: UptimeWindow, unknownCountsAsDown: boolean): string {
 const STALE_AFTER_MS = 10 * 60 * 1000;
 
 function headingFor(report: ServiceUptimeReport): string {
-  return report.hostname ?? `VPS #${report.serviceId}`;
+  return report.hostname ?? `VPS #${report.billingServiceId}`;
 }
 
-function serviceHref(serviceId: string): string {
-  return `/client/services/${encodeURIComponent(serviceId)}`;
+function serviceHref(billingServiceId: string): string {
+  return `/client/services/${encodeURIComponent(billingServiceId)}`;
 }
 
 /**
@@ -168,7 +168,7 @@ export function presentClientServicePage(report: ServiceUptimeReport, vps?: VpsA
   return {
     title: `${heading} — uptime`,
     hostname: report.hostname,
-    serviceId: report.serviceId,
+    billingServiceId: report.billingServiceId,
     heading,
     badge: stateBadge(report),
     access: vps ? presentVpsAccess(vps) : null,
@@ -199,13 +199,13 @@ export function presentClientServiceList(reports: ServiceUptimeReport[]): Client
     const p = thirty?.uptimePercent ?? null;
     return {
       hostname: headingFor(report),
-      serviceId: report.serviceId,
+      billingServiceId: report.billingServiceId,
       badge: stateBadge(report),
       planName: report.plan.name,
       uptime30d: formatPercent(p),
       uptime30dTone: toneFor(p, report.plan.slaTargetPercent),
       sla: slaStatus(report.currentMonth),
-      href: serviceHref(report.serviceId),
+      href: serviceHref(report.billingServiceId),
     };
   });
   return { title: 'Your services', services, empty: services.length === 0 };

@@ -39,7 +39,7 @@ const OUTCOMES: Record<ServiceActionRecord['outcome'], { text: string; tone: Ton
 };
 
 export interface ClientActionsView {
-  serviceId: string;
+  billingServiceId: string;
   csrf: string;
   base: string;
   done?: string;
@@ -72,19 +72,19 @@ export function presentClientActionLog(records: readonly ServiceActionRecord[], 
 }
 
 export function presentClientActions(input: {
-  serviceId: string;
+  billingServiceId: string;
   csrf: string;
   done?: string;
   unavailable?: string;
   log: ClientLogRow[];
 }): ClientActionsView {
-  return { ...input, base: `/client/services/${encodeURIComponent(input.serviceId)}`, done: doneMessage(input.done) };
+  return { ...input, base: `/client/services/${encodeURIComponent(input.billingServiceId)}`, done: doneMessage(input.done) };
 }
 
 /** The power-off confirmation page. */
-export function presentStopConfirmation(serviceId: string, heading: string, csrf: string) {
-  const base = `/client/services/${encodeURIComponent(serviceId)}`;
-  return { title: `Power off ${heading}?`, heading, serviceId, csrf, base, listHref: '/client/services' };
+export function presentStopConfirmation(billingServiceId: string, heading: string, csrf: string) {
+  const base = `/client/services/${encodeURIComponent(billingServiceId)}`;
+  return { title: `Power off ${heading}?`, heading, billingServiceId, csrf, base, listHref: '/client/services' };
 }
 
 export interface OsChoiceView {
@@ -98,7 +98,7 @@ export interface OsChoiceView {
  * is never sent back), and the warning that the disk is wiped, which the customer must tick to go on.
  */
 export function presentReinstallPage(input: {
-  serviceId: string;
+  billingServiceId: string;
   heading: string;
   csrf: string;
   osOptions: readonly OsOption[];
@@ -109,11 +109,11 @@ export function presentReinstallPage(input: {
 }) {
   const selected = input.chosenOs ?? input.currentOs;
   const options: OsChoiceView[] = input.osOptions.map((o) => ({ key: o.key, label: o.label, selected: o.key === selected }));
-  const base = `/client/services/${encodeURIComponent(input.serviceId)}`;
+  const base = `/client/services/${encodeURIComponent(input.billingServiceId)}`;
   return {
     title: `Reinstall ${input.heading}`,
     heading: input.heading,
-    serviceId: input.serviceId,
+    billingServiceId: input.billingServiceId,
     csrf: input.csrf,
     base,
     listHref: '/client/services',
@@ -127,7 +127,7 @@ export function presentReinstallPage(input: {
 
 /** An action the bridge or the engine refused: what happened, in the refusal's own words, and the way back. */
 export function presentActionRefused(input: {
-  serviceId: string;
+  billingServiceId: string;
   action: ServiceActionKind;
   status: number;
   message: string;
@@ -148,7 +148,7 @@ export function presentActionRefused(input: {
     why,
     message: input.message,
     retryText: input.retryAfterSeconds ? `You can try again in ${Math.ceil(input.retryAfterSeconds / 60)} minute(s).` : undefined,
-    backHref: `/client/services/${encodeURIComponent(input.serviceId)}`,
+    backHref: `/client/services/${encodeURIComponent(input.billingServiceId)}`,
     listHref: '/client/services',
   };
 }

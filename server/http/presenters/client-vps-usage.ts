@@ -3,7 +3,7 @@
  * recent history as ready SVG geometry (views/partials/client-vps-usage.hbs draws one `<rect>` a sample), in the
  * manner of the 90-day uptime chart (client-area-chart.ts). No script: the page works without JavaScript.
  */
-import type { VpsUsage } from '../../services/vps-access';
+import type { VpsUsage } from '../../use-cases/vps-access';
 
 export interface UsageBar {
   x: number;
@@ -41,7 +41,7 @@ export interface UsageUnavailable {
   message: string;
 }
 
-/** The engine keeps one value every 30 s (services/vps-access.ts). */
+/** The engine keeps one value every 30 s (use-cases/vps-access.ts). */
 const SAMPLE_SECONDS = 30;
 /** At most this many samples a chart (20 minutes): small enough for a phone, long enough to see a trend. */
 const MAX_SAMPLES = 40;

@@ -1,5 +1,5 @@
 /** The readiness report as /readyz shows it: private details (the engine's version) for authenticated callers only. */
-import type { ReadinessReport } from '../../services/readiness';
+import type { ReadinessReport } from '../../use-cases/readiness';
 
 export function presentReadinessReport(report: ReadinessReport, authenticated: boolean) {
   const checks: Record<string, { ok: boolean; detail?: string }> = {};

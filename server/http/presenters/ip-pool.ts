@@ -1,6 +1,6 @@
 /** IP pools as the admin API shows them: the only place that chooses their output fields (no row ids). */
 import { assignmentState, type IpAssignment } from '../../domain/ip-assignment';
-import type { IpPoolDetail, IpPoolView } from '../../services/ip-pools';
+import type { IpPoolDetail, IpPoolView } from '../../use-cases/ip-pools';
 
 export interface IpPoolJson {
   name: string;

@@ -5,7 +5,7 @@ export function presentJob(job: Job) {
   return {
     id: job.id,
     kind: job.kind,
-    service: job.serviceId,
+    service: job.serviceRowId,
     state: job.state,
     attempts: job.attempts,
     max_attempts: job.maxAttempts,

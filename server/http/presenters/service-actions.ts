@@ -4,13 +4,13 @@
  */
 import type { ServiceActionRecord } from '../../domain/service-action';
 import type { Service } from '../../domain/service';
-import type { VpsUsage } from '../../services/vps-access';
+import type { VpsUsage } from '../../use-cases/vps-access';
 
 /** One action: what was asked, by whom, and how it ended (`error` is in words fit for the customer). */
-export function presentAction(serviceId: string, a: ServiceActionRecord, publicUrl?: string) {
+export function presentAction(billingServiceId: string, a: ServiceActionRecord, publicUrl?: string) {
   return {
     id: a.id,
-    service_id: serviceId,
+    service_id: billingServiceId,
     action: a.action,
     requested_by: { kind: a.actor.kind, name: a.actor.name },
     state: a.outcome,
@@ -19,19 +19,19 @@ export function presentAction(serviceId: string, a: ServiceActionRecord, publicU
     finished_at: a.finishedAt?.toISOString() ?? null,
     error: a.error,
     ...(a.action === 'reinstall' && a.details ? { os: a.details.os } : {}),
-    ...(publicUrl ? { href: `${publicUrl}/api/v1/services/${encodeURIComponent(serviceId)}/actions/${a.id}` } : {}),
+    ...(publicUrl ? { href: `${publicUrl}/api/v1/services/${encodeURIComponent(billingServiceId)}/actions/${a.id}` } : {}),
   };
 }
 
 /** The action log of a service, newest first (the admin API). */
 export function presentActionLog(service: Service, actions: ServiceActionRecord[]) {
-  return { service_id: service.serviceId, items: actions.map((a) => presentAction(service.serviceId, a)) };
+  return { service_id: service.billingServiceId, items: actions.map((a) => presentAction(service.billingServiceId, a)) };
 }
 
 /** The usage picture; history lists are newest first, one value per 30 s as the engine keeps them. */
 export function presentUsage(u: VpsUsage) {
   return {
-    service_id: u.serviceId,
+    service_id: u.billingServiceId,
     at: u.at.toISOString(),
     running: u.running,
     uptime_seconds: u.uptimeSeconds,

@@ -1,14 +1,14 @@
 /** A service as the billing panel reads it. Host names are for the panel's admins; customers never see this. */
 import { osChoiceFor } from '../../domain/plan';
 import { VPS_USERNAME } from '../../domain/service';
-import { networkJson } from '../../services/callbacks';
-import type { ListedService, ServiceView } from '../../services/service-queries';
+import { networkJson } from '../../use-cases/callbacks';
+import type { ListedService, ServiceView } from '../../use-cases/service-queries';
 
 /** The panel's view of one VPS: its state, VM, addresses, OS and login name. Passwords are never part of it. */
 export function presentService({ service, plan, network }: ServiceView) {
   const os = plan ? osChoiceFor(plan, service.osKey) : undefined;
   return {
-    service_id: service.serviceId,
+    service_id: service.billingServiceId,
     client_id: service.clientId,
     product_id: plan?.productId ?? null,
     hostname: service.hostname,
@@ -35,7 +35,7 @@ export function presentService({ service, plan, network }: ServiceView) {
 export function presentServiceList(items: ListedService[], nextCursor: number | null) {
   return {
     services: items.map(({ service, plan, waitingSince }) => ({
-      service_id: service.serviceId,
+      service_id: service.billingServiceId,
       client_id: service.clientId,
       product_id: plan?.productId ?? null,
       desired_state: service.desiredState,

@@ -2,7 +2,7 @@
 import { toldPercent } from '../../domain/availability';
 import { stepText } from './incident-text';
 import type { SecondsBreakdown, ServiceUptimeReport, UptimeMonth } from '../../domain/uptime-report';
-import type { MonthlyUptime } from '../../services/uptime-reports';
+import type { MonthlyUptime } from '../../use-cases/uptime-reports';
 
 /** As the client area tells it: floored to 3 decimals, never rounded up. */
 const pct = (p: number | null) => toldPercent(p);
@@ -29,7 +29,7 @@ function month(m: UptimeMonth) {
 
 export function presentUptime(r: ServiceUptimeReport) {
   return {
-    service_id: r.serviceId,
+    service_id: r.billingServiceId,
     client_id: r.clientId,
     state: r.state,
     vm_status: r.vmStatus,
@@ -73,7 +73,7 @@ export function presentUptime(r: ServiceUptimeReport) {
 export function presentMonthlyUptime(items: MonthlyUptime[], nextCursor: number | null) {
   return {
     services: items.map(({ service, plan, month: m }) => ({
-      service_id: service.serviceId,
+      service_id: service.billingServiceId,
       client_id: service.clientId,
       product_id: plan.productId,
       ...month(m),

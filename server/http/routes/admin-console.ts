@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../container';
 import { TooManyRequestsError, UnauthorizedError } from '../../errors';
-import { sameSecret } from '../../services/admin-accounts';
+import { sameSecret } from '../../use-cases/admin-accounts';
 import { formBody } from '../middleware/json-body';
 import { ADMIN_COOKIE, checkCsrf, loadAdminSession, requireAdminSession, signedInAdmin } from '../middleware/admin-session';
 import { cookieSpec, readCookies } from '../middleware/cookies';
@@ -92,7 +92,7 @@ export function adminConsoleRouter(c: Container): Router {
     }
   });
 
-  // The billing panel's one-time link (services/admin-sso.ts): a session for the panel's staff user.
+  // The billing panel's one-time link (use-cases/admin-sso.ts): a session for the panel's staff user.
   router.get('/sso', async (req, res) => {
     const signedIn = await c.adminSso.redeem(typeof req.query.token === 'string' ? req.query.token : '');
     if (!signedIn) {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_QUARANTINE_MINUTES, type IpPoolInput } from '../../domain/ip-pool';
-import type { IpPoolPatch } from '../../services/ip-pools';
+import type { IpPoolPatch } from '../../use-cases/ip-pools';
 
 const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const poolName = z.string().regex(POOL_NAME, 'must be 1-64 letters, digits or . _ - (starting with a letter or digit)');

@@ -1,7 +1,7 @@
 /** Admin CRUD for IP pools under /api/v1/admin/ip-pools. Thin: validate → service → present. */
 import { Router } from 'express';
 import type { Clock } from '../../clock';
-import type { IpPools } from '../../services/ip-pools';
+import type { IpPools } from '../../use-cases/ip-pools';
 import { parseOrThrow } from '../middleware/validate';
 import { presentIpPool, presentIpPoolDetail } from '../presenters/ip-pool';
 import { ipPoolBody, ipPoolListQuery, ipPoolNameParams, ipPoolPatchBody } from './admin-ip-pools.schema';

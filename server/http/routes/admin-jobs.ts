@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../errors';
 import { JOB_KINDS } from '../../jobs/job-kinds';
 import type { JobQueue } from '../../jobs/job-queue';
-import type { JobControls } from '../../services/job-controls';
+import type { JobControls } from '../../use-cases/job-controls';
 import { parseOrThrow } from '../middleware/validate';
 import { presentJob } from '../presenters/job';
 

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { AdminIdentity } from '../../auth/admin-tokens';
 import type { Clock } from '../../clock';
-import type { MaintenanceWindows } from '../../services/maintenance-windows';
+import type { MaintenanceWindows } from '../../use-cases/maintenance-windows';
 import { parseOrThrow } from '../middleware/validate';
 import { presentMaintenanceWindow } from '../presenters/maintenance-window';
 import { maintenanceBody, maintenanceIdParams, maintenanceListQuery } from './admin-maintenance.schema';

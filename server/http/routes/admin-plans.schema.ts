@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { type CreditTier, type FailoverGateMode, HA_PRIORITY_LEVELS, type OsOption, type PlanInput } from '../../domain/plan';
 import { isValidTimeZone } from '../../domain/zoned-time';
-import type { PlanPatch } from '../../services/plans';
+import type { PlanPatch } from '../../use-cases/plans';
 import { BILLING_PRODUCT_ID, BILLING_PRODUCT_ID_RULE } from '../../domain/billing-ids';
 import { OS_KEY } from '../../webhooks/guest-access';
 

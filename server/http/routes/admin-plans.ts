@@ -1,6 +1,6 @@
 /** Admin CRUD for plan mappings under /api/v1/admin/plans. Thin: validate → service → present. */
 import { Router } from 'express';
-import type { PlanService } from '../../services/plans';
+import type { PlanService } from '../../use-cases/plans';
 import { parseOrThrow } from '../middleware/validate';
 import { presentPlan } from '../presenters/plan';
 import { planBody, planIdParams, planListQuery, planPatchBody } from './admin-plans.schema';

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AdminSso } from '../../services/admin-sso';
+import type { AdminSso } from '../../use-cases/admin-sso';
 import { parseOrThrow } from '../middleware/validate';
 
 export const adminSsoBody = z

@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ServiceUnavailableError } from '../../errors';
-import type { CapacityService } from '../../services/capacity';
+import type { CapacityService } from '../../use-cases/capacity';
 import { parseOrThrow } from '../middleware/validate';
 import { presentHeadroom, presentReadiness, presentWhatIf } from '../presenters/capacity';
 import { BILLING_PRODUCT_ID, BILLING_PRODUCT_ID_RULE } from '../../domain/billing-ids';

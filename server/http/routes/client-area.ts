@@ -7,10 +7,10 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { CLIENT_COOKIE, type ClientSessions } from '../../auth/client-sessions';
 import { NotFoundError } from '../../errors';
-import type { ClientSso } from '../../services/client-sso';
-import type { MaintenanceWindows } from '../../services/maintenance-windows';
-import type { ServiceQueries } from '../../services/service-queries';
-import type { UptimeReports } from '../../services/uptime-reports';
+import type { ClientSso } from '../../use-cases/client-sso';
+import type { MaintenanceWindows } from '../../use-cases/maintenance-windows';
+import type { ServiceQueries } from '../../use-cases/service-queries';
+import type { UptimeReports } from '../../use-cases/uptime-reports';
 import { clientOf, clientSessionOf } from '../middleware/client-session';
 import { cookieSpec, readCookies } from '../middleware/cookies';
 import { presentClientServiceList, presentClientServicePage } from '../presenters/client-area';
@@ -69,7 +69,7 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
       path: cookie.path,
       maxAge: d.sessions.ttlSeconds * 1000,
     });
-    res.redirect(303, `/client/services/${encodeURIComponent(grant.serviceId)}`);
+    res.redirect(303, `/client/services/${encodeURIComponent(grant.billingServiceId)}`);
   });
 
   router.get('/services', async (req, res) => {
@@ -100,7 +100,7 @@ export function clientAreaRouter(d: ClientAreaDeps): Router {
     const done = typeof req.query.done === 'string' ? req.query.done : undefined;
     const controls = d.vps
       ? await clientVpsView(d.vps, {
-          serviceId: parsed.data.service_id,
+          billingServiceId: parsed.data.service_id,
           clientId,
           csrf: session.csrfToken,
           done,

@@ -4,7 +4,7 @@
  * POST carries the session's CSRF token (403 and nothing done without it); a success redirects back to the service
  * page with a fixed message (post-redirect-get), a refusal is answered with its status and the refusal's own words
  * (the engine's reason for a locked VM, the per-service limit). Another client's service is a 404, as the page is.
- * Thin: the use cases (services/service-actions.ts, services/vps-access.ts) decide; the customer is the actor.
+ * Thin: the use cases (use-cases/service-actions.ts, use-cases/vps-access.ts) decide; the customer is the actor.
  */
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
@@ -13,10 +13,10 @@ import { type Actor, actionRefusal, type ServiceActionKind } from '../../domain/
 import { AppError, ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import type { PlansRepository } from '../../repositories/plans';
 import type { ServicesRepository } from '../../repositories/services';
-import { sameSecret } from '../../services/admin-accounts';
-import type { ServiceActions } from '../../services/service-actions';
-import type { UsageReads } from '../../services/usage-reads';
-import type { VpsAccess } from '../../services/vps-access';
+import { sameSecret } from '../../use-cases/admin-accounts';
+import type { ServiceActions } from '../../use-cases/service-actions';
+import type { UsageReads } from '../../use-cases/usage-reads';
+import type { VpsAccess } from '../../use-cases/vps-access';
 import { clientSessionOf } from '../middleware/client-session';
 import { formBody } from '../middleware/json-body';
 import { parseOrThrow } from '../middleware/validate';
@@ -59,17 +59,17 @@ function formField(req: Request, name: string): string | undefined {
 
 /**
  * The service page's controls, usage and log for a customer's own service (the page has checked it is theirs). Usage
- * comes from the engine through a short cache with a deadline (services/usage-reads.ts); when it cannot be had, the
+ * comes from the engine through a short cache with a deadline (use-cases/usage-reads.ts); when it cannot be had, the
  * panel says so and the rest of the page still shows.
  */
 export async function clientVpsView(
   d: ClientVpsDeps,
-  input: { serviceId: string; clientId: string; csrf: string; done?: string; timeZone: string },
+  input: { billingServiceId: string; clientId: string; csrf: string; done?: string; timeZone: string },
 ) {
   const actor = customer(input.clientId);
   const [log, usage] = await Promise.all([
-    d.actions.log(input.serviceId, 100),
-    d.usage.read(input.serviceId, actor).then(presentUsagePanel, (err: unknown) => {
+    d.actions.log(input.billingServiceId, 100),
+    d.usage.read(input.billingServiceId, actor).then(presentUsagePanel, (err: unknown) => {
       if (err instanceof AppError && err.code === 'service_provisioning')
         return usageUnavailable('Your VPS has no virtual machine yet, so there is no usage to show.');
       if (err instanceof AppError && err.code === 'no_engine') return undefined;
@@ -79,7 +79,7 @@ export async function clientVpsView(
   ]);
   return {
     vpsActions: presentClientActions({
-      serviceId: input.serviceId,
+      billingServiceId: input.billingServiceId,
       csrf: input.csrf,
       done: input.done,
       // A VPS that takes no actions now (suspended, being set up, …) shows why instead of buttons that would all fail.
@@ -95,7 +95,7 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
   router.use(formBody('64kb'));
 
   /** The signed-in customer (401 page otherwise) and, for a POST, a matching CSRF token (403 otherwise). */
-  async function signedIn(req: Request, res: Response): Promise<{ clientId: string; csrf: string; serviceId: string } | undefined> {
+  async function signedIn(req: Request, res: Response): Promise<{ clientId: string; csrf: string; billingServiceId: string } | undefined> {
     const session = await clientSessionOf(req, d.sessions, d.cookieName);
     if (!session) {
       res.status(401).render('client/link-invalid', {
@@ -114,18 +114,18 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
     }
     const parsed = serviceParams.safeParse(req.params);
     if (!parsed.success) throw new NotFoundError('service');
-    return { clientId: session.clientId, csrf: session.csrfToken, serviceId: parsed.data.service_id };
+    return { clientId: session.clientId, csrf: session.csrfToken, billingServiceId: parsed.data.service_id };
   }
 
   /** The customer's own service and its plan, or 404 (another client's service does not exist for them). */
-  async function ownService(serviceId: string, clientId: string) {
-    const service = await d.services.findByServiceId(serviceId);
-    if (!service || service.clientId !== clientId) throw new NotFoundError('service', serviceId);
-    return { service, plan: await d.plans.findById(service.planId), heading: service.hostname ?? `VPS #${service.serviceId}` };
+  async function ownService(billingServiceId: string, clientId: string) {
+    const service = await d.services.findByBillingServiceId(billingServiceId);
+    if (!service || service.clientId !== clientId) throw new NotFoundError('service', billingServiceId);
+    return { service, plan: await d.plans.findById(service.planId), heading: service.hostname ?? `VPS #${service.billingServiceId}` };
   }
 
   /** Tells a refusal on a page with its status; anything else goes to the error handler. */
-  function refused(res: Response, serviceId: string, action: ServiceActionKind, err: unknown): void {
+  function refused(res: Response, billingServiceId: string, action: ServiceActionKind, err: unknown): void {
     if (!(err instanceof AppError) || !TOLD.has(err.status)) throw err;
     const retryAfter = err instanceof TooManyRequestsError ? err.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
@@ -133,11 +133,18 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
       .status(err.status)
       .render(
         'client/action-result',
-        presentActionRefused({ serviceId, action, status: err.status, message: err.message, retryAfterSeconds: retryAfter }),
+        presentActionRefused({
+          billingServiceId: billingServiceId,
+          action,
+          status: err.status,
+          message: err.message,
+          retryAfterSeconds: retryAfter,
+        }),
       );
   }
 
-  const back = (serviceId: string, done: string) => `/client/services/${encodeURIComponent(serviceId)}?done=${done}#vps-actions-title`;
+  const back = (billingServiceId: string, done: string) =>
+    `/client/services/${encodeURIComponent(billingServiceId)}?done=${done}#vps-actions-title`;
 
   router.post('/power', async (req, res) => {
     const who = await signedIn(req, res);
@@ -145,23 +152,23 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
     const { action } = parseOrThrow(powerBody, { action: formField(req, 'action') });
     // Power off cuts the VPS like a pulled plug: only after the confirmation page's own form.
     if (action === 'stop' && formField(req, 'confirm') !== 'yes') {
-      res.redirect(303, `/client/services/${encodeURIComponent(who.serviceId)}/power/stop`);
+      res.redirect(303, `/client/services/${encodeURIComponent(who.billingServiceId)}/power/stop`);
       return;
     }
     try {
-      await d.actions.power(who.serviceId, action, customer(who.clientId));
+      await d.actions.power(who.billingServiceId, action, customer(who.clientId));
     } catch (err) {
-      refused(res, who.serviceId, action, err);
+      refused(res, who.billingServiceId, action, err);
       return;
     }
-    res.redirect(303, back(who.serviceId, action));
+    res.redirect(303, back(who.billingServiceId, action));
   });
 
   router.get('/power/stop', async (req, res) => {
     const who = await signedIn(req, res);
     if (!who) return;
-    const { heading } = await ownService(who.serviceId, who.clientId);
-    res.render('client/confirm-stop', presentStopConfirmation(who.serviceId, heading, who.csrf));
+    const { heading } = await ownService(who.billingServiceId, who.clientId);
+    res.render('client/confirm-stop', presentStopConfirmation(who.billingServiceId, heading, who.csrf));
   });
 
   router.post('/console', async (req, res) => {
@@ -169,9 +176,9 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
     if (!who) return;
     let file;
     try {
-      file = await d.access.consoleFile(who.serviceId, customer(who.clientId));
+      file = await d.access.consoleFile(who.billingServiceId, customer(who.clientId));
     } catch (err) {
-      refused(res, who.serviceId, 'console', err);
+      refused(res, who.billingServiceId, 'console', err);
       return;
     }
     // The file holds a console ticket: not cached anywhere, not logged, saved by the browser as an attachment.
@@ -184,11 +191,11 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
   router.get('/reinstall', async (req, res) => {
     const who = await signedIn(req, res);
     if (!who) return;
-    const { service, plan, heading } = await ownService(who.serviceId, who.clientId);
+    const { service, plan, heading } = await ownService(who.billingServiceId, who.clientId);
     res.render(
       'client/reinstall',
       presentReinstallPage({
-        serviceId: who.serviceId,
+        billingServiceId: who.billingServiceId,
         heading,
         csrf: who.csrf,
         osOptions: plan?.osOptions ?? [],
@@ -200,13 +207,13 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
   router.post('/reinstall', async (req, res) => {
     const who = await signedIn(req, res);
     if (!who) return;
-    const { service, plan, heading } = await ownService(who.serviceId, who.clientId);
+    const { service, plan, heading } = await ownService(who.billingServiceId, who.clientId);
     const os = formField(req, 'os') || undefined;
     const page = (status: number, extra: { error?: string; problems?: string[] }) =>
       res.status(status).render(
         'client/reinstall',
         presentReinstallPage({
-          serviceId: who.serviceId,
+          billingServiceId: who.billingServiceId,
           heading,
           csrf: who.csrf,
           osOptions: plan?.osOptions ?? [],
@@ -236,12 +243,16 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
       return;
     }
     try {
-      await d.actions.reinstall(who.serviceId, { os: body.os, password: body.password, sshKeys: body.ssh_keys }, customer(who.clientId));
+      await d.actions.reinstall(
+        who.billingServiceId,
+        { os: body.os, password: body.password, sshKeys: body.ssh_keys },
+        customer(who.clientId),
+      );
     } catch (err) {
-      refused(res, who.serviceId, 'reinstall', err);
+      refused(res, who.billingServiceId, 'reinstall', err);
       return;
     }
-    res.redirect(303, back(who.serviceId, 'reinstall'));
+    res.redirect(303, back(who.billingServiceId, 'reinstall'));
   });
 
   return router;

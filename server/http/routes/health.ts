@@ -1,6 +1,6 @@
 /** Liveness and readiness for load balancers and orchestrators. */
 import { type Request, Router } from 'express';
-import type { ReadinessProbe } from '../../services/readiness';
+import type { ReadinessProbe } from '../../use-cases/readiness';
 import { presentReadinessReport } from '../presenters/health';
 
 /** `authenticated` says whether a caller may read private details (the billing API key or an admin token). */

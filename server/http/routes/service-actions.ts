@@ -1,14 +1,14 @@
 /**
  * VPS actions for the billing panel under /api/v1/services/{service_id} (Bearer BILLING_API_KEY) and for
  * admins under /api/v1/admin/services/{service_id} (admin token). Thin: validate → use case → present. Both routers
- * call the same use cases (services/service-actions.ts, services/vps-access.ts); only the recorded actor differs.
+ * call the same use cases (use-cases/service-actions.ts, use-cases/vps-access.ts); only the recorded actor differs.
  */
 import { type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
 import type { AdminIdentity } from '../../auth/admin-tokens';
 import type { Actor } from '../../domain/service-action';
-import type { AdmittedAction, ServiceActions } from '../../services/service-actions';
-import type { VpsAccess } from '../../services/vps-access';
+import type { AdmittedAction, ServiceActions } from '../../use-cases/service-actions';
+import type { VpsAccess } from '../../use-cases/vps-access';
 import { parseOrThrow } from '../middleware/validate';
 import { presentAction, presentActionLog, presentUsage } from '../presenters/service-actions';
 import {
@@ -38,9 +38,9 @@ function idempotencyKey(req: Request): { idempotencyKey?: string } {
 }
 
 /** 202 with the action; a replay (same Idempotency-Key) says so, as the IETF draft's servers do. */
-function accepted(res: Response, serviceId: string, admitted: AdmittedAction, publicUrl: string): void {
+function accepted(res: Response, billingServiceId: string, admitted: AdmittedAction, publicUrl: string): void {
   if (admitted.replayed) res.set('Idempotent-Replayed', 'true');
-  res.status(202).json(presentAction(serviceId, admitted.record, publicUrl));
+  res.status(202).json(presentAction(billingServiceId, admitted.record, publicUrl));
 }
 
 /** The routes both faces share. */

@@ -6,9 +6,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ACTUAL_STATES, type ActualState } from '../../domain/service';
-import type { ClientSso } from '../../services/client-sso';
-import type { ServiceQueries } from '../../services/service-queries';
-import type { UptimeReports } from '../../services/uptime-reports';
+import type { ClientSso } from '../../use-cases/client-sso';
+import type { ServiceQueries } from '../../use-cases/service-queries';
+import type { UptimeReports } from '../../use-cases/uptime-reports';
 import { parseOrThrow } from '../middleware/validate';
 import { presentService, presentServiceList } from '../presenters/service';
 import { presentUptime } from '../presenters/uptime';
@@ -51,7 +51,7 @@ export function servicesRouter(queries: ServiceQueries, uptime: UptimeReports, s
   });
   router.get('/:service_id/uptime', async (req, res) => {
     const { service_id } = parseOrThrow(params, req.params);
-    res.json(presentUptime(await uptime.forServiceId(service_id)));
+    res.json(presentUptime(await uptime.forBillingServiceId(service_id)));
   });
   router.post('/:service_id/sso', async (req, res) => {
     const { service_id } = parseOrThrow(params, req.params);

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { UptimeReports } from '../../services/uptime-reports';
+import type { UptimeReports } from '../../use-cases/uptime-reports';
 import { parseOrThrow } from '../middleware/validate';
 import { presentMonthlyUptime } from '../presenters/uptime';
 

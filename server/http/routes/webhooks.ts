@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { type RequestHandler, Router } from 'express';
 import { MalformedBodyError } from '../../errors';
 import type { WebhookMetrics } from '../../metrics/registry';
-import type { BillingEventService } from '../../services/billing-events';
+import type { BillingEventService } from '../../use-cases/billing-events';
 import { billingEventSchema } from '../../webhooks/billing-event';
 import { readSignedHeaders, type WebhookSigner } from '../../webhooks/signature';
 import { rawBody } from '../middleware/json-body';
@@ -42,7 +42,7 @@ export function webhooksRouter(
     }
     const event = parseOrThrow(billingEventSchema, json);
     // Carried into the one request log line (app.ts customProps) rather than a second line per webhook.
-    res.locals.logContext = { webhookId: headers.id, type: event.type, serviceId: event.data.service_id };
+    res.locals.logContext = { webhookId: headers.id, type: event.type, billingServiceId: event.data.service_id };
     res.locals.webhookType = event.type;
     const answer = await billing.accept({ webhookId: headers.id, bodySha256: createHash('sha256').update(raw).digest('hex'), event });
     res.status(202).json(answer);

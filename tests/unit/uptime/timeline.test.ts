@@ -23,7 +23,7 @@ const ev = (code: number, s: number, hostName: string | null, description = '', 
   description,
   correlationId,
 });
-/** A call the bridge made for the panel: its correlation id (server/services/provisioning.ts). */
+/** A call the bridge made for the panel: its correlation id (server/use-cases/provisioning.ts). */
 const PANEL = 'svc-4821-job-77';
 
 /** Feeds host events (vm = false) and VM events in order; returns the last state and every incident version. */

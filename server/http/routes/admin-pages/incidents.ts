@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Container } from '../../../container';
-import { HostFailureHistoryQuery } from '../../../services/host-failures';
+import { HostFailureHistoryQuery } from '../../../use-cases/host-failures';
 import { parseOrThrow } from '../../middleware/validate';
 import { DAY_CHOICES, presentHostFailures } from '../../presenters/admin-incidents';
 

@@ -7,7 +7,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../../container';
 import type { IpPool } from '../../../domain/ip-pool';
 import { AppError, ConflictError, type FieldProblem, NotFoundError, ValidationError } from '../../../errors';
-import { InvalidIpPoolError } from '../../../services/ip-pool-errors';
+import { InvalidIpPoolError } from '../../../use-cases/ip-pool-errors';
 import { parseOrThrow } from '../../middleware/validate';
 import { type IpPoolFormValues, presentAdminIpPool, presentAdminIpPools, presentIpPoolForm } from '../../presenters/admin-ip-pools';
 import { ipPoolBody, ipPoolNameParams } from '../admin-ip-pools.schema';

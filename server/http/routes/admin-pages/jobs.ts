@@ -58,7 +58,8 @@ export function adminJobPages(c: Container): Router {
     job: Job,
     extra: { done?: { what?: unknown; job?: unknown }; error?: string } = {},
   ) => {
-    const service = job.serviceId === null ? undefined : (await c.repos.services.findManyByIds([job.serviceId])).get(job.serviceId);
+    const service =
+      job.serviceRowId === null ? undefined : (await c.repos.services.findManyByIds([job.serviceRowId])).get(job.serviceRowId);
     res
       .status(status)
       .render('admin/job', presentAdminJob({ job, service, now: c.clock.now(), done: extra.done ?? {}, error: extra.error }));
@@ -68,8 +69,8 @@ export function adminJobPages(c: Container): Router {
     const q = parseOrThrow(listQuery, req.query, 'query');
     const filter = { state: q.state as Job['state'] | undefined, kind: q.kind, beforeId: q.before_id };
     const [jobs, counts] = await Promise.all([c.jobs.list({ ...filter, limit: PAGE_SIZE }), c.jobs.countByState()]);
-    const serviceIds = [...new Set(jobs.map((j) => j.serviceId).filter((id): id is number => id !== null))];
-    const services = await c.repos.services.findManyByIds(serviceIds);
+    const serviceRowIds = [...new Set(jobs.map((j) => j.serviceRowId).filter((id): id is number => id !== null))];
+    const services = await c.repos.services.findManyByIds(serviceRowIds);
     res.render(
       'admin/jobs',
       presentAdminJobs({

@@ -28,10 +28,11 @@ function field(body: unknown, name: string): string | undefined {
 
 export function adminServiceActionPages(c: Container): Router {
   const router = Router();
-  const back = (serviceId: string, done: string) => `/admin/services/${encodeURIComponent(serviceId)}?done=vps_${done}#vps-actions-title`;
-  const service = async (serviceId: string) => {
-    const s = await c.repos.services.findByServiceId(serviceId);
-    if (!s) throw new NotFoundError('service', serviceId);
+  const back = (billingServiceId: string, done: string) =>
+    `/admin/services/${encodeURIComponent(billingServiceId)}?done=vps_${done}#vps-actions-title`;
+  const service = async (billingServiceId: string) => {
+    const s = await c.repos.services.findByBillingServiceId(billingServiceId);
+    if (!s) throw new NotFoundError('service', billingServiceId);
     return { service: s, plan: await c.repos.plans.findById(s.planId) };
   };
 
@@ -49,7 +50,7 @@ export function adminServiceActionPages(c: Container): Router {
   router.get('/:service_id/power/stop', async (req, res) => {
     const { service_id } = parseOrThrow(serviceParams, req.params);
     const { service: s } = await service(service_id);
-    res.render('admin/service-stop', presentAdminStopConfirmation(s.serviceId, s.hostname));
+    res.render('admin/service-stop', presentAdminStopConfirmation(s.billingServiceId, s.hostname));
   });
 
   router.post('/:service_id/console', async (req, res) => {
@@ -67,7 +68,12 @@ export function adminServiceActionPages(c: Container): Router {
     const { service: s, plan } = await service(service_id);
     res.render(
       'admin/service-reinstall',
-      presentAdminReinstallPage({ serviceId: s.serviceId, hostname: s.hostname, osOptions: plan?.osOptions ?? [], currentOs: s.osKey }),
+      presentAdminReinstallPage({
+        billingServiceId: s.billingServiceId,
+        hostname: s.hostname,
+        osOptions: plan?.osOptions ?? [],
+        currentOs: s.osKey,
+      }),
     );
   });
 
@@ -79,7 +85,7 @@ export function adminServiceActionPages(c: Container): Router {
       res.status(400).render(
         'admin/service-reinstall',
         presentAdminReinstallPage({
-          serviceId: s.serviceId,
+          billingServiceId: s.billingServiceId,
           hostname: s.hostname,
           osOptions: plan?.osOptions ?? [],
           currentOs: s.osKey,

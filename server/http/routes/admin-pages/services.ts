@@ -43,11 +43,11 @@ export function adminServicePages(c: Container): Router {
   router.get('/:service_id', async (req, res) => {
     const { service_id } = parseOrThrow(serviceParams, req.params);
     const { done } = parseOrThrow(pageQuery, req.query, 'query');
-    const service = await c.repos.services.findByServiceId(service_id);
+    const service = await c.repos.services.findByBillingServiceId(service_id);
     if (!service) throw new NotFoundError('service', service_id);
     const [plan, jobs, events, report, actions] = await Promise.all([
       c.repos.plans.findById(service.planId),
-      c.jobs.list({ serviceId: service.id, limit: JOBS_SHOWN }),
+      c.jobs.list({ serviceRowId: service.id, limit: JOBS_SHOWN }),
       c.repos.engineEvents.listForService(service.id, EVENTS_SHOWN, { newestFirst: true }),
       // A service whose plan is gone has no SLA to measure; the rest of the page still shows.
       c.uptime.forService(service).catch((err: unknown) => {
@@ -58,7 +58,7 @@ export function adminServicePages(c: Container): Router {
     ]);
     res.render('admin/service', {
       ...presentServicePage({ service, plan, jobs, events, report, done }),
-      vpsActions: presentAdminServiceActions(service.serviceId, actions.actions, done),
+      vpsActions: presentAdminServiceActions(service.billingServiceId, actions.actions, done),
     });
   });
 

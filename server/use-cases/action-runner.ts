@@ -1,7 +1,7 @@
 /**
- * Runs what services/service-actions.ts admitted: sends a power action to the engine (tagged with the action's
+ * Runs what use-cases/service-actions.ts admitted: sends a power action to the engine (tagged with the action's
  * correlation id, so the uptime record knows the customer asked for it) and, as the `service_action` job, follows the
- * VM to the state asked for and records how it ended. Reinstalls are handed to services/reinstall.ts.
+ * VM to the state asked for and records how it ended. Reinstalls are handed to use-cases/reinstall.ts.
  */
 import type { Clock } from '../clock';
 import { actionCorrelationId, type PowerAction, type ServiceActionRecord, targetStatus } from '../domain/service-action';
@@ -68,7 +68,10 @@ export class ActionRunner {
           'engine_refused',
         );
       }
-      this.d.logger.warn({ err, serviceId: service.serviceId, actionId: record.id }, 'power action not sent; its job will send it');
+      this.d.logger.warn(
+        { err, billingServiceId: service.billingServiceId, actionId: record.id },
+        'power action not sent; its job will send it',
+      );
       await this.d.actions.requeue(record.id);
     }
     return (await this.d.actions.findById(record.id)) ?? record;

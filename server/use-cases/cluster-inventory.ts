@@ -15,7 +15,7 @@ import {
   VM_STATUSES,
   type VmInventory,
   type VmStatus,
-} from '../capacity';
+} from '../capacity/index';
 import { NotFoundError } from '../errors';
 import type { OvirtClient } from '../ovirt/client';
 import type { PlansRepository } from '../repositories/plans';

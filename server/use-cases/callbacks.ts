@@ -122,8 +122,8 @@ export class CallbackService {
       // A reinstall's made-up password goes to the panel once, like an order's.
       (type === 'service.active' || type === 'service.reinstalled') && extras.sealedPassword
         ? this.d.secrets.seal(
-            this.d.secrets.open(extras.sealedPassword, passwordContext(service.serviceId)),
-            callbackPasswordContext(service.serviceId),
+            this.d.secrets.open(extras.sealedPassword, passwordContext(service.billingServiceId)),
+            callbackPasswordContext(service.billingServiceId),
           )
         : undefined;
     const productId = plan?.productId ?? null;
@@ -131,7 +131,7 @@ export class CallbackService {
       type,
       timestamp: this.d.clock.now().toISOString(),
       data: {
-        service_id: service.serviceId,
+        service_id: service.billingServiceId,
         client_id: service.clientId,
         product_id: productId,
         hostname: service.hostname,
@@ -147,7 +147,7 @@ export class CallbackService {
       },
       ...(sealed ? { sealed_password: sealed } : {}),
     };
-    await this.d.jobs.enqueue({ kind: 'callback', serviceId: service.id, payload }, trx);
+    await this.d.jobs.enqueue({ kind: 'callback', serviceRowId: service.id, payload }, trx);
   }
 
   /**
@@ -163,7 +163,7 @@ export class CallbackService {
     const timestamp = this.d.clock.now().toISOString();
     const jobs = notices.map((n) => ({
       kind: 'callback',
-      serviceId: n.serviceRowId,
+      serviceRowId: n.serviceRowId,
       payload: { type: n.type, timestamp, data: n.data } satisfies NoticePayload,
     }));
     for (let i = 0; i < jobs.length; i += 500) await this.d.jobs.enqueueMany(jobs.slice(i, i + 500), trx);
@@ -209,7 +209,7 @@ export class CallbackService {
     } catch {
       // A different SECRETS_KEY: the panel still learns the VPS is active; the customer resets the password.
       this.d.logger.warn(
-        { serviceId: payload.data.service_id },
+        { billingServiceId: payload.data.service_id },
         'the generated password in a queued callback could not be opened (SECRETS_KEY changed); sent without it',
       );
       return rest;

@@ -27,9 +27,9 @@ export interface ServiceListQuery {
 export class ServiceQueries {
   constructor(private readonly d: { services: ServicesRepository; plans: PlansRepository; addresses?: IpAllocation }) {}
 
-  async get(serviceId: string): Promise<ServiceView> {
-    const service = await this.d.services.findByServiceId(serviceId);
-    if (!service) throw new NotFoundError('service', serviceId);
+  async get(billingServiceId: string): Promise<ServiceView> {
+    const service = await this.d.services.findByBillingServiceId(billingServiceId);
+    if (!service) throw new NotFoundError('service', billingServiceId);
     const [plan, network] = await Promise.all([this.d.plans.findById(service.planId), this.d.addresses?.heldBy(service.id)]);
     return { service, plan, network };
   }

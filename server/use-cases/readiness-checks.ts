@@ -4,7 +4,7 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from '../logger';
-import { type OvirtClient, OvirtError } from '../ovirt';
+import { type OvirtClient, OvirtError } from '../ovirt/index';
 import type { ReadinessCheck } from './readiness';
 
 export function databaseCheck(knex: Knex, logger: Logger): ReadinessCheck {

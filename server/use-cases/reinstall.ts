@@ -80,7 +80,10 @@ export class Reinstaller {
         if (this.retryable(ctx, err)) throw err;
         await this.undo(ctx, record, service, details, fresh?.id);
         const message = `The reinstall failed and your VPS was left as it was: ${panelMessage(err)}`;
-        this.d.logger.warn({ err, serviceId: service.serviceId, actionId: record.id }, 'reinstall failed; the old VM was kept');
+        this.d.logger.warn(
+          { err, billingServiceId: service.billingServiceId, actionId: record.id },
+          'reinstall failed; the old VM was kept',
+        );
         await ctx.fenced((trx) => this.d.actions.finish(record.id, 'failed', message, this.d.clock.now(), trx));
         return;
       }
@@ -110,7 +113,7 @@ export class Reinstaller {
     if (!os) throw new PermanentJobError(`the plan no longer offers ${details.os ?? 'its template'}`);
     // What cloud-init gets: the service's host name and addresses, the reinstall's password and keys.
     const target: Service = { ...service, osKey: details.os, sshKeys: details.sshKeys, sealedPassword: record.sealedPassword };
-    const baseName = vmNameFor(this.d.vmNamePrefix, service.serviceId);
+    const baseName = vmNameFor(this.d.vmNamePrefix, service.billingServiceId);
     let vm =
       found ??
       (await this.d.ovirt.createVm(
@@ -121,8 +124,8 @@ export class Reinstaller {
           memoryMib: plan.memoryMib,
           vcpus: plan.vcpus,
           ha: plan.ha,
-          description: service.hostname ?? `VPS ${service.serviceId}`,
-          comment: vmCommentFor(service.serviceId, service.clientId),
+          description: service.hostname ?? `VPS ${service.billingServiceId}`,
+          comment: vmCommentFor(service.billingServiceId, service.clientId),
           initialization: this.d.setup.initialization(target, plan, network, baseName),
         },
         call,
@@ -184,7 +187,7 @@ export class Reinstaller {
       if (old && old.status === 'down' && !(await this.d.poweredOffByRequest(service.id))) await this.d.ovirt.startVm(old.id, call);
     } catch (err) {
       // The failure is recorded either way; what could not be undone is for an admin (the new VM keeps its `.r` name).
-      this.d.logger.error({ err, serviceId: service.serviceId }, 'reinstall: could not fully restore the old VM');
+      this.d.logger.error({ err, billingServiceId: service.billingServiceId }, 'reinstall: could not fully restore the old VM');
     }
   }
 

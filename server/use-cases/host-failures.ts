@@ -21,11 +21,11 @@ export class HostFailureHistoryQuery {
   async get(days: number): Promise<HostFailureHistory> {
     const now = this.d.clock.now();
     const incidents = await this.d.incidents.listWithFailedHost(HOST_FAILURE_CAUSES, new Date(now.getTime() - days * 86_400_000));
-    const services = await this.d.services.findManyByIds([...new Set(incidents.map((i) => i.serviceId))]);
+    const services = await this.d.services.findManyByIds([...new Set(incidents.map((i) => i.serviceRowId))]);
     const plans = new Map((await this.d.plans.list()).map((p) => [p.id, p]));
     // The priority the engine restarts by is the VM's, which provisioning keeps equal to the plan's.
-    const priorityOf = (serviceId: number) => {
-      const plan = plans.get(services.get(serviceId)?.planId ?? -1);
+    const priorityOf = (serviceRowId: number) => {
+      const plan = plans.get(services.get(serviceRowId)?.planId ?? -1);
       return plan ? (plan.ha.enabled ? plan.ha.priority : 0) : null;
     };
     const failures = groupHostFailures(
@@ -33,7 +33,7 @@ export class HostFailureHistoryQuery {
         i.failedHost
           ? [
               {
-                serviceId: i.serviceId,
+                serviceRowId: i.serviceRowId,
                 cause: i.cause,
                 failedHost: i.failedHost,
                 restartHost: i.restartHost,

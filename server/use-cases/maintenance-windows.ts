@@ -99,7 +99,7 @@ export class MaintenanceWindows {
   private noticeData(w: StoredMaintenanceWindow, member: WindowAudienceMember): Record<string, unknown> {
     const scope = 'clusters' in w.scope ? { clusters: w.scope.clusters } : this.d.customerHostNames ? { hosts: w.scope.hosts } : {};
     return {
-      service_id: member.serviceId,
+      service_id: member.billingServiceId,
       client_id: member.clientId,
       hostname: member.hostname,
       window: {

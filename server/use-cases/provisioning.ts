@@ -61,10 +61,10 @@ export class ProvisioningService {
 
   /** The `reconcile` job handler. */
   async reconcile(ctx: JobContext): Promise<void> {
-    const service = ctx.job.serviceId === null ? undefined : await this.d.services.findById(ctx.job.serviceId);
+    const service = ctx.job.serviceRowId === null ? undefined : await this.d.services.findById(ctx.job.serviceRowId);
     if (!service) return;
     const plan = await this.d.plans.findById(service.planId);
-    if (!plan) throw new PermanentJobError(`plan ${service.planId} of service ${service.serviceId} no longer exists`);
+    if (!plan) throw new PermanentJobError(`plan ${service.planId} of service ${service.billingServiceId} no longer exists`);
     try {
       if (service.desiredState === 'active') await this.ensureActive(ctx, service, plan);
       else if (service.desiredState === 'suspended') await this.ensureSuspended(ctx, service);
@@ -192,7 +192,8 @@ export class ProvisioningService {
       await this.save(ctx, service, { actualState: 'suspending' });
       try {
         const how = await this.d.ovirt.shutdownVmWithin(vm.id, this.d.timings.shutdownTimeoutMs, this.wait(ctx, 0));
-        if (how === 'stopped') this.d.logger.info({ serviceId: service.serviceId }, 'guest did not shut down in time; powered off');
+        if (how === 'stopped')
+          this.d.logger.info({ billingServiceId: service.billingServiceId }, 'guest did not shut down in time; powered off');
       } catch (err) {
         throw classifyTransient(err);
       }
@@ -251,18 +252,18 @@ export class ProvisioningService {
       const byId = await this.d.ovirt.findVm(service.vmId, this.call(ctx));
       if (byId) return byId;
     }
-    const name = vmNameFor(this.d.vmNamePrefix, service.serviceId);
+    const name = vmNameFor(this.d.vmNamePrefix, service.billingServiceId);
     const byName = await this.d.ovirt.findVmByName(name, this.call(ctx));
-    if (byName && !isOurVm(byName.comment, service.serviceId)) {
+    if (byName && !isOurVm(byName.comment, service.billingServiceId)) {
       throw new PermanentJobError(
-        `A VM named ${name} exists in the engine but was not made by this bridge for service ${service.serviceId}; rename or remove it, then retry.`,
+        `A VM named ${name} exists in the engine but was not made by this bridge for service ${service.billingServiceId}; rename or remove it, then retry.`,
       );
     }
     return byName;
   }
 
   private async create(ctx: JobContext, service: Service, plan: Plan, network: ServiceNetwork | undefined): Promise<Vm> {
-    const name = vmNameFor(this.d.vmNamePrefix, service.serviceId);
+    const name = vmNameFor(this.d.vmNamePrefix, service.billingServiceId);
     const os = osChoiceFor(plan, service.osKey);
     if (!os)
       throw new PermanentJobError(
@@ -278,8 +279,8 @@ export class ProvisioningService {
           memoryMib: plan.memoryMib,
           vcpus: plan.vcpus,
           ha: plan.ha,
-          description: service.hostname ?? `VPS ${service.serviceId}`,
-          comment: vmCommentFor(service.serviceId, service.clientId),
+          description: service.hostname ?? `VPS ${service.billingServiceId}`,
+          comment: vmCommentFor(service.billingServiceId, service.clientId),
           initialization: this.d.setup.initialization(service, plan, network, name),
         },
         this.call(ctx),
@@ -354,7 +355,7 @@ export class ProvisioningService {
       else await this.save(ctx, service, { lastError: `retrying: ${message}` });
     } catch (writeErr) {
       // A write under the lease fails on the database: its statement carries the lease token, so log only the reason.
-      this.d.logger.warn({ err: loggableError(writeErr), serviceId: service.serviceId }, 'could not record the failure');
+      this.d.logger.warn({ err: loggableError(writeErr), billingServiceId: service.billingServiceId }, 'could not record the failure');
     }
   }
 
@@ -381,7 +382,7 @@ export class ProvisioningService {
   }
 
   private call(ctx: JobContext) {
-    return { correlationId: `svc-${ctx.job.serviceId ?? 0}-job-${ctx.job.id}` };
+    return { correlationId: `svc-${ctx.job.serviceRowId ?? 0}-job-${ctx.job.id}` };
   }
 
   private wait(ctx: JobContext, timeoutMs: number) {

@@ -56,9 +56,9 @@ export class UptimeReports {
   ) {}
 
   /** The report a customer sees, for a billing service id; NotFoundError when there is none. */
-  async forServiceId(serviceId: string): Promise<ServiceUptimeReport> {
-    const service = await this.d.services.findByServiceId(serviceId);
-    if (!service) throw new NotFoundError('service', serviceId);
+  async forBillingServiceId(billingServiceId: string): Promise<ServiceUptimeReport> {
+    const service = await this.d.services.findByBillingServiceId(billingServiceId);
+    if (!service) throw new NotFoundError('service', billingServiceId);
     return this.forService(service, undefined, this.d.customerHostNames);
   }
 
@@ -66,9 +66,9 @@ export class UptimeReports {
    * The report of one of a customer's own services. Another client's service is a NotFoundError, decided from the
    * service row alone before any report is built, so it takes the same time as a service that does not exist.
    */
-  async forClientService(clientId: string, serviceId: string): Promise<ServiceUptimeReport> {
-    const service = await this.d.services.findByServiceId(serviceId);
-    if (!service || service.clientId !== clientId) throw new NotFoundError('service', serviceId);
+  async forClientService(clientId: string, billingServiceId: string): Promise<ServiceUptimeReport> {
+    const service = await this.d.services.findByBillingServiceId(billingServiceId);
+    if (!service || service.clientId !== clientId) throw new NotFoundError('service', billingServiceId);
     return this.forService(service, undefined, this.d.customerHostNames);
   }
 
@@ -121,7 +121,7 @@ export class UptimeReports {
       });
     const status = timeline?.status;
     return {
-      serviceId: service.serviceId,
+      billingServiceId: service.billingServiceId,
       clientId: service.clientId,
       hostname: service.hostname,
       state: service.actualState,
@@ -195,9 +195,9 @@ export class UptimeReports {
     const windows = needsWindows(incidents) ? await this.d.maintenanceWindows.listOverlapping(from, to) : [];
     const byService = new Map<number, IncidentSpan[]>();
     for (const i of incidents) {
-      const list = byService.get(i.serviceId) ?? [];
+      const list = byService.get(i.serviceRowId) ?? [];
       list.push(i);
-      byService.set(i.serviceId, list);
+      byService.set(i.serviceRowId, list);
     }
     const items: MonthlyUptime[] = [];
     for (const service of services) {

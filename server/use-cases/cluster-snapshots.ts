@@ -12,7 +12,7 @@ import {
   newVm,
   pickHostForNewVm,
   type PlanShape,
-} from '../capacity';
+} from '../capacity/index';
 import type { Clock } from '../clock';
 import type { Plan } from '../domain/plan';
 import type { AppError } from '../errors';
@@ -78,8 +78,8 @@ export class ClusterSnapshots {
     for (const s of rows) {
       snapshot.seenServiceRowId = Math.max(snapshot.seenServiceRowId, s.id);
       const plan = snapshot.plans.get(s.planId);
-      if (!plan || snapshot.placed.has(s.serviceId) || (s.vmId && known.has(s.vmId))) continue;
-      this.place(snapshot, s.serviceId, planShape(plan));
+      if (!plan || snapshot.placed.has(s.billingServiceId) || (s.vmId && known.has(s.vmId))) continue;
+      this.place(snapshot, s.billingServiceId, planShape(plan));
     }
     return snapshot.inventory;
   }
@@ -88,8 +88,8 @@ export class ClusterSnapshots {
    * Counts one order in the snapshot: on `hostId` when the gate chose it, else where the engine's scheduler would
    * (the up host with most free memory that fits). An order that fits nowhere takes no room (it will not start).
    */
-  place(snapshot: Snapshot, serviceId: string, shape: PlanShape, hostId?: string): void {
-    snapshot.placed.add(serviceId);
+  place(snapshot: Snapshot, billingServiceId: string, shape: PlanShape, hostId?: string): void {
+    snapshot.placed.add(billingServiceId);
     snapshot.version++;
     const index =
       hostId !== undefined
@@ -99,8 +99,8 @@ export class ClusterSnapshots {
     if (!host) return;
     addVmToModel(snapshot.model, newVm(shape, index, snapshot.placed.size));
     snapshot.inventory.vms.push({
-      id: `order-${serviceId}`,
-      name: `order ${serviceId}`,
+      id: `order-${billingServiceId}`,
+      name: `order ${billingServiceId}`,
       status: 'up',
       hostId: host.id,
       memoryBytes: shape.memoryBytes,

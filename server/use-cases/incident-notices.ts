@@ -97,7 +97,7 @@ export class IncidentNotices {
       const sent = await this.d.knex.transaction(async (trx) => {
         if (!(await this.d.notices.markOpened(pending.id, now, trx))) return false;
         await this.d.callbacks.enqueueNotices(trx, [
-          { type: 'service.incident_opened', serviceRowId: pending.serviceId, data: noticeData(seen.service, seen.incident) },
+          { type: 'service.incident_opened', serviceRowId: pending.serviceRowId, data: noticeData(seen.service, seen.incident) },
         ]);
         return true;
       });
@@ -111,7 +111,7 @@ export class IncidentNotices {
         if (!(await this.d.notices.markResolved(pending.id, now, trx))) return false;
         if (!due) return false;
         await this.d.callbacks.enqueueNotices(trx, [
-          { type: 'service.incident_resolved', serviceRowId: pending.serviceId, data: noticeData(seen.service, seen.incident) },
+          { type: 'service.incident_resolved', serviceRowId: pending.serviceRowId, data: noticeData(seen.service, seen.incident) },
         ]);
         return true;
       });
@@ -128,7 +128,7 @@ export class IncidentNotices {
 
   /** The incident as its customer's report tells it, or undefined (service gone, incident outside the report). */
   private async incidentAsTold(pending: PendingNotice): Promise<{ service: Service; incident: Incident } | undefined> {
-    const service = await this.d.services.findById(pending.serviceId);
+    const service = await this.d.services.findById(pending.serviceRowId);
     if (!service) return undefined;
     const report = await this.d.report(service);
     const incident = report.incidents.find((i) => i.id === pending.id);
@@ -168,7 +168,7 @@ export class IncidentNotices {
 /** What the panel hears about one incident: the customer's words and figures, nothing the customer would not see. */
 export function noticeData(service: Service, i: Incident): Record<string, unknown> {
   return {
-    service_id: service.serviceId,
+    service_id: service.billingServiceId,
     client_id: service.clientId,
     hostname: service.hostname,
     incident: {

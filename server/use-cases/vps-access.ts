@@ -25,7 +25,7 @@ export interface ConsoleFile {
 
 /** What a VPS uses now (network and disk I/O included), and the engine's recent history (newest first, 30 s apart as the engine keeps it). */
 export interface VpsUsage {
-  serviceId: string;
+  billingServiceId: string;
   at: Date;
   running: boolean;
   uptimeSeconds: number | null;
@@ -77,7 +77,7 @@ export class VpsAccess {
       await this.d.actions.finish(record.id, 'succeeded', null, this.d.clock.now());
       return {
         content,
-        fileName: `${service.hostname ?? `vps-${service.serviceId}`}.vv`,
+        fileName: `${service.hostname ?? `vps-${service.billingServiceId}`}.vv`,
         expiresAt: new Date(this.d.clock.now().getTime() + CONSOLE_TICKET_SECONDS * 1000),
         protocol: chosen.protocol ?? 'spice',
       };
@@ -97,7 +97,7 @@ export class VpsAccess {
   /** CPU, memory and network now and their recent history, from `GET /vms/{id}/statistics`. */
   async usage(billingServiceId: string, actor?: Actor): Promise<VpsUsage> {
     const ovirt = this.engine();
-    const service = await this.d.services.findByServiceId(billingServiceId);
+    const service = await this.d.services.findByBillingServiceId(billingServiceId);
     if (!service || (actor?.clientId !== undefined && actor.clientId !== service.clientId))
       throw new NotFoundError('service', billingServiceId);
     if (!service.vmId) throw new ConflictError('This VPS has no virtual machine yet.', undefined, 'service_provisioning');
@@ -112,7 +112,7 @@ export class VpsAccess {
       Promise.all(nics.map((n) => ovirt.consoles.nicStatistics(vmId, n.id))),
       Promise.all(disks.flatMap((a) => (a.diskId ? [ovirt.consoles.diskStatistics(a.diskId)] : []))),
     ]);
-    return usageFrom(service.serviceId, stats, this.d.clock.now(), ioRates(nicStats, diskStats));
+    return usageFrom(service.billingServiceId, stats, this.d.clock.now(), ioRates(nicStats, diskStats));
   }
 
   private engine(): OvirtClient {
@@ -141,14 +141,19 @@ export function ioRates(nics: readonly Stats[], disks: readonly Stats[]): { netw
 }
 
 /** The engine's statistics as a usage picture (pure; the names and units are the engine's, docs/ovirt-api.md §8.5). */
-export function usageFrom(serviceId: string, stats: Stats, at: Date, io: { network: NetworkIo; disk: DiskIo } = ioRates([], [])): VpsUsage {
+export function usageFrom(
+  billingServiceId: string,
+  stats: Stats,
+  at: Date,
+  io: { network: NetworkIo; disk: DiskIo } = ioRates([], []),
+): VpsUsage {
   const one = (name: string): number | null => stats.get(name)?.values[0] ?? null;
   const list = (name: string): number[] => stats.get(name)?.values ?? [];
   const uptime = one('elapsed.time');
   const installed = one('memory.installed');
   const used = one('memory.used');
   return {
-    serviceId,
+    billingServiceId: billingServiceId,
     at,
     running: uptime !== null && uptime > 0,
     uptimeSeconds: uptime,

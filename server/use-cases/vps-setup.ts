@@ -48,7 +48,7 @@ export class VpsSetup {
     let rootPassword: string | undefined;
     if (service.sealedPassword) {
       try {
-        rootPassword = this.d.secrets.open(service.sealedPassword, passwordContext(service.serviceId));
+        rootPassword = this.d.secrets.open(service.sealedPassword, passwordContext(service.billingServiceId));
       } catch (err) {
         if (!(err instanceof SecretUnreadableError)) throw err;
         throw new PermanentJobError(

@@ -39,7 +39,7 @@ export interface Delivery {
 /** A new order the capacity gate is asked about. */
 export interface Order {
   plan: Plan;
-  serviceId: string;
+  billingServiceId: string;
 }
 
 /**
@@ -177,7 +177,7 @@ export class BillingEventService {
       trx,
     );
     const fresh = items.filter((i) => !previous.has(i.webhookId));
-    const services = await this.d.services.findManyByServiceId(
+    const services = await this.d.services.findManyByBillingServiceId(
       fresh.map((i) => i.event.data.service_id),
       trx,
       true,
@@ -226,7 +226,7 @@ export class BillingEventService {
       if (decision.insert) inserts.push(this.withSealedPassword(decision.insert, event));
       if (decision.changes && service) {
         const changes = decision.rebuild
-          ? { ...decision.changes, ...this.passwordFor(service.serviceId, event, decision.changes.sshKeys ?? service.sshKeys) }
+          ? { ...decision.changes, ...this.passwordFor(service.billingServiceId, event, decision.changes.sshKeys ?? service.sshKeys) }
           : decision.changes;
         await this.d.services.update(service.id, changes, now, trx);
       }
@@ -249,22 +249,22 @@ export class BillingEventService {
     const deliveries: NewDelivery[] = [];
     for (const a of answers) {
       const { event } = a.item;
-      const serviceId = event.data.service_id;
+      const billingServiceId = event.data.service_id;
       const answer: DeliveryAnswer = {
         webhook_id: a.item.webhookId,
         type: event.type,
         applied: a.applied,
         ...(a.note ? { note: a.note } : {}),
-        service_id: serviceId,
+        service_id: billingServiceId,
         desired_state: a.state?.desiredState ?? null,
         actual_state: a.state?.actualState ?? null,
-        status_url: a.state ? `${this.d.publicUrl}/api/v1/services/${encodeURIComponent(serviceId)}` : null,
+        status_url: a.state ? `${this.d.publicUrl}/api/v1/services/${encodeURIComponent(billingServiceId)}` : null,
       };
       results[a.index] = { ok: true, value: answer };
       deliveries.push({
         webhookId: a.item.webhookId,
         type: event.type,
-        serviceId,
+        billingServiceId: billingServiceId,
         bodySha256: a.item.bodySha256,
         outcome: a.applied ? 'applied' : 'ignored',
         response: answer,
@@ -279,12 +279,15 @@ export class BillingEventService {
    * key (the customer must be able to log in; the panel gets it once, in service.active).
    */
   private withSealedPassword(insert: NewService, event: BillingEvent): NewService {
-    return { ...insert, ...this.passwordFor(insert.serviceId, event, event.type === 'service.create' ? (event.data.ssh_keys ?? []) : []) };
+    return {
+      ...insert,
+      ...this.passwordFor(insert.billingServiceId, event, event.type === 'service.create' ? (event.data.ssh_keys ?? []) : []),
+    };
   }
 
   /** The sealed password of a create (a new order, or the rebuild of a vm_missing service, which keeps its keys). */
   private passwordFor(
-    serviceId: string,
+    billingServiceId: string,
     event: BillingEvent,
     keys: readonly string[],
   ): { sealedPassword?: string; passwordGenerated?: boolean } {
@@ -293,7 +296,7 @@ export class BillingEventService {
     const generate = given === undefined && keys.length === 0;
     const plain = given ?? (generate ? randomPassword() : undefined);
     if (plain === undefined) return {};
-    return { sealedPassword: this.d.secrets.seal(plain, passwordContext(serviceId)), passwordGenerated: generate };
+    return { sealedPassword: this.d.secrets.seal(plain, passwordContext(billingServiceId)), passwordGenerated: generate };
   }
 
   /**
@@ -310,7 +313,7 @@ export class BillingEventService {
       if (!plan) continue;
       await addresses.allocate(trx, {
         serviceRowId: service.id,
-        billingServiceId: service.serviceId,
+        billingServiceId: service.billingServiceId,
         cluster: plan.cluster,
         poolNames: plan.ipPools,
       });
@@ -330,7 +333,7 @@ export class BillingEventService {
     if (!gate || creates.length === 0) return refused;
     const previous = await this.d.deliveries.findMany(creates.map((c) => c.item.webhookId));
     const fresh = creates.filter((c) => !previous.has(c.item.webhookId));
-    const existing = await this.d.services.findManyByServiceId(fresh.map((c) => c.item.event.data.service_id));
+    const existing = await this.d.services.findManyByBillingServiceId(fresh.map((c) => c.item.event.data.service_id));
     const orders = fresh.filter((c) => !existing.has(c.item.event.data.service_id));
     const plans = new Map(
       (
@@ -343,10 +346,10 @@ export class BillingEventService {
     // Without a plan the transaction refuses the order (unknown_product); there is nothing to gate.
     const gated = orders.flatMap((o) => {
       const plan = plans.get(o.productId);
-      return plan ? [{ index: o.index, plan, serviceId: o.item.event.data.service_id }] : [];
+      return plan ? [{ index: o.index, plan, billingServiceId: o.item.event.data.service_id }] : [];
     });
     if (gated.length === 0) return refused;
-    const verdicts = await gate(gated.map(({ plan, serviceId }) => ({ plan, serviceId })));
+    const verdicts = await gate(gated.map(({ plan, billingServiceId }) => ({ plan, billingServiceId })));
     gated.forEach((g, i) => {
       const error = verdicts[i];
       if (error) refused.set(g.index, error);

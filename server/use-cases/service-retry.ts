@@ -20,14 +20,14 @@ export class ServiceRetry {
   constructor(private readonly d: { knex: Knex; services: ServicesRepository; jobs: JobQueue; clock: Clock; onQueued: () => void }) {}
 
   /** Queues the failed service's reconcile job again; 404 for an unknown service, 409 when it has not failed. */
-  async retry(serviceId: string): Promise<Service> {
+  async retry(billingServiceId: string): Promise<Service> {
     const retried = await this.d.knex.transaction(async (trx) => {
-      const service = (await this.d.services.findManyByServiceId([serviceId], trx, true)).get(serviceId);
-      if (!service) throw new NotFoundError('service', serviceId);
+      const service = (await this.d.services.findManyByBillingServiceId([billingServiceId], trx, true)).get(billingServiceId);
+      if (!service) throw new NotFoundError('service', billingServiceId);
       if (service.actualState !== 'failed') {
         throw new ConflictError(
-          `Service ${serviceId} is ${service.actualState}; only a failed service can be retried.`,
-          { service_id: serviceId, actual_state: service.actualState },
+          `Service ${billingServiceId} is ${service.actualState}; only a failed service can be retried.`,
+          { service_id: billingServiceId, actual_state: service.actualState },
           'service_not_failed',
         );
       }

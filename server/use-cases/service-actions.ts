@@ -3,13 +3,13 @@
  * customer (client area), an admin (admin console or API) or the panel. One use case for every face: each request is
  * admitted here (the service takes actions, no other action is open, no panel change is being applied, the
  * per-service limit), recorded in `service_actions` with who asked, and run as a durable `service_action` job
- * (services/action-runner.ts).
+ * (use-cases/action-runner.ts).
  *
  * A power action is sent to the engine within the request, so an engine refusal (the VM is locked, not running) is
  * answered at once as 409 with the engine's reason; the job then follows the VM to the state asked for. Its job is
  * queued with a delay when it is admitted: should this instance die before the engine call, the job sends it instead.
  *
- * Rule with the reconcile (services/provisioning.ts): the queue never runs two jobs of one service at once, and an
+ * Rule with the reconcile (use-cases/provisioning.ts): the queue never runs two jobs of one service at once, and an
  * action is refused (409 `service_busy`) while a reconcile of the service waits or runs, so a panel change and a
  * customer action never act on the VM together. A VPS powered off by request stays desired `active`; the reconcile
  * does not start it (ProvisioningService `poweredOffByRequest`).
@@ -106,7 +106,7 @@ export class ServiceActions {
 
   /**
    * Rebuilds the VPS from the chosen OS with the same addresses, host name and plan: a new VM under the same service,
-   * the old one removed only once the new one runs (services/reinstall.ts). A password is sealed like an order's; with
+   * the old one removed only once the new one runs (use-cases/reinstall.ts). A password is sealed like an order's; with
    * neither password nor key one is made up, and the panel gets it once in `service.reinstalled`.
    */
   async reinstall(
@@ -136,7 +136,7 @@ export class ServiceActions {
         return {
           // The VM name needs the row's id: set once it is inserted.
           details: { os, sshKeys, passwordGenerated: generated, vmName: '', oldVmId: service.vmId },
-          sealedPassword: plain === undefined ? null : this.d.secrets.seal(plain, passwordContext(service.serviceId)),
+          sealedPassword: plain === undefined ? null : this.d.secrets.seal(plain, passwordContext(service.billingServiceId)),
         };
       },
       0,
@@ -147,14 +147,14 @@ export class ServiceActions {
 
   /** The service's actions, newest first (the admin's action log). */
   async log(billingServiceId: string, limit = 100): Promise<ActionLog> {
-    const service = await this.d.services.findByServiceId(billingServiceId);
+    const service = await this.d.services.findByBillingServiceId(billingServiceId);
     if (!service) throw new NotFoundError('service', billingServiceId);
     return { service, actions: await this.d.actions.listFor(service.id, limit) };
   }
 
   /** One action of a service (what the 202 pointed at), or 404. */
   async get(billingServiceId: string, actionId: number): Promise<ServiceActionRecord> {
-    const service = await this.d.services.findByServiceId(billingServiceId);
+    const service = await this.d.services.findByBillingServiceId(billingServiceId);
     const action = service ? await this.d.actions.findById(actionId) : undefined;
     if (!service || !action || action.serviceRowId !== service.id) throw new NotFoundError('action', actionId);
     return action;
@@ -196,7 +196,7 @@ export class ServiceActions {
     const plan = await this.planOf(billingServiceId);
     return this.d.knex
       .transaction(async (trx) => {
-        const service = (await this.d.services.findManyByServiceId([billingServiceId], trx, true)).get(billingServiceId);
+        const service = (await this.d.services.findManyByBillingServiceId([billingServiceId], trx, true)).get(billingServiceId);
         // A customer sees only their own VPS: another client's service does not exist for them.
         if (!service || (actor.clientId !== undefined && actor.clientId !== service.clientId))
           throw new NotFoundError('service', billingServiceId);
@@ -253,7 +253,10 @@ export class ServiceActions {
           trx,
         );
         if (built.details) {
-          const details = { ...built.details, vmName: reinstallVmName(vmNameFor(this.d.vmNamePrefix, service.serviceId), record.id) };
+          const details = {
+            ...built.details,
+            vmName: reinstallVmName(vmNameFor(this.d.vmNamePrefix, service.billingServiceId), record.id),
+          };
           await this.d.actions.saveDetails(record.id, details, trx);
           record = { ...record, details };
         }
@@ -261,7 +264,7 @@ export class ServiceActions {
           await this.d.jobs.enqueue(
             {
               kind: ACTION_JOB,
-              serviceId: service.id,
+              serviceRowId: service.id,
               payload: { actionId: record.id },
               dedupeKey: jobKey(record.id),
               runAfter: new Date(now.getTime() + jobDelayMs),
@@ -278,7 +281,7 @@ export class ServiceActions {
   }
 
   private async planOf(billingServiceId: string) {
-    const service = await this.d.services.findByServiceId(billingServiceId);
+    const service = await this.d.services.findByBillingServiceId(billingServiceId);
     return service ? this.d.plans.findById(service.planId) : undefined;
   }
 
@@ -289,7 +292,7 @@ export class ServiceActions {
   private async queueJob(serviceRowId: number, actionId: number): Promise<void> {
     await this.d.jobs.enqueue({
       kind: ACTION_JOB,
-      serviceId: serviceRowId,
+      serviceRowId: serviceRowId,
       payload: { actionId },
       dedupeKey: jobKey(actionId),
       runAfter: this.d.clock.now(),

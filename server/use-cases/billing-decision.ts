@@ -1,6 +1,6 @@
 /**
  * What one billing event does to one service, decided from rows already read: no I/O here, so a batch of deliveries
- * can read everything at once, decide each in memory and write the results together (services/billing-events.ts).
+ * can read everything at once, decide each in memory and write the results together (use-cases/billing-events.ts).
  */
 import { osChoiceFor, type Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
@@ -61,10 +61,10 @@ function unknownProduct(productId: string): Decision {
 }
 
 /** A live service, or the refusal that says why the event cannot apply to it. */
-function live(service: Service | undefined, serviceId: string, verb: string): Service | Decision {
-  if (!service) return refuse(new UnprocessableError('unknown_service', messages.unknownService(serviceId)));
+function live(service: Service | undefined, billingServiceId: string, verb: string): Service | Decision {
+  if (!service) return refuse(new UnprocessableError('unknown_service', messages.unknownService(billingServiceId)));
   if (service.desiredState === 'terminated')
-    return refuse(new UnprocessableError('service_terminated', messages.terminated(serviceId, verb)));
+    return refuse(new UnprocessableError('service_terminated', messages.terminated(billingServiceId, verb)));
   return service;
 }
 
@@ -83,14 +83,14 @@ function change(service: Service, changes: ServiceChanges, extra: { applied?: bo
 }
 
 export function decide({ event, eventAt, service, plan, currentPlan }: DecisionInput): Decision {
-  const serviceId = event.data.service_id;
+  const billingServiceId = event.data.service_id;
   // A client_id that names another client is a panel mixing up two accounts: acting on it would suspend or end
   // someone else's VPS. A create for another client's service id has its own answer (409 service_conflict) below.
   const clientId = event.data.client_id;
   if (service && event.type !== 'service.create' && clientId !== undefined && clientId !== service.clientId) {
     return refuse(
-      new UnprocessableError('client_mismatch', messages.clientMismatch(serviceId, clientId), {
-        service_id: serviceId,
+      new UnprocessableError('client_mismatch', messages.clientMismatch(billingServiceId, clientId), {
+        service_id: billingServiceId,
         client_id: clientId,
       }),
     );
@@ -118,7 +118,7 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
         }
         // The password itself is sealed by the caller (it holds the key); nothing secret is decided here.
         const insert: NewService = {
-          serviceId,
+          billingServiceId: billingServiceId,
           clientId: event.data.client_id,
           planId: plan.id,
           hostname: event.data.hostname ?? null,
@@ -131,10 +131,10 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
         return { kind: 'accept', applied: true, insert, service: { desiredState: 'active', actualState: 'pending' } };
       }
       if (service.clientId !== event.data.client_id) {
-        return refuse(new ConflictError(messages.otherClient(serviceId), { service_id: serviceId }, 'service_conflict'));
+        return refuse(new ConflictError(messages.otherClient(billingServiceId), { service_id: billingServiceId }, 'service_conflict'));
       }
       if (service.desiredState === 'terminated')
-        return refuse(new UnprocessableError('service_terminated', messages.terminated(serviceId, 'created again')));
+        return refuse(new UnprocessableError('service_terminated', messages.terminated(billingServiceId, 'created again')));
       if (service.actualState === 'failed') {
         // The panel's "create" button again after a failure (fixed template, freed capacity): try once more.
         return change(
@@ -155,7 +155,7 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
             lastEventAt: eventAt,
             ...(event.data.ssh_keys ? { sshKeys: event.data.ssh_keys } : {}),
           },
-          { note: messages.rebuild(serviceId) },
+          { note: messages.rebuild(billingServiceId) },
         );
         return { ...rebuilt, rebuild: true } as Decision;
       }
@@ -163,7 +163,7 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
     }
     case 'service.suspend':
     case 'service.unsuspend': {
-      const s = live(service, serviceId, event.type === 'service.suspend' ? 'suspended' : 'unsuspended');
+      const s = live(service, billingServiceId, event.type === 'service.suspend' ? 'suspended' : 'unsuspended');
       if (isDecision(s)) return s;
       return change(s, { desiredState: event.type === 'service.suspend' ? 'suspended' : 'active', lastEventAt: eventAt });
     }
@@ -172,7 +172,7 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
       return change(service, { desiredState: 'terminated', lastEventAt: eventAt });
     }
     case 'service.change_plan': {
-      const s = live(service, serviceId, 'moved to another plan');
+      const s = live(service, billingServiceId, 'moved to another plan');
       if (isDecision(s)) return s;
       if (!plan) return unknownProduct(event.data.product_id);
       if (currentPlan && currentPlan.cluster !== plan.cluster) {
@@ -181,7 +181,7 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
       return change(s, { planId: plan.id, lastEventAt: eventAt });
     }
     case 'service.cancellation_requested': {
-      const s = live(service, serviceId, 'cancelled');
+      const s = live(service, billingServiceId, 'cancelled');
       if (isDecision(s)) return s;
       const immediate = event.data.cancellation_type === 'immediate';
       const changes: ServiceChanges = {
@@ -198,7 +198,7 @@ export function decide({ event, eventAt, service, plan, currentPlan }: DecisionI
       });
     }
     case 'service.renew': {
-      const s = live(service, serviceId, 'renewed');
+      const s = live(service, billingServiceId, 'renewed');
       if (isDecision(s)) return s;
       return { kind: 'accept', applied: false, note: 'Renewal acknowledged.', service: s };
     }

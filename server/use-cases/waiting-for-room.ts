@@ -30,13 +30,13 @@ export class WaitingForRoomQuery {
   async list(cluster?: string): Promise<WaitingForRoom[]> {
     const open = await this.d.incidents.listOpenByCause('waiting_for_room', 500);
     if (open.length === 0) return [];
-    const services = await this.d.services.findManyByIds([...new Set(open.map((i) => i.serviceId))]);
+    const services = await this.d.services.findManyByIds([...new Set(open.map((i) => i.serviceRowId))]);
     const plans = new Map(
       (await this.d.plans.findMany([], [...new Set([...services.values()].map((s) => s.planId))])).map((p) => [p.id, p]),
     );
     const out: WaitingForRoom[] = [];
     for (const i of open) {
-      const service = services.get(i.serviceId);
+      const service = services.get(i.serviceRowId);
       if (!service) continue;
       const planCluster = plans.get(service.planId)?.cluster ?? null;
       if (cluster !== undefined && planCluster !== cluster) continue;

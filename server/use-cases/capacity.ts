@@ -17,7 +17,7 @@ import {
   type SellableHeadroom,
   sellableHeadroomForPlans,
   whatIf,
-} from '../capacity';
+} from '../capacity/index';
 import { ScenarioRunner } from '../capacity/placement';
 import { describeScenario } from '../capacity/what-if';
 import type { Clock } from '../clock';
@@ -203,14 +203,14 @@ export class CapacityService {
   async gate(orders: Order[]): Promise<Array<AppError | undefined>> {
     const verdicts: Array<AppError | undefined> = [];
     const snapshots = new Map<string, Promise<Snapshot | AppError>>();
-    for (const [i, { plan, serviceId }] of orders.entries()) {
+    for (const [i, { plan, billingServiceId: billingServiceId }] of orders.entries()) {
       let pending = snapshots.get(plan.cluster);
       if (!pending) {
         pending = this.snapshotForGate(plan);
         snapshots.set(plan.cluster, pending);
       }
       const snapshot = await pending;
-      verdicts[i] = snapshot instanceof AppError ? snapshot : this.judge(snapshot, plan, serviceId);
+      verdicts[i] = snapshot instanceof AppError ? snapshot : this.judge(snapshot, plan, billingServiceId);
     }
     return verdicts;
   }
@@ -237,9 +237,9 @@ export class CapacityService {
   }
 
   /** One order against a snapshot; a sale is booked into it. */
-  private judge(snapshot: Snapshot, plan: Plan, serviceId: string): AppError | undefined {
+  private judge(snapshot: Snapshot, plan: Plan, billingServiceId: string): AppError | undefined {
     // Already counted: a redelivery or a concurrent duplicate of an order that passed a moment ago.
-    if (snapshot.placed.has(serviceId)) return undefined;
+    if (snapshot.placed.has(billingServiceId)) return undefined;
     const planKey = `${plan.id}@${plan.updatedAt.getTime()}`;
     const refusedBefore = snapshot.refusals.get(planKey);
     if (refusedBefore?.version === snapshot.version) return refusedBefore.error;
@@ -247,7 +247,7 @@ export class CapacityService {
     const sold = verdict.ok || (verdict.code === 'failover_reserve_exceeded' && plan.failoverGate === 'warn');
     if (sold) {
       // Counted from now on, so the next order sees this one's room taken even before its row commits.
-      if ('targetHost' in verdict) this.snapshots.place(snapshot, serviceId, planShape(plan), verdict.targetHost.id);
+      if ('targetHost' in verdict) this.snapshots.place(snapshot, billingServiceId, planShape(plan), verdict.targetHost.id);
       if (!verdict.ok)
         this.d.logger.warn(
           { productId: plan.productId, cluster: plan.cluster, reason: verdict.message },

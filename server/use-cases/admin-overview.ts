@@ -43,12 +43,12 @@ export class AdminOverviewQuery {
       this.d.position.get(),
       this.d.waitingForRoom.list(),
     ]);
-    const hit = await this.d.services.findManyByIds([...new Set(recentIncidents.map((i) => i.serviceId))]);
+    const hit = await this.d.services.findManyByIds([...new Set(recentIncidents.map((i) => i.serviceRowId))]);
     return {
       services,
       jobs,
       plans: plans.length,
-      recentIncidents: recentIncidents.map((incident) => ({ incident, service: hit.get(incident.serviceId) })),
+      recentIncidents: recentIncidents.map((incident) => ({ incident, service: hit.get(incident.serviceRowId) })),
       eventsReadAt: position?.lastPollAt ?? null,
       waitingForRoom,
       now,
