@@ -32,6 +32,7 @@ describe.each(databaseKinds)('incident steps migration on %s', (kind) => {
   test('when old sentences are migrated, then they are facts reading the same words, and down puts back what was stored', async () => {
     const [serviceRowId] = await insertServices(db.knex, 1, 'mig');
     const now = new Date(T0 + 200_000);
+    // Raw on purpose: the row as the versions before this migration wrote it, whatever today's repository writes.
     await db.knex('incidents').insert({
       service_row_id: serviceRowId,
       opened_by: '1:1',
