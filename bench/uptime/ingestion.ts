@@ -151,7 +151,7 @@ export async function measureIngestion(kind: DatabaseKind, db: BenchDatabase, wo
     process.stdout.write(`  [${kind}] ${plan.stream.length} events appended; fetch… `);
     const fetchOnce = async () => {
       const f0 = performance.now();
-      const events = await ovirt.eventsSince(from);
+      const events = await ovirt.events.eventsSince(from);
       const ms = performance.now() - f0;
       if (events.length !== plan.stream.length) throw new Error(`eventsSince returned ${events.length} of ${plan.stream.length} events`);
       return ms;

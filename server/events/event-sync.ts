@@ -37,7 +37,7 @@ import type { ReconcileResult, VmReconciler } from './vm-reconcile';
 
 export interface EventSyncDeps {
   knex: Knex;
-  ovirt: Pick<OvirtClient, 'eventsSince' | 'latestEventIndex' | 'findEvent' | 'listVms'>;
+  ovirt: Pick<OvirtClient, 'events' | 'listVms'>;
   events: EngineEventsRepository;
   incidents: IncidentsRepository;
   timelines: ServiceTimelinesRepository;
@@ -165,7 +165,7 @@ export class EventSync {
     let position = await this.d.position.get();
     if (!position) {
       // First start: history before the bridge was installed is not ours to judge; read from the newest event on.
-      const latest = await this.d.ovirt.latestEventIndex();
+      const latest = await this.d.ovirt.events.latestEventIndex();
       await this.d.position.init(
         { generation: 1, lastIndex: latest, lastEventAt: null, lastPollAt: now, skipUntil: null, hosts: {} },
         this.d.owner,
@@ -174,9 +174,9 @@ export class EventSync {
       return result;
     }
 
-    let events = await this.d.ovirt.eventsSince(position.lastIndex);
+    let events = await this.d.ovirt.events.eventsSince(position.lastIndex);
     if (events.length === 0) {
-      const latest = await this.d.ovirt.latestEventIndex();
+      const latest = await this.d.ovirt.events.latestEventIndex();
       if (latest >= position.lastIndex && !(await this.restartedAtSameIndex(position, latest))) {
         await this.move(position, { ...position, lastPollAt: now });
         return result;
@@ -195,7 +195,7 @@ export class EventSync {
       await this.move(position, next);
       position = next;
       result.idRestart = true;
-      events = await this.d.ovirt.eventsSince(0);
+      events = await this.d.ovirt.events.eventsSince(0);
       if (events.length === 0) return result;
     }
     result.read = events.length;
@@ -238,7 +238,7 @@ export class EventSync {
    */
   private async restartedAtSameIndex(position: EventSyncState, latest: number): Promise<boolean> {
     if (latest !== position.lastIndex || position.lastIndex === 0 || !position.lastEventAt) return false;
-    const event = await this.d.ovirt.findEvent(position.lastIndex);
+    const event = await this.d.ovirt.events.findEvent(position.lastIndex);
     return !event || event.time.getTime() !== position.lastEventAt.getTime();
   }
 

@@ -1,8 +1,10 @@
 /**
  * OvirtClient: one method per remote operation of the engine's REST API v4, each returning typed, validated objects.
- * Transport concerns (token, retries, cap, errors) live in transport.ts.
+ * Transport concerns (token, retries, cap, errors) live in transport.ts; the VM write documents in vm-request-bodies.ts;
+ * devices, consoles and the audit log are the sub-APIs `devices`, `consoles` and `events`.
  */
 import { z } from 'zod';
+import { EngineEventsApi } from './engine-events';
 import { OvirtNotFoundError, OvirtTimeoutError } from './errors';
 import * as map from './mappers';
 import {
@@ -10,7 +12,6 @@ import {
   clusterSchema,
   collection,
   dataCenterSchema,
-  eventSchema,
   fenceAgentSchema,
   hostSchema,
   statisticSchema,
@@ -23,7 +24,6 @@ import type {
   Cluster,
   CreateVmRequest,
   DataCenter,
-  EngineEvent,
   EngineInfo,
   FenceAgent,
   Host,
@@ -31,13 +31,12 @@ import type {
   Template,
   Vm,
   VmChanges,
-  VmInitialization,
   VmStatistics,
 } from './types';
 import { VmConsoleApi } from './vm-console';
 import { VmDevicesApi } from './vm-devices';
+import { createVmBody, updateVmBody } from './vm-request-bodies';
 
-const MIB = 1024 * 1024;
 const anything = z.unknown();
 
 /** Quotes a value for the engine's search language (names with spaces or specials). */
@@ -60,6 +59,8 @@ export class OvirtClient {
   readonly devices: VmDevicesApi;
   /** Graphics consoles, the remote-viewer file, statistics with their history. */
   readonly consoles: VmConsoleApi;
+  /** The audit log event sync reads. */
+  readonly events: EngineEventsApi;
 
   constructor(
     private readonly t: OvirtTransport,
@@ -68,6 +69,7 @@ export class OvirtClient {
   ) {
     this.devices = new VmDevicesApi(t, sleep, now);
     this.consoles = new VmConsoleApi(t);
+    this.events = new EngineEventsApi(t);
   }
 
   /** Engine product and version; doubles as the reachability probe. */
@@ -189,18 +191,7 @@ export class OvirtClient {
    * waitForVmCreated. Never retried here: after an error, look the VM up by name before trying again.
    */
   async createVm(req: CreateVmRequest, call?: CallOptions): Promise<Vm> {
-    const body = {
-      name: req.name,
-      cluster: { name: req.cluster },
-      template: { name: req.template },
-      memory: String(req.memoryMib * MIB),
-      cpu: { topology: { sockets: String(req.vcpus), cores: '1', threads: '1' } },
-      high_availability: { enabled: String(req.ha.enabled), priority: String(req.ha.priority) },
-      ...(req.description === undefined ? {} : { description: req.description }),
-      ...(req.comment === undefined ? {} : { comment: req.comment }),
-      ...(req.initialization === undefined ? {} : { initialization: initializationBody(req.initialization) }),
-    };
-    return map.toVm(await this.t.write('create VM', 'POST', '/vms', vmSchema, { ...call, body }));
+    return map.toVm(await this.t.write('create VM', 'POST', '/vms', vmSchema, { ...call, body: createVmBody(req) }));
   }
 
   /**
@@ -260,10 +251,7 @@ export class OvirtClient {
    * vCPUs of a running VM); HA settings apply at once either way.
    */
   async updateVm(id: string, changes: VmChanges, options: { nextRun?: boolean } & CallOptions = {}): Promise<Vm> {
-    const body: Record<string, unknown> = {};
-    if (changes.memoryMib !== undefined) body.memory = String(changes.memoryMib * MIB);
-    if (changes.vcpus !== undefined) body.cpu = { topology: { sockets: String(changes.vcpus), cores: '1', threads: '1' } };
-    if (changes.ha) body.high_availability = { enabled: String(changes.ha.enabled), priority: String(changes.ha.priority) };
+    const body = updateVmBody(changes);
     const params = options.nextRun ? { next_run: 'true' } : undefined;
     return map.toVm(await this.t.write('update VM', 'PUT', `/vms/${enc(id)}`, vmSchema, { ...options, params, body }));
   }
@@ -277,36 +265,6 @@ export class OvirtClient {
     return map.toVmStatistics(
       await this.t.read('get VM statistics', `/vms/${enc(id)}/statistics`, collection('statistic', statisticSchema)),
     );
-  }
-
-  /**
-   * Every event newer than `afterIndex`, oldest first. The engine sorts newest first and applies `max` after that
-   * sort, so `from` with `max` would return the newest page and silently skip older events: ask without `max`.
-   */
-  async eventsSince(afterIndex: number, options: { search?: string } = {}): Promise<EngineEvent[]> {
-    const list = await this.t.read('list events', '/events', collection('event', eventSchema), {
-      params: { from: afterIndex, search: options.search },
-    });
-    return list
-      .map(map.toEvent)
-      .filter((e) => e.index > afterIndex)
-      .sort((a, b) => a.index - b.index);
-  }
-
-  /** One event by its index; undefined when the engine has no such event (purged, or ids restarted). */
-  async findEvent(index: number): Promise<EngineEvent | undefined> {
-    try {
-      return map.toEvent(await this.t.read('get event', `/events/${index}`, eventSchema));
-    } catch (err) {
-      if (err instanceof OvirtNotFoundError) return undefined;
-      throw err;
-    }
-  }
-
-  /** The newest event's index (0 when there is none): where a first poller starts. */
-  async latestEventIndex(): Promise<number> {
-    const list = await this.t.read('latest event', '/events', collection('event', eventSchema), { params: { max: 1 } });
-    return list.reduce((max, e) => Math.max(max, e.index ?? Number(e.id)), 0);
   }
 
   /** How many token requests this client has made (metrics). */
@@ -329,55 +287,6 @@ export class OvirtClient {
       await this.sleep(poll);
     }
   }
-}
-
-/**
- * The engine's `initialization` document. DNS servers and search domains are space-separated in one element, as the
- * engine's InitializationMapper reads them; IPv6 `netmask` is the prefix length.
- */
-export function initializationBody(init: VmInitialization): Record<string, unknown> {
-  return {
-    host_name: init.hostName,
-    user_name: init.userName,
-    ...(init.rootPassword === undefined ? {} : { root_password: init.rootPassword }),
-    ...(init.authorizedSshKeys?.length ? { authorized_ssh_keys: init.authorizedSshKeys.join('\n') } : {}),
-    ...(init.dnsServers.length ? { dns_servers: init.dnsServers.join(' ') } : {}),
-    ...(init.dnsSearch.length ? { dns_search: init.dnsSearch.join(' ') } : {}),
-    timezone: init.timezone,
-    // Without managed addresses the template's own network setup (usually DHCP) stays.
-    ...(init.nics.length === 0
-      ? {}
-      : {
-          nic_configurations: {
-            nic_configuration: init.nics.map((nic) => ({
-              name: nic.name,
-              on_boot: 'true',
-              ...(nic.ipv4
-                ? {
-                    boot_protocol: 'static',
-                    ip: {
-                      address: nic.ipv4.address,
-                      netmask: nic.ipv4.netmask,
-                      ...(nic.ipv4.gateway ? { gateway: nic.ipv4.gateway } : {}),
-                      version: 'v4',
-                    },
-                  }
-                : { boot_protocol: 'none' }),
-              ...(nic.ipv6
-                ? {
-                    ipv6_boot_protocol: 'static',
-                    ipv6: {
-                      address: nic.ipv6.address,
-                      netmask: String(nic.ipv6.prefix),
-                      ...(nic.ipv6.gateway ? { gateway: nic.ipv6.gateway } : {}),
-                      version: 'v6',
-                    },
-                  }
-                : {}),
-            })),
-          },
-        }),
-  };
 }
 
 function enc(id: string): string {

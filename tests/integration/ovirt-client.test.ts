@@ -107,7 +107,7 @@ describe('oVirt client against the simulator', () => {
     expect(await client.findVm(created.id)).toBeUndefined();
     await expect(client.removeVm(created.id)).rejects.toBeInstanceOf(OvirtNotFoundError);
 
-    const events = await client.eventsSince(0);
+    const events = await client.events.eventsSince(0);
     const mine = events.filter((e) => e.correlationId === 'svc-test-1-create');
     expect(mine.map((e) => e.code)).toEqual(expect.arrayContaining([37]));
     expect(events.map((e) => e.index)).toEqual([...events.map((e) => e.index)].sort((a, b) => a - b));
@@ -146,7 +146,7 @@ describe('oVirt client against the simulator', () => {
   });
 
   test('when events are asked for since an index, then exactly the newer ones come, oldest first, across all pages', async () => {
-    const before = await client.latestEventIndex();
+    const before = await client.events.latestEventIndex();
     for (let i = 0; i < 30; i++) {
       await client.createVm({
         name: `ev-${i}`,
@@ -157,14 +157,14 @@ describe('oVirt client against the simulator', () => {
         ha: { enabled: false, priority: 0 },
       });
     }
-    const events = await client.eventsSince(before);
+    const events = await client.events.eventsSince(before);
     expect(events.length).toBeGreaterThanOrEqual(30);
     expect(events[0]!.index).toBeGreaterThan(before);
     const indexes = events.map((e) => e.index);
     expect(new Set(indexes).size).toBe(indexes.length);
     // Creations keep completing in the background (events 53), so later polls only ever bring newer events.
     const last = indexes[indexes.length - 1]!;
-    expect((await client.eventsSince(last)).every((e) => e.index > last)).toBe(true);
+    expect((await client.events.eventsSince(last)).every((e) => e.index > last)).toBe(true);
   });
 
   test('when a thousand calls run a hundred at a time, then one token serves them all', async () => {
