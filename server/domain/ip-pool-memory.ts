@@ -1,7 +1,7 @@
 /**
  * What one instance remembers between allocations, for the quick path (use-cases/ip-allocation.ts): each plan's pools
  * as last read (by cluster and pool names), and per pool the slots known taken. Remembering is not deciding: the
- * quick path's statement checks the pools are still as remembered, and the unique address key decides who holds a
+ * quick path's statement is refused when a pool has changed since (its revision), and the unique address key decides who holds a
  * slot, so memory that is out of date costs a statement, never a wrong address.
  */
 import type { IpAssignment } from './ip-assignment';

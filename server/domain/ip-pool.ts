@@ -43,6 +43,11 @@ export interface IpPoolInput {
 
 export interface IpPool extends IpPoolInput {
   id: number;
+  /**
+   * Raised on every pool of the cluster when any pool of it is created, changed or deleted: an address chosen from a
+   * remembered pool is written under the revision it was chosen from, and the database refuses it once that is stale.
+   */
+  revision: number;
   prefixPerService: number;
   family: IpFamily;
   createdAt: Date;

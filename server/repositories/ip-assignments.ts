@@ -2,10 +2,8 @@
 import type { Knex } from 'knex';
 import { readDate, readNullableDate, readNumber } from '../db/columns';
 import { constraintKind } from '../db/errors';
-import { isMysql } from '../db/knex';
 import type { HeldAddress, IpAssignment } from '../domain/ip-assignment';
 import type { IpFamily } from '../domain/ip-address';
-import type { IpPool } from '../domain/ip-pool';
 
 interface IpAssignmentRow {
   id: number;
@@ -45,18 +43,17 @@ export interface NewHolder {
   now: Date;
 }
 
-/** A slot an allocation chose for a service, to be written by insertIfPoolsAre. */
+/** A slot an allocation chose for a service, with the revision of the pool definition it was chosen from. */
 export interface SlotPick {
-  poolId: number;
+  pool: PoolRef;
   family: IpFamily;
   address: string;
 }
 
-/** The pools an allocation chose from, as it knows them: the plan's cluster, its pool names if any, and those pools. */
-export interface KnownPools {
-  cluster: string;
-  names?: string[];
-  pools: Array<Pick<IpPool, 'id' | 'cidr' | 'ranges' | 'prefixPerService'>>;
+/** A pool as an allocation knows it: its id and the revision of its definition then (IpPool.revision). */
+export interface PoolRef {
+  id: number;
+  revision: number;
 }
 
 /** Per pool: addresses held and addresses in quarantine at a given instant. */
@@ -99,12 +96,15 @@ export class IpAssignmentsRepository {
   }
 
   /**
-   * Inserts a held row. Another holder of the address, or a second row of this family for the service, surfaces as
-   * the driver's unique violation: the caller decides which it was by reading what the service holds.
+   * Inserts a held row, chosen under the pool's revision `pool.revision` (read share-locked by the caller, or
+   * remembered). Another holder of the address, or a second row of this family for the service, surfaces as the
+   * driver's unique violation: the caller decides which it was by reading what the service holds. A stale revision
+   * surfaces as a foreign key failure.
    */
-  async insert(poolId: number, family: IpFamily, address: string, holder: NewHolder, db: Db = this.knex): Promise<IpAssignment> {
+  async insert(pool: PoolRef, family: IpFamily, address: string, holder: NewHolder, db: Db = this.knex): Promise<IpAssignment> {
     const row = {
-      pool_id: poolId,
+      pool_id: pool.id,
+      pool_revision: pool.revision,
       address,
       family,
       service_row_id: holder.serviceRowId,
@@ -120,38 +120,21 @@ export class IpAssignmentsRepository {
   }
 
   /**
-   * Inserts the picked rows, all or none, in one statement, provided the pools that apply to the plan (cluster, names)
-   * are exactly `known.pools` with the same blocks. The check is part of the statement: the first row's pool_id is
-   * `CASE WHEN <the pools are as known> THEN <its pool> ELSE 0 END`, and pool 0 does not exist, so a changed pool set
-   * fails the statement on the pool foreign key and nothing is written. On MySQL/MariaDB the check's read share-locks
-   * the pools' rows until the transaction ends, waiting for a pool change in progress and then reading the pools as
-   * changed, as IpPoolsRepository.list({ shared }) does; so an address chosen from a pool definition this instance
-   * remembers is written only while that definition holds. (INSERT … VALUES, not INSERT … SELECT: InnoDB takes its
-   * table-wide auto-increment lock for the whole of an INSERT … SELECT, and two of them waiting on each other's
-   * addresses then deadlock on it.)
-   * Undefined when the pools are not as known. A taken address, or a family the service holds already, is the
-   * driver's unique violation, as for insert().
+   * Inserts the picked rows, all or none, in one statement, each under the pool revision it was chosen from: when a
+   * pool of the cluster changed since (IpPoolsRepository raises the revisions), the (pool_id, pool_revision) foreign
+   * key fails and nothing is written. On MySQL/MariaDB the key's check share-locks the pool rows until the transaction
+   * ends, so a pool change in progress is waited for and then refuses the stale revision; so an address chosen from a
+   * pool definition this instance remembers is written only while that definition holds, with no read of the pools
+   * in the statement. (INSERT … VALUES, not INSERT … SELECT: InnoDB takes its table-wide auto-increment lock for the
+   * whole of an INSERT … SELECT, and two of them waiting on each other's addresses then deadlock on it.)
+   * Undefined when a revision is stale or a pool is gone. A taken address, or a family the service holds already, is
+   * the driver's unique violation, as for insert().
    */
-  async insertIfPoolsAre(picks: SlotPick[], holder: NewHolder, known: KnownPools, db: Db = this.knex): Promise<HeldAddress[] | undefined> {
+  async insertUnderRevisions(picks: SlotPick[], holder: NewHolder, db: Db = this.knex): Promise<HeldAddress[] | undefined> {
     if (picks.length === 0) return [];
-    const same = known.pools.map(() => '(id = ? AND cidr = ? AND ranges = ? AND prefix_per_service = ?)').join(' OR ');
-    const names = known.names ? ` AND name IN (${known.names.map(() => '?').join(', ')})` : '';
-    const lock = isMysql(db) ? ' LOCK IN SHARE MODE' : '';
-    // The sum is the number of pools applying when every one of them is as known; one that is not adds more than all.
-    const checked = (poolId: number) =>
-      db.raw(
-        `CASE WHEN (SELECT SUM(CASE WHEN ${same || '1 = 0'} THEN 1 ELSE ? END) FROM ip_pools WHERE cluster = ?${names}${lock}) = ? THEN ? ELSE 0 END`,
-        [
-          ...known.pools.flatMap((p) => [p.id, p.cidr, JSON.stringify(p.ranges), p.prefixPerService]),
-          known.pools.length + 1,
-          known.cluster,
-          ...(known.names ?? []),
-          known.pools.length,
-          poolId,
-        ],
-      );
-    const rows = picks.map((p, i) => ({
-      pool_id: i === 0 ? checked(p.poolId) : p.poolId,
+    const rows = picks.map((p) => ({
+      pool_id: p.pool.id,
+      pool_revision: p.pool.revision,
       address: p.address,
       family: p.family,
       service_row_id: holder.serviceRowId,
@@ -168,7 +151,7 @@ export class IpAssignmentsRepository {
       throw err;
     }
     return picks.map((p) => ({
-      poolId: p.poolId,
+      poolId: p.pool.id,
       address: p.address,
       family: p.family,
       serviceRowId: holder.serviceRowId,

@@ -17,6 +17,7 @@ interface IpPoolRow {
   ranges: string;
   prefix_per_service: number;
   quarantine_minutes: number;
+  revision: number;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -42,12 +43,13 @@ function toPool(row: IpPoolRow): IpPool {
     ranges: JSON.parse(row.ranges) as IpRangeInput[],
     prefixPerService: readNumber(row.prefix_per_service),
     quarantineMinutes: readNumber(row.quarantine_minutes),
+    revision: readNumber(row.revision),
     createdAt: readDate(row.created_at),
     updatedAt: readDate(row.updated_at),
   };
 }
 
-function toRow(p: StoredPoolFields): Omit<IpPoolRow, 'id' | 'created_at' | 'updated_at'> {
+function toRow(p: StoredPoolFields): Omit<IpPoolRow, 'id' | 'revision' | 'created_at' | 'updated_at'> {
   return {
     name: p.name,
     cluster: p.cluster,
@@ -99,7 +101,13 @@ export class IpPoolsRepository {
     return row ? toPool(row) : undefined;
   }
 
+  /**
+   * Every write raises the revision of the pools of the clusters it touches (the new pool starts at 0), so allocations
+   * that remember those pools find their next insert refused by the (pool_id, pool_revision) key and read them again:
+   * a pool added to a cluster is used, a changed block is respected, from the next order on.
+   */
   async insert(fields: StoredPoolFields, now: Date, db: Db = this.knex): Promise<IpPool> {
+    await this.raiseRevisions([fields.cluster], db);
     const [id] = await db(TABLE).insert({ ...toRow(fields), created_at: now, updated_at: now });
     const row = await db<IpPoolRow>(TABLE)
       .where({ id: Number(id) })
@@ -109,15 +117,24 @@ export class IpPoolsRepository {
   }
 
   async update(id: number, fields: StoredPoolFields, now: Date, db: Db = this.knex): Promise<IpPool> {
+    const before = await db<IpPoolRow>(TABLE).where({ id }).first('cluster');
     await db(TABLE)
       .where({ id })
       .update({ ...toRow(fields), updated_at: now });
+    await this.raiseRevisions([...new Set([fields.cluster, ...(before ? [before.cluster] : [])])], db);
     const row = await db<IpPoolRow>(TABLE).where({ id }).first();
     if (!row) throw new Error(`ip pool ${id} vanished during update`);
     return toPool(row);
   }
 
   async delete(id: number, db: Db = this.knex): Promise<void> {
+    const before = await db<IpPoolRow>(TABLE).where({ id }).first('cluster');
     await db(TABLE).where({ id }).delete();
+    if (before) await this.raiseRevisions([before.cluster], db);
+  }
+
+  /** ON UPDATE CASCADE carries the rows of ip_assignments along (their pool_revision). */
+  private async raiseRevisions(clusters: string[], db: Db): Promise<void> {
+    await db(TABLE).whereIn('cluster', clusters).increment('revision', 1);
   }
 }

@@ -10,8 +10,8 @@
  *
  * Two paths. The quick one (the common case, one statement): the instance remembers each plan's pools and the slots
  * it knows taken (domain/ip-pool-memory.ts), hands out from a cursor of its own in each pool, and writes both families
- * in one INSERT that also checks the plan's pools are still as remembered, share-locking them as the careful path's
- * read does. The careful one (the first order on an instance, a pool changed, a pool full as far as the instance
+ * in one INSERT under the pools' revisions as remembered: a (pool_id, pool_revision) foreign key refuses it once any
+ * pool of the cluster changed, and its check share-locks the pool rows as the careful path's read does. The careful one (the first order on an instance, a pool changed, a pool full as far as the instance
  * knows): reads the pools share-locked, then per family a blind pick, probes, the whole pool, quarantined rows.
  *
  * It runs inside the caller's transaction (the order intake's), so the address is held exactly when the order is
@@ -113,8 +113,8 @@ export class IpAllocation {
 
   /**
    * The quick path, one statement in the common case: both families' slots are chosen from what this instance knows
-   * (the plan's pools as last read, the slots known taken) and written together, the statement itself checking that
-   * the pools are still as known (IpAssignmentsRepository.insertIfPoolsAre). What the service holds already is not
+   * (the plan's pools as last read, the slots known taken) and written together under the pools' revisions as read,
+   * which the database refuses once a pool of the cluster has changed (IpAssignmentsRepository.insertUnderRevisions). What the service holds already is not
    * read first: the unique (service, family) key says so. A lost statement (a slot another instance took, or a
    * redelivered order) is followed by one read that says which, and teaches what others took meanwhile. Undefined
    * hands over to the careful path: pools not known yet or changed, no free slot known, or too many lost statements.
@@ -123,7 +123,6 @@ export class IpAllocation {
     const set = this.memory.plan(req);
     if (!set || set.byFamily[4].length === 0) return undefined;
     const holder: NewHolder = { serviceRowId: req.serviceRowId, billingServiceId: req.billingServiceId, now: this.clock.now() };
-    const names = req.poolNames && req.poolNames.length > 0 ? req.poolNames : undefined;
     const result: Allocation = {};
     let wanted: IpFamily[] = set.byFamily[6].length > 0 ? [4, 6] : [4];
     for (let attempt = 0; attempt < QUICK_ATTEMPTS && wanted.length > 0; attempt++) {
@@ -131,11 +130,11 @@ export class IpAllocation {
       for (const family of wanted) {
         const pick = this.memory.free(set.byFamily[family]);
         if (!pick) return undefined;
-        picks.push({ poolId: pick.pool.id, family, address: pick.address });
+        picks.push({ pool: pick.pool, family, address: pick.address });
       }
       let written;
       try {
-        written = await this.assignments.insertIfPoolsAre(picks, holder, { cluster: req.cluster, names, pools: set.pools }, trx);
+        written = await this.assignments.insertUnderRevisions(picks, holder, trx);
       } catch (err) {
         if (constraintKind(err) !== 'unique') throw err;
         const ids = set.pools.map((p) => p.id);
@@ -147,7 +146,7 @@ export class IpAllocation {
           trx,
         );
         this.memory.learn(rows, set);
-        for (const p of picks) if (rows.some((r) => r.address === p.address)) this.memory.lost(p.poolId);
+        for (const p of picks) if (rows.some((r) => r.address === p.address)) this.memory.lost(p.pool.id);
         for (const r of rows) if (r.serviceRowId === req.serviceRowId) result[familyKey(r.family)] = r;
         wanted = wanted.filter((f) => result[familyKey(f)] === undefined);
         continue;
@@ -275,7 +274,7 @@ export class IpAllocation {
       // Held by this service or another from now on, as far as the quick path is concerned.
       this.memory.taken(c.pool.id, address);
       try {
-        return await this.assignments.insert(c.pool.id, family, address, holder, trx);
+        return await this.assignments.insert(c.pool, family, address, holder, trx);
       } catch (err) {
         if (constraintKind(err) !== 'unique') throw err;
         return (await this.heldOfFamily(trx, req.serviceRowId, family)) ?? 'taken';

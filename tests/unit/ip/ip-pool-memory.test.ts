@@ -4,6 +4,7 @@ import { buildPool, type IpPool } from '../../../server/domain/ip-pool';
 
 const pool: IpPool = {
   id: 7,
+  revision: 0,
   name: 'pub-v4',
   cluster: 'Default',
   network: 'ovirtmgmt',

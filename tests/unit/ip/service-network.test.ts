@@ -5,6 +5,7 @@ import { serviceNetwork } from '../../../server/domain/service-network';
 const at = new Date('2026-12-06T10:00:00Z');
 const pool = (over: Partial<IpPool>): IpPool => ({
   id: 1,
+  revision: 0,
   name: 'pub-v4',
   cluster: 'Default',
   network: 'ovirtmgmt',
