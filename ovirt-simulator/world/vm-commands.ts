@@ -63,7 +63,7 @@ export interface VmCommandsDeps extends EngineCore {
   readonly ha: { forget(vmId: string): void };
 }
 
-/** VM create, update and remove (reference §8.2–8.3). */
+/** VM create, update and remove (docs/ovirt-api.md §8.2–8.3). */
 export class VmCommands {
   constructor(private readonly engine: VmCommandsDeps) {}
 
@@ -175,7 +175,7 @@ export class VmCommands {
     return vm;
   }
 
-  /** Removes the VM and its disks; `detachOnly` keeps the disks as floating disks (reference §8.3). */
+  /** Removes the VM and its disks; `detachOnly` keeps the disks as floating disks (docs/ovirt-api.md §8.3). */
   remove(vm: Vm, actor: Actor, force: boolean, detachOnly = false): Job {
     if (vm.locked) {
       throw backendFailure(409, 'Cannot remove VM. Related operation is currently in progress. Please try again later.');
@@ -237,7 +237,7 @@ export class VmCommands {
     } else if (input.lease?.storageDomain) {
       const sd = resolveLeaseDomain(this.world, input.lease.storageDomain, cluster, action);
       vm.leaseStorageDomainId = sd.id;
-      // Only `kill` is supported for HA VMs with a lease (reference §8.1).
+      // Only `kill` is supported for HA VMs with a lease (docs/ovirt-api.md §8.1).
       if (input.storageErrorResumeBehaviour === undefined) vm.storageErrorResumeBehaviour = 'kill';
     }
   }

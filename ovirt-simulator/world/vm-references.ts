@@ -27,7 +27,7 @@ export function resolveCluster(world: World, ref: Ref): Cluster {
   return c;
 }
 
-/** Template names are looked up within the cluster's data center (reference §8.2). */
+/** Template names are looked up within the cluster's data center (docs/ovirt-api.md §8.2, Notes). */
 export function resolveTemplate(world: World, ref: Ref, cluster: Cluster): Template {
   const inScope = (t: Template) =>
     t.id === BLANK_TEMPLATE_ID || t.clusterId === undefined || world.cluster(t.clusterId).dataCenterId === cluster.dataCenterId;
@@ -46,8 +46,8 @@ export function resolveHostId(world: World, ref: Ref): string {
 
 /**
  * Where the copy of the template disk goes, and in which format: the domain named in the request's
- * `<disk_attachments>`, else the template's domain (reference §8.2 notes). Either must be an active data domain
- * of the VM's data center.
+ * `<disk_attachments>`, else the template's domain (docs/ovirt-api.md §8.2, Notes). Either must be an active data
+ * domain of the VM's data center.
  */
 export function templateDiskTarget(
   world: World,

@@ -10,8 +10,8 @@ export const ENGINE_URL_FORMS =
   'https://engine.example.net, https://engine.example.net/ovirt-engine or https://engine.example.net/ovirt-engine/api';
 
 /**
- * What may follow the `/ovirt-engine` web context. `/api/v4` is the version prefix the engine also serves (reference
- * §1.1); other versions are not spoken here, so they are refused rather than silently rewritten.
+ * What may follow the `/ovirt-engine` web context. `/api/v4` is the version prefix the engine also serves
+ * (docs/ovirt-api.md §1.1); other versions are not spoken here, so they are refused rather than silently rewritten.
  */
 const ENGINE_TAIL = /^(.*?\/ovirt-engine)(?:\/api(?:\/v4)?)?$/;
 

@@ -35,7 +35,8 @@ const TABLE = 'incidents';
 const CHUNK = 300;
 
 function toIncident(r: IncidentRow): StoredIncident {
-  // Facts since issue 22, sentences before it (incident-steps.ts `LegacyStep`); both are shown.
+  // Facts since migration 20261206120000 turned stored sentences into them, a few sentences kept as written
+  // (incident-steps.ts `LegacyStep`); both are shown.
   const steps = JSON.parse(r.steps) as StoredStep[];
   return {
     id: readNumber(r.id),
