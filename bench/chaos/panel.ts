@@ -2,8 +2,9 @@
  * The billing panel's side of the chaos run. Webhooks go out signed (Standard Webhooks) to the instances in turn, as a
  * round-robin balancer without health checks sends them, up or not; each is delivered 1–3 times (the copies close
  * together, so they race on different instances), and every copy is retried the way a panel retries: after a refused
- * connection, a dropped one, a 5xx or a 429, with the same webhook id, on the next instance, until one answers 2xx. Callbacks come back to a sink that verifies every signature and, now and then, answers 503 so
- * the bridge has to retry them too.
+ * connection, a dropped one, a 5xx or a 429, with the same webhook id, on the next instance, until one answers 2xx.
+ * Callbacks come back to a sink that verifies every signature and, now and then, answers 503 so the bridge has to
+ * retry them too.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

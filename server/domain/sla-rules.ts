@@ -9,7 +9,9 @@
  * | host_contact_lost (kept running)        | up; down when the plan says `contact_loss_counts_as_down`          |
  * | planned (the panel's suspension or stop)| excluded                                                           |
  * | customer (from inside the guest)        | excluded                                                           |
- * | admin_stop (an admin, in the engine)    | excluded inside an announced window covering its cluster or host; elsewhere down, or excluded when the plan says `unannounced_admin_stops_excluded` |
+ * | admin_stop (an admin, in the engine)    | excluded inside an announced window covering its cluster or host;  |
+ * |                                         | elsewhere down, or excluded when the plan says                     |
+ * |                                         | `unannounced_admin_stops_excluded`                                 |
  * | maintenance (live migration)            | excluded, zero-length                                              |
  * | unknown (record lost)                   | unknown (down or left out per `unknown_counts_as_down`)            |
  */

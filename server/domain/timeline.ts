@@ -16,8 +16,11 @@
  * | VDS_INITIATED_RUN_VM (first: the HA restart is launched)   | —        | step "restart started on H"                   |
  * | VDS_INITIATED_RUN_VM_FAILED (then HA_VM_RESTART_FAILED)    | —        | step; the engine keeps trying                 |
  * | HA_VM_RESTART_FAILED alone, USER_FAILED_RUN_VM "no host"   | —        | becomes `waiting_for_room`: no host had room  |
- * | USER_RUN_VM, VM_RECOVERED_FROM_PAUSE_ERROR, VDS_INITIATED_RUN_VM after a launch | up | close; `host_failure` restarted elsewhere becomes `ha_restart`; `waiting_for_room` goes back to what it was |
- * | VM_STATUS_RESTORED with no restart                         | up       | close; an `unknown` stretch on the same host becomes `host_contact_lost` (it kept running) |
+ * | USER_RUN_VM, VM_RECOVERED_FROM_PAUSE_ERROR,                | up       | close; `host_failure` restarted elsewhere     |
+ * | VDS_INITIATED_RUN_VM after a launch                        |          | becomes `ha_restart`; `waiting_for_room` goes |
+ * |                                                            |          | back to what it was                           |
+ * | VM_STATUS_RESTORED with no restart                         | up       | close; an `unknown` stretch on the same host  |
+ * |                                                            |          | becomes `host_contact_lost` (it kept running) |
  * | VM_MIGRATION_START_SYSTEM_INITIATED for maintenance, then VM_MIGRATION_DONE | up on new host | zero-length `maintenance` |
  * | USER_REMOVE_VM_FINISHED                                    | removed  | close                                         |
  *

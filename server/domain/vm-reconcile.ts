@@ -5,11 +5,15 @@
  *
  * | VM in the engine's list       | timeline                         | becomes                                              |
  * |-------------------------------|----------------------------------|------------------------------------------------------|
- * | absent                        | anything but an open `vm_missing`| open `vm_missing` from the removal (or detection); an incident still open is closed there |
+ * | absent                        | anything but an open `vm_missing`| open `vm_missing` from the removal (or detection);   |
+ * |                               |                                  | an incident still open is closed there               |
  * | absent                        | open `vm_missing`                | unchanged                                            |
- * | running (up, migrating, …)    | an incident open                 | close it when the VM started (not before the incident, not after now); step `reconcile_state_corrected` |
+ * | running (up, migrating, …)    | an incident open                 | close it when the VM started (not before the         |
+ * |                               |                                  | incident, not after now); step                       |
+ * |                               |                                  | `reconcile_state_corrected`                          |
  * | running                       | never, down, unknown or removed  | up, no incident (nothing was seen to go wrong)       |
- * | down                          | up with no incident              | open `unknown` (`planned` when the service is suspended) from now; step `reconcile_state_corrected` |
+ * | down                          | up with no incident              | open `unknown` (`planned` when the service is        |
+ * |                               |                                  | suspended) from now; step `reconcile_state_corrected`|
  * | down                          | never or removed                 | down, no incident                                    |
  * | unknown, locked, starting, …  | anything                         | unchanged: the events will tell                      |
  * | running on another host       | host H                           | host is the VM's                                     |

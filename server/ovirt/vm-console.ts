@@ -1,7 +1,7 @@
 /**
  * A VM's graphics consoles and the remote-viewer connection file the engine makes for one, and the VM's
- * statistics with their history lists, and its NICs' and disks' (network and disk I/O). One method per remote operation, like OvirtClient, which exposes this as
- * `ovirt.consoles`.
+ * statistics with their history lists, and its NICs' and disks' (network and disk I/O). One method per remote
+ * operation, like OvirtClient, which exposes this as `ovirt.consoles`.
  *
  * The file (`POST /vms/{id}/graphicsconsoles/{gc}/remoteviewerconnectionfile`, model VmGraphicsConsoleService
  * RemoteViewerConnectionFile) holds a console ticket (a password) valid for the engine's ticket lifetime, 120 s

@@ -5,8 +5,9 @@
  * the API root by its links (plus `follow=`, `all_content`, `/v4` and list variants), as JSON and XML, on the
  * `ha-drill` scenario with a manual clock, in three states: as loaded, during a host's fencing, after the HA
  * restarts. The recording keeps each answer's status, length and SHA-256 (the bodies would be megabytes); a
- * difference shows the current body, and the previous one is what the recorded commit prints. After a deliberate change to a document, `UPDATE_SIMULATOR_WIRE=1 npx jest tests/integration/simulator/wire-golden`
- * rewrites the recording; review its diff.
+ * difference shows the current body, and the previous one is what the recorded commit prints. After a deliberate
+ * change to a document, `UPDATE_SIMULATOR_WIRE=1 npx jest tests/integration/simulator/wire-golden` rewrites the
+ * recording; review its diff.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
