@@ -438,7 +438,8 @@ async function main(): Promise<void> {
   console.log(
     `\nHeadroom, ${PLANS.length} plans on ${LARGEST.toLocaleString('en-US')} VMs (headroomLimit ${headroomLimit}): ` +
       `median ${headroom.timing.medianMs} ms, min ${headroom.timing.minMs}, max ${headroom.timing.maxMs} over ${headroom.timing.runs} runs ` +
-      `(×${ratio(headroom.timing.medianMs, last?.baseline.medianMs)} the baseline, ×${ratio(headroom.timing.medianMs, last?.auditReadiness.medianMs)} the audit)`,
+      `(×${ratio(headroom.timing.medianMs, last?.baseline.medianMs)} the baseline, ` +
+      `×${ratio(headroom.timing.medianMs, last?.auditReadiness.medianMs)} the audit)`,
   );
   console.log(table([hHeader, ...hRows]));
   const limited = headroom.perPlan.filter((p) => p.limitedBy === 'headroom_limit').length;
@@ -492,7 +493,9 @@ async function main(): Promise<void> {
       hosts: HOSTS,
       host: '2 sockets × 16 cores × 2 threads (threadsAsCores false), 512 GiB, power management with 1 fence agent, up',
       cluster: 'one cluster, memory over-commit 100 %, fencing enabled, HA reservation off',
-      vms: 'running, 1–4 GiB, 1–2 vCPUs, round-robin over the hosts; ~1/3 HA with priority 1/50/100; disks on the shared NFS data domain; plan HA matches (no drift)',
+      vms:
+        'running, 1–4 GiB, 1–2 vCPUs, round-robin over the hosts; ~1/3 HA with priority 1/50/100; disks on the shared NFS data ' +
+        'domain; plan HA matches (no drift)',
       storageDomains: ['nfs-data (data, nfs)', 'iscsi-data (data, iscsi)', 'nfs-iso (iso, nfs)'],
       sizes: [...SIZES],
       seed,

@@ -216,7 +216,8 @@ async function main(): Promise<number> {
     );
     const ordersDoneMs = Date.now() - t1;
     console.log(
-      `orders: sent in ${ordersSentMs} ms, all active after ${ordersDoneMs} ms (${fleet.instances.map((i) => i.starts).reduce((a, b) => a + b) - 3} restarts so far)`,
+      `orders: sent in ${ordersSentMs} ms, all active after ${ordersDoneMs} ms ` +
+        `(${fleet.instances.map((i) => i.starts).reduce((a, b) => a + b) - 3} restarts so far)`,
     );
     if (!phase1.converged) console.log('the orders did not converge within the bound; going on to judge what is there');
 

@@ -561,7 +561,9 @@ async function main(): Promise<void> {
     });
   }
   console.log(
-    `\nlatency phase (${latency.count} orders, engine's own time per VPS ${ENGINE_OWN_MS} ms: clone ${LATENCY_TIMINGS.vmCreateMs} + disk extend ${LATENCY_TIMINGS.diskResizeMs} + launch ${LATENCY_TIMINGS.vmWaitForLaunchMs} + power-up ${LATENCY_TIMINGS.vmPoweringUpMs}; poll ${LATENCY_POLL_MS} ms)`,
+    `\nlatency phase (${latency.count} orders, engine's own time per VPS ${ENGINE_OWN_MS} ms: clone ${LATENCY_TIMINGS.vmCreateMs} ` +
+      `+ disk extend ${LATENCY_TIMINGS.diskResizeMs} + launch ${LATENCY_TIMINGS.vmWaitForLaunchMs} + power-up ` +
+      `${LATENCY_TIMINGS.vmPoweringUpMs}; poll ${LATENCY_POLL_MS} ms)`,
   );
   const latencyRows: Array<Array<string | number | null>> = [
     ['direct client', latencyDirect.latencyMs.p50, latencyDirect.latencyMs.p99, ratio(latencyDirect.latencyMs.p50, ENGINE_OWN_MS)],

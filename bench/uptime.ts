@@ -67,7 +67,8 @@ function printFigures(all: DbFigures[], s: Settings): void {
     for (const d of ingest) {
       const i = d.ingestion as IngestFigures;
       console.log(
-        `  ${d.database}: incidents by cause ${JSON.stringify(i.found.incidents)}; scenarios ${JSON.stringify(i.scenarios)}; fetch before/after ${i.fetchMs.before}/${i.fetchMs.after} ms`,
+        `  ${d.database}: incidents by cause ${JSON.stringify(i.found.incidents)}; scenarios ${JSON.stringify(i.scenarios)}; fetch ` +
+          `before/after ${i.fetchMs.before}/${i.fetchMs.after} ms`,
       );
       for (const m of i.mismatches) console.log(`  ${d.database} MISMATCH: ${m}`);
     }
@@ -226,7 +227,9 @@ async function main(): Promise<void> {
       pass: (mysql?.eventsPerSecond ?? 0) >= INGEST_TARGET_PER_SECOND && mysql?.verified === true,
       ...(mysql
         ? {
-            note: `×${mysql.ingestOverFetch} the engine read alone (${mysql.fetchMs.mean} ms for the same events)${mysql.verified ? '' : `; MISMATCH: ${mysql.mismatches.join('; ')}`}`,
+            note:
+              `×${mysql.ingestOverFetch} the engine read alone (${mysql.fetchMs.mean} ms for the same events)` +
+              (mysql.verified ? '' : `; MISMATCH: ${mysql.mismatches.join('; ')}`),
           }
         : { note: 'MySQL/MariaDB run skipped: target not verified' }),
     });
@@ -238,7 +241,9 @@ async function main(): Promise<void> {
         unit: 'events/s',
         measured: sqlite.eventsPerSecond,
         pass: sqlite.eventsPerSecond >= INGEST_TARGET_PER_SECOND && sqlite.verified,
-        note: `×${sqlite.ingestOverFetch} the engine read alone (${sqlite.fetchMs.mean} ms)${sqlite.verified ? '' : `; MISMATCH: ${sqlite.mismatches.join('; ')}`}`,
+        note:
+          `×${sqlite.ingestOverFetch} the engine read alone (${sqlite.fetchMs.mean} ms)` +
+          (sqlite.verified ? '' : `; MISMATCH: ${sqlite.mismatches.join('; ')}`),
       });
     }
   }
@@ -252,7 +257,9 @@ async function main(): Promise<void> {
       unit: 'ms',
       measured: r.page.bridge.latencyMs.p50,
       pass: r.page.bridge.latencyMs.p50 < PAGE_P50_TARGET_MS && pageBad === 0 && r.page.bridge.requests > 0,
-      note: `×${r.page.p50Ratio} the bare route's p50 (${r.page.bare.latencyMs.p50} ms); p95 ${r.page.bridge.latencyMs.p95} ms, p99 ${r.page.bridge.latencyMs.p99} ms${pageBad ? `; ${r.page.check.join('; ')} ${JSON.stringify(r.page.bridge.non200)}` : ''}`,
+      note:
+        `×${r.page.p50Ratio} the bare route's p50 (${r.page.bare.latencyMs.p50} ms); p95 ${r.page.bridge.latencyMs.p95} ms, p99 ` +
+        `${r.page.bridge.latencyMs.p99} ms${pageBad ? `; ${r.page.check.join('; ')} ${JSON.stringify(r.page.bridge.non200)}` : ''}`,
     });
     const upBad = r.uptimeSingle.check.length;
     checks.push({

@@ -416,7 +416,8 @@ async function main(): Promise<void> {
         const late = r.committedAfterTimeout > 0 ? `, ${r.committedAfterTimeout} committed after the client timed out` : '';
         const dl = r.innodbDeadlocks === undefined ? '' : `; InnoDB deadlocks ${r.innodbDeadlocks}`;
         console.log(
-          `  ${t.target}, ${r.prefix}: accepted ${r.accepted}, services ${r.services}, jobs ${r.jobs}, deliveries ${r.deliveries}${late} ${r.ok ? 'OK' : 'MISMATCH'}${dl}`,
+          `  ${t.target}, ${r.prefix}: accepted ${r.accepted}, services ${r.services}, jobs ${r.jobs}, deliveries ` +
+            `${r.deliveries}${late} ${r.ok ? 'OK' : 'MISMATCH'}${dl}`,
         );
       }
     }
