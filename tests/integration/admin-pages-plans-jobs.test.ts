@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import type { Knex } from 'knex';
 import { createAdmin, signedInAgent } from '../helpers/admin-console';
 import { databaseKinds } from '../helpers/databases';
+import { seedPlan, seedService } from '../helpers/seed';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /** The plan form as a browser posts it. */
@@ -187,16 +188,7 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
     const id = (await t.container.plans.list())[0]!.id;
     const confirm = await agent.get(`/admin/plans/${id}/delete`).expect(200);
     expect(confirm.text).toContain('Delete plan “VPS HA M”?');
-    const now = new Date();
-    await t.db.knex('services').insert({
-      billing_service_id: 's1',
-      client_id: 'c1',
-      plan_id: id,
-      desired_state: 'active',
-      actual_state: 'active',
-      created_at: now,
-      updated_at: now,
-    });
+    await seedService(t.db.knex, { billingServiceId: 's1', clientId: 'c1', planId: id, actualState: 'active' });
     const refused = await agent.post(`/admin/plans/${id}/delete`).type('form').send({ _csrf: csrf }).expect(409);
     expect(refused.text).toContain(`Plan ${id} is used by 1 service; move or terminate them before deleting the plan.`);
     expect(await planCount(t.db.knex)).toBe(1);
@@ -251,31 +243,8 @@ describe.each(databaseKinds)('admin console plan and job pages on %s', (kind) =>
   });
 
   test('when a job is dead, then the list shows it with its service and error, and it can be retried or discarded', async () => {
-    const now = new Date();
-    const [planId] = await t.db.knex('plans').insert({
-      product_id: 'p',
-      name: 'p',
-      template: 't',
-      cluster: 'c',
-      vcpus: 1,
-      memory_mib: 512,
-      ha_enabled: true,
-      ha_priority: 1,
-      sla_target_percent: 99.9,
-      sla_credit_tiers: '[]',
-      created_at: now,
-      updated_at: now,
-    });
-    await t.db.knex('services').insert({
-      billing_service_id: '3001',
-      client_id: 'c1',
-      plan_id: planId ?? (await t.db.knex('plans').first('id')).id,
-      desired_state: 'active',
-      actual_state: 'failed',
-      created_at: now,
-      updated_at: now,
-    });
-    const row = Number((await t.db.knex('services').first('id')).id);
+    const plan = await seedPlan(t.db.knex, { productId: 'p', template: 't', cluster: 'c', vcpus: 1, memoryMib: 512, ha: { priority: 1 } });
+    const row = (await seedService(t.db.knex, { billingServiceId: '3001', clientId: 'c1', planId: plan.id, actualState: 'failed' })).id;
     await t.container.jobs.enqueue({ kind: 'reconcile', serviceRowId: row });
     const claimed = (await t.container.jobs.claim('w'))!;
     await t.container.jobs.fail(claimed.job.id, claimed.token, {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
+import { seedService } from '../helpers/seed';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 const BASE = '/api/v1/admin/plans';
@@ -200,16 +201,7 @@ describe.each(databaseKinds)('admin plans API on %s', (kind) => {
 
   test('when services still use a plan, then deleting it is refused with 409 and nothing changes', async () => {
     const created = (await post(planBody())).body;
-    const now = new Date();
-    await t.db.knex('services').insert({
-      billing_service_id: '1001',
-      client_id: '55',
-      plan_id: created.id,
-      desired_state: 'active',
-      actual_state: 'active',
-      created_at: now,
-      updated_at: now,
-    });
+    await seedService(t.db.knex, { billingServiceId: '1001', clientId: '55', planId: created.id, actualState: 'active' });
 
     const res = await request(t.app).delete(`${BASE}/${created.id}`).set('Authorization', t.adminAuth);
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { ManualClock } from '../../server/clock';
 import { databaseKinds } from '../helpers/databases';
+import { seedPlan, seedService, type ServiceSeed } from '../helpers/seed';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 const BASE = '/api/v1/admin/maintenance';
@@ -25,45 +26,33 @@ describe.each(databaseKinds)('admin maintenance API on %s', (kind) => {
   async function seed(): Promise<void> {
     const knex = t.db.knex;
     const now = new Date(NOW);
-    const plan = (productId: string, cluster: string) => ({
-      product_id: productId,
-      name: productId,
-      template: 'debian-12',
-      cluster,
-      vcpus: 1,
-      memory_mib: 1024,
-      ha_enabled: true,
-      ha_priority: 50,
-      sla_target_percent: 99.9,
-      sla_credit_tiers: '[]',
-      created_at: now,
-      updated_at: now,
-    });
-    await knex('plans').insert([plan('p-default', 'Default'), plan('p-other', 'Other')]);
-    const ids = Object.fromEntries(
-      ((await knex('plans').select('id', 'product_id')) as Array<{ id: number; product_id: string }>).map((p) => [
-        p.product_id,
-        Number(p.id),
-      ]),
-    );
-    const service = (billingServiceId: string, planId: number, vmHost: string | null, actual = 'active', desired = 'active') => ({
-      billing_service_id: billingServiceId,
-      client_id: `client-${billingServiceId}`,
-      plan_id: planId,
-      hostname: `${billingServiceId}.example.net`,
-      desired_state: desired,
-      actual_state: actual,
-      vm_host: vmHost,
-      created_at: now,
-      updated_at: now,
-    });
-    await knex('services').insert([
-      service('on-default-h1', ids['p-default']!, 'host1'),
-      service('on-other-h2', ids['p-other']!, 'host2'),
-      service('on-other-h1', ids['p-other']!, 'host1', 'suspended', 'suspended'),
-      service('gone-default', ids['p-default']!, null, 'terminated', 'terminated'),
-      service('pending-default', ids['p-default']!, null, 'pending'),
-    ]);
+    const onDefault = (await seedPlan(knex, { productId: 'p-default', cluster: 'Default' }, now)).id;
+    const onOther = (await seedPlan(knex, { productId: 'p-other', cluster: 'Other' }, now)).id;
+    const service = (
+      billingServiceId: string,
+      planId: number,
+      vmHost: string | null,
+      actual: ServiceSeed['actualState'] = 'active',
+      desired: ServiceSeed['desiredState'] = 'active',
+    ) =>
+      seedService(
+        knex,
+        {
+          billingServiceId,
+          clientId: `client-${billingServiceId}`,
+          planId,
+          hostname: `${billingServiceId}.example.net`,
+          desiredState: desired,
+          actualState: actual,
+          vmHost,
+        },
+        now,
+      );
+    await service('on-default-h1', onDefault, 'host1');
+    await service('on-other-h2', onOther, 'host2');
+    await service('on-other-h1', onOther, 'host1', 'suspended', 'suspended');
+    await service('gone-default', onDefault, null, 'terminated', 'terminated');
+    await service('pending-default', onDefault, null, 'pending');
   }
 
   beforeEach(async () => {
@@ -194,31 +183,16 @@ describe.each(databaseKinds)('maintenance notices under CLIENT_HOST_NAMES=hide o
     const t = await createTestApp(kind, { clock, env: { BILLING_CALLBACK_URL: 'http://panel.test/callback', CLIENT_HOST_NAMES: 'hide' } });
     try {
       const now = new Date(NOW);
-      await t.db.knex('plans').insert({
-        product_id: 'p',
-        name: 'p',
-        template: 't',
-        cluster: 'Default',
-        vcpus: 1,
-        memory_mib: 512,
-        ha_enabled: true,
-        ha_priority: 1,
-        sla_target_percent: 99.9,
-        sla_credit_tiers: '[]',
-        created_at: now,
-        updated_at: now,
-      });
-      const plan = (await t.db.knex('plans').first('id')) as { id: number };
-      await t.db.knex('services').insert({
-        billing_service_id: 's1',
-        client_id: 'c1',
-        plan_id: plan.id,
-        desired_state: 'active',
-        actual_state: 'active',
-        vm_host: 'secret-host-7',
-        created_at: now,
-        updated_at: now,
-      });
+      const plan = await seedPlan(
+        t.db.knex,
+        { productId: 'p', template: 't', cluster: 'Default', vcpus: 1, memoryMib: 512, ha: { priority: 1 } },
+        now,
+      );
+      await seedService(
+        t.db.knex,
+        { billingServiceId: 's1', clientId: 'c1', planId: plan.id, actualState: 'active', vmHost: 'secret-host-7' },
+        now,
+      );
 
       const res = await request(t.app)
         .post(BASE)
