@@ -2,7 +2,7 @@
  * The host tracker the incident builder reads: which hosts stopped answering the engine, and since when. The first
  * sign of a host's trouble is when the VMs on it stopped being served.
  */
-import { ENGINE_EVENT } from '../ovirt/event-codes';
+import { ENGINE_EVENT } from './engine-event-codes';
 import type { TimelineEvent } from './timeline-state';
 
 /** Hosts that stopped answering, and since when (epoch ms). */

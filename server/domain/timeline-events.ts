@@ -2,7 +2,7 @@
  * What the incident builder (domain/timeline.ts) reads of the engine's events: the codes it keeps, and what it takes
  * from an event's description and correlation id.
  */
-import { ENGINE_EVENT as E } from '../ovirt/event-codes';
+import { ENGINE_EVENT as E } from './engine-event-codes';
 
 /** VM-level codes the machine reads; the ingester keeps these (and the host codes) and drops the rest. */
 export const VM_CODES: ReadonlySet<number> = new Set([

@@ -2,7 +2,7 @@
  * Migrations in the incident builder: one started for a host's maintenance and completed is a zero-length
  * `maintenance` note (the VPS moved live, no downtime); any other migration only moves the VPS to its new host.
  */
-import { ENGINE_EVENT as E } from '../ovirt/event-codes';
+import { ENGINE_EVENT as E } from './engine-event-codes';
 import { destination } from './timeline-events';
 import { fact, type StepResult, type TimelineEvent, type TimelineState, withStep } from './timeline-state';
 

@@ -8,7 +8,7 @@ import type { AvailabilityCause } from './uptime-report';
 export interface TimelineEvent {
   /** Unique and stable across re-reads: `<generation>:<index>`. */
   key: string;
-  /** The engine's audit-log code (ovirt/event-codes.ts names them). */
+  /** The engine's audit-log code (domain/engine-event-codes.ts names them). */
   code: number;
   /** Epoch ms. */
   at: number;

@@ -3,7 +3,7 @@
  * hosts it ran on. It turns the engine's audit log into incidents a customer understands, each a cause and a list of
  * structured steps (domain/incident-steps.ts) that presenters put into words.
  *
- * | engine event (ovirt/event-codes.ts)                        | VM state | incident                                      |
+ * | engine event (engine-event-codes.ts)                       | VM state | incident                                      |
  * |------------------------------------------------------------|----------|-----------------------------------------------|
  * | VDS_HOST_NOT_RESPONDING(_CONNECTING), VDS_FAILURE          | —        | (host tracker, domain/host-health.ts)         |
  * | VM_SET_TO_UNKNOWN_STATUS                                   | unknown  | open `unknown`, from when its host went silent |
@@ -31,7 +31,7 @@
  * customer asked for (the client area, the panel's or the admin's action API) carries `act-<id>-<action>`
  * (domain/service-action.ts): cause `customer`, excluded, with a `customer_action` step naming what was asked for.
  */
-import { ENGINE_EVENT as E } from '../ovirt/event-codes';
+import { ENGINE_EVENT as E } from './engine-event-codes';
 import { troubleSince, type HostHealth } from './host-health';
 import type { StepKind } from './incident-steps';
 import { customerActionOf } from './service-action';

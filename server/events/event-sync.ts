@@ -25,7 +25,7 @@ import {
 import type { Logger } from '../logger';
 import type { EventMetrics } from '../metrics/registry';
 import type { EngineEvent, OvirtClient } from '../ovirt';
-import { ENGINE_EVENT } from '../ovirt/event-codes';
+import { ENGINE_EVENT } from '../domain/engine-event-codes';
 import type { EngineEventsRepository, StoredEvent } from '../repositories/engine-events';
 import type { EventSyncState, EventSyncStateRepository } from '../repositories/event-sync-state';
 import type { IncidentsRepository } from '../repositories/incidents';

@@ -1,7 +1,7 @@
 /**
  * The Prometheus series of one container, in a registry of its own (never prom-client's global one): tests build
  * several apps in one process, and each must count only its own webhooks and jobs. The counters and histograms here
- * are handed to the services that record them; the gauges are set at scrape time by collectors.ts.
+ * are handed to the services that record them; the gauges are set at scrape time by wiring/metrics-scraper.ts.
  *
  * Labels stay low-cardinality by construction: webhook types and job kinds are closed sets, engine operations are the
  * fixed names in ovirt/client.ts, answer codes are HTTP statuses. Never a service id, VM name or host name.
@@ -39,7 +39,7 @@ export interface ReconcileMetrics {
   duration: Histogram;
 }
 
-/** Set by collectors.ts just before each scrape is rendered. */
+/** Set by wiring/metrics-scraper.ts just before each scrape is rendered. */
 export interface ScrapeGauges {
   jobs: Gauge<'kind' | 'state'>;
   jobsDead: Gauge;

@@ -5,11 +5,10 @@
 import type { Clock } from '../clock';
 import type { Span } from '../domain/availability';
 import { incidentSeconds, reportStep } from '../domain/incident-report';
-// The report carries the customer's sentence as the panel's JSON and the notices send it; it is worded there.
-import { incidentSummary } from '../http/presenters/incident-text';
 import type { MaintenanceWindow } from '../domain/maintenance-window';
 import type { Plan } from '../domain/plan';
 import type { Service } from '../domain/service';
+import type { IncidentDraft } from '../domain/timeline';
 import { countIncident, type IncidentFacts, needsWindows } from '../domain/sla-rules';
 import { uptimeDays, uptimeMonth, uptimeMonths, uptimeWindows, type FigureInput } from '../domain/uptime-figures';
 import type { Incident, ServiceUptimeReport, UptimeMonth } from '../domain/uptime-report';
@@ -52,6 +51,12 @@ export class UptimeReports {
       customerHostNames: boolean;
       /** Announced maintenance windows: an admin's stop inside one is planned. */
       maintenanceWindows: { listOverlapping(from: Date, to: Date): Promise<MaintenanceWindow[]> };
+      /**
+       * An incident's one sentence, in the plan's zone: the presenters' words (`incidentSummary` of
+       * http/presenters/incident-text.ts), handed in by the wiring so this use case imports nothing of http/. The
+       * report carries the sentence because the panel's JSON has it and the incident notices send it.
+       */
+      incidentSummary: (incident: IncidentDraft, timeZone: string, now: number, hostNames: boolean) => string;
     },
   ) {}
 
@@ -114,7 +119,7 @@ export class UptimeReports {
           countedSeconds: counted.countedSeconds,
           failedHost: hostNames ? i.failedHost : null,
           restartHost: hostNames ? i.restartHost : null,
-          summary: incidentSummary(i, tz, now, hostNames),
+          summary: this.d.incidentSummary(i, tz, now, hostNames),
           steps: i.steps.map((s) => reportStep(s, hostNames)),
           maintenanceWindow: counted.window ? { title: counted.window.title, message: counted.window.message } : null,
         };

@@ -4,9 +4,9 @@
  */
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { incidentSummary } from '../http/presenters/incident-text';
 import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
-import { MetricsScraper } from '../metrics/collectors';
 import type { BridgeMetrics } from '../metrics/registry';
 import type { OvirtClient } from '../ovirt';
 import { AdminOverviewQuery } from '../use-cases/admin-overview';
@@ -15,6 +15,7 @@ import type { IpAllocation } from '../use-cases/ip-allocation';
 import { ServiceQueries } from '../use-cases/service-queries';
 import { UptimeReports } from '../use-cases/uptime-reports';
 import { WaitingForRoomQuery } from '../use-cases/waiting-for-room';
+import { MetricsScraper } from './metrics-scraper';
 import type { Repositories } from './repositories';
 
 export function buildReads(d: {
@@ -41,6 +42,7 @@ export function buildReads(d: {
       clock,
       customerHostNames: d.config.client.hostNames,
       maintenanceWindows: r.maintenanceWindows,
+      incidentSummary,
     }),
     adminOverview: new AdminOverviewQuery({
       services: r.services,

@@ -1,5 +1,5 @@
 import { HOST_TROUBLE_CODES } from '../../server/domain/host-health';
-import { ENGINE_EVENT as E } from '../../server/ovirt/event-codes';
+import { ENGINE_EVENT as E } from '../../server/domain/engine-event-codes';
 /**
  * A bridge on the engine simulator's manual clock: the bridge's clock is the simulator's, so a ten-minute failover
  * plays out in milliseconds and every figure is exact to the second. Orders are provisioned by the real worker.

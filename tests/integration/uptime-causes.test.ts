@@ -1,5 +1,5 @@
 import { HOST_TROUBLE_CODES } from '../../server/domain/host-health';
-import { ENGINE_EVENT as E } from '../../server/ovirt/event-codes';
+import { ENGINE_EVENT as E } from '../../server/domain/engine-event-codes';
 /**
  * Causes that tell the truth, on the simulator's manual clock with the seconds checked:
  * - a host whose vdsm died is soft-fenced and its VM comes back "restored to Up" on the same host: host_contact_lost,

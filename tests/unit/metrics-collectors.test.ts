@@ -4,7 +4,7 @@
  */
 import { ManualClock } from '../../server/clock';
 import { createLogger } from '../../server/logger';
-import { MetricsScraper, type MetricsScraperDeps } from '../../server/metrics/collectors';
+import { MetricsScraper, type MetricsScraperDeps } from '../../server/wiring/metrics-scraper';
 import { createMetrics } from '../../server/metrics/registry';
 import type { ClusterHeadroom, ClusterPicture } from '../../server/use-cases/capacity';
 import { parseExposition, samplesOf, valueOf } from '../helpers/prometheus';

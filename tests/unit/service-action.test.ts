@@ -1,4 +1,4 @@
-import { ENGINE_EVENT as E } from '../../server/ovirt/event-codes';
+import { ENGINE_EVENT as E } from '../../server/domain/engine-event-codes';
 /** The pure rules of VPS actions: who may act, the per-service limit, names and correlation ids. */
 import { billingIdOfVmName } from '../../server/domain/service';
 import {

@@ -1,7 +1,35 @@
 /** The console's plan pages: the list, the create/edit form (with its errors beside each field) and the delete check. */
 import { type Plan, haPriorityLabel } from '../../domain/plan';
 import type { FieldProblem } from '../../errors';
-import type { PlanFormValues } from '../routes/admin-pages/plan-form';
+
+export type PriorityChoice = 'low' | 'medium' | 'high';
+
+/** What the form shows and posts: strings as typed, so a re-rendered form keeps exactly what the admin entered. */
+export interface PlanFormValues {
+  product_id: string;
+  name: string;
+  template: string;
+  cluster: string;
+  vcpus: string;
+  memory_mib: string;
+  ha_enabled: boolean;
+  ha_priority: PriorityChoice;
+  /** The expert's exact 0-100; wins over the named level when filled. */
+  ha_priority_exact: string;
+  sla_target_percent: string;
+  tiers: Array<{ below: string; credit: string }>;
+  sla_time_zone: string;
+  sla_unknown_counts_as_down: boolean;
+  sla_contact_loss_counts_as_down: boolean;
+  sla_unannounced_admin_stops_excluded: boolean;
+  failover_gate: string;
+  /** Empty keeps the template's disk size. */
+  disk_gib: string;
+  /** One OS a line: `key | label | template`. */
+  os_options: string;
+  /** Pool names separated by commas or spaces; empty means every pool of the cluster. */
+  ip_pools: string;
+}
 
 /** What the engine offers for a plan, or why it could not be read (the form falls back to typed names then). */
 export interface EngineChoices {

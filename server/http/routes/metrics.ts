@@ -1,9 +1,14 @@
 /** GET /metrics: Prometheus text exposition of this instance (see metrics/ and the README's Metrics section). */
 import { Router } from 'express';
-import type { MetricsScraper } from '../../metrics/collectors';
 import { metricsAccess } from '../middleware/metrics-access';
 
-export function metricsRouter(scraper: MetricsScraper, access: { token: string | undefined; trustProxy: number }): Router {
+/** What the route renders: the scraper the container built (`wiring/metrics-scraper.ts`). */
+export interface MetricsSource {
+  scrape(): Promise<string>;
+  readonly contentType: string;
+}
+
+export function metricsRouter(scraper: MetricsSource, access: { token: string | undefined; trustProxy: number }): Router {
   const router = Router();
   router.get('/', metricsAccess(access), async (_req, res) => {
     const body = await scraper.scrape();

@@ -1,4 +1,4 @@
-import { ENGINE_EVENT as E } from '../../../server/ovirt/event-codes';
+import { ENGINE_EVENT as E } from '../../../server/domain/engine-event-codes';
 import fc from 'fast-check';
 import { type IncidentStepFact, isLegacyStep, type StoredStep } from '../../../server/domain/incident-steps';
 import { factOfSentence } from '../../../migrations/20261206120000_convert_incident_text_steps_to_facts';

@@ -1,4 +1,4 @@
-import { ENGINE_EVENT as E } from '../../../server/ovirt/event-codes';
+import { ENGINE_EVENT as E } from '../../../server/domain/engine-event-codes';
 import { incidentSummary } from '../../../server/http/presenters/incident-text';
 import {
   applyGap,

@@ -7,35 +7,7 @@ import { type Plan, type PlanInput, HA_PRIORITY_LEVELS, haPriorityLabel } from '
 import type { FieldProblem } from '../../../errors';
 import { parseOrThrow } from '../../middleware/validate';
 import { planBody } from '../admin-plans.schema';
-
-export type PriorityChoice = 'low' | 'medium' | 'high';
-
-/** What the form shows and posts: strings as typed, so a re-rendered form keeps exactly what the admin entered. */
-export interface PlanFormValues {
-  product_id: string;
-  name: string;
-  template: string;
-  cluster: string;
-  vcpus: string;
-  memory_mib: string;
-  ha_enabled: boolean;
-  ha_priority: PriorityChoice;
-  /** The expert's exact 0-100; wins over the named level when filled. */
-  ha_priority_exact: string;
-  sla_target_percent: string;
-  tiers: Array<{ below: string; credit: string }>;
-  sla_time_zone: string;
-  sla_unknown_counts_as_down: boolean;
-  sla_contact_loss_counts_as_down: boolean;
-  sla_unannounced_admin_stops_excluded: boolean;
-  failover_gate: string;
-  /** Empty keeps the template's disk size. */
-  disk_gib: string;
-  /** One OS a line: `key | label | template`. */
-  os_options: string;
-  /** Pool names separated by commas or spaces; empty means every pool of the cluster. */
-  ip_pools: string;
-}
+import type { PlanFormValues, PriorityChoice } from '../../presenters/admin-plans';
 
 /** Rows of credit-tier inputs: a few for a new plan, every stored tier (the API allows 10) plus none for an edit. */
 export const TIER_ROWS = 3;

@@ -6,9 +6,16 @@ import { type Request, type Response, Router } from 'express';
 import type { Container } from '../../../container';
 import { ConflictError, NotFoundError, ValidationError } from '../../../errors';
 import { OvirtError } from '../../../ovirt';
-import { type EngineChoices, type FormProblem, presentAdminPlans, presentPlanDelete, presentPlanForm } from '../../presenters/admin-plans';
+import {
+  type EngineChoices,
+  type FormProblem,
+  type PlanFormValues,
+  presentAdminPlans,
+  presentPlanDelete,
+  presentPlanForm,
+} from '../../presenters/admin-plans';
 import { planIdParams } from '../admin-plans.schema';
-import { type PlanFormValues, formProblems, parsePlanForm, planFormDefaults, planFormFromBody, planFormFromPlan } from './plan-form';
+import { formProblems, parsePlanForm, planFormDefaults, planFormFromBody, planFormFromPlan } from './plan-form';
 
 /** A form page should not hang on a slow engine: after this long it falls back to typed names. */
 const ENGINE_READ_MS = 4000;

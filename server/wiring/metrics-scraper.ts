@@ -1,6 +1,8 @@
 /**
  * Scrape-time gauges: job counts and ages, event-ingestion lag, whether the engine answers, and the engine's capacity
  * figures, read just before a scrape is rendered so they are never older than the scrape (except capacity, below).
+ * These collectors live in wiring/, above the job queue, the engine client, the repositories and the capacity use
+ * case they read; metrics/ keeps only the series, which those layers record into.
  *
  * Capacity needs the engine, which may be slow or down exactly when an operator looks at the dashboard. Its figures
  * are therefore cached (CAPACITY_MAX_AGE_MS), refreshed by one read at a time, and a scrape waits for that read only
@@ -17,7 +19,7 @@ import type { EventSyncStateRepository } from '../repositories/event-sync-state'
 import type { IncidentsRepository } from '../repositories/incidents';
 import type { ServicesRepository } from '../repositories/services';
 import type { CapacityService } from '../use-cases/capacity';
-import type { BridgeMetrics } from './registry';
+import type { BridgeMetrics } from '../metrics/registry';
 
 /** Capacity figures are read from the engine at most this often. */
 export const CAPACITY_MAX_AGE_MS = 60_000;

@@ -1,7 +1,8 @@
 /**
  * The engine's audit-log event codes the bridge reads, under the engine's own names (`AuditLogType.java`; the
  * simulator's ovirt-simulator/world/event-catalog.ts uses the same names and codes). Code elsewhere names an event by
- * these names, never by its bare number.
+ * these names, never by its bare number. They are facts the domain reasons about (the incident builder, the host
+ * tracker), so they live here, and the event sync reads them from here too.
  */
 export const ENGINE_EVENT = {
   // Hosts
