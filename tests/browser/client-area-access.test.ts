@@ -10,7 +10,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createViewEngine, VIEWS_DIR } from '../../server/http/views';
-import { presentClientServicePage } from '../../server/http/presenters/client-area';
+import { presentClientServicePage } from '../../server/http/view-models/client-area';
 import { ARTIFACTS_DIR, describeBrowser, launchBrowser, screenshot, serveApp } from '../helpers/browser';
 import { buildUptimeReport } from './fixtures/client-uptime-report';
 import { buildVpsAccess } from './fixtures/client-vps-access';

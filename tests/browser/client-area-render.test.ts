@@ -9,7 +9,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createViewEngine, VIEWS_DIR } from '../../server/http/views';
-import { presentClientServiceList, presentClientServicePage } from '../../server/http/presenters/client-area';
+import { presentClientServiceList, presentClientServicePage } from '../../server/http/view-models/client-area';
 import { describeBrowser, launchBrowser, screenshot } from '../helpers/browser';
 import { buildUptimeReport, FIXTURE_INCIDENTS, FIXTURE_NOW } from './fixtures/client-uptime-report';
 

@@ -1,5 +1,5 @@
 /** The client area's "Your VPS" card: which fields a customer sees, in words, and never a password. */
-import { presentClientServicePage, presentVpsAccess } from '../../server/http/presenters/client-area';
+import { presentClientServicePage, presentVpsAccess } from '../../server/http/view-models/client-area';
 import { buildUptimeReport } from '../browser/fixtures/client-uptime-report';
 import { buildVpsAccess } from '../browser/fixtures/client-vps-access';
 

@@ -13,7 +13,7 @@ import {
   formatPercent,
   presentClientServiceList,
   presentClientServicePage,
-} from '../../server/http/presenters/client-area';
+} from '../../server/http/view-models/client-area';
 import type { Incident, UptimeDay, UptimeMonth } from '../../server/domain/uptime-report';
 import { buildUptimeReport, FIXTURE_ACTIVE_SINCE, FIXTURE_INCIDENTS, FIXTURE_NOW } from '../browser/fixtures/client-uptime-report';
 

@@ -1,5 +1,5 @@
 /** The client area's usage charts: geometry, order, clamping and the words beside them. */
-import { presentUsagePanel, usageChart } from '../../server/http/presenters/client-vps-usage';
+import { presentUsagePanel, usageChart } from '../../server/http/view-models/client-vps-usage';
 
 describe('usage charts', () => {
   test('when the engine gives a history newest first, then the newest bar is the last slot and heights follow the percent', () => {

@@ -2,6 +2,8 @@
  * Incidents in words a customer understands, with times in the plan's time zone: the one-sentence story
  * ("Host host2 failed at 03:12:04; your VPS was restarted on host3 at 03:14:37; down 2 min 33 s") and each step.
  * The domain hands over facts (causes, kinds, times, counts, hosts); the words are made here and nowhere else.
+ * Shared by the JSON presenters (the panel's uptime JSON; the report's sentence, handed to the uptime use case by
+ * the wiring) and the pages' view models (http/view-models/), so it stays here, below both.
  */
 import type { StepKind } from '../../domain/incident-steps';
 import { incidentSeconds } from '../../domain/incident-report';

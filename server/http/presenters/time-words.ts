@@ -1,6 +1,7 @@
 /**
  * Durations, clock times and days in the words the pages, the panel's JSON and the notices use: `2 min 33 s`,
- * `03:12:04`, `3 Nov 2026`, in the zone asked for.
+ * `03:12:04`, `3 Nov 2026`, in the zone asked for. Shared by the JSON presenters (through incident-text.ts) and
+ * the pages' view models (http/view-models/), so it stays here, below both.
  */
 import { zonedParts } from '../../domain/zoned-time';
 

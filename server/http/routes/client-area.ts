@@ -13,8 +13,8 @@ import type { ServiceQueries } from '../../use-cases/service-queries';
 import type { UptimeReports } from '../../use-cases/uptime-reports';
 import { clientOf, clientSessionOf } from '../middleware/client-session';
 import { cookieSpec, readCookies } from '../middleware/cookies';
-import { presentClientServiceList, presentClientServicePage } from '../presenters/client-area';
-import { presentClientMaintenance } from '../presenters/client-maintenance';
+import { presentClientServiceList, presentClientServicePage } from '../view-models/client-area';
+import { presentClientMaintenance } from '../view-models/client-maintenance';
 import { type ClientVpsDeps, clientVpsActionsRouter, clientVpsView } from './client-vps-actions';
 import { BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../../domain/billing-ids';
 

@@ -26,8 +26,8 @@ import {
   presentClientActions,
   presentReinstallPage,
   presentStopConfirmation,
-} from '../presenters/client-vps-actions';
-import { presentUsagePanel, usageUnavailable } from '../presenters/client-vps-usage';
+} from '../view-models/client-vps-actions';
+import { presentUsagePanel, usageUnavailable } from '../view-models/client-vps-usage';
 import { powerBody, reinstallBody } from './service-actions.schema';
 import { BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../../domain/billing-ids';
 
@@ -129,18 +129,16 @@ export function clientVpsActionsRouter(d: ClientVpsDeps & { sessions: ClientSess
     if (!(err instanceof AppError) || !TOLD.has(err.status)) throw err;
     const retryAfter = err instanceof TooManyRequestsError ? err.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
-    res
-      .status(err.status)
-      .render(
-        'client/action-result',
-        presentActionRefused({
-          billingServiceId: billingServiceId,
-          action,
-          status: err.status,
-          message: err.message,
-          retryAfterSeconds: retryAfter,
-        }),
-      );
+    res.status(err.status).render(
+      'client/action-result',
+      presentActionRefused({
+        billingServiceId: billingServiceId,
+        action,
+        status: err.status,
+        message: err.message,
+        retryAfterSeconds: retryAfter,
+      }),
+    );
   }
 
   const back = (billingServiceId: string, done: string) =>

@@ -18,8 +18,8 @@ import {
   presentClusterProblem,
   presentHeadroomPage,
   presentWhatIf,
-} from '../../presenters/admin-clusters';
-import { presentWaitingForRoom } from '../../presenters/admin-waiting-for-room';
+} from '../../view-models/admin-clusters';
+import { presentWaitingForRoom } from '../../view-models/admin-waiting-for-room';
 
 const clusterParams = z.object({ name: z.string().min(1).max(255) });
 /** `hosts` as the form sends it (one value per ticked box) or as a link writes it (`a,b`). */

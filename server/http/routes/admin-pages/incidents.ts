@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Container } from '../../../container';
 import { HostFailureHistoryQuery } from '../../../use-cases/host-failures';
 import { parseOrThrow } from '../../middleware/validate';
-import { DAY_CHOICES, presentHostFailures } from '../../presenters/admin-incidents';
+import { DAY_CHOICES, presentHostFailures } from '../../view-models/admin-incidents';
 
 const query = z.object({
   days: z.coerce

@@ -9,7 +9,7 @@ import type { IpPool } from '../../../domain/ip-pool';
 import { AppError, ConflictError, type FieldProblem, NotFoundError, ValidationError } from '../../../errors';
 import { InvalidIpPoolError } from '../../../use-cases/ip-pool-errors';
 import { parseOrThrow } from '../../middleware/validate';
-import { type IpPoolFormValues, presentAdminIpPool, presentAdminIpPools, presentIpPoolForm } from '../../presenters/admin-ip-pools';
+import { type IpPoolFormValues, presentAdminIpPool, presentAdminIpPools, presentIpPoolForm } from '../../view-models/admin-ip-pools';
 import { ipPoolBody, ipPoolNameParams } from '../admin-ip-pools.schema';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');

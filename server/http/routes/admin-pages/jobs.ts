@@ -8,7 +8,7 @@ import type { Container } from '../../../container';
 import { ConflictError, NotFoundError } from '../../../errors';
 import type { Job } from '../../../jobs/job-queue';
 import { parseOrThrow } from '../../middleware/validate';
-import { JOB_STATES, presentAdminJob, presentAdminJobs } from '../../presenters/admin-jobs';
+import { JOB_STATES, presentAdminJob, presentAdminJobs } from '../../view-models/admin-jobs';
 
 const PAGE_SIZE = 50;
 

@@ -8,7 +8,7 @@ import type { Container } from '../../../container';
 import { ValidationError } from '../../../errors';
 import { signedInAdmin } from '../../middleware/admin-session';
 import { parseOrThrow } from '../../middleware/validate';
-import { type MaintenanceFormValues, presentAdminMaintenance } from '../../presenters/admin-maintenance';
+import { type MaintenanceFormValues, presentAdminMaintenance } from '../../view-models/admin-maintenance';
 import { maintenanceBody, maintenanceIdParams } from '../admin-maintenance.schema';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');

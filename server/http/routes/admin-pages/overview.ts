@@ -1,7 +1,7 @@
 /** `GET /admin`: the console's first page. */
 import { Router } from 'express';
 import type { Container } from '../../../container';
-import { presentAdminOverview } from '../../presenters/admin-overview';
+import { presentAdminOverview } from '../../view-models/admin-overview';
 
 export function adminOverviewPage(c: Container): Router {
   const router = Router();

@@ -7,7 +7,7 @@ import { type Plan, type PlanInput, HA_PRIORITY_LEVELS, haPriorityLabel } from '
 import type { FieldProblem } from '../../../errors';
 import { parseOrThrow } from '../../middleware/validate';
 import { planBody } from '../admin-plans.schema';
-import type { PlanFormValues, PriorityChoice } from '../../presenters/admin-plans';
+import type { PlanFormValues, PriorityChoice } from '../../view-models/admin-plans';
 
 /** Rows of credit-tier inputs: a few for a new plan, every stored tier (the API allows 10) plus none for an edit. */
 export const TIER_ROWS = 3;

@@ -13,7 +13,7 @@ import {
   presentAdminPlans,
   presentPlanDelete,
   presentPlanForm,
-} from '../../presenters/admin-plans';
+} from '../../view-models/admin-plans';
 import { planIdParams } from '../admin-plans.schema';
 import { formProblems, parsePlanForm, planFormDefaults, planFormFromBody, planFormFromPlan } from './plan-form';
 

@@ -11,7 +11,7 @@ import type { Actor } from '../../../domain/service-action';
 import { NotFoundError } from '../../../errors';
 import { signedInAdmin } from '../../middleware/admin-session';
 import { parseOrThrow } from '../../middleware/validate';
-import { presentAdminReinstallPage, presentAdminStopConfirmation } from '../../presenters/admin-service-actions';
+import { presentAdminReinstallPage, presentAdminStopConfirmation } from '../../view-models/admin-service-actions';
 import { powerBody, reinstallBody } from '../service-actions.schema';
 import { BILLING_SERVICE_ID, BILLING_SERVICE_ID_RULE } from '../../../domain/billing-ids';
 

@@ -9,8 +9,8 @@ import type { Container } from '../../../container';
 import { ACTUAL_STATES } from '../../../domain/service';
 import { NotFoundError } from '../../../errors';
 import { parseOrThrow } from '../../middleware/validate';
-import { presentAdminServiceActions } from '../../presenters/admin-service-actions';
-import { presentServiceList, presentServicePage, SERVICES_PER_PAGE } from '../../presenters/admin-services';
+import { presentAdminServiceActions } from '../../view-models/admin-service-actions';
+import { presentServiceList, presentServicePage, SERVICES_PER_PAGE } from '../../view-models/admin-services';
 
 const listQuery = z.object({
   q: z.string().trim().max(255, 'at most 255 characters').optional().default(''),

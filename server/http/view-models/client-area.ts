@@ -7,7 +7,7 @@
  * This file assembles the pages; the parts live beside it (`client-area-format`, `-badge`, `-chart`, `-incidents`,
  * `-sla`) and are re-exported here, so routes and tests import the client area from one place.
  */
-import { formatDuration } from './time-words';
+import { formatDuration } from '../presenters/time-words';
 import type { ServiceUptimeReport, UptimeWindow, WindowName } from '../../domain/uptime-report';
 import { presentVpsAccess, type AccessBox, type VpsAccessInput } from './client-area-access';
 import { stateBadge, type Badge } from './client-area-badge';

@@ -1,7 +1,7 @@
 /** The console's overview page: counts that say where to look, and the last week's incidents with their hosts. */
 import { incidentSeconds } from '../../domain/incident-report';
-import { incidentSummary } from './incident-text';
-import { formatDuration } from './time-words';
+import { incidentSummary } from '../presenters/incident-text';
+import { formatDuration } from '../presenters/time-words';
 import { ACTUAL_STATES } from '../../domain/service';
 import { defaultClass } from '../../domain/sla-rules';
 import type { AdminOverview } from '../../use-cases/admin-overview';

@@ -2,7 +2,7 @@
  * "Your VPS" on the client area's service page: how the customer reaches their VPS — its own host name, the
  * IPv4 and IPv6 addresses it holds, its operating system and the user name to log in with. Never a password (the
  * bridge keeps none it could show), never the engine host it runs on. Pure, like the rest of the client area's
- * presenters.
+ * view models.
  */
 import { osChoiceFor, type Plan } from '../../domain/plan';
 import { type Service, VPS_USERNAME } from '../../domain/service';

@@ -1,6 +1,6 @@
 /** The incident timeline of a client-area page: one view model an incident, with its cause, SLA weight and steps. */
-import { stepText } from './incident-text';
-import { formatDuration } from './time-words';
+import { stepText } from '../presenters/incident-text';
+import { formatDuration } from '../presenters/time-words';
 import type { AvailabilityCause, Incident, IncidentClass, ServiceUptimeReport } from '../../domain/uptime-report';
 import { formatDateTime, wallClock, type Tone } from './client-area-format';
 

@@ -3,7 +3,7 @@
  * for lack of room", with each service, its cluster, the host it was on and how long it has been down. Shown on the
  * overview and on the cluster's page; null when there is nothing to say.
  */
-import { formatDuration } from './time-words';
+import { formatDuration } from '../presenters/time-words';
 import type { WaitingForRoom } from '../../use-cases/waiting-for-room';
 
 export interface WaitingForRoomBanner {

@@ -1,5 +1,5 @@
 /** The console's job pages: the queue by state with counts, one job with every field, and what can be done to it. */
-import { formatDuration } from './time-words';
+import { formatDuration } from '../presenters/time-words';
 import type { Service } from '../../domain/service';
 import { JOB_KINDS } from '../../jobs/job-kinds';
 import type { Job, JobState } from '../../jobs/job-queue';

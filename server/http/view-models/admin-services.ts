@@ -2,8 +2,8 @@
  * The console's services pages: the searchable list, and one service with its VM, jobs, uptime and incidents (with
  * the hosts, which admins see and customers do not) and the engine's recent events for it.
  */
-import { stepText } from './incident-text';
-import { formatDuration } from './time-words';
+import { stepText } from '../presenters/incident-text';
+import { formatDuration } from '../presenters/time-words';
 import type { Plan } from '../../domain/plan';
 import { ACTUAL_STATES, type Service } from '../../domain/service';
 import type { ServiceUptimeReport, WindowName } from '../../domain/uptime-report';

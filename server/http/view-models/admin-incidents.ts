@@ -4,7 +4,7 @@
  * them with their HA priority, where each came back and after how long — and a word when that order was not the
  * priorities' (a lower priority came back first). Host names are shown: this is the admins' page.
  */
-import { formatDuration } from './time-words';
+import { formatDuration } from '../presenters/time-words';
 import type { HostFailure } from '../../domain/host-failures';
 import type { HostFailureHistory } from '../../use-cases/host-failures';
 import { utc } from './admin-services';

@@ -4,7 +4,7 @@
  */
 import type { StoredMaintenanceWindow } from '../../domain/maintenance-window';
 import type { FieldProblem } from '../../errors';
-import { windowStatus } from './maintenance-window';
+import { windowStatus } from '../presenters/maintenance-window';
 
 export interface MaintenanceFormValues {
   title: string;

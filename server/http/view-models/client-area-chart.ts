@@ -2,7 +2,7 @@
  * The 90-day uptime bar chart of a client-area page, as ready SVG geometry (`views/client/service.hbs` draws one
  * `<rect>` a bar), with the tooltips, screen-reader text, legend and the list of problem days under it.
  */
-import { formatDuration } from './time-words';
+import { formatDuration } from '../presenters/time-words';
 import type { ServiceUptimeReport, UptimeDay } from '../../domain/uptime-report';
 import { formatDayKey, formatPercent, formatPlainPercent, plural, RED_BELOW } from './client-area-format';
 

@@ -4,7 +4,7 @@
  * to know when and what, and CLIENT_HOST_NAMES may keep the hosts private.
  */
 import type { MaintenanceWindow } from '../../domain/maintenance-window';
-import { formatClock, formatDay } from './time-words';
+import { formatClock, formatDay } from '../presenters/time-words';
 
 export interface ClientMaintenanceWindowView {
   title: string;

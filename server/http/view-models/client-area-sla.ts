@@ -1,5 +1,5 @@
 /** The SLA parts of a client-area page: this month's SLA box, the past-months table and the credits owed. */
-import { formatDuration } from './time-words';
+import { formatDuration } from '../presenters/time-words';
 import type { ServiceUptimeReport, UptimeMonth } from '../../domain/uptime-report';
 import { daysInMonth, formatMonthKey, formatPercent, formatPlainPercent, type Tone } from './client-area-format';
 
