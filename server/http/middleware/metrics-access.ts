@@ -76,7 +76,8 @@ export function metricsAccess(options: { token: string | undefined; trustProxy: 
   return (req, _res, next) => {
     if (trustProxy === 0 && viaProxy(req)) {
       throw new ForbiddenError(
-        'This request came through a proxy that TRUST_PROXY does not trust, so its origin is unknown; set METRICS_TOKEN (or TRUST_PROXY) to serve metrics through it.',
+        'This request came through a proxy that TRUST_PROXY does not trust, so its origin is unknown; ' +
+          'set METRICS_TOKEN (or TRUST_PROXY) to serve metrics through it.',
       );
     }
     if (!isLoopback(clientAddress(req, trustProxy))) {

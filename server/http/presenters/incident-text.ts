@@ -66,7 +66,8 @@ export function incidentSummary(i: IncidentDraft, timeZone: string, now: number,
     case 'host_contact_lost': {
       const host = hostNames && i.failedHost ? `host ${i.failedHost}` : 'the host running your VPS';
       return end
-        ? `Your VPS kept running while your provider's monitoring lost contact with ${host}, from ${start} to ${end} (${formatDuration(Math.round(((i.endedAt ?? now) - i.startedAt) / 1000))})`
+        ? `Your VPS kept running while your provider's monitoring lost contact with ${host}, ` +
+            `from ${start} to ${end} (${formatDuration(Math.round(((i.endedAt ?? now) - i.startedAt) / 1000))})`
         : `Your provider's monitoring lost contact with ${host} at ${start}; your VPS is believed to be still running`;
     }
     case 'planned':

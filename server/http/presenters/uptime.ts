@@ -60,7 +60,7 @@ export function presentUptime(r: ServiceUptimeReport) {
       summary: i.summary,
       counted_seconds: i.countedSeconds,
       maintenance_window: i.maintenanceWindow ? { title: i.maintenanceWindow.title } : null,
-      // `kind` and `hosts` for a panel that words steps itself; `text` is ours. Steps stored before issue 22 have no kind.
+      // `kind` and `hosts` for a panel that words steps itself; `text` is ours. Older steps, stored as text only, have no kind.
       steps: i.steps.map((s) =>
         'text' in s
           ? { at: s.at.toISOString(), kind: null, hosts: [], text: s.text }

@@ -119,7 +119,9 @@ export function presentVerdict(cluster: string, v: NPlusKVerdict) {
     message: v.message,
     worst: worst
       ? {
-          text: `Worst case ${names(worst.failedHosts)}: ${plural(worst.shortfall.vmCount, 'HA VM')} would not restart (${gib(worst.shortfall.memoryBytes)}, ${vcpus(worst.shortfall.vcpus)} short).`,
+          text:
+            `Worst case ${names(worst.failedHosts)}: ${plural(worst.shortfall.vmCount, 'HA VM')} would not restart ` +
+            `(${gib(worst.shortfall.memoryBytes)}, ${vcpus(worst.shortfall.vcpus)} short).`,
           href: whatIfHref(cluster, worst.failedHosts),
           vms: worst.vms.flatMap((vm) => (vm.outcome === 'not_restarted' ? [notRestartedRow(vm)] : [])),
         }
@@ -227,7 +229,8 @@ function presentPlacement(p: FailoverPlacement) {
     notRestarted: p.vms.flatMap((v) => (v.outcome === 'not_restarted' ? [notRestartedRow(v)] : [])),
     shortfall:
       p.shortfall.vmCount > 0
-        ? `${plural(p.shortfall.vmCount, 'HA VM')} would not restart: ${gib(p.shortfall.memoryBytes)} and ${vcpus(p.shortfall.vcpus)} short. Free or add that much on the other hosts for all of them to restart.`
+        ? `${plural(p.shortfall.vmCount, 'HA VM')} would not restart: ${gib(p.shortfall.memoryBytes)} and ${vcpus(p.shortfall.vcpus)} short. ` +
+          'Free or add that much on the other hosts for all of them to restart.'
         : null,
     notHa: p.vms.flatMap((v) =>
       v.outcome === 'not_ha' ? [{ vm: v.vmName, memory: gib(v.memoryBytes), vcpus: vcpus(v.vcpus), from: v.fromHost.name }] : [],
@@ -275,7 +278,12 @@ export function presentHeadroomPage(list: ClusterHeadroom[], problem: EngineProb
                 blockedBy: failover?.alreadyBroken
                   ? `N+${failover.k} already fails on this cluster without another one; see the cluster page.`
                   : failover
-                    ? `The N+${failover.k} reserve: with one more, ${failover.failedHosts.length > 0 ? `a failure of ${names(failover.failedHosts)} would leave ${plural(failover.shortfall.vmCount, 'HA VM')} (${gib(failover.shortfall.memoryBytes)}) without a host` : 'the failover could not be proven'}.`
+                    ? `The N+${failover.k} reserve: with one more, ` +
+                      (failover.failedHosts.length > 0
+                        ? `a failure of ${names(failover.failedHosts)} would leave ${plural(failover.shortfall.vmCount, 'HA VM')} ` +
+                          `(${gib(failover.shortfall.memoryBytes)}) without a host`
+                        : 'the failover could not be proven') +
+                      '.'
                     : h.limitedBy === 'failover_reserve'
                       ? `The N+${h.k ?? 1} failover reserve.`
                       : LIMIT_TEXT[h.limitedBy === 'no_capacity' ? 'no_capacity' : 'headroom_limit'],

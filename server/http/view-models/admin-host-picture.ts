@@ -90,7 +90,9 @@ export function bar(
   const over = used > total ? fmt(used - total) : null;
   const reserveText =
     reservePart > 0 && reserveFor ? `${fmt(reservePart)} HA reserve (if ${reserveFor} fails)` : `${fmt(reservePart)} HA reserve`;
-  const summary = `${label}: ${fmt(used)} used, ${reserveText}, ${fmt(freePart)} free, of ${fmt(total)}${over ? `; over the schedulable total by ${over}` : ''}.`;
+  const summary =
+    `${label}: ${fmt(used)} used, ${reserveText}, ${fmt(freePart)} free, of ${fmt(total)}` +
+    `${over ? `; over the schedulable total by ${over}` : ''}.`;
   return {
     label,
     segments,

@@ -20,7 +20,7 @@ const CAUSE_WORDS: Record<string, string> = {
 
 function priorityLabel(p: number | null): string {
   if (p === null) return 'plan deleted';
-  // The oVirt UI's bands (reference §8.1): 0–25 Low, 26–74 Medium, 75–100 High.
+  // The oVirt UI's bands (docs/ovirt-api.md §8.1): 0–25 Low, 26–74 Medium, 75–100 High.
   return `${p} (${p >= 75 ? 'High' : p >= 26 ? 'Medium' : 'Low'})`;
 }
 
@@ -42,7 +42,9 @@ function presentFailure(f: HostFailure, h: HostFailureHistory) {
       f.outOfOrder > 0
         ? {
             tone: 'warn',
-            text: `${f.outOfOrder} ${f.outOfOrder === 1 ? 'service' : 'services'} came back after one of lower HA priority: check the hosts' free memory and the priorities.`,
+            text:
+              `${f.outOfOrder} ${f.outOfOrder === 1 ? 'service' : 'services'} came back after one of lower HA priority: ` +
+              "check the hosts' free memory and the priorities.",
           }
         : { tone: 'ok', text: restarted > 1 ? 'Restarted in HA priority order.' : null },
     services: f.services.map((s) => {

@@ -24,7 +24,10 @@ const STATE_TONE: Record<string, string> = {
 function vmMissingBanner(count: number) {
   if (count === 0) return null;
   return {
-    text: `${count} ${count === 1 ? 'service has' : 'services have'} lost ${count === 1 ? 'its VM' : 'their VMs'}: gone from the engine though the bridge was not asked to remove ${count === 1 ? 'it' : 'them'}. The panel was told (service.failed, error vm_missing); its Create builds a new VPS, its Terminate ends the service.`,
+    text:
+      `${count} ${count === 1 ? 'service has' : 'services have'} lost ${count === 1 ? 'its VM' : 'their VMs'}: ` +
+      `gone from the engine though the bridge was not asked to remove ${count === 1 ? 'it' : 'them'}. ` +
+      'The panel was told (service.failed, error vm_missing); its Create builds a new VPS, its Terminate ends the service.',
     href: '/admin/services?state=vm_missing',
   };
 }

@@ -17,7 +17,9 @@ export function presentWaitingForRoom(list: readonly WaitingForRoom[], now: Date
   const n = list.length;
   return {
     text: `N+1 failed in practice: ${n} HA ${n === 1 ? 'VM is' : 'VMs are'} down for lack of room.`,
-    fix: 'The engine keeps trying every 30 s, then every 30 min. Free or add capacity in the cluster (start a host, migrate or stop other VMs); the customers see that their VPS waits for room and that this counts as downtime.',
+    fix:
+      'The engine keeps trying every 30 s, then every 30 min. Free or add capacity in the cluster (start a host, migrate or ' +
+      'stop other VMs); the customers see that their VPS waits for room and that this counts as downtime.',
     items: list.map((w) => ({
       billingServiceId: w.service.billingServiceId,
       href: `/admin/services/${encodeURIComponent(w.service.billingServiceId)}`,

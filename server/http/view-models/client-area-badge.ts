@@ -34,7 +34,9 @@ export function stateBadge(report: ServiceUptimeReport): Badge {
     return {
       text: 'Down — waiting for room on another host',
       tone: 'bad',
-      detail: `${what} other server has room to start it yet. Your provider has been alerted and must free or add capacity; it will start as soon as there is room. This time counts as downtime.`,
+      detail:
+        `${what} other server has room to start it yet. Your provider has been alerted and must free or add capacity; ` +
+        'it will start as soon as there is room. This time counts as downtime.',
     };
   }
   switch (report.state) {

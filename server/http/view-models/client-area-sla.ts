@@ -112,12 +112,14 @@ export function presentSla(report: ServiceUptimeReport): SlaBox {
     unknownText: m.unknownSeconds > 0 ? formatDuration(m.unknownSeconds) : null,
     excludedText: m.excludedSeconds > 0 ? formatDuration(m.excludedSeconds) : null,
     excludedNote:
-      'Planned, and not counted against the SLA: a suspension by the billing panel, a shutdown from inside your VPS or one you asked for, and a stop inside a maintenance window your provider announced.',
+      'Planned, and not counted against the SLA: a suspension by the billing panel, a shutdown from inside your VPS ' +
+      'or one you asked for, and a stop inside a maintenance window your provider announced.',
     adminStopNote: plan.unannouncedAdminStopsExcluded
       ? 'A stop by your provider\u2019s administrator outside an announced window is not counted either, as your plan says.'
       : 'A stop by your provider\u2019s administrator outside an announced window counts as downtime.',
     contactLossNote: plan.contactLossCountsAsDown
-      ? 'When your provider\u2019s monitoring loses contact with the server your VPS runs on, that time counts as downtime, in your favour, even if your VPS kept running.'
+      ? 'When your provider\u2019s monitoring loses contact with the server your VPS runs on, ' +
+        'that time counts as downtime, in your favour, even if your VPS kept running.'
       : 'When your provider\u2019s monitoring loses contact with the server your VPS runs on but your VPS keeps running, that is not downtime.',
     inProgressNote: m.sla.complete
       ? null
@@ -148,6 +150,8 @@ export function presentPastCredits(finished: UptimeMonth[]): PastCredit[] {
     .filter((m) => m.sla.creditPercent > 0)
     .map((m) => ({
       monthLabel: formatMonthKey(m.month),
-      text: `${formatMonthKey(m.month)}: ${formatPercent(m.uptimePercent)} was below the ${formatPlainPercent(m.sla.targetPercent)} target — credit owed: ${formatPlainPercent(m.sla.creditPercent)} of that month's fee`,
+      text:
+        `${formatMonthKey(m.month)}: ${formatPercent(m.uptimePercent)} was below the ${formatPlainPercent(m.sla.targetPercent)} target` +
+        ` — credit owed: ${formatPlainPercent(m.sla.creditPercent)} of that month's fee`,
     }));
 }
