@@ -11,6 +11,7 @@ import request from 'supertest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ManualClock } from '../../server/clock';
 import { ARTIFACTS_DIR, describeBrowser, launchBrowser, screenshot, serveApp } from '../helpers/browser';
+import { seedService } from '../helpers/seed';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
 type InPage = { document: { documentElement: { scrollWidth: number; clientWidth: number } } };
@@ -40,19 +41,20 @@ describeBrowser('client area: upcoming maintenance in Chromium', () => {
       })
       .expect(201);
     const plan = (await t.db.knex('plans').first('id')) as { id: number };
-    await t.db.knex('services').insert({
-      billing_service_id: '4821',
-      client_id: '55',
-      plan_id: plan.id,
-      hostname: 'shop.example.org',
-      desired_state: 'active',
-      actual_state: 'active',
-      vm_host: 'host3',
-      vm_name: 'vps-4821',
-      activated_at: new Date(now.getTime() - 30 * 86_400_000),
-      created_at: now,
-      updated_at: now,
-    });
+    await seedService(
+      t.db.knex,
+      {
+        billingServiceId: '4821',
+        clientId: '55',
+        planId: plan.id,
+        hostname: 'shop.example.org',
+        actualState: 'active',
+        vmHost: 'host3',
+        vmName: 'vps-4821',
+        activatedAt: new Date(now.getTime() - 30 * 86_400_000),
+      },
+      now,
+    );
     const announce = (body: Record<string, unknown>) =>
       request(t.app).post('/api/v1/admin/maintenance').set('Authorization', t.adminAuth).send(body).expect(201);
     const day = 86_400_000;

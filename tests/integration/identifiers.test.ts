@@ -11,6 +11,7 @@ import { SsoTokensRepository } from '../../server/repositories/sso-tokens';
 import { type CallbackSink, eventually, sendWebhook, startCallbackSink } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
+import { seedAdminUser } from '../helpers/seed';
 import { FAST_JOBS, engineTarget, startTestSimulator } from '../helpers/simulator';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
@@ -111,9 +112,7 @@ describe.each(databaseKinds)('identifiers that differ only in case on %s', (kind
       expect(await tokens.consume(hash.toUpperCase(), now)).toBeUndefined();
       expect(await tokens.consume(hash, now)).toEqual({ serviceRowId, clientId: '55' });
 
-      const [adminUserId] = await t.db
-        .knex('admin_users')
-        .insert({ email: 'ops@example.net', password_hash: 'x', created_at: now, updated_at: now });
+      const { id: adminUserId } = await seedAdminUser(t.db.knex, { email: 'ops@example.net', passwordHash: 'x' }, now);
       const sessions = new AdminSessionsRepository(t.db.knex);
       const expiresAt = new Date(now.getTime() + 3_600_000);
       await sessions.insert({ tokenHash: hash, adminUserId: Number(adminUserId), csrfToken: 'csrf-a', expiresAt }, now);

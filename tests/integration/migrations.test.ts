@@ -34,6 +34,7 @@ describe.each(databaseKinds)('migrations on %s', (kind) => {
 
   test('when the schema is up, then the database enforces the plan reference of services', async () => {
     const now = new Date();
+    // Raw on purpose: the database itself must refuse the row, with nothing of the application in front of it.
     await expect(
       db.knex('services').insert({
         billing_service_id: 's1',

@@ -13,6 +13,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { eventually } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
+import { seedIncident, seedPlan, seedService } from '../helpers/seed';
 import { FAST_JOBS } from '../helpers/simulator';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
@@ -91,34 +92,25 @@ d.each(databaseKinds)('WHMCS module: the bridge notices on %s', (kind) => {
     php = await startCallbackServer(stateDir);
     t = await createTestApp(kind, { env: { ...FAST_JOBS, BILLING_CALLBACK_URL: php.url } });
     const now = new Date();
-    await t.db.knex('plans').insert({
-      product_id: '7',
-      name: 'VPS HA M',
-      template: 'debian-12',
-      cluster: 'Default',
-      vcpus: 1,
-      memory_mib: 1024,
-      ha_enabled: true,
-      ha_priority: 50,
-      sla_target_percent: 99.9,
-      sla_credit_tiers: '[]',
-      created_at: now,
-      updated_at: now,
-    });
-    const plan = (await t.db.knex('plans').first('id')) as { id: number };
-    const service = (id: string, client: string) => ({
-      billing_service_id: id,
-      client_id: client,
-      plan_id: plan.id,
-      hostname: `vps${id}.example.net`,
-      desired_state: 'active',
-      actual_state: 'active',
-      vm_host: 'host7',
-      activated_at: new Date(now.getTime() - 86_400_000),
-      created_at: now,
-      updated_at: now,
-    });
-    await t.db.knex('services').insert([service('1001', '55'), service('1002', '56')]);
+    const plan = await seedPlan(t.db.knex, { productId: '7', name: 'VPS HA M' }, now);
+    for (const [id, client] of [
+      ['1001', '55'],
+      ['1002', '56'],
+    ] as const) {
+      await seedService(
+        t.db.knex,
+        {
+          billingServiceId: id,
+          clientId: client,
+          planId: plan.id,
+          hostname: `vps${id}.example.net`,
+          actualState: 'active',
+          vmHost: 'host7',
+          activatedAt: new Date(now.getTime() - 86_400_000),
+        },
+        now,
+      );
+    }
     t.container.worker.start();
   }, 60_000);
   afterAll(async () => {
@@ -164,19 +156,22 @@ d.each(databaseKinds)('WHMCS module: the bridge notices on %s', (kind) => {
   test('when a host failure ended, then the client hears it resolved once and the admins hear of the host once', async () => {
     const now = Date.now();
     const ids = (await t.db.knex('services').orderBy('id').pluck('id')) as number[];
-    const incident = (serviceRowId: number) => ({
-      service_row_id: serviceRowId,
-      opened_by: `1:${serviceRowId}`,
-      cause: 'ha_restart',
-      started_at: new Date(now - 300_000),
-      ended_at: new Date(now - 150_000),
-      failed_host: 'host7',
-      restart_host: 'host8',
-      steps: '[]',
-      created_at: new Date(now),
-      updated_at: new Date(now),
-    });
-    await t.db.knex('incidents').insert(ids.map(incident));
+    for (const serviceRowId of ids) {
+      await seedIncident(
+        t.db.knex,
+        serviceRowId,
+        {
+          openedBy: `1:${serviceRowId}`,
+          cause: 'ha_restart',
+          startedAt: now - 300_000,
+          endedAt: now - 150_000,
+          failedHost: 'host7',
+          restartHost: 'host8',
+          steps: [],
+        },
+        new Date(now),
+      );
+    }
     for (let i = 0; i < 2; i++) {
       await t.container.jobs.enqueue({ kind: 'incident_notices' });
       t.container.worker.wake();
