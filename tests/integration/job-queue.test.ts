@@ -3,6 +3,7 @@ import { migrateLatest } from '../../server/db/migrate';
 import { JobQueue } from '../../server/jobs/job-queue';
 import { EngineUnavailableError, LeaseLostError } from '../../server/jobs/job-errors';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases';
+import { seedPlan, seedService } from '../helpers/seed';
 
 describe.each(databaseKinds)('job queue on %s', (kind) => {
   let db: TestDatabase;
@@ -23,32 +24,12 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
       random: () => 0.5,
     });
     const now = new Date();
-    await db.knex('plans').insert({
-      product_id: 'p',
-      name: 'p',
-      template: 't',
-      cluster: 'c',
-      vcpus: 1,
-      memory_mib: 512,
-      ha_enabled: true,
-      ha_priority: 1,
-      sla_target_percent: 99.9,
-      sla_credit_tiers: '[]',
-      created_at: now,
-      updated_at: now,
-    });
-    const plan = await db.knex('plans').first('id');
-    for (const sid of ['s1', 's2']) {
-      await db.knex('services').insert({
-        billing_service_id: sid,
-        client_id: 'c',
-        plan_id: plan.id,
-        desired_state: 'active',
-        actual_state: 'pending',
-        created_at: now,
-        updated_at: now,
-      });
-    }
+    const plan = await seedPlan(
+      db.knex,
+      { productId: 'p', template: 't', cluster: 'c', vcpus: 1, memoryMib: 512, ha: { priority: 1 } },
+      now,
+    );
+    for (const sid of ['s1', 's2']) await seedService(db.knex, { billingServiceId: sid, clientId: 'c', planId: plan.id }, now);
   });
   afterEach(async () => {
     await db.drop();

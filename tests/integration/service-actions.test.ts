@@ -7,6 +7,7 @@ import type { RunningSimulator } from '../../ovirt-simulator';
 import { eventually, sendWebhook } from '../helpers/billing';
 import { databaseKinds } from '../helpers/databases';
 import { planBody } from '../helpers/plans';
+import { seedServiceAction } from '../helpers/seed';
 import { FAST_JOBS, FAST_TIMINGS, engineTarget, startTestSimulator } from '../helpers/simulator';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../helpers/test-app';
 
@@ -157,15 +158,13 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
   test('when an open action has lost its job, then the next request closes it as failed and runs', async () => {
     await order('2007');
     const service = await t.db.knex('services').where({ billing_service_id: '2007' }).first();
-    await t.db.knex('service_actions').insert({
-      service_row_id: service.id,
-      action: 'reboot',
-      actor_kind: 'panel',
-      actor: 'panel',
-      requested_at: new Date(Date.now() - 3600_000),
-      started_at: new Date(Date.now() - 3600_000),
-      outcome: 'running',
-    });
+    // Asked for and started an hour ago; its job is gone.
+    await seedServiceAction(
+      t.db.knex,
+      Number(service.id),
+      { action: 'reboot', actor: { kind: 'panel', name: 'panel' }, outcome: 'running' },
+      new Date(Date.now() - 3600_000),
+    );
     const res = await api('/2007/power').send({ action: 'reboot' }).expect(202);
     expect(await finished('2007', res.body.id)).toMatchObject({ state: 'succeeded' });
     const log = await get('/2007/actions').expect(200);
