@@ -204,12 +204,17 @@ function verdictMessage(v: NPlusKVerdict, enumerationLimit: number): string {
   const heavy = v.heaviest;
   const heavyText =
     heavy && heavy.demand.vmCount > 0
-      ? ` The heaviest case, ${listNames(heavy.failedHosts.map((h) => h.name))}, needs ${formatGiB(heavy.demand.memoryBytes)} and ${formatVcpus(heavy.demand.vcpus)} restarted.`
+      ? ` The heaviest case, ${listNames(heavy.failedHosts.map((h) => h.name))}, needs ${formatGiB(heavy.demand.memoryBytes)} and ` +
+        `${formatVcpus(heavy.demand.vcpus)} restarted.`
       : '';
-  const tooMany = `${count(v.combinations)} combinations of ${plural(Math.min(v.k, v.upHostCount), 'host')} are more than the ${count(enumerationLimit)} checked one by one`;
+  const tooMany =
+    `${count(v.combinations)} combinations of ${plural(Math.min(v.k, v.upHostCount), 'host')} are more than the ` +
+    `${count(enumerationLimit)} checked one by one`;
   const worst = v.worst;
   if (v.status === 'fails' && worst) {
-    const what = `${failing(worst.failedHosts)}, ${plural(worst.shortfall.vmCount, 'HA VM')} (${formatGiB(worst.shortfall.memoryBytes)}, ${formatVcpus(worst.shortfall.vcpus)}) ${worst.shortfall.vmCount === 1 ? 'finds' : 'find'} no host with room`;
+    const what =
+      `${failing(worst.failedHosts)}, ${plural(worst.shortfall.vmCount, 'HA VM')} (${formatGiB(worst.shortfall.memoryBytes)}, ` +
+      `${formatVcpus(worst.shortfall.vcpus)}) ${worst.shortfall.vmCount === 1 ? 'finds' : 'find'} no host with room`;
     if (v.method === 'exact') {
       const others = v.failureCount > 1 ? ` ${count(v.failureCount)} of ${count(v.combinations)} cases fail.` : '';
       return `${label} fails: ${what}.${others}`;
@@ -225,10 +230,16 @@ function verdictMessage(v: NPlusKVerdict, enumerationLimit: number): string {
   }
   const b = v.bound;
   const boundText = b
-    ? `at most ${plural(b.demandBound.vmCount, 'HA VM')}, ${formatGiB(b.demandBound.memoryBytes)} and ${formatVcpus(b.demandBound.vcpus)} to restart; ${plural(b.guaranteedSlots, 'guaranteed slot')} of ${formatGiB(b.largestHaVm.memoryBytes)} / ${formatVcpus(b.largestHaVm.vcpus)} and ${formatGiB(Math.max(0, b.guaranteedMemoryBytes))} of guaranteed memory on the survivors`
+    ? `at most ${plural(b.demandBound.vmCount, 'HA VM')}, ${formatGiB(b.demandBound.memoryBytes)} and ` +
+      `${formatVcpus(b.demandBound.vcpus)} to restart; ${plural(b.guaranteedSlots, 'guaranteed slot')} of ` +
+      `${formatGiB(b.largestHaVm.memoryBytes)} / ${formatVcpus(b.largestHaVm.vcpus)} and ` +
+      `${formatGiB(Math.max(0, b.guaranteedMemoryBytes))} of guaranteed memory on the survivors`
     : '';
   if (v.status === 'holds') {
     return `${label} holds by a conservative bound (${tooMany}): ${boundText}.${heavyText}`;
   }
-  return `${label} could not be proven: ${tooMany}, and the conservative bound does not hold (${boundText}). The heaviest cases simulated do restart all their HA VMs, so the cluster may be fine; more free capacity makes it provable.`;
+  return (
+    `${label} could not be proven: ${tooMany}, and the conservative bound does not hold (${boundText}). The heaviest cases simulated ` +
+    `do restart all their HA VMs, so the cluster may be fine; more free capacity makes it provable.`
+  );
 }

@@ -47,7 +47,9 @@ function failoverFinding(verdict: NPlusKVerdict): ReadinessFinding {
     return { check: 'failover_capacity', status: 'ok', message: verdict.message, fix: NOTHING_TO_DO };
   }
   const fix =
-    "Make room for a failed host's HA VMs: add a host (Compute > Hosts > New) or memory to the hosts, stop or move VMs that need not be here, or, if the workload allows, raise memory over-commit (Compute > Clusters > Edit > Optimization > Memory Optimization). Until then the sales gate refuses new HA orders (or only warns, for plans set to warn-only).";
+    "Make room for a failed host's HA VMs: add a host (Compute > Hosts > New) or memory to the hosts, stop or move VMs that need " +
+    'not be here, or, if the workload allows, raise memory over-commit (Compute > Clusters > Edit > Optimization > Memory ' +
+    'Optimization). Until then the sales gate refuses new HA orders (or only warns, for plans set to warn-only).';
   return {
     check: 'failover_capacity',
     // Unproven is not a demonstrated failure: the admin should look, and the gate still refuses.

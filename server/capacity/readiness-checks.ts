@@ -48,14 +48,19 @@ export function checkSharedStorage(inventory: ClusterInventory): ReadinessFindin
     return {
       check: 'shared_storage',
       status: 'failure',
-      message: `Data center ${dc} has no active shared data domain (NFS, iSCSI, Fibre Channel, GlusterFS or POSIX), so a failed host's VMs cannot start on another host.${present}`,
+      message:
+        `Data center ${dc} has no active shared data domain (NFS, iSCSI, Fibre Channel, GlusterFS or POSIX), so a failed host's VMs ` +
+        `cannot start on another host.${present}`,
       fix:
         inactive.length > 0
           ? `Activate the shared data domain: Compute > Data Centers > ${dc} > Storage > select ${listNames(inactive.map((d) => d.name))} > Activate.`
-          : `Add shared storage: Storage > Domains > New Domain, Domain Function "Data", Storage Type NFS, iSCSI, Fibre Channel, GlusterFS or POSIX compliant FS, in data center ${dc}; then move the VM disks there (Storage > Disks > Move).`,
+          : `Add shared storage: Storage > Domains > New Domain, Domain Function "Data", Storage Type NFS, iSCSI, Fibre Channel, ` +
+            `GlusterFS or POSIX compliant FS, in data center ${dc}; then move the VM disks there (Storage > Disks > Move).`,
     };
   }
-  const activeText = `Data center ${dc} has ${plural(active.length, 'active shared data domain')}: ${listNames(active.map((d) => `${d.name} (${d.storageType})`))}.`;
+  const activeText =
+    `Data center ${dc} has ${plural(active.length, 'active shared data domain')}: ` +
+    `${listNames(active.map((d) => `${d.name} (${d.storageType})`))}.`;
   if (inactive.length > 0) {
     return {
       check: 'shared_storage',
@@ -80,18 +85,24 @@ export function checkLocalStorageHaVms(inventory: ClusterInventory): ReadinessFi
     return {
       check: 'local_storage_ha_vms',
       status: 'failure',
-      message: `${plural(onLocal.length, 'HA VM')} ${onLocal.length === 1 ? 'keeps' : 'keep'} disks on local storage (${listNames(domains)}) and cannot restart on another host: ${listNames(
-        onLocal.map((vm) => vm.name),
-        10,
-      )}.`,
-      fix: 'Move their disks to a shared data domain: Storage > Disks > select the disk > Move. Or, if the VM cannot move, turn HA off for it: Compute > Virtual Machines > select the VM > Edit > High Availability.',
+      message:
+        `${plural(onLocal.length, 'HA VM')} ${onLocal.length === 1 ? 'keeps' : 'keep'} disks on local storage (${listNames(domains)}) ` +
+        `and cannot restart on another host: ${listNames(
+          onLocal.map((vm) => vm.name),
+          10,
+        )}.`,
+      fix:
+        'Move their disks to a shared data domain: Storage > Disks > select the disk > Move. Or, if the VM cannot move, turn HA off ' +
+        'for it: Compute > Virtual Machines > select the VM > Edit > High Availability.',
     };
   }
   if (unknown.length > 0) {
     return {
       check: 'local_storage_ha_vms',
       status: 'warning',
-      message: `The disk locations of ${plural(unknown.length, 'HA VM')} were not read, so local storage could not be ruled out for ${listNames(unknown.map((vm) => vm.name))}.`,
+      message:
+        `The disk locations of ${plural(unknown.length, 'HA VM')} were not read, so local storage could not be ruled out for ` +
+        `${listNames(unknown.map((vm) => vm.name))}.`,
       fix: 'Check the disks under Compute > Virtual Machines > select the VM > Disks; the next audit reads them again.',
     };
   }
@@ -141,7 +152,9 @@ export function checkPowerManagement(inventory: ClusterInventory): ReadinessFind
     check: 'power_management',
     status: 'failure',
     message: lines.map(capital).join(' '),
-    fix: `Compute > Hosts > select ${listNames(names, 10)} > Edit > Power Management: tick "Enable Power Management", add a fence agent (for example ipmilan with the BMC address and credentials) and use Test; then check the cluster's fencing policy.`,
+    fix:
+      `Compute > Hosts > select ${listNames(names, 10)} > Edit > Power Management: tick "Enable Power Management", add a fence agent ` +
+      `(for example ipmilan with the BMC address and credentials) and use Test; then check the cluster's fencing policy.`,
   };
 }
 
@@ -155,7 +168,9 @@ export function checkFencingPolicy(inventory: ClusterInventory): ReadinessFindin
   return {
     check: 'fencing_policy',
     status: 'failure',
-    message: `Fencing is disabled for cluster ${name}: a host that stops responding is never fenced, so its HA VMs without a VM lease stay Unknown and are not restarted (${plural(waiting, 'HA VM')} without a lease in this cluster).`,
+    message:
+      `Fencing is disabled for cluster ${name}: a host that stops responding is never fenced, so its HA VMs without a VM lease stay ` +
+      `Unknown and are not restarted (${plural(waiting, 'HA VM')} without a lease in this cluster).`,
     fix: `Compute > Clusters > select ${name} > Edit > Fencing Policy: tick "Enable fencing".`,
   };
 }
@@ -178,7 +193,8 @@ export function checkHostsUp(inventory: ClusterInventory): ReadinessFinding {
     .join(' ');
   const summary = `${up.length} of ${plural(inventory.hosts.length, 'host')} up.${notes ? ` ${notes}` : ''}`;
   const fix =
-    'Compute > Hosts: activate hosts in maintenance (select the host > Management > Activate); for a non-responsive host, check it and its network, then Management > Power Management > Restart, or "Confirm \'Host has been Rebooted\'" once it is really off.';
+    'Compute > Hosts: activate hosts in maintenance (select the host > Management > Activate); for a non-responsive host, check it ' +
+    'and its network, then Management > Power Management > Restart, or "Confirm \'Host has been Rebooted\'" once it is really off.';
   if (up.length < 2) {
     return {
       check: 'hosts_up',
@@ -199,14 +215,18 @@ export function checkHaReservation(inventory: ClusterInventory, reserveBytes: nu
     return {
       check: 'ha_reservation',
       status: 'ok',
-      message: `HA reservation is on for cluster ${name}: the engine also checks every 5 minutes that each host's HA VMs would fit elsewhere and raises an alert when not${reserve}.`,
+      message:
+        `HA reservation is on for cluster ${name}: the engine also checks every 5 minutes that each host's HA VMs would fit ` +
+        `elsewhere and raises an alert when not${reserve}.`,
       fix: NOTHING_TO_DO,
     };
   }
   return {
     check: 'ha_reservation',
     status: 'ok',
-    message: `HA reservation is off for cluster ${name}: the engine itself does not warn when a host's HA VMs would not fit elsewhere; this service checks it instead${reserve}.`,
+    message:
+      `HA reservation is off for cluster ${name}: the engine itself does not warn when a host's HA VMs would not fit elsewhere; this ` +
+      `service checks it instead${reserve}.`,
     fix: `Optional, for the engine's own alert: Compute > Clusters > select ${name} > Edit > Scheduling Policy: tick "Enable HA Reservation".`,
   };
 }

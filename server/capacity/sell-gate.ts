@@ -129,7 +129,9 @@ export function evaluateSale(
     failedHosts,
     shortfall,
     verdict,
-    message: `${describeShape(shape)} cannot be sold on cluster ${model.cluster.name} without breaking its failover reserve. With one more VPS on ${targetHost.name}: ${verdict.message}${before}`,
+    message:
+      `${describeShape(shape)} cannot be sold on cluster ${model.cluster.name} without breaking its failover reserve. With one more ` +
+      `VPS on ${targetHost.name}: ${verdict.message}${before}`,
   };
 }
 

@@ -114,7 +114,8 @@ function haHeadroom(model: CapacityModel, shape: PlanShape, options: CapacityOpt
   let message = `${describeShape(shape)}: ${atLeast ? 'at least ' : ''}${plural(count, 'more VPS', 'more VPS')} while N+${options.k} holds.`;
   if (next?.code === 'failover_reserve_exceeded') {
     const hosts = next.failedHosts.map((h) => h.name).join(', ');
-    message += ` The next one would break it${hosts ? ` (failure of ${hosts}: ${formatGiB(next.shortfall.memoryBytes)}, ${formatVcpus(next.shortfall.vcpus)} would not restart)` : ''}.`;
+    const shortfall = `${formatGiB(next.shortfall.memoryBytes)}, ${formatVcpus(next.shortfall.vcpus)}`;
+    message += ` The next one would break it${hosts ? ` (failure of ${hosts}: ${shortfall} would not restart)` : ''}.`;
   } else if (next?.code === 'no_capacity') {
     message += ' The next one finds no host with room.';
   }

@@ -159,14 +159,17 @@ function summarizePlacement(p: FailoverPlacement, notHaCount: number): string {
     if (targets.length > 0) sentence += ` on ${listNames(targets)}`;
     if (p.shortfall.vmCount > 0) {
       const missing = p.vms.flatMap((v) => (v.outcome === 'not_restarted' ? [v.vmName] : []));
-      sentence += `; ${p.shortfall.vmCount} (${formatGiB(p.shortfall.memoryBytes)}, ${formatVcpus(p.shortfall.vcpus)}) ${p.shortfall.vmCount === 1 ? 'finds' : 'find'} no host with room: ${listNames(missing)}`;
+      sentence +=
+        `; ${p.shortfall.vmCount} (${formatGiB(p.shortfall.memoryBytes)}, ${formatVcpus(p.shortfall.vcpus)}) ` +
+        `${p.shortfall.vmCount === 1 ? 'finds' : 'find'} no host with room: ${listNames(missing)}`;
     }
     parts.push(`${sentence}.`);
   }
   if (notHaCount > 0) parts.push(`${plural(notHaCount, 'VM')} without HA ${notHaCount === 1 ? 'is' : 'are'} not restarted.`);
   if (p.hostsWithoutAutomaticRestart.length > 0) {
     parts.push(
-      `HA VMs without a VM lease on ${listNames(p.hostsWithoutAutomaticRestart.map((h) => h.name))} restart only after someone confirms the host was rebooted, because the engine cannot fence it.`,
+      `HA VMs without a VM lease on ${listNames(p.hostsWithoutAutomaticRestart.map((h) => h.name))} restart only after someone ` +
+        `confirms the host was rebooted, because the engine cannot fence it.`,
     );
   }
   return parts.join(' ');

@@ -18,7 +18,8 @@ describe('N+1 on the write-up cluster (3 x 32 cores / 64 GiB, 45 GiB and 25 vCPU
     const v = checkNPlusK(blogCluster(150));
     expect(v).toMatchObject({ status: 'holds', holds: true, method: 'exact', combinations: 3, scenariosChecked: 3, failureCount: 0 });
     expect(v.message).toBe(
-      'N+1 holds: whichever host fails, its HA VMs restart on the remaining up hosts (all 3 cases checked). The heaviest case, node01, needs 46.1 GiB and 25 vCPUs restarted.',
+      'N+1 holds: whichever host fails, its HA VMs restart on the remaining up hosts (all 3 cases checked). The heaviest case, ' +
+        'node01, needs 46.1 GiB and 25 vCPUs restarted.',
     );
   });
 

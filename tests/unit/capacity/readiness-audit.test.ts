@@ -98,7 +98,10 @@ describe('readiness audit', () => {
       const f = finding(inv, 'power_management');
       expect(f.status).toBe('failure');
       expect(f.message).toMatch(
-        /^HA VMs on host node02 will not restart automatically if it fails \(9 VMs: vps-2-1, vps-2-2, vps-2-3, vps-2-4, vps-2-5 and 4 more\): power management is not enabled\.$/,
+        new RegExp(
+          /^HA VMs on host node02 will not restart automatically if it fails /.source +
+            /\(9 VMs: vps-2-1, vps-2-2, vps-2-3, vps-2-4, vps-2-5 and 4 more\): power management is not enabled\.$/.source,
+        ),
       );
       expect(f.fix).toMatch(/^Compute > Hosts > select node02 > Edit > Power Management/);
     });
@@ -111,7 +114,8 @@ describe('readiness audit', () => {
       const f = finding(inv, 'power_management');
       expect(f.status).toBe('failure');
       expect(f.message).toBe(
-        'Host a runs no HA VM without a lease now, but any the scheduler starts there would not restart automatically if it fails; 1 VM with a VM lease would still restart: power management has no fence agent.',
+        'Host a runs no HA VM without a lease now, but any the scheduler starts there would not restart automatically if it fails; ' +
+          '1 VM with a VM lease would still restart: power management has no fence agent.',
       );
     });
   });
@@ -194,7 +198,8 @@ describe('readiness audit', () => {
       const f = report.findings.find((x) => x.check === 'ha_drift');
       expect(f?.status).toBe('warning');
       expect(f?.message).toBe(
-        'HA settings of 2 VMs differ from their plan: vps-a (plan 42): HA off in oVirt, plan has it on (priority 100) and vps-b (plan 42): HA priority 1 in oVirt, plan has 100.',
+        'HA settings of 2 VMs differ from their plan: vps-a (plan 42): HA off in oVirt, plan has it on (priority 100) and vps-b ' +
+          '(plan 42): HA priority 1 in oVirt, plan has 100.',
       );
       expect(report.drift.map((d) => [d.vmName, d.differs])).toEqual([
         ['vps-a', ['enabled']],

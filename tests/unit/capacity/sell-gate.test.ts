@@ -44,7 +44,8 @@ describe('the sales gate', () => {
       shortfall: { vmCount: 1, memoryBytes: 5 * GiB + 114 * MiB, vcpus: 2 },
     });
     expect(verdict.message).toBe(
-      'Plan 42 (5 GiB, 1 vCPU, HA priority 50) cannot be sold on cluster Default without breaking its failover reserve. With one more VPS on node03: N+1 fails: if node01 fails, 1 HA VM (5.2 GiB, 2 vCPUs) finds no host with room. 3 of 3 cases fail.',
+      'Plan 42 (5 GiB, 1 vCPU, HA priority 50) cannot be sold on cluster Default without breaking its failover reserve. With one ' +
+        'more VPS on node03: N+1 fails: if node01 fails, 1 HA VM (5.2 GiB, 2 vCPUs) finds no host with room. 3 of 3 cases fail.',
     );
   });
 
@@ -91,7 +92,8 @@ describe('sellable headroom', () => {
     expect(ha).toMatchObject({ productId: '42', count: 9, limitedBy: 'failover_reserve', atLeast: false, k: 1 });
     expect(ha.next).toMatchObject({ code: 'failover_reserve_exceeded', failedHosts: [{ name: 'node01' }] });
     expect(ha.message).toBe(
-      'Plan 42 (5 GiB, 1 vCPU, HA priority 50): 9 more VPS while N+1 holds. The next one would break it (failure of node01: 5.2 GiB, 2 vCPUs would not restart).',
+      'Plan 42 (5 GiB, 1 vCPU, HA priority 50): 9 more VPS while N+1 holds. The next one would break it (failure of node01: 5.2 ' +
+        'GiB, 2 vCPUs would not restart).',
     );
     const plain = sellableHeadroom(blogCluster(150), plainPlan);
     expect(plain).toMatchObject({ count: 27, limitedBy: 'no_capacity', k: null });
