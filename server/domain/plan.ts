@@ -136,7 +136,9 @@ export function planProblems(plan: PlanInput): FieldProblem[] {
     if (prev && cur && cur.creditPercent < prev.creditPercent) {
       problems.push({
         field: 'sla.credit_tiers',
-        message: `below ${cur.belowPercent}% the credit (${cur.creditPercent}%) must be at least the credit below ${prev.belowPercent}% (${prev.creditPercent}%)`,
+        message:
+          `below ${cur.belowPercent}% the credit (${cur.creditPercent}%) must be at least the credit below ${prev.belowPercent}% ` +
+          `(${prev.creditPercent}%)`,
       });
     }
   }

@@ -429,7 +429,8 @@ describe('SLA and credit', () => {
       budget: { width: 5.9, text: "6 % of a full month's allowance used", tone: 'ok' },
     });
     expect(sla.excludedNote).toBe(
-      'Planned, and not counted against the SLA: a suspension by the billing panel, a shutdown from inside your VPS or one you asked for, and a stop inside a maintenance window your provider announced.',
+      'Planned, and not counted against the SLA: a suspension by the billing panel, a shutdown from inside your VPS or one you ' +
+        'asked for, and a stop inside a maintenance window your provider announced.',
     );
     expect(sla.adminStopNote).toBe('A stop by your provider\u2019s administrator outside an announced window counts as downtime.');
     expect(sla.contactLossNote).toMatch(/keeps running, that is not downtime/);

@@ -117,7 +117,8 @@ describe('engine login failures are told apart', () => {
   test('when the host name does not resolve, then the message names it and the public detail does not', () => {
     const err = unreachable('login', 'ENOTFOUND', 'https://engine.example.net:8443/ovirt-engine');
     expect(err.message).toBe(
-      "oVirt engine: login: cannot reach the engine: the host name engine.example.net does not resolve (ENOTFOUND). Check the host in OVIRT_URL and this machine's DNS.",
+      'oVirt engine: login: cannot reach the engine: the host name engine.example.net does not resolve (ENOTFOUND). Check the host ' +
+        "in OVIRT_URL and this machine's DNS.",
     );
     expect(err.publicDetail).toBe('cannot reach the engine: its host name does not resolve (ENOTFOUND)');
   });

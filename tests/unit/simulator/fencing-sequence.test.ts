@@ -8,58 +8,62 @@ function step(e: EngineEvent): string {
 }
 
 describe('power-management fencing, step by step (ha-drill scenario)', () => {
-  it('when the engine fences host2, then the agent is asked for the status before the stop and the start, the host is reboot from the stop on, and 21/20 name SYSTEM', () => {
-    // Arrange: host2 is not the SPM, so only fencing events are in play
-    const sim = manualSim({ scenario: 'ha-drill' });
-    const host2 = hostNamed(sim, 'host2');
-    expect(host2.spmStatus).toBe('none');
-    sim.failHost('host2', 'power_loss');
-    advanceUntil(sim, () => host2.status === 'non_responsive');
-    const start = lastIndex(sim);
+  it(
+    'when the engine fences host2, then the agent is asked for the status before the stop and the start, the host is reboot from the ' +
+      'stop on, and 21/20 name SYSTEM',
+    () => {
+      // Arrange: host2 is not the SPM, so only fencing events are in play
+      const sim = manualSim({ scenario: 'ha-drill' });
+      const host2 = hostNamed(sim, 'host2');
+      expect(host2.spmStatus).toBe('none');
+      sim.failHost('host2', 'power_loss');
+      advanceUntil(sim, () => host2.status === 'non_responsive');
+      const start = lastIndex(sim);
 
-    // Act: soft fencing fails (10 s), then the hard fence begins
-    sim.advance(10_000);
+      // Act: soft fencing fails (10 s), then the hard fence begins
+      sim.advance(10_000);
 
-    // Assert: reboot as soon as the stop begins, before the agent has answered
-    expect(host2.status).toBe('reboot');
-    expect(eventsSince(sim, start).map(step)).toEqual(['9017:stop', '9020:status', '9020:stop']);
-    const statusCall = eventsSince(sim, start)[1];
-    expect(statusCall?.description).toBe(
-      'Executing power management status on Host host2 using Proxy Host host1 and Fence Agent ipmilan:10.0.0.12.',
-    );
-    expect(statusCall?.severity).toBe('normal');
+      // Assert: reboot as soon as the stop begins, before the agent has answered
+      expect(host2.status).toBe('reboot');
+      expect(eventsSince(sim, start).map(step)).toEqual(['9017:stop', '9020:status', '9020:stop']);
+      const statusCall = eventsSince(sim, start)[1];
+      expect(statusCall?.description).toBe(
+        'Executing power management status on Host host2 using Proxy Host host1 and Fence Agent ipmilan:10.0.0.12.',
+      );
+      expect(statusCall?.severity).toBe('normal');
 
-    // Act: the agent reports the power off (5 s), then the start (5 s)
-    sim.advance(10_000);
+      // Act: the agent reports the power off (5 s), then the start (5 s)
+      sim.advance(10_000);
 
-    // Assert: the VMs' 143 come before 9018 stop; 21 and 20 are the stop's and start's own results (the HA
-    // restarts' 506 of the VMs run in between)
-    const events = eventsSince(sim, start).filter((e) => e.code === 143 || !e.vm);
-    const steps = events.map(step);
-    const vmCount = events.filter((e) => e.code === 143).length;
-    expect(vmCount).toBeGreaterThan(0);
-    expect(steps.filter((s) => s !== '143')).toEqual([
-      '9017:stop',
-      '9020:status',
-      '9020:stop',
-      '9018:stop',
-      '21',
-      '539',
-      '9017:start',
-      '9020:status',
-      '9020:start',
-      '9018:start',
-      '20',
-      '121',
-      '14',
-    ]);
-    expect(steps.slice(3, 3 + vmCount)).toEqual(Array(vmCount).fill('143'));
-    const stopped = events.find((e) => e.code === 21);
-    expect(stopped?.description).toBe('Host host2 was stopped by SYSTEM.');
-    expect(stopped?.user).toBeUndefined();
-    expect(events.find((e) => e.code === 20)?.description).toBe('Host host2 was started by SYSTEM.');
-    expect(host2.status).toBe('reboot');
-  });
+      // Assert: the VMs' 143 come before 9018 stop; 21 and 20 are the stop's and start's own results (the HA
+      // restarts' 506 of the VMs run in between)
+      const events = eventsSince(sim, start).filter((e) => e.code === 143 || !e.vm);
+      const steps = events.map(step);
+      const vmCount = events.filter((e) => e.code === 143).length;
+      expect(vmCount).toBeGreaterThan(0);
+      expect(steps.filter((s) => s !== '143')).toEqual([
+        '9017:stop',
+        '9020:status',
+        '9020:stop',
+        '9018:stop',
+        '21',
+        '539',
+        '9017:start',
+        '9020:status',
+        '9020:start',
+        '9018:start',
+        '20',
+        '121',
+        '14',
+      ]);
+      expect(steps.slice(3, 3 + vmCount)).toEqual(Array(vmCount).fill('143'));
+      const stopped = events.find((e) => e.code === 21);
+      expect(stopped?.description).toBe('Host host2 was stopped by SYSTEM.');
+      expect(stopped?.user).toBeUndefined();
+      expect(events.find((e) => e.code === 20)?.description).toBe('Host host2 was started by SYSTEM.');
+      expect(host2.status).toBe('reboot');
+    },
+  );
 
   it('when the host is powered on again, then it stays reboot until a 30 s check finds it answering, then non_responsive, initializing and up', () => {
     // Arrange

@@ -22,7 +22,8 @@ describe('host failure with power management (ha-drill scenario)', () => {
     const connecting = eventsSince(sim, start);
     expect(connecting.map((e) => e.code)).toEqual([9008]);
     expect(connecting[0]?.description).toBe(
-      'Host host1 is not responding. It will stay in Connecting state for a grace period of 82 seconds and after that an attempt to fence the host will be issued.',
+      'Host host1 is not responding. It will stay in Connecting state for a grace period of 82 seconds and after that an attempt ' +
+        'to fence the host will be issued.',
     );
     expect(connecting[0]?.severity).toBe('warning');
 

@@ -22,7 +22,8 @@ describe('host failure without power management', () => {
     const alert = events.find((e) => e.code === 9028);
     expect(alert?.severity).toBe('alert');
     expect(alert?.description).toBe(
-      'Host host1 became non responsive. It has no power management configured. Please check the host status, manually reboot it, and click "Confirm Host Has Been Rebooted"',
+      'Host host1 became non responsive. It has no power management configured. Please check the host status, manually reboot it, ' +
+        'and click "Confirm Host Has Been Rebooted"',
     );
     expect(host1.status).toBe('non_responsive');
     for (const name of ['db01', 'web01', 'web02', 'mail01', 'dev01']) expect(vmNamed(sim, name).status).toBe('unknown');

@@ -12,64 +12,70 @@ function domainStatuses(sim: ReturnType<typeof manualSim>): string[] {
 }
 
 describe('SPM failover (ha-drill: host1 is the SPM)', () => {
-  it('when the SPM loses power, then it keeps the role while connecting and unfenced, the data center goes problematic (987), and the role moves only after the fence (204)', () => {
-    // Arrange
-    const sim = manualSim({ scenario: 'ha-drill' });
-    const host1 = hostNamed(sim, 'host1');
-    const dc = dataCenter(sim);
-    expect(host1.spmStatus).toBe('spm');
-    expect(dc.status).toBe('up');
-    const start = lastIndex(sim);
+  it(
+    'when the SPM loses power, then it keeps the role while connecting and unfenced, the data center goes problematic (987), and the ' +
+      'role moves only after the fence (204)',
+    () => {
+      // Arrange
+      const sim = manualSim({ scenario: 'ha-drill' });
+      const host1 = hostNamed(sim, 'host1');
+      const dc = dataCenter(sim);
+      expect(host1.spmStatus).toBe('spm');
+      expect(dc.status).toBe('up');
+      const start = lastIndex(sim);
 
-    // Act: the pool's status check (every 10 s) gets a network error from the SPM
-    sim.failHost('host1', 'power_loss');
-    sim.advance(9_999);
-    expect(dc.status).toBe('up');
-    sim.advance(1);
+      // Act: the pool's status check (every 10 s) gets a network error from the SPM
+      sim.failHost('host1', 'power_loss');
+      sim.advance(9_999);
+      expect(dc.status).toBe('up');
+      sim.advance(1);
 
-    // Assert: still SPM, still connecting, nobody else took over
-    expect(host1.status).toBe('connecting');
-    expect(host1.spmStatus).toBe('spm');
-    expect(dc.status).toBe('problematic');
-    expect(domainStatuses(sim).every((s) => s === 'unknown' || s === 'inactive' || s === 'maintenance')).toBe(true);
-    expect([...sim.world.hosts.values()].filter((h) => h.spmStatus !== 'none').map((h) => h.name)).toEqual(['host1']);
-    const problem = eventsSince(sim, start).find((e) => e.code === 987);
-    expect(problem?.severity).toBe('warning');
-    expect(problem?.description).toBe(
-      'Invalid status on Data Center Default. Setting Data Center status to Non Responsive (On host host1, Error: Network error during communication with the Host.).',
-    );
-    expect(problem?.dataCenter).toEqual({ id: dc.id, name: 'Default' });
-    expect(problem?.host?.name).toBe('host1');
+      // Assert: still SPM, still connecting, nobody else took over
+      expect(host1.status).toBe('connecting');
+      expect(host1.spmStatus).toBe('spm');
+      expect(dc.status).toBe('problematic');
+      expect(domainStatuses(sim).every((s) => s === 'unknown' || s === 'inactive' || s === 'maintenance')).toBe(true);
+      expect([...sim.world.hosts.values()].filter((h) => h.spmStatus !== 'none').map((h) => h.name)).toEqual(['host1']);
+      const problem = eventsSince(sim, start).find((e) => e.code === 987);
+      expect(problem?.severity).toBe('warning');
+      expect(problem?.description).toBe(
+        'Invalid status on Data Center Default. Setting Data Center status to Non Responsive (On host host1, Error: Network error ' +
+          'during communication with the Host.).',
+      );
+      expect(problem?.dataCenter).toEqual({ id: dc.id, name: 'Default' });
+      expect(problem?.host?.name).toBe('host1');
 
-    // Act: the grace period ends, soft fencing fails; until the PM stop, the role stays put
-    advanceUntil(sim, () => host1.status === 'reboot');
-    expect(host1.spmStatus).toBe('spm');
-    expect(dc.status).toBe('problematic');
+      // Act: the grace period ends, soft fencing fails; until the PM stop, the role stays put
+      advanceUntil(sim, () => host1.status === 'reboot');
+      expect(host1.spmStatus).toBe('spm');
+      expect(dc.status).toBe('problematic');
 
-    // Act: the stop succeeds (5 s): FenceVdsManualy frees the role; the next refresh (10 s) elects host2 or host3
-    sim.advance(5_000);
-    expect(host1.spmStatus).toBe('none');
-    sim.advance(10_000);
-    expect(dc.status).toBe('contend');
-    const contender = [...sim.world.hosts.values()].find((h) => h.spmStatus === 'contending');
-    expect(contender?.name).toMatch(/^host[23]$/);
-    sim.advance(5_000);
+      // Act: the stop succeeds (5 s): FenceVdsManualy frees the role; the next refresh (10 s) elects host2 or host3
+      sim.advance(5_000);
+      expect(host1.spmStatus).toBe('none');
+      sim.advance(10_000);
+      expect(dc.status).toBe('contend');
+      const contender = [...sim.world.hosts.values()].find((h) => h.spmStatus === 'contending');
+      expect(contender?.name).toMatch(/^host[23]$/);
+      sim.advance(5_000);
 
-    // Assert: the new SPM, the pool up, 204 for it; no 986 (the pool was already non responsive), no 980
-    expect(contender?.spmStatus).toBe('spm');
-    expect(dc.status).toBe('up');
-    expect(domainStatuses(sim)).not.toContain('unknown');
-    const events = eventsSince(sim, start);
-    const codes = events.map((e) => e.code);
-    expect(codes.filter((c) => [980, 986, 987, 204].includes(c))).toEqual([987, 204]);
-    const hosted = events.find((e) => e.code === 204);
-    expect(hosted?.description).toBe(
-      `Storage Pool Manager runs on Host ${contender?.name ?? ''}.example.com (Address: ${contender?.name ?? ''}.example.com), Data Center Default.`,
-    );
-    expect(hosted?.severity).toBe('normal');
-    // 204 is logged after the fence's stop, never while host1 was unfenced
-    expect(codes.indexOf(204)).toBeGreaterThan(codes.indexOf(21));
-  });
+      // Assert: the new SPM, the pool up, 204 for it; no 986 (the pool was already non responsive), no 980
+      expect(contender?.spmStatus).toBe('spm');
+      expect(dc.status).toBe('up');
+      expect(domainStatuses(sim)).not.toContain('unknown');
+      const events = eventsSince(sim, start);
+      const codes = events.map((e) => e.code);
+      expect(codes.filter((c) => [980, 986, 987, 204].includes(c))).toEqual([987, 204]);
+      const hosted = events.find((e) => e.code === 204);
+      expect(hosted?.description).toBe(
+        `Storage Pool Manager runs on Host ${contender?.name ?? ''}.example.com (Address: ${contender?.name ?? ''}.example.com), ` +
+          `Data Center Default.`,
+      );
+      expect(hosted?.severity).toBe('normal');
+      // 204 is logged after the fence's stop, never while host1 was unfenced
+      expect(codes.indexOf(204)).toBeGreaterThan(codes.indexOf(21));
+    },
+  );
 
   it('when the SPM only lost its network and comes back before any fence, then it is still SPM and the data center is up again without an election', () => {
     const sim = manualSim({ scenario: 'ha-drill' });

@@ -61,7 +61,10 @@ function description(code: number, host: string, other: string): string {
     return `Migration completed (VM: vps-1, Source: ${other}, Destination: ${host}, Duration: 8 seconds, Total: 8 seconds, Actual downtime: (N/A))`;
   if (code === E.VM_DOWN) return 'VM vps-1 is down. Exit message: User shut down from within the guest';
   if (code === E.USER_FAILED_RUN_VM)
-    return 'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling constraints.] (User: SYSTEM).';
+    return (
+      'Failed to run VM vps-1 due to a failed validation: [Cannot run VM. There is no host that satisfies current scheduling ' +
+      'constraints.] (User: SYSTEM).'
+    );
   return '';
 }
 
@@ -218,22 +221,26 @@ describe('incidents without host names (CLIENT_HOST_NAMES=hide)', () => {
     expect(steps).toBeGreaterThan(1000);
   });
 
-  test('when a stored sentence names a host with spaces, regex characters or unicode, then after the migration admins read it as written and customers without the host', () => {
-    for (const name of HOSTS) {
-      expect(oldStep(`Host ${name} stopped responding to the engine`)).toEqual({
-        shown: `Host ${name} stopped responding to the engine`,
-        hidden: 'The host running your VPS stopped responding to the engine',
-      });
-      expect(oldStep(`Moved live from host ${name} to host ${name} x for host maintenance; no downtime`)).toEqual({
-        shown: `Moved live from host ${name} to host ${name} x for host maintenance; no downtime`,
-        hidden: 'Moved live to another host for host maintenance; no downtime',
-      });
-      expect(oldStep(`Your VPS is running again on host ${name}`)).toEqual({
-        shown: `Your VPS is running again on host ${name}`,
-        hidden: 'Your VPS is running again',
-      });
-    }
-  });
+  test(
+    'when a stored sentence names a host with spaces, regex characters or unicode, then after the migration admins read it as ' +
+      'written and customers without the host',
+    () => {
+      for (const name of HOSTS) {
+        expect(oldStep(`Host ${name} stopped responding to the engine`)).toEqual({
+          shown: `Host ${name} stopped responding to the engine`,
+          hidden: 'The host running your VPS stopped responding to the engine',
+        });
+        expect(oldStep(`Moved live from host ${name} to host ${name} x for host maintenance; no downtime`)).toEqual({
+          shown: `Moved live from host ${name} to host ${name} x for host maintenance; no downtime`,
+          hidden: 'Moved live to another host for host maintenance; no downtime',
+        });
+        expect(oldStep(`Your VPS is running again on host ${name}`)).toEqual({
+          shown: `Your VPS is running again on host ${name}`,
+          hidden: 'Your VPS is running again',
+        });
+      }
+    },
+  );
 
   test('when every sentence the first version stored is migrated, then it reads as before, with and without host names', () => {
     // [stored, as customers who do not see host names read it]: the words the regex rewriting gave before the migration.
