@@ -1,4 +1,7 @@
-/** Maintenance windows as the admin API shows them: the only place that chooses their output fields. */
+/**
+ * Maintenance windows as the admin API shows them: the only place that chooses their output fields. The console's
+ * maintenance page (view-models/admin-maintenance.ts) uses `windowStatus` too, so both say the same status.
+ */
 import type { StoredMaintenanceWindow } from '../../domain/maintenance-window';
 
 export interface MaintenanceWindowJson {
