@@ -95,7 +95,8 @@ function newService(seed: Partial<NewService>, planId: number, billingServiceId:
 
 /** The fields of `seed` that only an update writes, if any. */
 function laterChanges(seed: ServiceSeed): ServiceChanges | undefined {
-  const changes: ServiceChanges = {
+  // Every key required: a field the repository learns to change fails the typecheck here until it is passed on.
+  const changes: { [K in Exclude<keyof ServiceChanges, keyof NewService>]: ServiceChanges[K] | undefined } = {
     actualState: seed.actualState,
     appliedPlanId: seed.appliedPlanId,
     vmId: seed.vmId,
