@@ -5,6 +5,7 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Knex } from '../db/knex';
+import { EventApplier } from '../events/event-applier';
 import { EventSync } from '../events/event-sync';
 import { createLeadership } from '../events/leadership';
 import { VmReconciler } from '../events/vm-reconcile';
@@ -34,11 +35,17 @@ export function buildEventSync(d: {
   return new EventSync({
     knex,
     ovirt,
-    events: repos.engineEvents,
-    incidents: repos.incidents,
-    timelines: repos.timelines,
     position: repos.position,
-    services: repos.services,
+    applier: new EventApplier({
+      knex,
+      events: repos.engineEvents,
+      incidents: repos.incidents,
+      timelines: repos.timelines,
+      position: repos.position,
+      services: repos.services,
+      vmNamePrefix: config.provisioning.vmNamePrefix,
+      owner: d.owner,
+    }),
     leadership: createLeadership(knex, logger.child({ component: 'events' })),
     clock,
     logger: logger.child({ component: 'events' }),
