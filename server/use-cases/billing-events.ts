@@ -6,18 +6,18 @@
  * Deliveries are written by group commit (db/group-commit.ts): those that arrive while a transaction is open are
  * written together in the next one, with one read per table and multi-row inserts, so a burst of orders costs a few
  * round trips per batch rather than eight per order. Each delivery is still decided on its own (billing-decision.ts)
- * and answered on its own: a refusal refuses only that one.
+ * and answered on its own: a refusal refuses only that one. The capacity gate a batch's new orders pass first is in
+ * billing-order-gate.ts, the sealing of an order's password in root-password.ts.
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import { GroupCommit, type BatchResult } from '../db/group-commit';
 import { constraintKind } from '../db/errors';
 import { isMysql } from '../db/knex';
-import { randomPassword } from '../crypto/random-password';
 import type { SecretBox } from '../crypto/secret-box';
 import type { Plan } from '../domain/plan';
-import { passwordContext, type Service } from '../domain/service';
-import { type AppError, ServiceUnavailableError, UnprocessableError, ValidationError } from '../errors';
+import type { Service } from '../domain/service';
+import { ServiceUnavailableError, UnprocessableError, ValidationError } from '../errors';
 import type { JobQueue, NewJob } from '../jobs/job-queue';
 import { reconcileJob } from '../jobs/job-kinds';
 import type { PlansRepository } from '../repositories/plans';
@@ -25,29 +25,19 @@ import type { NewService, ServicesRepository } from '../repositories/services';
 import type { NewDelivery, WebhookDeliveries } from '../repositories/webhook-deliveries';
 import type { BillingEvent } from '../webhooks/billing-event';
 import { decide, messages } from './billing-decision';
+import { type OrderGate, refusedOrders } from './billing-order-gate';
+import { orderPassword, withSealedPassword } from './root-password';
 import type { IpAllocation } from './ip-allocation';
 import type { DeliveryAnswer } from '../domain/delivery-answer';
 
 export type { DeliveryAnswer };
+export type { Order, OrderGate } from './billing-order-gate';
 
 export interface Delivery {
   webhookId: string;
   bodySha256: string;
   event: BillingEvent;
 }
-
-/** A new order the capacity gate is asked about. */
-export interface Order {
-  plan: Plan;
-  billingServiceId: string;
-}
-
-/**
- * Decides, before anything is written, whether new orders may be sold (the capacity gate), in arrival order so each
- * sale counts against the next: per order, undefined when sold, else the refusal (a 422, or a 503 when the engine
- * cannot be asked).
- */
-export type OrderGate = (orders: Order[]) => Promise<Array<AppError | undefined>>;
 
 /**
  * How far ahead of our clock a body `timestamp` may be: clocks drift, but an event from the future would win against
@@ -128,7 +118,7 @@ export class BillingEventService {
   /** One batch: new orders pass the capacity gate, then the rest is written in one transaction. */
   private async writeBatch(items: Delivery[]): Promise<BatchResult<DeliveryAnswer>[]> {
     // The gate may ask the engine: that happens before the transaction, never while holding row locks.
-    const refused = await this.checkGate(items);
+    const refused = await refusedOrders(this.d, items);
     if (refused.size === 0) return this.writeWithRetry(items);
     const sold = items.filter((_, i) => !refused.has(i));
     const written = await this.writeWithRetry(sold);
@@ -223,10 +213,13 @@ export class BillingEventService {
         results[index] = { ok: false, error: decision.error };
         continue;
       }
-      if (decision.insert) inserts.push(this.withSealedPassword(decision.insert, event));
+      if (decision.insert) inserts.push(withSealedPassword(this.d.secrets, decision.insert, event));
       if (decision.changes && service) {
         const changes = decision.rebuild
-          ? { ...decision.changes, ...this.passwordFor(service.billingServiceId, event, decision.changes.sshKeys ?? service.sshKeys) }
+          ? {
+              ...decision.changes,
+              ...orderPassword(this.d.secrets, service.billingServiceId, event, decision.changes.sshKeys ?? service.sshKeys),
+            }
           : decision.changes;
         await this.d.services.update(service.id, changes, now, trx);
       }
@@ -275,31 +268,6 @@ export class BillingEventService {
   }
 
   /**
-   * The order's password sealed for its service, or a strong one made up when the order brings neither password nor
-   * key (the customer must be able to log in; the panel gets it once, in service.active).
-   */
-  private withSealedPassword(insert: NewService, event: BillingEvent): NewService {
-    return {
-      ...insert,
-      ...this.passwordFor(insert.billingServiceId, event, event.type === 'service.create' ? (event.data.ssh_keys ?? []) : []),
-    };
-  }
-
-  /** The sealed password of a create (a new order, or the rebuild of a vm_missing service, which keeps its keys). */
-  private passwordFor(
-    billingServiceId: string,
-    event: BillingEvent,
-    keys: readonly string[],
-  ): { sealedPassword?: string; passwordGenerated?: boolean } {
-    if (event.type !== 'service.create') return {};
-    const given = event.data.password;
-    const generate = given === undefined && keys.length === 0;
-    const plain = given ?? (generate ? randomPassword() : undefined);
-    if (plain === undefined) return {};
-    return { sealedPassword: this.d.secrets.seal(plain, passwordContext(billingServiceId)), passwordGenerated: generate };
-  }
-
-  /**
    * Addresses for the services this batch created, in the same transaction: an order is recorded holding its addresses
    * or not at all. Pools that ran out throw ip_pool_exhausted (422), which rolls the batch back; written again one by
    * one (writeWithRetry), only the order that found no address is refused.
@@ -318,43 +286,6 @@ export class BillingEventService {
         poolNames: plan.ipPools,
       });
     }
-  }
-
-  /**
-   * The capacity gate for the batch's new orders (creates of services not known yet, not redeliveries), read with
-   * one query per table for the whole batch. Returns the refused deliveries by index.
-   */
-  private async checkGate(items: Delivery[]): Promise<Map<number, AppError>> {
-    const refused = new Map<number, AppError>();
-    const gate = this.d.gate;
-    const creates = items.flatMap((item, index) =>
-      item.event.type === 'service.create' ? [{ index, item, productId: item.event.data.product_id }] : [],
-    );
-    if (!gate || creates.length === 0) return refused;
-    const previous = await this.d.deliveries.findMany(creates.map((c) => c.item.webhookId));
-    const fresh = creates.filter((c) => !previous.has(c.item.webhookId));
-    const existing = await this.d.services.findManyByBillingServiceId(fresh.map((c) => c.item.event.data.service_id));
-    const orders = fresh.filter((c) => !existing.has(c.item.event.data.service_id));
-    const plans = new Map(
-      (
-        await this.d.plans.findMany(
-          orders.map((o) => o.productId),
-          [],
-        )
-      ).map((p) => [p.productId, p]),
-    );
-    // Without a plan the transaction refuses the order (unknown_product); there is nothing to gate.
-    const gated = orders.flatMap((o) => {
-      const plan = plans.get(o.productId);
-      return plan ? [{ index: o.index, plan, billingServiceId: o.item.event.data.service_id }] : [];
-    });
-    if (gated.length === 0) return refused;
-    const verdicts = await gate(gated.map(({ plan, billingServiceId }) => ({ plan, billingServiceId })));
-    gated.forEach((g, i) => {
-      const error = verdicts[i];
-      if (error) refused.set(g.index, error);
-    });
-    return refused;
   }
 }
 
