@@ -15,7 +15,7 @@
  */
 import type { Clock } from '../clock';
 import { osChoiceFor, type Plan } from '../domain/plan';
-import { type Service, vmCommentFor, vmNameFor } from '../domain/service';
+import { type Service, vmNameFor } from '../domain/service';
 import { actionCorrelationId, type ReinstallDetails, type ServiceActionRecord } from '../domain/service-action';
 import { EngineUnavailableError, LeaseLostError, PermanentJobError } from '../jobs/job-errors';
 import type { JobContext } from '../jobs/worker';
@@ -23,6 +23,7 @@ import type { Logger } from '../logger';
 import type { OvirtClient } from '../ovirt/client';
 import { OvirtError, OvirtNotFoundError } from '../ovirt/errors';
 import type { Vm } from '../ovirt/types';
+import { isRunning } from '../ovirt/vm-status';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServiceActionsRepository } from '../repositories/service-actions';
 import type { ServicesRepository } from '../repositories/services';
@@ -38,26 +39,24 @@ export interface ReinstallTimings {
   pollMs: number;
 }
 
-const RUNNING = new Set(['up', 'powering_up', 'wait_for_launch', 'reboot_in_progress', 'migrating', 'paused', 'powering_down']);
+export interface ReinstallerDeps {
+  ovirt: OvirtClient;
+  services: ServicesRepository;
+  plans: PlansRepository;
+  actions: ServiceActionsRepository;
+  callbacks: CallbackService;
+  addresses: IpAllocation;
+  setup: VpsSetup;
+  clock: Clock;
+  logger: Logger;
+  timings: ReinstallTimings;
+  vmNamePrefix: string;
+  /** Whether the customer had their VPS off (then a failed reinstall leaves the old VM off too). */
+  poweredOffByRequest: (serviceRowId: number) => Promise<boolean>;
+}
 
 export class Reinstaller {
-  constructor(
-    private readonly d: {
-      ovirt: OvirtClient;
-      services: ServicesRepository;
-      plans: PlansRepository;
-      actions: ServiceActionsRepository;
-      callbacks: CallbackService;
-      addresses: IpAllocation;
-      setup: VpsSetup;
-      clock: Clock;
-      logger: Logger;
-      timings: ReinstallTimings;
-      vmNamePrefix: string;
-      /** Whether the customer had their VPS off (then a failed reinstall leaves the old VM off too). */
-      poweredOffByRequest: (serviceRowId: number) => Promise<boolean>;
-    },
-  ) {}
+  constructor(private readonly d: ReinstallerDeps) {}
 
   /** Runs (or resumes) one reinstall; the `service_action` job's handler for reinstalls. */
   async run(ctx: JobContext, record: ServiceActionRecord, service: Service): Promise<void> {
@@ -116,32 +115,19 @@ export class Reinstaller {
     const baseName = vmNameFor(this.d.vmNamePrefix, service.billingServiceId);
     let vm =
       found ??
-      (await this.d.ovirt.createVm(
-        {
-          name: details.vmName,
-          cluster: plan.cluster,
-          template: os.template,
-          memoryMib: plan.memoryMib,
-          vcpus: plan.vcpus,
-          ha: plan.ha,
-          description: service.hostname ?? `VPS ${service.billingServiceId}`,
-          comment: vmCommentFor(service.billingServiceId, service.clientId),
-          initialization: this.d.setup.initialization(target, plan, network, baseName),
-        },
-        call,
-      ));
+      (await this.d.ovirt.createVm(this.d.setup.createRequest(target, plan, os.template, network, details.vmName, baseName), call));
     if (vm.status === 'image_locked')
       vm = await this.d.ovirt.waitForVmCreated(vm.id, this.wait(ctx, record, this.d.timings.createTimeoutMs));
     ctx.checkLease();
     const nic = await this.d.setup.ensureNic(vm, network, call);
-    if (!RUNNING.has(vm.status)) {
+    if (!isRunning(vm.status)) {
       const disk = await this.d.setup.growBootDisk(vm, plan, call);
       if (disk) await this.d.setup.waitForDisk(vm, disk, this.wait(ctx, record, this.d.timings.createTimeoutMs));
     }
     const old = details.oldVmId ? await this.d.ovirt.findVm(details.oldVmId, call) : undefined;
     if (old && old.status !== 'down')
       await this.d.ovirt.shutdownVmWithin(old.id, this.d.timings.shutdownTimeoutMs, this.wait(ctx, record, 0));
-    if (!RUNNING.has(vm.status)) {
+    if (!isRunning(vm.status)) {
       try {
         await this.d.ovirt.startVm(vm.id, call);
       } catch (err) {

@@ -1,19 +1,19 @@
 /**
  * What turns a clone of a template into a VPS its customer can use, before its first start: cloud-init (host name,
  * root's password and keys, the static addresses the service holds, DNS, time zone), its NIC on the address pool's
- * vNIC profile, and its boot disk grown to the plan's size. After the first boot it compares what the guest agent
+ * vNIC profile, and its boot disk grown to the plan's size (and the create request that carries the cloud-init). After the first boot it compares what the guest agent
  * reports with the addresses held. Each step looks before it acts, so a retried job repeats none of them.
  */
 import type { SecretBox } from '../crypto/secret-box';
 import { SecretUnreadableError } from '../crypto/secret-box';
 import { canonicalIp } from '../domain/ip-address';
 import type { Plan } from '../domain/plan';
-import { passwordContext, type Service, VPS_USERNAME } from '../domain/service';
+import { passwordContext, type Service, vmCommentFor, VPS_USERNAME } from '../domain/service';
 import { PermanentJobError } from '../jobs/job-errors';
 import type { Logger } from '../logger';
 import type { OvirtClient } from '../ovirt/client';
 import type { CallOptions } from '../ovirt/transport';
-import type { GuestNicConfig, Vm, VmInitialization } from '../ovirt/types';
+import type { CreateVmRequest, GuestNicConfig, Vm, VmInitialization } from '../ovirt/types';
 import type { VmNic } from '../ovirt/vm-devices';
 import type { ServiceNetwork } from './ip-allocation';
 
@@ -42,6 +42,31 @@ export class VpsSetup {
       now: () => number;
     },
   ) {}
+
+  /**
+   * The create of the service's VM `vmName` from `template`: the plan's size and HA, the bridge's marker in its
+   * comment, cloud-init with `hostName` where the service has no host name of its own.
+   */
+  createRequest(
+    service: Service,
+    plan: Plan,
+    template: string,
+    network: ServiceNetwork | undefined,
+    vmName: string,
+    hostName: string,
+  ): CreateVmRequest {
+    return {
+      name: vmName,
+      cluster: plan.cluster,
+      template,
+      memoryMib: plan.memoryMib,
+      vcpus: plan.vcpus,
+      ha: plan.ha,
+      description: service.hostname ?? `VPS ${service.billingServiceId}`,
+      comment: vmCommentFor(service.billingServiceId, service.clientId),
+      initialization: this.initialization(service, plan, network, hostName),
+    };
+  }
 
   /** cloud-init for the service's first boot. The password is opened here and goes to the engine only. */
   initialization(service: Service, plan: Plan, network: ServiceNetwork | undefined, vmName: string): VmInitialization {

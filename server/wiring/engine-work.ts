@@ -10,15 +10,14 @@ import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import type { OvirtClient } from '../ovirt';
 import type { PlansRepository } from '../repositories/plans';
-import type { ServiceActionsRepository } from '../repositories/service-actions';
 import type { ServicesRepository } from '../repositories/services';
 import { ActionRunner } from '../use-cases/action-runner';
-import type { CallbackService } from '../use-cases/callbacks';
 import { CapacityService } from '../use-cases/capacity';
 import { ClusterInventoryReader } from '../use-cases/cluster-inventory';
 import type { IpAllocation } from '../use-cases/ip-allocation';
 import { ProvisioningService } from '../use-cases/provisioning';
-import { Reinstaller } from '../use-cases/reinstall';
+import { ProvisioningVmSteps } from '../use-cases/provisioning-vm-steps';
+import { Reinstaller, type ReinstallerDeps } from '../use-cases/reinstall';
 import { VpsSetup } from '../use-cases/vps-setup';
 
 export function buildCapacity(d: {
@@ -54,20 +53,13 @@ export interface EngineWork {
   actionRunner: ActionRunner;
 }
 
-export function buildEngineWork(d: {
-  config: Config;
-  ovirt: OvirtClient;
-  services: ServicesRepository;
-  plans: PlansRepository;
-  actions: ServiceActionsRepository;
-  callbacks: CallbackService;
-  addresses: IpAllocation;
-  secrets: SecretBox;
-  clock: Clock;
-  logger: Logger;
-  /** Whether the customer asked for their VPS off: a reconcile or a failed reinstall leaves it off. */
-  poweredOffByRequest: (serviceRowId: number) => Promise<boolean>;
-}): EngineWork {
+/**
+ * Takes what the reinstaller takes, less what is made here (the shared VpsSetup, the timings and the VM name prefix
+ * from config). `poweredOffByRequest` also tells provisioning: a reconcile leaves a VPS its customer turned off off.
+ */
+export function buildEngineWork(
+  d: Omit<ReinstallerDeps, 'setup' | 'timings' | 'vmNamePrefix'> & { config: Config; secrets: SecretBox },
+): EngineWork {
   const { config, ovirt, services, plans, callbacks, addresses, clock, logger, poweredOffByRequest } = d;
   const timings = { ...config.provisioning, removeTimeoutMs: config.provisioning.bootTimeoutMs };
   const vmNamePrefix = config.provisioning.vmNamePrefix;
@@ -93,15 +85,12 @@ export function buildEngineWork(d: {
   });
   return {
     provisioning: new ProvisioningService({
-      ovirt,
       services,
       plans,
       callbacks,
       clock,
       logger,
-      vmNamePrefix,
-      timings,
-      setup,
+      vms: new ProvisioningVmSteps({ ovirt, setup, clock, vmNamePrefix, timings }),
       addresses,
       poweredOffByRequest,
     }),
