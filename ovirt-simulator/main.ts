@@ -71,11 +71,13 @@ async function main(): Promise<void> {
     [
       '',
       '  oVirt engine simulator (not a real engine)',
-      `  scenario   ${sim.control.scenarioName()}: ${world.dataCenters.size} data center(s), ${world.clusters.size} cluster(s), ${world.hosts.size} host(s), ${world.vms.size} VM(s)`,
+      `  scenario   ${sim.control.scenarioName()}: ${world.dataCenters.size} data center(s), ${world.clusters.size} cluster(s), ` +
+        `${world.hosts.size} host(s), ${world.vms.size} VM(s)`,
       `  API        ${sim.apiUrl}   (also /v4; XML by default, JSON with Accept: application/json)`,
       `  SSO        ${sim.url}/sso/oauth/token   users: ${users} (password: ${values.password ?? 'from the scenario, "ovirt" in built-ins'})`,
       `  control    ${sim.controlUrl}   Authorization: Bearer ${sim.controlToken}`,
-      `  clock      ${sim.control.clock.mode}${sim.control.clock.mode === 'real' ? `, speed ×${sim.control.clock.getSpeed()}` : ' (POST /__sim/clock/advance)'}`,
+      `  clock      ${sim.control.clock.mode}` +
+        (sim.control.clock.mode === 'real' ? `, speed ×${sim.control.clock.getSpeed()}` : ' (POST /__sim/clock/advance)'),
       '',
       '  Try: curl -s -X POST -H "Accept: application/json" \\',
       `         -d "grant_type=password&scope=ovirt-app-api&username=admin@internal&password=ovirt" ${sim.url}/sso/oauth/token`,

@@ -17,7 +17,8 @@ export function bannerLines(config: Config, facts: BannerFacts): string[] {
     '',
     '  oVirt HA Bridge',
     `  Listening on   ${facts.url}  (public URL ${config.publicUrl})`,
-    `  Database       ${config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : redactUrl(config.database.url)} — ${facts.databaseVersion}`,
+    `  Database       ${config.database.client === 'sqlite' ? `SQLite ${config.database.filename}` : redactUrl(config.database.url)} — ` +
+      facts.databaseVersion,
   ];
   if (facts.engine.kind === 'configured') lines.push(`  oVirt engine   ${facts.engine.url} (user ${config.ovirt.username})`);
   if (facts.engine.kind === 'simulator') {
@@ -36,11 +37,17 @@ export function bannerLines(config: Config, facts: BannerFacts): string[] {
   );
   const polls = facts.engine.kind !== 'none' && config.events.syncEnabled;
   lines.push(
-    `  Uptime         ${polls ? `engine events read every ${config.events.pollMs / 1000} s (by one instance at a time); client area at ${config.publicUrl}/client` : 'engine events NOT read (EVENT_SYNC=false or no engine): uptime pages show what was recorded'}`,
+    '  Uptime         ' +
+      (polls
+        ? `engine events read every ${config.events.pollMs / 1000} s (by one instance at a time); client area at ${config.publicUrl}/client`
+        : 'engine events NOT read (EVENT_SYNC=false or no engine): uptime pages show what was recorded'),
   );
   if (polls) {
     lines.push(
-      `  VM check       ${config.events.vmReconcileMs > 0 ? `every ${config.events.vmReconcileMs / 1000} s, one list of our VMs (VM_RECONCILE_SECONDS)` : 'off (VM_RECONCILE_SECONDS=0): a VM deleted by hand goes unnoticed'}`,
+      '  VM check       ' +
+        (config.events.vmReconcileMs > 0
+          ? `every ${config.events.vmReconcileMs / 1000} s, one list of our VMs (VM_RECONCILE_SECONDS)`
+          : 'off (VM_RECONCILE_SECONDS=0): a VM deleted by hand goes unnoticed'),
       `  Client link    npm run --silent client-link -- <service id>   (a one-time link to that customer's page)`,
     );
   }

@@ -49,7 +49,8 @@ export const EVENTS = {
   VM_MIGRATION_DONE: t(
     63,
     'normal',
-    'Migration completed (VM: ${VmName}, Source: ${VdsName}, Destination: ${DestinationVdsName}, Duration: ${Duration}, Total: ${TotalDuration}, Actual downtime: ${ActualDowntime})',
+    'Migration completed (VM: ${VmName}, Source: ${VdsName}, Destination: ${DestinationVdsName}, Duration: ${Duration}, Total: ' +
+      '${TotalDuration}, Actual downtime: ${ActualDowntime})',
   ),
   VM_MIGRATION_NO_VDS_TO_MIGRATE_TO: t(166, 'warning', 'No available host was found to migrate VM ${VmName} to.'),
   HA_VM_FAILED: t(9602, 'error', 'Highly Available VM ${VmName} failed. It will be restarted automatically.'),
@@ -64,7 +65,8 @@ export const EVENTS = {
   VDS_HOST_NOT_RESPONDING_CONNECTING: t(
     9008,
     'warning',
-    'Host ${VdsName} is not responding. It will stay in Connecting state for a grace period of ${Seconds} seconds and after that an attempt to fence the host will be issued.',
+    'Host ${VdsName} is not responding. It will stay in Connecting state for a grace period of ${Seconds} seconds and after that ' +
+      'an attempt to fence the host will be issued.',
   ),
   // The engine's template really starts with a space (docs/ovirt-api.md §12.3).
   VDS_HOST_NOT_RESPONDING: t(
@@ -84,7 +86,8 @@ export const EVENTS = {
   USER_VDS_MAINTENANCE_MIGRATION_FAILED: t(
     602,
     'warning',
-    'Host ${VdsName} cannot change into maintenance mode - not all Vms have been migrated successfully. Consider manual intervention: stopping/migrating Vms: ${failedVms} (User: ${UserName}).',
+    'Host ${VdsName} cannot change into maintenance mode - not all Vms have been migrated successfully. Consider manual ' +
+      'intervention: stopping/migrating Vms: ${failedVms} (User: ${UserName}).',
   ),
   FENCE_OPERATION_STARTED: t(9017, 'normal', 'Power management ${Action} of Host ${VdsName} initiated.'),
   FENCE_OPERATION_SUCCEEDED: t(9018, 'normal', 'Power management ${Action} of Host ${VdsName} succeeded.'),
@@ -106,12 +109,14 @@ export const EVENTS = {
   VDS_ALERT_FENCE_OPERATION_FAILED: t(
     9002,
     'alert',
-    'Failed to power fence host ${VdsName}. Please check the host status and it\'s power management settings, and then manually reboot it and click "Confirm Host Has Been Rebooted"',
+    "Failed to power fence host ${VdsName}. Please check the host status and it's power management settings, and then manually " +
+      'reboot it and click "Confirm Host Has Been Rebooted"',
   ),
   VDS_ALERT_FENCE_OPERATION_SKIPPED_BROKEN_CONNECTIVITY: t(
     9013,
     'alert',
-    'Host ${VdsName} became non responsive and was not restarted due to Fencing Policy: ${Percents} percents of the Hosts in the Cluster have connectivity issues.',
+    'Host ${VdsName} became non responsive and was not restarted due to Fencing Policy: ${Percents} percents of the Hosts in the ' +
+      'Cluster have connectivity issues.',
   ),
   VDS_ALERT_NOT_RESTARTED_DUE_TO_POLICY: t(
     9014,
@@ -126,7 +131,8 @@ export const EVENTS = {
   VDS_ALERT_NO_PM_CONFIG_FENCE_OPERATION_SKIPPED: t(
     9028,
     'alert',
-    'Host ${VdsName} became non responsive. It has no power management configured. Please check the host status, manually reboot it, and click "Confirm Host Has Been Rebooted"',
+    'Host ${VdsName} became non responsive. It has no power management configured. Please check the host status, manually reboot ' +
+      'it, and click "Confirm Host Has Been Rebooted"',
   ),
   NETWORK_ADD_VM_INTERFACE: t(
     932,
@@ -151,7 +157,8 @@ export const EVENTS = {
   CLUSTER_ALERT_HA_RESERVATION: t(
     10300,
     'alert',
-    'Cluster ${ClusterName} failed the HA Reservation check, HA VMs on host(s): ${Hosts} will fail to migrate in case of a failover, consider adding resources or shutting down unused VMs.',
+    'Cluster ${ClusterName} failed the HA Reservation check, HA VMs on host(s): ${Hosts} will fail to migrate in case of a ' +
+      'failover, consider adding resources or shutting down unused VMs.',
   ),
   CLUSTER_ALERT_HA_RESERVATION_DOWN: t(10301, 'alert', 'Cluster ${ClusterName} passed the HA Reservation check.'),
   // Sessions (ENG CreateUserSessionCommand, LogoutSessionCommand, services/SsoCallbackServlet).

@@ -171,7 +171,8 @@ export class NicCommands {
     if (!MAC_PATTERN.test(raw)) {
       throw backendFailure(
         400,
-        `Cannot ${action} Interface. The Network Interface ${nicName} has an invalid MAC address ${raw}. MAC address must be in format "HH:HH:HH:HH:HH:HH" where H is a hexadecimal character (either a digit or A-F, case is insignificant).`,
+        `Cannot ${action} Interface. The Network Interface ${nicName} has an invalid MAC address ${raw}. MAC address must be in ` +
+          `format "HH:HH:HH:HH:HH:HH" where H is a hexadecimal character (either a digit or A-F, case is insignificant).`,
       );
     }
     const mac = raw.toLowerCase();

@@ -35,7 +35,8 @@ async function main(): Promise<number> {
     if (!service) {
       const known = (await services.list({ limit: 5 })).map((s) => s.billingServiceId);
       console.error(
-        `No service ${billingServiceId} in this database.${known.length ? ` Some that exist: ${known.join(', ')}.` : ' Order one first (README, "Try it in five minutes").'}`,
+        `No service ${billingServiceId} in this database.` +
+          (known.length ? ` Some that exist: ${known.join(', ')}.` : ' Order one first (README, "Try it in five minutes").'),
       );
       return 1;
     }

@@ -135,7 +135,8 @@ export class OvirtNoEngineError extends OvirtError {
   ) {
     super(
       'no_engine',
-      `No oVirt engine answers at ${withoutCredentials(engineUrl)} (${withoutCredentials(tokenUrl)} answered ${answered}).${hint ? ` ${hint}` : ''} Check OVIRT_URL: give the engine's address, e.g. ${ENGINE_URL_FORMS}.`,
+      `No oVirt engine answers at ${withoutCredentials(engineUrl)} (${withoutCredentials(tokenUrl)} answered ` +
+        `${answered}).${hint ? ` ${hint}` : ''} Check OVIRT_URL: give the engine's address, e.g. ${ENGINE_URL_FORMS}.`,
       { operation: 'login', engineStatus, detail: answered, retryable: false },
       { code: 'ovirt_no_engine', publicDetail: `no oVirt engine answers at this URL (…${pathOf(tokenUrl)} answered ${answered})` },
     );
@@ -228,7 +229,9 @@ function describeNetworkFailure(failure: NetworkFailure, code: string, at: strin
       };
     case 'dns':
       return {
-        message: `cannot reach the engine: the host name${at ? ` ${at.replace(/:\d+$/, '')}` : ''} does not resolve (${code}). Check the host in OVIRT_URL and this machine's DNS.`,
+        message:
+          `cannot reach the engine: the host name${at ? ` ${at.replace(/:\d+$/, '')}` : ''} does not resolve (${code}). Check the ` +
+          `host in OVIRT_URL and this machine's DNS.`,
         publicDetail: `cannot reach the engine: its host name does not resolve (${code})`,
       };
     case 'tls': {
@@ -247,7 +250,9 @@ function tlsReason(code: string): { short: string; long: string } {
   if (UNTRUSTED_CERT_CODES.has(code)) {
     return {
       short: "the engine's certificate is not trusted",
-      long: "the engine's certificate is not trusted; set OVIRT_CA_FILE to the engine's CA (<engine>/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA)",
+      long:
+        "the engine's certificate is not trusted; set OVIRT_CA_FILE to the engine's CA " +
+        '(<engine>/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA)',
     };
   }
   if (code === 'CERT_HAS_EXPIRED') return { short: "the engine's certificate has expired", long: "the engine's certificate has expired" };

@@ -86,7 +86,9 @@ describe('OVIRT_URL forms and login failures against real sockets', () => {
     expect(err).not.toBeInstanceOf(OvirtAuthError);
     expect(err.code).toBe('ovirt_no_engine');
     expect(err.message).toBe(
-      `No oVirt engine answers at ${plain.origin}/ovirt-engine (${plain.origin}/ovirt-engine/sso/oauth/token answered 404). Check OVIRT_URL: give the engine's address, e.g. https://engine.example.net, https://engine.example.net/ovirt-engine or https://engine.example.net/ovirt-engine/api.`,
+      `No oVirt engine answers at ${plain.origin}/ovirt-engine (${plain.origin}/ovirt-engine/sso/oauth/token answered 404). Check ` +
+        `OVIRT_URL: give the engine's address, e.g. https://engine.example.net, https://engine.example.net/ovirt-engine or ` +
+        `https://engine.example.net/ovirt-engine/api.`,
     );
     expect(err.publicDetail).toBe('no oVirt engine answers at this URL (…/ovirt-engine/sso/oauth/token answered 404)');
   });
@@ -109,7 +111,8 @@ describe('OVIRT_URL forms and login failures against real sockets', () => {
     const err = await failure(clientForUrl(plain.origin));
     expect(err).toBeInstanceOf(OvirtNoEngineError);
     expect(err.message).toContain(
-      'answered 301, a redirect). It redirects to https://engine.example.net/ovirt-engine/sso/oauth/token; if the engine is there, use that address in OVIRT_URL.',
+      'answered 301, a redirect). It redirects to https://engine.example.net/ovirt-engine/sso/oauth/token; if the engine is there, ' +
+        'use that address in OVIRT_URL.',
     );
     expect(err.publicDetail).toBe('no oVirt engine answers at this URL (…/ovirt-engine/sso/oauth/token answered 301, a redirect)');
   });
@@ -119,7 +122,9 @@ describe('OVIRT_URL forms and login failures against real sockets', () => {
     expect(err).toBeInstanceOf(OvirtAuthError);
     expect(err.code).toBe('ovirt_credentials_refused');
     expect(err.message).toBe(
-      `The oVirt engine at ${sim.url} refused the credentials of admin@internal (access_denied: Cannot authenticate user 'admin@internal': Unable to log in. Verify your login information or contact the system administrator). Check OVIRT_USERNAME and OVIRT_PASSWORD.`,
+      `The oVirt engine at ${sim.url} refused the credentials of admin@internal (access_denied: Cannot authenticate user ` +
+        `'admin@internal': Unable to log in. Verify your login information or contact the system administrator). Check ` +
+        `OVIRT_USERNAME and OVIRT_PASSWORD.`,
     );
     expect(err.publicDetail).toBe('the engine refused our credentials (access_denied); check OVIRT_USERNAME and OVIRT_PASSWORD');
     for (const text of [err.message, err.publicDetail, JSON.stringify(err), String(err.stack)])
@@ -144,7 +149,8 @@ describe('OVIRT_URL forms and login failures against real sockets', () => {
     const err = await failure(clientForUrl(sso.origin, { OVIRT_USERNAME: 'bridge@internal', OVIRT_PASSWORD: 'not-this-one' }));
     expect(err).toBeInstanceOf(OvirtAuthError);
     expect(err.message).toBe(
-      `The oVirt engine at ${sso.origin}/ovirt-engine refused the credentials of bridge@internal (invalid_grant: The provided authorization grant is invalid). Check OVIRT_USERNAME and OVIRT_PASSWORD.`,
+      `The oVirt engine at ${sso.origin}/ovirt-engine refused the credentials of bridge@internal (invalid_grant: The provided ` +
+        `authorization grant is invalid). Check OVIRT_USERNAME and OVIRT_PASSWORD.`,
     );
   });
 
@@ -159,7 +165,8 @@ describe('OVIRT_URL forms and login failures against real sockets', () => {
     expect(err).toBeInstanceOf(OvirtLoginRejectedError);
     expect(err.code).toBe('ovirt_login_rejected');
     expect(err.message).toBe(
-      `The oVirt engine's SSO at ${sso.origin}/ovirt-engine/sso/oauth/token rejected the login request (invalid_scope: The requested scope 'x' is not allowed).`,
+      `The oVirt engine's SSO at ${sso.origin}/ovirt-engine/sso/oauth/token rejected the login request (invalid_scope: The ` +
+        `requested scope 'x' is not allowed).`,
     );
     expect(err.publicDetail).toBe("the engine's SSO rejected the login request (invalid_scope)");
   });
@@ -181,7 +188,8 @@ describe('OVIRT_URL forms and login failures against real sockets', () => {
     expect(err).toBeInstanceOf(OvirtUnreachableError);
     expect(err.code).toBe('ovirt_connection_refused');
     expect(err.message).toBe(
-      `oVirt engine: login: cannot reach the engine at ${plain.origin.replace('http://', '')}: connection refused (ECONNREFUSED). Is the engine (or its proxy) running, and is the port in OVIRT_URL right?`,
+      `oVirt engine: login: cannot reach the engine at ${plain.origin.replace('http://', '')}: connection refused (ECONNREFUSED). ` +
+        `Is the engine (or its proxy) running, and is the port in OVIRT_URL right?`,
     );
   });
 

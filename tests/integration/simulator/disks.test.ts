@@ -63,7 +63,12 @@ describe('simulator disks: ha-drill (shared NFS)', () => {
     const res = await h.http.get(`/ovirt-engine/api/vms/${web01}?follow=disk_attachments.disk`).set(auth(h));
     expect(res.text).toBe(fixture('vm-with-disks.xml'));
     expect(res.text).toMatch(
-      /<disk_attachments>\s*<disk_attachment href="[^"]+" id="[^"]+">\s*<active>true<\/active>\s*<bootable>true<\/bootable>\s*<interface>virtio_scsi<\/interface>[\s\S]*?<disk href="\/ovirt-engine\/api\/disks\/[^"]+" id="[^"]+">[\s\S]*?<name>web01_Disk1<\/name>[\s\S]*?<status>ok<\/status>[\s\S]*?<storage_domains>\s*<storage_domain href="[^"]+" id="([^"]+)"\/>\s*<\/storage_domains>\s*<\/disk>/,
+      new RegExp(
+        /<disk_attachments>\s*<disk_attachment href="[^"]+" id="[^"]+">\s*<active>true<\/active>\s*<bootable>true<\/bootable>\s*/.source +
+          /<interface>virtio_scsi<\/interface>[\s\S]*?<disk href="\/ovirt-engine\/api\/disks\/[^"]+" id="[^"]+">[\s\S]*?/.source +
+          /<name>web01_Disk1<\/name>[\s\S]*?<status>ok<\/status>[\s\S]*?/.source +
+          /<storage_domains>\s*<storage_domain href="[^"]+" id="([^"]+)"\/>\s*<\/storage_domains>\s*<\/disk>/.source,
+      ),
     );
     expect(res.text).toContain(`<storage_domain href="/ovirt-engine/api/storagedomains/${nfsData}" id="${nfsData}"/>`);
   });

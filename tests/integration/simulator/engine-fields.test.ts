@@ -18,27 +18,31 @@ describe('simulator host, VM and cluster fields', () => {
 
   const get = async (path: string, headers: Record<string, string> = json(h)) => h.http.get(`/ovirt-engine/api${path}`).set(headers);
 
-  it('when a host is read, then os, version, libvirt_version, hardware_information, ksm, se_linux, transparent_hugepages and update_available are there', async () => {
-    const host = (await get(`/hosts/${host1}`)).body as Json;
-    expect(host).toMatchObject({
-      os: { type: 'RHEL', version: { full_version: '9 - 2.el9', major: '9' }, description: 'CentOS Stream 9' },
-      version: { full_version: 'vdsm-4.50.5.1-1.el9', major: '4', minor: '50', build: '5', revision: '1' },
-      libvirt_version: { full_version: 'libvirt-9.5.0-7.el9', major: '9', minor: '5' },
-      hardware_information: {
-        manufacturer: 'Dell Inc.',
-        uuid: host1,
-        supported_rng_sources: { supported_rng_source: ['hwrng', 'urandom'] },
-      },
-      ksm: { enabled: 'false' },
-      se_linux: { mode: 'enforcing' },
-      transparent_hugepages: { enabled: 'true' },
-      update_available: 'false',
-    });
-    const xml = (await get(`/hosts/${host1}`, auth(h))).text;
-    expect(xml).toMatch(/<libvirt_version>\s*<build>0<\/build>\s*<full_version>libvirt-9.5.0-7.el9<\/full_version>/);
-    expect(xml).toMatch(/<se_linux>\s*<mode>enforcing<\/mode>\s*<\/se_linux>/);
-    expect(xml).toContain('<update_available>false</update_available>');
-  });
+  it(
+    'when a host is read, then os, version, libvirt_version, hardware_information, ksm, se_linux, transparent_hugepages and ' +
+      'update_available are there',
+    async () => {
+      const host = (await get(`/hosts/${host1}`)).body as Json;
+      expect(host).toMatchObject({
+        os: { type: 'RHEL', version: { full_version: '9 - 2.el9', major: '9' }, description: 'CentOS Stream 9' },
+        version: { full_version: 'vdsm-4.50.5.1-1.el9', major: '4', minor: '50', build: '5', revision: '1' },
+        libvirt_version: { full_version: 'libvirt-9.5.0-7.el9', major: '9', minor: '5' },
+        hardware_information: {
+          manufacturer: 'Dell Inc.',
+          uuid: host1,
+          supported_rng_sources: { supported_rng_source: ['hwrng', 'urandom'] },
+        },
+        ksm: { enabled: 'false' },
+        se_linux: { mode: 'enforcing' },
+        transparent_hugepages: { enabled: 'true' },
+        update_available: 'false',
+      });
+      const xml = (await get(`/hosts/${host1}`, auth(h))).text;
+      expect(xml).toMatch(/<libvirt_version>\s*<build>0<\/build>\s*<full_version>libvirt-9.5.0-7.el9<\/full_version>/);
+      expect(xml).toMatch(/<se_linux>\s*<mode>enforcing<\/mode>\s*<\/se_linux>/);
+      expect(xml).toContain('<update_available>false</update_available>');
+    },
+  );
 
   it('when a VM is read, then bios, display, io, usb, sso, time_zone, cpu_shares, cpu_profile and quota are there; console only with All-Content', async () => {
     const vm = (await get(`/vms/${web01}`)).body as Json;

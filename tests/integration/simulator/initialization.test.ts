@@ -110,41 +110,45 @@ describe('simulator initialization (cloud-init) and guest agent', () => {
     expect(vm.fqdn).toBe('init01.example.com');
   });
 
-  it('when it is stopped and started again, then cloud-init does not run again unless use_cloud_init asks, and a run-once initialization is not stored', async () => {
-    await h.http.post(`${API}/vms/${vmId}/stop`).set(auth(h)).set('Content-Type', 'application/xml').send('<action/>');
-    h.sim.control.advance(5_000);
-    const vm = (await h.http.get(`${API}/vms/${vmId}`).set(json(h))).body as Json;
-    expect(vm.fqdn).toBeUndefined();
-    const firstApplied = ((await guest()).appliedInit as { at: number }).at;
-    // Changing the stored initialization does not re-run cloud-init on an initialized VM.
-    const put = await h.http
-      .put(`${API}/vms/${vmId}`)
-      .set(json(h))
-      .set('Content-Type', 'application/json')
-      .send({ initialization: { host_name: 'renamed.example.com' } });
-    expect(put.status).toBe(200);
-    expect(((put.body as Json).initialization as Json).host_name).toBe('renamed.example.com');
-    expect(((put.body as Json).initialization as Json).root_password).toBe('******');
-    expect((await start()).status).toBe(200);
-    expect(((await guest()).appliedInit as { at: number }).at).toBe(firstApplied);
-    h.sim.control.advance(20_000);
-    expect(((await h.http.get(`${API}/vms/${vmId}`).set(json(h))).body as Json).fqdn).toBe('init01.example.com');
+  it(
+    'when it is stopped and started again, then cloud-init does not run again unless use_cloud_init asks, and a run-once ' +
+      'initialization is not stored',
+    async () => {
+      await h.http.post(`${API}/vms/${vmId}/stop`).set(auth(h)).set('Content-Type', 'application/xml').send('<action/>');
+      h.sim.control.advance(5_000);
+      const vm = (await h.http.get(`${API}/vms/${vmId}`).set(json(h))).body as Json;
+      expect(vm.fqdn).toBeUndefined();
+      const firstApplied = ((await guest()).appliedInit as { at: number }).at;
+      // Changing the stored initialization does not re-run cloud-init on an initialized VM.
+      const put = await h.http
+        .put(`${API}/vms/${vmId}`)
+        .set(json(h))
+        .set('Content-Type', 'application/json')
+        .send({ initialization: { host_name: 'renamed.example.com' } });
+      expect(put.status).toBe(200);
+      expect(((put.body as Json).initialization as Json).host_name).toBe('renamed.example.com');
+      expect(((put.body as Json).initialization as Json).root_password).toBe('******');
+      expect((await start()).status).toBe(200);
+      expect(((await guest()).appliedInit as { at: number }).at).toBe(firstApplied);
+      h.sim.control.advance(20_000);
+      expect(((await h.http.get(`${API}/vms/${vmId}`).set(json(h))).body as Json).fqdn).toBe('init01.example.com');
 
-    await h.http.post(`${API}/vms/${vmId}/stop`).set(auth(h)).set('Content-Type', 'application/xml').send('<action/>');
-    h.sim.control.advance(5_000);
-    const runOnce = await h.http
-      .post(`${API}/vms/${vmId}/start`)
-      .set(json(h))
-      .set('Content-Type', 'application/json')
-      .send({ use_cloud_init: 'true', vm: { initialization: { host_name: 'once.example.com' } } });
-    expect(runOnce.status).toBe(200);
-    h.sim.control.advance(20_000);
-    const g = await guest();
-    expect(g.fqdn).toBe('once.example.com');
-    expect((g.appliedInit as { init: { strings: Json } }).init.strings.root_password).toBe(SECRET);
-    const stored = ((await h.http.get(`${API}/vms/${vmId}`).set(json(h))).body as Json).initialization as Json;
-    expect(stored.host_name).toBe('renamed.example.com');
-  });
+      await h.http.post(`${API}/vms/${vmId}/stop`).set(auth(h)).set('Content-Type', 'application/xml').send('<action/>');
+      h.sim.control.advance(5_000);
+      const runOnce = await h.http
+        .post(`${API}/vms/${vmId}/start`)
+        .set(json(h))
+        .set('Content-Type', 'application/json')
+        .send({ use_cloud_init: 'true', vm: { initialization: { host_name: 'once.example.com' } } });
+      expect(runOnce.status).toBe(200);
+      h.sim.control.advance(20_000);
+      const g = await guest();
+      expect(g.fqdn).toBe('once.example.com');
+      expect((g.appliedInit as { init: { strings: Json } }).init.strings.root_password).toBe(SECRET);
+      const stored = ((await h.http.get(`${API}/vms/${vmId}`).set(json(h))).body as Json).initialization as Json;
+      expect(stored.host_name).toBe('renamed.example.com');
+    },
+  );
 
   it('when the initialization is obviously wrong, then the engine answers 400', async () => {
     const bad = async (initialization: Json) =>

@@ -17,46 +17,52 @@ describe('simulator logins in the audit log (30, 31, 114)', () => {
   const last = () => h.sim.world.peekNextEventIndex() - 1;
   const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-  it("when a token is used for the first time, then 30 names the user, the client's address and a session; later requests and the logout log nothing", async () => {
-    // Arrange: past the flood window of the harness's own login; issuing the token is the SSO's business, no
-    // event yet
-    h.sim.control.advance(5_000);
-    const start = last();
-    const token = await newToken();
-    expect(eventsAfter(start)).toEqual([]);
+  it(
+    "when a token is used for the first time, then 30 names the user, the client's address and a session; later requests and the " +
+      'logout log nothing',
+    async () => {
+      // Arrange: past the flood window of the harness's own login; issuing the token is the SSO's business, no
+      // event yet
+      h.sim.control.advance(5_000);
+      const start = last();
+      const token = await newToken();
+      expect(eventsAfter(start)).toEqual([]);
 
-    // Act: the first API request creates the engine session, in either dialect
-    const xml = await h.http.get('/ovirt-engine/api/hosts').set('Authorization', `Bearer ${token}`);
-    const jsonRead = await h.http.get('/ovirt-engine/api/hosts').set({ Authorization: `Bearer ${token}`, Accept: 'application/json' });
+      // Act: the first API request creates the engine session, in either dialect
+      const xml = await h.http.get('/ovirt-engine/api/hosts').set('Authorization', `Bearer ${token}`);
+      const jsonRead = await h.http.get('/ovirt-engine/api/hosts').set({ Authorization: `Bearer ${token}`, Accept: 'application/json' });
 
-    // Assert
-    expect([xml.status, jsonRead.status]).toEqual([200, 200]);
-    const events = eventsAfter(start);
-    expect(events.map((e) => e.code)).toEqual([30]);
-    expect(events[0]?.description).toMatch(
-      /^User admin@internal-authz connecting from '127\.0\.0\.1' using session '[A-Za-z0-9+/]{86}==' logged in\.$/,
-    );
-    expect(events[0]?.severity).toBe('normal');
-    expect(events[0]?.user?.name).toBe('admin@internal-authz');
-    expect(events[0]?.correlationId).toBeUndefined();
+      // Assert
+      expect([xml.status, jsonRead.status]).toEqual([200, 200]);
+      const events = eventsAfter(start);
+      expect(events.map((e) => e.code)).toEqual([30]);
+      expect(events[0]?.description).toMatch(
+        /^User admin@internal-authz connecting from '127\.0\.0\.1' using session '[A-Za-z0-9+/]{86}==' logged in\.$/,
+      );
+      expect(events[0]?.severity).toBe('normal');
+      expect(events[0]?.user?.name).toBe('admin@internal-authz');
+      expect(events[0]?.correlationId).toBeUndefined();
 
-    // the event reads the same in both dialects
-    const id = String(events[0]?.index);
-    const asJson = await h.http.get(`/ovirt-engine/api/events/${id}`).set({ Authorization: `Bearer ${token}`, Accept: 'application/json' });
-    const asXml = await h.http.get(`/ovirt-engine/api/events/${id}`).set('Authorization', `Bearer ${token}`);
-    expect((asJson.body as { code: string }).code).toBe('30');
-    expect(asXml.text).toContain('<code>30</code>');
-    expect(asXml.text.replace(/&apos;/g, "'")).toContain(`<description>${events[0]?.description ?? ''}</description>`);
+      // the event reads the same in both dialects
+      const id = String(events[0]?.index);
+      const asJson = await h.http
+        .get(`/ovirt-engine/api/events/${id}`)
+        .set({ Authorization: `Bearer ${token}`, Accept: 'application/json' });
+      const asXml = await h.http.get(`/ovirt-engine/api/events/${id}`).set('Authorization', `Bearer ${token}`);
+      expect((asJson.body as { code: string }).code).toBe('30');
+      expect(asXml.text).toContain('<code>30</code>');
+      expect(asXml.text.replace(/&apos;/g, "'")).toContain(`<description>${events[0]?.description ?? ''}</description>`);
 
-    // Act: sso-logout gives the token back; TerminateSessionsForToken logs nothing
-    const before = last();
-    await h.http
-      .post('/ovirt-engine/services/sso-logout')
-      .set('Accept', 'application/json')
-      .type('form')
-      .send({ scope: 'ovirt-app-api', token });
-    expect(eventsAfter(before)).toEqual([]);
-  });
+      // Act: sso-logout gives the token back; TerminateSessionsForToken logs nothing
+      const before = last();
+      await h.http
+        .post('/ovirt-engine/services/sso-logout')
+        .set('Accept', 'application/json')
+        .type('form')
+        .send({ scope: 'ovirt-app-api', token });
+      expect(eventsAfter(before)).toEqual([]);
+    },
+  );
 
   it('when Basic credentials are used, then each request logs in (30, once in 5 s) and out (31) of its own session', async () => {
     // the bearer login above is within the same user's 5 s flood window
@@ -95,7 +101,8 @@ describe('simulator logins in the audit log (30, 31, 114)', () => {
     expect(events.map((e) => e.code)).toEqual([114]);
     expect(events[0]?.severity).toBe('error');
     expect(events[0]?.description).toBe(
-      "User admin@internal connecting from '127.0.0.1' failed to log in : 'Unable to log in. Verify your login information or contact the system administrator.'.",
+      "User admin@internal connecting from '127.0.0.1' failed to log in : 'Unable to log in. Verify your login information or " +
+        "contact the system administrator.'.",
     );
     expect(events[0]?.user).toBeUndefined();
 

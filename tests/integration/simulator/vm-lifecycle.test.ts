@@ -43,7 +43,10 @@ describe('simulator VM lifecycle over HTTP (XML as an SDK sends it)', () => {
     const early = await h.http.post(`/ovirt-engine/api/vms/${id}/start`).set(xml()).send('<action/>');
     expect(early.status).toBe(409);
     expect(early.text).toMatch(
-      /<action>\s*<fault>\s*<detail>\[Cannot run VM: VM is locked\. Please try again in a few minutes\.\]<\/detail>\s*<reason>Operation Failed<\/reason>\s*<\/fault>\s*<status>failed<\/status>\s*<\/action>/,
+      new RegExp(
+        /<action>\s*<fault>\s*<detail>\[Cannot run VM: VM is locked\. Please try again in a few minutes\.\]<\/detail>\s*/.source +
+          /<reason>Operation Failed<\/reason>\s*<\/fault>\s*<status>failed<\/status>\s*<\/action>/.source,
+      ),
     );
 
     h.sim.control.advance(10_000);
