@@ -17,7 +17,8 @@ export class IpPoolOverlapError extends ConflictError {
 export class IpPoolInUseError extends ConflictError {
   constructor(name: string, used: number, quarantined: number, what = 'deleted') {
     super(
-      `Pool ${name} has ${used} address${used === 1 ? '' : 'es'} held and ${quarantined} in quarantine, so it cannot be ${what}; wait until they are released and their quarantine ends.`,
+      `Pool ${name} has ${used} address${used === 1 ? '' : 'es'} held and ${quarantined} in quarantine, so it cannot be ${what}; ` +
+        `wait until they are released and their quarantine ends.`,
       { used, quarantined },
       'ip_pool_in_use',
     );
@@ -28,7 +29,8 @@ export class IpPoolShrinkError extends ConflictError {
   constructor(name: string, outside: string[]) {
     const shown = outside.slice(0, 5).join(', ');
     super(
-      `The change would leave ${outside.length} address${outside.length === 1 ? '' : 'es'} of pool ${name} that are held or in quarantine outside the pool (${shown}${outside.length > 5 ? ', …' : ''}).`,
+      `The change would leave ${outside.length} address${outside.length === 1 ? '' : 'es'} of pool ${name} that are held or in ` +
+        `quarantine outside the pool (${shown}${outside.length > 5 ? ', …' : ''}).`,
       { addresses: outside.slice(0, 100), count: outside.length },
       'ip_pool_shrink_below_used',
     );
@@ -41,7 +43,8 @@ export class IpPoolExhaustedError extends UnprocessableError {
     super(
       'ip_pool_exhausted',
       why ??
-        `No free IPv${family} ${family === 4 ? 'address' : 'prefix'} in ${pools.length > 0 ? `pool${pools.length === 1 ? '' : 's'} ${pools.join(', ')}` : 'any pool'} of cluster ${cluster}.`,
+        `No free IPv${family} ${family === 4 ? 'address' : 'prefix'} in ` +
+          `${pools.length > 0 ? `pool${pools.length === 1 ? '' : 's'} ${pools.join(', ')}` : 'any pool'} of cluster ${cluster}.`,
       { family, cluster, pools },
     );
   }

@@ -144,25 +144,29 @@ describe.each(databaseKinds)('IP allocation on %s', (kind) => {
     expect(await db.knex('ip_assignments').count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 
-  test('when 200 services allocate at once from a 150-address pool on three instances, then exactly 150 hold distinct addresses and 50 are refused', async () => {
-    await one.pools.create(v4({ cidr: '10.0.0.0/24', gateway: '10.0.0.1', dns: [], ranges: [{ from: '10.0.0.10', to: '10.0.0.159' }] }));
-    const ids = await insertServices(db.knex, 200);
-    // SQLite has one writer: its instances share the one connection, as they would share the file.
-    const knexes = kind === 'mysql' ? [createKnex(db.target), createKnex(db.target), createKnex(db.target)] : [db.knex];
-    try {
-      const instances = knexes.map((k) => instance(k, clock));
-      const outcomes = await Promise.allSettled(ids.map((id, i) => allocate(instances[i % instances.length]!.allocation, id, i + 1)));
+  test(
+    'when 200 services allocate at once from a 150-address pool on three instances, then exactly 150 hold distinct addresses and 50 ' +
+      'are refused',
+    async () => {
+      await one.pools.create(v4({ cidr: '10.0.0.0/24', gateway: '10.0.0.1', dns: [], ranges: [{ from: '10.0.0.10', to: '10.0.0.159' }] }));
+      const ids = await insertServices(db.knex, 200);
+      // SQLite has one writer: its instances share the one connection, as they would share the file.
+      const knexes = kind === 'mysql' ? [createKnex(db.target), createKnex(db.target), createKnex(db.target)] : [db.knex];
+      try {
+        const instances = knexes.map((k) => instance(k, clock));
+        const outcomes = await Promise.allSettled(ids.map((id, i) => allocate(instances[i % instances.length]!.allocation, id, i + 1)));
 
-      const refused = outcomes.filter((o) => o.status === 'rejected');
-      expect(refused.map((o) => errorCode((o as PromiseRejectedResult).reason))).toEqual(Array(50).fill('ip_pool_exhausted'));
-      const rows = await db.knex('ip_assignments').select('address', 'service_row_id');
-      expect(rows).toHaveLength(150);
-      expect(new Set(rows.map((r: { address: string }) => r.address)).size).toBe(150);
-      expect(new Set(rows.map((r: { service_row_id: number }) => r.service_row_id)).size).toBe(150);
-    } finally {
-      if (kind === 'mysql') await Promise.all(knexes.map((k) => k.destroy()));
-    }
-  });
+        const refused = outcomes.filter((o) => o.status === 'rejected');
+        expect(refused.map((o) => errorCode((o as PromiseRejectedResult).reason))).toEqual(Array(50).fill('ip_pool_exhausted'));
+        const rows = await db.knex('ip_assignments').select('address', 'service_row_id');
+        expect(rows).toHaveLength(150);
+        expect(new Set(rows.map((r: { address: string }) => r.address)).size).toBe(150);
+        expect(new Set(rows.map((r: { service_row_id: number }) => r.service_row_id)).size).toBe(150);
+      } finally {
+        if (kind === 'mysql') await Promise.all(knexes.map((k) => k.destroy()));
+      }
+    },
+  );
 
   test('when the same 40 services allocate five times each on three instances at once, then each holds one address and none is shared', async () => {
     await one.pools.create(v4());
