@@ -76,63 +76,68 @@ describeBrowser('client area: VPS actions in Chromium', () => {
     return page;
   }
 
-  test('when the customer reboots, powers off after confirming, opens the console and reinstalls, then each says what happened and the log lists them', async () => {
-    const page = await signedIn({ width: 1280, height: 900 });
-    const block = page.getByRole('region', { name: 'Manage your VPS' });
-    await block.waitFor();
-    expect(await page.locator('svg.usage-chart').count()).toBe(3);
-    expect(await page.locator('[data-usage="cpu"] rect.usage-bar').count()).toBeGreaterThan(10);
-    await screenshot(page, 'client-vps-actions-desktop');
+  test(
+    'when the customer reboots, powers off after confirming, opens the console and reinstalls, then each says what happened and the ' +
+      'log lists them',
+    async () => {
+      const page = await signedIn({ width: 1280, height: 900 });
+      const block = page.getByRole('region', { name: 'Manage your VPS' });
+      await block.waitFor();
+      expect(await page.locator('svg.usage-chart').count()).toBe(3);
+      expect(await page.locator('[data-usage="cpu"] rect.usage-bar').count()).toBeGreaterThan(10);
+      await screenshot(page, 'client-vps-actions-desktop');
 
-    await block.getByRole('button', { name: 'Reboot' }).click();
-    await page.getByRole('status').filter({ hasText: 'Reboot requested' }).waitFor();
-    await settled();
+      await block.getByRole('button', { name: 'Reboot' }).click();
+      await page.getByRole('status').filter({ hasText: 'Reboot requested' }).waitFor();
+      await settled();
 
-    await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Power off…' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Power off shop.example.org?' }).waitFor();
-    expect(await page.getByText('like pulling the plug').count()).toBe(1);
-    await screenshot(page, 'client-vps-confirm-stop-desktop');
-    await page.getByRole('button', { name: 'Yes, power off now' }).click();
-    await page.getByRole('status').filter({ hasText: 'Power off requested' }).waitFor();
-    await settled();
-    expect([...sim.world.vms.values()].find((v) => v.name === 'vps-4821')?.status).toBe('down');
+      await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Power off…' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Power off shop.example.org?' }).waitFor();
+      expect(await page.getByText('like pulling the plug').count()).toBe(1);
+      await screenshot(page, 'client-vps-confirm-stop-desktop');
+      await page.getByRole('button', { name: 'Yes, power off now' }).click();
+      await page.getByRole('status').filter({ hasText: 'Power off requested' }).waitFor();
+      await settled();
+      expect([...sim.world.vms.values()].find((v) => v.name === 'vps-4821')?.status).toBe('down');
 
-    // The engine refuses a console for a VM that is down: a page that says why, with the way back.
-    await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Console' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Console: not done' }).waitFor();
-    expect(await page.locator('[data-reason]').innerText()).toContain('not running');
-    await page.getByRole('link', { name: 'Back to your VPS' }).click();
-    await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Start' }).click();
-    await page.getByRole('status').filter({ hasText: 'Start requested' }).waitFor();
-    await settled();
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Console' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe('shop.example.org.vv');
+      // The engine refuses a console for a VM that is down: a page that says why, with the way back.
+      await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Console' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Console: not done' }).waitFor();
+      expect(await page.locator('[data-reason]').innerText()).toContain('not running');
+      await page.getByRole('link', { name: 'Back to your VPS' }).click();
+      await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Start' }).click();
+      await page.getByRole('status').filter({ hasText: 'Start requested' }).waitFor();
+      await settled();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Console' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('shop.example.org.vv');
 
-    await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Reinstall…' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Reinstall shop.example.org' }).waitFor();
-    expect(await page.getByText('Everything on the disk of this VPS is erased.').count()).toBe(1);
-    await page.getByLabel('Operating system').selectOption('ubuntu-24.04');
-    await page.getByLabel('New root password (optional)').fill('Fresh-Password-2026');
-    // Without the tick the browser keeps the form (required); a browser that ignored it gets the page again, 400.
-    await page.getByRole('button', { name: 'Erase and reinstall' }).click();
-    expect(page.url()).toContain('/reinstall');
-    await screenshot(page, 'client-vps-reinstall-desktop');
-    await page.getByLabel('I understand that everything on the disk is erased.').check();
-    await page.getByRole('button', { name: 'Erase and reinstall' }).click();
-    await page.getByRole('status').filter({ hasText: 'Reinstall started' }).waitFor();
-    await settled();
+      await page.getByRole('region', { name: 'Manage your VPS' }).getByRole('button', { name: 'Reinstall…' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Reinstall shop.example.org' }).waitFor();
+      expect(await page.getByText('Everything on the disk of this VPS is erased.').count()).toBe(1);
+      await page.getByLabel('Operating system').selectOption('ubuntu-24.04');
+      await page.getByLabel('New root password (optional)').fill('Fresh-Password-2026');
+      // Without the tick the browser keeps the form (required); a browser that ignored it gets the page again, 400.
+      await page.getByRole('button', { name: 'Erase and reinstall' }).click();
+      expect(page.url()).toContain('/reinstall');
+      await screenshot(page, 'client-vps-reinstall-desktop');
+      await page.getByLabel('I understand that everything on the disk is erased.').check();
+      await page.getByRole('button', { name: 'Erase and reinstall' }).click();
+      await page.getByRole('status').filter({ hasText: 'Reinstall started' }).waitFor();
+      await settled();
 
-    await page.reload();
-    const log = page.getByRole('region', { name: 'Your recent actions' });
-    const rows = await log.locator('tbody th').allTextContents();
-    expect(rows).toEqual(['Reinstall', 'Console', 'Start', 'Console', 'Power off', 'Reboot']);
-    expect(await log.innerText()).toContain('not running');
-    expect(await page.content()).not.toContain('Fresh-Password-2026');
-    await screenshot(page, 'client-vps-log-desktop');
-  }, 90_000);
+      await page.reload();
+      const log = page.getByRole('region', { name: 'Your recent actions' });
+      const rows = await log.locator('tbody th').allTextContents();
+      expect(rows).toEqual(['Reinstall', 'Console', 'Start', 'Console', 'Power off', 'Reboot']);
+      expect(await log.innerText()).toContain('not running');
+      expect(await page.content()).not.toContain('Fresh-Password-2026');
+      await screenshot(page, 'client-vps-log-desktop');
+    },
+    90_000,
+  );
 
   test('when read on a phone, then the controls, the confirmation and the reinstall page fit the width', async () => {
     const page = await signedIn({ width: 390, height: 844 });
