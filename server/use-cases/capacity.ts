@@ -1,7 +1,8 @@
 /**
  * Failover capacity for admins, the billing panel and the order gate: readiness, what-if, headroom and the verdict on
  * each order, over the cluster snapshots of ./cluster-snapshots.ts (cached engine reads with the orders accepted
- * since booked in).
+ * since booked in). Just past 300 lines on purpose: one service over one snapshot cache, and each part (admin reads,
+ * the panel's headroom, the gate, the drift sweep) is a few short methods over the same snapshots and options.
  */
 import {
   auditReadiness,
@@ -29,7 +30,7 @@ import type { Logger } from '../logger';
 import { OvirtError } from '../ovirt/errors';
 import type { PlansRepository } from '../repositories/plans';
 import type { ServicesRepository } from '../repositories/services';
-import type { Order } from './billing-events';
+import type { Order } from './billing-order-gate';
 import type { ClusterInventoryReader } from './cluster-inventory';
 import { ClusterSnapshots, planShape, type Snapshot } from './cluster-snapshots';
 import type { IpAllocation } from './ip-allocation';
