@@ -1,5 +1,6 @@
 /** One-time admin console links (migrations/20261206011500_create_admin_sso_tokens.ts). Only token hashes are stored. */
 import type { Knex } from 'knex';
+import { consumeToken } from './one-time-tokens';
 
 const TABLE = 'admin_sso_tokens';
 
@@ -21,16 +22,8 @@ export class AdminSsoTokensRepository {
    * cannot both sign in. Undefined when the token is unknown, used or expired.
    */
   async consume(tokenHash: string, now: Date): Promise<string | undefined> {
-    return this.knex.transaction(async (trx) => {
-      const changed = await trx(TABLE)
-        .where({ token_hash: tokenHash })
-        .whereNull('used_at')
-        .andWhere('expires_at', '>', now)
-        .update({ used_at: now });
-      if (changed !== 1) return undefined;
-      const row = (await trx(TABLE).where({ token_hash: tokenHash }).first('admin_name')) as { admin_name: unknown } | undefined;
-      return row ? String(row.admin_name) : undefined;
-    });
+    const row = await consumeToken<{ admin_name: unknown }>(this.knex, TABLE, tokenHash, now, ['admin_name']);
+    return row ? String(row.admin_name) : undefined;
   }
 
   /** Drops tokens expired before `before` (housekeeping). */

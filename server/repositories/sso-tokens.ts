@@ -1,6 +1,7 @@
 /** One-time client-area links (see migrations/…_create_sso_tokens.ts). Only token hashes are stored. */
 import type { Knex } from 'knex';
 import { readNumber } from '../db/columns';
+import { consumeToken } from './one-time-tokens';
 
 const TABLE = 'sso_tokens';
 
@@ -23,17 +24,11 @@ export class SsoTokensRepository {
    * cannot both succeed. Undefined when the token is unknown, used or expired.
    */
   async consume(tokenHash: string, now: Date): Promise<{ serviceRowId: number; clientId: string } | undefined> {
-    return this.knex.transaction(async (trx) => {
-      const changed = await trx(TABLE)
-        .where({ token_hash: tokenHash })
-        .whereNull('used_at')
-        .andWhere('expires_at', '>', now)
-        .update({ used_at: now });
-      if (changed !== 1) return undefined;
-      const row = (await trx(TABLE).where({ token_hash: tokenHash }).first('service_row_id', 'client_id')) as
-        { service_row_id: unknown; client_id: string } | undefined;
-      return row ? { serviceRowId: readNumber(row.service_row_id), clientId: String(row.client_id) } : undefined;
-    });
+    const row = await consumeToken<{ service_row_id: unknown; client_id: string }>(this.knex, TABLE, tokenHash, now, [
+      'service_row_id',
+      'client_id',
+    ]);
+    return row ? { serviceRowId: readNumber(row.service_row_id), clientId: String(row.client_id) } : undefined;
   }
 
   /** Drops tokens expired before `before` (housekeeping). */
