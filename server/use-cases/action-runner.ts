@@ -116,7 +116,8 @@ export class ActionRunner {
     if (isEngineRefusal(err)) return `The engine refused to ${VERB[action]} the VPS: ${engineReason(err)}`;
     if (err instanceof OvirtTimeoutError) {
       return action === 'shutdown'
-        ? `The VPS did not shut down within ${Math.round(this.d.timings.shutdownTimeoutMs / 1000)} s: its system may have ignored the request. Power it off instead.`
+        ? `The VPS did not shut down within ${Math.round(this.d.timings.shutdownTimeoutMs / 1000)} s: its system may have ignored ` +
+            `the request. Power it off instead.`
         : `The VPS did not ${VERB[action]} within ${Math.round(this.d.timings.bootTimeoutMs / 1000)} s.`;
     }
     if (ctx.signal.aborted) return undefined;

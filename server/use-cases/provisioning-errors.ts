@@ -30,7 +30,8 @@ export function classifyCreateError(err: unknown, template: string, cluster: str
   if (!(err instanceof OvirtError)) return err instanceof Error ? err : new Error(String(err));
   if (err.kind === 'not_found') {
     return new PermanentJobError(
-      `The engine does not know template "${template}" or cluster "${cluster}" (${err.info.detail ?? err.message}). Fix the plan mapping or create the template, then retry the job.`,
+      `The engine does not know template "${template}" or cluster "${cluster}" (${err.info.detail ?? err.message}). Fix the plan ` +
+        `mapping or create the template, then retry the job.`,
     );
   }
   if (err.kind === 'forbidden') return new PermanentJobError(`The engine user may not create VMs: ${err.info.detail ?? err.message}`);

@@ -95,7 +95,8 @@ export const billingEventSchema = z.discriminatedUnion(
   {
     error: (issue) =>
       issue.code === 'invalid_union'
-        ? 'must be one of service.create, service.suspend, service.unsuspend, service.terminate, service.change_plan, service.cancellation_requested, service.renew'
+        ? 'must be one of service.create, service.suspend, service.unsuspend, service.terminate, service.change_plan, ' +
+          'service.cancellation_requested, service.renew'
         : undefined,
   },
 );

@@ -68,25 +68,29 @@ describe.each(databaseKinds)('abuse limits on %s', (kind) => {
     return retryAfter;
   }
 
-  test('when an address sends one webhook more than the limit, then it gets 429 with Retry-After, nothing is recorded, and another address is unaffected', async () => {
-    const app = await start({ RATE_LIMIT_WEBHOOKS: '3' });
-    for (let i = 0; i < 3; i++) {
-      const ok = await webhook(app, A);
-      expect(ok.status).toBe(202);
-      expect(ok.headers.ratelimit).toMatch(new RegExp(`^limit=3, remaining=${2 - i}, reset=\\d+$`));
-    }
+  test(
+    'when an address sends one webhook more than the limit, then it gets 429 with Retry-After, nothing is recorded, and another ' +
+      'address is unaffected',
+    async () => {
+      const app = await start({ RATE_LIMIT_WEBHOOKS: '3' });
+      for (let i = 0; i < 3; i++) {
+        const ok = await webhook(app, A);
+        expect(ok.status).toBe(202);
+        expect(ok.headers.ratelimit).toMatch(new RegExp(`^limit=3, remaining=${2 - i}, reset=\\d+$`));
+      }
 
-    const refused = await webhook(app, A);
+      const refused = await webhook(app, A);
 
-    expectTooMany(refused, 60);
-    expect(refused.headers['ratelimit-policy']).toBe('3;w=60');
-    expect(await counts(app)).toEqual({ deliveries: 3, jobs: 3 });
-    // Counted like any other answer, so an operator sees the panel being held back.
-    const metrics = parseExposition((await request(app.app).get('/metrics').expect(200)).text);
-    expect(valueOf(metrics, 'ovirt_ha_bridge_webhooks_received_total', { type: 'unknown', code: '429' })).toBe(1);
-    expect((await webhook(app, B)).status).toBe(202);
-    expect(await counts(app)).toEqual({ deliveries: 4, jobs: 4 });
-  });
+      expectTooMany(refused, 60);
+      expect(refused.headers['ratelimit-policy']).toBe('3;w=60');
+      expect(await counts(app)).toEqual({ deliveries: 3, jobs: 3 });
+      // Counted like any other answer, so an operator sees the panel being held back.
+      const metrics = parseExposition((await request(app.app).get('/metrics').expect(200)).text);
+      expect(valueOf(metrics, 'ovirt_ha_bridge_webhooks_received_total', { type: 'unknown', code: '429' })).toBe(1);
+      expect((await webhook(app, B)).status).toBe(202);
+      expect(await counts(app)).toEqual({ deliveries: 4, jobs: 4 });
+    },
+  );
 
   test('when an address fails the signature check too often, then even a good signature from it gets 429, while other addresses go on', async () => {
     const app = await start({ RATE_LIMIT_AUTH_FAILURES: '3' });

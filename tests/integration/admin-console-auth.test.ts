@@ -84,60 +84,65 @@ describe.each(databaseKinds)('admin console sign-in on %s', (kind) => {
     expect((await attempt(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(303);
   });
 
-  test('when 200 sign-ins arrive at once on two instances, 199 wrong and the right one last, then only the limit of passwords is checked and the rest, the right one too, are 429', async () => {
-    // A second instance on the same database: its own pool on MariaDB; on SQLite (one process only) the same handle.
-    const knex2 = kind === 'mysql' ? createKnex(t.db.target) : t.db.knex;
-    const second = createApp(
-      createContainer(testConfig({ DATABASE_URL: t.db.url, ADMIN_IDLE_MINUTES: '30', ADMIN_LOGIN_MAX_FAILURES: '3' }), {
-        knex: knex2,
-        clock,
-        logger: createLogger('silent'),
-      }),
-    );
-    const servers = await Promise.all([t.app, second].map(listening));
-    const verify = jest.spyOn(argon2, 'verify');
-    try {
-      const form = await request(servers[0] as Server)
-        .get('/admin/login')
-        .expect(200);
-      const loginCookie = String(form.headers['set-cookie']).split(';')[0] as string;
-      const passwords = [...Array.from({ length: 199 }, (_, i) => `wrong password number ${i}`), ADMIN_PASSWORD];
-      const answers = await Promise.all(
-        passwords.map((password, i) =>
-          request(servers[i % 2] as Server)
-            .post('/admin/login')
-            .set('Cookie', loginCookie)
-            .type('form')
-            .send({ email: ADMIN_EMAIL, password, _csrf: csrfOf(form.text) }),
-        ),
+  test(
+    'when 200 sign-ins arrive at once on two instances, 199 wrong and the right one last, then only the limit of passwords is ' +
+      'checked and the rest, the right one too, are 429',
+    async () => {
+      // A second instance on the same database: its own pool on MariaDB; on SQLite (one process only) the same handle.
+      const knex2 = kind === 'mysql' ? createKnex(t.db.target) : t.db.knex;
+      const second = createApp(
+        createContainer(testConfig({ DATABASE_URL: t.db.url, ADMIN_IDLE_MINUTES: '30', ADMIN_LOGIN_MAX_FAILURES: '3' }), {
+          knex: knex2,
+          clock,
+          logger: createLogger('silent'),
+        }),
       );
-      const statuses = answers.map((a) => a.status);
-      expect(statuses.filter((s) => s === 401)).toHaveLength(3);
-      expect(statuses.filter((s) => s === 429)).toHaveLength(197);
-      expect(statuses[199]).toBe(429);
-      expect(verify).toHaveBeenCalledTimes(3);
-      expect(Number((await t.db.knex('admin_login_failures').count({ n: '*' }).first())?.n)).toBe(3);
-      clock.advance(16 * 60_000);
-      const again = await request(servers[1] as Server)
-        .get('/admin/login')
-        .expect(200);
-      await request(servers[1] as Server)
-        .post('/admin/login')
-        .set('Cookie', String(again.headers['set-cookie']).split(';')[0] as string)
-        .type('form')
-        .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(again.text) })
-        .expect(303);
-      // Housekeeping drops the lock rows (one for the account, one for the address) once the window has passed.
-      expect(Number((await t.db.knex('admin_login_locks').count({ n: '*' }).first())?.n)).toBe(2);
-      clock.advance(16 * 60_000);
-      await t.container.adminAccounts.purge();
-      expect(Number((await t.db.knex('admin_login_locks').count({ n: '*' }).first())?.n)).toBe(0);
-    } finally {
-      verify.mockRestore();
-      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-      if (knex2 !== t.db.knex) await knex2.destroy();
-    }
-  }, 60_000);
+      const servers = await Promise.all([t.app, second].map(listening));
+      const verify = jest.spyOn(argon2, 'verify');
+      try {
+        const form = await request(servers[0] as Server)
+          .get('/admin/login')
+          .expect(200);
+        const loginCookie = String(form.headers['set-cookie']).split(';')[0] as string;
+        const passwords = [...Array.from({ length: 199 }, (_, i) => `wrong password number ${i}`), ADMIN_PASSWORD];
+        const answers = await Promise.all(
+          passwords.map((password, i) =>
+            request(servers[i % 2] as Server)
+              .post('/admin/login')
+              .set('Cookie', loginCookie)
+              .type('form')
+              .send({ email: ADMIN_EMAIL, password, _csrf: csrfOf(form.text) }),
+          ),
+        );
+        const statuses = answers.map((a) => a.status);
+        expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+        expect(statuses.filter((s) => s === 429)).toHaveLength(197);
+        expect(statuses[199]).toBe(429);
+        expect(verify).toHaveBeenCalledTimes(3);
+        expect(Number((await t.db.knex('admin_login_failures').count({ n: '*' }).first())?.n)).toBe(3);
+        clock.advance(16 * 60_000);
+        const again = await request(servers[1] as Server)
+          .get('/admin/login')
+          .expect(200);
+        await request(servers[1] as Server)
+          .post('/admin/login')
+          .set('Cookie', String(again.headers['set-cookie']).split(';')[0] as string)
+          .type('form')
+          .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, _csrf: csrfOf(again.text) })
+          .expect(303);
+        // Housekeeping drops the lock rows (one for the account, one for the address) once the window has passed.
+        expect(Number((await t.db.knex('admin_login_locks').count({ n: '*' }).first())?.n)).toBe(2);
+        clock.advance(16 * 60_000);
+        await t.container.adminAccounts.purge();
+        expect(Number((await t.db.knex('admin_login_locks').count({ n: '*' }).first())?.n)).toBe(0);
+      } finally {
+        verify.mockRestore();
+        await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+        if (knex2 !== t.db.knex) await knex2.destroy();
+      }
+    },
+    60_000,
+  );
 
   test('when the sign-in form comes without its token, then it is refused and no session is made', async () => {
     const res = await request(t.app).post('/admin/login').type('form').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(403);

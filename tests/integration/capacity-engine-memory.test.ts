@@ -119,19 +119,23 @@ describe('capacity figures against the engine arithmetic (write-up cluster)', ()
     expect(failover(s)).toEqual(predicted.restarted);
   });
 
-  test('at the headroom the bridge computes (9 more 5 GiB HA VPS) the engine still restarts everything; one more and it leaves the VM the bridge names down', async () => {
-    const { t: app } = await start([4, 3, 2]);
-    const predicted = await whatIf(app);
-    expect(predicted.notRestarted).toEqual([]);
-    expect(failover(sim as RunningSimulator)).toEqual(predicted.restarted);
-    await t?.close();
-    await sim?.close();
+  test(
+    'at the headroom the bridge computes (9 more 5 GiB HA VPS) the engine still restarts everything; one more and it leaves the VM ' +
+      'the bridge names down',
+    async () => {
+      const { t: app } = await start([4, 3, 2]);
+      const predicted = await whatIf(app);
+      expect(predicted.notRestarted).toEqual([]);
+      expect(failover(sim as RunningSimulator)).toEqual(predicted.restarted);
+      await t?.close();
+      await sim?.close();
 
-    const next = await start([4, 3, 3]);
-    const short = await whatIf(next.t);
-    expect(short.notRestarted).toEqual(['vps-1-9']);
-    expect(failover(next.sim)).toEqual(short.restarted);
-  });
+      const next = await start([4, 3, 3]);
+      const short = await whatIf(next.t);
+      expect(short.notRestarted).toEqual(['vps-1-9']);
+      expect(failover(next.sim)).toEqual(short.restarted);
+    },
+  );
 
   test('on bare memory 4, 4 and 3 more looked safe; the engine leaves two VMs down, and the bridge says so', async () => {
     const { sim: s, t: app } = await start([4, 4, 3]);

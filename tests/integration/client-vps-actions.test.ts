@@ -183,40 +183,45 @@ describe.each(databaseKinds)('client-area VPS forms, on %s', (kind) => {
     expect(await rows()).toEqual([]);
   });
 
-  test("when the customer reinstalls, then the page offers the plan's systems, needs the erase tick, never echoes the password, and the reinstall runs as theirs", async () => {
-    const { agent } = await customer();
-    const form = await agent.get('/client/services/3001/reinstall').expect(200);
-    expect(form.text).toContain('Everything on the disk of this VPS is erased');
-    expect(form.text).toContain('<option value="debian-12" selected>Debian 12</option>');
-    expect(form.text).toContain('<option value="ubuntu-24.04">Ubuntu 24.04</option>');
-    const csrf = csrfOf(form.text);
+  test(
+    "when the customer reinstalls, then the page offers the plan's systems, needs the erase tick, never echoes the password, and the " +
+      'reinstall runs as theirs',
+    async () => {
+      const { agent } = await customer();
+      const form = await agent.get('/client/services/3001/reinstall').expect(200);
+      expect(form.text).toContain('Everything on the disk of this VPS is erased');
+      expect(form.text).toContain('<option value="debian-12" selected>Debian 12</option>');
+      expect(form.text).toContain('<option value="ubuntu-24.04">Ubuntu 24.04</option>');
+      const csrf = csrfOf(form.text);
 
-    const unticked = await agent
-      .post('/client/services/3001/reinstall')
-      .type('form')
-      .send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1' })
-      .expect(400);
-    expect(unticked.text).toContain('Tick the box');
-    expect(unticked.text).not.toContain('Secret-Password-1');
-    expect(unticked.text).toContain('<option value="ubuntu-24.04" selected>');
-    const badKey = await agent
-      .post('/client/services/3001/reinstall')
-      .type('form')
-      .send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1', ssh_keys: 'not a key', confirm: 'yes' })
-      .expect(400);
-    expect(badKey.text).toContain('SSH key:');
-    expect(badKey.text).not.toContain('Secret-Password-1');
-    await agent.post('/client/services/3001/reinstall').type('form').send({ os: 'ubuntu-24.04', confirm: 'yes' }).expect(403);
-    expect(await rows()).toEqual([]);
+      const unticked = await agent
+        .post('/client/services/3001/reinstall')
+        .type('form')
+        .send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1' })
+        .expect(400);
+      expect(unticked.text).toContain('Tick the box');
+      expect(unticked.text).not.toContain('Secret-Password-1');
+      expect(unticked.text).toContain('<option value="ubuntu-24.04" selected>');
+      const badKey = await agent
+        .post('/client/services/3001/reinstall')
+        .type('form')
+        .send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1', ssh_keys: 'not a key', confirm: 'yes' })
+        .expect(400);
+      expect(badKey.text).toContain('SSH key:');
+      expect(badKey.text).not.toContain('Secret-Password-1');
+      await agent.post('/client/services/3001/reinstall').type('form').send({ os: 'ubuntu-24.04', confirm: 'yes' }).expect(403);
+      expect(await rows()).toEqual([]);
 
-    const done = await agent
-      .post('/client/services/3001/reinstall')
-      .type('form')
-      .send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1', confirm: 'yes' })
-      .expect(303);
-    expect(done.headers.location).toContain('done=reinstall');
-    await finished(await lastId());
-    expect(await rows()).toEqual([{ action: 'reinstall', actor_kind: 'customer', actor: '55', outcome: 'succeeded', error: null }]);
-    expect((await t.db.knex('services').where({ billing_service_id: '3001' }).first()).os_key).toBe('ubuntu-24.04');
-  }, 60_000);
+      const done = await agent
+        .post('/client/services/3001/reinstall')
+        .type('form')
+        .send({ _csrf: csrf, os: 'ubuntu-24.04', password: 'Secret-Password-1', confirm: 'yes' })
+        .expect(303);
+      expect(done.headers.location).toContain('done=reinstall');
+      await finished(await lastId());
+      expect(await rows()).toEqual([{ action: 'reinstall', actor_kind: 'customer', actor: '55', outcome: 'succeeded', error: null }]);
+      expect((await t.db.knex('services').where({ billing_service_id: '3001' }).first()).os_key).toBe('ubuntu-24.04');
+    },
+    60_000,
+  );
 });

@@ -43,35 +43,40 @@ import { testConfig } from '../helpers/test-app';
     await db?.drop();
   });
 
-  test('when the database is away, then webhooks get 503 with Retry-After and nothing is written; when it is back, the order goes through by itself', async () => {
-    const app = createApp(c);
-    await request(app)
-      .post('/api/v1/admin/plans')
-      .set('Authorization', `Bearer ${c.adminTokens.sign('t')}`)
-      .send(planBody())
-      .expect(201);
-    c.worker.start();
+  test(
+    'when the database is away, then webhooks get 503 with Retry-After and nothing is written; when it is back, the order goes ' +
+      'through by itself',
+    async () => {
+      const app = createApp(c);
+      await request(app)
+        .post('/api/v1/admin/plans')
+        .set('Authorization', `Bearer ${c.adminTokens.sign('t')}`)
+        .send(planBody())
+        .expect(201);
+      c.worker.start();
 
-    await proxy.cut();
-    const order = { id: 'msg_outage_1', type: 'service.create', data: { service_id: '7001', client_id: '55', product_id: '7' } };
-    const refused = await sendWebhook(app, order);
-    expect(refused.status).toBe(503);
-    expect(refused.headers['retry-after']).toBe('5');
-    expect(refused.body.error).toMatchObject({ code: 'service_unavailable', message: expect.stringMatching(/database is unavailable/) });
-    expect(refused.text).not.toMatch(/ECONNREFUSED|Knex|mysql|SELECT/i);
-    const ready = await request(app).get('/readyz');
-    expect(ready.status).toBe(503);
-    expect(await db.knex('services').count({ n: '*' }).first()).toEqual({ n: 0 });
-    expect(await db.knex('webhook_deliveries').count({ n: '*' }).first()).toEqual({ n: 0 });
+      await proxy.cut();
+      const order = { id: 'msg_outage_1', type: 'service.create', data: { service_id: '7001', client_id: '55', product_id: '7' } };
+      const refused = await sendWebhook(app, order);
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.body.error).toMatchObject({ code: 'service_unavailable', message: expect.stringMatching(/database is unavailable/) });
+      expect(refused.text).not.toMatch(/ECONNREFUSED|Knex|mysql|SELECT/i);
+      const ready = await request(app).get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(await db.knex('services').count({ n: '*' }).first()).toEqual({ n: 0 });
+      expect(await db.knex('webhook_deliveries').count({ n: '*' }).first()).toEqual({ n: 0 });
 
-    await proxy.restore();
-    // The panel retries the same delivery; the pool reconnects and the worker, which kept polling, picks it up.
-    await eventually(async () => (await sendWebhook(app, order)).status === 202, 20_000, 200);
-    await eventually(
-      async () => (await db.knex('services').where({ billing_service_id: '7001' }).first())?.actual_state === 'active',
-      30_000,
-    );
-    expect([...sim.world.vms.values()].filter((v) => v.name === 'vps-7001')).toHaveLength(1);
-    await request(app).get('/readyz').expect(200);
-  }, 90_000);
+      await proxy.restore();
+      // The panel retries the same delivery; the pool reconnects and the worker, which kept polling, picks it up.
+      await eventually(async () => (await sendWebhook(app, order)).status === 202, 20_000, 200);
+      await eventually(
+        async () => (await db.knex('services').where({ billing_service_id: '7001' }).first())?.actual_state === 'active',
+        30_000,
+      );
+      expect([...sim.world.vms.values()].filter((v) => v.name === 'vps-7001')).toHaveLength(1);
+      await request(app).get('/readyz').expect(200);
+    },
+    90_000,
+  );
 });

@@ -64,52 +64,56 @@ describe.each(databaseKinds)('an engine outage on %s', (kind) => {
   const scrape = async () => parseExposition((await request(t.app).get('/metrics').expect(200)).text);
   const callbacksOf = (type: string) => sink.received.filter((r) => r.body.type === type);
 
-  test('when the engine is cut while orders arrive, then jobs wait past their attempts without failing anything, and run by themselves when it is back', async () => {
-    await panel('/api/v1/capacity?product_id=7').expect(200);
-    t.container.worker.start();
-    await proxy.cut();
+  test(
+    'when the engine is cut while orders arrive, then jobs wait past their attempts without failing anything, and run by themselves ' +
+      'when it is back',
+    async () => {
+      await panel('/api/v1/capacity?product_id=7').expect(200);
+      t.container.worker.start();
+      await proxy.cut();
 
-    for (const id of ORDERS) expect((await order(id)).status).toBe(202);
+      for (const id of ORDERS) expect((await order(id)).status).toBe(202);
 
-    // Every order's job has tried twice its attempts and is still waiting.
-    const waiting = await eventually(async () => {
-      const jobs = await reconciles();
-      return jobs.length === ORDERS.length && jobs.every((j) => j.attempts >= 2 * MAX_ATTEMPTS) ? jobs : undefined;
-    });
-    expect(waiting.map((j) => j.state).filter((s) => s !== 'queued' && s !== 'running')).toEqual([]);
-    for (const job of waiting) expect(job.lastError).toMatch(/^engine unreachable: oVirt engine: .*connection refused \(ECONNREFUSED\)/);
-    expect((await t.container.jobs.countByState()).dead).toBe(0);
-    for (const id of ORDERS) {
-      const svc = (await panel(`/api/v1/services/${id}`).expect(200)).body;
-      expect(svc.actual_state).toBe('provisioning');
-      expect(svc.last_error).toMatch(/^retrying: engine unreachable: .*connection refused/);
-    }
-    expect(callbacksOf('service.failed')).toEqual([]);
+      // Every order's job has tried twice its attempts and is still waiting.
+      const waiting = await eventually(async () => {
+        const jobs = await reconciles();
+        return jobs.length === ORDERS.length && jobs.every((j) => j.attempts >= 2 * MAX_ATTEMPTS) ? jobs : undefined;
+      });
+      expect(waiting.map((j) => j.state).filter((s) => s !== 'queued' && s !== 'running')).toEqual([]);
+      for (const job of waiting) expect(job.lastError).toMatch(/^engine unreachable: oVirt engine: .*connection refused \(ECONNREFUSED\)/);
+      expect((await t.container.jobs.countByState()).dead).toBe(0);
+      for (const id of ORDERS) {
+        const svc = (await panel(`/api/v1/services/${id}`).expect(200)).body;
+        expect(svc.actual_state).toBe('provisioning');
+        expect(svc.last_error).toMatch(/^retrying: engine unreachable: .*connection refused/);
+      }
+      expect(callbacksOf('service.failed')).toEqual([]);
 
-    const ready = await request(t.app).get('/readyz');
-    expect(ready.status).toBe(200);
-    expect(ready.body.checks.engine).toEqual({ ok: false, detail: 'cannot reach the engine: connection refused (ECONNREFUSED)' });
-    const during = await scrape();
-    expect(valueOf(during, `${P}engine_up`)).toBe(0);
-    expect(valueOf(during, `${P}jobs_waiting_for_engine`)).toBe(ORDERS.length);
-    expect(valueOf(during, `${P}jobs_dead`)).toBe(0);
+      const ready = await request(t.app).get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks.engine).toEqual({ ok: false, detail: 'cannot reach the engine: connection refused (ECONNREFUSED)' });
+      const during = await scrape();
+      expect(valueOf(during, `${P}engine_up`)).toBe(0);
+      expect(valueOf(during, `${P}jobs_waiting_for_engine`)).toBe(ORDERS.length);
+      expect(valueOf(during, `${P}jobs_dead`)).toBe(0);
 
-    await proxy.restore();
+      await proxy.restore();
 
-    for (const id of ORDERS) await eventually(async () => (await panel(`/api/v1/services/${id}`)).body.actual_state === 'active');
-    for (const id of ORDERS) expect([...sim.world.vms.values()].filter((v) => v.name === `vps-${id}`)).toHaveLength(1);
-    const active = await eventually(async () =>
-      callbacksOf('service.active').length === ORDERS.length ? callbacksOf('service.active') : undefined,
-    );
-    expect(active.map((c) => c.body.data.service_id).sort()).toEqual(ORDERS);
-    expect(active.every((c) => c.verified)).toBe(true);
-    expect(callbacksOf('service.failed')).toEqual([]);
-    expect((await reconciles()).map((j) => j.state)).toEqual(ORDERS.map(() => 'succeeded'));
-    const after = await scrape();
-    expect(valueOf(after, `${P}engine_up`)).toBe(1);
-    expect(valueOf(after, `${P}jobs_waiting_for_engine`)).toBe(0);
-    expect((await request(t.app).get('/readyz').expect(200)).body.checks.engine.ok).toBe(true);
-  });
+      for (const id of ORDERS) await eventually(async () => (await panel(`/api/v1/services/${id}`)).body.actual_state === 'active');
+      for (const id of ORDERS) expect([...sim.world.vms.values()].filter((v) => v.name === `vps-${id}`)).toHaveLength(1);
+      const active = await eventually(async () =>
+        callbacksOf('service.active').length === ORDERS.length ? callbacksOf('service.active') : undefined,
+      );
+      expect(active.map((c) => c.body.data.service_id).sort()).toEqual(ORDERS);
+      expect(active.every((c) => c.verified)).toBe(true);
+      expect(callbacksOf('service.failed')).toEqual([]);
+      expect((await reconciles()).map((j) => j.state)).toEqual(ORDERS.map(() => 'succeeded'));
+      const after = await scrape();
+      expect(valueOf(after, `${P}engine_up`)).toBe(1);
+      expect(valueOf(after, `${P}jobs_waiting_for_engine`)).toBe(0);
+      expect((await request(t.app).get('/readyz').expect(200)).body.checks.engine.ok).toBe(true);
+    },
+  );
 
   test('when a proxy in front of the engine answers 503 to everything, then jobs wait the same way and resume when it stops', async () => {
     await panel('/api/v1/capacity?product_id=7').expect(200);

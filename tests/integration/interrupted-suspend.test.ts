@@ -145,17 +145,21 @@ describe.each(databaseKinds)('a suspend killed midway on %s', (kind) => {
     expect(vm('2103')).toBeUndefined();
   });
 
-  test('when a suspend was killed before the VM went down and an unsuspend follows, then the VPS never left active and the panel hears nothing more', async () => {
-    await activeService('2104');
-    await suspendKilled('2104', 'before_shutdown');
-    expect(vm('2104')?.status).toBe('up');
+  test(
+    'when a suspend was killed before the VM went down and an unsuspend follows, then the VPS never left active and the panel hears ' +
+      'nothing more',
+    async () => {
+      await activeService('2104');
+      await suspendKilled('2104', 'before_shutdown');
+      expect(vm('2104')?.status).toBe('up');
 
-    await sendWebhook(t.app, { type: 'service.unsuspend', data: { service_id: '2104' } }).expect(202);
-    await leaseExpires();
-    await drain();
+      await sendWebhook(t.app, { type: 'service.unsuspend', data: { service_id: '2104' } }).expect(202);
+      await leaseExpires();
+      await drain();
 
-    expect(told('2104')).toEqual(['service.active']);
-    expect(await actualState('2104')).toBe('active');
-    expect(vm('2104')?.status).toBe('up');
-  });
+      expect(told('2104')).toEqual(['service.active']);
+      expect(await actualState('2104')).toBe('active');
+      expect(vm('2104')?.status).toBe('up');
+    },
+  );
 });

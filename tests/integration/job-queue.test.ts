@@ -99,51 +99,55 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     expect(await queue.fail(p!.job.id, p!.token, { message: 'template missing', permanent: true })).toBe('dead');
   });
 
-  test('when the engine is away, then a job retries past its attempts without dying, its backoff capped lower, and keeps its attempts for real errors', async () => {
-    const outages = new JobQueue({
-      knex: db.knex,
-      clock,
-      leaseMs: 30_000,
-      maxAttempts: 3,
-      backoffBaseMs: 1000,
-      backoffCapMs: 60_000,
-      outageCapMs: 4000,
-      random: () => 0.5,
-    });
-    await outages.enqueue({ kind: 'reconcile', serviceRowId: await serviceRowIdOf('s1') });
-    const away = new EngineUnavailableError('oVirt engine: find VM: cannot reach the engine: connection refused (ECONNREFUSED)').message;
-    const delays: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const c = await outages.claim('a');
-      expect(await outages.fail(c!.job.id, c!.token, { message: away, permanent: false, outage: true })).toBe('retry');
-      const job = await outages.get(c!.job.id);
-      delays.push(job!.runAfter.getTime() - clock.now().getTime());
-      clock.advance(delays[i]!);
-    }
-    const waiting = (await outages.list())[0]!;
-    // 0.5 × min(cap, 1000 × 2^(attempt−1)): it grows, then stays at half the outage cap (never the 60 s one).
-    expect(delays).toEqual([500, 1000, 2000, 2000, 2000, 2000]);
-    expect(waiting).toMatchObject({
-      state: 'queued',
-      attempts: 6,
-      maxAttempts: 9,
-      lastError: expect.stringMatching(/^engine unreachable: .*connection refused/),
-    });
-    expect(await outages.countWaitingForEngine()).toBe(1);
+  test(
+    'when the engine is away, then a job retries past its attempts without dying, its backoff capped lower, and keeps its attempts ' +
+      'for real errors',
+    async () => {
+      const outages = new JobQueue({
+        knex: db.knex,
+        clock,
+        leaseMs: 30_000,
+        maxAttempts: 3,
+        backoffBaseMs: 1000,
+        backoffCapMs: 60_000,
+        outageCapMs: 4000,
+        random: () => 0.5,
+      });
+      await outages.enqueue({ kind: 'reconcile', serviceRowId: await serviceRowIdOf('s1') });
+      const away = new EngineUnavailableError('oVirt engine: find VM: cannot reach the engine: connection refused (ECONNREFUSED)').message;
+      const delays: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const c = await outages.claim('a');
+        expect(await outages.fail(c!.job.id, c!.token, { message: away, permanent: false, outage: true })).toBe('retry');
+        const job = await outages.get(c!.job.id);
+        delays.push(job!.runAfter.getTime() - clock.now().getTime());
+        clock.advance(delays[i]!);
+      }
+      const waiting = (await outages.list())[0]!;
+      // 0.5 × min(cap, 1000 × 2^(attempt−1)): it grows, then stays at half the outage cap (never the 60 s one).
+      expect(delays).toEqual([500, 1000, 2000, 2000, 2000, 2000]);
+      expect(waiting).toMatchObject({
+        state: 'queued',
+        attempts: 6,
+        maxAttempts: 9,
+        lastError: expect.stringMatching(/^engine unreachable: .*connection refused/),
+      });
+      expect(await outages.countWaitingForEngine()).toBe(1);
 
-    // The engine is back but something else fails: the job still has its 3 attempts for that.
-    const outcomes: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const c = await outages.claim('a');
-      outcomes.push(
-        await outages.fail(c!.job.id, c!.token, { message: 'oVirt engine: create VM failed with HTTP 500.', permanent: false }),
-      );
-      clock.advance(60_000);
-    }
-    expect(outcomes).toEqual(['retry', 'retry', 'dead']);
-    expect(await outages.get(waiting.id)).toMatchObject({ state: 'dead', attempts: 9 });
-    expect(await outages.countWaitingForEngine()).toBe(0);
-  });
+      // The engine is back but something else fails: the job still has its 3 attempts for that.
+      const outcomes: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await outages.claim('a');
+        outcomes.push(
+          await outages.fail(c!.job.id, c!.token, { message: 'oVirt engine: create VM failed with HTTP 500.', permanent: false }),
+        );
+        clock.advance(60_000);
+      }
+      expect(outcomes).toEqual(['retry', 'retry', 'dead']);
+      expect(await outages.get(waiting.id)).toMatchObject({ state: 'dead', attempts: 9 });
+      expect(await outages.countWaitingForEngine()).toBe(0);
+    },
+  );
 
   test('when an outage failure is also permanent, then permanent wins', async () => {
     await queue.enqueue({ kind: 'reconcile', serviceRowId: await serviceRowIdOf('s1') });

@@ -48,60 +48,68 @@ describe.each(databaseKinds)('VPS power actions, on %s', (kind) => {
       return res.body.state === 'succeeded' || res.body.state === 'failed' ? res.body : undefined;
     }, 20_000);
 
-  test('when the panel asks for reboot, stop and start, then the engine does each with the action as its correlation id, and the log says who asked', async () => {
-    await order('2001');
-    const reboot = await api('/2001/power').send({ action: 'reboot' }).expect(202);
-    expect(reboot.body).toMatchObject({ action: 'reboot', service_id: '2001', requested_by: { kind: 'panel', name: 'panel' } });
-    expect(await finished('2001', reboot.body.id)).toMatchObject({ state: 'succeeded', error: null });
-    expect(sim.world.events.some((e) => e.code === 157 && e.correlationId === `act-${reboot.body.id}-reboot`)).toBe(true);
-    expect(vmOf('2001')?.status).toBe('up');
+  test(
+    'when the panel asks for reboot, stop and start, then the engine does each with the action as its correlation id, and the log ' +
+      'says who asked',
+    async () => {
+      await order('2001');
+      const reboot = await api('/2001/power').send({ action: 'reboot' }).expect(202);
+      expect(reboot.body).toMatchObject({ action: 'reboot', service_id: '2001', requested_by: { kind: 'panel', name: 'panel' } });
+      expect(await finished('2001', reboot.body.id)).toMatchObject({ state: 'succeeded', error: null });
+      expect(sim.world.events.some((e) => e.code === 157 && e.correlationId === `act-${reboot.body.id}-reboot`)).toBe(true);
+      expect(vmOf('2001')?.status).toBe('up');
 
-    const stop = await api('/2001/power').send({ action: 'stop', requested_by: 'customer', requester: '55' }).expect(202);
-    expect(await finished('2001', stop.body.id)).toMatchObject({ state: 'succeeded' });
-    expect(vmOf('2001')?.status).toBe('down');
-    expect(sim.world.events.some((e) => e.code === 33 && e.correlationId === `act-${stop.body.id}-stop`)).toBe(true);
+      const stop = await api('/2001/power').send({ action: 'stop', requested_by: 'customer', requester: '55' }).expect(202);
+      expect(await finished('2001', stop.body.id)).toMatchObject({ state: 'succeeded' });
+      expect(vmOf('2001')?.status).toBe('down');
+      expect(sim.world.events.some((e) => e.code === 33 && e.correlationId === `act-${stop.body.id}-stop`)).toBe(true);
 
-    // A reconcile of the active service (a plan change, an HA drift fix) leaves a VPS its customer stopped off.
-    const service = await t.db.knex('services').where({ billing_service_id: '2001' }).first();
-    await t.container.jobs.enqueue({ kind: 'reconcile', serviceRowId: service.id, dedupeKey: `reconcile:${service.id}` });
-    t.container.worker.wake();
-    await eventually(
-      async () =>
-        (await t.db
-          .knex('jobs')
-          .where({ service_row_id: service.id, kind: 'reconcile' })
-          .whereIn('state', ['queued', 'running'])
-          .first()) === undefined,
-    );
-    expect(vmOf('2001')?.status).toBe('down');
-    expect((await get('/2001')).body.actual_state).toBe('active');
+      // A reconcile of the active service (a plan change, an HA drift fix) leaves a VPS its customer stopped off.
+      const service = await t.db.knex('services').where({ billing_service_id: '2001' }).first();
+      await t.container.jobs.enqueue({ kind: 'reconcile', serviceRowId: service.id, dedupeKey: `reconcile:${service.id}` });
+      t.container.worker.wake();
+      await eventually(
+        async () =>
+          (await t.db
+            .knex('jobs')
+            .where({ service_row_id: service.id, kind: 'reconcile' })
+            .whereIn('state', ['queued', 'running'])
+            .first()) === undefined,
+      );
+      expect(vmOf('2001')?.status).toBe('down');
+      expect((await get('/2001')).body.actual_state).toBe('active');
 
-    const start = await api('/2001/power').send({ action: 'start' }).expect(202);
-    expect(await finished('2001', start.body.id)).toMatchObject({ state: 'succeeded' });
-    expect(vmOf('2001')?.status).toBe('up');
+      const start = await api('/2001/power').send({ action: 'start' }).expect(202);
+      expect(await finished('2001', start.body.id)).toMatchObject({ state: 'succeeded' });
+      expect(vmOf('2001')?.status).toBe('up');
 
-    const log = await request(t.app).get('/api/v1/admin/services/2001/actions').set('Authorization', t.adminAuth).expect(200);
-    expect(log.body.items.map((a: { action: string; requested_by: { kind: string } }) => [a.action, a.requested_by.kind])).toEqual([
-      ['start', 'panel'],
-      ['stop', 'customer'],
-      ['reboot', 'panel'],
-    ]);
-    expect(JSON.stringify(log.body)).not.toContain(vmOf('2001')?.id ?? 'no-vm');
-  });
+      const log = await request(t.app).get('/api/v1/admin/services/2001/actions').set('Authorization', t.adminAuth).expect(200);
+      expect(log.body.items.map((a: { action: string; requested_by: { kind: string } }) => [a.action, a.requested_by.kind])).toEqual([
+        ['start', 'panel'],
+        ['stop', 'customer'],
+        ['reboot', 'panel'],
+      ]);
+      expect(JSON.stringify(log.body)).not.toContain(vmOf('2001')?.id ?? 'no-vm');
+    },
+  );
 
-  test('when an admin asks for a shutdown, then the guest powers down, the action is recorded as that admin, and a second action meanwhile is 409 action_running', async () => {
-    await order('2002');
-    const admin = (path: string) => request(t.app).post(`/api/v1/admin/services${path}`).set('Authorization', t.adminAuth);
-    const shutdown = await admin('/2002/power').send({ action: 'shutdown' }).expect(202);
-    expect(shutdown.body.requested_by).toEqual({ kind: 'admin', name: 'test-admin' });
-    const second = await api('/2002/power').send({ action: 'reboot' }).expect(409);
-    expect(second.body.error).toMatchObject({ code: 'action_running' });
-    expect(await finished('2002', shutdown.body.id)).toMatchObject({ state: 'succeeded' });
-    expect(vmOf('2002')?.status).toBe('down');
-    expect(sim.world.events.some((e) => e.code === 73 && e.correlationId === `act-${shutdown.body.id}-shutdown`)).toBe(true);
-    // The refused one left no row.
-    expect(await t.db.knex('service_actions').count({ n: '*' }).first()).toMatchObject({ n: 1 });
-  });
+  test(
+    'when an admin asks for a shutdown, then the guest powers down, the action is recorded as that admin, and a second action ' +
+      'meanwhile is 409 action_running',
+    async () => {
+      await order('2002');
+      const admin = (path: string) => request(t.app).post(`/api/v1/admin/services${path}`).set('Authorization', t.adminAuth);
+      const shutdown = await admin('/2002/power').send({ action: 'shutdown' }).expect(202);
+      expect(shutdown.body.requested_by).toEqual({ kind: 'admin', name: 'test-admin' });
+      const second = await api('/2002/power').send({ action: 'reboot' }).expect(409);
+      expect(second.body.error).toMatchObject({ code: 'action_running' });
+      expect(await finished('2002', shutdown.body.id)).toMatchObject({ state: 'succeeded' });
+      expect(vmOf('2002')?.status).toBe('down');
+      expect(sim.world.events.some((e) => e.code === 73 && e.correlationId === `act-${shutdown.body.id}-shutdown`)).toBe(true);
+      // The refused one left no row.
+      expect(await t.db.knex('service_actions').count({ n: '*' }).first()).toMatchObject({ n: 1 });
+    },
+  );
 
   test('when the input is bad or the service cannot take actions, then a clear 4xx and nothing is done', async () => {
     await api('/9999/power').send({ action: 'reboot' }).expect(404);

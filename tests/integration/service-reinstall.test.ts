@@ -72,35 +72,39 @@ describe.each(databaseKinds)('VPS reinstall, on %s', (kind) => {
       return res.body.appliedInit ? res.body.appliedInit.init : undefined;
     });
 
-  test('when the panel asks for a reinstall, then a new VM from the chosen OS runs with the same addresses and host name, the old one is gone, and service.reinstalled brings the made-up password once', async () => {
-    const before = await status();
-    const oldVm = [...sim.world.vms.values()].find((v) => v.name === 'vps-4001');
-    const res = await request(t.app)
-      .post('/api/v1/services/4001/reinstall')
-      .set('Authorization', PANEL)
-      .send({ os: 'ubuntu-24.04' })
-      .expect(202);
-    expect(res.body).toMatchObject({ action: 'reinstall', os: 'ubuntu-24.04', state: 'queued' });
-    expect(await finished(res.body.id)).toMatchObject({ state: 'succeeded', error: null });
+  test(
+    'when the panel asks for a reinstall, then a new VM from the chosen OS runs with the same addresses and host name, the old one ' +
+      'is gone, and service.reinstalled brings the made-up password once',
+    async () => {
+      const before = await status();
+      const oldVm = [...sim.world.vms.values()].find((v) => v.name === 'vps-4001');
+      const res = await request(t.app)
+        .post('/api/v1/services/4001/reinstall')
+        .set('Authorization', PANEL)
+        .send({ os: 'ubuntu-24.04' })
+        .expect(202);
+      expect(res.body).toMatchObject({ action: 'reinstall', os: 'ubuntu-24.04', state: 'queued' });
+      expect(await finished(res.body.id)).toMatchObject({ state: 'succeeded', error: null });
 
-    const after = await status();
-    expect(after).toMatchObject({ actual_state: 'active', network: before.network, os: { key: 'ubuntu-24.04' } });
-    const name = `vps-4001.r${res.body.id}`;
-    const vm = [...sim.world.vms.values()].find((v) => v.name === name);
-    expect(vm?.status).toBe('up');
-    expect(sim.world.templates.get(vm?.templateId ?? '')?.name).toBe('ubuntu-24.04');
-    expect(oldVm && sim.world.vms.get(oldVm.id)).toBeUndefined();
-    const row = await t.db.knex('services').where({ billing_service_id: '4001' }).first();
-    expect(row).toMatchObject({ vm_id: vm?.id, vm_name: name, os_key: 'ubuntu-24.04' });
+      const after = await status();
+      expect(after).toMatchObject({ actual_state: 'active', network: before.network, os: { key: 'ubuntu-24.04' } });
+      const name = `vps-4001.r${res.body.id}`;
+      const vm = [...sim.world.vms.values()].find((v) => v.name === name);
+      expect(vm?.status).toBe('up');
+      expect(sim.world.templates.get(vm?.templateId ?? '')?.name).toBe('ubuntu-24.04');
+      expect(oldVm && sim.world.vms.get(oldVm.id)).toBeUndefined();
+      const row = await t.db.knex('services').where({ billing_service_id: '4001' }).first();
+      expect(row).toMatchObject({ vm_id: vm?.id, vm_name: name, os_key: 'ubuntu-24.04' });
 
-    const init = await guestOf(name);
-    expect(init.strings.host_name).toBe('vps4001.example.net');
-    expect(JSON.stringify(init.nicConfigurations)).toContain(before.network.ipv4[0]);
-    const cb = await eventually(async () => sink.received.find((r) => r.body.type === 'service.reinstalled'));
-    expect(cb.body.data).toMatchObject({ service_id: '4001', network: before.network, os: { key: 'ubuntu-24.04' }, username: 'root' });
-    expect(cb.body.data.password).toBe(init.strings.root_password);
-    expect(JSON.stringify(await t.db.knex('service_actions').select('*'))).not.toContain(String(cb.body.data.password));
-  });
+      const init = await guestOf(name);
+      expect(init.strings.host_name).toBe('vps4001.example.net');
+      expect(JSON.stringify(init.nicConfigurations)).toContain(before.network.ipv4[0]);
+      const cb = await eventually(async () => sink.received.find((r) => r.body.type === 'service.reinstalled'));
+      expect(cb.body.data).toMatchObject({ service_id: '4001', network: before.network, os: { key: 'ubuntu-24.04' }, username: 'root' });
+      expect(cb.body.data.password).toBe(init.strings.root_password);
+      expect(JSON.stringify(await t.db.knex('service_actions').select('*'))).not.toContain(String(cb.body.data.password));
+    },
+  );
 
   test('when the new VM cannot start, then it is removed, the old VPS runs again untouched and the action says so', async () => {
     const oldVm = [...sim.world.vms.values()].find((v) => v.name === 'vps-4001');

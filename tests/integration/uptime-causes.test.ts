@@ -76,7 +76,10 @@ describe.each(databaseKinds)('causes of downtime on %s', (kind) => {
       duration_seconds: lost,
     });
     expect(res.body.incidents[0].summary).toMatch(
-      /^Your VPS kept running while your provider's monitoring lost contact with the host running your VPS, from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d \(1 min \d+ s\)$/,
+      new RegExp(
+        /^Your VPS kept running while your provider's monitoring lost contact with the host running your VPS, /.source +
+          /from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d \(1 min \d+ s\)$/.source,
+      ),
     );
     expect(res.body.incidents[0].steps.map((s: { kind: string }) => s.kind)).toEqual([
       'host_not_responding',

@@ -79,30 +79,34 @@ describe.each(databaseKinds)('uptime after customer actions on %s', (kind) => {
     });
   });
 
-  test('when the customer reinstalls, then the time from the old VM’s shutdown until the new VM runs is excluded, and the old VM’s removal ends nothing', async () => {
-    const before = (await uptime()).incidents.length;
-    const id = await act('/reinstall', { password: 'Reinstall-Password-1234', requested_by: 'customer', requester: '55' });
-    w.sim.control.advance(60_000);
-    await w.t.container.eventSync?.tick();
-    const downAt = eventOf(73, `act-${id}-reinstall`)?.time ?? 0;
-    const upAt = w.sim.world.events.filter((e) => e.code === 32 && e.vm?.name === `vps-5001.r${id}`).pop()?.time ?? 0;
-    expect(downAt * upAt).toBeGreaterThan(0);
-    const report = await uptime();
-    expect(report.incidents).toHaveLength(before + 1);
-    const reinstall = report.incidents.find((i: { started_at: string }) => i.started_at === new Date(downAt).toISOString());
-    expect(reinstall).toMatchObject({
-      cause: 'customer',
-      counts_as: 'excluded',
-      ended_at: new Date(upAt).toISOString(),
-      duration_seconds: Math.round((upAt - downAt) / 1000),
-    });
-    expect(reinstall.summary).toMatch(/^You asked for a reinstall at /);
-    expect(report.windows['24h'].down_seconds).toBe(0);
-    // Still recorded as running: the old VM's removal (113) did not end the service's timeline.
-    w.sim.control.advance(3600_000);
-    await w.t.container.eventSync?.tick();
-    expect((await uptime()).windows['24h'].down_seconds).toBe(0);
-  });
+  test(
+    'when the customer reinstalls, then the time from the old VM’s shutdown until the new VM runs is excluded, and the old VM’s ' +
+      'removal ends nothing',
+    async () => {
+      const before = (await uptime()).incidents.length;
+      const id = await act('/reinstall', { password: 'Reinstall-Password-1234', requested_by: 'customer', requester: '55' });
+      w.sim.control.advance(60_000);
+      await w.t.container.eventSync?.tick();
+      const downAt = eventOf(73, `act-${id}-reinstall`)?.time ?? 0;
+      const upAt = w.sim.world.events.filter((e) => e.code === 32 && e.vm?.name === `vps-5001.r${id}`).pop()?.time ?? 0;
+      expect(downAt * upAt).toBeGreaterThan(0);
+      const report = await uptime();
+      expect(report.incidents).toHaveLength(before + 1);
+      const reinstall = report.incidents.find((i: { started_at: string }) => i.started_at === new Date(downAt).toISOString());
+      expect(reinstall).toMatchObject({
+        cause: 'customer',
+        counts_as: 'excluded',
+        ended_at: new Date(upAt).toISOString(),
+        duration_seconds: Math.round((upAt - downAt) / 1000),
+      });
+      expect(reinstall.summary).toMatch(/^You asked for a reinstall at /);
+      expect(report.windows['24h'].down_seconds).toBe(0);
+      // Still recorded as running: the old VM's removal (113) did not end the service's timeline.
+      w.sim.control.advance(3600_000);
+      await w.t.container.eventSync?.tick();
+      expect((await uptime()).windows['24h'].down_seconds).toBe(0);
+    },
+  );
 
   test('when a reinstall fails and the old VM runs again, then the whole stretch is still the customer’s, never an admin’s stop', async () => {
     const before = (await uptime()).incidents.length;

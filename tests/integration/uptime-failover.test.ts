@@ -135,26 +135,30 @@ describe.each(databaseKinds)('uptime after a host failure on %s', (kind) => {
     expect(other.text).not.toContain('vps2002.example.net');
   });
 
-  test('when a link is used twice or after its minute, or the session is missing or forged, then the customer is told to open it again from the panel', async () => {
-    const { url } = await signIn('2001', '55');
-    const again = await request(w.t.app)
-      .get(new URL(url).pathname + new URL(url).search)
-      .expect(410);
-    expect(again.text).toMatch(/open your VPS again from the client area of your billing panel/i);
-    expect(again.headers['set-cookie']).toBeUndefined();
+  test(
+    'when a link is used twice or after its minute, or the session is missing or forged, then the customer is told to open it again ' +
+      'from the panel',
+    async () => {
+      const { url } = await signIn('2001', '55');
+      const again = await request(w.t.app)
+        .get(new URL(url).pathname + new URL(url).search)
+        .expect(410);
+      expect(again.text).toMatch(/open your VPS again from the client area of your billing panel/i);
+      expect(again.headers['set-cookie']).toBeUndefined();
 
-    const late = await mint('2001', '55').expect(201);
-    w.sim.control.advance(61_000);
-    await request(w.t.app)
-      .get(new URL(late.body.url).pathname + new URL(late.body.url).search)
-      .expect(410);
+      const late = await mint('2001', '55').expect(201);
+      w.sim.control.advance(61_000);
+      await request(w.t.app)
+        .get(new URL(late.body.url).pathname + new URL(late.body.url).search)
+        .expect(410);
 
-    await request(w.t.app).get('/client/services/2001').expect(401);
-    await request(w.t.app).get('/client/services/2001').set('Cookie', 'ohb_client=not-a-token').expect(401);
-    const adminToken = w.t.adminAuth.slice('Bearer '.length);
-    await request(w.t.app).get('/client/services/2001').set('Cookie', `ohb_client=${adminToken}`).expect(401);
-    await request(w.t.app).get('/client/sso?token=').expect(410);
-  });
+      await request(w.t.app).get('/client/services/2001').expect(401);
+      await request(w.t.app).get('/client/services/2001').set('Cookie', 'ohb_client=not-a-token').expect(401);
+      const adminToken = w.t.adminAuth.slice('Bearer '.length);
+      await request(w.t.app).get('/client/services/2001').set('Cookie', `ohb_client=${adminToken}`).expect(401);
+      await request(w.t.app).get('/client/sso?token=').expect(410);
+    },
+  );
 
   test('when the panel asks for a link with a wrong client, an unknown service or a bad body, then it is refused and nothing is minted', async () => {
     const before = await w.t.db.knex('sso_tokens').count({ n: '*' }).first();

@@ -180,28 +180,32 @@ describe.each(databaseKinds)('a VPS the customer can log into, on %s', (kind) =>
     expect((await t.db.knex('services').where({ billing_service_id: '1003' }).first()).sealed_password).toBeNull();
   });
 
-  test('when the pool has no address left, then the order is refused with 422 ip_pool_exhausted and no VM is made; a termination frees an address only after quarantine', async () => {
-    for (const id of ['2001', '2002', '2003']) await order(id).expect(202);
-    const refused = await order('2004');
-    expect(refused.status).toBe(422);
-    expect(refused.body.error.code).toBe('ip_pool_exhausted');
-    expect(await t.db.knex('services').where({ billing_service_id: '2004' }).first()).toBeUndefined();
-    const capacity = await request(t.app)
-      .get('/api/v1/capacity?product_id=7')
-      .set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
-    expect(capacity.body).toMatchObject({ can_sell: false, headroom: 0, addresses: { ipv4_free: 0 } });
+  test(
+    'when the pool has no address left, then the order is refused with 422 ip_pool_exhausted and no VM is made; a termination frees ' +
+      'an address only after quarantine',
+    async () => {
+      for (const id of ['2001', '2002', '2003']) await order(id).expect(202);
+      const refused = await order('2004');
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.code).toBe('ip_pool_exhausted');
+      expect(await t.db.knex('services').where({ billing_service_id: '2004' }).first()).toBeUndefined();
+      const capacity = await request(t.app)
+        .get('/api/v1/capacity?product_id=7')
+        .set('Authorization', `Bearer ${TEST_SECRETS.BILLING_API_KEY}`);
+      expect(capacity.body).toMatchObject({ can_sell: false, headroom: 0, addresses: { ipv4_free: 0 } });
 
-    const held = new Set<string>();
-    for (const id of ['2001', '2002', '2003']) held.add((await untilActive(id)).network.ipv4[0]);
-    expect(held.size).toBe(3);
+      const held = new Set<string>();
+      for (const id of ['2001', '2002', '2003']) held.add((await untilActive(id)).network.ipv4[0]);
+      expect(held.size).toBe(3);
 
-    await sendWebhook(t.app, { type: 'service.terminate', data: { service_id: '2001' } }).expect(202);
-    await eventually(async () => (await status('2001')).body.actual_state === 'terminated');
-    expect((await status('2001')).body.network).toBeNull();
-    // Quarantined, not free: the old address does not reach the next customer at once.
-    expect((await order('2005')).status).toBe(422);
-    expect([...sim.world.vms.values()].filter((v) => v.name === 'vps-2004' || v.name === 'vps-2005')).toEqual([]);
-  });
+      await sendWebhook(t.app, { type: 'service.terminate', data: { service_id: '2001' } }).expect(202);
+      await eventually(async () => (await status('2001')).body.actual_state === 'terminated');
+      expect((await status('2001')).body.network).toBeNull();
+      // Quarantined, not free: the old address does not reach the next customer at once.
+      expect((await order('2005')).status).toBe(422);
+      expect([...sim.world.vms.values()].filter((v) => v.name === 'vps-2004' || v.name === 'vps-2005')).toEqual([]);
+    },
+  );
 
   test('when the OS, a key or the host name is wrong, then the order is refused naming it and nothing is made', async () => {
     const unknownOs = await order('3001', { os: 'windows-11' });

@@ -285,45 +285,49 @@ describe.each(databaseKinds)('billing webhooks: refusals on %s', (kind) => {
     expect(new Set(queued.map((j) => Number(j.service_row_id)))).toEqual(new Set(serviceRows.map((s) => Number(s.id))));
   });
 
-  test('when more deliveries wait for the database than WEBHOOK_MAX_WAITING, then the extra ones get 503 with Retry-After at once and change nothing', async () => {
-    const small = await createTestApp(kind, { env: { WEBHOOK_MAX_WAITING: '3' } });
-    try {
-      await request(small.app)
-        .post('/api/v1/admin/plans')
-        .set('Authorization', small.adminAuth)
-        .send(planBody({ product_id: '7' }))
-        .expect(201);
-      const release = await holdEveryConnection(small.db.knex);
-      const orders = Array.from({ length: 8 }, (_, i) => ({
-        type: 'service.create',
-        data: { service_id: String(600 + i), client_id: '55', product_id: '7' },
-      }));
-      const answered: request.Response[] = [];
-      const sending = orders.map((o) => sendWebhook(small.app, o).then((res) => (answered.push(res), res)));
-      // One batch per slot starts and waits for a connection (MySQL/MariaDB writes two at once, SQLite one), three
-      // deliveries wait for the next batch, and the rest are answered at once while the database is still held.
-      const inFlight = kind === 'mysql' ? 2 : 1;
-      await eventually(async () => answered.length === orders.length - inFlight - 3);
-      expect(small.container.billingEvents.waiting).toBe(3);
-      const busy = [...answered];
-      for (const res of busy) {
-        expect(res.status).toBe(503);
-        expect(res.headers['retry-after']).toBe('5');
-        expect(res.body.error).toMatchObject({ code: 'service_unavailable', details: { waiting: 3 } });
+  test(
+    'when more deliveries wait for the database than WEBHOOK_MAX_WAITING, then the extra ones get 503 with Retry-After at once and ' +
+      'change nothing',
+    async () => {
+      const small = await createTestApp(kind, { env: { WEBHOOK_MAX_WAITING: '3' } });
+      try {
+        await request(small.app)
+          .post('/api/v1/admin/plans')
+          .set('Authorization', small.adminAuth)
+          .send(planBody({ product_id: '7' }))
+          .expect(201);
+        const release = await holdEveryConnection(small.db.knex);
+        const orders = Array.from({ length: 8 }, (_, i) => ({
+          type: 'service.create',
+          data: { service_id: String(600 + i), client_id: '55', product_id: '7' },
+        }));
+        const answered: request.Response[] = [];
+        const sending = orders.map((o) => sendWebhook(small.app, o).then((res) => (answered.push(res), res)));
+        // One batch per slot starts and waits for a connection (MySQL/MariaDB writes two at once, SQLite one), three
+        // deliveries wait for the next batch, and the rest are answered at once while the database is still held.
+        const inFlight = kind === 'mysql' ? 2 : 1;
+        await eventually(async () => answered.length === orders.length - inFlight - 3);
+        expect(small.container.billingEvents.waiting).toBe(3);
+        const busy = [...answered];
+        for (const res of busy) {
+          expect(res.status).toBe(503);
+          expect(res.headers['retry-after']).toBe('5');
+          expect(res.body.error).toMatchObject({ code: 'service_unavailable', details: { waiting: 3 } });
+        }
+        await release();
+        const answers = await Promise.all(sending);
+        const accepted = answers.filter((r) => r.status === 202);
+        expect(accepted).toHaveLength(inFlight + 3);
+        const count = async (table: string) => Number((await small.db.knex(table).count({ n: '*' }).first())?.n);
+        expect({ services: await count('services'), deliveries: await count('webhook_deliveries') }).toEqual({
+          services: accepted.length,
+          deliveries: accepted.length,
+        });
+      } finally {
+        await small.close();
       }
-      await release();
-      const answers = await Promise.all(sending);
-      const accepted = answers.filter((r) => r.status === 202);
-      expect(accepted).toHaveLength(inFlight + 3);
-      const count = async (table: string) => Number((await small.db.knex(table).count({ n: '*' }).first())?.n);
-      expect({ services: await count('services'), deliveries: await count('webhook_deliveries') }).toEqual({
-        services: accepted.length,
-        deliveries: accepted.length,
-      });
-    } finally {
-      await small.close();
-    }
-  });
+    },
+  );
 
   test('when the read API is called without the billing key, then 401; for an unknown service 404', async () => {
     expect((await request(t.app).get('/api/v1/services/1')).status).toBe(401);
