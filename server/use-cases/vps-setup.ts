@@ -1,8 +1,9 @@
 /**
  * What turns a clone of a template into a VPS its customer can use, before its first start: cloud-init (host name,
  * root's password and keys, the static addresses the service holds, DNS, time zone), its NIC on the address pool's
- * vNIC profile, and its boot disk grown to the plan's size (and the create request that carries the cloud-init). After the first boot it compares what the guest agent
- * reports with the addresses held. Each step looks before it acts, so a retried job repeats none of them.
+ * vNIC profile, and its boot disk grown to the plan's size (and the create request that carries the cloud-init). After
+ * the first boot it compares what the guest agent reports with the addresses held. Each step looks before it acts, so
+ * a retried job repeats none of them.
  */
 import type { SecretBox } from '../crypto/secret-box';
 import { SecretUnreadableError } from '../crypto/secret-box';
