@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { type ColumnRename, renameColumn, reversed } from '../server/db/rename-column';
 
 /**
- * The billing panel's service id a delivery was about: billing_service_id, as on services. Indexes (and on MySQL/MariaDB the foreign key) take the new name too. Not additive: every instance is
- * stopped while it runs.
+ * The billing panel's service id a delivery was about: billing_service_id, as on services. Indexes (and on
+ * MySQL/MariaDB the foreign key) take the new name too. Not additive: every instance is stopped while it runs.
  */
 const rename: ColumnRename = {
   table: 'webhook_deliveries',

@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { type ColumnRename, renameColumn, reversed } from '../server/db/rename-column';
 
 /**
- * The service a job works for, by our row id: service_row_id, as on service_actions and ip_assignments. Indexes (and on MySQL/MariaDB the foreign key) take the new name too. Not additive: every instance is
- * stopped while it runs.
+ * The service a job works for, by our row id: service_row_id, as on service_actions and ip_assignments. Indexes (and
+ * on MySQL/MariaDB the foreign key) take the new name too. Not additive: every instance is stopped while it runs.
  */
 const rename: ColumnRename = {
   table: 'jobs',

@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { type ColumnRename, renameColumn, reversed } from '../server/db/rename-column';
 
 /**
- * The service (our row id) an engine event is about: service_row_id. Indexes (and on MySQL/MariaDB the foreign key) take the new name too. Not additive: every instance is
- * stopped while it runs.
+ * The service (our row id) an engine event is about: service_row_id. Indexes (and on MySQL/MariaDB the foreign key)
+ * take the new name too. Not additive: every instance is stopped while it runs.
  */
 const rename: ColumnRename = {
   table: 'engine_events',
