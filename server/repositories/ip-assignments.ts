@@ -37,6 +37,22 @@ function toAssignment(row: IpAssignmentRow): IpAssignment {
   };
 }
 
+/** The row of a newly held address, every column given. */
+function heldRow(pick: SlotPick, holder: NewHolder): Omit<IpAssignmentRow, 'id'> & { pool_revision: number } {
+  return {
+    pool_id: pick.pool.id,
+    pool_revision: pick.pool.revision,
+    address: pick.address,
+    family: pick.family,
+    service_row_id: holder.serviceRowId,
+    last_service_row_id: holder.serviceRowId,
+    billing_service_id: holder.billingServiceId,
+    held_since: holder.now,
+    released_at: null,
+    quarantine_until: null,
+  };
+}
+
 export interface NewHolder {
   serviceRowId: number;
   billingServiceId: string;
@@ -96,24 +112,13 @@ export class IpAssignmentsRepository {
   }
 
   /**
-   * Inserts a held row, chosen under the pool's revision `pool.revision` (read share-locked by the caller, or
+   * Inserts a held row, chosen under the pool's revision `pick.pool.revision` (read share-locked by the caller, or
    * remembered). Another holder of the address, or a second row of this family for the service, surfaces as the
    * driver's unique violation: the caller decides which it was by reading what the service holds. A stale revision
    * surfaces as a foreign key failure.
    */
-  async insert(pool: PoolRef, family: IpFamily, address: string, holder: NewHolder, db: Db = this.knex): Promise<IpAssignment> {
-    const row = {
-      pool_id: pool.id,
-      pool_revision: pool.revision,
-      address,
-      family,
-      service_row_id: holder.serviceRowId,
-      last_service_row_id: holder.serviceRowId,
-      billing_service_id: holder.billingServiceId,
-      held_since: holder.now,
-      released_at: null,
-      quarantine_until: null,
-    };
+  async insert(pick: SlotPick, holder: NewHolder, db: Db = this.knex): Promise<IpAssignment> {
+    const row = heldRow(pick, holder);
     const [id] = await db(TABLE).insert(row);
     // Every column was given here, so the stored row is known without reading it back (one round trip less).
     return toAssignment({ ...row, id: Number(id) });
@@ -132,35 +137,18 @@ export class IpAssignmentsRepository {
    */
   async insertUnderRevisions(picks: SlotPick[], holder: NewHolder, db: Db = this.knex): Promise<HeldAddress[] | undefined> {
     if (picks.length === 0) return [];
-    const rows = picks.map((p) => ({
-      pool_id: p.pool.id,
-      pool_revision: p.pool.revision,
-      address: p.address,
-      family: p.family,
-      service_row_id: holder.serviceRowId,
-      last_service_row_id: holder.serviceRowId,
-      billing_service_id: holder.billingServiceId,
-      held_since: holder.now,
-      released_at: null,
-      quarantine_until: null,
-    }));
+    const rows = picks.map((p) => heldRow(p, holder));
     try {
       await db(TABLE).insert(rows);
     } catch (err) {
       if (constraintKind(err) === 'foreign_key') return undefined;
       throw err;
     }
-    return picks.map((p) => ({
-      poolId: p.pool.id,
-      address: p.address,
-      family: p.family,
-      serviceRowId: holder.serviceRowId,
-      lastServiceRowId: holder.serviceRowId,
-      billingServiceId: holder.billingServiceId,
-      heldSince: holder.now,
-      releasedAt: null,
-      quarantineUntil: null,
-    }));
+    return rows.map((row) => {
+      const { pool_revision: _revision, ...stored } = row;
+      const { id: _id, ...held } = toAssignment({ ...stored, id: 0 });
+      return held;
+    });
   }
 
   /**

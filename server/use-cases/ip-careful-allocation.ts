@@ -100,7 +100,7 @@ export class CarefulAllocation {
       // Held by this service or another from now on, as far as the quick path is concerned.
       this.memory.taken(c.pool.id, address);
       try {
-        return await this.assignments.insert(c.pool, family, address, holder, trx);
+        return await this.assignments.insert({ pool: c.pool, family, address }, holder, trx);
       } catch (err) {
         if (constraintKind(err) !== 'unique') throw err;
         return (await this.heldOfFamily(trx, req.serviceRowId, family)) ?? 'taken';
