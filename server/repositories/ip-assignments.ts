@@ -37,13 +37,9 @@ function toAssignment(row: IpAssignmentRow): IpAssignment {
   };
 }
 
-/** The row of a newly held address, every column given. */
-function heldRow(pick: SlotPick, holder: NewHolder): Omit<IpAssignmentRow, 'id'> & { pool_revision: number } {
+/** The columns that say who holds an address from `holder.now` on: a new row's, or a released row's taken over. */
+function holderColumns(holder: NewHolder) {
   return {
-    pool_id: pick.pool.id,
-    pool_revision: pick.pool.revision,
-    address: pick.address,
-    family: pick.family,
     service_row_id: holder.serviceRowId,
     last_service_row_id: holder.serviceRowId,
     billing_service_id: holder.billingServiceId,
@@ -51,6 +47,11 @@ function heldRow(pick: SlotPick, holder: NewHolder): Omit<IpAssignmentRow, 'id'>
     released_at: null,
     quarantine_until: null,
   };
+}
+
+/** The row of a newly held address, every column given. */
+function heldRow(pick: SlotPick, holder: NewHolder): Omit<IpAssignmentRow, 'id'> & { pool_revision: number } {
+  return { pool_id: pick.pool.id, pool_revision: pick.pool.revision, address: pick.address, family: pick.family, ...holderColumns(holder) };
 }
 
 export interface NewHolder {
@@ -178,14 +179,7 @@ export class IpAssignmentsRepository {
       .where({ id })
       .whereNull('service_row_id')
       .where((q) => q.whereNull('quarantine_until').orWhere('quarantine_until', '<=', holder.now))
-      .update({
-        service_row_id: holder.serviceRowId,
-        last_service_row_id: holder.serviceRowId,
-        billing_service_id: holder.billingServiceId,
-        held_since: holder.now,
-        released_at: null,
-        quarantine_until: null,
-      });
+      .update(holderColumns(holder));
     return changed > 0;
   }
 
