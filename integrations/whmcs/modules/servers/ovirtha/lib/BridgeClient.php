@@ -69,20 +69,7 @@ final class BridgeClient
     /** A one-time client-area link (60 s) for the service's own client. @return array{url: string, expires_at: string} */
     public function singleSignOn(string $serviceId, string $clientId): array
     {
-        $path = '/api/v1/services/' . rawurlencode($serviceId) . '/sso';
-        $body = json_encode(['client_id' => $clientId], JSON_THROW_ON_ERROR);
-        $res = $this->exchange(
-            'POST',
-            $path,
-            $this->apiHeaders() + ['Content-Type' => 'application/json'],
-            $body,
-            BridgeError::AUTH_API_KEY,
-        );
-        $json = $res->json();
-        if ($res->status !== 201 || !is_string($json['url'] ?? null)) {
-            throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
-        }
-        return $json;
+        return $this->oneTimeLink('/api/v1/services/' . rawurlencode($serviceId) . '/sso', ['client_id' => $clientId]);
     }
 
     /**
@@ -111,15 +98,7 @@ final class BridgeClient
     public function consoleFile(string $serviceId, string $requestedBy, string $requester): array
     {
         $path = '/api/v1/services/' . rawurlencode($serviceId) . '/console';
-        $body = json_encode(['requested_by' => $requestedBy, 'requester' => $requester], JSON_THROW_ON_ERROR);
-        $res = $this->exchange(
-            'POST',
-            $path,
-            $this->apiHeaders() + ['Content-Type' => 'application/json'],
-            $body,
-            BridgeError::AUTH_API_KEY,
-            logBody: false,
-        );
+        $res = $this->postJson($path, ['requested_by' => $requestedBy, 'requester' => $requester], logBody: false);
         if ($res->status !== 200) {
             throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
         }
@@ -132,15 +111,16 @@ final class BridgeClient
     /** A one-time admin console link (60 s) for a WHMCS staff user (AdminSingleSignOn). @return array{url: string, expires_at: string} */
     public function adminSingleSignOn(string $username): array
     {
-        $path = '/api/v1/admin-sso';
-        $body = json_encode(['username' => $username], JSON_THROW_ON_ERROR);
-        $res = $this->exchange(
-            'POST',
-            $path,
-            $this->apiHeaders() + ['Content-Type' => 'application/json'],
-            $body,
-            BridgeError::AUTH_API_KEY,
-        );
+        return $this->oneTimeLink('/api/v1/admin-sso', ['username' => $username]);
+    }
+
+    /**
+     * A one-time link: 201 with its url, or the bridge's error. @param array<string, string> $data
+     * @return array{url: string, expires_at: string}
+     */
+    private function oneTimeLink(string $path, array $data): array
+    {
+        $res = $this->postJson($path, $data);
         $json = $res->json();
         if ($res->status !== 201 || !is_string($json['url'] ?? null)) {
             throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
@@ -148,18 +128,19 @@ final class BridgeClient
         return $json;
     }
 
+    /** A JSON body POSTed with the API key. @param array<string, string> $data */
+    private function postJson(string $path, array $data, bool $logBody = true): HttpResponse
+    {
+        $body = json_encode($data, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
+        $headers = $this->apiHeaders() + ['Content-Type' => 'application/json'];
+        return $this->exchange('POST', $path, $headers, $body, BridgeError::AUTH_API_KEY, $logBody);
+    }
+
     /** @param array<string, string> $data */
     private function postAction(string $serviceId, string $what, array $data): array
     {
         $path = '/api/v1/services/' . rawurlencode($serviceId) . '/' . $what;
-        $body = json_encode($data, JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
-        $res = $this->exchange(
-            'POST',
-            $path,
-            $this->apiHeaders() + ['Content-Type' => 'application/json'],
-            $body,
-            BridgeError::AUTH_API_KEY,
-        );
+        $res = $this->postJson($path, $data);
         if ($res->status !== 202) {
             throw BridgeError::fromResponse($this->url($path), $res, BridgeError::AUTH_API_KEY);
         }
